@@ -1,0 +1,8 @@
+export * from './api-info.js'
+export * from './client.js'
+export * from './errors.js'
+export * from './peer-views.js'
+export * from './routes.js'
+export * from './server.js'
+export { MAX_BODY_BYTES } from './json-body.js'
+export * from './daemon.js'

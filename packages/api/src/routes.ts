@@ -1,0 +1,19 @@
+import { DHT_PROTOCOL, parseMultiaddr, type HomePeer } from '@p2pcloud/node'
+import { readJsonBody, requireString } from './json-body.js'
+import { idView, peersView, peerView, statusView } from './peer-views.js'
+import type { Routes } from './server.js'
+
+/** The `/v1` endpoints of a running peer (see packages/api/README.md). */
+export function v1Routes (peer: HomePeer, startedAt: Date): Routes {
+  const node = peer.libp2p
+  return {
+    'GET /v1/id': async () => idView(node),
+    'GET /v1/status': async () => statusView(node, { startedAt, home: peer.paths.root, dhtProtocol: DHT_PROTOCOL }),
+    'GET /v1/peers': async () => peersView(node),
+    'POST /v1/connect': async (req) => {
+      const target = parseMultiaddr(requireString(await readJsonBody(req), 'multiaddr'))
+      const connection = await node.dial(target, { signal: AbortSignal.timeout(peer.config.connections.dialTimeoutMs) })
+      return peerView(node, connection.remotePeer)
+    }
+  }
+}

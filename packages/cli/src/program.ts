@@ -1,0 +1,20 @@
+import { Command } from 'commander'
+import { VERSION } from '@p2pcloud/node'
+import { registerInit } from './commands/init.js'
+import { registerPeerInfo } from './commands/peer-info.js'
+import { registerStart } from './commands/start.js'
+
+/** The `p2pcloud` command tree; `bin.ts` runs it. */
+export function createProgram (): Command {
+  const program = new Command('p2pcloud')
+    .description('a peer-to-peer cloud: run a peer, find capacity, deploy workloads')
+    .version(VERSION, '-V, --version')
+    .option('--home <dir>', 'the peer home to use (default: $P2PCLOUD_HOME, else ~/.p2pcloud)')
+    .option('--json', 'print exact JSON instead of text for people')
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError('(run with --help for usage)')
+  registerInit(program)
+  registerStart(program)
+  registerPeerInfo(program)
+  return program
+}

@@ -1,0 +1,98 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { z } from 'zod'
+import { ConfigError, HomeNotInitialisedError } from './errors.js'
+import { multiaddrProblem } from './multiaddrs.js'
+
+/** The well-known TCP port a p2pcloud peer listens on unless told otherwise. */
+export const DEFAULT_PORT = 4050
+
+function multiaddrString (needsPeerId: boolean): z.ZodType<string> {
+  return z.string().superRefine((text, ctx) => {
+    const problem = multiaddrProblem(text, needsPeerId)
+    if (problem != null) ctx.addIssue({ code: 'custom', message: problem })
+  })
+}
+
+/**
+ * Every setting of a peer, with its default. `p2pcloud init` writes the parsed
+ * defaults out in full so that a farmer sees (and can edit) every knob; the
+ * meaning of each field is documented in packages/node/README.md.
+ */
+export const configSchema = z.object({
+  listen: z.array(multiaddrString(false)).default([`/ip4/0.0.0.0/tcp/${DEFAULT_PORT}`, `/ip6/::/tcp/${DEFAULT_PORT}`]),
+  announce: z.array(multiaddrString(false)).default([]),
+  bootstrap: z.array(multiaddrString(true)).default([]),
+  api: z.object({
+    host: z.enum(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(0)
+  }).strict().prefault({}),
+  mdns: z.object({
+    enabled: z.boolean().default(true),
+    intervalMs: z.number().int().min(1000).default(10_000)
+  }).strict().prefault({}),
+  relay: z.object({
+    server: z.boolean().default(false),
+    maxReservations: z.number().int().min(1).default(15)
+  }).strict().prefault({}),
+  autonat: z.object({
+    enabled: z.boolean().default(true)
+  }).strict().prefault({}),
+  dht: z.object({
+    clientMode: z.boolean().default(false),
+    addresses: z.enum(['all', 'public', 'private']).default('all')
+  }).strict().prefault({}),
+  connections: z.object({
+    minConnections: z.number().int().min(0).default(20),
+    maxConnections: z.number().int().min(1).default(300),
+    maxIncomingPendingConnections: z.number().int().min(1).default(30),
+    dialTimeoutMs: z.number().int().min(100).default(10_000),
+    keepAlivePeers: z.number().int().min(0).default(16)
+  }).strict().prefault({})
+}).strict()
+
+export type PeerConfig = z.infer<typeof configSchema>
+export type PeerConfigInput = z.input<typeof configSchema>
+
+/** The full default configuration, as `init` writes it. */
+export function defaultConfig (): PeerConfig {
+  return configSchema.parse({})
+}
+
+function describeIssues (error: z.ZodError): string {
+  return error.issues
+    .map(issue => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`)
+    .join('; ')
+}
+
+/** Validate a configuration object; `source` names it in the error (usually the file path). */
+export function parseConfig (value: unknown, source: string): PeerConfig {
+  const result = configSchema.safeParse(value)
+  if (!result.success) {
+    throw new ConfigError(`${source}: ${describeIssues(result.error)}`)
+  }
+  return result.data
+}
+
+export async function readConfig (path: string): Promise<PeerConfig> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err: any) {
+    if (err.code === 'ENOENT') {
+      throw new HomeNotInitialisedError(`${path} does not exist; run "p2pcloud init" first`)
+    }
+    throw new ConfigError(`${path}: cannot read: ${err.message}`)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err: any) {
+    throw new ConfigError(`${path}: not valid JSON: ${err.message}`)
+  }
+  return parseConfig(value, path)
+}
+
+/** Write a new config file; `flag: 'wx'` so an existing file is never overwritten. */
+export async function writeNewConfig (path: string, config: PeerConfig): Promise<void> {
+  await writeFile(path, JSON.stringify(config, null, 2) + '\n', { flag: 'wx', mode: 0o644 })
+}

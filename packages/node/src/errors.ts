@@ -1,0 +1,34 @@
+/**
+ * Errors raised while preparing or running a peer. Callers branch on `name`,
+ * never on the message, which is written for people.
+ */
+
+/** `config.json` is missing, unreadable, not JSON, or fails validation. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** The identity key file is missing, unreadable, too widely readable or not a key. */
+export class KeyFileError extends Error {
+  override name = 'KeyFileError'
+}
+
+/** Another daemon holds the lock on this home. */
+export class HomeLockedError extends Error {
+  override name = 'HomeLockedError'
+}
+
+/** The home directory does not exist or has not been initialised. */
+export class HomeNotInitialisedError extends Error {
+  override name = 'HomeNotInitialisedError'
+}
+
+/** `init` was asked to create a home that already holds an identity. */
+export class HomeExistsError extends Error {
+  override name = 'HomeExistsError'
+}
+
+/** A multiaddr given by a person or a file does not parse or lacks a required part. */
+export class InvalidMultiaddrError extends Error {
+  override name = 'InvalidMultiaddrError'
+}

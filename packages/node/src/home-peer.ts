@@ -1,0 +1,102 @@
+import { mkdir, stat } from 'node:fs/promises'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { LevelDatastore } from 'datastore-level'
+import type { PeerId } from '@libp2p/interface'
+import { defaultConfig, parseConfig, readConfig, writeNewConfig, type PeerConfig } from './config.js'
+import { HomeExistsError } from './errors.js'
+import { homePaths, type HomePaths } from './home.js'
+import { createIdentityFile, readIdentityFile } from './identity.js'
+import { acquireHomeLock } from './lock.js'
+import { createPeer, type P2PCloudLibp2p } from './peer.js'
+
+export interface InitResult {
+  peerId: PeerId
+  paths: HomePaths
+}
+
+/**
+ * Create a home: an Ed25519 identity (0600) and a config.json with every
+ * default written out. Refuses to touch a home that already has an identity.
+ */
+export async function initHome (root: string, overrides: Partial<PeerConfig> = {}): Promise<InitResult> {
+  const paths = homePaths(root)
+  await mkdir(root, { recursive: true, mode: 0o700 })
+  const exists = await stat(paths.identityKey).then(() => true, () => false)
+  if (exists) {
+    throw new HomeExistsError(`${root} is already initialised (${paths.identityKey} exists); nothing was changed`)
+  }
+  const config = parseConfig({ ...defaultConfig(), ...overrides }, 'init options')
+  const key = await createIdentityFile(paths.identityKey)
+  await writeNewConfig(paths.config, config).catch((err: any) => {
+    // a config written by hand before init is kept as it is
+    if (err.code !== 'EEXIST') throw err
+  })
+  return { peerId: peerIdFromPrivateKey(key), paths }
+}
+
+/** Settings given on the command line; they win over config.json for this run only. */
+export interface RunOverrides {
+  listen?: string[]
+  /** Added to config.json's bootstrap list. */
+  bootstrap?: string[]
+  mdns?: boolean
+  relayServer?: boolean
+  api?: { host?: PeerConfig['api']['host'], port?: number }
+}
+
+export function applyOverrides (config: PeerConfig, overrides: RunOverrides, source: string): PeerConfig {
+  return parseConfig({
+    ...config,
+    listen: overrides.listen ?? config.listen,
+    bootstrap: [...config.bootstrap, ...(overrides.bootstrap ?? [])],
+    mdns: { ...config.mdns, enabled: overrides.mdns ?? config.mdns.enabled },
+    relay: { ...config.relay, server: overrides.relayServer ?? config.relay.server },
+    api: { ...config.api, ...overrides.api }
+  }, source)
+}
+
+/** A peer started from its home: holds the home's lock until stopped. */
+export interface HomePeer {
+  libp2p: P2PCloudLibp2p
+  config: PeerConfig
+  paths: HomePaths
+  /** Stop libp2p, close the datastore and release the lock; safe to call twice. */
+  stop(): Promise<void>
+}
+
+/**
+ * Run the peer that lives in `root`: lock the home, read config and identity,
+ * open the level datastore (peer store and DHT records survive restarts) and start libp2p.
+ */
+export async function startHomePeer (root: string, overrides: RunOverrides = {}): Promise<HomePeer> {
+  const paths = homePaths(root)
+  // read first: a missing or broken home is reported before anything is created in it
+  const fileConfig = await readConfig(paths.config)
+  const config = applyOverrides(fileConfig, overrides, `${paths.config} with command-line options`)
+  const privateKey = await readIdentityFile(paths.identityKey)
+  const lock = await acquireHomeLock(paths.lock, root)
+  const cleanup: Array<() => Promise<void>> = [async () => { await lock.release() }]
+  const runCleanup = async (): Promise<void> => {
+    while (cleanup.length > 0) await cleanup.pop()?.()
+  }
+  try {
+    const datastore = new LevelDatastore(paths.datastore)
+    await datastore.open()
+    cleanup.push(async () => { await datastore.close() })
+    const libp2p = await createPeer({ config, privateKey, datastore })
+    cleanup.push(async () => { await libp2p.stop() })
+    let stopping: Promise<void> | undefined
+    return {
+      libp2p,
+      config,
+      paths,
+      async stop () {
+        stopping ??= runCleanup()
+        await stopping
+      }
+    }
+  } catch (err) {
+    await runCleanup()
+    throw err
+  }
+}

@@ -1,0 +1,114 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { autoNAT } from '@libp2p/autonat'
+import { bootstrap } from '@libp2p/bootstrap'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { identify, identifyPush } from '@libp2p/identify'
+import { type KadDHT, kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
+import { ping, type Ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import type { Datastore } from 'interface-datastore'
+import type { PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface'
+import type { PeerConfig } from './config.js'
+import { AGENT_NAME, DHT_PROTOCOL, MDNS_SERVICE_TAG } from './protocol-ids.js'
+import { DiscoveryDialer } from './discovery-dialer.js'
+import { keepKnownPeers } from './known-peers.js'
+import { VERSION } from './version.js'
+
+/** The services every p2pcloud peer runs; later capabilities add theirs beside them. */
+export interface PeerServices extends ServiceMap {
+  identify: unknown
+  identifyPush: unknown
+  ping: Ping
+  dht: KadDHT
+  pubsub: GossipSub
+}
+
+export type P2PCloudLibp2p = Libp2p<PeerServices>
+
+export interface CreatePeerOptions {
+  config: PeerConfig
+  privateKey: PrivateKey
+  /** Where the peer store and DHT records live; omit for a throw-away in-memory peer. */
+  datastore?: Datastore
+  /** Start listening at once (default true). */
+  start?: boolean
+}
+
+const dhtAddressMappers = {
+  all: passthroughMapper,
+  public: removePrivateAddressesMapper,
+  private: removePublicAddressesMapper
+}
+
+/**
+ * Assemble a libp2p v3 node as DESIGN §1 describes it: TCP + Noise + Yamux,
+ * identify, ping, a Kademlia DHT on p2pcloud's own protocol id (so it never
+ * mixes with IPFS's), gossipsub, AutoNAT, circuit relay v2 (client always,
+ * server opt-in), DCUtR, mDNS (opt-out) and the bootstrap list.
+ */
+export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudLibp2p> {
+  const { config } = options
+  const dialer = new DiscoveryDialer(config.connections.minConnections, config.connections.dialTimeoutMs)
+  const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
+  if (config.bootstrap.length > 0) {
+    peerDiscovery.push(bootstrap({ list: config.bootstrap }))
+  }
+  if (config.mdns.enabled) {
+    peerDiscovery.push(dialer.watch(mdns({ serviceTag: MDNS_SERVICE_TAG, interval: config.mdns.intervalMs })))
+  }
+
+  const services: Record<string, (components: any) => unknown> = {
+    identify: identify(),
+    identifyPush: identifyPush(),
+    ping: ping(),
+    dht: kadDHT({
+      protocol: DHT_PROTOCOL,
+      clientMode: config.dht.clientMode,
+      peerInfoMapper: dhtAddressMappers[config.dht.addresses],
+      logPrefix: 'p2pcloud:dht',
+      datastorePrefix: '/p2pcloud-dht',
+      metricsPrefix: 'p2pcloud_dht'
+    }),
+    pubsub: gossipsub({ emitSelf: false, allowPublishToZeroTopicPeers: true }),
+    dcutr: dcutr()
+  }
+  if (config.autonat.enabled) {
+    services.autonat = autoNAT()
+  }
+  if (config.relay.server) {
+    services.relay = circuitRelayServer({ reservations: { maxReservations: config.relay.maxReservations } })
+  }
+
+  const node = await createLibp2p<PeerServices>({
+    privateKey: options.privateKey,
+    // identify announces this as our agent version
+    nodeInfo: { name: AGENT_NAME, version: VERSION, userAgent: `${AGENT_NAME}/${VERSION} node/${process.versions.node}` },
+    datastore: options.datastore,
+    start: false,
+    addresses: {
+      listen: config.listen,
+      announce: config.announce
+    },
+    transports: [tcp(), circuitRelayTransport()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      maxConnections: config.connections.maxConnections,
+      maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections,
+      dialTimeout: config.connections.dialTimeoutMs
+    },
+    peerDiscovery,
+    services: services as any
+  })
+  keepKnownPeers(node, config.connections.keepAlivePeers)
+  dialer.attach(node)
+  if (options.start !== false) {
+    await node.start()
+  }
+  return node
+}
