@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { runCli, spawnDaemon, tempDir, waitFor } from './helpers/index.js'
+
+describe('p2pcloud CLI', () => {
+  it('init creates a home chosen by --home or P2PCLOUD_HOME, and --json prints the peer id', async () => {
+    const home = await tempDir('cli-init')
+    const result = await runCli(['init', '--json'], { P2PCLOUD_HOME: home })
+    assert.equal(result.code, 0, result.stderr)
+    const out = JSON.parse(result.stdout)
+    assert.match(out.peerId, /^12D3KooW/)
+    assert.equal(out.home, home)
+    const again = await runCli(['init', '--home', home])
+    assert.notEqual(again.code, 0)
+    assert.match(again.stderr, /^error: .*already initialised/)
+  })
+
+  it('every command has --help', async () => {
+    for (const command of ['init', 'start', 'id', 'status', 'peers', 'connect']) {
+      const result = await runCli([command, '--help'])
+      assert.equal(result.code, 0, `${command} --help: ${result.stderr}`)
+      assert.match(result.stdout, new RegExp(`Usage: p2pcloud ${command}`))
+      assert.match(result.stdout, /--home <dir>/, `${command} --help shows the global options`)
+    }
+    const start = await runCli(['start', '--help'])
+    for (const flag of ['--listen', '--bootstrap', '--api', '--no-mdns', '--relay-server']) assert.match(start.stdout, new RegExp(flag))
+  })
+
+  it('unknown flags, bad multiaddrs and bad API addresses fail with one clear line', async () => {
+    const home = await tempDir('cli-bad')
+    const cases: Array<[string[], RegExp]> = [
+      [['start', '--home', home, '--frobnicate'], /unknown option '--frobnicate'/],
+      [['start', '--home', home, '--listen', '/ip4/300.1.1.1/tcp/1'], /invalid multiaddr/],
+      [['start', '--home', home, '--bootstrap', '/ip4/127.0.0.1/tcp/1'], /no \/p2p\/<peer id> part/],
+      [['start', '--home', home, '--api', '0.0.0.0:80'], /API host "0\.0\.0\.0" is not allowed/],
+      [['connect', '--home', home, 'not-a-multiaddr'], /invalid multiaddr "not-a-multiaddr"/],
+      [['id', '--home', home], /no daemon is running for this home/],
+      [['start', '--home', join(home, 'missing')], /run "p2pcloud init" first/]
+    ]
+    for (const [args, expected] of cases) {
+      const result = await runCli(args)
+      assert.notEqual(result.code, 0, args.join(' '))
+      assert.match(result.stderr, expected, args.join(' '))
+      assert.equal(result.stdout, '', args.join(' '))
+    }
+  })
+
+  it('a corrupt config.json stops start with the file named, and is not overwritten', async () => {
+    const home = await tempDir('cli-corrupt')
+    assert.equal((await runCli(['init', '--home', home])).code, 0)
+    const configPath = join(home, 'config.json')
+    await writeFile(configPath, '{ "listen": 42 }')
+    const result = await runCli(['start', '--home', home, '--no-mdns'])
+    assert.notEqual(result.code, 0)
+    assert.match(result.stderr, new RegExp(`${configPath}: listen: `))
+    assert.equal(await readFile(configPath, 'utf8'), '{ "listen": 42 }')
+  })
+
+  it('two daemons with separate homes find each other through --bootstrap; a second daemon on a home fails cleanly', async () => {
+    const homeA = await tempDir('cli-a')
+    const homeB = await tempDir('cli-b')
+    for (const home of [homeA, homeB]) assert.equal((await runCli(['init', '--home', home])).code, 0)
+    const a = await spawnDaemon(homeA)
+    const b = await spawnDaemon(homeB, ['--bootstrap', a.ready.addresses[0]])
+    try {
+      const id = JSON.parse((await runCli(['id', '--json', '--home', homeA])).stdout)
+      assert.deepEqual(Object.keys(id).sort(), ['addresses', 'peerId'])
+      assert.equal(id.peerId, a.ready.peerId)
+
+      await waitFor('A to list B among its peers', async () => {
+        const peers = JSON.parse((await runCli(['peers', '--json', '--home', homeA])).stdout)
+        return peers.some((p: any) => p.peerId === b.ready.peerId)
+      })
+      const peers = JSON.parse((await runCli(['peers', '--json', '--home', homeB])).stdout)
+      assert.equal(peers.length, 1)
+      assert.equal(peers[0].peerId, a.ready.peerId)
+      assert.ok(Array.isArray(peers[0].addresses) && peers[0].addresses.length > 0)
+
+      const status = await runCli(['status', '--home', homeB])
+      assert.match(status.stdout, /peers: +1/)
+
+      const second = await runCli(['start', '--home', homeA, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'])
+      assert.notEqual(second.code, 0)
+      assert.match(second.stderr, /^error: another p2pcloud daemon \(pid \d+\) is already running on /)
+    } finally {
+      assert.equal(await b.stop(), 0, 'a SIGTERM stops the daemon cleanly')
+      assert.equal(await a.stop(), 0)
+    }
+    // a clean stop removes api.json and the lock, so the home can start again
+    const restarted = await spawnDaemon(homeA)
+    assert.equal(restarted.ready.peerId, a.ready.peerId, 'the identity survives a restart')
+    assert.equal(await restarted.stop(), 0)
+  })
+
+  it('connect dials a running peer through the API', async () => {
+    const homeA = await tempDir('cli-c')
+    const homeB = await tempDir('cli-d')
+    for (const home of [homeA, homeB]) assert.equal((await runCli(['init', '--home', home])).code, 0)
+    const a = await spawnDaemon(homeA)
+    const b = await spawnDaemon(homeB)
+    try {
+      const result = await runCli(['connect', '--json', '--home', homeB, a.ready.addresses[0]])
+      assert.equal(result.code, 0, result.stderr)
+      assert.equal(JSON.parse(result.stdout).peerId, a.ready.peerId)
+    } finally {
+      await b.stop()
+      await a.stop()
+    }
+  })
+})

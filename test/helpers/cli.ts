@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The real `p2pcloud` command, run with the Node that runs the tests. */
+export const CLI = fileURLToPath(new URL('../../../packages/cli/bin/p2pcloud.js', import.meta.url))
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export async function tempDir (prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `p2pcloud-${prefix}-`))
+}
+
+/** Run one CLI command to completion. `P2PCLOUD_HOME` is cleared unless given, so no test touches ~/.p2pcloud. */
+export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, P2PCLOUD_HOME: undefined, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => { stdout += chunk })
+  child.stderr.on('data', chunk => { stderr += chunk })
+  const code = await new Promise<number | null>(resolve => child.on('exit', resolve))
+  return { code, stdout, stderr }
+}
+
+export interface DaemonReady {
+  peerId: string
+  addresses: string[]
+  api: string
+  home: string
+}
+
+export interface CliDaemon {
+  child: ChildProcess
+  ready: DaemonReady
+  /** SIGTERM, then the exit code (a clean stop exits 0). */
+  stop(): Promise<number | null>
+}
+
+/** Loopback only and no mDNS, so that a test never sends a packet off this machine. */
+export const LOOPBACK_ARGS = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--api', '127.0.0.1:0']
+
+/**
+ * `p2pcloud start --json` as a child process, resolved once it prints its
+ * ready line; rejects with its stderr if it exits first.
+ */
+export async function spawnDaemon (home: string, extraArgs: string[] = [], command: string[] = [process.execPath, CLI]): Promise<CliDaemon> {
+  const [program, ...programArgs] = command
+  const child = spawn(program, [...programArgs, 'start', '--json', '--home', home, ...LOOPBACK_ARGS, ...extraArgs], {
+    env: { ...process.env, P2PCLOUD_HOME: undefined },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stderr = ''
+  child.stderr?.on('data', chunk => { stderr += chunk })
+  const exited = new Promise<number | null>(resolve => child.on('exit', resolve))
+  const ready = await new Promise<DaemonReady>((resolve, reject) => {
+    let stdout = ''
+    child.stdout?.on('data', chunk => {
+      stdout += chunk
+      const line = stdout.split('\n').find(l => l.startsWith('{'))
+      if (line != null) resolve(JSON.parse(line))
+    })
+    void exited.then(code => { reject(new Error(`daemon exited with ${code} before it was ready: ${stderr}`)) })
+  })
+  return {
+    child,
+    ready,
+    async stop () {
+      if (child.exitCode == null && child.signalCode == null) child.kill('SIGTERM')
+      return exited
+    }
+  }
+}
