@@ -63,7 +63,7 @@ describe('p2pcloud CLI', () => {
     const homeB = await tempDir('cli-b')
     for (const home of [homeA, homeB]) assert.equal((await runCli(['init', '--home', home])).code, 0)
     const a = await spawnDaemon(homeA)
-    const b = await spawnDaemon(homeB, ['--bootstrap', a.ready.addresses[0]])
+    const b = await spawnDaemon(homeB, { args: ['--bootstrap', a.ready.addresses[0]] })
     try {
       const id = JSON.parse((await runCli(['id', '--json', '--home', homeA])).stdout)
       assert.deepEqual(Object.keys(id).sort(), ['addresses', 'peerId'])

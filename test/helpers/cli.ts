@@ -17,9 +17,15 @@ export async function tempDir (prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `p2pcloud-${prefix}-`))
 }
 
+/** The command line that runs the CLI, inside network namespace `netns` when given. */
+function cliCommand (netns?: string): string[] {
+  return netns != null ? ['ip', 'netns', 'exec', netns, process.execPath, CLI] : [process.execPath, CLI]
+}
+
 /** Run one CLI command to completion. `P2PCLOUD_HOME` is cleared unless given, so no test touches ~/.p2pcloud. */
-export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}, netns?: string): Promise<CliResult> {
+  const [program, ...programArgs] = cliCommand(netns)
+  const child = spawn(program, [...programArgs, ...args], {
     env: { ...process.env, P2PCLOUD_HOME: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -46,15 +52,24 @@ export interface CliDaemon {
 }
 
 /** Loopback only and no mDNS, so that a test never sends a packet off this machine. */
-export const LOOPBACK_ARGS = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--api', '127.0.0.1:0']
+const LOOPBACK_ARGS = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--api', '127.0.0.1:0']
+/** Inside a test's own network namespace: all interfaces, mDNS on. */
+const NETNS_ARGS = ['--listen', '/ip4/0.0.0.0/tcp/0', '--api', '127.0.0.1:0']
+
+export interface SpawnDaemonOptions {
+  args?: string[]
+  /** Run inside this network namespace (made by the test) instead of on loopback. */
+  netns?: string
+}
 
 /**
  * `p2pcloud start --json` as a child process, resolved once it prints its
  * ready line; rejects with its stderr if it exits first.
  */
-export async function spawnDaemon (home: string, extraArgs: string[] = [], command: string[] = [process.execPath, CLI]): Promise<CliDaemon> {
-  const [program, ...programArgs] = command
-  const child = spawn(program, [...programArgs, 'start', '--json', '--home', home, ...LOOPBACK_ARGS, ...extraArgs], {
+export async function spawnDaemon (home: string, options: SpawnDaemonOptions = {}): Promise<CliDaemon> {
+  const [program, ...programArgs] = cliCommand(options.netns)
+  const placement = options.netns != null ? NETNS_ARGS : LOOPBACK_ARGS
+  const child = spawn(program, [...programArgs, 'start', '--json', '--home', home, ...placement, ...(options.args ?? [])], {
     env: { ...process.env, P2PCLOUD_HOME: undefined },
     stdio: ['ignore', 'pipe', 'pipe']
   })

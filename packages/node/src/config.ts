@@ -45,6 +45,7 @@ export const configSchema = z.object({
     minConnections: z.number().int().min(0).default(20),
     maxConnections: z.number().int().min(1).default(300),
     maxIncomingPendingConnections: z.number().int().min(1).default(30),
+    inboundConnectionsPerHostPerSecond: z.number().int().min(1).default(5),
     dialTimeoutMs: z.number().int().min(100).default(10_000),
     keepAlivePeers: z.number().int().min(0).default(16)
   }).strict().prefault({})

@@ -22,7 +22,8 @@ export function parsePeerMultiaddr (text: string): Multiaddr {
 /** For validators: the error message, or undefined when the text is a valid multiaddr. */
 export function multiaddrProblem (text: string, needsPeerId: boolean): string | undefined {
   try {
-    needsPeerId ? parsePeerMultiaddr(text) : parseMultiaddr(text)
+    if (needsPeerId) parsePeerMultiaddr(text)
+    else parseMultiaddr(text)
     return undefined
   } catch (err: any) {
     return err.message

@@ -74,7 +74,8 @@ export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudL
       datastorePrefix: '/p2pcloud-dht',
       metricsPrefix: 'p2pcloud_dht'
     }),
-    pubsub: gossipsub({ emitSelf: false, allowPublishToZeroTopicPeers: true }),
+    // gossipsub only: floodsub would offer a second, unscored way into every topic
+    pubsub: gossipsub({ emitSelf: false, allowPublishToZeroTopicPeers: true, fallbackToFloodsub: false }),
     dcutr: dcutr()
   }
   if (config.autonat.enabled) {
@@ -100,6 +101,7 @@ export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudL
     connectionManager: {
       maxConnections: config.connections.maxConnections,
       maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections,
+      inboundConnectionThreshold: config.connections.inboundConnectionsPerHostPerSecond,
       dialTimeout: config.connections.dialTimeoutMs
     },
     peerDiscovery,

@@ -12,6 +12,9 @@ export async function listenOnLoopback (server: Server): Promise<number> {
 
 export async function closeServer (server: Server): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    server.close(err => { err == null ? resolve() : reject(err) })
+    server.close(err => {
+      if (err == null) resolve()
+      else reject(err)
+    })
   })
 }
