@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that p2pcloud's tests use and a fresh machine
+# lacks. Idempotent; needs root. Used by .ci/run; run it yourself once on a new
+# machine if you want the whole suite (without it, tests that need a package skip).
+#   iproute2: `ip netns` for the tests that build their own LAN (mDNS)
+set -euo pipefail
+packages=(iproute2)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages present: ${packages[*]}"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing Debian packages: ${missing[*]}; run this script as root (apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
