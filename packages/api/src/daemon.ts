@@ -1,7 +1,7 @@
-import { startHomePeer, type HomePeer, type RunOverrides } from '@p2pcloud/node'
+import { startHomePeer, type ExtensionsFor, type HomePeer, type RunOverrides } from '@p2pcloud/node'
 import { newApiToken, removeApiInfo, writeApiInfo } from './api-info.js'
 import { v1Routes } from './routes.js'
-import { startApiServer, type RunningApiServer } from './server.js'
+import { startApiServer, type Routes, type RunningApiServer } from './server.js'
 
 /** A running peer with its local API published in `<home>/api.json`. */
 export interface Daemon {
@@ -11,12 +11,18 @@ export interface Daemon {
   stop(): Promise<void>
 }
 
-export async function startDaemon (home: string, overrides: RunOverrides = {}): Promise<Daemon> {
-  const peer = await startHomePeer(home, overrides)
+/** The capabilities a daemon runs beside the core peer, and the API routes they add. */
+export interface DaemonCapabilities {
+  extensionsFor?: ExtensionsFor
+  routes?: (peer: HomePeer) => Routes
+}
+
+export async function startDaemon (home: string, overrides: RunOverrides = {}, capabilities: DaemonCapabilities = {}): Promise<Daemon> {
+  const peer = await startHomePeer(home, overrides, capabilities.extensionsFor)
   const token = newApiToken()
   let api: RunningApiServer
   try {
-    api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes: v1Routes(peer, new Date()) })
+    api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes: { ...v1Routes(peer, new Date()), ...capabilities.routes?.(peer) } })
   } catch (err) {
     await peer.stop()
     throw err

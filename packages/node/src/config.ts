@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { ConfigError, HomeNotInitialisedError } from './errors.js'
 import { multiaddrProblem } from './multiaddrs.js'
+import { parseSize } from './sizes.js'
 
 /** The well-known TCP port a p2pcloud peer listens on unless told otherwise. */
 export const DEFAULT_PORT = 4050
@@ -12,6 +13,51 @@ function multiaddrString (needsPeerId: boolean): z.ZodType<string> {
     if (problem != null) ctx.addIssue({ code: 'custom', message: problem })
   })
 }
+
+/** A size in bytes, or a string such as "4G"; always bytes after parsing. */
+const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  try {
+    return parseSize(value)
+  } catch (err: any) {
+    ctx.addIssue({ code: 'custom', message: err.message })
+    return z.NEVER
+  }
+})
+
+/** What a farmer may say it offers; later issues derive these from installed workload drivers. */
+export const CAPABILITIES = ['volume', 'container', 'zdb', 'gateway', 'relay'] as const
+
+const farmerSchema = z.object({
+  enabled: z.boolean().default(false),
+  farm: z.string().max(64).default(''),
+  country: z.string().default(''),
+  city: z.string().max(64).default(''),
+  /** Totals that replace the measured ones (null = measure this machine). */
+  capacity: z.object({
+    cru: z.number().int().min(0).nullable().default(null),
+    mru: size.nullable().default(null),
+    sru: size.nullable().default(null),
+    hru: size.nullable().default(null),
+    ipv4u: z.number().int().min(0).default(0)
+  }).strict().prefault({}),
+  price: z.object({
+    currency: z.string().regex(/^[A-Z]{3,8}$/, 'a currency code such as TFT').default('TFT'),
+    cuHour: z.number().min(0).default(0.1),
+    suHour: z.number().min(0).default(0.05),
+    ipv4Hour: z.number().min(0).default(0.02)
+  }).strict().prefault({}),
+  capabilities: z.array(z.enum(CAPABILITIES)).default([]),
+  gatewayDomain: z.string().max(253).default(''),
+  advertTtlSeconds: z.number().int().min(2).max(3600).default(600)
+}).strict().superRefine((farmer, ctx) => {
+  if (!farmer.enabled) return
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(farmer.farm)) {
+    ctx.addIssue({ code: 'custom', path: ['farm'], message: 'a farmer needs a farm name (letters, digits, "_", "-", ".")' })
+  }
+  if (!/^[A-Z]{2}$/.test(farmer.country)) {
+    ctx.addIssue({ code: 'custom', path: ['country'], message: `"${farmer.country}" is not a two-letter ISO 3166 country code such as BE` })
+  }
+})
 
 /**
  * Every setting of a peer, with its default. `p2pcloud init` writes the parsed
@@ -48,7 +94,8 @@ export const configSchema = z.object({
     inboundConnectionsPerHostPerSecond: z.number().int().min(1).default(5),
     dialTimeoutMs: z.number().int().min(100).default(10_000),
     keepAlivePeers: z.number().int().min(0).default(16)
-  }).strict().prefault({})
+  }).strict().prefault({}),
+  farmer: farmerSchema.prefault({})
 }).strict()
 
 export type PeerConfig = z.infer<typeof configSchema>

@@ -8,6 +8,7 @@ import { homePaths, type HomePaths } from './home.js'
 import { createIdentityFile, readIdentityFile } from './identity.js'
 import { acquireHomeLock } from './lock.js'
 import { createPeer, type P2PCloudLibp2p } from './peer.js'
+import type { PeerExtension } from './extensions.js'
 
 export interface InitResult {
   peerId: PeerId
@@ -68,7 +69,10 @@ export interface HomePeer {
  * Run the peer that lives in `root`: lock the home, read config and identity,
  * open the level datastore (peer store and DHT records survive restarts) and start libp2p.
  */
-export async function startHomePeer (root: string, overrides: RunOverrides = {}): Promise<HomePeer> {
+/** The capabilities a home peer runs, chosen from its configuration (a farmer advertises, every peer keeps a directory). */
+export type ExtensionsFor = (config: PeerConfig, paths: HomePaths) => PeerExtension[] | Promise<PeerExtension[]>
+
+export async function startHomePeer (root: string, overrides: RunOverrides = {}, extensionsFor: ExtensionsFor = () => []): Promise<HomePeer> {
   const paths = homePaths(root)
   // read first: a missing or broken home is reported before anything is created in it
   const fileConfig = await readConfig(paths.config)
@@ -83,7 +87,7 @@ export async function startHomePeer (root: string, overrides: RunOverrides = {})
     const datastore = new LevelDatastore(paths.datastore)
     await datastore.open()
     cleanup.push(async () => { await datastore.close() })
-    const libp2p = await createPeer({ config, privateKey, datastore })
+    const libp2p = await createPeer({ config, privateKey, datastore, extensions: await extensionsFor(config, paths) })
     cleanup.push(async () => { await libp2p.stop() })
     let stopping: Promise<void> | undefined
     return {

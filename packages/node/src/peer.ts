@@ -4,6 +4,7 @@ import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { identify, identifyPush } from '@libp2p/identify'
 import { type KadDHT, kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
@@ -16,6 +17,7 @@ import type { PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface'
 import type { PeerConfig } from './config.js'
 import { AGENT_NAME, DHT_PROTOCOL, MDNS_SERVICE_TAG } from './protocol-ids.js'
 import { DiscoveryDialer } from './discovery-dialer.js'
+import { mergeExtensions, type PeerExtension } from './extensions.js'
 import { keepKnownPeers } from './known-peers.js'
 import { VERSION } from './version.js'
 
@@ -35,6 +37,8 @@ export interface CreatePeerOptions {
   privateKey: PrivateKey
   /** Where the peer store and DHT records live; omit for a throw-away in-memory peer. */
   datastore?: Datastore
+  /** Capabilities that add services, DHT record types and topic scoring. */
+  extensions?: PeerExtension[]
   /** Start listening at once (default true). */
   start?: boolean
 }
@@ -53,6 +57,9 @@ const dhtAddressMappers = {
  */
 export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudLibp2p> {
   const { config } = options
+  const extension = mergeExtensions(options.extensions ?? [])
+  const topicScores = Object.fromEntries(Object.entries(extension.topicScoreParams)
+    .map(([topic, params]) => [topic, createTopicScoreParams(params)]))
   const dialer = new DiscoveryDialer(config.connections.minConnections, config.connections.dialTimeoutMs)
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if (config.bootstrap.length > 0) {
@@ -72,10 +79,17 @@ export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudL
       peerInfoMapper: dhtAddressMappers[config.dht.addresses],
       logPrefix: 'p2pcloud:dht',
       datastorePrefix: '/p2pcloud-dht',
-      metricsPrefix: 'p2pcloud_dht'
+      metricsPrefix: 'p2pcloud_dht',
+      validators: extension.dhtValidators,
+      selectors: extension.dhtSelectors
     }),
     // gossipsub only: floodsub would offer a second, unscored way into every topic
-    pubsub: gossipsub({ emitSelf: false, allowPublishToZeroTopicPeers: true, fallbackToFloodsub: false }),
+    pubsub: gossipsub({
+      emitSelf: false,
+      allowPublishToZeroTopicPeers: true,
+      fallbackToFloodsub: false,
+      scoreParams: { topics: topicScores }
+    }),
     dcutr: dcutr()
   }
   if (config.autonat.enabled) {
@@ -84,6 +98,8 @@ export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudL
   if (config.relay.server) {
     services.relay = circuitRelayServer({ reservations: { maxReservations: config.relay.maxReservations } })
   }
+  // after the core services: extension services find them in their components
+  Object.assign(services, extension.services)
 
   const node = await createLibp2p<PeerServices>({
     privateKey: options.privateKey,

@@ -1,5 +1,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { createPeer, defaultConfig, parseConfig, type P2PCloudLibp2p, type PeerConfigInput } from '@p2pcloud/node'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+import { createPeer, defaultConfig, parseConfig, type P2PCloudLibp2p, type PeerConfigInput, type PeerExtension } from '@p2pcloud/node'
 
 /**
  * Settings for peers that must only ever talk over loopback: listen on
@@ -15,9 +17,22 @@ export function loopbackConfig (overrides: PeerConfigInput = {}): ReturnType<typ
   }, 'loopback peer settings')
 }
 
-/** A real, started peer on 127.0.0.1 with a fresh identity and an in-memory datastore. */
-export async function startLoopbackPeer (overrides: PeerConfigInput = {}): Promise<P2PCloudLibp2p> {
-  return createPeer({ config: loopbackConfig(overrides), privateKey: await generateKeyPair('Ed25519') })
+export interface LoopbackPeerOptions {
+  extensions?: PeerExtension[]
+  /** Default: a fresh Ed25519 identity. */
+  privateKey?: PrivateKey
+  /** Default: in memory; pass a level datastore to test what survives a restart. */
+  datastore?: Datastore
+}
+
+/** A real, started peer on 127.0.0.1. */
+export async function startLoopbackPeer (overrides: PeerConfigInput = {}, options: LoopbackPeerOptions = {}): Promise<P2PCloudLibp2p> {
+  return createPeer({
+    config: loopbackConfig(overrides),
+    privateKey: options.privateKey ?? await generateKeyPair('Ed25519'),
+    datastore: options.datastore,
+    extensions: options.extensions
+  })
 }
 
 /** The first dialable address of a started peer, `/p2p/<id>` included. */

@@ -64,7 +64,8 @@ export function registerStart (program: Command): void {
       const daemon = await startDaemon(context.home, {
         listen: options.listen,
         bootstrap: options.bootstrap,
-        mdns: options.mdns,
+        // commander makes --no-mdns default to true; only an explicit flag may override config.json
+        mdns: options.mdns === false ? false : undefined,
         relayServer: options.relayServer,
         api: options.api
       })

@@ -1,0 +1,164 @@
+import { logger } from '@libp2p/logger'
+import { Key, type Datastore } from 'interface-datastore'
+import type { PrivateKey } from '@libp2p/interface'
+import type { PeerConfig } from '@p2pcloud/node'
+import type { CapacityAccount } from './account.js'
+import { signAdvert, verifyAdvert, type Advert, type VerifiedAdvert } from './advert.js'
+import { advertKey, type IndexKey } from './dht-records.js'
+import type { Directory } from './directory.js'
+
+const log = logger('p2pcloud:capacity:advertiser')
+const SEQ_KEY = new Key('/p2pcloud/capacity/advert-seq')
+
+/** Where adverts go: gossipsub, the DHT record, the DHT provider index. */
+export interface AdvertChannels {
+  publish(envelope: Uint8Array): Promise<void>
+  putRecord(key: Uint8Array, envelope: Uint8Array): Promise<void>
+  provide(key: IndexKey): Promise<void>
+}
+
+export interface AdvertiserInit {
+  peerId: string
+  privateKey: PrivateKey
+  farmer: PeerConfig['farmer']
+  account: CapacityAccount
+  directory: Directory
+  datastore: Datastore
+  channels: AdvertChannels
+  addresses: () => string[]
+  version: string
+  /** Wait this long after a capacity change before re-advertising, so a burst of bookings makes one advert. */
+  debounceMs?: number
+  /** Re-announce the DHT index keys this often (provider records live 48 h). */
+  provideIntervalMs?: number
+  now?: () => number
+}
+
+/**
+ * A farmer's voice: signs an advert with a fresh seq at start, after every
+ * change of free capacity (debounced) and before the previous one expires (the
+ * heartbeat: an expired advert means the farmer is gone); publishes it on
+ * gossipsub, stores it in the DHT and provides the index keys.
+ */
+export class Advertiser {
+  private latest?: VerifiedAdvert
+  private seq = 0
+  private heartbeat?: ReturnType<typeof setTimeout>
+  private debounce?: ReturnType<typeof setTimeout>
+  private lastProvided = 0
+  private running = false
+  private publishing: Promise<void> = Promise.resolve()
+  private readonly onChange = (): void => { this.advertiseSoon('capacity changed') }
+
+  constructor (private readonly init: AdvertiserInit) {}
+
+  private get now (): number {
+    return (this.init.now ?? Date.now)()
+  }
+
+  private get ttlMs (): number {
+    return this.init.farmer.advertTtlSeconds * 1000
+  }
+
+  async start (): Promise<void> {
+    if (await this.init.datastore.has(SEQ_KEY)) {
+      this.seq = Number(new TextDecoder().decode(await this.init.datastore.get(SEQ_KEY)))
+    }
+    this.running = true
+    this.init.account.addEventListener('change', this.onChange)
+    await this.advertise('start')
+  }
+
+  async stop (): Promise<void> {
+    this.running = false
+    this.init.account.removeEventListener('change', this.onChange)
+    clearTimeout(this.debounce)
+    clearTimeout(this.heartbeat)
+    await this.publishing
+  }
+
+  /** The current signed advert (what the capacity protocol answers). */
+  current (): VerifiedAdvert | undefined {
+    return this.latest
+  }
+
+  /** Advertise after the debounce delay; calls within it make one advert. */
+  advertiseSoon (reason: string): void {
+    clearTimeout(this.debounce)
+    this.debounce = setTimeout(() => { void this.advertise(reason) }, this.init.debounceMs ?? 500)
+  }
+
+  /** Sign and send a new advert; one at a time, each with a higher seq. */
+  advertise (reason: string): Promise<void> {
+    this.publishing = this.publishing.then(async () => {
+      if (!this.running) return
+      try {
+        await this.signAndSend(reason)
+      } catch (err) {
+        log.error('could not advertise (%s) - %e', reason, err)
+      }
+      this.scheduleHeartbeat()
+    })
+    return this.publishing
+  }
+
+  private scheduleHeartbeat (): void {
+    clearTimeout(this.heartbeat)
+    if (!this.running) return
+    // a third of the lifetime: two heartbeats may be lost before the advert expires
+    this.heartbeat = setTimeout(() => { void this.advertise('heartbeat') }, Math.max(1000, this.ttlMs / 3))
+  }
+
+  private async nextSeq (): Promise<number> {
+    // max(last + 1, now): keeps increasing even if the stored seq was lost
+    this.seq = Math.max(this.seq + 1, this.now)
+    await this.init.datastore.put(SEQ_KEY, new TextEncoder().encode(String(this.seq)))
+    return this.seq
+  }
+
+  private async signAndSend (reason: string): Promise<void> {
+    const { farmer, account } = this.init
+    const issuedAt = this.now
+    const advert: Advert = {
+      peerId: this.init.peerId,
+      farm: farmer.farm,
+      country: farmer.country,
+      city: farmer.city,
+      total: account.total,
+      free: account.free(),
+      capabilities: farmer.capabilities,
+      gatewayDomain: farmer.gatewayDomain,
+      price: farmer.price,
+      addresses: this.init.addresses().slice(0, 16),
+      version: this.init.version,
+      seq: await this.nextSeq(),
+      issuedAt,
+      expiresAt: issuedAt + this.ttlMs
+    }
+    const envelope = await signAdvert(advert, this.init.privateKey)
+    this.latest = await verifyAdvert(envelope, issuedAt)
+    await this.init.directory.admit(this.latest, 'self')
+    log('advert seq %d (%s)', advert.seq, reason)
+    await this.init.channels.publish(envelope)
+    // the DHT may have no peers yet: its failures must not hold back gossip
+    void this.init.channels.putRecord(advertKey(advert.peerId), envelope)
+      .catch(err => { log('DHT put of advert failed - %e', err) })
+    void this.provideIndexKeys()
+  }
+
+  private async provideIndexKeys (): Promise<void> {
+    if (this.now - this.lastProvided < (this.init.provideIntervalMs ?? 6 * 60 * 60 * 1000)) return
+    const { farmer } = this.init
+    const keys: IndexKey[] = [
+      { kind: 'farmers' },
+      { kind: 'country', country: farmer.country },
+      ...farmer.capabilities.map(capability => ({ kind: 'capability' as const, capability }))
+    ]
+    try {
+      await Promise.all(keys.map(async key => { await this.init.channels.provide(key) }))
+      this.lastProvided = this.now
+    } catch (err) {
+      log('providing index keys failed, will retry with the next advert - %e', err)
+    }
+  }
+}

@@ -1,0 +1,197 @@
+import { logger } from '@libp2p/logger'
+import { TopicValidatorResult, type GossipSub, type SubscriptionChangeData } from '@libp2p/gossipsub'
+import { serviceDependencies, type PeerId, type PrivateKey, type Startable } from '@libp2p/interface'
+import type { AddressManager, Registrar } from '@libp2p/interface-internal'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Datastore } from 'interface-datastore'
+import type { PeerConfig } from '@p2pcloud/node'
+import { ADVERT_RECORD, CAPACITY_PROTOCOL, CAPACITY_TOPIC, handleRequests, type StreamOpener } from '@p2pcloud/wire'
+import { CapacityAccount } from './account.js'
+import { verifyAdvert, type VerifiedAdvert } from './advert.js'
+import { Advertiser } from './advertiser.js'
+import { capacityResponder, fetchAdvert } from './capacity-protocol.js'
+import { indexKeyCid } from './dht-records.js'
+import { lookUpFarmers } from './dht-lookup.js'
+import { DEFAULT_FIND_LIMIT, Directory, type DirectoryEntry, type FindFilter } from './directory.js'
+import type { Resources } from './resources.js'
+
+const log = logger('p2pcloud:capacity')
+
+/** Gossipsub's target mesh degree: with fewer topic peers, a farmer re-advertises to newcomers. */
+const SMALL_TOPIC_PEERS = 6
+
+export interface CapacityMarketComponents {
+  peerId: PeerId
+  privateKey: PrivateKey
+  registrar: Registrar
+  addressManager: AddressManager
+  datastore: Datastore
+  pubsub: GossipSub
+  dht: KadDHT
+  /** The node itself can open streams; libp2p passes its connection manager. */
+  connectionManager: { openStream: StreamOpener['dialProtocol'] }
+}
+
+export interface CapacityMarketInit {
+  /** Set on farmers: what to advertise and the measured totals. */
+  farmer?: { config: PeerConfig['farmer'], total: Resources }
+  version: string
+  /** How often expired adverts are evicted from the directory. */
+  evictIntervalMs?: number
+  debounceMs?: number
+}
+
+export interface FindOptions {
+  signal?: AbortSignal
+  /** Do not look in the DHT, only in adverts already gossiped to us. */
+  localOnly?: boolean
+  /** Longest a DHT lookup may take (default 10 s). */
+  dhtTimeoutMs?: number
+}
+
+/**
+ * The capacity market on one peer: every peer keeps the directory and
+ * validates gossiped adverts; a farmer also keeps its capacity account,
+ * advertises and answers capacity requests.
+ */
+export class CapacityMarket implements Startable {
+  readonly directory: Directory
+  readonly account?: CapacityAccount
+  private advertiser?: Advertiser
+  private evictTimer?: ReturnType<typeof setInterval>
+  private readonly node: StreamOpener
+
+  readonly [serviceDependencies] = ['@libp2p/kad-dht', '@libp2p/pubsub']
+
+  constructor (private readonly components: CapacityMarketComponents, private readonly init: CapacityMarketInit) {
+    this.directory = new Directory(components.datastore)
+    this.node = { dialProtocol: async (peer, protocols, options) => components.connectionManager.openStream(peer, protocols, options) }
+    if (init.farmer != null) {
+      this.account = new CapacityAccount(init.farmer.total, components.datastore)
+    }
+  }
+
+  get isFarmer (): boolean {
+    return this.account != null
+  }
+
+  async start (): Promise<void> {
+    const components = this.components
+    const { pubsub, registrar } = components
+    await this.directory.load()
+    await handleRequests(registrar, capacityResponder(() => this.advertiser?.current()?.envelope))
+    this.evictTimer = setInterval(() => {
+      this.directory.evictExpired().then(gone => { if (gone.length > 0) log('evicted expired adverts of %s', gone.join(', ')) }, () => {})
+    }, this.init.evictIntervalMs ?? 1000)
+    if (this.account != null && this.init.farmer != null) {
+      await this.account.load()
+      this.advertiser = new Advertiser({
+        peerId: components.peerId.toString(),
+        privateKey: components.privateKey,
+        farmer: this.init.farmer.config,
+        account: this.account,
+        directory: this.directory,
+        datastore: components.datastore,
+        version: this.init.version,
+        debounceMs: this.init.debounceMs,
+        addresses: () => components.addressManager.getAddresses().map(ma => ma.decapsulateCode(421).toString()),
+        channels: {
+          publish: async envelope => { await pubsub.publish(CAPACITY_TOPIC, envelope) },
+          putRecord: async (key, envelope) => { for await (const _ of components.dht.put(key, envelope)) { /* drain */ } },
+          provide: async key => { for await (const _ of components.dht.provide(await indexKeyCid(key))) { /* drain */ } }
+        }
+      })
+    }
+  }
+
+  /** After libp2p started: gossipsub runs (services start together) and the first advert carries our addresses. */
+  async afterStart (): Promise<void> {
+    const { pubsub } = this.components
+    pubsub.topicValidators.set(CAPACITY_TOPIC, async (_from, message) => this.validateGossip(message.data))
+    pubsub.subscribe(CAPACITY_TOPIC)
+    pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
+    await this.advertiser?.start()
+  }
+
+  /**
+   * Gossip does not replay: an advert published before we had topic peers
+   * reached nobody. While this farmer has fewer topic peers than a gossip
+   * mesh wants, each newcomer to the topic gets it to advertise again (debounced).
+   */
+  private readonly onSubscriptionChange = (event: CustomEvent<SubscriptionChangeData>): void => {
+    const joined = event.detail.subscriptions.some(s => s.topic === CAPACITY_TOPIC && s.subscribe)
+    if (joined && this.components.pubsub.getSubscribers(CAPACITY_TOPIC).length <= SMALL_TOPIC_PEERS) {
+      this.advertiser?.advertiseSoon('new peer on the capacity topic')
+    }
+  }
+
+  /** Before libp2p stops gossipsub, which is stopped alongside us. */
+  async beforeStop (): Promise<void> {
+    clearInterval(this.evictTimer)
+    this.components.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
+    await this.advertiser?.stop()
+    this.components.pubsub.unsubscribe(CAPACITY_TOPIC)
+    this.components.pubsub.topicValidators.delete(CAPACITY_TOPIC)
+  }
+
+  async stop (): Promise<void> {
+    await this.components.registrar.unhandle(CAPACITY_PROTOCOL)
+  }
+
+  /** Gossip validation: every check of protocols/capacity.md; REJECT lowers the sender's score. */
+  private async validateGossip (data: Uint8Array): Promise<TopicValidatorResult> {
+    if (data.byteLength > ADVERT_RECORD.maxBytes) return TopicValidatorResult.Reject
+    let verified: VerifiedAdvert
+    try {
+      verified = await verifyAdvert(data)
+    } catch (err: any) {
+      log('rejecting gossiped advert - %s', err.message)
+      return TopicValidatorResult.Reject
+    }
+    const admission = await this.directory.admit(verified, 'gossip')
+    if (admission === 'accepted') return TopicValidatorResult.Accept
+    if (admission === 'duplicate') return TopicValidatorResult.Ignore
+    log('rejecting %s advert seq %d of %s', admission, verified.advert.seq, verified.advert.peerId)
+    return TopicValidatorResult.Reject
+  }
+
+  /** This farmer's current advert, or undefined on a peer that is not a farmer. */
+  ownAdvert (): VerifiedAdvert | undefined {
+    return this.advertiser?.current()
+  }
+
+  /** Re-advertise now (e.g. after a change the account does not see). */
+  async readvertise (reason: string): Promise<void> {
+    await this.advertiser?.advertise(reason)
+  }
+
+  /** Ask a farmer directly for its live advert; the answer also updates the directory. */
+  async fetchAdvert (peerId: PeerId, options: { signal?: AbortSignal } = {}): Promise<VerifiedAdvert> {
+    const verified = await fetchAdvert(this.node, peerId, peerId.toString(), options)
+    await this.directory.admit(verified, 'direct')
+    return verified
+  }
+
+  /**
+   * Farmers matching `filter`: from the directory, and when it holds fewer
+   * than asked for, from the DHT's index of providers as well.
+   */
+  async find (filter: FindFilter, options: FindOptions = {}): Promise<DirectoryEntry[]> {
+    const limit = filter.limit ?? DEFAULT_FIND_LIMIT
+    if (options.localOnly !== true && this.directory.query(filter).length < limit) {
+      const signal = AbortSignal.any([AbortSignal.timeout(options.dhtTimeoutMs ?? 10_000), ...(options.signal != null ? [options.signal] : [])])
+      await lookUpFarmers({
+        dht: this.components.dht,
+        node: this.node,
+        directory: this.directory,
+        selfId: this.components.peerId.toString()
+      }, filter, limit, signal)
+    }
+    return this.directory.query(filter)
+  }
+}
+
+/** The libp2p service factory (DESIGN §5): `services: { capacity: capacityMarket(init) }`. */
+export function capacityMarket (init: CapacityMarketInit): (components: CapacityMarketComponents) => CapacityMarket {
+  return (components) => new CapacityMarket(components, init)
+}

@@ -1,0 +1,5 @@
+export * from './envelope.js'
+export * from './errors.js'
+export * from './rpc.js'
+export * from './capacity.js'
+export * as capacityMessages from './gen/capacity.js'

@@ -1,0 +1,154 @@
+import { RateLimiter, pbStream } from '@libp2p/utils'
+import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
+import type { Registrar } from '@libp2p/interface-internal'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { ErrorCodes, NoAnswerError, RemoteError, wireMessage } from './errors.js'
+
+/** Every limit a request/response protocol declares (protocols/README.md §7.1). */
+export interface ProtocolLimits {
+  maxRequestBytes: number
+  maxResponseBytes: number
+  maxInboundStreams: number
+  maxOutboundStreams: number
+  /** Requests per second one peer may make (token bucket refill) … */
+  ratePerSecond: number
+  /** … and how many it may make at once (bucket size). */
+  burst: number
+  /** Per message read or write, and for the responder's work. */
+  timeoutMs: number
+}
+
+/** A protons-generated message namespace: `Message.encode` / `Message.decode`. */
+export interface MessageCodec<T> {
+  encode(message: T): Uint8Array
+  decode(bytes: Uint8Array | Uint8ArrayList): T
+}
+
+/** The wire error every response carries in field 1. */
+export interface WireError {
+  code: string
+  message: string
+  retryAfterMs: bigint
+}
+
+/** A response type: an optional error plus result fields. */
+export interface WithError {
+  error?: WireError
+}
+
+/** Thrown by a responder to answer with a specific code and message. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError'
+  constructor (readonly code: string, message: string, readonly retryAfterMs = 0) {
+    super(message)
+  }
+}
+
+export interface RequestContext {
+  remotePeer: PeerId
+  connection: Connection
+}
+
+export interface Responder<Req, Res> {
+  protocol: string
+  request: MessageCodec<Req>
+  response: MessageCodec<Res>
+  limits: ProtocolLimits
+  respond(request: Req, context: RequestContext): Promise<Res>
+  /** Build the response that carries only an error. */
+  errorResponse(error: WireError): Res
+}
+
+function wireError (code: string, message: string, retryAfterMs = 0): WireError {
+  return { code, message: wireMessage(message), retryAfterMs: BigInt(Math.max(0, Math.ceil(retryAfterMs))) }
+}
+
+/**
+ * Serve one request per stream: rate-limit the peer, read one bounded frame,
+ * answer one frame, half-close. A frame over the limit or a timeout resets
+ * the stream; a refused request gets an error response in the responder's words.
+ */
+export async function handleRequests<Req, Res> (registrar: Registrar, responder: Responder<Req, Res>): Promise<void> {
+  const { limits } = responder
+  const rate = new RateLimiter({ points: limits.burst, duration: Math.max(1, limits.burst / limits.ratePerSecond) })
+  await registrar.handle(responder.protocol, async (stream: Stream, connection: Connection) => {
+    const remotePeer = connection.remotePeer
+    try {
+      const pb = pbStream(stream, { maxDataLength: limits.maxRequestBytes }).pb(responder.request)
+      const request = await pb.read({ signal: AbortSignal.timeout(limits.timeoutMs) })
+      let response: Res
+      try {
+        rate.consume(remotePeer.toString())
+        response = await withTimeout(responder.respond(request, { remotePeer, connection }), limits.timeoutMs)
+      } catch (err: any) {
+        response = responder.errorResponse(toWireError(err))
+      }
+      const out = pb.unwrap().pb(responder.response)
+      await out.write(response, { signal: AbortSignal.timeout(limits.timeoutMs) })
+      await stream.close({ signal: AbortSignal.timeout(limits.timeoutMs) })
+    } catch (err: any) {
+      stream.abort(err)
+    }
+  }, { maxInboundStreams: limits.maxInboundStreams, maxOutboundStreams: limits.maxOutboundStreams })
+}
+
+function toWireError (err: any): WireError {
+  if (err?.name === 'RateLimitError') {
+    return wireError(ErrorCodes.RATE_LIMITED, `too many requests; retry in ${Math.ceil(err.msBeforeNext)} ms`, err.msBeforeNext)
+  }
+  if (err instanceof ProtocolError) return wireError(err.code, err.message, err.retryAfterMs)
+  if (err?.name === 'TimeoutError') return wireError(ErrorCodes.UNAVAILABLE, 'the responder took too long to answer')
+  return wireError(ErrorCodes.INTERNAL, err?.message ?? String(err))
+}
+
+async function withTimeout<T> (work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(Object.assign(new Error('timed out'), { name: 'TimeoutError' })) }, timeoutMs)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** What can open a stream: a libp2p node. */
+export interface StreamOpener {
+  dialProtocol(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: AbortOptions): Promise<Stream>
+}
+
+/**
+ * One request, one response. A remote error becomes a RemoteError with the
+ * remote's code and message; no answer (EOF, reset, timeout) becomes a
+ * NoAnswerError naming the peer and the protocol. Never a silent wait.
+ */
+export async function request<Req, Res extends WithError> (
+  node: StreamOpener,
+  peer: PeerId | Multiaddr | Multiaddr[],
+  responder: Pick<Responder<Req, Res>, 'protocol' | 'request' | 'response' | 'limits'>,
+  message: Req,
+  options: AbortOptions = {}
+): Promise<Res> {
+  const { limits, protocol } = responder
+  const peerName = Array.isArray(peer) ? peer.map(String).join(',') : peer.toString()
+  const signal = options.signal ?? AbortSignal.timeout(limits.timeoutMs * 2)
+  let stream: Stream | undefined
+  let response: Res
+  try {
+    stream = await node.dialProtocol(peer, protocol, { signal })
+    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes })
+    await pb.write(message, responder.request, { signal })
+    await stream.close({ signal })
+    response = await pb.read(responder.response, { signal })
+  } catch (err: any) {
+    stream?.abort(err)
+    throw new NoAnswerError(peerName, protocol, err?.message ?? String(err))
+  }
+  if (response.error != null) {
+    const { code, message: text, retryAfterMs } = response.error
+    throw new RemoteError(code, text, peerName, protocol, Number(retryAfterMs))
+  }
+  return response
+}

@@ -1,0 +1,51 @@
+import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import { defaultConfig, VERSION, type P2PCloudLibp2p, type PeerConfig } from '@p2pcloud/node'
+import { dialAddress, startLoopbackPeer, type LoopbackPeerOptions } from '@p2pcloud/sim'
+
+export interface MarketPeer {
+  node: P2PCloudLibp2p
+  market: CapacityMarket
+}
+
+export interface FarmerSpec {
+  farm: string
+  country: string
+  total: Resources
+  capabilities?: PeerConfig['farmer']['capabilities']
+  cuHour?: number
+  advertTtlSeconds?: number
+}
+
+export const GiB = 2 ** 30
+
+/** A farmer config as init --farmer writes it, with the given farm, country and totals. */
+export function farmerConfig (spec: FarmerSpec): PeerConfig['farmer'] {
+  const base = defaultConfig().farmer
+  return {
+    ...base,
+    enabled: true,
+    farm: spec.farm,
+    country: spec.country,
+    capabilities: spec.capabilities ?? [],
+    price: { ...base.price, cuHour: spec.cuHour ?? base.price.cuHour },
+    advertTtlSeconds: spec.advertTtlSeconds ?? base.advertTtlSeconds
+  }
+}
+
+/** A real peer on loopback running the capacity market; a farmer when `farmer` is given. */
+export async function startMarketPeer (options: { bootstrap?: P2PCloudLibp2p, farmer?: FarmerSpec } & Omit<LoopbackPeerOptions, 'extensions'> = {}): Promise<MarketPeer> {
+  const extension = capacityExtension({
+    version: `p2pcloud/${VERSION}`,
+    debounceMs: 50,
+    ...(options.farmer != null ? { farmer: { config: farmerConfig(options.farmer), total: options.farmer.total } } : {})
+  })
+  const node = await startLoopbackPeer(
+    options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {},
+    { extensions: [extension], privateKey: options.privateKey, datastore: options.datastore }
+  )
+  return { node, market: node.services.capacity as CapacityMarket }
+}
+
+export function resources (cru: number, mruGiB: number, sruGiB = 100, hruGiB = 0): Resources {
+  return { cru, mru: mruGiB * GiB, sru: sruGiB * GiB, hru: hruGiB * GiB, ipv4u: 0 }
+}
