@@ -1,11 +1,12 @@
 // `npm start`: a small p2pcloud mesh on loopback, on this machine only.
-// Three daemons, each with its own home under .demo/ (kept between runs, so
-// the peers keep their identities), the second and third bootstrapping from the
-// first. Prints who is who and how to point the CLI at each; Ctrl-C stops all.
-// P2PCLOUD_DEMO_DIR chooses another directory; P2PCLOUD_DEMO_PEERS another count (≥ 3).
+// A 3Bot that everyone bootstraps from, farmers in several countries with
+// different capacities, and a second 3Bot that joins last. Each daemon has its
+// own home under .demo/ (kept between runs, so peers keep their identities).
+// Prints who is who and what to try; Ctrl-C stops all.
+// P2PCLOUD_DEMO_DIR chooses another directory.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -17,8 +18,18 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 const root = fileURLToPath(new URL('..', import.meta.url))
 const cli = join(root, 'packages', 'cli', 'bin', 'p2pcloud.js')
 const demoDir = resolve(process.env.P2PCLOUD_DEMO_DIR ?? join(root, '.demo'))
-const count = Math.max(3, Number(process.env.P2PCLOUD_DEMO_PEERS ?? 3))
-const names = Array.from({ length: count }, (_, i) => `peer-${i + 1}`)
+const GiB = 2 ** 30
+// one machine plays many farmers: each states its capacity in config.json instead of measuring
+const farmers = [
+  { name: 'farmer-be-gent', farm: 'gent-dc', country: 'BE', city: 'Gent', capacity: { cru: 8, mru: 32 * GiB, sru: 1000 * GiB } },
+  { name: 'farmer-be-liege', farm: 'liege-home', country: 'BE', city: 'Liege', capacity: { cru: 1, mru: 4 * GiB, sru: 250 * GiB } },
+  { name: 'farmer-be-antwerp', farm: 'antwerp-rack', country: 'BE', city: 'Antwerp', capacity: { cru: 4, mru: 16 * GiB, sru: 500 * GiB, hru: 4000 * GiB } },
+  { name: 'farmer-de-berlin', farm: 'berlin-1', country: 'DE', city: 'Berlin', capacity: { cru: 16, mru: 64 * GiB, sru: 2000 * GiB } },
+  { name: 'farmer-us-austin', farm: 'austin-lab', country: 'US', city: 'Austin', capacity: { cru: 2, mru: 8 * GiB, sru: 100 * GiB } }
+]
+const hubName = 'peer-1'
+const lateName = 'my-3bot'
+const count = farmers.length + 2
 const children = []
 let stopping = false
 
@@ -70,6 +81,26 @@ async function stopAll (exitCode) {
   process.exit(exitCode)
 }
 
+/** Create a farmer's home once, with its stated capacity written into config.json. */
+async function initFarmer (farmer) {
+  const home = join(demoDir, farmer.name)
+  if (existsSync(join(home, 'identity.key'))) return
+  await runCli(['init', '--home', home, '--farmer', '--farm', farmer.farm, '--country', farmer.country, '--city', farmer.city])
+  const configPath = join(home, 'config.json')
+  const config = JSON.parse(await readFile(configPath, 'utf8'))
+  config.farmer.capacity = { ...config.farmer.capacity, hru: 0, ...farmer.capacity }
+  await writeFile(configPath, JSON.stringify(config, null, 2) + '\n')
+}
+
+/** Until the hub's directory lists every farmer. */
+async function waitForFarmers (home, expected) {
+  const deadline = Date.now() + 30_000
+  while (JSON.parse(await runCli(['find', '--local', '--json', '--home', home])).length < expected) {
+    if (Date.now() > deadline) throw new Error(`the farmers' adverts did not reach ${home} within 30 s`)
+    await new Promise(resolveWait => setTimeout(resolveWait, 250))
+  }
+}
+
 async function connectedPeerCount (home) {
   return JSON.parse(await runCli(['peers', '--json', '--home', home])).length
 }
@@ -79,13 +110,17 @@ process.on('SIGTERM', () => { void stopAll(0) })
 
 try {
   await mkdir(demoDir, { recursive: true })
-  for (const name of names) {
+  for (const name of [hubName, lateName]) {
     if (!existsSync(join(demoDir, name, 'identity.key'))) await runCli(['init', '--home', join(demoDir, name)])
   }
+  for (const farmer of farmers) await initFarmer(farmer)
   console.log(`starting ${count} peers on 127.0.0.1 (homes under ${demoDir})…`)
-  const first = await startDaemon(names[0])
-  const rest = await Promise.all(names.slice(1).map(name => startDaemon(name, first.addresses[0])))
-  const peers = [first, ...rest]
+  const first = await startDaemon(hubName)
+  const farmerPeers = await Promise.all(farmers.map(farmer => startDaemon(farmer.name, first.addresses[0])))
+  // the last 3Bot joins once the farmers have advertised: it finds them through gossip or the DHT
+  await waitForFarmers(first.home, farmers.length)
+  const late = await startDaemon(lateName, first.addresses[0])
+  const peers = [first, ...farmerPeers, late]
 
   // the mesh has formed when every peer is connected to all the others
   const deadline = Date.now() + 30_000
@@ -100,17 +135,23 @@ try {
   console.log(`\np2pcloud demo mesh is up: ${count} peers, each connected to the ${count - 1} others\n`)
   for (const peer of peers) {
     const token = JSON.parse(await readFile(join(peer.home, 'api.json'), 'utf8')).token
-    console.log(`${peer.name}  ${peer.peerId}`)
-    console.log(`        listens on ${peer.addresses.join(' ')}`)
-    console.log(`        API        ${peer.api} (token ${token.slice(0, 6)}… in ${show(join(peer.home, 'api.json'))})`)
+    const farmer = farmers.find(f => f.name === peer.name)
+    const role = farmer != null ? `farmer ${farmer.farm}, ${farmer.city} ${farmer.country}: ${farmer.capacity.cru} cores, ${farmer.capacity.mru / GiB} GiB RAM` : '3Bot'
+    console.log(`${peer.name.padEnd(18)} ${peer.peerId}  (${role})`)
+    console.log(`${''.padEnd(18)} listens on ${peer.addresses.join(' ')}`)
+    console.log(`${''.padEnd(18)} API ${peer.api} (token ${token.slice(0, 6)}… in ${show(join(peer.home, 'api.json'))})`)
   }
-  const second = show(peers[1].home)
+  const bot = show(late.home)
+  const gent = show(farmerPeers[0].home)
   console.log(`
 try, in another terminal from ${root}:
-  npx p2pcloud --home ${second} status
-  npx p2pcloud --home ${second} peers
-  npx p2pcloud --home ${second} id --json
-  export P2PCLOUD_HOME=${second}   # then plain "npx p2pcloud peers"
+  npx p2pcloud --home ${bot} find --country BE --cru 2          # BE farmers with 2+ free cores
+  npx p2pcloud --home ${bot} find --country BE --cru 2 --json
+  npx p2pcloud --home ${bot} find --mru 16G --sort free
+  npx p2pcloud --home ${gent} capacity                          # a farmer's own advert
+  npx p2pcloud --home ${bot} status
+  npx p2pcloud --home ${bot} peers
+  export P2PCLOUD_HOME=${bot}   # then plain "npx p2pcloud find"
 
 or start a peer of your own and join this mesh:
   npx p2pcloud init --home /tmp/my-peer

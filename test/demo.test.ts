@@ -9,7 +9,7 @@ import { runCli, tempDir } from './helpers/index.js'
 const DEMO = fileURLToPath(new URL('../../scripts/demo.mjs', import.meta.url))
 
 describe('npm start (the demo mesh)', () => {
-  it('brings up three connected peers the CLI can drive, and Ctrl-C stops them cleanly', async () => {
+  it('brings up 3Bots and farmers the CLI can drive, the last 3Bot finds exactly the matching farmers, and Ctrl-C stops all cleanly', async () => {
     const demoDir = await tempDir('demo')
     const demo = spawn(process.execPath, [DEMO], { env: { ...process.env, P2PCLOUD_DEMO_DIR: demoDir }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
@@ -23,15 +23,20 @@ describe('npm start (the demo mesh)', () => {
       })
       void exited.then(code => { reject(new Error(`demo exited with ${code}: ${stderr}`)) })
     })
-    assert.match(stdout, /3 peers, each connected to the 2 others/)
-    assert.match(stdout, /npx p2pcloud --home .*peer-2 peers/)
+    assert.match(stdout, /7 peers, each connected to the 6 others/)
+    assert.match(stdout, /npx p2pcloud --home .*my-3bot find --country BE --cru 2/)
 
-    const peers = JSON.parse((await runCli(['peers', '--json', '--home', join(demoDir, 'peer-2')])).stdout)
-    assert.equal(peers.length, 2)
+    const peers = JSON.parse((await runCli(['peers', '--json', '--home', join(demoDir, 'my-3bot')])).stdout)
+    assert.equal(peers.length, 6)
+    // the Done-when of the capacity market: BE farmers with 2+ free cores are Gent (8) and Antwerp (4), not Liege (1)
+    const found = JSON.parse((await runCli(['find', '--country', 'BE', '--cru', '2', '--json', '--home', join(demoDir, 'my-3bot')])).stdout)
+    assert.deepEqual(found.map((f: any) => f.farm).sort(), ['antwerp-rack', 'gent-dc'])
+    const gent = found.find((f: any) => f.farm === 'gent-dc')
+    assert.deepEqual(gent.free, { cru: 8, mru: 32 * 2 ** 30, sru: 1000 * 2 ** 30, hru: 0, ipv4u: 0 })
 
     demo.kill('SIGINT')
     assert.equal(await exited, 0, stderr)
-    for (const name of ['peer-1', 'peer-2', 'peer-3']) {
+    for (const name of await readdir(demoDir)) {
       const files = await readdir(join(demoDir, name))
       assert.ok(!files.includes('daemon.lock') && !files.includes('api.json'), `${name} stopped cleanly: ${files.join(', ')}`)
     }

@@ -33,10 +33,17 @@ export function farmerConfig (spec: FarmerSpec): PeerConfig['farmer'] {
 }
 
 /** A real peer on loopback running the capacity market; a farmer when `farmer` is given. */
-export async function startMarketPeer (options: { bootstrap?: P2PCloudLibp2p, farmer?: FarmerSpec } & Omit<LoopbackPeerOptions, 'extensions'> = {}): Promise<MarketPeer> {
+export interface MarketPeerOptions extends Omit<LoopbackPeerOptions, 'extensions'> {
+  bootstrap?: P2PCloudLibp2p
+  farmer?: FarmerSpec
+  readvertiseBelowTopicPeers?: number
+}
+
+export async function startMarketPeer (options: MarketPeerOptions = {}): Promise<MarketPeer> {
   const extension = capacityExtension({
     version: `p2pcloud/${VERSION}`,
     debounceMs: 50,
+    readvertiseBelowTopicPeers: options.readvertiseBelowTopicPeers,
     ...(options.farmer != null ? { farmer: { config: farmerConfig(options.farmer), total: options.farmer.total } } : {})
   })
   const node = await startLoopbackPeer(

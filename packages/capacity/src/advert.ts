@@ -43,9 +43,9 @@ export class InvalidAdvertError extends Error {
   }
 }
 
-const FARM = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/
-const COUNTRY = /^[A-Z]{2}$/
-const CAPABILITY = /^[a-z0-9-]{1,32}$/
+export const FARM_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/
+export const COUNTRY_CODE = /^[A-Z]{2}$/
+export const CAPABILITY_NAME = /^[a-z0-9-]{1,32}$/
 
 function toWire (advert: Advert): capacityMessages.Advert {
   return {
@@ -105,17 +105,18 @@ function check (condition: boolean, problem: string, message: string): void {
 }
 
 /** The content rules of protocols/capacity.md, on a decoded advert. */
-function checkContent (advert: Advert, now: number): void {
-  check(FARM.test(advert.farm), 'FARM', `farm "${advert.farm}" is not a valid farm name`)
-  check(COUNTRY.test(advert.country), 'COUNTRY', `country "${advert.country}" is not a two-letter ISO 3166 code`)
+function checkContent (advert: Advert, now: number | undefined): void {
+  check(FARM_NAME.test(advert.farm), 'FARM', `farm "${advert.farm}" is not a valid farm name`)
+  check(COUNTRY_CODE.test(advert.country), 'COUNTRY', `country "${advert.country}" is not a two-letter ISO 3166 code`)
   check(advert.city.length <= 64, 'CITY', 'city is longer than 64 characters')
-  check(advert.capabilities.length <= ADVERT_MAX_CAPABILITIES && advert.capabilities.every(c => CAPABILITY.test(c)),
+  check(advert.capabilities.length <= ADVERT_MAX_CAPABILITIES && advert.capabilities.every(c => CAPABILITY_NAME.test(c)),
     'CAPABILITIES', `capabilities must be at most ${ADVERT_MAX_CAPABILITIES} names of [a-z0-9-]`)
   check(advert.addresses.length <= ADVERT_MAX_ADDRESSES, 'ADDRESSES', `more than ${ADVERT_MAX_ADDRESSES} addresses`)
   check(RESOURCE_UNITS.every(unit => advert.free[unit] <= advert.total[unit]), 'FREE_OVER_TOTAL', 'free capacity exceeds total capacity')
   check(advert.seq > 0, 'SEQ', 'seq must be positive')
   check(advert.expiresAt > advert.issuedAt, 'TIMES', 'expires_at_ms is not after issued_at_ms')
   check(advert.expiresAt - advert.issuedAt <= ADVERT_MAX_LIFETIME_MS, 'LIFETIME', `lifetime over the maximum of ${ADVERT_MAX_LIFETIME_MS} ms`)
+  if (now == null) return
   check(advert.issuedAt <= now + CLOCK_SKEW_MS, 'FUTURE', 'issued in the future (beyond the allowed clock skew)')
   check(advert.expiresAt + CLOCK_SKEW_MS > now, 'EXPIRED', `expired at ${new Date(advert.expiresAt).toISOString()}`)
 }
@@ -125,7 +126,7 @@ function checkContent (advert: Advert, now: number): void {
  * signature), decoding, subject = signer, content and times. Seq ordering is
  * the directory's job: it alone knows the last seq it accepted.
  */
-export async function verifyAdvert (envelope: Uint8Array, now = Date.now()): Promise<VerifiedAdvert> {
+export async function verifyAdvert (envelope: Uint8Array, now: number | 'any-time' = Date.now()): Promise<VerifiedAdvert> {
   let opened
   try {
     opened = await openRecord(ADVERT_RECORD, envelope)
@@ -139,6 +140,7 @@ export async function verifyAdvert (envelope: Uint8Array, now = Date.now()): Pro
     throw new InvalidAdvertError('DECODE', `advert does not decode: ${err.message}`)
   }
   check(advert.peerId === opened.signer.toString(), 'SUBJECT', `advert for ${advert.peerId} is signed by ${opened.signer.toString()}`)
-  checkContent(advert, now)
+  // 'any-time': everything but the clock, for records we keep only to remember their seq
+  checkContent(advert, now === 'any-time' ? undefined : now)
   return { advert, envelope: opened.envelope, signer: opened.signer }
 }

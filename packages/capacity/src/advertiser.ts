@@ -9,12 +9,15 @@ import type { Directory } from './directory.js'
 
 const log = logger('p2pcloud:capacity:advertiser')
 const SEQ_KEY = new Key('/p2pcloud/capacity/advert-seq')
+const PROVIDE_RETRY_MS = 2000
 
 /** Where adverts go: gossipsub, the DHT record, the DHT provider index. */
 export interface AdvertChannels {
   publish(envelope: Uint8Array): Promise<void>
   putRecord(key: Uint8Array, envelope: Uint8Array): Promise<void>
   provide(key: IndexKey): Promise<void>
+  /** Peers in the DHT routing table: providing to nobody is not providing. */
+  dhtPeers(): number
 }
 
 export interface AdvertiserInit {
@@ -46,6 +49,7 @@ export class Advertiser {
   private heartbeat?: ReturnType<typeof setTimeout>
   private debounce?: ReturnType<typeof setTimeout>
   private lastProvided = 0
+  private provideRetry?: ReturnType<typeof setTimeout>
   private running = false
   private publishing: Promise<void> = Promise.resolve()
   private readonly onChange = (): void => { this.advertiseSoon('capacity changed') }
@@ -74,6 +78,7 @@ export class Advertiser {
     this.init.account.removeEventListener('change', this.onChange)
     clearTimeout(this.debounce)
     clearTimeout(this.heartbeat)
+    clearTimeout(this.provideRetry)
     await this.publishing
   }
 
@@ -147,7 +152,13 @@ export class Advertiser {
   }
 
   private async provideIndexKeys (): Promise<void> {
-    if (this.now - this.lastProvided < (this.init.provideIntervalMs ?? 6 * 60 * 60 * 1000)) return
+    clearTimeout(this.provideRetry)
+    if (!this.running || this.now - this.lastProvided < (this.init.provideIntervalMs ?? 6 * 60 * 60 * 1000)) return
+    if (this.init.channels.dhtPeers() === 0) {
+      // just started, the DHT knows nobody yet: try again shortly
+      this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, PROVIDE_RETRY_MS)
+      return
+    }
     const { farmer } = this.init
     const keys: IndexKey[] = [
       { kind: 'farmers' },
@@ -158,7 +169,8 @@ export class Advertiser {
       await Promise.all(keys.map(async key => { await this.init.channels.provide(key) }))
       this.lastProvided = this.now
     } catch (err) {
-      log('providing index keys failed, will retry with the next advert - %e', err)
+      log('providing index keys failed, retrying - %e', err)
+      this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, PROVIDE_RETRY_MS)
     }
   }
 }

@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub, type SubscriptionChangeData } from '@libp2p/gossipsub'
 import { serviceDependencies, type PeerId, type PrivateKey, type Startable } from '@libp2p/interface'
 import type { AddressManager, Registrar } from '@libp2p/interface-internal'
-import type { KadDHT } from '@libp2p/kad-dht'
+import type { KadDHT, SingleKadDHT } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
 import type { PeerConfig } from '@p2pcloud/node'
 import { ADVERT_RECORD, CAPACITY_PROTOCOL, CAPACITY_TOPIC, handleRequests, type StreamOpener } from '@p2pcloud/wire'
@@ -18,7 +18,7 @@ import type { Resources } from './resources.js'
 const log = logger('p2pcloud:capacity')
 
 /** Gossipsub's target mesh degree: with fewer topic peers, a farmer re-advertises to newcomers. */
-const SMALL_TOPIC_PEERS = 6
+const GOSSIP_MESH_DEGREE = 6
 
 export interface CapacityMarketComponents {
   peerId: PeerId
@@ -39,6 +39,8 @@ export interface CapacityMarketInit {
   /** How often expired adverts are evicted from the directory. */
   evictIntervalMs?: number
   debounceMs?: number
+  /** A farmer with at most this many peers on the capacity topic re-advertises to each newcomer (default 6, gossipsub's mesh degree; 0 = never). */
+  readvertiseBelowTopicPeers?: number
 }
 
 export interface FindOptions {
@@ -79,7 +81,7 @@ export class CapacityMarket implements Startable {
     const components = this.components
     const { pubsub, registrar } = components
     await this.directory.load()
-    await handleRequests(registrar, capacityResponder(() => this.advertiser?.current()?.envelope))
+    await handleRequests(registrar, capacityResponder(this.isFarmer, () => this.advertiser?.current()?.envelope))
     this.evictTimer = setInterval(() => {
       this.directory.evictExpired().then(gone => { if (gone.length > 0) log('evicted expired adverts of %s', gone.join(', ')) }, () => {})
     }, this.init.evictIntervalMs ?? 1000)
@@ -98,7 +100,8 @@ export class CapacityMarket implements Startable {
         channels: {
           publish: async envelope => { await pubsub.publish(CAPACITY_TOPIC, envelope) },
           putRecord: async (key, envelope) => { for await (const _ of components.dht.put(key, envelope)) { /* drain */ } },
-          provide: async key => { for await (const _ of components.dht.provide(await indexKeyCid(key))) { /* drain */ } }
+          provide: async key => { for await (const _ of components.dht.provide(await indexKeyCid(key))) { /* drain */ } },
+          dhtPeers: () => (components.dht as SingleKadDHT).routingTable?.size ?? 0
         }
       })
     }
@@ -120,7 +123,7 @@ export class CapacityMarket implements Startable {
    */
   private readonly onSubscriptionChange = (event: CustomEvent<SubscriptionChangeData>): void => {
     const joined = event.detail.subscriptions.some(s => s.topic === CAPACITY_TOPIC && s.subscribe)
-    if (joined && this.components.pubsub.getSubscribers(CAPACITY_TOPIC).length <= SMALL_TOPIC_PEERS) {
+    if (joined && this.components.pubsub.getSubscribers(CAPACITY_TOPIC).length <= (this.init.readvertiseBelowTopicPeers ?? GOSSIP_MESH_DEGREE)) {
       this.advertiser?.advertiseSoon('new peer on the capacity topic')
     }
   }
@@ -165,11 +168,15 @@ export class CapacityMarket implements Startable {
     await this.advertiser?.advertise(reason)
   }
 
-  /** Ask a farmer directly for its live advert; the answer also updates the directory. */
+  /**
+   * Ask a farmer directly for its live advert; the answer also updates the
+   * directory. Should the farmer answer with an older advert than one we hold,
+   * the newer one is its word.
+   */
   async fetchAdvert (peerId: PeerId, options: { signal?: AbortSignal } = {}): Promise<VerifiedAdvert> {
     const verified = await fetchAdvert(this.node, peerId, peerId.toString(), options)
-    await this.directory.admit(verified, 'direct')
-    return verified
+    const admission = await this.directory.admit(verified, 'direct')
+    return admission === 'accepted' ? verified : this.directory.get(peerId.toString()) ?? verified
   }
 
   /**

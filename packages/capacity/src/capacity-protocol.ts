@@ -17,13 +17,16 @@ const codecs = {
 }
 
 /** `/p2pcloud/capacity/1.0.0`, farmer side: answer with the current signed advert. */
-export function capacityResponder (currentAdvert: () => Uint8Array | undefined): Responder<Request, Response> {
+export function capacityResponder (isFarmer: boolean, currentAdvert: () => Uint8Array | undefined): Responder<Request, Response> {
   return {
     ...codecs,
     async respond () {
+      if (!isFarmer) {
+        throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it has no capacity to advertise')
+      }
       const envelope = currentAdvert()
       if (envelope == null) {
-        throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it has no capacity to advertise')
+        throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting and has not signed its first advert yet', 1000)
       }
       return { advertEnvelope: envelope as Uint8Array<ArrayBuffer> }
     },

@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { VERSION } from '@p2pcloud/node'
 import { registerInit } from './commands/init.js'
+import { registerMarket } from './commands/market.js'
 import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
 
@@ -16,5 +17,6 @@ export function createProgram (): Command {
   registerInit(program)
   registerStart(program)
   registerPeerInfo(program)
+  registerMarket(program)
   return program
 }

@@ -18,6 +18,11 @@ export const ErrorCodes = {
 /** Longest error message a responder sends (bytes of UTF-8). */
 export const MAX_ERROR_MESSAGE_BYTES = 1024
 
+/** Error codes are UPPER_SNAKE_CASE; anything else from a peer is shown as INVALID_CODE. */
+export function wireCode (code: string): string {
+  return /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'INVALID_CODE'
+}
+
 /** An error answered by a remote peer: `code` for programs, `message` in the remote's words. */
 export class RemoteError extends Error {
   override name = 'RemoteError'
@@ -34,10 +39,14 @@ export class NoAnswerError extends Error {
   }
 }
 
-/** Trim a message to the wire limit and strip control characters (they must never reach a terminal). */
+/**
+ * Trim a message to the wire limit and replace control characters (C0, DEL
+ * and C1: they must never reach a terminal). Applied to what we send and to
+ * what we receive, since a hostile peer would not apply it.
+ */
 export function wireMessage (text: string): string {
   // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ')
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
   const bytes = new TextEncoder().encode(clean)
   if (bytes.byteLength <= MAX_ERROR_MESSAGE_BYTES) return clean
   return new TextDecoder().decode(bytes.subarray(0, MAX_ERROR_MESSAGE_BYTES - 3)).replace(/\uFFFD$/, '') + '...'

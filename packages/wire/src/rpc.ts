@@ -1,9 +1,10 @@
-import { RateLimiter, pbStream } from '@libp2p/utils'
+import { pbStream } from '@libp2p/utils'
 import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { ErrorCodes, NoAnswerError, RemoteError, wireMessage } from './errors.js'
+import { ErrorCodes, NoAnswerError, RemoteError, wireCode, wireMessage } from './errors.js'
+import { TokenBuckets } from './token-buckets.js'
 
 /** Every limit a request/response protocol declares (protocols/README.md §7.1). */
 export interface ProtocolLimits {
@@ -48,6 +49,8 @@ export class ProtocolError extends Error {
 export interface RequestContext {
   remotePeer: PeerId
   connection: Connection
+  /** Aborted when the responder's time is up: work must stop, the caller was told UNAVAILABLE. */
+  signal: AbortSignal
 }
 
 export interface Responder<Req, Res> {
@@ -69,19 +72,22 @@ function wireError (code: string, message: string, retryAfterMs = 0): WireError 
  * answer one frame, half-close. A frame over the limit or a timeout resets
  * the stream; a refused request gets an error response in the responder's words.
  */
-export async function handleRequests<Req, Res> (registrar: Registrar, responder: Responder<Req, Res>): Promise<void> {
+export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'handle'>, responder: Responder<Req, Res>): Promise<void> {
   const { limits } = responder
-  const rate = new RateLimiter({ points: limits.burst, duration: Math.max(1, limits.burst / limits.ratePerSecond) })
+  const rate = new TokenBuckets(limits.ratePerSecond, limits.burst)
   await registrar.handle(responder.protocol, async (stream: Stream, connection: Connection) => {
     const remotePeer = connection.remotePeer
     try {
       const pb = pbStream(stream, { maxDataLength: limits.maxRequestBytes }).pb(responder.request)
       const request = await pb.read({ signal: AbortSignal.timeout(limits.timeoutMs) })
       let response: Res
+      const work = new AbortController()
       try {
-        rate.consume(remotePeer.toString())
-        response = await withTimeout(responder.respond(request, { remotePeer, connection }), limits.timeoutMs)
+        const waitMs = rate.take(remotePeer.toString())
+        if (waitMs > 0) throw new ProtocolError(ErrorCodes.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, waitMs)
+        response = await withTimeout(responder.respond(request, { remotePeer, connection, signal: work.signal }), limits.timeoutMs)
       } catch (err: any) {
+        work.abort()
         response = responder.errorResponse(toWireError(err))
       }
       const out = pb.unwrap().pb(responder.response)
@@ -94,9 +100,6 @@ export async function handleRequests<Req, Res> (registrar: Registrar, responder:
 }
 
 function toWireError (err: any): WireError {
-  if (err?.name === 'RateLimitError') {
-    return wireError(ErrorCodes.RATE_LIMITED, `too many requests; retry in ${Math.ceil(err.msBeforeNext)} ms`, err.msBeforeNext)
-  }
   if (err instanceof ProtocolError) return wireError(err.code, err.message, err.retryAfterMs)
   if (err?.name === 'TimeoutError') return wireError(ErrorCodes.UNAVAILABLE, 'the responder took too long to answer')
   return wireError(ErrorCodes.INTERNAL, err?.message ?? String(err))
@@ -148,7 +151,7 @@ export async function request<Req, Res extends WithError> (
   }
   if (response.error != null) {
     const { code, message: text, retryAfterMs } = response.error
-    throw new RemoteError(code, text, peerName, protocol, Number(retryAfterMs))
+    throw new RemoteError(wireCode(code), wireMessage(text), peerName, protocol, Number(retryAfterMs))
   }
   return response
 }

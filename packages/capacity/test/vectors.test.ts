@@ -1,0 +1,291 @@
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { generateKeyPairFromSeed, privateKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { RecordEnvelope } from '@libp2p/peer-record'
+import type { PrivateKey } from '@libp2p/interface'
+import { MemoryDatastore } from 'datastore-core'
+import { ADVERT_RECORD, capacityMessages, sealRecord } from '@p2pcloud/wire'
+import {
+  Directory, InvalidAdvertError, advertDhtRecords, indexKeyCid, indexKeyName, signAdvert, verifyAdvert,
+  type IndexKey, type VerifiedAdvert
+} from '../src/index.js'
+
+/**
+ * The capacity test vectors (protocols/vectors/capacity/*.json, format of
+ * protocols/README.md §8.1): (i) our encoders reproduce every message and
+ * envelope byte for byte from the vector's fields and keys; (ii) our checks
+ * give every vector's expected outcome, with the clock at its now_ms.
+ */
+
+const root = new URL('../../../../', import.meta.url)
+const dir = new URL('protocols/vectors/capacity/', root)
+
+type Json = any
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+const unhex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'))
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+const fromUtf8 = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+
+function uvarint (n: number): Uint8Array {
+  const out: number[] = []
+  do {
+    let byte = n & 0x7f
+    n = Math.floor(n / 128)
+    if (n > 0) byte |= 0x80
+    out.push(byte)
+  } while (n > 0)
+  return new Uint8Array(out)
+}
+
+const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts))
+const lengthPrefixed = (bytes: Uint8Array): Uint8Array => concat(uvarint(bytes.byteLength), bytes)
+
+async function loadKey (key: Json): Promise<PrivateKey> {
+  if (key.type === 'Ed25519') return generateKeyPairFromSeed('Ed25519', unhex(key.seed))
+  if (key.type === 'secp256k1') return privateKeyFromProtobuf(concat(new Uint8Array([0x08, 0x02, 0x12, 0x20]), unhex(key.private_key)))
+  throw new Error(`unknown key type ${key.type}`)
+}
+
+const resources = (r: Json): capacityMessages.Resources | undefined =>
+  r == null ? undefined : { cru: BigInt(r.cru), mru: BigInt(r.mru), sru: BigInt(r.sru), hru: BigInt(r.hru), ipv4u: BigInt(r.ipv4u) }
+
+/** A vector's `fields` (proto field names, 64-bit integers as decimal strings, bytes as hex) → the protons message. */
+function wireAdvert (f: Json): capacityMessages.Advert {
+  return {
+    peerId: unhex(f.peer_id) as Uint8Array<ArrayBuffer>,
+    farm: f.farm,
+    country: f.country,
+    city: f.city,
+    total: resources(f.total),
+    free: resources(f.free),
+    capabilities: f.capabilities,
+    gatewayDomain: f.gateway_domain,
+    price: f.price == null
+      ? undefined
+      : { currency: f.price.currency, cuHourMicro: BigInt(f.price.cu_hour_micro), suHourMicro: BigInt(f.price.su_hour_micro), ipv4HourMicro: BigInt(f.price.ipv4_hour_micro) },
+    addresses: f.addresses.map((a: string) => unhex(a)),
+    version: f.version,
+    seq: BigInt(f.seq),
+    issuedAtMs: BigInt(f.issued_at_ms),
+    expiresAtMs: BigInt(f.expires_at_ms)
+  }
+}
+
+function wireResponse (f: Json): capacityMessages.CapacityResponse {
+  if (f.error != null) {
+    return { error: { code: f.error.code, message: f.error.message, retryAfterMs: BigInt(f.error.retry_after_ms) }, advertEnvelope: new Uint8Array() }
+  }
+  return { advertEnvelope: unhex(f.advert_envelope) as Uint8Array<ArrayBuffer> }
+}
+
+/** (i) for an envelope: unsigned buffer, signature (then the stated tamper) and marshalled envelope from payload and key. */
+async function reproduceEnvelope (env: Json, payload: Uint8Array, keys: Record<string, PrivateKey>, tamper?: { byte: number, xor: number }): Promise<void> {
+  const key = keys[env.signer]
+  const payloadType = fromUtf8(unhex(env.payload_type))
+  const unsigned = concat(uvarint(utf8(env.domain).byteLength), utf8(env.domain), uvarint(unhex(env.payload_type).byteLength), unhex(env.payload_type), uvarint(payload.byteLength), payload)
+  assert.equal(hex(unsigned), env.unsigned, 'unsigned buffer')
+  const signature = await key.sign(unsigned)
+  if (tamper == null) {
+    assert.equal(hex(signature), env.signature, 'signature')
+    const sealed = await sealRecord({ domain: env.domain, payloadType, maxBytes: Infinity }, payload, key)
+    assert.equal(hex(sealed), env.encoded, 'envelope')
+  } else {
+    signature[tamper.byte] ^= tamper.xor
+    assert.equal(hex(signature), env.signature, 'tampered signature')
+    const marshalled = new RecordEnvelope({ publicKey: key.publicKey, payloadType: unhex(env.payload_type), payload, signature }).marshal()
+    assert.equal(hex(marshalled), env.encoded, 'envelope')
+  }
+}
+
+/** (ii) for an advert on its own: ACCEPT, or the problem verifyAdvert names. */
+async function advertOutcome (envelope: Uint8Array, now: number): Promise<{ verified?: VerifiedAdvert, problem?: string }> {
+  try {
+    return { verified: await verifyAdvert(envelope, now) }
+  } catch (err: any) {
+    assert.ok(err instanceof InvalidAdvertError, `unexpected ${err.name}: ${err.message}`)
+    return { problem: err.problem }
+  }
+}
+
+/** The gossip outcome of an admission to the directory (protocols/capacity.md §4.2). */
+const ADMISSION_OUTCOME = {
+  accepted: { expect: 'ACCEPT', problem: undefined },
+  duplicate: { expect: 'IGNORE', problem: 'DUPLICATE' },
+  stale: { expect: 'REJECT', problem: 'STALE' },
+  conflict: { expect: 'REJECT', problem: 'CONFLICT' }
+} as const
+
+function indexKeyFromName (name: string): IndexKey {
+  const [prefix, kind, value] = name.split(':')
+  assert.equal(prefix, 'p2pcloud')
+  if (kind === 'farmers') return { kind: 'farmers' }
+  if (kind === 'country') return { kind: 'country', country: value }
+  if (kind === 'capability') return { kind: 'capability', capability: value }
+  throw new Error(`unknown index key ${name}`)
+}
+
+/** Run `work` with Date.now() at `now`: the DHT validator and selector read the clock themselves. */
+async function atTime<T> (now: number, work: () => Promise<T>): Promise<T> {
+  const realNow = Date.now
+  Date.now = () => now
+  try {
+    return await work()
+  } finally {
+    Date.now = realNow
+  }
+}
+
+const files = readdirSync(dir).filter(name => name.endsWith('.json')).sort()
+
+describe('capacity test vectors', () => {
+  it('exist', () => {
+    assert.deepEqual(files, ['advert-invalid.json', 'advert.json', 'dht.json', 'gossip-order.json', 'stream.json'])
+  })
+
+  for (const file of files) {
+    const content: Json = JSON.parse(readFileSync(new URL(file, dir), 'utf8'))
+
+    describe(file, () => {
+      const keys: Record<string, PrivateKey> = {}
+
+      it('keys derive from their seeds', async () => {
+        assert.equal(content.protocol, '/p2pcloud/capacity/1.0.0')
+        for (const [name, key] of Object.entries<Json>(content.keys)) {
+          keys[name] = await loadKey(key)
+          assert.equal(hex(publicKeyToProtobuf(keys[name].publicKey)), key.public_key_pb, `${name} public key`)
+          assert.equal(peerIdFromPrivateKey(keys[name]).toString(), key.peer_id, `${name} peer id`)
+        }
+      })
+
+      const byName = new Map<string, Json>(content.vectors.map((v: Json) => [v.name, v]))
+
+      for (const v of content.vectors as Json[]) {
+        it(`${v.name}: ${v.expect}${v.problem != null ? ` (${v.problem as string})` : ''}`, async () => {
+          if (Object.keys(keys).length === 0) {
+            for (const [name, key] of Object.entries<Json>(content.keys)) keys[name] = await loadKey(key)
+          }
+          const now = v.now_ms != null ? Number(v.now_ms) : undefined
+
+          switch (v.message) {
+            case 'Envelope': {
+              const { problem } = await advertOutcome(unhex(v.envelope.encoded), now ?? Date.now())
+              assert.equal(v.expect, 'REJECT')
+              assert.equal(problem, v.problem)
+              break
+            }
+
+            case 'Advert': {
+              // (i) fields → payload → envelope, byte for byte
+              let payload = unhex(v.encoded)
+              if (v.fields != null) {
+                payload = capacityMessages.Advert.encode(wireAdvert(v.fields))
+                assert.equal(hex(payload), v.encoded, 'payload')
+              }
+              await reproduceEnvelope(v.envelope, payload, keys, v.tamper)
+
+              // (ii) the outcome, on its own and then against what the receiver already holds
+              const envelope = unhex(v.envelope.encoded)
+              const { verified, problem } = await advertOutcome(envelope, now as number)
+              if (v.known == null) {
+                if (v.expect === 'ACCEPT') {
+                  assert.equal(problem, undefined, `refused: ${problem ?? ''}`)
+                  // the application-level encoder (what a farmer signs) gives the same bytes
+                  assert.equal(hex(await signAdvert(verified!.advert, keys[v.envelope.signer])), v.envelope.encoded, 'signAdvert')
+                } else {
+                  assert.equal(v.expect, 'REJECT')
+                  assert.equal(problem, v.problem)
+                }
+              } else {
+                assert.equal(problem, undefined, `refused: ${problem ?? ''}`)
+                const directory = new Directory(new MemoryDatastore(), () => now as number)
+                for (const name of v.known as string[]) {
+                  const earlier = await verifyAdvert(unhex(byName.get(name).envelope.encoded), now)
+                  assert.equal(await directory.admit(earlier, 'gossip'), 'accepted', `known ${name}`)
+                }
+                const outcome = ADMISSION_OUTCOME[await directory.admit(verified!, 'gossip')]
+                assert.equal(outcome.expect, v.expect)
+                assert.equal(outcome.problem, v.problem)
+              }
+              break
+            }
+
+            case 'CapacityRequest': {
+              const encoded = capacityMessages.CapacityRequest.encode(v.fields)
+              assert.equal(hex(encoded), v.encoded)
+              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              capacityMessages.CapacityRequest.decode(unhex(v.encoded))
+              assert.equal(v.expect, 'ACCEPT')
+              break
+            }
+
+            case 'CapacityResponse': {
+              const wire = wireResponse(v.fields)
+              const encoded = capacityMessages.CapacityResponse.encode(wire)
+              assert.equal(hex(encoded), v.encoded)
+              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              const decoded = capacityMessages.CapacityResponse.decode(unhex(v.encoded))
+              assert.deepEqual(decoded, wire)
+              if (decoded.error != null) {
+                assert.equal(decoded.error.code, v.expect)
+              } else {
+                // the initiator verifies the advert and that it is the asked peer's
+                const verified = await verifyAdvert(decoded.advertEnvelope, now)
+                assert.equal(verified.advert.peerId === v.remote_peer ? 'ACCEPT' : 'UNAUTHORIZED', v.expect)
+              }
+              break
+            }
+
+            case 'DhtRecord': {
+              assert.equal(hex(utf8(v.fields.key)), v.encoded, 'key bytes')
+              assert.equal(v.fields.key.split('/')[1], 'p2pcloud-adv')
+              const opened = RecordEnvelope.createFromProtobuf(unhex(v.envelope.encoded))
+              await reproduceEnvelope(v.envelope, opened.payload, keys)
+              const validate = advertDhtRecords.dhtValidators?.['p2pcloud-adv']
+              assert.ok(validate != null)
+              const problem = await atTime(now as number, async () => {
+                try {
+                  await validate(utf8(v.fields.key), unhex(v.envelope.encoded))
+                  return undefined
+                } catch (err: any) {
+                  return err.problem as string
+                }
+              })
+              assert.equal(problem == null ? 'ACCEPT' : 'REJECT', v.expect)
+              assert.equal(problem, v.problem)
+              break
+            }
+
+            case 'DhtSelect': {
+              const select = advertDhtRecords.dhtSelectors?.['p2pcloud-adv']
+              assert.ok(select != null)
+              const best = await atTime(now as number, async () => select(utf8(v.fields.key), (v.values as string[]).map(unhex)))
+              assert.equal(best, v.best)
+              break
+            }
+
+            case 'IndexKey': {
+              const key = indexKeyFromName(v.fields.name)
+              assert.equal(indexKeyName(key), v.fields.name)
+              const cid = await indexKeyCid(key)
+              assert.equal(cid.toString(), v.cid)
+              assert.equal(hex(cid.multihash.bytes), v.encoded)
+              break
+            }
+
+            default:
+              assert.fail(`unknown message ${v.message as string}`)
+          }
+        })
+      }
+    })
+  }
+
+  it('the advert record kind is the one the vectors use', () => {
+    assert.equal(ADVERT_RECORD.domain, 'p2pcloud-capacity')
+    assert.equal(ADVERT_RECORD.payloadType, '/p2pcloud/capacity/advert')
+    assert.equal(ADVERT_RECORD.maxBytes, 8192)
+  })
+})
