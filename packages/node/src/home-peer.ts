@@ -21,12 +21,13 @@ export interface InitResult {
  */
 export async function initHome (root: string, overrides: Partial<PeerConfig> = {}): Promise<InitResult> {
   const paths = homePaths(root)
-  await mkdir(root, { recursive: true, mode: 0o700 })
+  // validate before creating anything, so a bad option leaves no half-made home behind
+  const config = parseConfig({ ...defaultConfig(), ...overrides }, 'init options')
   const exists = await stat(paths.identityKey).then(() => true, () => false)
   if (exists) {
     throw new HomeExistsError(`${root} is already initialised (${paths.identityKey} exists); nothing was changed`)
   }
-  const config = parseConfig({ ...defaultConfig(), ...overrides }, 'init options')
+  await mkdir(root, { recursive: true, mode: 0o700 })
   const key = await createIdentityFile(paths.identityKey)
   await writeNewConfig(paths.config, config).catch((err: any) => {
     // a config written by hand before init is kept as it is
