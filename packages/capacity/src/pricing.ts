@@ -33,10 +33,10 @@ export function pricePerHour (r: Resources, price: PricePolicy): number {
 /** Prices travel as integer millionths of the currency unit, so no float reaches the wire. */
 export const MICRO = 1_000_000
 
-export function toMicro (value: number): bigint {
-  return BigInt(Math.round(value * MICRO))
+export function toMicro (value: number): number {
+  return Math.round(value * MICRO)
 }
 
-export function fromMicro (value: bigint): number {
-  return Number(value) / MICRO
+export function fromMicro (value: number): number {
+  return value / MICRO
 }

@@ -36,15 +36,15 @@ export function shortfall (have: Resources, want: Resources): Array<typeof RESOU
 }
 
 export function resourcesToWire (r: Resources): capacityMessages.Resources {
-  return { cru: BigInt(r.cru), mru: BigInt(r.mru), sru: BigInt(r.sru), hru: BigInt(r.hru), ipv4u: BigInt(r.ipv4u) }
+  return { cru: r.cru, mru: r.mru, sru: r.sru, hru: r.hru, ipv4u: r.ipv4u }
 }
 
 /** From the wire; a value beyond 2^53 is not a real machine and makes the advert invalid. */
 export function resourcesFromWire (r: capacityMessages.Resources | undefined): Resources {
   const value = (unit: typeof RESOURCE_UNITS[number]): number => {
-    const n = r?.[unit] ?? 0n
-    if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${unit} ${n} is out of range`)
-    return Number(n)
+    const n = r?.[unit] ?? 0
+    if (!Number.isSafeInteger(n)) throw new RangeError(`${unit} ${n} is out of range`)
+    return n
   }
   return { cru: value('cru'), mru: value('mru'), sru: value('sru'), hru: value('hru'), ipv4u: value('ipv4u') }
 }

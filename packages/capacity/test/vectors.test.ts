@@ -50,7 +50,7 @@ async function loadKey (key: Json): Promise<PrivateKey> {
 }
 
 const resources = (r: Json): capacityMessages.Resources | undefined =>
-  r == null ? undefined : { cru: BigInt(r.cru), mru: BigInt(r.mru), sru: BigInt(r.sru), hru: BigInt(r.hru), ipv4u: BigInt(r.ipv4u) }
+  r == null ? undefined : { cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) }
 
 /** A vector's `fields` (proto field names, 64-bit integers as decimal strings, bytes as hex) → the protons message. */
 function wireAdvert (f: Json): capacityMessages.Advert {
@@ -65,18 +65,18 @@ function wireAdvert (f: Json): capacityMessages.Advert {
     gatewayDomain: f.gateway_domain,
     price: f.price == null
       ? undefined
-      : { currency: f.price.currency, cuHourMicro: BigInt(f.price.cu_hour_micro), suHourMicro: BigInt(f.price.su_hour_micro), ipv4HourMicro: BigInt(f.price.ipv4_hour_micro) },
+      : { currency: f.price.currency, cuHourMicro: Number(f.price.cu_hour_micro), suHourMicro: Number(f.price.su_hour_micro), ipv4HourMicro: Number(f.price.ipv4_hour_micro) },
     addresses: f.addresses.map((a: string) => unhex(a)),
     version: f.version,
-    seq: BigInt(f.seq),
-    issuedAtMs: BigInt(f.issued_at_ms),
-    expiresAtMs: BigInt(f.expires_at_ms)
+    seq: Number(f.seq),
+    issuedAtMs: Number(f.issued_at_ms),
+    expiresAtMs: Number(f.expires_at_ms)
   }
 }
 
 function wireResponse (f: Json): capacityMessages.CapacityResponse {
   if (f.error != null) {
-    return { error: { code: f.error.code, message: f.error.message, retryAfterMs: BigInt(f.error.retry_after_ms) }, advertEnvelope: new Uint8Array() }
+    return { error: { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) }, advertEnvelope: new Uint8Array() }
   }
   return { advertEnvelope: unhex(f.advert_envelope) as Uint8Array<ArrayBuffer> }
 }

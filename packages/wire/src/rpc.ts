@@ -30,7 +30,7 @@ export interface MessageCodec<T> {
 export interface WireError {
   code: string
   message: string
-  retryAfterMs: bigint
+  retryAfterMs: number
 }
 
 /** A response type: an optional error plus result fields. */
@@ -64,7 +64,7 @@ export interface Responder<Req, Res> {
 }
 
 function wireError (code: string, message: string, retryAfterMs = 0): WireError {
-  return { code, message: wireMessage(message), retryAfterMs: BigInt(Math.max(0, Math.ceil(retryAfterMs))) }
+  return { code, message: wireMessage(message), retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)) }
 }
 
 /**

@@ -354,13 +354,13 @@ describe('request/response over real libp2p streams', () => {
 
   it('an error code the caller does not know still fails the call, with the remote message as is', async () => {
     const protocol = freshProtocol('unknown-code')
-    await answerWithError(protocol, { code: 'NO_CAPACITY', message: 'only 2 of 4 cores free', retryAfterMs: 0n })
+    await answerWithError(protocol, { code: 'NO_CAPACITY', message: 'only 2 of 4 cores free', retryAfterMs: 0 })
     await assert.rejects(request(client, server.peerId, callerSide(protocol), {}), isRemote('NO_CAPACITY', 'only 2 of 4 cores free'))
   })
 
   it('control characters sent by a hostile responder never reach the caller\'s error (README §6.1: the client escapes them)', async () => {
     const protocol = freshProtocol('hostile')
-    await answerWithError(protocol, { code: 'NO_CAPACITY\u001b[2J', message: '\u001b]0;pwned\u0007\u001b[2Jonly 2 free\r\n' + 'x'.repeat(1100), retryAfterMs: 0n })
+    await answerWithError(protocol, { code: 'NO_CAPACITY\u001b[2J', message: '\u001b]0;pwned\u0007\u001b[2Jonly 2 free\r\n' + 'x'.repeat(1100), retryAfterMs: 0 })
     await assert.rejects(request(client, server.peerId, callerSide(protocol), {}), (err: unknown) => {
       assert.ok(err instanceof RemoteError, String(err))
       // eslint-disable-next-line no-control-regex

@@ -6,11 +6,11 @@ import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface Resources {
-  cru: bigint
-  mru: bigint
-  sru: bigint
-  hru: bigint
-  ipv4u: bigint
+  cru: number
+  mru: number
+  sru: number
+  hru: number
+  ipv4u: number
 }
 
 export namespace Resources {
@@ -23,29 +23,29 @@ export namespace Resources {
           w.fork()
         }
 
-        if ((obj.cru != null && obj.cru !== 0n)) {
+        if ((obj.cru != null && obj.cru !== 0)) {
           w.uint32(8)
-          w.uint64(obj.cru)
+          w.uint64Number(obj.cru)
         }
 
-        if ((obj.mru != null && obj.mru !== 0n)) {
+        if ((obj.mru != null && obj.mru !== 0)) {
           w.uint32(16)
-          w.uint64(obj.mru)
+          w.uint64Number(obj.mru)
         }
 
-        if ((obj.sru != null && obj.sru !== 0n)) {
+        if ((obj.sru != null && obj.sru !== 0)) {
           w.uint32(24)
-          w.uint64(obj.sru)
+          w.uint64Number(obj.sru)
         }
 
-        if ((obj.hru != null && obj.hru !== 0n)) {
+        if ((obj.hru != null && obj.hru !== 0)) {
           w.uint32(32)
-          w.uint64(obj.hru)
+          w.uint64Number(obj.hru)
         }
 
-        if ((obj.ipv4u != null && obj.ipv4u !== 0n)) {
+        if ((obj.ipv4u != null && obj.ipv4u !== 0)) {
           w.uint32(40)
-          w.uint64(obj.ipv4u)
+          w.uint64Number(obj.ipv4u)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -53,11 +53,11 @@ export namespace Resources {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          cru: 0n,
-          mru: 0n,
-          sru: 0n,
-          hru: 0n,
-          ipv4u: 0n
+          cru: 0,
+          mru: 0,
+          sru: 0,
+          hru: 0,
+          ipv4u: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -67,23 +67,23 @@ export namespace Resources {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.cru = reader.uint64()
+              obj.cru = reader.uint64Number()
               break
             }
             case 2: {
-              obj.mru = reader.uint64()
+              obj.mru = reader.uint64Number()
               break
             }
             case 3: {
-              obj.sru = reader.uint64()
+              obj.sru = reader.uint64Number()
               break
             }
             case 4: {
-              obj.hru = reader.uint64()
+              obj.hru = reader.uint64Number()
               break
             }
             case 5: {
-              obj.ipv4u = reader.uint64()
+              obj.ipv4u = reader.uint64Number()
               break
             }
             default: {
@@ -104,35 +104,35 @@ export namespace Resources {
             case 1: {
               yield {
                 field: `${prefix}.cru`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 2: {
               yield {
                 field: `${prefix}.mru`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 3: {
               yield {
                 field: `${prefix}.sru`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 4: {
               yield {
                 field: `${prefix}.hru`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 5: {
               yield {
                 field: `${prefix}.ipv4u`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -150,27 +150,27 @@ export namespace Resources {
 
   export interface ResourcesCruFieldEvent {
     field: '$.cru'
-    value: bigint
+    value: number
   }
 
   export interface ResourcesMruFieldEvent {
     field: '$.mru'
-    value: bigint
+    value: number
   }
 
   export interface ResourcesSruFieldEvent {
     field: '$.sru'
-    value: bigint
+    value: number
   }
 
   export interface ResourcesHruFieldEvent {
     field: '$.hru'
-    value: bigint
+    value: number
   }
 
   export interface ResourcesIpv4uFieldEvent {
     field: '$.ipv4u'
-    value: bigint
+    value: number
   }
 
   export function encode (obj: Partial<Resources>): Uint8Array<ArrayBuffer> {
@@ -188,9 +188,9 @@ export namespace Resources {
 
 export interface PricePolicy {
   currency: string
-  cuHourMicro: bigint
-  suHourMicro: bigint
-  ipv4HourMicro: bigint
+  cuHourMicro: number
+  suHourMicro: number
+  ipv4HourMicro: number
 }
 
 export namespace PricePolicy {
@@ -208,19 +208,19 @@ export namespace PricePolicy {
           w.string(obj.currency)
         }
 
-        if ((obj.cuHourMicro != null && obj.cuHourMicro !== 0n)) {
+        if ((obj.cuHourMicro != null && obj.cuHourMicro !== 0)) {
           w.uint32(16)
-          w.uint64(obj.cuHourMicro)
+          w.uint64Number(obj.cuHourMicro)
         }
 
-        if ((obj.suHourMicro != null && obj.suHourMicro !== 0n)) {
+        if ((obj.suHourMicro != null && obj.suHourMicro !== 0)) {
           w.uint32(24)
-          w.uint64(obj.suHourMicro)
+          w.uint64Number(obj.suHourMicro)
         }
 
-        if ((obj.ipv4HourMicro != null && obj.ipv4HourMicro !== 0n)) {
+        if ((obj.ipv4HourMicro != null && obj.ipv4HourMicro !== 0)) {
           w.uint32(32)
-          w.uint64(obj.ipv4HourMicro)
+          w.uint64Number(obj.ipv4HourMicro)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -229,9 +229,9 @@ export namespace PricePolicy {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           currency: '',
-          cuHourMicro: 0n,
-          suHourMicro: 0n,
-          ipv4HourMicro: 0n
+          cuHourMicro: 0,
+          suHourMicro: 0,
+          ipv4HourMicro: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -245,15 +245,15 @@ export namespace PricePolicy {
               break
             }
             case 2: {
-              obj.cuHourMicro = reader.uint64()
+              obj.cuHourMicro = reader.uint64Number()
               break
             }
             case 3: {
-              obj.suHourMicro = reader.uint64()
+              obj.suHourMicro = reader.uint64Number()
               break
             }
             case 4: {
-              obj.ipv4HourMicro = reader.uint64()
+              obj.ipv4HourMicro = reader.uint64Number()
               break
             }
             default: {
@@ -281,21 +281,21 @@ export namespace PricePolicy {
             case 2: {
               yield {
                 field: `${prefix}.cuHourMicro`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 3: {
               yield {
                 field: `${prefix}.suHourMicro`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 4: {
               yield {
                 field: `${prefix}.ipv4HourMicro`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -318,17 +318,17 @@ export namespace PricePolicy {
 
   export interface PricePolicyCuHourMicroFieldEvent {
     field: '$.cuHourMicro'
-    value: bigint
+    value: number
   }
 
   export interface PricePolicySuHourMicroFieldEvent {
     field: '$.suHourMicro'
-    value: bigint
+    value: number
   }
 
   export interface PricePolicyIpv4HourMicroFieldEvent {
     field: '$.ipv4HourMicro'
-    value: bigint
+    value: number
   }
 
   export function encode (obj: Partial<PricePolicy>): Uint8Array<ArrayBuffer> {
@@ -356,9 +356,9 @@ export interface Advert {
   price?: PricePolicy
   addresses: Uint8Array<ArrayBuffer>[]
   version: string
-  seq: bigint
-  issuedAtMs: bigint
-  expiresAtMs: bigint
+  seq: number
+  issuedAtMs: number
+  expiresAtMs: number
 }
 
 export namespace Advert {
@@ -430,19 +430,19 @@ export namespace Advert {
           w.string(obj.version)
         }
 
-        if ((obj.seq != null && obj.seq !== 0n)) {
+        if ((obj.seq != null && obj.seq !== 0)) {
           w.uint32(96)
-          w.uint64(obj.seq)
+          w.uint64Number(obj.seq)
         }
 
-        if ((obj.issuedAtMs != null && obj.issuedAtMs !== 0n)) {
+        if ((obj.issuedAtMs != null && obj.issuedAtMs !== 0)) {
           w.uint32(104)
-          w.uint64(obj.issuedAtMs)
+          w.uint64Number(obj.issuedAtMs)
         }
 
-        if ((obj.expiresAtMs != null && obj.expiresAtMs !== 0n)) {
+        if ((obj.expiresAtMs != null && obj.expiresAtMs !== 0)) {
           w.uint32(112)
-          w.uint64(obj.expiresAtMs)
+          w.uint64Number(obj.expiresAtMs)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -458,9 +458,9 @@ export namespace Advert {
           gatewayDomain: '',
           addresses: [],
           version: '',
-          seq: 0n,
-          issuedAtMs: 0n,
-          expiresAtMs: 0n
+          seq: 0,
+          issuedAtMs: 0,
+          expiresAtMs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -528,15 +528,15 @@ export namespace Advert {
               break
             }
             case 12: {
-              obj.seq = reader.uint64()
+              obj.seq = reader.uint64Number()
               break
             }
             case 13: {
-              obj.issuedAtMs = reader.uint64()
+              obj.issuedAtMs = reader.uint64Number()
               break
             }
             case 14: {
-              obj.expiresAtMs = reader.uint64()
+              obj.expiresAtMs = reader.uint64Number()
               break
             }
             default: {
@@ -655,21 +655,21 @@ export namespace Advert {
             case 12: {
               yield {
                 field: `${prefix}.seq`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 13: {
               yield {
                 field: `${prefix}.issuedAtMs`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 14: {
               yield {
                 field: `${prefix}.expiresAtMs`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -707,52 +707,52 @@ export namespace Advert {
 
   export interface AdvertTotalCruFieldEvent {
     field: '$.total.cru'
-    value: bigint
+    value: number
   }
 
   export interface AdvertTotalMruFieldEvent {
     field: '$.total.mru'
-    value: bigint
+    value: number
   }
 
   export interface AdvertTotalSruFieldEvent {
     field: '$.total.sru'
-    value: bigint
+    value: number
   }
 
   export interface AdvertTotalHruFieldEvent {
     field: '$.total.hru'
-    value: bigint
+    value: number
   }
 
   export interface AdvertTotalIpv4uFieldEvent {
     field: '$.total.ipv4u'
-    value: bigint
+    value: number
   }
 
   export interface AdvertFreeCruFieldEvent {
     field: '$.free.cru'
-    value: bigint
+    value: number
   }
 
   export interface AdvertFreeMruFieldEvent {
     field: '$.free.mru'
-    value: bigint
+    value: number
   }
 
   export interface AdvertFreeSruFieldEvent {
     field: '$.free.sru'
-    value: bigint
+    value: number
   }
 
   export interface AdvertFreeHruFieldEvent {
     field: '$.free.hru'
-    value: bigint
+    value: number
   }
 
   export interface AdvertFreeIpv4uFieldEvent {
     field: '$.free.ipv4u'
-    value: bigint
+    value: number
   }
 
   export interface AdvertCapabilitiesFieldEvent {
@@ -773,17 +773,17 @@ export namespace Advert {
 
   export interface AdvertPriceCuHourMicroFieldEvent {
     field: '$.price.cuHourMicro'
-    value: bigint
+    value: number
   }
 
   export interface AdvertPriceSuHourMicroFieldEvent {
     field: '$.price.suHourMicro'
-    value: bigint
+    value: number
   }
 
   export interface AdvertPriceIpv4HourMicroFieldEvent {
     field: '$.price.ipv4HourMicro'
-    value: bigint
+    value: number
   }
 
   export interface AdvertAddressesFieldEvent {
@@ -799,17 +799,17 @@ export namespace Advert {
 
   export interface AdvertSeqFieldEvent {
     field: '$.seq'
-    value: bigint
+    value: number
   }
 
   export interface AdvertIssuedAtMsFieldEvent {
     field: '$.issuedAtMs'
-    value: bigint
+    value: number
   }
 
   export interface AdvertExpiresAtMsFieldEvent {
     field: '$.expiresAtMs'
-    value: bigint
+    value: number
   }
 
   export function encode (obj: Partial<Advert>): Uint8Array<ArrayBuffer> {
@@ -828,7 +828,7 @@ export namespace Advert {
 export interface Error {
   code: string
   message: string
-  retryAfterMs: bigint
+  retryAfterMs: number
 }
 
 export namespace Error {
@@ -851,9 +851,9 @@ export namespace Error {
           w.string(obj.message)
         }
 
-        if ((obj.retryAfterMs != null && obj.retryAfterMs !== 0n)) {
+        if ((obj.retryAfterMs != null && obj.retryAfterMs !== 0)) {
           w.uint32(24)
-          w.uint64(obj.retryAfterMs)
+          w.uint64Number(obj.retryAfterMs)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -863,7 +863,7 @@ export namespace Error {
         const obj: any = {
           code: '',
           message: '',
-          retryAfterMs: 0n
+          retryAfterMs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -881,7 +881,7 @@ export namespace Error {
               break
             }
             case 3: {
-              obj.retryAfterMs = reader.uint64()
+              obj.retryAfterMs = reader.uint64Number()
               break
             }
             default: {
@@ -916,7 +916,7 @@ export namespace Error {
             case 3: {
               yield {
                 field: `${prefix}.retryAfterMs`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -944,7 +944,7 @@ export namespace Error {
 
   export interface ErrorRetryAfterMsFieldEvent {
     field: '$.retryAfterMs'
-    value: bigint
+    value: number
   }
 
   export function encode (obj: Partial<Error>): Uint8Array<ArrayBuffer> {
@@ -1126,7 +1126,7 @@ export namespace CapacityResponse {
 
   export interface CapacityResponseErrorRetryAfterMsFieldEvent {
     field: '$.error.retryAfterMs'
-    value: bigint
+    value: number
   }
 
   export interface CapacityResponseAdvertEnvelopeFieldEvent {

@@ -1,0 +1,57 @@
+import { resourcesFromWire } from '@p2pcloud/capacity'
+import { CONTRACT_LIMITS, CONTRACT_PROTOCOL, ErrorCodes, ProtocolError, contractMessages, type Responder } from '@p2pcloud/wire'
+import { contractToWire, type Ledger } from './ledger.js'
+
+type Request = contractMessages.Request
+type Response = contractMessages.Response
+
+export const contractCodecs = {
+  protocol: CONTRACT_PROTOCOL,
+  request: contractMessages.Request,
+  response: contractMessages.Response,
+  limits: CONTRACT_LIMITS
+}
+
+/** Which one call a request makes; more or fewer than one is a bad request. */
+function callOf (request: Request): string {
+  const calls = [
+    request.quote != null && 'quote',
+    request.proposalEnvelope.byteLength > 0 && 'propose',
+    request.renew != null && 'renew',
+    request.cancel != null && 'cancel',
+    request.get != null && 'get',
+    request.list != null && 'list'
+  ].filter((call): call is string => call !== false)
+  if (calls.length !== 1) throw new ProtocolError(ErrorCodes.BAD_REQUEST, `a request makes exactly one call; this one makes ${calls.length > 0 ? calls.join(' and ') : 'none'}`)
+  return calls[0]
+}
+
+const idOf = (ref: contractMessages.ContractRef | undefined): string => Buffer.from(ref?.contractId ?? new Uint8Array()).toString('hex')
+
+/** `/p2pcloud/contract/1.0.0`, farmer side. `ledger` is undefined on a peer that is not a farmer. */
+export function contractResponder (ledger: () => Ledger | undefined): Responder<Request, Response> {
+  return {
+    ...contractCodecs,
+    async respond (request, { remotePeer }) {
+      const call = callOf(request)
+      const book = ledger()
+      if (book == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it takes no contracts')
+      const twin = remotePeer.toString()
+      switch (call) {
+        case 'quote':
+          return { quoteEnvelope: await book.quote(twin, resourcesFromWire(request.quote?.resources), request.quote?.leaseMs ?? 0) as Uint8Array<ArrayBuffer>, contracts: [] }
+        case 'propose':
+          return { contract: contractToWire(await book.propose(request.proposalEnvelope, twin)), quoteEnvelope: new Uint8Array(), contracts: [] }
+        case 'renew':
+          return { contract: contractToWire(await book.renew(idOf(request.renew), request.renew?.leaseMs ?? 0, twin)), quoteEnvelope: new Uint8Array(), contracts: [] }
+        case 'cancel':
+          return { contract: contractToWire(await book.cancel(idOf(request.cancel), twin)), quoteEnvelope: new Uint8Array(), contracts: [] }
+        case 'get':
+          return { contract: contractToWire(book.get(idOf(request.get), twin)), quoteEnvelope: new Uint8Array(), contracts: [] }
+        default:
+          return { contracts: book.list(twin).map(contractToWire), quoteEnvelope: new Uint8Array() }
+      }
+    },
+    errorResponse: (error) => ({ error, quoteEnvelope: new Uint8Array(), contracts: [] })
+  }
+}

@@ -1,0 +1,74 @@
+import type { PeerId, PrivateKey, Startable } from '@libp2p/interface'
+import type { Registrar } from '@libp2p/interface-internal'
+import type { Datastore } from 'interface-datastore'
+import type { CapacityMarket, PricePolicy } from '@p2pcloud/capacity'
+import type { PeerExtension } from '@p2pcloud/node'
+import { CONTRACT_PROTOCOL, handleRequests, type StreamOpener } from '@p2pcloud/wire'
+import { contractResponder } from './contract-protocol.js'
+import { Ledger } from './ledger.js'
+import { ContractClient } from './twin-client.js'
+
+export interface ContractsComponents {
+  peerId: PeerId
+  privateKey: PrivateKey
+  registrar: Registrar
+  datastore: Datastore
+  connectionManager: { openStream: StreamOpener['dialProtocol'] }
+  /** The capacity market service: its account is what the ledger books against. */
+  capacity: CapacityMarket
+}
+
+export interface ContractsInit {
+  /** On farmers: the price policy quotes are made with, and how long capacity stays held after a lease ends. */
+  farmer?: { price: PricePolicy, graceMs: number }
+  /** How often leases are checked (default 1 s). */
+  sweepIntervalMs?: number
+}
+
+/**
+ * Contracts on one peer: a farmer keeps the ledger and answers
+ * `/p2pcloud/contract/1.0.0`; every peer can act as a twin through `client`.
+ */
+export class Contracts implements Startable {
+  ledger?: Ledger
+  readonly client: ContractClient
+
+  constructor (private readonly components: ContractsComponents, private readonly init: ContractsInit) {
+    const node: StreamOpener = { dialProtocol: async (peer, protocols, options) => components.connectionManager.openStream(peer, protocols, options) }
+    this.client = new ContractClient(node, components.peerId, components.privateKey)
+  }
+
+  async start (): Promise<void> {
+    await handleRequests(this.components.registrar, contractResponder(() => this.ledger))
+  }
+
+  /** After the capacity market has loaded its account. */
+  async afterStart (): Promise<void> {
+    const account = this.components.capacity.account
+    if (account == null || this.init.farmer == null) return
+    const ledger = new Ledger({
+      datastore: this.components.datastore,
+      account,
+      farmerId: this.components.peerId.toString(),
+      privateKey: this.components.privateKey,
+      price: this.init.farmer.price,
+      graceMs: this.init.farmer.graceMs
+    })
+    await ledger.start(this.init.sweepIntervalMs)
+    this.ledger = ledger
+  }
+
+  async stop (): Promise<void> {
+    this.ledger?.stop()
+    await this.components.registrar.unhandle(CONTRACT_PROTOCOL)
+  }
+}
+
+export function contractsService (init: ContractsInit): (components: ContractsComponents) => Contracts {
+  return (components) => new Contracts(components, init)
+}
+
+/** Add after the capacity extension: the contracts service uses the capacity market. */
+export function contractsExtension (init: ContractsInit): PeerExtension {
+  return { services: { contracts: contractsService(init) } }
+}

@@ -1,0 +1,5 @@
+export * from './contract-protocol.js'
+export * from './contracts-service.js'
+export * from './ledger.js'
+export * from './records.js'
+export * from './twin-client.js'

@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto'
+import { logger } from '@libp2p/logger'
+import { TypedEventEmitter } from 'main-event'
+import { Key, type Datastore } from 'interface-datastore'
+import type { PrivateKey } from '@libp2p/interface'
+import { RESOURCE_UNITS, pricePerHour, toMicro, type CapacityAccount, type PricePolicy, type Resources } from '@p2pcloud/capacity'
+import {
+  ContractErrorCodes, ErrorCodes, MAX_LEASE_MS, MAX_LISTED_CONTRACTS, MIN_LEASE_MS, ProtocolError, QUOTE_VALIDITY_MS, contractMessages
+} from '@p2pcloud/wire'
+import { contractIdOf, openAcceptance, openProposal, signAcceptance, signQuote, type Acceptance, type Proposal } from './records.js'
+
+const log = logger('p2pcloud:contracts:ledger')
+const PREFIX = '/p2pcloud/contracts'
+
+export type ContractState = 'active' | 'expired' | 'cancelled' | 'ended'
+
+const STATE_TO_WIRE: Record<ContractState, contractMessages.ContractState> = {
+  active: contractMessages.ContractState.ACTIVE,
+  expired: contractMessages.ContractState.EXPIRED,
+  cancelled: contractMessages.ContractState.CANCELLED,
+  ended: contractMessages.ContractState.ENDED
+}
+
+/** A contract as the farmer's ledger keeps it: the signed records plus its state. */
+export interface ContractRecord {
+  id: string
+  proposalEnvelope: Uint8Array
+  acceptanceEnvelope: Uint8Array
+  state: ContractState
+  stateChangedAt: number
+  proposal: Proposal
+  acceptance: Acceptance
+}
+
+export function contractToWire (record: ContractRecord): contractMessages.Contract {
+  return {
+    contractId: Uint8Array.from(Buffer.from(record.id, 'hex')),
+    proposalEnvelope: record.proposalEnvelope as Uint8Array<ArrayBuffer>,
+    acceptanceEnvelope: record.acceptanceEnvelope as Uint8Array<ArrayBuffer>,
+    state: STATE_TO_WIRE[record.state],
+    stateChangedMs: record.stateChangedAt
+  }
+}
+
+export interface LedgerEvents {
+  /** A contract changed state; the provisioner stops workloads on `expired` and deletes them on `ended`/`cancelled`. */
+  change: CustomEvent<ContractRecord>
+}
+
+export interface LedgerInit {
+  datastore: Datastore
+  account: CapacityAccount
+  farmerId: string
+  privateKey: PrivateKey
+  price: PricePolicy
+  /** How long after a lease ends the capacity stays held, so the twin can still renew. */
+  graceMs: number
+  now?: () => number
+}
+
+/**
+ * The farmer's durable book of contracts. Admission is atomic: the contract
+ * and the capacity it reserves are written in one level batch, in turn with
+ * every other booking, and on disk before the farmer answers.
+ */
+export class Ledger extends TypedEventEmitter<LedgerEvents> {
+  private readonly contracts = new Map<string, ContractRecord>()
+  private readonly proposing = new Map<string, Promise<ContractRecord>>()
+  private sweeper?: ReturnType<typeof setInterval>
+
+  constructor (private readonly init: LedgerInit) {
+    super()
+  }
+
+  private get now (): number {
+    return (this.init.now ?? Date.now)()
+  }
+
+  async start (sweepIntervalMs = 1000): Promise<void> {
+    for await (const { value } of this.init.datastore.query({ prefix: PREFIX + '/' })) {
+      const record = await this.decode(contractMessages.Contract.decode(value))
+      this.contracts.set(record.id, record)
+    }
+    await this.sweep()
+    this.sweeper = setInterval(() => { this.sweep().catch(err => { log.error('lease sweep failed - %e', err) }) }, sweepIntervalMs)
+    // the sweep alone must not keep a process alive
+    this.sweeper.unref()
+  }
+
+  stop (): void {
+    clearInterval(this.sweeper)
+  }
+
+  private async decode (stored: contractMessages.Contract): Promise<ContractRecord> {
+    const proposal = await openProposal(stored.proposalEnvelope)
+    const acceptance = await openAcceptance(stored.acceptanceEnvelope, this.init.farmerId)
+    const state = (Object.keys(STATE_TO_WIRE) as ContractState[]).find(s => STATE_TO_WIRE[s] === stored.state) ?? 'ended'
+    return {
+      id: contractIdOf(stored.proposalEnvelope),
+      proposalEnvelope: stored.proposalEnvelope,
+      acceptanceEnvelope: stored.acceptanceEnvelope,
+      state,
+      stateChangedAt: stored.stateChangedMs,
+      proposal,
+      acceptance
+    }
+  }
+
+  private entry (record: ContractRecord): { key: Key, value: Uint8Array } {
+    return { key: new Key(`${PREFIX}/${record.id}`), value: contractMessages.Contract.encode(contractToWire(record)) }
+  }
+
+  /** Price `resources` for a lease and sign it as a quote for `twin`. */
+  async quote (twin: string, resources: Resources, leaseMs: number): Promise<Uint8Array> {
+    if (leaseMs < MIN_LEASE_MS || leaseMs > MAX_LEASE_MS) {
+      throw new ProtocolError(ErrorCodes.BAD_REQUEST, `lease of ${leaseMs} ms is outside ${MIN_LEASE_MS}..${MAX_LEASE_MS} ms`)
+    }
+    if (RESOURCE_UNITS.every(unit => resources[unit] === 0)) {
+      throw new ProtocolError(ErrorCodes.BAD_REQUEST, 'a quote needs some capacity: every unit is 0')
+    }
+    const free = this.init.account.free()
+    const missing = RESOURCE_UNITS.filter(unit => resources[unit] > free[unit])
+    if (missing.length > 0) throw insufficient(free, resources, missing)
+    return signQuote({
+      farmer: this.init.farmerId,
+      twin,
+      resources,
+      currency: this.init.price.currency,
+      pricePerHourMicro: toMicro(pricePerHour(resources, this.init.price)),
+      leaseMs,
+      validUntil: this.now + QUOTE_VALIDITY_MS,
+      nonce: randomBytes(16)
+    }, this.init.privateKey)
+  }
+
+  /**
+   * Book the contract a twin proposes on one of our quotes. The same proposal
+   * again returns the same contract: a retry never books twice.
+   */
+  async propose (proposalEnvelope: Uint8Array, remotePeer: string): Promise<ContractRecord> {
+    const id = contractIdOf(proposalEnvelope)
+    const known = this.contracts.get(id)
+    if (known != null) return this.ownedBy(known, remotePeer)
+    const pending = this.proposing.get(id) ?? this.book(id, proposalEnvelope, remotePeer)
+    this.proposing.set(id, pending)
+    try {
+      return this.ownedBy(await pending, remotePeer)
+    } finally {
+      this.proposing.delete(id)
+    }
+  }
+
+  private async book (id: string, proposalEnvelope: Uint8Array, remotePeer: string): Promise<ContractRecord> {
+    const proposal = await openProposal(proposalEnvelope)
+    if (proposal.twin !== remotePeer) throw new ProtocolError(ErrorCodes.UNAUTHORIZED, `the proposal is signed by ${proposal.twin}, but ${remotePeer} sent it`)
+    if (proposal.quote.farmer !== this.init.farmerId) throw new ProtocolError(ErrorCodes.UNAUTHORIZED, `the quote was made by ${proposal.quote.farmer}, not by this farmer`)
+    const now = this.now
+    if (proposal.quote.validUntil < now) {
+      throw new ProtocolError(ContractErrorCodes.QUOTE_EXPIRED, `the quote expired at ${new Date(proposal.quote.validUntil).toISOString()}; ask for a new one`)
+    }
+    const acceptance: Acceptance = { contractId: id, leaseStart: now, leaseEnd: now + proposal.quote.leaseMs, acceptedAt: now, version: 1 }
+    const record: ContractRecord = {
+      id,
+      proposalEnvelope,
+      acceptanceEnvelope: await signAcceptance(acceptance, this.init.privateKey),
+      state: 'active',
+      stateChangedAt: now,
+      proposal,
+      acceptance
+    }
+    try {
+      await this.init.account.reserve(proposal.quote.resources, [this.entry(record)])
+    } catch (err: any) {
+      if (err.name === 'InsufficientCapacityError') throw insufficient(err.free, err.wanted, err.units)
+      throw err
+    }
+    this.contracts.set(id, record)
+    this.safeDispatchEvent('change', { detail: record })
+    return record
+  }
+
+  /** A contract is only shown to, and changed by, its twin; others learn nothing, not even that it exists. */
+  private ownedBy (record: ContractRecord, remotePeer: string): ContractRecord {
+    if (record.proposal.twin !== remotePeer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such contract')
+    return record
+  }
+
+  get (id: string, remotePeer: string): ContractRecord {
+    const record = this.contracts.get(id)
+    if (record == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such contract')
+    return this.ownedBy(record, remotePeer)
+  }
+
+  /** Extend an active (or expired, within its grace) contract to `leaseMs` from now. */
+  async renew (id: string, leaseMs: number, remotePeer: string): Promise<ContractRecord> {
+    const record = this.get(id, remotePeer)
+    if (record.state !== 'active' && record.state !== 'expired') {
+      throw new ProtocolError(ContractErrorCodes.CONTRACT_ENDED, `contract is ${record.state}; make a new one`)
+    }
+    if (leaseMs < MIN_LEASE_MS || leaseMs > MAX_LEASE_MS) {
+      throw new ProtocolError(ErrorCodes.BAD_REQUEST, `lease of ${leaseMs} ms is outside ${MIN_LEASE_MS}..${MAX_LEASE_MS} ms`)
+    }
+    const now = this.now
+    const acceptance: Acceptance = { ...record.acceptance, leaseEnd: now + leaseMs, acceptedAt: now, version: record.acceptance.version + 1 }
+    const renewed: ContractRecord = {
+      ...record,
+      acceptance,
+      acceptanceEnvelope: await signAcceptance(acceptance, this.init.privateKey),
+      state: 'active',
+      stateChangedAt: record.state === 'active' ? record.stateChangedAt : now
+    }
+    await this.init.account.record([this.entry(renewed)])
+    this.contracts.set(id, renewed)
+    if (record.state !== 'active') this.safeDispatchEvent('change', { detail: renewed })
+    return renewed
+  }
+
+  /** The twin ends its contract: the capacity is free at once. */
+  async cancel (id: string, remotePeer: string): Promise<ContractRecord> {
+    const record = this.get(id, remotePeer)
+    if (record.state === 'cancelled' || record.state === 'ended') return record
+    return this.transition(record, 'cancelled')
+  }
+
+  private async transition (record: ContractRecord, state: ContractState): Promise<ContractRecord> {
+    const next: ContractRecord = { ...record, state, stateChangedAt: this.now }
+    const releases = state === 'cancelled' || state === 'ended'
+    if (releases) await this.init.account.release(record.proposal.quote.resources, [this.entry(next)])
+    else await this.init.account.record([this.entry(next)])
+    this.contracts.set(record.id, next)
+    this.safeDispatchEvent('change', { detail: next })
+    return next
+  }
+
+  /** A twin's contracts, newest first. */
+  list (twin: string): ContractRecord[] {
+    return this.all().filter(record => record.proposal.twin === twin).slice(0, MAX_LISTED_CONTRACTS)
+  }
+
+  /** Every contract, newest first (for the farmer itself). */
+  all (): ContractRecord[] {
+    return [...this.contracts.values()].sort((a, b) => b.acceptance.leaseStart - a.acceptance.leaseStart)
+  }
+
+  /** Leases end unless renewed: active → expired at lease end, expired → ended (capacity back) after the grace period. */
+  async sweep (): Promise<void> {
+    const now = this.now
+    for (const record of [...this.contracts.values()]) {
+      if (record.state === 'active' && record.acceptance.leaseEnd <= now) {
+        await this.transition(record, 'expired')
+      } else if (record.state === 'expired' && record.acceptance.leaseEnd + this.init.graceMs <= now) {
+        await this.transition(record, 'ended')
+      }
+    }
+  }
+}
+
+function insufficient (free: Resources, wanted: Resources, units: string[]): ProtocolError {
+  const describe = (r: Resources): string => units.map(u => `${u}=${r[u as keyof Resources]}`).join(', ')
+  return new ProtocolError(ContractErrorCodes.INSUFFICIENT_CAPACITY, `not enough free capacity: asked ${describe(wanted)}, free ${describe(free)}`)
+}

@@ -1,0 +1,133 @@
+import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
+import { sha256 } from '@noble/hashes/sha2.js'
+import * as Digest from 'multiformats/hashes/digest'
+import { toString } from 'uint8arrays/to-string'
+import type { PrivateKey } from '@libp2p/interface'
+import { resourcesFromWire, resourcesToWire, type Resources } from '@p2pcloud/capacity'
+import {
+  ACCEPTANCE_RECORD, PROPOSAL_RECORD, QUOTE_RECORD, ProtocolError, contractMessages, openRecord, sealRecord, type RecordKind
+} from '@p2pcloud/wire'
+
+/** A farmer's price for some capacity over a lease, good until `validUntil`. */
+export interface Quote {
+  farmer: string
+  twin: string
+  resources: Resources
+  currency: string
+  pricePerHourMicro: number
+  leaseMs: number
+  validUntil: number
+  nonce: Uint8Array
+}
+
+export interface Proposal {
+  quote: Quote
+  quoteEnvelope: Uint8Array
+  twin: string
+  createdAt: number
+}
+
+export interface Acceptance {
+  contractId: string
+  leaseStart: number
+  leaseEnd: number
+  acceptedAt: number
+  version: number
+}
+
+/** A record failed a check; `code` is the wire error code the farmer answers with. */
+export class ContractRecordError extends ProtocolError {
+  override name = 'ContractRecordError'
+}
+
+const peerBytes = (peerId: string): Uint8Array<ArrayBuffer> => peerIdFromString(peerId).toMultihash().bytes as Uint8Array<ArrayBuffer>
+const peerString = (bytes: Uint8Array): string => peerIdFromMultihash(Digest.decode(bytes)).toString()
+
+/** The contract id: hex sha2-256 of the twin-signed proposal envelope, so a retry never books twice. */
+export function contractIdOf (proposalEnvelope: Uint8Array): string {
+  return toString(sha256(proposalEnvelope), 'base16')
+}
+
+async function open<T> (kind: RecordKind, envelope: Uint8Array, decode: (bytes: Uint8Array) => T): Promise<{ signer: string, value: T }> {
+  let opened
+  try {
+    opened = await openRecord(kind, envelope)
+  } catch (err: any) {
+    throw new ContractRecordError('INVALID_SIGNATURE', `${kind.payloadType}: ${err.message}`)
+  }
+  try {
+    return { signer: opened.signer.toString(), value: decode(opened.payload) }
+  } catch (err: any) {
+    throw new ContractRecordError('BAD_REQUEST', `${kind.payloadType} does not decode: ${err.message}`)
+  }
+}
+
+export async function signQuote (quote: Quote, farmerKey: PrivateKey): Promise<Uint8Array> {
+  return sealRecord(QUOTE_RECORD, contractMessages.Quote.encode({
+    farmer: peerBytes(quote.farmer),
+    twin: peerBytes(quote.twin),
+    resources: resourcesToWire(quote.resources),
+    currency: quote.currency,
+    pricePerHourMicro: quote.pricePerHourMicro,
+    leaseMs: quote.leaseMs,
+    validUntilMs: quote.validUntil,
+    nonce: quote.nonce as Uint8Array<ArrayBuffer>
+  }), farmerKey)
+}
+
+export async function openQuote (envelope: Uint8Array): Promise<Quote> {
+  const { signer, value } = await open(QUOTE_RECORD, envelope, bytes => contractMessages.Quote.decode(bytes))
+  const quote: Quote = {
+    farmer: peerString(value.farmer),
+    twin: peerString(value.twin),
+    resources: resourcesFromWire(value.resources),
+    currency: value.currency,
+    pricePerHourMicro: value.pricePerHourMicro,
+    leaseMs: value.leaseMs,
+    validUntil: value.validUntilMs,
+    nonce: value.nonce
+  }
+  if (quote.farmer !== signer) throw new ContractRecordError('INVALID_SIGNATURE', `quote for farmer ${quote.farmer} is signed by ${signer}`)
+  return quote
+}
+
+export async function signProposal (quoteEnvelope: Uint8Array, twin: string, createdAt: number, twinKey: PrivateKey): Promise<Uint8Array> {
+  return sealRecord(PROPOSAL_RECORD, contractMessages.Proposal.encode({
+    quoteEnvelope: quoteEnvelope as Uint8Array<ArrayBuffer>,
+    twin: peerBytes(twin),
+    createdAtMs: createdAt
+  }), twinKey)
+}
+
+/** Verify a proposal and the quote inside it: the twin signed it, the farmer signed the quote for that twin. */
+export async function openProposal (envelope: Uint8Array): Promise<Proposal> {
+  const { signer, value } = await open(PROPOSAL_RECORD, envelope, bytes => contractMessages.Proposal.decode(bytes))
+  const twin = peerString(value.twin)
+  if (twin !== signer) throw new ContractRecordError('INVALID_SIGNATURE', `proposal for twin ${twin} is signed by ${signer}`)
+  const quote = await openQuote(value.quoteEnvelope)
+  if (quote.twin !== twin) throw new ContractRecordError('UNAUTHORIZED', `the quote was made for ${quote.twin}, not for ${twin}`)
+  return { quote, quoteEnvelope: value.quoteEnvelope, twin, createdAt: value.createdAtMs }
+}
+
+export async function signAcceptance (acceptance: Acceptance, farmerKey: PrivateKey): Promise<Uint8Array> {
+  return sealRecord(ACCEPTANCE_RECORD, contractMessages.Acceptance.encode({
+    contractId: Uint8Array.from(Buffer.from(acceptance.contractId, 'hex')),
+    leaseStartMs: acceptance.leaseStart,
+    leaseEndMs: acceptance.leaseEnd,
+    acceptedAtMs: acceptance.acceptedAt,
+    version: acceptance.version
+  }), farmerKey)
+}
+
+/** Verify an acceptance signed by `farmer`. */
+export async function openAcceptance (envelope: Uint8Array, farmer: string): Promise<Acceptance> {
+  const { signer, value } = await open(ACCEPTANCE_RECORD, envelope, bytes => contractMessages.Acceptance.decode(bytes))
+  if (signer !== farmer) throw new ContractRecordError('INVALID_SIGNATURE', `acceptance signed by ${signer}, not by the farmer ${farmer}`)
+  return {
+    contractId: toString(value.contractId, 'base16'),
+    leaseStart: value.leaseStartMs,
+    leaseEnd: value.leaseEndMs,
+    acceptedAt: value.acceptedAtMs,
+    version: value.version
+  }
+}

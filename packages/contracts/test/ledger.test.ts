@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { MemoryDatastore } from 'datastore-core'
+import type { PrivateKey } from '@libp2p/interface'
+import { CapacityAccount, type Resources } from '@p2pcloud/capacity'
+import { QUOTE_VALIDITY_MS } from '@p2pcloud/wire'
+import { Ledger } from '../src/ledger.js'
+import { signProposal } from '../src/records.js'
+
+const HOUR = 3_600_000
+const GiB = 2 ** 30
+const price = { currency: 'TFT', cuHour: 0.1, suHour: 0.05, ipv4Hour: 0.02 }
+
+function amount (cru: number, mruGiB: number, sruGiB = 0): Resources {
+  return { cru, mru: mruGiB * GiB, sru: sruGiB * GiB, hru: 0, ipv4u: 0 }
+}
+
+interface Party { key: PrivateKey, id: string }
+
+async function party (): Promise<Party> {
+  const key = await generateKeyPair('Ed25519')
+  return { key, id: peerIdFromPrivateKey(key).toString() }
+}
+
+async function setUp (total = amount(8, 32, 100)): Promise<{ ledger: Ledger, account: CapacityAccount, farmer: Party, datastore: MemoryDatastore, clock: { now: number } }> {
+  const farmer = await party()
+  const datastore = new MemoryDatastore()
+  const account = new CapacityAccount(total, datastore)
+  const clock = { now: Date.UTC(2030, 0, 1) }
+  const ledger = new Ledger({ datastore, account, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR, now: () => clock.now })
+  await ledger.start(60_000)
+  return { ledger, account, farmer, datastore, clock }
+}
+
+async function proposal (ledger: Ledger, twin: Party, resources: Resources, leaseMs = HOUR, at = Date.UTC(2030, 0, 1)): Promise<Uint8Array> {
+  return signProposal(await ledger.quote(twin.id, resources, leaseMs), twin.id, at, twin.key)
+}
+
+describe('contract ledger', () => {
+  it('books a proposal on its own quote, durably and with the capacity reserved in the same write', async () => {
+    const { ledger, account, farmer, datastore } = await setUp()
+    const twin = await party()
+    const record = await ledger.propose(await proposal(ledger, twin, amount(2, 4, 10)), twin.id)
+    assert.equal(record.state, 'active')
+    assert.deepEqual(account.free(), amount(6, 28, 90))
+    // a second ledger on the same disk sees the same contract and the same reservation
+    const account2 = new CapacityAccount(amount(8, 32, 100), datastore)
+    await account2.load()
+    const ledger2 = new Ledger({ datastore, account: account2, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR })
+    await ledger2.start(60_000)
+    assert.equal(ledger2.get(record.id, twin.id).state, 'active')
+    assert.deepEqual(account2.free(), amount(6, 28, 90))
+    ledger.stop()
+    ledger2.stop()
+  })
+
+  it('the same proposal twice (a retry) books once and returns the same contract', async () => {
+    const { ledger, account } = await setUp()
+    const twin = await party()
+    const envelope = await proposal(ledger, twin, amount(2, 4))
+    const [a, b] = await Promise.all([ledger.propose(envelope, twin.id), ledger.propose(envelope, twin.id)])
+    const c = await ledger.propose(envelope, twin.id)
+    assert.equal(a.id, b.id)
+    assert.equal(a.id, c.id)
+    assert.deepEqual(account.free(), amount(6, 28, 100))
+    ledger.stop()
+  })
+
+  it('200 concurrent proposals for more than the free capacity: exactly those that fit are accepted', async () => {
+    const { ledger, account } = await setUp(amount(50, 100, 100))
+    const twins = await Promise.all(Array.from({ length: 20 }, party))
+    const proposals = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+      const twin = twins[i % twins.length]
+      return { twin, envelope: await proposal(ledger, twin, amount(1, 1)) }
+    }))
+    const results = await Promise.allSettled(proposals.map(async p => ledger.propose(p.envelope, p.twin.id)))
+    const accepted = results.filter(r => r.status === 'fulfilled')
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    assert.equal(accepted.length, 50, 'as many as there are cores')
+    assert.ok(refused.every(r => r.reason.code === 'INSUFFICIENT_CAPACITY'), 'every refusal says why')
+    assert.match(refused[0].reason.message, /free cru=0/)
+    assert.deepEqual(account.reserved(), amount(50, 50))
+    assert.equal(ledger.all().length, 50)
+    ledger.stop()
+  })
+
+  it('refuses an expired quote, a proposal sent by someone else, and a quote of another farmer', async () => {
+    const { ledger, clock } = await setUp()
+    const other = await setUp()
+    const twin = await party()
+    const mallory = await party()
+    const stale = await proposal(ledger, twin, amount(1, 1))
+    clock.now += QUOTE_VALIDITY_MS + 1
+    await assert.rejects(ledger.propose(stale, twin.id), { code: 'QUOTE_EXPIRED' })
+    await assert.rejects(ledger.propose(await proposal(ledger, twin, amount(1, 1)), mallory.id), { code: 'UNAUTHORIZED' })
+    await assert.rejects(ledger.propose(await proposal(other.ledger, twin, amount(1, 1)), twin.id), { code: 'UNAUTHORIZED' })
+    ledger.stop()
+    other.ledger.stop()
+  })
+
+  it('a proposal with a forged twin signature is refused as INVALID_SIGNATURE', async () => {
+    const { ledger } = await setUp()
+    const twin = await party()
+    const envelope = await proposal(ledger, twin, amount(1, 1))
+    envelope[envelope.length - 1] ^= 1
+    await assert.rejects(ledger.propose(envelope, twin.id), { code: 'INVALID_SIGNATURE' })
+    ledger.stop()
+  })
+
+  it('only the twin sees, renews and cancels its contract', async () => {
+    const { ledger, account } = await setUp()
+    const a = await party()
+    const b = await party()
+    const record = await ledger.propose(await proposal(ledger, a, amount(2, 2)), a.id)
+    assert.throws(() => ledger.get(record.id, b.id), { code: 'NOT_FOUND' })
+    await assert.rejects(ledger.renew(record.id, HOUR, b.id), { code: 'NOT_FOUND' })
+    await assert.rejects(ledger.cancel(record.id, b.id), { code: 'NOT_FOUND' })
+    assert.deepEqual(ledger.list(b.id), [])
+    assert.equal(ledger.list(a.id).length, 1)
+    const cancelled = await ledger.cancel(record.id, a.id)
+    assert.equal(cancelled.state, 'cancelled')
+    assert.deepEqual(account.reserved(), amount(0, 0))
+    await assert.rejects(ledger.renew(record.id, HOUR, a.id), { code: 'CONTRACT_ENDED' })
+    ledger.stop()
+  })
+
+  it('a lease expires unless renewed, and the capacity returns after the grace period', async () => {
+    const { ledger, account, clock } = await setUp()
+    const twin = await party()
+    const renewed = await ledger.propose(await proposal(ledger, twin, amount(1, 1), HOUR), twin.id)
+    const lapsing = await ledger.propose(await proposal(ledger, twin, amount(2, 2), HOUR), twin.id)
+    const states: string[] = []
+    ledger.addEventListener('change', event => { if (event.detail.id === lapsing.id) states.push(event.detail.state) })
+
+    clock.now += HOUR / 2
+    const extended = await ledger.renew(renewed.id, 2 * HOUR, twin.id)
+    assert.equal(extended.acceptance.version, 2)
+    assert.equal(extended.acceptance.leaseEnd, clock.now + 2 * HOUR)
+
+    clock.now += HOUR / 2
+    await ledger.sweep()
+    assert.equal(ledger.get(lapsing.id, twin.id).state, 'expired')
+    assert.deepEqual(account.reserved(), amount(3, 3), 'held during the grace period')
+    clock.now += HOUR
+    await ledger.sweep()
+    assert.equal(ledger.get(lapsing.id, twin.id).state, 'ended')
+    assert.equal(ledger.get(renewed.id, twin.id).state, 'active')
+    assert.deepEqual(account.reserved(), amount(1, 1))
+    assert.deepEqual(states, ['expired', 'ended'])
+    ledger.stop()
+  })
+
+  it('refuses leases out of bounds and empty quotes with BAD_REQUEST, and too much with INSUFFICIENT_CAPACITY', async () => {
+    const { ledger } = await setUp()
+    const twin = await party()
+    await assert.rejects(ledger.quote(twin.id, amount(1, 1), 1000), { code: 'BAD_REQUEST' })
+    await assert.rejects(ledger.quote(twin.id, amount(0, 0), HOUR), { code: 'BAD_REQUEST' })
+    await assert.rejects(ledger.quote(twin.id, amount(9, 1), HOUR), (err: any) => {
+      assert.equal(err.code, 'INSUFFICIENT_CAPACITY')
+      assert.match(err.message, /asked cru=9, free cru=8/)
+      return true
+    })
+    ledger.stop()
+  })
+})

@@ -1,0 +1,39 @@
+import type { RecordKind } from './envelope.js'
+import type { ProtocolLimits } from './rpc.js'
+
+/** Names, records and limits of the contract protocol (protocols/contract.md). */
+export const CONTRACT_PROTOCOL = '/p2pcloud/contract/1.0.0'
+
+const DOMAIN = 'p2pcloud-contract'
+
+export const QUOTE_RECORD: RecordKind = { domain: DOMAIN, payloadType: '/p2pcloud/contract/quote', maxBytes: 2048 }
+export const PROPOSAL_RECORD: RecordKind = { domain: DOMAIN, payloadType: '/p2pcloud/contract/proposal', maxBytes: 4096 }
+export const ACCEPTANCE_RECORD: RecordKind = { domain: DOMAIN, payloadType: '/p2pcloud/contract/acceptance', maxBytes: 1024 }
+
+/** Codes of this protocol, beside the common ones (protocols/README.md §6.1). */
+export const ContractErrorCodes = {
+  INSUFFICIENT_CAPACITY: 'INSUFFICIENT_CAPACITY',
+  QUOTE_EXPIRED: 'QUOTE_EXPIRED',
+  INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  CONTRACT_ENDED: 'CONTRACT_ENDED'
+} as const
+
+/** A list answer holds at most this many contracts (the newest first). */
+export const MAX_LISTED_CONTRACTS = 500
+
+/** Shortest and longest lease a farmer books. */
+export const MIN_LEASE_MS = 60_000
+export const MAX_LEASE_MS = 366 * 24 * 60 * 60 * 1000
+
+/** How long a quote stays good: long enough to sign and send a proposal, short enough that prices stay fresh. */
+export const QUOTE_VALIDITY_MS = 60_000
+
+export const CONTRACT_LIMITS: ProtocolLimits = {
+  maxRequestBytes: PROPOSAL_RECORD.maxBytes + 256,
+  maxResponseBytes: MAX_LISTED_CONTRACTS * (PROPOSAL_RECORD.maxBytes + ACCEPTANCE_RECORD.maxBytes + 64),
+  maxInboundStreams: 32,
+  maxOutboundStreams: 64,
+  ratePerSecond: 50,
+  burst: 100,
+  timeoutMs: 10_000
+}
