@@ -1,10 +1,12 @@
 import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import { contractsExtension, type Contracts } from '@p2pcloud/contracts'
 import { defaultConfig, VERSION, type P2PCloudLibp2p, type PeerConfig } from '@p2pcloud/node'
 import { dialAddress, startLoopbackPeer, type LoopbackPeerOptions } from '@p2pcloud/sim'
 
 export interface MarketPeer {
   node: P2PCloudLibp2p
   market: CapacityMarket
+  contracts: Contracts
 }
 
 export interface FarmerSpec {
@@ -14,6 +16,7 @@ export interface FarmerSpec {
   capabilities?: PeerConfig['farmer']['capabilities']
   cuHour?: number
   advertTtlSeconds?: number
+  leaseGraceMs?: number
 }
 
 export const GiB = 2 ** 30
@@ -46,11 +49,14 @@ export async function startMarketPeer (options: MarketPeerOptions = {}): Promise
     readvertiseBelowTopicPeers: options.readvertiseBelowTopicPeers,
     ...(options.farmer != null ? { farmer: { config: farmerConfig(options.farmer), total: options.farmer.total } } : {})
   })
+  const contracts = contractsExtension(options.farmer != null
+    ? { farmer: { price: farmerConfig(options.farmer).price, graceMs: options.farmer.leaseGraceMs ?? 60_000 } }
+    : {})
   const node = await startLoopbackPeer(
     options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {},
-    { extensions: [extension], privateKey: options.privateKey, datastore: options.datastore }
+    { extensions: [extension, contracts], privateKey: options.privateKey, datastore: options.datastore }
   )
-  return { node, market: node.services.capacity as CapacityMarket }
+  return { node, market: node.services.capacity as CapacityMarket, contracts: node.services.contracts as Contracts }
 }
 
 export function resources (cru: number, mruGiB: number, sruGiB = 100, hruGiB = 0): Resources {

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { VERSION } from '@p2pcloud/node'
+import { registerFarmer } from './commands/farmer.js'
 import { registerInit } from './commands/init.js'
 import { registerMarket } from './commands/market.js'
 import { registerPeerInfo } from './commands/peer-info.js'
@@ -18,5 +19,6 @@ export function createProgram (): Command {
   registerStart(program)
   registerPeerInfo(program)
   registerMarket(program)
+  registerFarmer(program)
   return program
 }

@@ -48,7 +48,9 @@ const farmerSchema = z.object({
   }).strict().prefault({}),
   capabilities: z.array(z.enum(CAPABILITIES)).default([]),
   gatewayDomain: z.string().max(253).default(''),
-  advertTtlSeconds: z.number().int().min(2).max(3600).default(600)
+  advertTtlSeconds: z.number().int().min(2).max(3600).default(600),
+  /** After a lease ends, its workloads are stopped and its capacity held this long (so the twin can renew) before deletion. */
+  leaseGraceSeconds: z.number().int().min(0).default(86_400)
 }).strict().superRefine((farmer, ctx) => {
   if (!farmer.enabled) return
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(farmer.farm)) {

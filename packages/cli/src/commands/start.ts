@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander'
 import { startDaemon, type Daemon } from '@p2pcloud/api'
-import { capacityExtensionForHome, capacityRoutes, type CapacityMarket } from '@p2pcloud/capacity'
+import { daemonCapabilities } from '../capabilities.js'
 import { contextOf } from '../context.js'
 import { printError } from '../output.js'
 import { apiAddressArg, collect, multiaddrArg, peerMultiaddrArg } from '../options.js'
@@ -69,10 +69,7 @@ export function registerStart (program: Command): void {
         mdns: options.mdns === false ? false : undefined,
         relayServer: options.relayServer,
         api: options.api
-      }, {
-        extensionsFor: async (config, paths) => [await capacityExtensionForHome(config, paths)],
-        routes: peer => capacityRoutes(peer.libp2p.services.capacity as CapacityMarket)
-      })
+      }, daemonCapabilities)
       stopOnSignals(daemon, context.json)
       const node = daemon.peer.libp2p
       const ready = {

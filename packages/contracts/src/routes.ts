@@ -1,0 +1,15 @@
+import { ApiError, type Routes } from '@p2pcloud/api'
+import type { Contracts } from './contracts-service.js'
+import { contractView } from './views.js'
+
+/** `GET /v1/farmer/contracts`: every contract in this farmer's ledger, newest first. */
+export function contractRoutes (contracts: Contracts): Routes {
+  return {
+    'GET /v1/farmer/contracts': async () => {
+      if (contracts.ledger == null) {
+        throw new ApiError(404, 'NotAFarmer', 'this peer is not a farmer; it has no contract ledger')
+      }
+      return contracts.ledger.all().map(contractView)
+    }
+  }
+}

@@ -1,0 +1,323 @@
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { generateKeyPairFromSeed, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { RecordEnvelope } from '@libp2p/peer-record'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { MemoryDatastore } from 'datastore-core'
+import { CapacityAccount, pricePerHour, toMicro, type PricePolicy, type Resources } from '@p2pcloud/capacity'
+import {
+  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, PROPOSAL_RECORD, QUOTE_RECORD, contractMessages, sealRecord, wireMessage
+} from '@p2pcloud/wire'
+import {
+  ContractClient, Ledger, contractIdOf, contractResponder, openAcceptance, openProposal, openQuote, signAcceptance, signProposal, signQuote
+} from '../src/index.js'
+
+/**
+ * The contract test vectors (protocols/vectors/contract/*.json, format of
+ * protocols/README.md §8.1): (i) our encoders reproduce every message, frame
+ * and envelope byte for byte from the vector's fields and keys; (ii) our
+ * receivers give every vector's expected outcome; (iii) replayed in order
+ * against our farmer, every request of stream.json gets its reply vector.
+ */
+
+const root = new URL('../../../../', import.meta.url)
+const dir = new URL('protocols/vectors/contract/', root)
+
+type Json = any
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+const unhex = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(text, 'hex'))
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+const fromUtf8 = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+
+function uvarint (n: number): Uint8Array {
+  const out: number[] = []
+  do {
+    let byte = n & 0x7f
+    n = Math.floor(n / 128)
+    if (n > 0) byte |= 0x80
+    out.push(byte)
+  } while (n > 0)
+  return new Uint8Array(out)
+}
+
+const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts))
+const lengthPrefixed = (bytes: Uint8Array): Uint8Array => concat(uvarint(bytes.byteLength), bytes)
+
+interface Key { privateKey: PrivateKey, peerId: PeerId }
+
+async function loadKeys (json: Json): Promise<Record<string, Key>> {
+  const keys: Record<string, Key> = {}
+  for (const [name, key] of Object.entries<Json>(json)) {
+    assert.equal(key.type, 'Ed25519')
+    const privateKey = await generateKeyPairFromSeed('Ed25519', unhex(key.seed))
+    keys[name] = { privateKey, peerId: peerIdFromPrivateKey(privateKey) }
+  }
+  return keys
+}
+
+// ---- a vector's fields (proto field names, uint64 as decimal strings, bytes as hex) → protons
+
+const amount = (r: Json): Resources => ({ cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) })
+const wireAmount = (r: Json): contractMessages.Amount | undefined => r == null ? undefined : amount(r)
+const policy = (p: Json): PricePolicy => ({ currency: p.currency, cuHour: Number(p.cu_hour_micro) / 1e6, suHour: Number(p.su_hour_micro) / 1e6, ipv4Hour: Number(p.ipv4_hour_micro) / 1e6 })
+
+const wireQuote = (f: Json): contractMessages.Quote => ({
+  farmer: unhex(f.farmer),
+  twin: unhex(f.twin),
+  resources: wireAmount(f.resources),
+  currency: f.currency,
+  pricePerHourMicro: Number(f.price_per_hour_micro),
+  leaseMs: Number(f.lease_ms),
+  validUntilMs: Number(f.valid_until_ms),
+  nonce: unhex(f.nonce)
+})
+const wireProposal = (f: Json): contractMessages.Proposal => ({ quoteEnvelope: unhex(f.quote_envelope), twin: unhex(f.twin), createdAtMs: Number(f.created_at_ms) })
+const wireAcceptance = (f: Json): contractMessages.Acceptance => ({
+  contractId: unhex(f.contract_id),
+  leaseStartMs: Number(f.lease_start_ms),
+  leaseEndMs: Number(f.lease_end_ms),
+  acceptedAtMs: Number(f.accepted_at_ms),
+  version: Number(f.version)
+})
+const wireContract = (f: Json): contractMessages.Contract => ({
+  contractId: unhex(f.contract_id),
+  proposalEnvelope: unhex(f.proposal_envelope),
+  acceptanceEnvelope: unhex(f.acceptance_envelope),
+  state: f.state,
+  stateChangedMs: Number(f.state_changed_ms)
+})
+/** Without the keys that are undefined, as a decoder gives it. */
+const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined)) as T
+
+const wireRequest = (f: Json): contractMessages.Request => compact({
+  quote: f.quote == null ? undefined : { resources: wireAmount(f.quote.resources), leaseMs: Number(f.quote.lease_ms) },
+  proposalEnvelope: f.proposal_envelope == null ? new Uint8Array() : unhex(f.proposal_envelope),
+  renew: f.renew == null ? undefined : { contractId: unhex(f.renew.contract_id), leaseMs: Number(f.renew.lease_ms) },
+  cancel: f.cancel == null ? undefined : { contractId: unhex(f.cancel.contract_id) },
+  get: f.get == null ? undefined : { contractId: unhex(f.get.contract_id) },
+  list: f.list == null ? undefined : {}
+}) as contractMessages.Request
+const wireResponse = (f: Json): contractMessages.Response => compact({
+  error: f.error == null ? undefined : { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) },
+  quoteEnvelope: f.quote_envelope == null ? new Uint8Array() : unhex(f.quote_envelope),
+  contract: f.contract == null ? undefined : wireContract(f.contract),
+  contracts: (f.contracts ?? []).map(wireContract)
+}) as contractMessages.Response
+
+const RECORDS = {
+  Quote: { kind: QUOTE_RECORD, encode: (f: Json) => contractMessages.Quote.encode(wireQuote(f)) },
+  Proposal: { kind: PROPOSAL_RECORD, encode: (f: Json) => contractMessages.Proposal.encode(wireProposal(f)) },
+  Acceptance: { kind: ACCEPTANCE_RECORD, encode: (f: Json) => contractMessages.Acceptance.encode(wireAcceptance(f)) }
+} as const
+
+/** (i) for an envelope: unsigned buffer, signature (then the stated tamper) and marshalled envelope from payload and key. */
+async function reproduceEnvelope (env: Json, payload: Uint8Array, keys: Record<string, Key>, tamper?: { byte: number, xor: number }): Promise<void> {
+  const key = keys[env.signer].privateKey
+  const payloadType = unhex(env.payload_type)
+  const unsigned = concat(uvarint(utf8(env.domain).byteLength), utf8(env.domain), uvarint(payloadType.byteLength), payloadType, uvarint(payload.byteLength), payload)
+  assert.equal(hex(unsigned), env.unsigned, 'unsigned buffer')
+  const signature = await key.sign(unsigned)
+  if (tamper == null) {
+    assert.equal(hex(signature), env.signature, 'signature')
+    const sealed = await sealRecord({ domain: env.domain, payloadType: fromUtf8(payloadType), maxBytes: Infinity }, payload, key)
+    assert.equal(hex(sealed), env.encoded, 'envelope')
+  } else {
+    signature[tamper.byte] ^= tamper.xor
+    assert.equal(hex(signature), env.signature, 'tampered signature')
+    const marshalled = new RecordEnvelope({ publicKey: key.publicKey, payloadType, payload, signature }).marshal()
+    assert.equal(hex(marshalled), env.encoded, 'envelope')
+  }
+}
+
+/** (ii) what our receiver says about a record: ACCEPT, or the error code it refuses it with. */
+async function recordOutcome (message: string, envelope: Uint8Array, expectedSigner?: PeerId): Promise<string> {
+  try {
+    if (message === 'Quote') await openQuote(envelope)
+    else if (message === 'Proposal') await openProposal(envelope)
+    else await openAcceptance(envelope, expectedSigner?.toString() ?? '')
+    return 'ACCEPT'
+  } catch (err: any) {
+    assert.equal(err.name, 'ContractRecordError', `unexpected ${err.name as string}: ${err.message as string}`)
+    return err.code
+  }
+}
+
+/** The application encoders (what a farmer or twin signs) give the same envelope as the vector. */
+async function resign (message: string, envelope: Uint8Array, signer: PrivateKey, expectedSigner?: PeerId): Promise<Uint8Array> {
+  if (message === 'Quote') return signQuote(await openQuote(envelope), signer)
+  if (message === 'Proposal') {
+    const proposal = await openProposal(envelope)
+    return signProposal(proposal.quoteEnvelope, proposal.twin, proposal.createdAt, signer)
+  }
+  return signAcceptance(await openAcceptance(envelope, expectedSigner?.toString() ?? ''), signer)
+}
+
+/** The twin's verdict on a response (twin-client.ts): ACCEPT, or the code it refuses the answer with. */
+async function twinOutcome (response: contractMessages.Response, request: contractMessages.Request, twin: Key, farmer: PeerId, remotePeer: string): Promise<string> {
+  if (response.error != null) return response.error.code
+  const client = new ContractClient({ dialProtocol: async () => { throw new Error('offline') } }, twin.peerId, twin.privateKey)
+  const verified = client['verified'].bind(client)
+  try {
+    if (request.quote != null) {
+      const quote = await openQuote(response.quoteEnvelope)
+      return quote.farmer === remotePeer && quote.twin === twin.peerId.toString() ? 'ACCEPT' : 'UNAUTHORIZED'
+    }
+    if (request.list != null) {
+      for (const contract of response.contracts) await verified(farmer, contract, contractIdOf(contract.proposalEnvelope))
+      return 'ACCEPT'
+    }
+    const ref = request.renew ?? request.cancel ?? request.get
+    const expectedId = request.proposalEnvelope.byteLength > 0 ? contractIdOf(request.proposalEnvelope) : hex(ref?.contractId ?? new Uint8Array())
+    await verified(farmer, response.contract, expectedId)
+    return 'ACCEPT'
+  } catch (err: any) {
+    assert.ok(err.code != null, `unexpected ${err.name as string}: ${err.message as string}`)
+    return err.code
+  }
+}
+
+const files = readdirSync(dir).filter(name => name.endsWith('.json')).sort()
+const load = (file: string): Json => JSON.parse(readFileSync(new URL(file, dir), 'utf8'))
+
+describe('contract test vectors', () => {
+  it('exist', () => {
+    assert.deepEqual(files, ['records-invalid.json', 'records.json', 'stream.json'])
+  })
+
+  for (const file of files) {
+    const content = load(file)
+
+    describe(file, () => {
+      it('keys derive from their seeds', async () => {
+        assert.equal(content.protocol, CONTRACT_PROTOCOL)
+        const keys = await loadKeys(content.keys)
+        for (const [name, key] of Object.entries<Json>(content.keys)) {
+          assert.equal(hex(publicKeyToProtobuf(keys[name].privateKey.publicKey)), key.public_key_pb, `${name} public key`)
+          assert.equal(keys[name].peerId.toString(), key.peer_id, `${name} peer id`)
+        }
+      })
+
+      const byName = new Map<string, Json>(content.vectors.map((v: Json) => [v.name, v]))
+
+      for (const v of content.vectors as Json[]) {
+        it(`${v.name as string}: ${v.expect as string}`, async () => {
+          const keys = await loadKeys(content.keys)
+          switch (v.message) {
+            case 'Quote':
+            case 'Proposal':
+            case 'Acceptance': {
+              const record = RECORDS[v.message as keyof typeof RECORDS]
+              const payload = record.encode(v.fields)
+              assert.equal(hex(payload), v.encoded, 'payload')
+              await reproduceEnvelope(v.envelope, payload, keys, v.tamper)
+              const envelope = unhex(v.envelope.encoded)
+              const expectedSigner = v.expected_signer != null ? keys[v.expected_signer].peerId : undefined
+              assert.equal(await recordOutcome(v.message, envelope, expectedSigner), v.expect)
+              if (v.expect === 'ACCEPT') {
+                assert.equal(v.envelope.domain, record.kind.domain)
+                assert.equal(fromUtf8(unhex(v.envelope.payload_type)), record.kind.payloadType)
+                assert.equal(hex(await resign(v.message, envelope, keys[v.envelope.signer].privateKey, expectedSigner)), v.envelope.encoded, 'sign* reproduces the envelope')
+              }
+              if (v.price_policy != null) {
+                assert.equal(String(toMicro(pricePerHour(amount(v.fields.resources), policy(v.price_policy)))), v.fields.price_per_hour_micro, 'price')
+              }
+              break
+            }
+
+            case 'ContractId': {
+              assert.equal(contractIdOf(unhex(v.fields.proposal_envelope)), v.encoded)
+              assert.equal(v.contract_id, v.encoded)
+              assert.match(v.contract_id, /^[0-9a-f]{64}$/)
+              break
+            }
+
+            case 'Request': {
+              const encoded = contractMessages.Request.encode(wireRequest(v.fields))
+              assert.equal(hex(encoded), v.encoded)
+              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              assert.deepEqual(contractMessages.Request.decode(unhex(v.encoded)), wireRequest(v.fields))
+              assert.ok(byName.has(v.reply), `reply ${v.reply as string}`)
+              break
+            }
+
+            case 'Response': {
+              const wire = wireResponse(v.fields)
+              const encoded = contractMessages.Response.encode(wire)
+              assert.equal(hex(encoded), v.encoded)
+              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              const decoded = contractMessages.Response.decode(unhex(v.encoded))
+              assert.deepEqual(decoded, wire)
+              const request = byName.get(v.in_reply_to)
+              const twin = keys[request.from]
+              assert.equal(await twinOutcome(decoded, contractMessages.Request.decode(unhex(request.encoded)), twin, keys.farmer.peerId, v.remote_peer), v.expect)
+              break
+            }
+
+            default:
+              assert.fail(`unknown message ${v.message as string}`)
+          }
+        })
+      }
+    })
+  }
+
+  it('stream.json, replayed in order against our farmer, gets every reply', async () => {
+    const content = load('stream.json')
+    const keys = await loadKeys(content.keys)
+    const byName = new Map<string, Json>(content.vectors.map((v: Json) => [v.name, v]))
+    const clock = { now: 0 }
+    const datastore = new MemoryDatastore()
+    const account = new CapacityAccount(amount(content.farmer_state.total), datastore)
+    const ledger = new Ledger({
+      datastore,
+      account,
+      farmerId: keys.farmer.peerId.toString(),
+      privateKey: keys.farmer.privateKey,
+      price: policy(content.farmer_state.price_policy),
+      graceMs: Number(content.farmer_state.grace_ms),
+      now: () => clock.now
+    })
+    const responders = { farmer: contractResponder(() => ledger), 'not-a-farmer': contractResponder(() => undefined) }
+    const requests = content.vectors.filter((v: Json) => v.message === 'Request')
+    assert.ok(requests.length >= 6)
+    for (const v of requests) {
+      clock.now = Number(v.now_ms)
+      await ledger.sweep()
+      const responder = responders[v.responder as keyof typeof responders]
+      let response: contractMessages.Response
+      try {
+        response = await responder.respond(contractMessages.Request.decode(unhex(v.encoded)), {
+          remotePeer: keys[v.from].peerId, connection: undefined as any, signal: new AbortController().signal
+        })
+      } catch (err: any) {
+        assert.ok(err.code != null, `${v.name as string}: unexpected ${err.name as string}: ${err.message as string}`)
+        response = responder.errorResponse({ code: err.code, message: wireMessage(err.message), retryAfterMs: err.retryAfterMs ?? 0 })
+      }
+      assert.equal(response.error?.code ?? 'ACCEPT', v.expect, `${v.name as string}: ${response.error?.message ?? ''}`)
+      const reply = byName.get(v.reply)
+      if (response.quoteEnvelope.byteLength > 0) {
+        // a fresh quote: the js farmer draws a random nonce, every other field is the vector's
+        const got = await openQuote(response.quoteEnvelope)
+        const want = await openQuote(unhex(reply.fields.quote_envelope))
+        assert.equal(got.nonce.byteLength, 16)
+        assert.deepEqual({ ...got, nonce: undefined }, { ...want, nonce: undefined }, v.name)
+      } else {
+        assert.equal(hex(contractMessages.Response.encode(response)), reply.encoded, `${v.name as string} → ${v.reply as string}`)
+      }
+    }
+    assert.deepEqual(account.reserved(), { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 }, 'the cancelled contract gave its capacity back')
+    ledger.stop()
+  })
+
+  it('the record kinds and limits are the ones the vectors and the spec use', () => {
+    assert.equal(CONTRACT_PROTOCOL, '/p2pcloud/contract/1.0.0')
+    assert.deepEqual([QUOTE_RECORD, PROPOSAL_RECORD, ACCEPTANCE_RECORD], [
+      { domain: 'p2pcloud-contract', payloadType: '/p2pcloud/contract/quote', maxBytes: 2048 },
+      { domain: 'p2pcloud-contract', payloadType: '/p2pcloud/contract/proposal', maxBytes: 4096 },
+      { domain: 'p2pcloud-contract', payloadType: '/p2pcloud/contract/acceptance', maxBytes: 1024 }
+    ])
+  })
+})

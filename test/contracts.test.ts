@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict'
+import { writeFile, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { ContractView } from '@p2pcloud/contracts'
+import { contractIdOf, signProposal } from '@p2pcloud/contracts'
+import { multiaddr } from '@multiformats/multiaddr'
+import { resources, runCli, spawnDaemon, startMarketPeer, tempDir, waitFor, type MarketPeer } from './helpers/index.js'
+
+const HOUR = 3_600_000
+
+async function stop (peers: MarketPeer[]): Promise<void> {
+  await Promise.all(peers.map(async p => p.node.stop()))
+}
+
+describe('contracts over the wire', () => {
+  it('quote → propose → accept in the farmer\'s ledger; free capacity drops in other peers\' find; cancel gives it back', async () => {
+    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(8, 32) } })
+    const twin = await startMarketPeer({ bootstrap: farmer.node })
+    const observer = await startMarketPeer({ bootstrap: farmer.node })
+    try {
+      await waitFor('the observer to hear the farmer', () => observer.market.directory.get(farmer.node.peerId.toString()) != null)
+      const { quote, envelope } = await twin.contracts.client.quote(farmer.node.peerId, resources(2, 4, 10), HOUR)
+      assert.ok(quote.pricePerHourMicro > 0)
+      const contract = await twin.contracts.client.propose(farmer.node.peerId, envelope)
+      assert.equal(contract.state, 'active')
+      assert.equal(contract.acceptance.leaseEnd - contract.acceptance.leaseStart, HOUR)
+      assert.equal(farmer.contracts.ledger?.all().length, 1)
+      await waitFor('the observer to see 6 free cores', () => observer.market.directory.get(farmer.node.peerId.toString())?.advert.free.cru === 6)
+
+      const listed = await twin.contracts.client.list(farmer.node.peerId)
+      assert.deepEqual(listed.map(c => c.id), [contract.id])
+      const cancelled = await twin.contracts.client.cancel(farmer.node.peerId, contract.id)
+      assert.equal(cancelled.state, 'cancelled')
+      await waitFor('the observer to see 8 free cores again', () => observer.market.directory.get(farmer.node.peerId.toString())?.advert.free.cru === 8)
+    } finally {
+      await stop([observer, twin, farmer])
+    }
+  })
+
+  it('a reservation that cannot succeed fails at once with the farmer\'s reason; another twin cannot see or change the contract', async () => {
+    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8) } })
+    const alice = await startMarketPeer({ bootstrap: farmer.node })
+    const bob = await startMarketPeer({ bootstrap: farmer.node })
+    try {
+      // by peer id alone a dial waits for the bootstrap connection (or a DHT lookup)
+      await waitFor('both twins to be connected to the farmer', () => [alice, bob].every(t => t.node.getConnections(farmer.node.peerId).length > 0))
+      await assert.rejects(alice.contracts.client.quote(farmer.node.peerId, resources(16, 8), HOUR), (err: any) => {
+        assert.equal(err.name, 'RemoteError')
+        assert.equal(err.code, 'INSUFFICIENT_CAPACITY')
+        assert.match(err.message, /asked cru=16, free cru=4/)
+        return true
+      })
+      const { envelope } = await alice.contracts.client.quote(farmer.node.peerId, resources(1, 1, 0), HOUR)
+      const contract = await alice.contracts.client.propose(farmer.node.peerId, envelope)
+      for (const call of [
+        async () => bob.contracts.client.get(farmer.node.peerId, contract.id),
+        async () => bob.contracts.client.cancel(farmer.node.peerId, contract.id),
+        async () => bob.contracts.client.renew(farmer.node.peerId, contract.id, HOUR)
+      ]) {
+        await assert.rejects(call(), { name: 'RemoteError', code: 'NOT_FOUND' })
+      }
+      assert.deepEqual(await bob.contracts.client.list(farmer.node.peerId), [])
+      // bob relaying alice's signed proposal is refused: the sender must be the twin
+      const aliceKey = (alice.node as any).components.privateKey
+      const { envelope: quote2 } = await alice.contracts.client.quote(farmer.node.peerId, resources(1, 1, 0), HOUR)
+      const relayed = await signProposal(quote2, alice.node.peerId.toString(), Date.now(), aliceKey)
+      await assert.rejects(bob.contracts.client.sendProposal(farmer.node.peerId, relayed), { code: 'UNAUTHORIZED' })
+      // the same proposal sent twice by alice books once
+      const first = await alice.contracts.client.sendProposal(farmer.node.peerId, relayed)
+      const again = await alice.contracts.client.sendProposal(farmer.node.peerId, relayed)
+      assert.equal(first.id, again.id)
+      assert.equal(farmer.contracts.ledger?.all().length, 2)
+      assert.deepEqual(farmer.market.account?.reserved(), resources(2, 2, 0))
+    } finally {
+      await stop([bob, alice, farmer])
+    }
+  })
+
+  it('a farmer killed with SIGKILL during a storm of proposals keeps every accepted contract and no more than fits', async () => {
+    const home = await tempDir('sigkill-farmer')
+    assert.equal((await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE'])).code, 0)
+    const configPath = join(home, 'config.json')
+    const config = JSON.parse(await readFile(configPath, 'utf8'))
+    config.farmer.capacity = { ...config.farmer.capacity, cru: 60, mru: '60G', sru: '10G', hru: 0 }
+    await writeFile(configPath, JSON.stringify(config, null, 2))
+    let daemon = await spawnDaemon(home)
+    const farmerId = peerIdFromString(daemon.ready.peerId)
+    const twins = await Promise.all(Array.from({ length: 4 }, async () => startMarketPeer()))
+    try {
+      for (const twin of twins) await twin.node.dial(multiaddr(daemon.ready.addresses[0]), { signal: AbortSignal.timeout(10_000) })
+      const acknowledged = new Set<string>()
+      const sent = new Set<string>()
+      let killed = false
+      const storm = twins.map(async twin => {
+        for (let i = 0; i < 40 && !killed; i++) {
+          try {
+            const { envelope } = await twin.contracts.client.quote(farmerId, resources(1, 1, 0), HOUR)
+            const proposal = await signProposal(envelope, twin.node.peerId.toString(), Date.now(), (twin.node as any).components.privateKey)
+            sent.add(contractIdOf(proposal))
+            const contract = await twin.contracts.client.sendProposal(farmerId, proposal)
+            acknowledged.add(contract.id)
+          } catch {
+            // the farmer is gone (killed) or full: both are expected in a storm
+          }
+        }
+      })
+      await waitFor('a first batch of contracts', () => acknowledged.size >= 15, 30_000, 10)
+      daemon.child.kill('SIGKILL')
+      killed = true
+      await Promise.all(storm)
+      await daemon.stop()
+
+      daemon = await spawnDaemon(home)
+      const ledger: ContractView[] = JSON.parse((await runCli(['farmer', 'contracts', '--json', '--home', home])).stdout)
+      const inLedger = new Set(ledger.map(c => c.id))
+      for (const id of acknowledged) assert.ok(inLedger.has(id), `acknowledged contract ${id} survived the kill`)
+      for (const id of inLedger) assert.ok(sent.has(id), `contract ${id} in the ledger was proposed`)
+      assert.ok(ledger.length <= 60, 'never more than fits')
+      const capacity = JSON.parse((await runCli(['capacity', '--json', '--home', home])).stdout)
+      assert.equal(capacity.reserved.cru, ledger.filter(c => c.state === 'active').length, 'reserved capacity matches the ledger exactly')
+      assert.equal(capacity.free.cru, 60 - capacity.reserved.cru)
+    } finally {
+      await stop(twins)
+      await daemon.stop()
+    }
+  })
+})
