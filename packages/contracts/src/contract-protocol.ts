@@ -29,13 +29,14 @@ function callOf (request: Request): string {
 const idOf = (ref: contractMessages.ContractRef | undefined): string => Buffer.from(ref?.contractId ?? new Uint8Array()).toString('hex')
 
 /** `/p2pcloud/contract/1.0.0`, farmer side. `ledger` is undefined on a peer that is not a farmer. */
-export function contractResponder (ledger: () => Ledger | undefined): Responder<Request, Response> {
+export function contractResponder (isFarmer: boolean, ledger: () => Ledger | undefined): Responder<Request, Response> {
   return {
     ...contractCodecs,
     async respond (request, { remotePeer }) {
       const call = callOf(request)
       const book = ledger()
-      if (book == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it takes no contracts')
+      if (!isFarmer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it takes no contracts')
+      if (book == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its ledger is not open yet', 1000)
       const twin = remotePeer.toString()
       switch (call) {
         case 'quote':

@@ -39,7 +39,7 @@ export class Contracts implements Startable {
   }
 
   async start (): Promise<void> {
-    await handleRequests(this.components.registrar, contractResponder(() => this.ledger))
+    await handleRequests(this.components.registrar, contractResponder(this.init.farmer != null, () => this.ledger))
   }
 
   /** After the capacity market has loaded its account. */

@@ -65,6 +65,8 @@ export interface LedgerInit {
  */
 export class Ledger extends TypedEventEmitter<LedgerEvents> {
   private readonly contracts = new Map<string, ContractRecord>()
+  /** Quote (hex sha2-256 of its envelope) → the contract booked on it: a quote books once. */
+  private readonly quotesUsed = new Map<string, string>()
   private readonly proposing = new Map<string, Promise<ContractRecord>>()
   private sweeper?: ReturnType<typeof setInterval>
 
@@ -80,6 +82,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     for await (const { value } of this.init.datastore.query({ prefix: PREFIX + '/' })) {
       const record = await this.decode(contractMessages.Contract.decode(value))
       this.contracts.set(record.id, record)
+      this.quotesUsed.set(contractIdOf(record.proposal.quoteEnvelope), record.id)
     }
     await this.sweep()
     this.sweeper = setInterval(() => { this.sweep().catch(err => { log.error('lease sweep failed - %e', err) }) }, sweepIntervalMs)
@@ -141,12 +144,14 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     const id = contractIdOf(proposalEnvelope)
     const known = this.contracts.get(id)
     if (known != null) return this.ownedBy(known, remotePeer)
-    const pending = this.proposing.get(id) ?? this.book(id, proposalEnvelope, remotePeer)
-    this.proposing.set(id, pending)
+    // keyed by sender too: a copy relayed by someone else must not fail the twin's own request
+    const key = `${id}/${remotePeer}`
+    const pending = this.proposing.get(key) ?? this.book(id, proposalEnvelope, remotePeer)
+    this.proposing.set(key, pending)
     try {
       return this.ownedBy(await pending, remotePeer)
     } finally {
-      this.proposing.delete(id)
+      this.proposing.delete(key)
     }
   }
 
@@ -158,6 +163,11 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     if (proposal.quote.validUntil < now) {
       throw new ProtocolError(ContractErrorCodes.QUOTE_EXPIRED, `the quote expired at ${new Date(proposal.quote.validUntil).toISOString()}; ask for a new one`)
     }
+    // a second proposal on the same quote (e.g. re-signed on retry) gets the contract the quote booked
+    const quoteId = contractIdOf(proposal.quoteEnvelope)
+    const booked = this.quotesUsed.get(quoteId)
+    if (booked != null) return this.ownedBy(this.contracts.get(booked) as ContractRecord, remotePeer)
+    this.quotesUsed.set(quoteId, id)
     const acceptance: Acceptance = { contractId: id, leaseStart: now, leaseEnd: now + proposal.quote.leaseMs, acceptedAt: now, version: 1 }
     const record: ContractRecord = {
       id,
@@ -171,6 +181,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     try {
       await this.init.account.reserve(proposal.quote.resources, [this.entry(record)])
     } catch (err: any) {
+      this.quotesUsed.delete(quoteId)
       if (err.name === 'InsufficientCapacityError') throw insufficient(err.free, err.wanted, err.units)
       throw err
     }

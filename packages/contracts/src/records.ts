@@ -53,7 +53,8 @@ async function open<T> (kind: RecordKind, envelope: Uint8Array, decode: (bytes: 
   try {
     opened = await openRecord(kind, envelope)
   } catch (err: any) {
-    throw new ContractRecordError('INVALID_SIGNATURE', `${kind.payloadType}: ${err.message}`)
+    const code = err.problem === 'TOO_LARGE' ? 'TOO_LARGE' : err.problem === 'BAD_SIGNATURE' || err.problem === 'KEY_TYPE' ? 'INVALID_SIGNATURE' : 'BAD_REQUEST'
+    throw new ContractRecordError(code, `${kind.payloadType}: ${err.message}`)
   }
   try {
     return { signer: opened.signer.toString(), value: decode(opened.payload) }
@@ -76,17 +77,19 @@ export async function signQuote (quote: Quote, farmerKey: PrivateKey): Promise<U
 }
 
 export async function openQuote (envelope: Uint8Array): Promise<Quote> {
-  const { signer, value } = await open(QUOTE_RECORD, envelope, bytes => contractMessages.Quote.decode(bytes))
-  const quote: Quote = {
-    farmer: peerString(value.farmer),
-    twin: peerString(value.twin),
-    resources: resourcesFromWire(value.resources),
-    currency: value.currency,
-    pricePerHourMicro: value.pricePerHourMicro,
-    leaseMs: value.leaseMs,
-    validUntil: value.validUntilMs,
-    nonce: value.nonce
-  }
+  const { signer, value: quote } = await open(QUOTE_RECORD, envelope, (bytes): Quote => {
+    const value = contractMessages.Quote.decode(bytes)
+    return {
+      farmer: peerString(value.farmer),
+      twin: peerString(value.twin),
+      resources: resourcesFromWire(value.resources),
+      currency: value.currency,
+      pricePerHourMicro: value.pricePerHourMicro,
+      leaseMs: value.leaseMs,
+      validUntil: value.validUntilMs,
+      nonce: value.nonce
+    }
+  })
   if (quote.farmer !== signer) throw new ContractRecordError('INVALID_SIGNATURE', `quote for farmer ${quote.farmer} is signed by ${signer}`)
   return quote
 }
@@ -101,8 +104,11 @@ export async function signProposal (quoteEnvelope: Uint8Array, twin: string, cre
 
 /** Verify a proposal and the quote inside it: the twin signed it, the farmer signed the quote for that twin. */
 export async function openProposal (envelope: Uint8Array): Promise<Proposal> {
-  const { signer, value } = await open(PROPOSAL_RECORD, envelope, bytes => contractMessages.Proposal.decode(bytes))
-  const twin = peerString(value.twin)
+  const { signer, value } = await open(PROPOSAL_RECORD, envelope, bytes => {
+    const decoded = contractMessages.Proposal.decode(bytes)
+    return { ...decoded, twinId: peerString(decoded.twin) }
+  })
+  const twin = value.twinId
   if (twin !== signer) throw new ContractRecordError('INVALID_SIGNATURE', `proposal for twin ${twin} is signed by ${signer}`)
   const quote = await openQuote(value.quoteEnvelope)
   if (quote.twin !== twin) throw new ContractRecordError('UNAUTHORIZED', `the quote was made for ${quote.twin}, not for ${twin}`)

@@ -68,6 +68,17 @@ describe('contract ledger', () => {
     ledger.stop()
   })
 
+  it('a quote books once: a re-signed proposal on the same quote gets the same contract', async () => {
+    const { ledger, account } = await setUp()
+    const twin = await party()
+    const quote = await ledger.quote(twin.id, amount(2, 2), HOUR)
+    const first = await ledger.propose(await signProposal(quote, twin.id, 1, twin.key), twin.id)
+    const second = await ledger.propose(await signProposal(quote, twin.id, 2, twin.key), twin.id)
+    assert.equal(second.id, first.id)
+    assert.deepEqual(account.reserved(), amount(2, 2))
+    ledger.stop()
+  })
+
   it('200 concurrent proposals for more than the free capacity: exactly those that fit are accepted', async () => {
     const { ledger, account } = await setUp(amount(50, 100, 100))
     const twins = await Promise.all(Array.from({ length: 20 }, party))

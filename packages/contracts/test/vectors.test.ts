@@ -280,7 +280,7 @@ describe('contract test vectors', () => {
       graceMs: Number(content.farmer_state.grace_ms),
       now: () => clock.now
     })
-    const responders = { farmer: contractResponder(() => ledger), 'not-a-farmer': contractResponder(() => undefined) }
+    const responders = { farmer: contractResponder(true, () => ledger), 'not-a-farmer': contractResponder(false, () => undefined) }
     const requests = content.vectors.filter((v: Json) => v.message === 'Request')
     assert.ok(requests.length >= 6)
     for (const v of requests) {

@@ -1,0 +1,431 @@
+// Writes the test vectors of the contract protocol, protocols/vectors/contract/*.json
+// (format: protocols/README.md §8.1; what each file covers: protocols/contract.md §9).
+// Deterministic: fixed Ed25519 keys from published seeds, fixed times and a fixed quote nonce,
+// so running it again writes the same bytes. Before writing, it replays every request of
+// stream.json against the js farmer (Ledger + contractResponder) and checks that it answers
+// exactly the response written.
+// Usage: npx tsc --build packages/contracts, then `npx node scripts/contract-vectors.mjs`.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { generateKeyPairFromSeed, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { RecordEnvelope } from '@libp2p/peer-record'
+import { MemoryDatastore } from 'datastore-core'
+import {
+  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, PROPOSAL_RECORD, QUOTE_RECORD, contractMessages, sealRecord, wireMessage
+} from '../packages/wire/dist/src/index.js'
+import { CapacityAccount, pricePerHour, toMicro } from '../packages/capacity/dist/src/index.js'
+import {
+  ContractClient, Ledger, contractIdOf, contractResponder, openAcceptance, openProposal, openQuote, signAcceptance, signProposal, signQuote
+} from '../packages/contracts/dist/src/index.js'
+
+const outDir = new URL('../protocols/vectors/contract/', import.meta.url)
+
+const hex = bytes => Buffer.from(bytes).toString('hex')
+const unhex = text => new Uint8Array(Buffer.from(text, 'hex'))
+const utf8 = text => new TextEncoder().encode(text)
+
+function uvarint (n) {
+  const out = []
+  do {
+    let byte = n & 0x7f
+    n = Math.floor(n / 128)
+    if (n > 0) byte |= 0x80
+    out.push(byte)
+  } while (n > 0)
+  return new Uint8Array(out)
+}
+const concat = (...parts) => new Uint8Array(Buffer.concat(parts.map(p => Buffer.from(p))))
+const frame = bytes => concat(uvarint(bytes.byteLength), bytes)
+
+// ---- keys (tests only) ----------------------------------------------------------------
+
+const seedFrom = start => new Uint8Array(32).map((_, i) => start + i)
+const keys = {}
+async function ed25519Key (name, seed) {
+  const privateKey = await generateKeyPairFromSeed('Ed25519', seed)
+  const peerId = peerIdFromPrivateKey(privateKey)
+  keys[name] = { privateKey, peerId, id: peerId.toString(), json: { type: 'Ed25519', seed: hex(seed), public_key_pb: hex(publicKeyToProtobuf(privateKey.publicKey)), peer_id: peerId.toString() } }
+}
+await ed25519Key('farmer', seedFrom(0x00)) // the key of protocols/README.md §5.3
+await ed25519Key('twin', seedFrom(0x20)) // "other" in the capacity vectors
+await ed25519Key('other', seedFrom(0x40))
+const keysJson = names => Object.fromEntries(names.map(name => [name, keys[name].json]))
+const peerIdHex = name => hex(keys[name].peerId.toMultihash().bytes)
+
+// ---- times and amounts ------------------------------------------------------------------
+
+const T0 = 1767225600000 // 2026-01-01T00:00:00Z
+const SECOND = 1000
+const DAY = 86_400_000
+const LEASE = 30 * DAY // 2 592 000 000: in [2^31, 2^32), the range protons' bigint path mis-encodes
+const QUOTE_VALIDITY = 60_000
+const GRACE = DAY
+const NONCE = 'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf'
+
+const amount = (cru, mru, sru, hru, ipv4u) => ({ cru: String(cru), mru: String(mru), sru: String(sru), hru: String(hru), ipv4u: String(ipv4u) })
+const TOTAL = amount(8, 32_000_000_000, 1_000_000_000_000, 4_000_000_000_000, 2)
+const ASKED = amount(2, 8_000_000_000, 50_000_000_000, 1_200_000_000_000, 1)
+const PRICE = { currency: 'TFT', cu_hour_micro: '100000', su_hour_micro: '50000', ipv4_hour_micro: '20000' }
+const pricePolicy = p => ({ currency: p.currency, cuHour: Number(p.cu_hour_micro) / 1e6, suHour: Number(p.su_hour_micro) / 1e6, ipv4Hour: Number(p.ipv4_hour_micro) / 1e6 })
+const resources = r => ({ cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) })
+
+// ---- fields (proto field names, uint64 as decimal strings, bytes as hex) → protons ---------
+
+const wireAmount = r => r == null ? undefined : resources(r)
+const wire = {
+  Quote: f => ({
+    farmer: unhex(f.farmer),
+    twin: unhex(f.twin),
+    resources: wireAmount(f.resources),
+    currency: f.currency,
+    pricePerHourMicro: Number(f.price_per_hour_micro),
+    leaseMs: Number(f.lease_ms),
+    validUntilMs: Number(f.valid_until_ms),
+    nonce: unhex(f.nonce)
+  }),
+  Proposal: f => ({ quoteEnvelope: unhex(f.quote_envelope), twin: unhex(f.twin), createdAtMs: Number(f.created_at_ms) }),
+  Acceptance: f => ({
+    contractId: unhex(f.contract_id),
+    leaseStartMs: Number(f.lease_start_ms),
+    leaseEndMs: Number(f.lease_end_ms),
+    acceptedAtMs: Number(f.accepted_at_ms),
+    version: Number(f.version)
+  }),
+  Contract: f => ({
+    contractId: unhex(f.contract_id),
+    proposalEnvelope: unhex(f.proposal_envelope),
+    acceptanceEnvelope: unhex(f.acceptance_envelope),
+    state: f.state,
+    stateChangedMs: Number(f.state_changed_ms)
+  }),
+  Request: f => ({
+    quote: f.quote == null ? undefined : { resources: wireAmount(f.quote.resources), leaseMs: Number(f.quote.lease_ms) },
+    proposalEnvelope: f.proposal_envelope == null ? new Uint8Array() : unhex(f.proposal_envelope),
+    renew: f.renew == null ? undefined : { contractId: unhex(f.renew.contract_id), leaseMs: Number(f.renew.lease_ms) },
+    cancel: f.cancel == null ? undefined : { contractId: unhex(f.cancel.contract_id) },
+    get: f.get == null ? undefined : { contractId: unhex(f.get.contract_id) },
+    list: f.list == null ? undefined : {}
+  }),
+  Response: f => ({
+    error: f.error == null ? undefined : { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) },
+    quoteEnvelope: f.quote_envelope == null ? new Uint8Array() : unhex(f.quote_envelope),
+    contract: f.contract == null ? undefined : wire.Contract(f.contract),
+    contracts: (f.contracts ?? []).map(wire.Contract)
+  })
+}
+
+// ---- envelopes ----------------------------------------------------------------------------
+
+/** Sign `payload` as `signer` and describe the envelope; `tamper` flips bits of the signature afterwards. */
+async function envelopeOf (payload, record, { signer, domain = record.domain, payloadType = record.payloadType, tamper } = {}) {
+  const { privateKey } = keys[signer]
+  const unsigned = concat(uvarint(utf8(domain).byteLength), utf8(domain), uvarint(utf8(payloadType).byteLength), utf8(payloadType), uvarint(payload.byteLength), payload)
+  let encoded = await sealRecord({ domain, payloadType, maxBytes: Infinity }, payload, privateKey)
+  let signature = RecordEnvelope.createFromProtobuf(encoded).signature
+  if (!Buffer.from(signature).equals(Buffer.from(await privateKey.sign(unsigned)))) throw new Error('signature is not over the unsigned buffer')
+  if (tamper != null) {
+    signature = signature.slice()
+    signature[tamper.byte] ^= tamper.xor
+    encoded = new RecordEnvelope({ publicKey: privateKey.publicKey, payloadType: utf8(payloadType), payload, signature }).marshal()
+  }
+  return { signer, domain, payload_type: hex(utf8(payloadType)), unsigned: hex(unsigned), signature: hex(signature), encoded: hex(encoded) }
+}
+
+const RECORDS = { Quote: QUOTE_RECORD, Proposal: PROPOSAL_RECORD, Acceptance: ACCEPTANCE_RECORD }
+
+/** The outcome our receiver gives: ACCEPT, or the error code it refuses with. */
+async function outcome (message, envelope, expectedSigner) {
+  try {
+    if (message === 'Quote') await openQuote(envelope)
+    else if (message === 'Proposal') await openProposal(envelope)
+    else await openAcceptance(envelope, keys[expectedSigner].id)
+    return 'ACCEPT'
+  } catch (err) {
+    if (err.name !== 'ContractRecordError') throw err
+    return err.code
+  }
+}
+
+/** One signed record vector: fields → encoded payload → envelope; the outcome checked with our receiver. */
+async function recordVector (name, description, message, fields, { signer, expect = 'ACCEPT', envelope = {}, expectedSigner, extra = {} }) {
+  const payload = contractMessages[message].encode(wire[message](fields))
+  const env = await envelopeOf(payload, RECORDS[message], { signer, ...envelope })
+  const vector = {
+    name,
+    description,
+    message,
+    fields,
+    encoded: hex(payload),
+    envelope: env,
+    ...(envelope.tamper != null ? { tamper: envelope.tamper } : {}),
+    ...(expectedSigner != null ? { expected_signer: expectedSigner } : {}),
+    ...extra,
+    expect
+  }
+  const got = await outcome(message, unhex(env.encoded), expectedSigner)
+  if (got !== expect) throw new Error(`${name}: expected ${expect}, our receiver says ${got}`)
+  return vector
+}
+
+// ---- records.json: the three signed records and the contract id -----------------------
+
+const quoteFields = (overrides = {}) => ({
+  farmer: peerIdHex('farmer'),
+  twin: peerIdHex('twin'),
+  resources: ASKED,
+  currency: PRICE.currency,
+  price_per_hour_micro: String(toMicro(pricePerHour(resources(ASKED), pricePolicy(PRICE)))),
+  lease_ms: String(LEASE),
+  valid_until_ms: String(T0 + QUOTE_VALIDITY),
+  nonce: NONCE,
+  ...overrides
+})
+if (quoteFields().price_per_hour_micro !== '282500') throw new Error(`price is ${quoteFields().price_per_hour_micro}`)
+
+const quote = await recordVector('quote', 'The farmer\'s quote for the twin, made at T0: 2 cores, 8 GB RAM, 50 GB SSD, 1.2 TB HDD, 1 IPv4 for a 30-day lease (lease_ms 2592000000), good for 60 s, nonce a0…af. Price under "price_policy": CU 2, SU 1.25, 1 IPv4 → 2 × 0.1 + 1.25 × 0.05 + 1 × 0.02 = 0.2825 TFT/h = 282500 micro.',
+  'Quote', quoteFields(), { signer: 'farmer', extra: { price_policy: PRICE } })
+const quoteEnvelope = quote.envelope.encoded
+{
+  // the application encoder (what a farmer signs) gives the same bytes
+  const again = await signQuote({ ...(await openQuote(unhex(quoteEnvelope))) }, keys.farmer.privateKey)
+  if (hex(again) !== quoteEnvelope) throw new Error('signQuote gives other bytes')
+}
+
+const CREATED = T0 + 5 * SECOND
+const proposal = await recordVector('proposal', 'The twin\'s proposal on "quote", created at T0 + 5 s. quote_envelope is the quote\'s marshalled envelope, byte for byte.',
+  'Proposal', { quote_envelope: quoteEnvelope, twin: peerIdHex('twin'), created_at_ms: String(CREATED) }, { signer: 'twin' })
+const proposalEnvelope = proposal.envelope.encoded
+if (hex(await signProposal(unhex(quoteEnvelope), keys.twin.id, CREATED, keys.twin.privateKey)) !== proposalEnvelope) throw new Error('signProposal gives other bytes')
+const contractId = contractIdOf(unhex(proposalEnvelope))
+const contractIdVector = {
+  name: 'contract-id',
+  description: 'The contract id of "proposal": sha2-256 over its marshalled envelope. "encoded" is the 32-byte digest (contract_id fields carry these bytes); "contract_id" is its text form, lowercase hex.',
+  message: 'ContractId',
+  fields: { proposal_envelope: proposalEnvelope },
+  encoded: contractId,
+  contract_id: contractId,
+  expect: 'ACCEPT'
+}
+
+const BOOKED = T0 + 6 * SECOND
+const acceptance1Fields = { contract_id: contractId, lease_start_ms: String(BOOKED), lease_end_ms: String(BOOKED + LEASE), accepted_at_ms: String(BOOKED), version: '1' }
+const acceptance1 = await recordVector('acceptance', 'The farmer\'s acceptance of "proposal", booked at T0 + 6 s: version 1, lease from T0 + 6 s for the quoted 30 days.',
+  'Acceptance', acceptance1Fields, { signer: 'farmer', expectedSigner: 'farmer' })
+const RENEWED = T0 + 10 * DAY
+const acceptance2Fields = { ...acceptance1Fields, lease_end_ms: String(RENEWED + LEASE), accepted_at_ms: String(RENEWED), version: '2' }
+const acceptance2 = await recordVector('acceptance-renewed', 'The acceptance after a renewal at T0 + 10 days for 30 days: version 2, lease_start_ms unchanged, lease_end_ms = renewal time + lease_ms, accepted_at_ms = renewal time.',
+  'Acceptance', acceptance2Fields, { signer: 'farmer', expectedSigner: 'farmer' })
+for (const [fields, v] of [[acceptance1Fields, acceptance1], [acceptance2Fields, acceptance2]]) {
+  const again = await signAcceptance({ contractId: fields.contract_id, leaseStart: Number(fields.lease_start_ms), leaseEnd: Number(fields.lease_end_ms), acceptedAt: Number(fields.accepted_at_ms), version: Number(fields.version) }, keys.farmer.privateKey)
+  if (hex(again) !== v.envelope.encoded) throw new Error(`${v.name}: signAcceptance gives other bytes`)
+}
+
+const files = {}
+files['records.json'] = {
+  protocol: CONTRACT_PROTOCOL,
+  description: 'The signed records of the contract protocol (domain p2pcloud-contract): a quote (farmer), a proposal on it (twin), its contract id, and the farmer\'s acceptance before and after a renewal. All are ACCEPT; acceptances are opened with "expected_signer" as the farmer.',
+  keys: keysJson(['farmer', 'twin']),
+  vectors: [quote, proposal, contractIdVector, acceptance1, acceptance2]
+}
+
+// ---- records-invalid.json: records a receiver refuses, with the code it answers ---------
+
+const invalid = []
+invalid.push(await recordVector('proposal-twin-not-signer', '"proposal" (twin field = the twin) signed by "other": the twin field must name the signer.',
+  'Proposal', proposal.fields, { signer: 'other', expect: 'INVALID_SIGNATURE' }))
+{
+  const quoteForOther = await recordVector('quote-for-other', '', 'Quote', quoteFields({ twin: peerIdHex('other') }), { signer: 'farmer' })
+  invalid.push(await recordVector('proposal-quote-for-other-twin', 'A proposal by the twin (correctly signed) carrying a valid quote the farmer made for "other" (the quote\'s twin is other\'s peer id): a quote is only good for the twin it names.',
+    'Proposal', { quote_envelope: quoteForOther.envelope.encoded, twin: peerIdHex('twin'), created_at_ms: String(CREATED) }, { signer: 'twin', expect: 'UNAUTHORIZED' }))
+}
+invalid.push(await recordVector('acceptance-not-farmer', '"acceptance" signed by "other" and opened as the farmer\'s (expected_signer): only the farmer can accept.',
+  'Acceptance', acceptance1Fields, { signer: 'other', expectedSigner: 'farmer', expect: 'INVALID_SIGNATURE' }))
+invalid.push(await recordVector('quote-wrong-domain', '"quote" signed for the domain p2pcloud-capacity: the signature does not verify for p2pcloud-contract.',
+  'Quote', quote.fields, { signer: 'farmer', envelope: { domain: 'p2pcloud-capacity' }, expect: 'INVALID_SIGNATURE' }))
+invalid.push(await recordVector('quote-farmer-not-signer', '"quote" (farmer field = the farmer) signed by "other": the farmer field must name the signer.',
+  'Quote', quote.fields, { signer: 'other', expect: 'INVALID_SIGNATURE' }))
+invalid.push(await recordVector('quote-wrong-payload-type', '"quote" in an envelope whose payload type is /p2pcloud/contract/acceptance.',
+  'Quote', quote.fields, { signer: 'farmer', envelope: { payloadType: ACCEPTANCE_RECORD.payloadType }, expect: 'BAD_REQUEST' }))
+invalid.push(await recordVector('proposal-bad-signature', '"proposal" with bit 0 of signature byte 0 flipped after signing (see "tamper").',
+  'Proposal', proposal.fields, { signer: 'twin', envelope: { tamper: { byte: 0, xor: 1 } }, expect: 'INVALID_SIGNATURE' }))
+{
+  const badQuote = invalid.find(v => v.name === 'quote-wrong-domain').envelope.encoded
+  invalid.push(await recordVector('proposal-inner-quote-bad', 'A correctly signed proposal by the twin whose quote_envelope is "quote-wrong-domain": the quote inside is checked as a quote, and refused.',
+    'Proposal', { quote_envelope: badQuote, twin: peerIdHex('twin'), created_at_ms: String(CREATED) }, { signer: 'twin', expect: 'INVALID_SIGNATURE' }))
+}
+{
+  // a quote whose envelope is 2049 bytes, one over QUOTE_RECORD.maxBytes (currency padded)
+  let oversized
+  for (let pad = 1700; pad < 2049 && oversized == null; pad++) {
+    const fields = quoteFields({ currency: 'X'.repeat(pad) })
+    const env = await envelopeOf(contractMessages.Quote.encode(wire.Quote(fields)), QUOTE_RECORD, { signer: 'farmer' })
+    if (env.encoded.length / 2 === QUOTE_RECORD.maxBytes + 1) oversized = fields
+  }
+  if (oversized == null) throw new Error('no padding gives a 2049-byte quote')
+  invalid.push(await recordVector('quote-oversized', 'A quote envelope of 2049 bytes (currency padded), one over the 2048-byte limit: refused before anything is decoded.',
+    'Quote', oversized, { signer: 'farmer', expect: 'TOO_LARGE' }))
+}
+files['records-invalid.json'] = {
+  protocol: CONTRACT_PROTOCOL,
+  description: 'Signed records that a receiver (the farmer for quotes inside proposals and for proposals, the twin for quotes and acceptances) refuses; "expect" is the error code of protocols/contract.md §6 it answers or reports.',
+  keys: keysJson(['farmer', 'twin', 'other']),
+  vectors: invalid
+}
+
+// ---- stream.json: requests and responses, replayed against the js farmer ----------------
+
+const streamVectors = []
+function messageVector (message, name, description, fields, rest = {}) {
+  const encoded = contractMessages[message].encode(wire[message](fields))
+  const vector = { name, description, message, fields, encoded: hex(encoded), frame: hex(frame(encoded)), ...rest }
+  streamVectors.push(vector)
+  return vector
+}
+/** A request by `from` at `nowMs`, to `responder`, whose answer is the response vector `reply`. */
+function requestVector (name, description, fields, { from = 'twin', nowMs, responder = 'farmer', reply, expect }) {
+  return messageVector('Request', name, description, fields, { from, responder, now_ms: String(nowMs), reply, expect })
+}
+function responseVector (name, description, fields, { inReplyTo, expect }) {
+  return messageVector('Response', name, description, fields, { in_reply_to: inReplyTo, remote_peer: keys.farmer.id, expect })
+}
+const errorFields = (code, message, retryAfterMs = 0) => ({ error: { code, message, retry_after_ms: String(retryAfterMs) } })
+const contractFields = (acceptanceEnvelope, state, stateChangedMs, proposalEnv = proposalEnvelope) => ({
+  contract_id: contractIdOf(unhex(proposalEnv)),
+  proposal_envelope: proposalEnv,
+  acceptance_envelope: acceptanceEnvelope,
+  state,
+  state_changed_ms: String(stateChangedMs)
+})
+const activeV1 = contractFields(acceptance1.envelope.encoded, 'ACTIVE', BOOKED)
+const activeV2 = contractFields(acceptance2.envelope.encoded, 'ACTIVE', BOOKED)
+const CANCELLED_AT = T0 + 20 * DAY
+const cancelled = contractFields(acceptance2.envelope.encoded, 'CANCELLED', CANCELLED_AT)
+const ref = { contract_id: contractId }
+const TOO_MUCH = amount(8, 8_000_000_000, 0, 0, 0)
+const late = await signProposal(unhex(quoteEnvelope), keys.twin.id, T0 + 61 * SECOND, keys.twin.privateKey)
+
+requestVector('request-quote', 'The twin asks for a quote at T0: the resources of "quote" for 30 days.', { quote: { resources: ASKED, lease_ms: String(LEASE) } }, { nowMs: T0, reply: 'response-quote', expect: 'ACCEPT' })
+responseVector('response-quote', 'The farmer\'s signed quote ("quote" of records.json). The js farmer draws a random nonce, so a replay matches every field but the nonce.', { quote_envelope: quoteEnvelope }, { inReplyTo: 'request-quote', expect: 'ACCEPT' })
+requestVector('request-propose-relayed', 'The twin\'s proposal, sent by "other" at T0 + 5.5 s before the twin sent it: the stream\'s remote peer must be the twin.', { proposal_envelope: proposalEnvelope }, { from: 'other', nowMs: T0 + 5500, reply: 'response-unauthorized', expect: 'UNAUTHORIZED' })
+responseVector('response-unauthorized', 'UNAUTHORIZED, in the farmer\'s words.', errorFields('UNAUTHORIZED', `the proposal is signed by ${keys.twin.id}, but ${keys.other.id} sent it`), { inReplyTo: 'request-propose-relayed', expect: 'UNAUTHORIZED' })
+requestVector('request-propose', 'The twin sends "proposal" at T0 + 6 s: the farmer books it (capacity reserved, contract and reservation on disk) and answers.', { proposal_envelope: proposalEnvelope }, { nowMs: BOOKED, reply: 'response-propose', expect: 'ACCEPT' })
+responseVector('response-propose', 'The booked contract: id, the proposal byte for byte, "acceptance" (version 1), ACTIVE since T0 + 6 s.', { contract: activeV1 }, { inReplyTo: 'request-propose', expect: 'ACCEPT' })
+requestVector('request-propose-retry', 'The same proposal bytes again at T0 + 7 s (the twin never saw the answer): the same contract, booked once. The answer is "response-propose" byte for byte.', { proposal_envelope: proposalEnvelope }, { nowMs: T0 + 7 * SECOND, reply: 'response-propose', expect: 'ACCEPT' })
+requestVector('request-propose-by-other', 'The booked proposal sent by "other" at T0 + 8 s: the contract is not other\'s, so it does not exist for other.', { proposal_envelope: proposalEnvelope }, { from: 'other', nowMs: T0 + 8 * SECOND, reply: 'response-not-found', expect: 'NOT_FOUND' })
+responseVector('response-not-found', 'NOT_FOUND: no such contract (for this requester).', errorFields('NOT_FOUND', 'no such contract'), { inReplyTo: 'request-get-by-other', expect: 'NOT_FOUND' })
+requestVector('request-quote-too-much', 'At T0 + 9 s the twin asks for 8 cores while 6 are free (2 are booked).', { quote: { resources: TOO_MUCH, lease_ms: String(LEASE) } }, { nowMs: T0 + 9 * SECOND, reply: 'response-insufficient-capacity', expect: 'INSUFFICIENT_CAPACITY' })
+responseVector('response-insufficient-capacity', 'INSUFFICIENT_CAPACITY naming, for each unit that does not fit, the amount asked and the amount free.', errorFields('INSUFFICIENT_CAPACITY', 'not enough free capacity: asked cru=8, free cru=6'), { inReplyTo: 'request-quote-too-much', expect: 'INSUFFICIENT_CAPACITY' })
+requestVector('request-propose-expired', 'A new proposal on "quote" (created_at_ms T0 + 61 s, so another contract id) sent at T0 + 61 s, after the quote\'s valid_until_ms (T0 + 60 s).', { proposal_envelope: hex(late) }, { nowMs: T0 + 61 * SECOND, reply: 'response-quote-expired', expect: 'QUOTE_EXPIRED' })
+responseVector('response-quote-expired', 'QUOTE_EXPIRED: ask for a new quote.', errorFields('QUOTE_EXPIRED', 'the quote expired at 2026-01-01T00:01:00.000Z; ask for a new one'), { inReplyTo: 'request-propose-expired', expect: 'QUOTE_EXPIRED' })
+requestVector('request-get-by-other', '"other" asks for the twin\'s contract at T0 + 62 s: NOT_FOUND, exactly as for an id that does not exist.', { get: ref }, { from: 'other', nowMs: T0 + 62 * SECOND, reply: 'response-not-found', expect: 'NOT_FOUND' })
+requestVector('request-two-calls', 'A request that sets both get and list.', { get: ref, list: {} }, { nowMs: T0 + 63 * SECOND, reply: 'response-bad-request-two', expect: 'BAD_REQUEST' })
+responseVector('response-bad-request-two', 'BAD_REQUEST: a request makes exactly one call.', errorFields('BAD_REQUEST', 'a request makes exactly one call; this one makes get and list'), { inReplyTo: 'request-two-calls', expect: 'BAD_REQUEST' })
+requestVector('request-empty', 'A request that sets no call: the empty message, frame 00.', {}, { nowMs: T0 + 64 * SECOND, reply: 'response-bad-request-none', expect: 'BAD_REQUEST' })
+responseVector('response-bad-request-none', 'BAD_REQUEST: a request makes exactly one call.', errorFields('BAD_REQUEST', 'a request makes exactly one call; this one makes none'), { inReplyTo: 'request-empty', expect: 'BAD_REQUEST' })
+requestVector('request-renew', 'At T0 + 10 days the twin renews for 30 days from now.', { renew: { contract_id: contractId, lease_ms: String(LEASE) } }, { nowMs: RENEWED, reply: 'response-renew', expect: 'ACCEPT' })
+responseVector('response-renew', 'The contract with "acceptance-renewed" (version 2); still ACTIVE, state_changed_ms unchanged.', { contract: activeV2 }, { inReplyTo: 'request-renew', expect: 'ACCEPT' })
+requestVector('request-get', 'The twin asks for its contract at T0 + 10 days + 1 s.', { get: ref }, { nowMs: RENEWED + SECOND, reply: 'response-get', expect: 'ACCEPT' })
+responseVector('response-get', 'The contract as it stands: version 2, ACTIVE.', { contract: activeV2 }, { inReplyTo: 'request-get', expect: 'ACCEPT' })
+requestVector('request-list', 'The twin lists its contracts at T0 + 10 days + 2 s. ListRequest is empty but present: field 6 with length 0.', { list: {} }, { nowMs: RENEWED + 2 * SECOND, reply: 'response-list', expect: 'ACCEPT' })
+responseVector('response-list', 'The twin\'s one contract.', { contracts: [activeV2] }, { inReplyTo: 'request-list', expect: 'ACCEPT' })
+requestVector('request-list-by-other', '"other" lists its contracts with this farmer: it has none.', { list: {} }, { from: 'other', nowMs: RENEWED + 3 * SECOND, reply: 'response-list-empty', expect: 'ACCEPT' })
+responseVector('response-list-empty', 'An empty list: no field set, the empty message, frame 00.', { contracts: [] }, { inReplyTo: 'request-list-by-other', expect: 'ACCEPT' })
+requestVector('request-cancel', 'At T0 + 20 days the twin cancels: the capacity is released at once.', { cancel: ref }, { nowMs: CANCELLED_AT, reply: 'response-cancel', expect: 'ACCEPT' })
+responseVector('response-cancel', 'The contract, CANCELLED since T0 + 20 days; the acceptance is still version 2.', { contract: cancelled }, { inReplyTo: 'request-cancel', expect: 'ACCEPT' })
+requestVector('request-renew-cancelled', 'Renewing the cancelled contract at T0 + 20 days + 1 s.', { renew: { contract_id: contractId, lease_ms: String(LEASE) } }, { nowMs: CANCELLED_AT + SECOND, reply: 'response-contract-ended', expect: 'CONTRACT_ENDED' })
+responseVector('response-contract-ended', 'CONTRACT_ENDED: make a new contract.', errorFields('CONTRACT_ENDED', 'contract is cancelled; make a new one'), { inReplyTo: 'request-renew-cancelled', expect: 'CONTRACT_ENDED' })
+requestVector('request-cancel-again', 'Cancelling again at T0 + 20 days + 2 s: nothing changes; the answer is "response-cancel" byte for byte.', { cancel: ref }, { nowMs: CANCELLED_AT + 2 * SECOND, reply: 'response-cancel', expect: 'ACCEPT' })
+requestVector('request-get-not-a-farmer', 'A get sent to a peer that is not a farmer ("responder": "not-a-farmer").', { get: ref }, { nowMs: CANCELLED_AT + 3 * SECOND, responder: 'not-a-farmer', reply: 'response-not-a-farmer', expect: 'NOT_FOUND' })
+responseVector('response-not-a-farmer', 'NOT_FOUND from a peer that takes no contracts.', errorFields('NOT_FOUND', 'this peer is not a farmer; it takes no contracts'), { inReplyTo: 'request-get-not-a-farmer', expect: 'NOT_FOUND' })
+responseVector('response-rate-limited', 'Over the per-peer rate (50/s, burst 100): RATE_LIMITED with retry_after_ms. Not replayed: the request itself is valid.', errorFields('RATE_LIMITED', 'too many requests; retry in 20 ms', 20), { inReplyTo: 'request-get', expect: 'RATE_LIMITED' })
+{
+  // what the twin must refuse in an answer (twin-client.ts verified())
+  const lateId = contractIdOf(late)
+  const lateAcceptance = await envelopeOf(contractMessages.Acceptance.encode(wire.Acceptance({ ...acceptance1Fields, contract_id: lateId })), ACCEPTANCE_RECORD, { signer: 'farmer' })
+  responseVector('response-get-other-contract', 'An answer to "request-get" holding a valid contract of the twin, countersigned by the farmer, but not the one asked for (it is the contract of the T0 + 61 s proposal): the twin refuses it.',
+    { contract: contractFields(lateAcceptance.encoded, 'ACTIVE', BOOKED, hex(late)) }, { inReplyTo: 'request-get', expect: 'UNAUTHORIZED' })
+  const forged = invalid.find(v => v.name === 'acceptance-not-farmer').envelope.encoded
+  responseVector('response-get-acceptance-not-farmer', 'An answer to "request-get" whose acceptance ("acceptance-not-farmer" of records-invalid.json) is signed by "other", not by the farmer the twin asked.',
+    { contract: contractFields(forged, 'ACTIVE', BOOKED) }, { inReplyTo: 'request-get', expect: 'INVALID_SIGNATURE' })
+}
+
+const byName = new Map(streamVectors.map(v => [v.name, v]))
+
+/** Replay every request against the js farmer, in order, at its now_ms; compare each answer with its reply vector. */
+async function replay () {
+  const clock = { now: T0 }
+  const datastore = new MemoryDatastore()
+  const account = new CapacityAccount(resources(TOTAL), datastore)
+  const ledger = new Ledger({ datastore, account, farmerId: keys.farmer.id, privateKey: keys.farmer.privateKey, price: pricePolicy(PRICE), graceMs: GRACE, now: () => clock.now })
+  const responders = { farmer: contractResponder(true, () => ledger), 'not-a-farmer': contractResponder(false, () => undefined) }
+  for (const v of streamVectors.filter(v => v.message === 'Request')) {
+    clock.now = Number(v.now_ms)
+    await ledger.sweep()
+    const responder = responders[v.responder]
+    let response
+    try {
+      response = await responder.respond(contractMessages.Request.decode(unhex(v.encoded)), { remotePeer: keys[v.from].peerId, connection: undefined, signal: new AbortController().signal })
+    } catch (err) {
+      if (err.code == null) throw err
+      response = responder.errorResponse({ code: err.code, message: wireMessage(err.message), retryAfterMs: err.retryAfterMs ?? 0 })
+    }
+    const reply = byName.get(v.reply)
+    if (response.error != null ? response.error.code !== v.expect : v.expect !== 'ACCEPT') throw new Error(`${v.name}: the farmer answers ${response.error?.code ?? 'ACCEPT'}`)
+    if (response.quoteEnvelope.byteLength > 0) {
+      // a fresh quote: same fields as the vector's, but for the random nonce
+      const got = await openQuote(response.quoteEnvelope)
+      const want = await openQuote(unhex(reply.fields.quote_envelope))
+      if (JSON.stringify({ ...got, nonce: 0 }) !== JSON.stringify({ ...want, nonce: 0 }) || got.nonce.byteLength !== 16) throw new Error(`${v.name}: other quote ${JSON.stringify(got)}`)
+      continue
+    }
+    const encoded = hex(contractMessages.Response.encode(response))
+    if (encoded !== reply.encoded) throw new Error(`${v.name}: the farmer answers ${JSON.stringify(contractMessages.Response.decode(contractMessages.Response.encode(response)).error ?? '')} ${encoded.slice(0, 200)}…, not ${v.reply}`)
+  }
+  // state after the replay: the cancelled contract gave its capacity back
+  if (JSON.stringify(account.reserved()) !== JSON.stringify({ cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 })) throw new Error(`still reserved: ${JSON.stringify(account.reserved())}`)
+}
+await replay()
+
+/** The twin's checks on every response that carries a result. */
+async function twinCheck (v) {
+  const decoded = contractMessages.Response.decode(unhex(v.encoded))
+  if (decoded.error != null) return decoded.error.code
+  const request = byName.get(v.in_reply_to)
+  const asked = contractMessages.Request.decode(unhex(request.encoded))
+  const client = new ContractClient({ dialProtocol: async () => { throw new Error('offline') } }, keys[request.from].peerId, keys[request.from].privateKey)
+  try {
+    if (asked.quote != null) {
+      const q = await openQuote(decoded.quoteEnvelope)
+      return q.farmer === v.remote_peer && q.twin === keys[request.from].id ? 'ACCEPT' : 'UNAUTHORIZED'
+    }
+    const farmer = keys.farmer.peerId
+    if (asked.list != null) {
+      for (const c of decoded.contracts) await client.verified(farmer, c, contractIdOf(c.proposalEnvelope))
+      return 'ACCEPT'
+    }
+    const expectedId = asked.proposalEnvelope.byteLength > 0 ? contractIdOf(asked.proposalEnvelope) : hex((asked.renew ?? asked.cancel ?? asked.get).contractId)
+    await client.verified(farmer, decoded.contract, expectedId)
+    return 'ACCEPT'
+  } catch (err) {
+    if (err.code == null) throw err
+    return err.code
+  }
+}
+for (const v of streamVectors.filter(v => v.message === 'Response')) {
+  const got = await twinCheck(v)
+  if (got !== v.expect) throw new Error(`${v.name}: the twin says ${got}, not ${v.expect}`)
+}
+
+files['stream.json'] = {
+  protocol: CONTRACT_PROTOCOL,
+  description: 'Requests and responses of /p2pcloud/contract/1.0.0 with their frames. The Request vectors are one session with one farmer, in order: each is sent by "from" at "now_ms" to "responder" (the farmer below, or a peer that is not a farmer) and is answered by the Response vector named in "reply". Response vectors name the request they answer ("in_reply_to") and the farmer that sent them ("remote_peer"); their "expect" is what the twin concludes after its checks.',
+  keys: keysJson(['farmer', 'twin', 'other']),
+  farmer_state: { total: TOTAL, price_policy: PRICE, grace_ms: String(GRACE), contracts: 'none at the start' },
+  vectors: streamVectors
+}
+
+mkdirSync(outDir, { recursive: true })
+for (const [name, content] of Object.entries(files)) {
+  writeFileSync(new URL(name, outDir), JSON.stringify(content, null, 2) + '\n')
+  console.log(`wrote protocols/vectors/contract/${name} (${content.vectors.length} vectors)`)
+}
