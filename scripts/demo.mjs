@@ -131,6 +131,12 @@ try {
     await new Promise(resolveWait => setTimeout(resolveWait, 250))
   }
 
+  // the 3Bot that joined last deploys a sample volume and shows its state
+  const sample = join(root, 'examples', 'volume.yaml')
+  const already = JSON.parse(await runCli(['ls', '--json', '--home', late.home])).some(d => d.name === 'demo-data')
+  if (!already) await runCli(['deploy', sample, '--json', '--home', late.home])
+  const deployed = JSON.parse(await runCli(['show', 'demo-data', '--json', '--home', late.home]))
+
   const show = home => relative(process.cwd(), home) || '.'
   console.log(`\np2pcloud demo mesh is up: ${count} peers, each connected to the ${count - 1} others\n`)
   for (const peer of peers) {
@@ -142,12 +148,17 @@ try {
     console.log(`${''.padEnd(18)} API ${peer.api} (token ${token.slice(0, 6)}… in ${show(join(peer.home, 'api.json'))})`)
   }
   const bot = show(late.home)
+  console.log(`\n${lateName} deployed ${show(sample)}: "${deployed.name}" on ${farmerPeers.find(p => p.peerId === deployed.farmer)?.name ?? deployed.farmer}, contract ${deployed.contract.state}`)
+  for (const w of deployed.status.workloads) console.log(`  ${w.name} (${w.type}): ${w.state}${w.message !== '' ? ` - ${w.message}` : ''}`)
   const gent = show(farmerPeers[0].home)
   console.log(`
 try, in another terminal from ${root}:
   npx p2pcloud --home ${bot} find --country BE --cru 2          # BE farmers with 2+ free cores
   npx p2pcloud --home ${bot} find --country BE --cru 2 --json
   npx p2pcloud --home ${bot} find --mru 16G --sort free
+  npx p2pcloud --home ${bot} show demo-data                      # the sample deployment, live
+  npx p2pcloud --home ${bot} deploy examples/volume.yaml        # (after: rm demo-data)
+  npx p2pcloud --home ${gent} farmer contracts
   npx p2pcloud --home ${gent} capacity                          # a farmer's own advert
   npx p2pcloud --home ${bot} status
   npx p2pcloud --home ${bot} peers

@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
-import { runCli, tempDir } from './helpers/index.js'
+import { runCli, tempDir, waitFor } from './helpers/index.js'
 
 const DEMO = fileURLToPath(new URL('../../scripts/demo.mjs', import.meta.url))
 
@@ -28,11 +28,24 @@ describe('npm start (the demo mesh)', () => {
 
     const peers = JSON.parse((await runCli(['peers', '--json', '--home', join(demoDir, 'my-3bot')])).stdout)
     assert.equal(peers.length, 6)
-    // the Done-when of the capacity market: BE farmers with 2+ free cores are Gent (8) and Antwerp (4), not Liege (1)
-    const found = JSON.parse((await runCli(['find', '--country', 'BE', '--cru', '2', '--json', '--home', join(demoDir, 'my-3bot')])).stdout)
+    // the sample deployment: a 2 GiB volume on the cheapest BE farmer, ok
+    assert.match(stdout, /my-3bot deployed .*volume\.yaml: "demo-data" on farmer-be-/)
+    assert.match(stdout, /data \(volume\): ok/)
+    const shown = JSON.parse((await runCli(['show', 'demo-data', '--json', '--home', join(demoDir, 'my-3bot')])).stdout)
+    assert.equal(shown.status.workloads[0].state, 'ok')
+
+    // the Done-when of the capacity market: BE farmers with 2+ free cores are Gent (8) and Antwerp (4), not Liege (1),
+    // with their true free capacity: the sample volume's 2 GiB are booked on the farmer it landed on
+    let found: any[] = []
+    await waitFor('find to show the booked volume', async () => {
+      found = JSON.parse((await runCli(['find', '--country', 'BE', '--cru', '2', '--json', '--home', join(demoDir, 'my-3bot')])).stdout)
+      const host = found.find((f: any) => f.peerId === shown.farmer)
+      return host == null || host.free.sru < host.total.sru
+    })
     assert.deepEqual(found.map((f: any) => f.farm).sort(), ['antwerp-rack', 'gent-dc'])
     const gent = found.find((f: any) => f.farm === 'gent-dc')
-    assert.deepEqual(gent.free, { cru: 8, mru: 32 * 2 ** 30, sru: 1000 * 2 ** 30, hru: 0, ipv4u: 0 })
+    const booked = shown.farmer === gent.peerId ? 2 : 0
+    assert.deepEqual(gent.free, { cru: 8, mru: 32 * 2 ** 30, sru: (1000 - booked) * 2 ** 30, hru: 0, ipv4u: 0 })
 
     demo.kill('SIGINT')
     assert.equal(await exited, 0, stderr)

@@ -1,5 +1,9 @@
 import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { contractsExtension, type Contracts } from '@p2pcloud/contracts'
+import { farmerExtension, type Farmer } from '@p2pcloud/farmer'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defaultConfig, VERSION, type P2PCloudLibp2p, type PeerConfig } from '@p2pcloud/node'
 import { dialAddress, startLoopbackPeer, type LoopbackPeerOptions } from '@p2pcloud/sim'
 
@@ -7,6 +11,8 @@ export interface MarketPeer {
   node: P2PCloudLibp2p
   market: CapacityMarket
   contracts: Contracts
+  /** Set on farmers. */
+  farmer?: Farmer
 }
 
 export interface FarmerSpec {
@@ -17,6 +23,8 @@ export interface FarmerSpec {
   cuHour?: number
   advertTtlSeconds?: number
   leaseGraceMs?: number
+  /** Where volumes go; a fresh temp directory when not given. */
+  volumesRoot?: string
 }
 
 export const GiB = 2 ** 30
@@ -52,11 +60,20 @@ export async function startMarketPeer (options: MarketPeerOptions = {}): Promise
   const contracts = contractsExtension(options.farmer != null
     ? { farmer: { price: farmerConfig(options.farmer).price, graceMs: options.farmer.leaseGraceMs ?? 60_000 } }
     : {})
+  const extensions = [extension, contracts]
+  if (options.farmer != null) {
+    extensions.push(farmerExtension({ volumesRoot: options.farmer.volumesRoot ?? join(await mkdtemp(join(tmpdir(), 'p2pcloud-volumes-')), 'volumes') }))
+  }
   const node = await startLoopbackPeer(
     options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {},
-    { extensions: [extension, contracts], privateKey: options.privateKey, datastore: options.datastore }
+    { extensions, privateKey: options.privateKey, datastore: options.datastore }
   )
-  return { node, market: node.services.capacity as CapacityMarket, contracts: node.services.contracts as Contracts }
+  return {
+    node,
+    market: node.services.capacity as CapacityMarket,
+    contracts: node.services.contracts as Contracts,
+    ...(options.farmer != null ? { farmer: node.services.farmer as Farmer } : {})
+  }
 }
 
 export function resources (cru: number, mruGiB: number, sruGiB = 100, hruGiB = 0): Resources {

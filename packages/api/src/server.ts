@@ -10,11 +10,41 @@ export class ApiAddressInUseError extends Error {
   override name = 'ApiAddressInUseError'
 }
 
-/** One route's handler: gets the request, returns the JSON to send (status 200). */
-export type RouteHandler = (req: IncomingMessage, url: URL) => Promise<unknown>
+/** One route's handler: gets the request and the `:name` parts of its path, returns the JSON to send (status 200). */
+export type RouteHandler = (req: IncomingMessage, url: URL, params: Record<string, string>) => Promise<unknown>
 
-/** `"GET /v1/id"` → handler. */
+/** `"GET /v1/id"` or `"DELETE /v1/deployments/:name"` → handler. */
 export type Routes = Record<string, RouteHandler>
+
+/** The params of `pattern` (e.g. /v1/deployments/:name) in `path`, or undefined when it does not match. */
+function matchPath (pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/')
+  const have = path.split('/')
+  if (want.length !== have.length) return undefined
+  const params: Record<string, string> = {}
+  for (let i = 0; i < want.length; i++) {
+    if (want[i].startsWith(':')) {
+      if (have[i] === '') return undefined
+      params[want[i].slice(1)] = decodeURIComponent(have[i])
+    } else if (want[i] !== have[i]) {
+      return undefined
+    }
+  }
+  return params
+}
+
+/** The handler for a method and path, its params, and the methods the path allows. */
+function findRoute (routes: Routes, method: string, path: string): { handler?: RouteHandler, params: Record<string, string>, allowed: string[] } {
+  const allowed: string[] = []
+  for (const [key, handler] of Object.entries(routes)) {
+    const [routeMethod, pattern] = key.split(' ')
+    const params = matchPath(pattern, path)
+    if (params == null) continue
+    if (routeMethod === method) return { handler, params, allowed }
+    allowed.push(routeMethod)
+  }
+  return { params: {}, allowed }
+}
 
 export interface ApiServerOptions {
   host: string
@@ -42,16 +72,15 @@ async function dispatch (routes: Routes, token: string, req: IncomingMessage, re
   try {
     guardRequest(req, token)
     const url = new URL(req.url ?? '/', 'http://localhost')
-    const handler = routes[`${req.method ?? 'GET'} ${url.pathname}`]
+    const { handler, params, allowed } = findRoute(routes, req.method ?? 'GET', url.pathname)
     if (handler == null) {
-      const allowed = Object.keys(routes).filter(key => key.endsWith(` ${url.pathname}`)).map(key => key.split(' ')[0])
       if (allowed.length > 0) {
         res.setHeader('allow', allowed.join(', '))
         throw methodNotAllowed(`${req.method ?? ''} is not allowed on ${url.pathname}; use ${allowed.join(' or ')}`)
       }
       throw notFound(`no such endpoint: ${req.method ?? ''} ${url.pathname}`)
     }
-    sendJson(res, 200, await handler(req, url))
+    sendJson(res, 200, await handler(req, url, params))
   } catch (err) {
     const apiError = toApiError(err)
     if (apiError.status >= 500) log.error('%s %s failed - %e', req.method, req.url, err)

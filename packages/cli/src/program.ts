@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { VERSION } from '@p2pcloud/node'
+import { registerDeployments } from './commands/deployments.js'
 import { registerFarmer } from './commands/farmer.js'
 import { registerInit } from './commands/init.js'
 import { registerMarket } from './commands/market.js'
@@ -19,6 +20,7 @@ export function createProgram (): Command {
   registerStart(program)
   registerPeerInfo(program)
   registerMarket(program)
+  registerDeployments(program)
   registerFarmer(program)
   return program
 }

@@ -32,10 +32,14 @@ export interface ContractsInit {
 export class Contracts implements Startable {
   ledger?: Ledger
   readonly client: ContractClient
+  /** Resolves once the ledger is open (undefined on a peer that is not a farmer); services that follow contracts wait for it. */
+  readonly ready: Promise<Ledger | undefined>
+  private readonly opened = Promise.withResolvers<Ledger | undefined>()
 
   constructor (private readonly components: ContractsComponents, private readonly init: ContractsInit) {
     const node: StreamOpener = { dialProtocol: async (peer, protocols, options) => components.connectionManager.openStream(peer, protocols, options) }
     this.client = new ContractClient(node, components.peerId, components.privateKey)
+    this.ready = this.opened.promise
   }
 
   async start (): Promise<void> {
@@ -45,7 +49,10 @@ export class Contracts implements Startable {
   /** After the capacity market has loaded its account. */
   async afterStart (): Promise<void> {
     const account = this.components.capacity.account
-    if (account == null || this.init.farmer == null) return
+    if (account == null || this.init.farmer == null) {
+      this.opened.resolve(undefined)
+      return
+    }
     const ledger = new Ledger({
       datastore: this.components.datastore,
       account,
@@ -56,6 +63,7 @@ export class Contracts implements Startable {
     })
     await ledger.start(this.init.sweepIntervalMs)
     this.ledger = ledger
+    this.opened.resolve(ledger)
   }
 
   async stop (): Promise<void> {

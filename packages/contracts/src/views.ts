@@ -15,7 +15,7 @@ export interface ContractView {
   version: number
 }
 
-export function contractView (record: Pick<ContractRecord, 'id' | 'state' | 'proposal' | 'acceptance'>): ContractView {
+export function contractView (record: Pick<ContractRecord, 'id' | 'proposal' | 'acceptance'> & { state: string }): ContractView {
   const { quote } = record.proposal
   return {
     id: record.id,

@@ -1,9 +1,12 @@
+import { advertPropagation } from './advert-propagation.js'
 import { dialLatency } from './dial-latency.js'
+import { idlePeerMemory } from './idle-peer-memory.js'
+import { lateJoinerDht } from './late-joiner-dht.js'
 import type { Benchmark } from './results.js'
 import { streamThroughput } from './stream-throughput.js'
 
 /** Every benchmark `npm run bench` runs, in this order. */
-export const benchmarks: readonly Benchmark[] = [streamThroughput, dialLatency]
+export const benchmarks: readonly Benchmark[] = [streamThroughput, dialLatency, advertPropagation, lateJoinerDht, idlePeerMemory]
 
 export * from './results.js'
 export { formatSummary } from './summary.js'

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import type { ContractView } from '@p2pcloud/contracts'
+import { formatSize } from '@p2pcloud/node'
+import type { TwinDeploymentRecord, TwinDeploymentView } from '@p2pcloud/twin'
+import { contextOf, daemonClient } from '../context.js'
+import { print } from '../output.js'
+
+function deploymentLines (d: TwinDeploymentView): string[] {
+  return [
+    `${d.name}  on farmer ${d.farmer}`,
+    `  contract ${d.contractId.slice(0, 16)}…${d.contract != null ? ` ${d.contract.state}, lease until ${d.contract.leaseEnd}` : ''}`,
+    ...(d.status?.workloads ?? d.spec.workloads.map(w => ({ name: w.name, type: w.type, state: 'unknown', message: '' })))
+      .map(w => `  ${w.name.padEnd(20)} ${w.type.padEnd(8)} ${w.state}${w.message !== '' ? `: ${w.message}` : ''}`)
+  ]
+}
+
+function recordLine (d: TwinDeploymentRecord): string {
+  const size = d.spec.workloads.reduce((sum, w) => sum + w.size, 0)
+  return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${formatSize(size)}  farmer ${d.farmer}`
+}
+
+/** The twin's commands: deploy a spec file, list, show, remove and renew deployments, list contracts. */
+export function registerDeployments (program: Command): void {
+  program
+    .command('deploy')
+    .description('deploy a spec file: find a farmer, reserve, deploy, wait until every workload is ok')
+    .argument('<file>', 'the deployment spec (YAML); see packages/twin/README.md')
+    .addHelpText('after', '\nOn failure the farmer\'s own message is shown and the contract is cancelled.')
+    .action(async (file: string, _options, command: Command) => {
+      const context = contextOf(command)
+      let spec: string
+      try {
+        spec = await readFile(file, 'utf8')
+      } catch (err: any) {
+        throw new Error(`cannot read ${file}: ${err.message}`)
+      }
+      if (!context.json) process.stderr.write(`deploying ${file}…\n`)
+      const client = await daemonClient(context)
+      const deployment = await client.request<TwinDeploymentView>('POST', '/v1/deployments', { spec, source: file })
+      print(context, deployment, d => deploymentLines(d))
+    })
+
+  program
+    .command('ls')
+    .description('this twin\'s deployments')
+    .action(async (_options, command: Command) => {
+      const context = contextOf(command)
+      const list = await (await daemonClient(context)).request<TwinDeploymentRecord[]>('GET', '/v1/deployments')
+      print(context, list, l => l.length === 0 ? ['no deployments'] : l.map(recordLine))
+    })
+
+  program
+    .command('show')
+    .description('a deployment with each workload\'s live state and message, from its farmer')
+    .argument('<name>')
+    .action(async (name: string, _options, command: Command) => {
+      const context = contextOf(command)
+      const deployment = await (await daemonClient(context)).request<TwinDeploymentView>('GET', `/v1/deployments/${encodeURIComponent(name)}`)
+      print(context, deployment, d => deploymentLines(d))
+    })
+
+  program
+    .command('rm')
+    .description('delete a deployment and cancel its contract')
+    .argument('<name>')
+    .action(async (name: string, _options, command: Command) => {
+      const context = contextOf(command)
+      const result = await (await daemonClient(context)).request<{ deleted: string }>('DELETE', `/v1/deployments/${encodeURIComponent(name)}`)
+      print(context, result, r => [`deleted ${r.deleted}; its contract is cancelled`])
+    })
+
+  program
+    .command('renew')
+    .description('extend a deployment\'s lease from now')
+    .argument('<name>')
+    .requiredOption('--lease <duration>', 'new lease length from now, e.g. 24h, 7d')
+    .action(async (name: string, options: { lease: string }, command: Command) => {
+      const context = contextOf(command)
+      const deployment = await (await daemonClient(context)).request<TwinDeploymentView>('POST', `/v1/deployments/${encodeURIComponent(name)}/renew`, { lease: options.lease })
+      print(context, deployment, d => [`${d.name}: lease until ${d.contract?.leaseEnd ?? '?'}`])
+    })
+
+  program
+    .command('contracts')
+    .description('this twin\'s contracts, as the farmers\' ledgers hold them')
+    .action(async (_options, command: Command) => {
+      const context = contextOf(command)
+      const contracts = await (await daemonClient(context)).request<ContractView[]>('GET', '/v1/contracts')
+      print(context, contracts, l => l.length === 0 ? ['no contracts'] : l.map(c => `${c.id.slice(0, 16)}…  ${c.state.padEnd(9)} farmer ${c.farmer}, until ${c.leaseEnd}, ${c.pricePerHour} ${c.currency}/hour`))
+    })
+}

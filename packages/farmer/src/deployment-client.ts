@@ -1,0 +1,69 @@
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { ErrorCodes, ProtocolError, deploymentMessages, request, type StreamOpener } from '@p2pcloud/wire'
+import { deploymentCodecs } from './deployment-protocol.js'
+import { signDeployment, type Deployment } from './deployment-record.js'
+import type { WorkloadState } from './provisioner.js'
+
+export interface WorkloadStatusView {
+  name: string
+  type: string
+  version: number
+  state: WorkloadState
+  message: string
+  changedAt: number
+}
+
+export interface DeploymentStatusView {
+  contractId: string
+  name: string
+  version: number
+  workloads: WorkloadStatusView[]
+}
+
+const STATES: Partial<Record<deploymentMessages.WorkloadState, WorkloadState>> = {
+  [deploymentMessages.WorkloadState.INIT]: 'init',
+  [deploymentMessages.WorkloadState.OK]: 'ok',
+  [deploymentMessages.WorkloadState.ERROR]: 'error',
+  [deploymentMessages.WorkloadState.DELETED]: 'deleted'
+}
+
+function statusFromWire (status: deploymentMessages.DeploymentStatus | undefined, farmer: PeerId): DeploymentStatusView {
+  if (status == null) throw new ProtocolError(ErrorCodes.INTERNAL, `${farmer.toString()} answered without a status`)
+  return {
+    contractId: Buffer.from(status.contractId).toString('hex'),
+    name: status.name,
+    version: status.version,
+    workloads: status.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state] ?? 'error', message: w.message, changedAt: w.changedAtMs }))
+  }
+}
+
+/** The twin's side of `/p2pcloud/deployment/1.0.0`. Refusals arrive as RemoteError in the farmer's words. */
+export class DeploymentClient {
+  constructor (private readonly node: StreamOpener, private readonly twinKey: PrivateKey) {}
+
+  private async call (farmer: PeerId, message: Partial<deploymentMessages.Request>, signal?: AbortSignal): Promise<DeploymentStatusView> {
+    const response = await request<deploymentMessages.Request, deploymentMessages.Response>(
+      this.node, farmer, deploymentCodecs, { deploymentEnvelope: new Uint8Array(), ...message }, { signal })
+    return statusFromWire(response.status, farmer)
+  }
+
+  /** A status must be about the contract asked for; a farmer answering about another one is not to be believed. */
+  private checked (status: DeploymentStatusView, contractId: string, farmer: PeerId): DeploymentStatusView {
+    if (status.contractId !== contractId) throw new ProtocolError(ErrorCodes.UNAUTHORIZED, `${farmer.toString()} answered about contract ${status.contractId}, not ${contractId}`)
+    return status
+  }
+
+  /** Sign and send a deployment (version 1 to create, +1 to update). */
+  async deploy (farmer: PeerId, deployment: Deployment, signal?: AbortSignal): Promise<DeploymentStatusView> {
+    const envelope = await signDeployment(deployment, this.twinKey)
+    return this.checked(await this.call(farmer, { deploymentEnvelope: envelope as Uint8Array<ArrayBuffer> }, signal), deployment.contractId, farmer)
+  }
+
+  async get (farmer: PeerId, contractId: string, signal?: AbortSignal): Promise<DeploymentStatusView> {
+    return this.checked(await this.call(farmer, { get: { contractId: Buffer.from(contractId, 'hex') } }, signal), contractId, farmer)
+  }
+
+  async delete (farmer: PeerId, contractId: string, signal?: AbortSignal): Promise<DeploymentStatusView> {
+    return this.checked(await this.call(farmer, { delete: { contractId: Buffer.from(contractId, 'hex') } }, signal), contractId, farmer)
+  }
+}

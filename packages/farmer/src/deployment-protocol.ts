@@ -1,0 +1,108 @@
+import { addResources, emptyResources, shortfall } from '@p2pcloud/capacity'
+import type { Ledger } from '@p2pcloud/contracts'
+import {
+  DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DeploymentErrorCodes, ErrorCodes, ProtocolError, deploymentMessages, type Responder
+} from '@p2pcloud/wire'
+import { openDeployment, type Deployment } from './deployment-record.js'
+import type { DriverRegistry } from './drivers.js'
+import type { DeploymentRecord, Provisioner, WorkloadState } from './provisioner.js'
+
+type Request = deploymentMessages.Request
+type Response = deploymentMessages.Response
+
+export const deploymentCodecs = {
+  protocol: DEPLOYMENT_PROTOCOL,
+  request: deploymentMessages.Request,
+  response: deploymentMessages.Response,
+  limits: DEPLOYMENT_LIMITS
+}
+
+const STATES: Record<WorkloadState, deploymentMessages.WorkloadState> = {
+  init: deploymentMessages.WorkloadState.INIT,
+  ok: deploymentMessages.WorkloadState.OK,
+  error: deploymentMessages.WorkloadState.ERROR,
+  deleted: deploymentMessages.WorkloadState.DELETED
+}
+
+export function statusToWire (record: DeploymentRecord): deploymentMessages.DeploymentStatus {
+  return {
+    contractId: Uint8Array.from(Buffer.from(record.deployment.contractId, 'hex')),
+    name: record.deployment.name,
+    version: record.deployment.version,
+    workloads: record.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state], message: w.message, changedAtMs: w.changedAt }))
+  }
+}
+
+export interface DeploymentResponderInit {
+  /** False on a peer that is not a farmer: it answers NOT_FOUND. */
+  isFarmer: boolean
+  ledger: () => Ledger | undefined
+  provisioner: () => Provisioner | undefined
+  drivers: DriverRegistry
+}
+
+/** The checks a farmer makes before it takes a deployment (protocols/deployment.md), against the deployment it holds now. */
+function checkDeployment (ledger: Ledger, drivers: DriverRegistry, deployment: Deployment, remotePeer: string, current: DeploymentRecord | undefined): void {
+  if (deployment.twin !== remotePeer) throw new ProtocolError(ErrorCodes.UNAUTHORIZED, `the deployment is signed by ${deployment.twin}, but ${remotePeer} sent it`)
+  const contract = ledger.get(deployment.contractId, remotePeer)
+  if (contract.state !== 'active') throw new ProtocolError(DeploymentErrorCodes.CONTRACT_NOT_ACTIVE, `contract ${deployment.contractId} is ${contract.state}; renew it or make a new one`)
+  const expected = current == null || current.deleting ? 1 : current.deployment.version + 1
+  if (deployment.version !== expected) {
+    throw new ProtocolError(DeploymentErrorCodes.STALE_VERSION, `deployment version ${deployment.version} given, ${expected} expected${current != null ? ` (the farmer holds version ${current.deployment.version})` : ''}`)
+  }
+  let needed = emptyResources()
+  for (const workload of deployment.workloads) {
+    let driver
+    try {
+      driver = drivers.get(workload.type)
+    } catch (err: any) {
+      throw new ProtocolError(DeploymentErrorCodes.UNSUPPORTED_WORKLOAD, err.message)
+    }
+    const before = current?.deployment.workloads.find(w => w.name === workload.name)
+    const unchanged = before != null && before.type === workload.type && Buffer.compare(before.data, workload.data) === 0
+    if (!unchanged && workload.version !== deployment.version) {
+      throw new ProtocolError(ErrorCodes.BAD_REQUEST, `workload "${workload.name}" changed, so it must carry the new version ${deployment.version}, not ${workload.version}`)
+    }
+    needed = addResources(needed, driver.resources(workload))
+  }
+  const booked = contract.proposal.quote.resources
+  const over = shortfall(booked, needed)
+  if (over.length > 0) {
+    throw new ProtocolError(DeploymentErrorCodes.DOES_NOT_FIT, `the workloads need ${over.map(u => `${u}=${needed[u]}`).join(', ')} but the contract holds ${over.map(u => `${u}=${booked[u]}`).join(', ')}`)
+  }
+}
+
+const idOf = (ref: deploymentMessages.DeploymentRef | undefined): string => Buffer.from(ref?.contractId ?? new Uint8Array()).toString('hex')
+
+/** `/p2pcloud/deployment/1.0.0`, farmer side: deploy, update, delete, get. */
+export function deploymentResponder (init: DeploymentResponderInit): Responder<Request, Response> {
+  const owned = (contractId: string, remotePeer: string): DeploymentRecord => {
+    const record = init.provisioner()?.get(contractId)
+    if (record == null || record.deployment.twin !== remotePeer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such deployment')
+    return record
+  }
+  return {
+    ...deploymentCodecs,
+    async respond (request, { remotePeer }) {
+      const twin = remotePeer.toString()
+      const calls = [request.deploymentEnvelope.byteLength > 0, request.delete != null, request.get != null, request.watch != null].filter(Boolean).length
+      if (calls !== 1) throw new ProtocolError(ErrorCodes.BAD_REQUEST, 'a request makes exactly one call')
+      if (request.watch != null) throw new ProtocolError(ErrorCodes.UNSUPPORTED_VERSION, 'watch is not implemented by this farmer yet; poll with get')
+      if (!init.isFarmer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it runs no deployments')
+      const provisioner = init.provisioner()
+      const ledger = init.ledger()
+      if (provisioner == null || ledger == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
+      if (request.deploymentEnvelope.byteLength > 0) {
+        const deployment = await openDeployment(request.deploymentEnvelope)
+        const record = await provisioner.accept(deployment, request.deploymentEnvelope, current => { checkDeployment(ledger, init.drivers, deployment, twin, current) })
+        return { status: statusToWire(record) }
+      }
+      if (request.delete != null) {
+        const record = owned(idOf(request.delete), twin)
+        return { status: statusToWire((await provisioner.remove(record.deployment.contractId)) ?? record) }
+      }
+      return { status: statusToWire(owned(idOf(request.get), twin)) }
+    },
+    errorResponse: (error) => ({ error })
+  }
+}

@@ -1,0 +1,41 @@
+import type { Resources } from '@p2pcloud/capacity'
+import type { WorkloadSpec } from './deployment-record.js'
+
+/**
+ * Runs one type of workload. The provisioner calls it to converge on what a
+ * deployment asks for; every method is idempotent, so a restart can simply
+ * apply everything again. Errors thrown are shown to the twin as they are.
+ */
+export interface WorkloadDriver {
+  readonly type: string
+  /** What the workload needs from the contract; throws on data that makes no sense. */
+  resources(workload: WorkloadSpec): Resources
+  /** Bring the workload to the state `workload` describes. */
+  apply(contractId: string, workload: WorkloadSpec): Promise<void>
+  /** Remove the workload and everything it left on the node. */
+  remove(contractId: string, name: string): Promise<void>
+}
+
+export class UnsupportedWorkloadError extends Error {
+  override name = 'UnsupportedWorkloadError'
+}
+
+/** The drivers of this farmer, by workload type. */
+export class DriverRegistry {
+  private readonly drivers = new Map<string, WorkloadDriver>()
+
+  register (driver: WorkloadDriver): this {
+    this.drivers.set(driver.type, driver)
+    return this
+  }
+
+  get (type: string): WorkloadDriver {
+    const driver = this.drivers.get(type)
+    if (driver == null) throw new UnsupportedWorkloadError(`workload type "${type}" is not supported by this farmer (it runs: ${[...this.drivers.keys()].join(', ')})`)
+    return driver
+  }
+
+  types (): string[] {
+    return [...this.drivers.keys()]
+  }
+}

@@ -1,0 +1,87 @@
+import { logger } from '@libp2p/logger'
+import type { Startable } from '@libp2p/interface'
+import type { Registrar } from '@libp2p/interface-internal'
+import type { Datastore } from 'interface-datastore'
+import type { Contracts, ContractRecord } from '@p2pcloud/contracts'
+import type { PeerExtension } from '@p2pcloud/node'
+import { DEPLOYMENT_PROTOCOL, handleRequests } from '@p2pcloud/wire'
+import { deploymentResponder } from './deployment-protocol.js'
+import { DriverRegistry } from './drivers.js'
+import { Provisioner } from './provisioner.js'
+import { VolumeDriver } from './volume-driver.js'
+
+const log = logger('p2pcloud:farmer')
+
+export interface FarmerComponents {
+  registrar: Registrar
+  datastore: Datastore
+  /** The contracts service: deployments run under its farmer's contracts. */
+  contracts: Contracts
+}
+
+export interface FarmerInit {
+  /** Where volume workloads live (`<home>/volumes`). */
+  volumesRoot: string
+  /** Default true; the service answers NOT_FOUND when false. */
+  isFarmer?: boolean
+}
+
+/**
+ * A farmer's workloads: answers `/p2pcloud/deployment/1.0.0`, and its
+ * provisioner keeps each deployment converged with what runs; a contract that
+ * ends or is cancelled has its workloads removed.
+ */
+export class Farmer implements Startable {
+  readonly drivers: DriverRegistry
+  provisioner?: Provisioner
+
+  constructor (private readonly components: FarmerComponents, private readonly init: FarmerInit) {
+    this.drivers = new DriverRegistry().register(new VolumeDriver(init.volumesRoot))
+  }
+
+  async start (): Promise<void> {
+    await handleRequests(this.components.registrar, deploymentResponder({
+      isFarmer: this.init.isFarmer ?? true,
+      ledger: () => this.components.contracts.ledger,
+      provisioner: () => this.provisioner,
+      drivers: this.drivers
+    }))
+  }
+
+  async afterStart (): Promise<void> {
+    const ledger = await this.components.contracts.ready
+    if (ledger == null) return
+    const provisioner = new Provisioner(this.components.datastore, this.drivers)
+    await provisioner.load()
+    ledger.addEventListener('change', this.onContractChange)
+    this.provisioner = provisioner
+    // contracts that ended or were cancelled while the farmer was down
+    for (const record of provisioner.all()) {
+      const contract = ledger.all().find(c => c.id === record.deployment.contractId)
+      if (contract == null || contract.state === 'ended' || contract.state === 'cancelled') {
+        await provisioner.remove(record.deployment.contractId)
+      }
+    }
+  }
+
+  private readonly onContractChange = (event: CustomEvent<ContractRecord>): void => {
+    const { id, state } = event.detail
+    if (state === 'ended' || state === 'cancelled') {
+      this.provisioner?.remove(id).catch(err => { log.error('removing the workloads of contract %s failed - %e', id, err) })
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.components.contracts.ledger?.removeEventListener('change', this.onContractChange)
+    await this.components.registrar.unhandle(DEPLOYMENT_PROTOCOL)
+  }
+}
+
+export function farmerService (init: FarmerInit): (components: FarmerComponents) => Farmer {
+  return (components) => new Farmer(components, init)
+}
+
+/** Add after the contracts extension on farmers. */
+export function farmerExtension (init: FarmerInit): PeerExtension {
+  return { services: { farmer: farmerService(init) } }
+}

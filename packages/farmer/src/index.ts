@@ -1,0 +1,7 @@
+export * from './deployment-protocol.js'
+export * from './deployment-record.js'
+export * from './drivers.js'
+export * from './farmer-service.js'
+export * from './provisioner.js'
+export * from './volume-driver.js'
+export * from './deployment-client.js'

@@ -1,0 +1,5 @@
+export * from './spec.js'
+export * from './twin.js'
+export * from './twin-store.js'
+export * from './twin-service.js'
+export * from './routes.js'

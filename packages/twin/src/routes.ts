@@ -1,0 +1,50 @@
+import { ApiError, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { contractView } from '@p2pcloud/contracts'
+import { parseDeploymentSpec, parseDuration } from './spec.js'
+import type { Twin } from './twin.js'
+
+/** Twin errors and spec errors as HTTP answers; anything else (a farmer's refusal, no answer) stays a 502. */
+const STATUS_OF: Record<string, number> = {
+  SpecError: 400,
+  InvalidDurationError: 400,
+  DeploymentNotFound: 404,
+  DeploymentExists: 409,
+  NoMatchingFarmer: 409
+}
+
+async function answering<T> (work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err: any) {
+    const status = STATUS_OF[err?.name]
+    if (status != null) throw new ApiError(status, err.name, err.message)
+    throw err
+  }
+}
+
+/** The twin's deployments under `/v1/deployments` and its contracts under `/v1/contracts`. */
+export function twinRoutes (twin: Twin): Routes {
+  return {
+    'POST /v1/deployments': async (req) => answering(async () => {
+      const body = await readJsonBody(req)
+      const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
+      return twin.deploy(parseDeploymentSpec(requireString(body, 'spec'), source))
+    }),
+    'GET /v1/deployments': async () => twin.list(),
+    'GET /v1/deployments/:name': async (_req, _url, params) => answering(async () => twin.get(params.name)),
+    'DELETE /v1/deployments/:name': async (_req, _url, params) => answering(async () => {
+      await twin.delete(params.name)
+      return { deleted: params.name }
+    }),
+    'POST /v1/deployments/:name/renew': async (req, _url, params) => answering(async () => {
+      const lease = parseDuration(requireString(await readJsonBody(req), 'lease'))
+      return twin.renew(params.name, lease)
+    }),
+    'GET /v1/contracts': async () => answering(async () => {
+      const farmers = [...new Set((await twin.list()).map(record => record.farmer))]
+      const lists = await Promise.all(farmers.map(async farmer => twin.contracts(peerIdFromString(farmer))))
+      return lists.flat().map(contractView)
+    })
+  }
+}

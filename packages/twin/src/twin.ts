@@ -1,0 +1,204 @@
+import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+import { shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import type { Contracts, TwinContract } from '@p2pcloud/contracts'
+import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
+import { ContractErrorCodes, deploymentMessages, type StreamOpener } from '@p2pcloud/wire'
+import { specResources, type DeploymentSpec } from './spec.js'
+import { TwinStore, type TwinDeploymentRecord } from './twin-store.js'
+
+const log = logger('p2pcloud:twin')
+
+/** A twin operation failed; `name` tells callers which way, the message says why in people's words. */
+export class TwinError extends Error {
+  constructor (name: string, message: string) {
+    super(message)
+    this.name = name
+  }
+}
+
+export interface TwinComponents {
+  privateKey: PrivateKey
+  peerId: PeerId
+  datastore: Datastore
+  capacity: CapacityMarket
+  contracts: Contracts
+  connectionManager: { openStream: StreamOpener['dialProtocol'], openConnection(peer: any, options?: any): Promise<unknown> }
+}
+
+export interface TwinDeploymentView extends TwinDeploymentRecord {
+  status?: DeploymentStatusView
+  contract?: { state: string, leaseEnd: string }
+}
+
+export interface TwinOptions {
+  /** Longest a deploy waits for every workload to leave `init` (default 60 s). */
+  settleTimeoutMs?: number
+  /** How many matching farmers a deploy tries before it gives up (default 3). */
+  maxFarmers?: number
+}
+
+/**
+ * The 3Bot SDK: deploy a spec (find → live capacity check → quote → propose
+ * → deploy → wait until every workload is `ok`, or fail with the farmer's
+ * message and cancel the contract), list, get, delete and renew.
+ */
+export class Twin {
+  private readonly store: TwinStore
+  private readonly deployments: DeploymentClient
+
+  constructor (private readonly components: TwinComponents, private readonly options: TwinOptions = {}) {
+    this.store = new TwinStore(components.datastore)
+    const node: StreamOpener = { dialProtocol: async (peer, protocols, opts) => components.connectionManager.openStream(peer, protocols, opts) }
+    this.deployments = new DeploymentClient(node, components.privateKey)
+  }
+
+  /** Dial a farmer by the addresses of its advert when we hold no connection to it. */
+  private async reach (farmer: PeerId): Promise<void> {
+    const advert = this.components.capacity.directory.get(farmer.toString())
+    if (advert == null || advert.advert.addresses.length === 0) return
+    await this.components.connectionManager.openConnection(advert.advert.addresses.map(a => multiaddr(`${a}/p2p/${farmer.toString()}`)), { signal: AbortSignal.timeout(10_000) })
+      .catch(err => { log('could not dial %p by its advert - %e', farmer, err) })
+  }
+
+  private async candidates (spec: DeploymentSpec, need: Resources): Promise<PeerId[]> {
+    if (spec.where.farmer != null) return [peerIdFromString(spec.where.farmer)]
+    const found = await this.components.capacity.find({
+      country: spec.where.country,
+      farm: spec.where.farm,
+      capability: spec.where.capability,
+      maxPrice: spec.where.maxPrice,
+      minFree: need,
+      sort: 'price',
+      limit: this.options.maxFarmers ?? 3
+    })
+    return found.map(entry => peerIdFromString(entry.advert.peerId))
+  }
+
+  async deploy (spec: DeploymentSpec): Promise<TwinDeploymentView> {
+    if (await this.store.get(spec.name) != null) {
+      throw new TwinError('DeploymentExists', `a deployment named "${spec.name}" exists already; remove it first (p2pcloud rm ${spec.name})`)
+    }
+    const need = specResources(spec)
+    const farmers = await this.candidates(spec, need)
+    if (farmers.length === 0) {
+      throw new TwinError('NoMatchingFarmer', `no farmer matches ${JSON.stringify(spec.where)} with free ${describe(need)}`)
+    }
+    const refusals: string[] = []
+    for (const farmer of farmers) {
+      try {
+        return await this.deployOn(farmer, spec, need)
+      } catch (err: any) {
+        // a farmer that filled up since its advert: try the next; anything else is the answer
+        if (err.code !== ContractErrorCodes.INSUFFICIENT_CAPACITY && err.name !== 'NoCapacityError') throw err
+        refusals.push(err.message)
+      }
+    }
+    throw new TwinError('NoMatchingFarmer', `every matching farmer refused: ${refusals.join('; ')}`)
+  }
+
+  private async deployOn (farmer: PeerId, spec: DeploymentSpec, need: Resources): Promise<TwinDeploymentView> {
+    await this.reach(farmer)
+    // the farmer's own word on its free capacity, not a possibly stale advert
+    const live = await this.components.capacity.fetchAdvert(farmer)
+    const missing = shortfall(live.advert.free, need)
+    if (missing.length > 0) throw new TwinError('NoCapacityError', `${farmer.toString()} has too little free ${missing.join(', ')}`)
+    const { envelope } = await this.components.contracts.client.quote(farmer, need, spec.leaseMs)
+    const contract = await this.components.contracts.client.propose(farmer, envelope)
+    const record: TwinDeploymentRecord = { name: spec.name, farmer: farmer.toString(), contractId: contract.id, spec, version: 1, createdAt: Date.now() }
+    await this.store.put(record)
+    try {
+      await this.deployments.deploy(farmer, {
+        contractId: contract.id,
+        twin: this.components.peerId.toString(),
+        name: spec.name,
+        version: 1,
+        signedAt: Date.now(),
+        workloads: spec.workloads.map(w => ({ name: w.name, type: w.type, version: 1, data: deploymentMessages.VolumeData.encode({ size: w.size }) }))
+      })
+      const status = await this.settle(farmer, contract.id)
+      const failed = status.workloads.filter(w => w.state === 'error')
+      if (failed.length > 0) {
+        throw new TwinError('DeployFailed', `farmer ${farmer.toString()}: ${failed.map(w => `workload "${w.name}": ${w.message}`).join('; ')}`)
+      }
+      return { ...record, status, contract: contractSummary(contract) }
+    } catch (err) {
+      // nothing half-made is left behind: the contract is cancelled and forgotten
+      await this.components.contracts.client.cancel(farmer, contract.id).catch(cancelErr => { log.error('could not cancel contract %s - %e', contract.id, cancelErr) })
+      await this.store.delete(spec.name)
+      throw err
+    }
+  }
+
+  /** Poll until no workload is in `init` (watch is not served by farmers yet). */
+  private async settle (farmer: PeerId, contractId: string): Promise<DeploymentStatusView> {
+    const deadline = Date.now() + (this.options.settleTimeoutMs ?? 60_000)
+    while (true) {
+      const status = await this.deployments.get(farmer, contractId)
+      if (status.workloads.every(w => w.state !== 'init')) return status
+      if (Date.now() > deadline) {
+        throw new TwinError('DeployTimeout', `farmer ${farmer.toString()} did not finish in time; still in init: ${status.workloads.filter(w => w.state === 'init').map(w => w.name).join(', ')}`)
+      }
+      await new Promise(resolve => setTimeout(resolve, 200))
+    }
+  }
+
+  async list (): Promise<TwinDeploymentRecord[]> {
+    return this.store.list()
+  }
+
+  private async record (name: string): Promise<TwinDeploymentRecord> {
+    const record = await this.store.get(name)
+    if (record == null) throw new TwinError('DeploymentNotFound', `no deployment named "${name}"; see p2pcloud ls`)
+    return record
+  }
+
+  /** A deployment with its live state, in the farmer's words. */
+  async get (name: string): Promise<TwinDeploymentView> {
+    const record = await this.record(name)
+    const farmer = peerIdFromString(record.farmer)
+    await this.reach(farmer)
+    const [status, contract] = await Promise.all([
+      this.deployments.get(farmer, record.contractId),
+      this.components.contracts.client.get(farmer, record.contractId)
+    ])
+    return { ...record, status, contract: contractSummary(contract) }
+  }
+
+  /** Delete the workloads and cancel the contract: the capacity goes back to the farmer. */
+  async delete (name: string): Promise<void> {
+    const record = await this.record(name)
+    const farmer = peerIdFromString(record.farmer)
+    await this.reach(farmer)
+    await this.deployments.delete(farmer, record.contractId).catch(err => {
+      if (err.code !== 'NOT_FOUND') throw err
+    })
+    await this.components.contracts.client.cancel(farmer, record.contractId)
+    await this.store.delete(name)
+  }
+
+  /** This twin's contracts with `farmer`, in the farmer's ledger. */
+  async contracts (farmer: PeerId): Promise<TwinContract[]> {
+    await this.reach(farmer)
+    return this.components.contracts.client.list(farmer)
+  }
+
+  async renew (name: string, leaseMs: number): Promise<TwinDeploymentView> {
+    const record = await this.record(name)
+    const farmer = peerIdFromString(record.farmer)
+    await this.reach(farmer)
+    const contract = await this.components.contracts.client.renew(farmer, record.contractId, leaseMs)
+    return { ...record, contract: contractSummary(contract) }
+  }
+}
+
+function contractSummary (contract: TwinContract): { state: string, leaseEnd: string } {
+  return { state: contract.state, leaseEnd: new Date(contract.acceptance.leaseEnd).toISOString() }
+}
+
+function describe (r: Resources): string {
+  return Object.entries(r).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(', ') || 'nothing'
+}

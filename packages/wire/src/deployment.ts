@@ -1,0 +1,29 @@
+import type { RecordKind } from './envelope.js'
+import type { ProtocolLimits } from './rpc.js'
+
+/** Names, records and limits of the deployment protocol (protocols/deployment.proto). */
+export const DEPLOYMENT_PROTOCOL = '/p2pcloud/deployment/1.0.0'
+
+export const DEPLOYMENT_RECORD: RecordKind = { domain: 'p2pcloud-deployment', payloadType: '/p2pcloud/deployment/deployment', maxBytes: 64 * 1024 }
+
+/** Workload and deployment names, as ThreeFold has them. */
+export const WORKLOAD_NAME = /^[a-z0-9_-]{1,36}$/
+export const MAX_WORKLOADS = 64
+
+export const DeploymentErrorCodes = {
+  INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  CONTRACT_NOT_ACTIVE: 'CONTRACT_NOT_ACTIVE',
+  DOES_NOT_FIT: 'DOES_NOT_FIT',
+  STALE_VERSION: 'STALE_VERSION',
+  UNSUPPORTED_WORKLOAD: 'UNSUPPORTED_WORKLOAD'
+} as const
+
+export const DEPLOYMENT_LIMITS: ProtocolLimits = {
+  maxRequestBytes: DEPLOYMENT_RECORD.maxBytes + 256,
+  maxResponseBytes: 64 * 1024,
+  maxInboundStreams: 32,
+  maxOutboundStreams: 64,
+  ratePerSecond: 20,
+  burst: 40,
+  timeoutMs: 10_000
+}

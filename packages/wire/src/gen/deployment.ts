@@ -1,0 +1,1487 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface VolumeData {
+  size: number
+}
+
+export namespace VolumeData {
+  let _codec: Codec<VolumeData>
+
+  export const codec = (): Codec<VolumeData> => {
+    if (_codec == null) {
+      _codec = message<VolumeData>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.size != null && obj.size !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.size)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          size: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.size = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface VolumeDataSizeFieldEvent {
+    field: '$.size'
+    value: number
+  }
+
+  export function encode (obj: Partial<VolumeData>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, VolumeData.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VolumeData>): VolumeData {
+    return decodeMessage(buf, VolumeData.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VolumeData>): Generator<VolumeDataSizeFieldEvent> {
+    return streamMessage(buf, VolumeData.codec(), opts)
+  }
+}
+
+export interface Workload {
+  name: string
+  type: string
+  version: number
+  data: Uint8Array<ArrayBuffer>
+}
+
+export namespace Workload {
+  let _codec: Codec<Workload>
+
+  export const codec = (): Codec<Workload> => {
+    if (_codec == null) {
+      _codec = message<Workload>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if ((obj.type != null && obj.type !== '')) {
+          w.uint32(18)
+          w.string(obj.type)
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.version)
+        }
+
+        if ((obj.data != null && obj.data.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.data)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          type: '',
+          version: 0,
+          data: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.type = reader.string()
+              break
+            }
+            case 3: {
+              obj.version = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.data = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.type`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.data`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface WorkloadNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface WorkloadTypeFieldEvent {
+    field: '$.type'
+    value: string
+  }
+
+  export interface WorkloadVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface WorkloadDataFieldEvent {
+    field: '$.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Workload>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Workload.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Workload>): Workload {
+    return decodeMessage(buf, Workload.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Workload>): Generator<WorkloadNameFieldEvent | WorkloadTypeFieldEvent | WorkloadVersionFieldEvent | WorkloadDataFieldEvent> {
+    return streamMessage(buf, Workload.codec(), opts)
+  }
+}
+
+export interface Deployment {
+  contractId: Uint8Array<ArrayBuffer>
+  twin: Uint8Array<ArrayBuffer>
+  name: string
+  version: number
+  workloads: Workload[]
+  signedAtMs: number
+}
+
+export namespace Deployment {
+  let _codec: Codec<Deployment>
+
+  export const codec = (): Codec<Deployment> => {
+    if (_codec == null) {
+      _codec = message<Deployment>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.contractId != null && obj.contractId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.contractId)
+        }
+
+        if ((obj.twin != null && obj.twin.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.twin)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(26)
+          w.string(obj.name)
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.version)
+        }
+
+        if (obj.workloads != null && obj.workloads.length > 0) {
+          for (const value of obj.workloads) {
+            w.uint32(42)
+            Workload.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.signedAtMs != null && obj.signedAtMs !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.signedAtMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          contractId: uint8ArrayAlloc(0),
+          twin: uint8ArrayAlloc(0),
+          name: '',
+          version: 0,
+          workloads: [],
+          signedAtMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.contractId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.twin = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.name = reader.string()
+              break
+            }
+            case 4: {
+              obj.version = reader.uint64Number()
+              break
+            }
+            case 5: {
+              if (opts.limits?.workloads != null && obj.workloads.length === opts.limits.workloads) {
+                throw new MaxLengthError('Decode error - repeated field "workloads" had too many elements')
+              }
+
+              obj.workloads.push(Workload.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.workloads$
+              }))
+              break
+            }
+            case 6: {
+              obj.signedAtMs = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          workloads: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.contractId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.twin`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.workloads != null && obj.workloads === opts.limits.workloads) {
+                throw new MaxLengthError('Streaming decode error - repeated field "workloads" had too many elements')
+              }
+
+              for (const evt of Workload.codec().stream(reader, reader.uint32(), `${prefix}.workloads[]`, {
+                limits: opts.limits?.workloads$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.workloads
+                }
+              }
+
+              obj.workloads++
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.signedAtMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DeploymentContractIdFieldEvent {
+    field: '$.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeploymentTwinFieldEvent {
+    field: '$.twin'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeploymentNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface DeploymentVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface DeploymentWorkloadsNameFieldEvent {
+    field: '$.workloads[].name'
+    value: string
+    index: number
+  }
+
+  export interface DeploymentWorkloadsTypeFieldEvent {
+    field: '$.workloads[].type'
+    value: string
+    index: number
+  }
+
+  export interface DeploymentWorkloadsVersionFieldEvent {
+    field: '$.workloads[].version'
+    value: number
+    index: number
+  }
+
+  export interface DeploymentWorkloadsDataFieldEvent {
+    field: '$.workloads[].data'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface DeploymentSignedAtMsFieldEvent {
+    field: '$.signedAtMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<Deployment>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Deployment.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Deployment>): Deployment {
+    return decodeMessage(buf, Deployment.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Deployment>): Generator<DeploymentContractIdFieldEvent | DeploymentTwinFieldEvent | DeploymentNameFieldEvent | DeploymentVersionFieldEvent | DeploymentWorkloadsNameFieldEvent | DeploymentWorkloadsTypeFieldEvent | DeploymentWorkloadsVersionFieldEvent | DeploymentWorkloadsDataFieldEvent | DeploymentSignedAtMsFieldEvent> {
+    return streamMessage(buf, Deployment.codec(), opts)
+  }
+}
+
+export enum WorkloadState {
+  INIT = 'INIT',
+  OK = 'OK',
+  ERROR = 'ERROR',
+  DELETED = 'DELETED'
+}
+
+enum __WorkloadStateValues {
+  INIT = 0,
+  OK = 1,
+  ERROR = 2,
+  DELETED = 3
+}
+
+export namespace WorkloadState {
+  export const codec = (): Codec<WorkloadState> => {
+    return enumeration<WorkloadState>(__WorkloadStateValues)
+  }
+}
+
+export interface WorkloadStatus {
+  name: string
+  type: string
+  version: number
+  state: WorkloadState
+  message: string
+  changedAtMs: number
+}
+
+export namespace WorkloadStatus {
+  let _codec: Codec<WorkloadStatus>
+
+  export const codec = (): Codec<WorkloadStatus> => {
+    if (_codec == null) {
+      _codec = message<WorkloadStatus>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if ((obj.type != null && obj.type !== '')) {
+          w.uint32(18)
+          w.string(obj.type)
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.version)
+        }
+
+        if (obj.state != null && __WorkloadStateValues[obj.state] !== 0) {
+          w.uint32(32)
+          WorkloadState.codec().encode(obj.state, w)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(42)
+          w.string(obj.message)
+        }
+
+        if ((obj.changedAtMs != null && obj.changedAtMs !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.changedAtMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          type: '',
+          version: 0,
+          state: WorkloadState.INIT,
+          message: '',
+          changedAtMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.type = reader.string()
+              break
+            }
+            case 3: {
+              obj.version = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.state = WorkloadState.codec().decode(reader)
+              break
+            }
+            case 5: {
+              obj.message = reader.string()
+              break
+            }
+            case 6: {
+              obj.changedAtMs = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.type`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.state`,
+                value: WorkloadState.codec().decode(reader)
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.changedAtMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface WorkloadStatusNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface WorkloadStatusTypeFieldEvent {
+    field: '$.type'
+    value: string
+  }
+
+  export interface WorkloadStatusVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface WorkloadStatusStateFieldEvent {
+    field: '$.state'
+    value: WorkloadState
+  }
+
+  export interface WorkloadStatusMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export interface WorkloadStatusChangedAtMsFieldEvent {
+    field: '$.changedAtMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<WorkloadStatus>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, WorkloadStatus.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkloadStatus>): WorkloadStatus {
+    return decodeMessage(buf, WorkloadStatus.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkloadStatus>): Generator<WorkloadStatusNameFieldEvent | WorkloadStatusTypeFieldEvent | WorkloadStatusVersionFieldEvent | WorkloadStatusStateFieldEvent | WorkloadStatusMessageFieldEvent | WorkloadStatusChangedAtMsFieldEvent> {
+    return streamMessage(buf, WorkloadStatus.codec(), opts)
+  }
+}
+
+export interface DeploymentStatus {
+  contractId: Uint8Array<ArrayBuffer>
+  name: string
+  version: number
+  workloads: WorkloadStatus[]
+}
+
+export namespace DeploymentStatus {
+  let _codec: Codec<DeploymentStatus>
+
+  export const codec = (): Codec<DeploymentStatus> => {
+    if (_codec == null) {
+      _codec = message<DeploymentStatus>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.contractId != null && obj.contractId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.contractId)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.version)
+        }
+
+        if (obj.workloads != null && obj.workloads.length > 0) {
+          for (const value of obj.workloads) {
+            w.uint32(34)
+            WorkloadStatus.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          contractId: uint8ArrayAlloc(0),
+          name: '',
+          version: 0,
+          workloads: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.contractId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              obj.version = reader.uint64Number()
+              break
+            }
+            case 4: {
+              if (opts.limits?.workloads != null && obj.workloads.length === opts.limits.workloads) {
+                throw new MaxLengthError('Decode error - repeated field "workloads" had too many elements')
+              }
+
+              obj.workloads.push(WorkloadStatus.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.workloads$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          workloads: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.contractId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.workloads != null && obj.workloads === opts.limits.workloads) {
+                throw new MaxLengthError('Streaming decode error - repeated field "workloads" had too many elements')
+              }
+
+              for (const evt of WorkloadStatus.codec().stream(reader, reader.uint32(), `${prefix}.workloads[]`, {
+                limits: opts.limits?.workloads$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.workloads
+                }
+              }
+
+              obj.workloads++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DeploymentStatusContractIdFieldEvent {
+    field: '$.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeploymentStatusNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface DeploymentStatusVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface DeploymentStatusWorkloadsNameFieldEvent {
+    field: '$.workloads[].name'
+    value: string
+    index: number
+  }
+
+  export interface DeploymentStatusWorkloadsTypeFieldEvent {
+    field: '$.workloads[].type'
+    value: string
+    index: number
+  }
+
+  export interface DeploymentStatusWorkloadsVersionFieldEvent {
+    field: '$.workloads[].version'
+    value: number
+    index: number
+  }
+
+  export interface DeploymentStatusWorkloadsStateFieldEvent {
+    field: '$.workloads[].state'
+    value: WorkloadState
+    index: number
+  }
+
+  export interface DeploymentStatusWorkloadsMessageFieldEvent {
+    field: '$.workloads[].message'
+    value: string
+    index: number
+  }
+
+  export interface DeploymentStatusWorkloadsChangedAtMsFieldEvent {
+    field: '$.workloads[].changedAtMs'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<DeploymentStatus>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DeploymentStatus.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeploymentStatus>): DeploymentStatus {
+    return decodeMessage(buf, DeploymentStatus.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeploymentStatus>): Generator<DeploymentStatusContractIdFieldEvent | DeploymentStatusNameFieldEvent | DeploymentStatusVersionFieldEvent | DeploymentStatusWorkloadsNameFieldEvent | DeploymentStatusWorkloadsTypeFieldEvent | DeploymentStatusWorkloadsVersionFieldEvent | DeploymentStatusWorkloadsStateFieldEvent | DeploymentStatusWorkloadsMessageFieldEvent | DeploymentStatusWorkloadsChangedAtMsFieldEvent> {
+    return streamMessage(buf, DeploymentStatus.codec(), opts)
+  }
+}
+
+export interface Error {
+  code: string
+  message: string
+  retryAfterMs: number
+}
+
+export namespace Error {
+  let _codec: Codec<Error>
+
+  export const codec = (): Codec<Error> => {
+    if (_codec == null) {
+      _codec = message<Error>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(10)
+          w.string(obj.code)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(18)
+          w.string(obj.message)
+        }
+
+        if ((obj.retryAfterMs != null && obj.retryAfterMs !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.retryAfterMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          code: '',
+          message: '',
+          retryAfterMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.code = reader.string()
+              break
+            }
+            case 2: {
+              obj.message = reader.string()
+              break
+            }
+            case 3: {
+              obj.retryAfterMs = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.retryAfterMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ErrorCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface ErrorMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export interface ErrorRetryAfterMsFieldEvent {
+    field: '$.retryAfterMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<Error>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Error.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Error>): Error {
+    return decodeMessage(buf, Error.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Error>): Generator<ErrorCodeFieldEvent | ErrorMessageFieldEvent | ErrorRetryAfterMsFieldEvent> {
+    return streamMessage(buf, Error.codec(), opts)
+  }
+}
+
+export interface DeploymentRef {
+  contractId: Uint8Array<ArrayBuffer>
+}
+
+export namespace DeploymentRef {
+  let _codec: Codec<DeploymentRef>
+
+  export const codec = (): Codec<DeploymentRef> => {
+    if (_codec == null) {
+      _codec = message<DeploymentRef>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.contractId != null && obj.contractId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.contractId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          contractId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.contractId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.contractId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DeploymentRefContractIdFieldEvent {
+    field: '$.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DeploymentRef>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DeploymentRef.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeploymentRef>): DeploymentRef {
+    return decodeMessage(buf, DeploymentRef.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeploymentRef>): Generator<DeploymentRefContractIdFieldEvent> {
+    return streamMessage(buf, DeploymentRef.codec(), opts)
+  }
+}
+
+export interface Request {
+  deploymentEnvelope: Uint8Array<ArrayBuffer>
+  delete?: DeploymentRef
+  get?: DeploymentRef
+  watch?: DeploymentRef
+}
+
+export namespace Request {
+  let _codec: Codec<Request>
+
+  export const codec = (): Codec<Request> => {
+    if (_codec == null) {
+      _codec = message<Request>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.deploymentEnvelope != null && obj.deploymentEnvelope.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.deploymentEnvelope)
+        }
+
+        if (obj.delete != null) {
+          w.uint32(18)
+          DeploymentRef.codec().encode(obj.delete, w)
+        }
+
+        if (obj.get != null) {
+          w.uint32(26)
+          DeploymentRef.codec().encode(obj.get, w)
+        }
+
+        if (obj.watch != null) {
+          w.uint32(34)
+          DeploymentRef.codec().encode(obj.watch, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          deploymentEnvelope: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.deploymentEnvelope = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.delete = DeploymentRef.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.delete
+              })
+              break
+            }
+            case 3: {
+              obj.get = DeploymentRef.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.get
+              })
+              break
+            }
+            case 4: {
+              obj.watch = DeploymentRef.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.watch
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.deploymentEnvelope`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield * DeploymentRef.codec().stream(reader, reader.uint32(), `${prefix}.delete`, {
+                limits: opts.limits?.delete
+              })
+
+              break
+            }
+            case 3: {
+              yield * DeploymentRef.codec().stream(reader, reader.uint32(), `${prefix}.get`, {
+                limits: opts.limits?.get
+              })
+
+              break
+            }
+            case 4: {
+              yield * DeploymentRef.codec().stream(reader, reader.uint32(), `${prefix}.watch`, {
+                limits: opts.limits?.watch
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RequestDeploymentEnvelopeFieldEvent {
+    field: '$.deploymentEnvelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RequestDeleteContractIdFieldEvent {
+    field: '$.delete.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RequestGetContractIdFieldEvent {
+    field: '$.get.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RequestWatchContractIdFieldEvent {
+    field: '$.watch.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Request.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Request {
+    return decodeMessage(buf, Request.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestDeploymentEnvelopeFieldEvent | RequestDeleteContractIdFieldEvent | RequestGetContractIdFieldEvent | RequestWatchContractIdFieldEvent> {
+    return streamMessage(buf, Request.codec(), opts)
+  }
+}
+
+export interface Response {
+  error?: Error
+  status?: DeploymentStatus
+}
+
+export namespace Response {
+  let _codec: Codec<Response>
+
+  export const codec = (): Codec<Response> => {
+    if (_codec == null) {
+      _codec = message<Response>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.error != null) {
+          w.uint32(10)
+          Error.codec().encode(obj.error, w)
+        }
+
+        if (obj.status != null) {
+          w.uint32(18)
+          DeploymentStatus.codec().encode(obj.status, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.error = Error.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.error
+              })
+              break
+            }
+            case 2: {
+              obj.status = DeploymentStatus.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.status
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * Error.codec().stream(reader, reader.uint32(), `${prefix}.error`, {
+                limits: opts.limits?.error
+              })
+
+              break
+            }
+            case 2: {
+              yield * DeploymentStatus.codec().stream(reader, reader.uint32(), `${prefix}.status`, {
+                limits: opts.limits?.status
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResponseErrorCodeFieldEvent {
+    field: '$.error.code'
+    value: string
+  }
+
+  export interface ResponseErrorMessageFieldEvent {
+    field: '$.error.message'
+    value: string
+  }
+
+  export interface ResponseErrorRetryAfterMsFieldEvent {
+    field: '$.error.retryAfterMs'
+    value: number
+  }
+
+  export interface ResponseStatusContractIdFieldEvent {
+    field: '$.status.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResponseStatusNameFieldEvent {
+    field: '$.status.name'
+    value: string
+  }
+
+  export interface ResponseStatusVersionFieldEvent {
+    field: '$.status.version'
+    value: number
+  }
+
+  export interface ResponseStatusWorkloadsNameFieldEvent {
+    field: '$.status.workloads[].name'
+    value: string
+    index: number
+  }
+
+  export interface ResponseStatusWorkloadsTypeFieldEvent {
+    field: '$.status.workloads[].type'
+    value: string
+    index: number
+  }
+
+  export interface ResponseStatusWorkloadsVersionFieldEvent {
+    field: '$.status.workloads[].version'
+    value: number
+    index: number
+  }
+
+  export interface ResponseStatusWorkloadsStateFieldEvent {
+    field: '$.status.workloads[].state'
+    value: WorkloadState
+    index: number
+  }
+
+  export interface ResponseStatusWorkloadsMessageFieldEvent {
+    field: '$.status.workloads[].message'
+    value: string
+    index: number
+  }
+
+  export interface ResponseStatusWorkloadsChangedAtMsFieldEvent {
+    field: '$.status.workloads[].changedAtMs'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<Response>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Response.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Response {
+    return decodeMessage(buf, Response.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseErrorCodeFieldEvent | ResponseErrorMessageFieldEvent | ResponseErrorRetryAfterMsFieldEvent | ResponseStatusContractIdFieldEvent | ResponseStatusNameFieldEvent | ResponseStatusVersionFieldEvent | ResponseStatusWorkloadsNameFieldEvent | ResponseStatusWorkloadsTypeFieldEvent | ResponseStatusWorkloadsVersionFieldEvent | ResponseStatusWorkloadsStateFieldEvent | ResponseStatusWorkloadsMessageFieldEvent | ResponseStatusWorkloadsChangedAtMsFieldEvent> {
+    return streamMessage(buf, Response.codec(), opts)
+  }
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
+import { capacityExtension } from '@p2pcloud/capacity'
+import { contractsExtension } from '@p2pcloud/contracts'
+import { VERSION } from '@p2pcloud/node'
+import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
+import { resources, startMarketPeer, tempDir, waitFor } from './helpers/index.js'
+
+async function startTwin (bootstrap: Parameters<typeof dialAddress>[0]): Promise<{ node: Awaited<ReturnType<typeof startLoopbackPeer>>, twin: Twin }> {
+  const node = await startLoopbackPeer({ bootstrap: [dialAddress(bootstrap)] }, {
+    extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension({ settleTimeoutMs: 10_000 })]
+  })
+  return { node, twin: node.services.twin as Twin }
+}
+
+const spec = (name: string, size: string, extra = ''): ReturnType<typeof parseDeploymentSpec> => parseDeploymentSpec(`
+name: ${name}
+where:
+  country: BE${extra}
+lease: 1h
+workloads:
+  - name: data
+    type: volume
+    size: ${size}
+`)
+
+describe('twin SDK', () => {
+  it('deploy finds a matching farmer, reserves, deploys and waits for ok; rm gives the capacity back', async () => {
+    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(2, 4, 10) } })
+    const { node, twin } = await startTwin(farmer.node)
+    try {
+      await waitFor('the twin to hear the farmer', () => (node.services.capacity as any).directory.size === 1)
+      const deployed = await twin.deploy(spec('app', '2G'))
+      assert.equal(deployed.farmer, farmer.node.peerId.toString())
+      assert.deepEqual(deployed.status?.workloads.map(w => [w.name, w.state]), [['data', 'ok']])
+      assert.equal(deployed.contract?.state, 'active')
+      assert.deepEqual((await twin.list()).map(d => d.name), ['app'])
+      assert.equal(farmer.market.account?.free().sru, 8 * 2 ** 30)
+      await assert.rejects(twin.deploy(spec('app', '1G')), { name: 'DeploymentExists' })
+      await twin.delete('app')
+      assert.equal(farmer.market.account?.free().sru, 10 * 2 ** 30)
+      assert.deepEqual(await twin.list(), [])
+    } finally {
+      await node.stop()
+      await farmer.node.stop()
+    }
+  })
+
+  it('a deploy that cannot succeed fails with the farmer\'s own message, and leaves no contract behind', async () => {
+    // the farmer's volumes root is a file: creating any volume fails on the farmer
+    const broken = join(await tempDir('broken-volumes'), 'volumes')
+    await writeFile(broken, 'not a directory')
+    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(2, 4, 10), volumesRoot: broken } })
+    const { node, twin } = await startTwin(farmer.node)
+    try {
+      await waitFor('the twin to hear the farmer', () => (node.services.capacity as any).directory.size === 1)
+      const started = Date.now()
+      await assert.rejects(twin.deploy(spec('app', '1G')), (err: any) => {
+        assert.equal(err.name, 'DeployFailed')
+        assert.match(err.message, new RegExp(`farmer ${farmer.node.peerId.toString()}: workload "data": .*(ENOTDIR|EEXIST|not a directory)`))
+        return true
+      })
+      // a figure for the log, not an assertion: how fast the farmer's reason came back
+      console.log(`deploy failure reported after ${Date.now() - started} ms`)
+      assert.deepEqual(await twin.list(), [])
+      assert.equal(farmer.contracts.ledger?.all()[0].state, 'cancelled')
+      assert.deepEqual(farmer.market.account?.reserved(), resources(0, 0, 0))
+      await assert.rejects(twin.deploy(spec('big', '100G')), { name: 'NoMatchingFarmer' })
+    } finally {
+      await node.stop()
+      await farmer.node.stop()
+    }
+  })
+})
