@@ -3,7 +3,7 @@
 // Deterministic: fixed Ed25519 keys from published seeds, fixed times and a fixed quote nonce,
 // so running it again writes the same bytes. Before writing, it replays every request of
 // stream.json against the js farmer (Ledger + contractResponder) and checks that it answers
-// exactly the response written.
+// exactly the response written, usage receipts included.
 // Usage: npx tsc --build packages/contracts, then `npx node scripts/contract-vectors.mjs`.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { generateKeyPairFromSeed, publicKeyToProtobuf } from '@libp2p/crypto/keys'
@@ -11,11 +11,12 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { RecordEnvelope } from '@libp2p/peer-record'
 import { MemoryDatastore } from 'datastore-core'
 import {
-  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, PROPOSAL_RECORD, QUOTE_RECORD, contractMessages, sealRecord, wireMessage
+  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, PROPOSAL_RECORD, QUOTE_RECORD, RECEIPT_RECORD, contractMessages, sealRecord, wireMessage
 } from '../packages/wire/dist/src/index.js'
-import { CapacityAccount, pricePerHour, toMicro } from '../packages/capacity/dist/src/index.js'
+import { CapacityAccount, computeUnits, pricePerHour, storageUnits, toMicro } from '../packages/capacity/dist/src/index.js'
 import {
-  ContractClient, Ledger, contractIdOf, contractResponder, openAcceptance, openProposal, openQuote, signAcceptance, signProposal, signQuote
+  ContractClient, Ledger, contractIdOf, contractResponder, openAcceptance, openProposal, openQuote, openReceipt, signAcceptance, signProposal, signQuote,
+  signReceipt, usageOf
 } from '../packages/contracts/dist/src/index.js'
 
 const outDir = new URL('../protocols/vectors/contract/', import.meta.url)
@@ -56,10 +57,12 @@ const peerIdHex = name => hex(keys[name].peerId.toMultihash().bytes)
 
 const T0 = 1767225600000 // 2026-01-01T00:00:00Z
 const SECOND = 1000
+const HOUR = 3_600_000
 const DAY = 86_400_000
 const LEASE = 30 * DAY // 2 592 000 000: in [2^31, 2^32), the range protons' bigint path mis-encodes
 const QUOTE_VALIDITY = 60_000
 const GRACE = DAY
+const RECEIPT_PERIOD = HOUR // the js default (farmer.receiptPeriodSeconds 3600)
 const NONCE = 'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf'
 
 const amount = (cru, mru, sru, hru, ipv4u) => ({ cru: String(cru), mru: String(mru), sru: String(sru), hru: String(hru), ipv4u: String(ipv4u) })
@@ -91,6 +94,17 @@ const wire = {
     acceptedAtMs: Number(f.accepted_at_ms),
     version: Number(f.version)
   }),
+  UsageReceipt: f => ({
+    contractId: unhex(f.contract_id),
+    seq: Number(f.seq),
+    periodStartMs: Number(f.period_start_ms),
+    periodEndMs: Number(f.period_end_ms),
+    cuHoursMilli: Number(f.cu_hours_milli),
+    suHoursMilli: Number(f.su_hours_milli),
+    ipv4HoursMilli: Number(f.ipv4_hours_milli),
+    currency: f.currency,
+    amountMicro: Number(f.amount_micro)
+  }),
   Contract: f => ({
     contractId: unhex(f.contract_id),
     proposalEnvelope: unhex(f.proposal_envelope),
@@ -104,13 +118,15 @@ const wire = {
     renew: f.renew == null ? undefined : { contractId: unhex(f.renew.contract_id), leaseMs: Number(f.renew.lease_ms) },
     cancel: f.cancel == null ? undefined : { contractId: unhex(f.cancel.contract_id) },
     get: f.get == null ? undefined : { contractId: unhex(f.get.contract_id) },
-    list: f.list == null ? undefined : {}
+    list: f.list == null ? undefined : {},
+    receipts: f.receipts == null ? undefined : { contractId: unhex(f.receipts.contract_id), afterSeq: Number(f.receipts.after_seq) }
   }),
   Response: f => ({
     error: f.error == null ? undefined : { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) },
     quoteEnvelope: f.quote_envelope == null ? new Uint8Array() : unhex(f.quote_envelope),
     contract: f.contract == null ? undefined : wire.Contract(f.contract),
-    contracts: (f.contracts ?? []).map(wire.Contract)
+    contracts: (f.contracts ?? []).map(wire.Contract),
+    receiptEnvelopes: (f.receipt_envelopes ?? []).map(unhex)
   })
 }
 
@@ -131,14 +147,21 @@ async function envelopeOf (payload, record, { signer, domain = record.domain, pa
   return { signer, domain, payload_type: hex(utf8(payloadType)), unsigned: hex(unsigned), signature: hex(signature), encoded: hex(encoded) }
 }
 
-const RECORDS = { Quote: QUOTE_RECORD, Proposal: PROPOSAL_RECORD, Acceptance: ACCEPTANCE_RECORD }
+const RECORDS = { Quote: QUOTE_RECORD, Proposal: PROPOSAL_RECORD, Acceptance: ACCEPTANCE_RECORD, UsageReceipt: RECEIPT_RECORD }
 
-/** The outcome our receiver gives: ACCEPT, or the error code it refuses with. */
-async function outcome (message, envelope, expectedSigner) {
+/**
+ * The outcome our receiver gives: ACCEPT, or the error code it refuses with. A receipt is opened
+ * as the twin does (twin-client.ts receipts()): signed by the farmer, about the contract asked for.
+ */
+async function outcome (message, envelope, expectedSigner, expectedContractId) {
   try {
     if (message === 'Quote') await openQuote(envelope)
     else if (message === 'Proposal') await openProposal(envelope)
-    else await openAcceptance(envelope, keys[expectedSigner].id)
+    else if (message === 'Acceptance') await openAcceptance(envelope, keys[expectedSigner].id)
+    else {
+      const receipt = await openReceipt(envelope, keys[expectedSigner].id)
+      if (receipt.contractId !== expectedContractId) return 'UNAUTHORIZED'
+    }
     return 'ACCEPT'
   } catch (err) {
     if (err.name !== 'ContractRecordError') throw err
@@ -162,7 +185,7 @@ async function recordVector (name, description, message, fields, { signer, expec
     ...extra,
     expect
   }
-  const got = await outcome(message, unhex(env.encoded), expectedSigner)
+  const got = await outcome(message, unhex(env.encoded), expectedSigner, extra.expected_contract_id)
   if (got !== expect) throw new Error(`${name}: expected ${expect}, our receiver says ${got}`)
   return vector
 }
@@ -220,12 +243,48 @@ for (const [fields, v] of [[acceptance1Fields, acceptance1], [acceptance2Fields,
   if (hex(again) !== v.envelope.encoded) throw new Error(`${v.name}: signAcceptance gives other bytes`)
 }
 
+// Usage receipts: what the contract used over a period, priced by its quote (protocols/contract.md §4.9).
+const quoteTerms = { resources: ASKED, currency: PRICE.currency, price_per_hour_micro: quoteFields().price_per_hour_micro }
+function receiptFields (id, seq, start, end) {
+  const hours = (end - start) / HOUR
+  const r = resources(quoteTerms.resources)
+  return {
+    contract_id: id,
+    seq: String(seq),
+    period_start_ms: String(start),
+    period_end_ms: String(end),
+    cu_hours_milli: String(Math.round(computeUnits(r) * hours * 1000)),
+    su_hours_milli: String(Math.round(storageUnits(r) * hours * 1000)),
+    ipv4_hours_milli: String(Math.round(r.ipv4u * hours * 1000)),
+    currency: quoteTerms.currency,
+    amount_micro: String(Math.round(Number(quoteTerms.price_per_hour_micro) * hours))
+  }
+}
+const receiptOptions = { signer: 'farmer', expectedSigner: 'farmer', extra: { expected_contract_id: contractId, quote_terms: quoteTerms } }
+const receiptFields1 = receiptFields(contractId, 1, BOOKED, BOOKED + RECEIPT_PERIOD)
+const receipt = await recordVector('receipt', 'The farmer\'s first usage receipt of the contract: seq 1, the first full hour of the lease (from the booking at T0 + 6 s). CU 2, SU 1.25 and 1 IPv4 for 1 h give 2000, 1250 and 1000 thousandths; 1 h at 282500 micro/h is 282500. Opened as the twin does: signed by "expected_signer", about "expected_contract_id"; "quote_terms" are the quote\'s resources and price it is computed from.',
+  'UsageReceipt', receiptFields1, receiptOptions)
+const receiptFieldsPartial = receiptFields(contractId, 2, BOOKED + RECEIPT_PERIOD, BOOKED + RECEIPT_PERIOD + 20 * 60_000)
+const receiptPartial = await recordVector('receipt-partial', 'The receipt of seq 2 the farmer would sign had the twin cancelled 20 minutes into the second hour (not what happens in stream.json): the last receipt ends at the cancellation. 1/3 h rounds each product on its own: round(2 × 1/3 × 1000) = 667, round(1.25 × 1/3 × 1000) = 417, round(1/3 × 1000) = 333, round(282500 / 3) = 94167.',
+  'UsageReceipt', receiptFieldsPartial, receiptOptions)
+{
+  // the numbers worked by hand, and what the js farmer computes and signs
+  const want = [['2000', '1250', '1000', '282500'], ['667', '417', '333', '94167']]
+  for (const [i, v] of [receipt, receiptPartial].entries()) {
+    const f = v.fields
+    if (JSON.stringify([f.cu_hours_milli, f.su_hours_milli, f.ipv4_hours_milli, f.amount_micro]) !== JSON.stringify(want[i])) throw new Error(`${v.name}: ${JSON.stringify(f)}`)
+    const usage = usageOf(contractId, Number(f.seq), resources(quoteTerms.resources), Number(quoteTerms.price_per_hour_micro), quoteTerms.currency, Number(f.period_start_ms), Number(f.period_end_ms))
+    if (hex(await signReceipt(usage, keys.farmer.privateKey)) !== v.envelope.encoded) throw new Error(`${v.name}: usageOf + signReceipt give other bytes`)
+    if (JSON.stringify(await openReceipt(unhex(v.envelope.encoded), keys.farmer.id)) !== JSON.stringify(usage)) throw new Error(`${v.name}: openReceipt gives other values`)
+  }
+}
+
 const files = {}
 files['records.json'] = {
   protocol: CONTRACT_PROTOCOL,
-  description: 'The signed records of the contract protocol (domain p2pcloud-contract): a quote (farmer), a proposal on it (twin), its contract id, and the farmer\'s acceptance before and after a renewal. All are ACCEPT; acceptances are opened with "expected_signer" as the farmer.',
+  description: 'The signed records of the contract protocol (domain p2pcloud-contract): a quote (farmer), a proposal on it (twin), its contract id, the farmer\'s acceptance before and after a renewal, and two of the farmer\'s usage receipts. All are ACCEPT; acceptances and receipts are opened with "expected_signer" as the farmer, receipts for "expected_contract_id".',
   keys: keysJson(['farmer', 'twin']),
-  vectors: [quote, proposal, contractIdVector, acceptance1, acceptance2]
+  vectors: [quote, proposal, contractIdVector, acceptance1, acceptance2, receipt, receiptPartial]
 }
 
 // ---- records-invalid.json: records a receiver refuses, with the code it answers ---------
@@ -265,9 +324,16 @@ invalid.push(await recordVector('proposal-bad-signature', '"proposal" with bit 0
   invalid.push(await recordVector('quote-oversized', 'A quote envelope of 2049 bytes (currency padded), one over the 2048-byte limit: refused before anything is decoded.',
     'Quote', oversized, { signer: 'farmer', expect: 'TOO_LARGE' }))
 }
+// a proposal on "quote" made after it expired: a contract id that is not the twin's contract
+const late = await signProposal(unhex(quoteEnvelope), keys.twin.id, T0 + 61 * SECOND, keys.twin.privateKey)
+const lateId = contractIdOf(late)
+invalid.push(await recordVector('receipt-not-farmer', '"receipt" signed by "other" and opened as the farmer\'s (expected_signer): only the farmer signs receipts.',
+  'UsageReceipt', receiptFields1, { ...receiptOptions, signer: 'other', expect: 'INVALID_SIGNATURE' }))
+invalid.push(await recordVector('receipt-other-contract', 'A receipt signed by the farmer, like "receipt" but about another contract (contract_id: the id of the proposal on "quote" created at T0 + 61 s), received when the twin asked for the receipts of "expected_contract_id": the twin refuses it.',
+  'UsageReceipt', { ...receiptFields1, contract_id: lateId }, { ...receiptOptions, expect: 'UNAUTHORIZED' }))
 files['records-invalid.json'] = {
   protocol: CONTRACT_PROTOCOL,
-  description: 'Signed records that a receiver (the farmer for quotes inside proposals and for proposals, the twin for quotes and acceptances) refuses; "expect" is the error code of protocols/contract.md §6 it answers or reports.',
+  description: 'Signed records that a receiver (the farmer for quotes inside proposals and for proposals, the twin for quotes, acceptances and receipts) refuses; "expect" is the error code of protocols/contract.md §6 it answers or reports.',
   keys: keysJson(['farmer', 'twin', 'other']),
   vectors: invalid
 }
@@ -302,7 +368,6 @@ const CANCELLED_AT = T0 + 20 * DAY
 const cancelled = contractFields(acceptance2.envelope.encoded, 'CANCELLED', CANCELLED_AT)
 const ref = { contract_id: contractId }
 const TOO_MUCH = amount(8, 8_000_000_000, 0, 0, 0)
-const late = await signProposal(unhex(quoteEnvelope), keys.twin.id, T0 + 61 * SECOND, keys.twin.privateKey)
 
 requestVector('request-quote', 'The twin asks for a quote at T0: the resources of "quote" for 30 days.', { quote: { resources: ASKED, lease_ms: String(LEASE) } }, { nowMs: T0, reply: 'response-quote', expect: 'ACCEPT' })
 responseVector('response-quote', 'The farmer\'s signed quote ("quote" of records.json). The js farmer draws a random nonce, so a replay matches every field but the nonce.', { quote_envelope: quoteEnvelope }, { inReplyTo: 'request-quote', expect: 'ACCEPT' })
@@ -322,6 +387,12 @@ requestVector('request-two-calls', 'A request that sets both get and list.', { g
 responseVector('response-bad-request-two', 'BAD_REQUEST: a request makes exactly one call.', errorFields('BAD_REQUEST', 'a request makes exactly one call; this one makes get and list'), { inReplyTo: 'request-two-calls', expect: 'BAD_REQUEST' })
 requestVector('request-empty', 'A request that sets no call: the empty message, frame 00.', {}, { nowMs: T0 + 64 * SECOND, reply: 'response-bad-request-none', expect: 'BAD_REQUEST' })
 responseVector('response-bad-request-none', 'BAD_REQUEST: a request makes exactly one call.', errorFields('BAD_REQUEST', 'a request makes exactly one call; this one makes none'), { inReplyTo: 'request-empty', expect: 'BAD_REQUEST' })
+const RECEIPTED = BOOKED + RECEIPT_PERIOD
+requestVector('request-receipts', 'At T0 + 6 s + 1 h, one full receipt period after the booking, the twin asks for the contract\'s receipts from the start (after_seq 0, so the field is not encoded). The farmer has signed the first one as the period ended.', { receipts: { contract_id: contractId, after_seq: '0' } }, { nowMs: RECEIPTED, reply: 'response-receipts', expect: 'ACCEPT' })
+responseVector('response-receipts', 'The one receipt signed so far: "receipt" of records.json (seq 1, the first hour), byte for byte.', { receipt_envelopes: [receipt.envelope.encoded] }, { inReplyTo: 'request-receipts', expect: 'ACCEPT' })
+requestVector('request-receipts-after', 'One second later the twin asks only for the receipts after seq 1, the last it holds.', { receipts: { contract_id: contractId, after_seq: '1' } }, { nowMs: RECEIPTED + SECOND, reply: 'response-receipts-empty', expect: 'ACCEPT' })
+responseVector('response-receipts-empty', 'No receipt after seq 1 yet: no field set, the empty message, frame 00.', { receipt_envelopes: [] }, { inReplyTo: 'request-receipts-after', expect: 'ACCEPT' })
+requestVector('request-receipts-by-other', '"other" asks for the receipts of the twin\'s contract: NOT_FOUND, exactly as for an id that does not exist.', { receipts: { contract_id: contractId, after_seq: '0' } }, { from: 'other', nowMs: RECEIPTED + 2 * SECOND, reply: 'response-not-found', expect: 'NOT_FOUND' })
 requestVector('request-renew', 'At T0 + 10 days the twin renews for 30 days from now.', { renew: { contract_id: contractId, lease_ms: String(LEASE) } }, { nowMs: RENEWED, reply: 'response-renew', expect: 'ACCEPT' })
 responseVector('response-renew', 'The contract with "acceptance-renewed" (version 2); still ACTIVE, state_changed_ms unchanged.', { contract: activeV2 }, { inReplyTo: 'request-renew', expect: 'ACCEPT' })
 requestVector('request-get', 'The twin asks for its contract at T0 + 10 days + 1 s.', { get: ref }, { nowMs: RENEWED + SECOND, reply: 'response-get', expect: 'ACCEPT' })
@@ -339,14 +410,18 @@ requestVector('request-get-not-a-farmer', 'A get sent to a peer that is not a fa
 responseVector('response-not-a-farmer', 'NOT_FOUND from a peer that takes no contracts.', errorFields('NOT_FOUND', 'this peer is not a farmer; it takes no contracts'), { inReplyTo: 'request-get-not-a-farmer', expect: 'NOT_FOUND' })
 responseVector('response-rate-limited', 'Over the per-peer rate (50/s, burst 100): RATE_LIMITED with retry_after_ms. Not replayed: the request itself is valid.', errorFields('RATE_LIMITED', 'too many requests; retry in 20 ms', 20), { inReplyTo: 'request-get', expect: 'RATE_LIMITED' })
 {
-  // what the twin must refuse in an answer (twin-client.ts verified())
-  const lateId = contractIdOf(late)
+  // what the twin must refuse in an answer (twin-client.ts verified() and receipts())
   const lateAcceptance = await envelopeOf(contractMessages.Acceptance.encode(wire.Acceptance({ ...acceptance1Fields, contract_id: lateId })), ACCEPTANCE_RECORD, { signer: 'farmer' })
   responseVector('response-get-other-contract', 'An answer to "request-get" holding a valid contract of the twin, countersigned by the farmer, but not the one asked for (it is the contract of the T0 + 61 s proposal): the twin refuses it.',
     { contract: contractFields(lateAcceptance.encoded, 'ACTIVE', BOOKED, hex(late)) }, { inReplyTo: 'request-get', expect: 'UNAUTHORIZED' })
   const forged = invalid.find(v => v.name === 'acceptance-not-farmer').envelope.encoded
   responseVector('response-get-acceptance-not-farmer', 'An answer to "request-get" whose acceptance ("acceptance-not-farmer" of records-invalid.json) is signed by "other", not by the farmer the twin asked.',
     { contract: contractFields(forged, 'ACTIVE', BOOKED) }, { inReplyTo: 'request-get', expect: 'INVALID_SIGNATURE' })
+  const receiptOf = name => invalid.find(v => v.name === name).envelope.encoded
+  responseVector('response-receipts-other-contract', 'An answer to "request-receipts" holding "receipt-other-contract" of records-invalid.json: signed by the farmer, but about another contract than the one asked for. The twin refuses the answer.',
+    { receipt_envelopes: [receiptOf('receipt-other-contract')] }, { inReplyTo: 'request-receipts', expect: 'UNAUTHORIZED' })
+  responseVector('response-receipts-not-farmer', 'An answer to "request-receipts" holding "receipt-not-farmer" of records-invalid.json: signed by "other", not by the farmer the twin asked.',
+    { receipt_envelopes: [receiptOf('receipt-not-farmer')] }, { inReplyTo: 'request-receipts', expect: 'INVALID_SIGNATURE' })
 }
 
 const byName = new Map(streamVectors.map(v => [v.name, v]))
@@ -356,7 +431,7 @@ async function replay () {
   const clock = { now: T0 }
   const datastore = new MemoryDatastore()
   const account = new CapacityAccount(resources(TOTAL), datastore)
-  const ledger = new Ledger({ datastore, account, farmerId: keys.farmer.id, privateKey: keys.farmer.privateKey, price: pricePolicy(PRICE), graceMs: GRACE, now: () => clock.now })
+  const ledger = new Ledger({ datastore, account, farmerId: keys.farmer.id, privateKey: keys.farmer.privateKey, price: pricePolicy(PRICE), graceMs: GRACE, receiptPeriodMs: RECEIPT_PERIOD, now: () => clock.now })
   const responders = { farmer: contractResponder(true, () => ledger), 'not-a-farmer': contractResponder(false, () => undefined) }
   for (const v of streamVectors.filter(v => v.message === 'Request')) {
     clock.now = Number(v.now_ms)
@@ -383,6 +458,12 @@ async function replay () {
   }
   // state after the replay: the cancelled contract gave its capacity back
   if (JSON.stringify(account.reserved()) !== JSON.stringify({ cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 })) throw new Error(`still reserved: ${JSON.stringify(account.reserved())}`)
+  // and its receipts cover the lease from the booking to the cancellation, without gap or overlap
+  const receipts = await Promise.all((await ledger.receipts(contractId, keys.twin.id, 0)).map(e => openReceipt(e, keys.farmer.id)))
+  receipts.forEach((r, i) => {
+    if (r.seq !== i + 1 || r.periodStart !== (i === 0 ? BOOKED : receipts[i - 1].periodEnd)) throw new Error(`receipt ${i + 1}: ${JSON.stringify(r)}`)
+  })
+  if (receipts.at(-1)?.periodEnd !== CANCELLED_AT) throw new Error(`receipts end at ${receipts.at(-1)?.periodEnd}, not at the cancellation`)
 }
 await replay()
 
@@ -399,6 +480,12 @@ async function twinCheck (v) {
       return q.farmer === v.remote_peer && q.twin === keys[request.from].id ? 'ACCEPT' : 'UNAUTHORIZED'
     }
     const farmer = keys.farmer.peerId
+    if (asked.receipts != null) {
+      // the client's own receipts() on this answer
+      client.call = async () => decoded
+      await client.receipts(farmer, hex(asked.receipts.contractId), asked.receipts.afterSeq)
+      return 'ACCEPT'
+    }
     if (asked.list != null) {
       for (const c of decoded.contracts) await client.verified(farmer, c, contractIdOf(c.proposalEnvelope))
       return 'ACCEPT'
@@ -420,7 +507,7 @@ files['stream.json'] = {
   protocol: CONTRACT_PROTOCOL,
   description: 'Requests and responses of /p2pcloud/contract/1.0.0 with their frames. The Request vectors are one session with one farmer, in order: each is sent by "from" at "now_ms" to "responder" (the farmer below, or a peer that is not a farmer) and is answered by the Response vector named in "reply". Response vectors name the request they answer ("in_reply_to") and the farmer that sent them ("remote_peer"); their "expect" is what the twin concludes after its checks.',
   keys: keysJson(['farmer', 'twin', 'other']),
-  farmer_state: { total: TOTAL, price_policy: PRICE, grace_ms: String(GRACE), contracts: 'none at the start' },
+  farmer_state: { total: TOTAL, price_policy: PRICE, grace_ms: String(GRACE), receipt_period_ms: String(RECEIPT_PERIOD), contracts: 'none at the start' },
   vectors: streamVectors
 }
 

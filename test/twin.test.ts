@@ -28,8 +28,8 @@ workloads:
 `)
 
 describe('twin SDK', () => {
-  it('deploy finds a matching farmer, reserves, deploys and waits for ok; rm gives the capacity back', async () => {
-    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(2, 4, 10) } })
+  it('deploy finds a matching farmer, reserves, deploys and waits for ok; update, receipts; rm gives the capacity back', async () => {
+    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(2, 4, 10), receiptPeriodMs: 300 } })
     const { node, twin } = await startTwin(farmer.node)
     try {
       await waitFor('the twin to hear the farmer', () => (node.services.capacity as any).directory.size === 1)
@@ -40,6 +40,31 @@ describe('twin SDK', () => {
       assert.deepEqual((await twin.list()).map(d => d.name), ['app'])
       assert.equal(farmer.market.account?.free().sru, 8 * 2 ** 30)
       await assert.rejects(twin.deploy(spec('app', '1G')), { name: 'DeploymentExists' })
+
+      // update: a second volume; the first keeps its version and its state
+      const updated = await twin.update(parseDeploymentSpec(`
+name: app
+where:
+  country: BE
+lease: 1h
+workloads:
+  - name: data
+    type: volume
+    size: 1G
+  - name: logs
+    type: volume
+    size: 512M
+`))
+      assert.equal(updated.version, 2)
+      assert.deepEqual(updated.status?.workloads.map(w => [w.name, w.version, w.state]), [['data', 2, 'ok'], ['logs', 2, 'ok']])
+      await assert.rejects(twin.update(spec('app', '20G')), { name: 'RemoteError', code: 'DOES_NOT_FIT' })
+
+      // usage receipts: signed by the farmer every 300 ms of lease time here, kept by the twin
+      await waitFor('two receipts', async () => (await twin.receipts('app')).length >= 2)
+      const receipts = await twin.receipts('app')
+      assert.deepEqual(receipts.slice(0, 2).map(r => r.seq), [1, 2])
+      assert.equal(receipts[1].periodStart, receipts[0].periodEnd)
+      assert.ok(receipts.every(r => r.suHoursMilli >= 0 && r.currency === 'TFT'))
       await twin.delete('app')
       assert.equal(farmer.market.account?.free().sru, 10 * 2 ** 30)
       assert.deepEqual(await twin.list(), [])

@@ -23,6 +23,7 @@ export interface FarmerSpec {
   cuHour?: number
   advertTtlSeconds?: number
   leaseGraceMs?: number
+  receiptPeriodMs?: number
   /** Where volumes go; a fresh temp directory when not given. */
   volumesRoot?: string
 }
@@ -58,7 +59,7 @@ export async function startMarketPeer (options: MarketPeerOptions = {}): Promise
     ...(options.farmer != null ? { farmer: { config: farmerConfig(options.farmer), total: options.farmer.total } } : {})
   })
   const contracts = contractsExtension(options.farmer != null
-    ? { farmer: { price: farmerConfig(options.farmer).price, graceMs: options.farmer.leaseGraceMs ?? 60_000 } }
+    ? { farmer: { price: farmerConfig(options.farmer).price, graceMs: options.farmer.leaseGraceMs ?? 60_000, receiptPeriodMs: options.farmer.receiptPeriodMs } }
     : {})
   const extensions = [extension, contracts]
   if (options.farmer != null) {

@@ -10,7 +10,7 @@ export const daemonCapabilities: DaemonCapabilities = {
   extensionsFor: async (config, paths) => [
     await capacityExtensionForHome(config, paths),
     contractsExtension(config.farmer.enabled
-      ? { farmer: { price: config.farmer.price, graceMs: config.farmer.leaseGraceSeconds * 1000 } }
+      ? { farmer: { price: config.farmer.price, graceMs: config.farmer.leaseGraceSeconds * 1000, receiptPeriodMs: config.farmer.receiptPeriodSeconds * 1000 } }
       : {}),
     ...(config.farmer.enabled ? [farmerExtension({ volumesRoot: join(paths.root, 'volumes') })] : []),
     twinExtension()

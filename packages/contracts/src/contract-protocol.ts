@@ -20,13 +20,19 @@ function callOf (request: Request): string {
     request.renew != null && 'renew',
     request.cancel != null && 'cancel',
     request.get != null && 'get',
-    request.list != null && 'list'
+    request.list != null && 'list',
+    request.receipts != null && 'receipts'
   ].filter((call): call is string => call !== false)
   if (calls.length !== 1) throw new ProtocolError(ErrorCodes.BAD_REQUEST, `a request makes exactly one call; this one makes ${calls.length > 0 ? calls.join(' and ') : 'none'}`)
   return calls[0]
 }
 
-const idOf = (ref: contractMessages.ContractRef | undefined): string => Buffer.from(ref?.contractId ?? new Uint8Array()).toString('hex')
+const idOf = (ref: { contractId: Uint8Array } | undefined): string => Buffer.from(ref?.contractId ?? new Uint8Array()).toString('hex')
+
+/** A response with every field it does not set empty. */
+function answer (fields: Partial<Response>): Response {
+  return { quoteEnvelope: new Uint8Array(), contracts: [], receiptEnvelopes: [], ...fields }
+}
 
 /** `/p2pcloud/contract/1.0.0`, farmer side. `ledger` is undefined on a peer that is not a farmer. */
 export function contractResponder (isFarmer: boolean, ledger: () => Ledger | undefined): Responder<Request, Response> {
@@ -40,19 +46,21 @@ export function contractResponder (isFarmer: boolean, ledger: () => Ledger | und
       const twin = remotePeer.toString()
       switch (call) {
         case 'quote':
-          return { quoteEnvelope: await book.quote(twin, resourcesFromWire(request.quote?.resources), request.quote?.leaseMs ?? 0) as Uint8Array<ArrayBuffer>, contracts: [] }
+          return answer({ quoteEnvelope: await book.quote(twin, resourcesFromWire(request.quote?.resources), request.quote?.leaseMs ?? 0) as Uint8Array<ArrayBuffer> })
         case 'propose':
-          return { contract: contractToWire(await book.propose(request.proposalEnvelope, twin)), quoteEnvelope: new Uint8Array(), contracts: [] }
+          return answer({ contract: contractToWire(await book.propose(request.proposalEnvelope, twin)) })
         case 'renew':
-          return { contract: contractToWire(await book.renew(idOf(request.renew), request.renew?.leaseMs ?? 0, twin)), quoteEnvelope: new Uint8Array(), contracts: [] }
+          return answer({ contract: contractToWire(await book.renew(idOf(request.renew), request.renew?.leaseMs ?? 0, twin)) })
         case 'cancel':
-          return { contract: contractToWire(await book.cancel(idOf(request.cancel), twin)), quoteEnvelope: new Uint8Array(), contracts: [] }
+          return answer({ contract: contractToWire(await book.cancel(idOf(request.cancel), twin)) })
         case 'get':
-          return { contract: contractToWire(book.get(idOf(request.get), twin)), quoteEnvelope: new Uint8Array(), contracts: [] }
+          return answer({ contract: contractToWire(book.get(idOf(request.get), twin)) })
+        case 'receipts':
+          return answer({ receiptEnvelopes: (await book.receipts(idOf(request.receipts), twin, request.receipts?.afterSeq ?? 0)) as Array<Uint8Array<ArrayBuffer>> })
         default:
-          return { contracts: book.list(twin).map(contractToWire), quoteEnvelope: new Uint8Array() }
+          return answer({ contracts: book.list(twin).map(contractToWire) })
       }
     },
-    errorResponse: (error) => ({ error, quoteEnvelope: new Uint8Array(), contracts: [] })
+    errorResponse: (error) => answer({ error })
   }
 }

@@ -20,7 +20,7 @@ export interface ContractsComponents {
 
 export interface ContractsInit {
   /** On farmers: the price policy quotes are made with, and how long capacity stays held after a lease ends. */
-  farmer?: { price: PricePolicy, graceMs: number }
+  farmer?: { price: PricePolicy, graceMs: number, receiptPeriodMs?: number }
   /** How often leases are checked (default 1 s). */
   sweepIntervalMs?: number
 }
@@ -59,7 +59,8 @@ export class Contracts implements Startable {
       farmerId: this.components.peerId.toString(),
       privateKey: this.components.privateKey,
       price: this.init.farmer.price,
-      graceMs: this.init.farmer.graceMs
+      graceMs: this.init.farmer.graceMs,
+      receiptPeriodMs: this.init.farmer.receiptPeriodMs
     })
     await ledger.start(this.init.sweepIntervalMs)
     this.ledger = ledger

@@ -5,12 +5,15 @@ import { Key, type Datastore } from 'interface-datastore'
 import type { PrivateKey } from '@libp2p/interface'
 import { RESOURCE_UNITS, pricePerHour, toMicro, type CapacityAccount, type PricePolicy, type Resources } from '@p2pcloud/capacity'
 import {
-  ContractErrorCodes, ErrorCodes, MAX_LEASE_MS, MAX_LISTED_CONTRACTS, MIN_LEASE_MS, ProtocolError, QUOTE_VALIDITY_MS, contractMessages
+  ContractErrorCodes, ErrorCodes, MAX_LEASE_MS, MAX_LISTED_CONTRACTS, MAX_LISTED_RECEIPTS, MIN_LEASE_MS, ProtocolError, QUOTE_VALIDITY_MS, contractMessages
 } from '@p2pcloud/wire'
 import { contractIdOf, openAcceptance, openProposal, signAcceptance, signQuote, type Acceptance, type Proposal } from './records.js'
+import { openReceipt, signReceipt, usageOf } from './receipts.js'
 
 const log = logger('p2pcloud:contracts:ledger')
 const PREFIX = '/p2pcloud/contracts'
+const RECEIPTS = '/p2pcloud/receipts'
+const HOUR = 3_600_000
 
 export type ContractState = 'active' | 'expired' | 'cancelled' | 'ended'
 
@@ -55,6 +58,8 @@ export interface LedgerInit {
   price: PricePolicy
   /** How long after a lease ends the capacity stays held, so the twin can still renew. */
   graceMs: number
+  /** How much lease time one usage receipt covers (default 1 h). */
+  receiptPeriodMs?: number
   now?: () => number
 }
 
@@ -65,6 +70,8 @@ export interface LedgerInit {
  */
 export class Ledger extends TypedEventEmitter<LedgerEvents> {
   private readonly contracts = new Map<string, ContractRecord>()
+  /** Per contract: the last receipt's seq and the time it billed up to. */
+  private readonly billed = new Map<string, { seq: number, until: number }>()
   /** Quote (hex sha2-256 of its envelope) → the contract booked on it: a quote books once. */
   private readonly quotesUsed = new Map<string, string>()
   private readonly proposing = new Map<string, Promise<ContractRecord>>()
@@ -83,6 +90,11 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
       const record = await this.decode(contractMessages.Contract.decode(value))
       this.contracts.set(record.id, record)
       this.quotesUsed.set(contractIdOf(record.proposal.quoteEnvelope), record.id)
+    }
+    for await (const { value } of this.init.datastore.query({ prefix: RECEIPTS + '/' })) {
+      const receipt = await openReceipt(value, this.init.farmerId)
+      const last = this.billed.get(receipt.contractId)
+      if (last == null || receipt.seq > last.seq) this.billed.set(receipt.contractId, { seq: receipt.seq, until: receipt.periodEnd })
     }
     await this.sweep()
     this.sweeper = setInterval(() => { this.sweep().catch(err => { log.error('lease sweep failed - %e', err) }) }, sweepIntervalMs)
@@ -212,7 +224,9 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
       throw new ProtocolError(ErrorCodes.BAD_REQUEST, `lease of ${leaseMs} ms is outside ${MIN_LEASE_MS}..${MAX_LEASE_MS} ms`)
     }
     const now = this.now
-    const acceptance: Acceptance = { ...record.acceptance, leaseEnd: now + leaseMs, acceptedAt: now, version: record.acceptance.version + 1 }
+    // renewing after expiry starts a new lease now: the grace period in between is not billed
+    const leaseStart = record.state === 'expired' ? now : record.acceptance.leaseStart
+    const acceptance: Acceptance = { ...record.acceptance, leaseStart, leaseEnd: now + leaseMs, acceptedAt: now, version: record.acceptance.version + 1 }
     const renewed: ContractRecord = {
       ...record,
       acceptance,
@@ -253,7 +267,10 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     return [...this.contracts.values()].sort((a, b) => b.acceptance.leaseStart - a.acceptance.leaseStart)
   }
 
-  /** Leases end unless renewed: active → expired at lease end, expired → ended (capacity back) after the grace period. */
+  /**
+   * Leases end unless renewed: active → expired at lease end, expired → ended
+   * (capacity back) after the grace period. Usage is receipted as time passes.
+   */
   async sweep (): Promise<void> {
     const now = this.now
     for (const record of [...this.contracts.values()]) {
@@ -262,7 +279,40 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
       } else if (record.state === 'expired' && record.acceptance.leaseEnd + this.init.graceMs <= now) {
         await this.transition(record, 'ended')
       }
+      await this.receipt(this.contracts.get(record.id) as ContractRecord, now)
     }
+  }
+
+  /**
+   * Sign a receipt for the contract's lease time not yet receipted, once a
+   * full period has passed or the contract has closed. Receipts cover the
+   * lease (up to a cancellation) without gap or overlap; the grace period is not billed.
+   */
+  private async receipt (record: ContractRecord, now: number): Promise<void> {
+    const { leaseStart, leaseEnd } = record.acceptance
+    const end = record.state === 'active'
+      ? Math.min(now, leaseEnd)
+      : record.state === 'cancelled' ? Math.min(record.stateChangedAt, leaseEnd) : leaseEnd
+    const last = this.billed.get(record.id) ?? { seq: 0, until: leaseStart }
+    const from = Math.max(last.until, leaseStart)
+    const closed = record.state !== 'active'
+    if (end <= from || (!closed && end - from < (this.init.receiptPeriodMs ?? HOUR))) return
+    const { quote } = record.proposal
+    const receipt = usageOf(record.id, last.seq + 1, quote.resources, quote.pricePerHourMicro, quote.currency, from, end)
+    const envelope = await signReceipt(receipt, this.init.privateKey)
+    await this.init.datastore.put(new Key(`${RECEIPTS}/${record.id}/${String(receipt.seq).padStart(12, '0')}`), envelope)
+    this.billed.set(record.id, { seq: receipt.seq, until: end })
+  }
+
+  /** The twin's receipts of a contract with a seq above `afterSeq`, oldest first. */
+  async receipts (id: string, remotePeer: string, afterSeq: number): Promise<Uint8Array[]> {
+    this.get(id, remotePeer)
+    const found: Array<{ seq: number, envelope: Uint8Array }> = []
+    for await (const { key, value } of this.init.datastore.query({ prefix: `${RECEIPTS}/${id}/` })) {
+      const seq = Number(key.baseNamespace())
+      if (seq > afterSeq) found.push({ seq, envelope: value })
+    }
+    return found.sort((x, y) => x.seq - y.seq).slice(0, MAX_LISTED_RECEIPTS).map(r => r.envelope)
   }
 }
 

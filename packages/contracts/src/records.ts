@@ -48,7 +48,8 @@ export function contractIdOf (proposalEnvelope: Uint8Array): string {
   return toString(sha256(proposalEnvelope), 'base16')
 }
 
-async function open<T> (kind: RecordKind, envelope: Uint8Array, decode: (bytes: Uint8Array) => T): Promise<{ signer: string, value: T }> {
+/** Open a contract-protocol record: envelope checks mapped to this protocol's codes, then `decode`. */
+export async function openContractRecord<T> (kind: RecordKind, envelope: Uint8Array, decode: (bytes: Uint8Array) => T): Promise<{ signer: string, value: T }> {
   let opened
   try {
     opened = await openRecord(kind, envelope)
@@ -77,7 +78,7 @@ export async function signQuote (quote: Quote, farmerKey: PrivateKey): Promise<U
 }
 
 export async function openQuote (envelope: Uint8Array): Promise<Quote> {
-  const { signer, value: quote } = await open(QUOTE_RECORD, envelope, (bytes): Quote => {
+  const { signer, value: quote } = await openContractRecord(QUOTE_RECORD, envelope, (bytes): Quote => {
     const value = contractMessages.Quote.decode(bytes)
     return {
       farmer: peerString(value.farmer),
@@ -104,7 +105,7 @@ export async function signProposal (quoteEnvelope: Uint8Array, twin: string, cre
 
 /** Verify a proposal and the quote inside it: the twin signed it, the farmer signed the quote for that twin. */
 export async function openProposal (envelope: Uint8Array): Promise<Proposal> {
-  const { signer, value } = await open(PROPOSAL_RECORD, envelope, bytes => {
+  const { signer, value } = await openContractRecord(PROPOSAL_RECORD, envelope, bytes => {
     const decoded = contractMessages.Proposal.decode(bytes)
     return { ...decoded, twinId: peerString(decoded.twin) }
   })
@@ -127,7 +128,7 @@ export async function signAcceptance (acceptance: Acceptance, farmerKey: Private
 
 /** Verify an acceptance signed by `farmer`. */
 export async function openAcceptance (envelope: Uint8Array, farmer: string): Promise<Acceptance> {
-  const { signer, value } = await open(ACCEPTANCE_RECORD, envelope, bytes => contractMessages.Acceptance.decode(bytes))
+  const { signer, value } = await openContractRecord(ACCEPTANCE_RECORD, envelope, bytes => contractMessages.Acceptance.decode(bytes))
   if (signer !== farmer) throw new ContractRecordError('INVALID_SIGNATURE', `acceptance signed by ${signer}, not by the farmer ${farmer}`)
   return {
     contractId: toString(value.contractId, 'base16'),

@@ -2,6 +2,7 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { resourcesToWire, type Resources } from '@p2pcloud/capacity'
 import { ErrorCodes, ProtocolError, contractMessages, request, type StreamOpener } from '@p2pcloud/wire'
 import { contractCodecs } from './contract-protocol.js'
+import { openReceipt, type UsageReceipt } from './receipts.js'
 import { contractIdOf, openAcceptance, openProposal, openQuote, signProposal, type Acceptance, type Proposal, type Quote } from './records.js'
 
 /** A contract as the twin holds it: verified records from the farmer, and its state. */
@@ -56,7 +57,9 @@ export class ContractClient {
 
   async sendProposal (farmer: PeerId, proposalEnvelope: Uint8Array, signal?: AbortSignal): Promise<TwinContract> {
     const response = await this.call(farmer, { proposalEnvelope: proposalEnvelope as Uint8Array<ArrayBuffer> }, signal)
-    return this.verified(farmer, response.contract, contractIdOf(proposalEnvelope))
+    // a quote books once: an earlier proposal on the same quote may be the contract we get back
+    const { quoteEnvelope } = await openProposal(proposalEnvelope)
+    return this.verified(farmer, response.contract, contractIdOf(proposalEnvelope), quoteEnvelope)
   }
 
   async renew (farmer: PeerId, contractId: string, leaseMs: number, signal?: AbortSignal): Promise<TwinContract> {
@@ -74,18 +77,29 @@ export class ContractClient {
     return this.verified(farmer, response.contract, contractId)
   }
 
+  /** The farmer's signed usage receipts of a contract with a seq above `afterSeq`, verified, oldest first. */
+  async receipts (farmer: PeerId, contractId: string, afterSeq = 0, signal?: AbortSignal): Promise<Array<{ receipt: UsageReceipt, envelope: Uint8Array }>> {
+    const response = await this.call(farmer, { receipts: { contractId: Buffer.from(contractId, 'hex'), afterSeq } }, signal)
+    return Promise.all(response.receiptEnvelopes.map(async envelope => {
+      const receipt = await openReceipt(envelope, farmer.toString())
+      if (receipt.contractId !== contractId) throw new ProtocolError(ErrorCodes.UNAUTHORIZED, `${farmer.toString()} answered with a receipt of another contract`)
+      return { receipt, envelope }
+    }))
+  }
+
   /** This twin's contracts with `farmer`, newest first. */
   async list (farmer: PeerId, signal?: AbortSignal): Promise<TwinContract[]> {
     const response = await this.call(farmer, { list: {} }, signal)
     return Promise.all(response.contracts.map(async contract => this.verified(farmer, contract, contractIdOf(contract.proposalEnvelope))))
   }
 
-  private async verified (farmer: PeerId, contract: contractMessages.Contract | undefined, expectedId: string): Promise<TwinContract> {
+  private async verified (farmer: PeerId, contract: contractMessages.Contract | undefined, expectedId: string, sameQuote?: Uint8Array): Promise<TwinContract> {
     if (contract == null) throw new ProtocolError(ErrorCodes.INTERNAL, `${farmer.toString()} answered without a contract`)
     const id = contractIdOf(contract.proposalEnvelope)
     const proposal = await openProposal(contract.proposalEnvelope)
     const acceptance = await openAcceptance(contract.acceptanceEnvelope, farmer.toString())
-    if (id !== expectedId || acceptance.contractId !== id || proposal.twin !== this.twinId.toString()) {
+    const asked = id === expectedId || (sameQuote != null && Buffer.compare(proposal.quoteEnvelope, sameQuote) === 0)
+    if (!asked || acceptance.contractId !== id || proposal.twin !== this.twinId.toString()) {
       throw new ProtocolError(ErrorCodes.UNAUTHORIZED, `${farmer.toString()} answered with a contract that is not the one asked for`)
     }
     return {

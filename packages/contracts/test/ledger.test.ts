@@ -8,6 +8,7 @@ import { CapacityAccount, type Resources } from '@p2pcloud/capacity'
 import { QUOTE_VALIDITY_MS } from '@p2pcloud/wire'
 import { Ledger } from '../src/ledger.js'
 import { signProposal } from '../src/records.js'
+import { openReceipt } from '../src/receipts.js'
 
 const HOUR = 3_600_000
 const GiB = 2 ** 30
@@ -160,6 +161,37 @@ describe('contract ledger', () => {
     assert.equal(ledger.get(renewed.id, twin.id).state, 'active')
     assert.deepEqual(account.reserved(), amount(1, 1))
     assert.deepEqual(states, ['expired', 'ended'])
+    ledger.stop()
+  })
+
+  it('signs usage receipts that cover the lease without gap or overlap, up to a cancellation', async () => {
+    const farmer = await party()
+    const datastore = new MemoryDatastore()
+    const account = new CapacityAccount(amount(8, 32, 100), datastore)
+    const clock = { now: Date.UTC(2030, 0, 1) }
+    const ledger = new Ledger({ datastore, account, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR, receiptPeriodMs: HOUR / 3, now: () => clock.now })
+    await ledger.start(60_000)
+    const twin = await party()
+    const full = await ledger.propose(await proposal(ledger, twin, amount(2, 8, 50), HOUR), twin.id)
+    const cut = await ledger.propose(await proposal(ledger, twin, amount(1, 1), HOUR), twin.id)
+    const start = clock.now
+    for (let minutes = 10; minutes <= 90; minutes += 10) {
+      clock.now = start + minutes * 60_000
+      if (minutes === 30) await ledger.cancel(cut.id, twin.id)
+      await ledger.sweep()
+    }
+    const receipts = await Promise.all((await ledger.receipts(full.id, twin.id, 0)).map(async e => openReceipt(e, farmer.id)))
+    assert.deepEqual(receipts.map(r => r.seq), [1, 2, 3])
+    assert.equal(receipts[0].periodStart, start)
+    assert.equal(receipts[2].periodEnd, start + HOUR, 'the grace period is not billed')
+    for (let i = 1; i < receipts.length; i++) assert.equal(receipts[i].periodStart, receipts[i - 1].periodEnd)
+    const total = receipts.reduce((sum, r) => sum + r.amountMicro, 0)
+    assert.ok(Math.abs(total - full.proposal.quote.pricePerHourMicro) <= 3, `${total} ≈ one hour at ${full.proposal.quote.pricePerHourMicro}`)
+    const cutReceipts = await Promise.all((await ledger.receipts(cut.id, twin.id, 0)).map(async e => openReceipt(e, farmer.id)))
+    assert.equal(cutReceipts[cutReceipts.length - 1].periodEnd, start + 30 * 60_000, 'billed up to the cancellation')
+    assert.deepEqual((await ledger.receipts(full.id, twin.id, 2)).length, 1)
+    const other = await party()
+    await assert.rejects(ledger.receipts(full.id, other.id, 0), { code: 'NOT_FOUND' })
     ledger.stop()
   })
 

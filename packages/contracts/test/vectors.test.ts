@@ -8,10 +8,11 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
 import { CapacityAccount, pricePerHour, toMicro, type PricePolicy, type Resources } from '@p2pcloud/capacity'
 import {
-  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, PROPOSAL_RECORD, QUOTE_RECORD, contractMessages, sealRecord, wireMessage
+  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, MAX_LISTED_RECEIPTS, PROPOSAL_RECORD, QUOTE_RECORD, RECEIPT_RECORD, contractMessages, sealRecord, wireMessage
 } from '@p2pcloud/wire'
 import {
-  ContractClient, Ledger, contractIdOf, contractResponder, openAcceptance, openProposal, openQuote, signAcceptance, signProposal, signQuote
+  ContractClient, Ledger, contractIdOf, contractResponder, openAcceptance, openProposal, openQuote, openReceipt, signAcceptance, signProposal, signQuote,
+  signReceipt, usageOf
 } from '../src/index.js'
 
 /**
@@ -20,6 +21,8 @@ import {
  * and envelope byte for byte from the vector's fields and keys; (ii) our
  * receivers give every vector's expected outcome; (iii) replayed in order
  * against our farmer, every request of stream.json gets its reply vector.
+ * Usage receipts are opened with openReceipt, and their numbers recomputed
+ * with usageOf from the quote's terms.
  */
 
 const root = new URL('../../../../', import.meta.url)
@@ -82,6 +85,17 @@ const wireAcceptance = (f: Json): contractMessages.Acceptance => ({
   acceptedAtMs: Number(f.accepted_at_ms),
   version: Number(f.version)
 })
+const wireReceipt = (f: Json): contractMessages.UsageReceipt => ({
+  contractId: unhex(f.contract_id),
+  seq: Number(f.seq),
+  periodStartMs: Number(f.period_start_ms),
+  periodEndMs: Number(f.period_end_ms),
+  cuHoursMilli: Number(f.cu_hours_milli),
+  suHoursMilli: Number(f.su_hours_milli),
+  ipv4HoursMilli: Number(f.ipv4_hours_milli),
+  currency: f.currency,
+  amountMicro: Number(f.amount_micro)
+})
 const wireContract = (f: Json): contractMessages.Contract => ({
   contractId: unhex(f.contract_id),
   proposalEnvelope: unhex(f.proposal_envelope),
@@ -98,19 +112,22 @@ const wireRequest = (f: Json): contractMessages.Request => compact({
   renew: f.renew == null ? undefined : { contractId: unhex(f.renew.contract_id), leaseMs: Number(f.renew.lease_ms) },
   cancel: f.cancel == null ? undefined : { contractId: unhex(f.cancel.contract_id) },
   get: f.get == null ? undefined : { contractId: unhex(f.get.contract_id) },
-  list: f.list == null ? undefined : {}
+  list: f.list == null ? undefined : {},
+  receipts: f.receipts == null ? undefined : { contractId: unhex(f.receipts.contract_id), afterSeq: Number(f.receipts.after_seq) }
 }) as contractMessages.Request
 const wireResponse = (f: Json): contractMessages.Response => compact({
   error: f.error == null ? undefined : { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) },
   quoteEnvelope: f.quote_envelope == null ? new Uint8Array() : unhex(f.quote_envelope),
   contract: f.contract == null ? undefined : wireContract(f.contract),
-  contracts: (f.contracts ?? []).map(wireContract)
+  contracts: (f.contracts ?? []).map(wireContract),
+  receiptEnvelopes: (f.receipt_envelopes ?? []).map(unhex)
 }) as contractMessages.Response
 
 const RECORDS = {
   Quote: { kind: QUOTE_RECORD, encode: (f: Json) => contractMessages.Quote.encode(wireQuote(f)) },
   Proposal: { kind: PROPOSAL_RECORD, encode: (f: Json) => contractMessages.Proposal.encode(wireProposal(f)) },
-  Acceptance: { kind: ACCEPTANCE_RECORD, encode: (f: Json) => contractMessages.Acceptance.encode(wireAcceptance(f)) }
+  Acceptance: { kind: ACCEPTANCE_RECORD, encode: (f: Json) => contractMessages.Acceptance.encode(wireAcceptance(f)) },
+  UsageReceipt: { kind: RECEIPT_RECORD, encode: (f: Json) => contractMessages.UsageReceipt.encode(wireReceipt(f)) }
 } as const
 
 /** (i) for an envelope: unsigned buffer, signature (then the stated tamper) and marshalled envelope from payload and key. */
@@ -132,12 +149,16 @@ async function reproduceEnvelope (env: Json, payload: Uint8Array, keys: Record<s
   }
 }
 
-/** (ii) what our receiver says about a record: ACCEPT, or the error code it refuses it with. */
-async function recordOutcome (message: string, envelope: Uint8Array, expectedSigner?: PeerId): Promise<string> {
+/**
+ * (ii) what our receiver says about a record: ACCEPT, or the error code it refuses it with. A
+ * receipt is judged as the twin's receipts() does: signed by the farmer, about the contract asked for.
+ */
+async function recordOutcome (message: string, envelope: Uint8Array, expectedSigner?: PeerId, expectedContractId?: string): Promise<string> {
   try {
     if (message === 'Quote') await openQuote(envelope)
     else if (message === 'Proposal') await openProposal(envelope)
-    else await openAcceptance(envelope, expectedSigner?.toString() ?? '')
+    else if (message === 'Acceptance') await openAcceptance(envelope, expectedSigner?.toString() ?? '')
+    else if ((await openReceipt(envelope, expectedSigner?.toString() ?? '')).contractId !== expectedContractId) return 'UNAUTHORIZED'
     return 'ACCEPT'
   } catch (err: any) {
     assert.equal(err.name, 'ContractRecordError', `unexpected ${err.name as string}: ${err.message as string}`)
@@ -152,6 +173,7 @@ async function resign (message: string, envelope: Uint8Array, signer: PrivateKey
     const proposal = await openProposal(envelope)
     return signProposal(proposal.quoteEnvelope, proposal.twin, proposal.createdAt, signer)
   }
+  if (message === 'UsageReceipt') return signReceipt(await openReceipt(envelope, expectedSigner?.toString() ?? ''), signer)
   return signAcceptance(await openAcceptance(envelope, expectedSigner?.toString() ?? ''), signer)
 }
 
@@ -164,6 +186,12 @@ async function twinOutcome (response: contractMessages.Response, request: contra
     if (request.quote != null) {
       const quote = await openQuote(response.quoteEnvelope)
       return quote.farmer === remotePeer && quote.twin === twin.peerId.toString() ? 'ACCEPT' : 'UNAUTHORIZED'
+    }
+    if (request.receipts != null) {
+      // the client's own receipts(), on this answer instead of one from the network
+      Object.assign(client, { call: async () => response })
+      await client.receipts(farmer, hex(request.receipts.contractId), request.receipts.afterSeq)
+      return 'ACCEPT'
     }
     if (request.list != null) {
       for (const contract of response.contracts) await verified(farmer, contract, contractIdOf(contract.proposalEnvelope))
@@ -208,18 +236,36 @@ describe('contract test vectors', () => {
           switch (v.message) {
             case 'Quote':
             case 'Proposal':
-            case 'Acceptance': {
+            case 'Acceptance':
+            case 'UsageReceipt': {
               const record = RECORDS[v.message as keyof typeof RECORDS]
               const payload = record.encode(v.fields)
               assert.equal(hex(payload), v.encoded, 'payload')
               await reproduceEnvelope(v.envelope, payload, keys, v.tamper)
               const envelope = unhex(v.envelope.encoded)
               const expectedSigner = v.expected_signer != null ? keys[v.expected_signer].peerId : undefined
-              assert.equal(await recordOutcome(v.message, envelope, expectedSigner), v.expect)
+              assert.equal(await recordOutcome(v.message, envelope, expectedSigner, v.expected_contract_id), v.expect)
               if (v.expect === 'ACCEPT') {
                 assert.equal(v.envelope.domain, record.kind.domain)
                 assert.equal(fromUtf8(unhex(v.envelope.payload_type)), record.kind.payloadType)
                 assert.equal(hex(await resign(v.message, envelope, keys[v.envelope.signer].privateKey, expectedSigner)), v.envelope.encoded, 'sign* reproduces the envelope')
+              }
+              if (v.message === 'UsageReceipt' && v.envelope.signer === v.expected_signer) {
+                // openReceipt gives the fields back, and they are the quote's terms over the period (usageOf)
+                const receipt = await openReceipt(envelope, expectedSigner?.toString() ?? '')
+                assert.deepEqual(receipt, {
+                  contractId: v.fields.contract_id,
+                  seq: Number(v.fields.seq),
+                  periodStart: Number(v.fields.period_start_ms),
+                  periodEnd: Number(v.fields.period_end_ms),
+                  cuHoursMilli: Number(v.fields.cu_hours_milli),
+                  suHoursMilli: Number(v.fields.su_hours_milli),
+                  ipv4HoursMilli: Number(v.fields.ipv4_hours_milli),
+                  currency: v.fields.currency,
+                  amountMicro: Number(v.fields.amount_micro)
+                })
+                const terms = v.quote_terms
+                assert.deepEqual(usageOf(receipt.contractId, receipt.seq, amount(terms.resources), Number(terms.price_per_hour_micro), terms.currency, receipt.periodStart, receipt.periodEnd), receipt, 'usageOf')
               }
               if (v.price_policy != null) {
                 assert.equal(String(toMicro(pricePerHour(amount(v.fields.resources), policy(v.price_policy)))), v.fields.price_per_hour_micro, 'price')
@@ -278,6 +324,7 @@ describe('contract test vectors', () => {
       privateKey: keys.farmer.privateKey,
       price: policy(content.farmer_state.price_policy),
       graceMs: Number(content.farmer_state.grace_ms),
+      receiptPeriodMs: Number(content.farmer_state.receipt_period_ms),
       now: () => clock.now
     })
     const responders = { farmer: contractResponder(true, () => ledger), 'not-a-farmer': contractResponder(false, () => undefined) }
@@ -309,15 +356,27 @@ describe('contract test vectors', () => {
       }
     }
     assert.deepEqual(account.reserved(), { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 }, 'the cancelled contract gave its capacity back')
+    // the receipts signed during the session: from the booking to the cancellation, without gap or overlap
+    const booked = contractMessages.Response.decode(unhex(byName.get('response-propose').encoded)).contract
+    const cancelled = contractMessages.Response.decode(unhex(byName.get('response-cancel').encoded)).contract
+    const id = hex(booked?.contractId ?? new Uint8Array())
+    const receipts = await Promise.all((await ledger.receipts(id, keys.twin.peerId.toString(), 0)).map(async e => openReceipt(e, keys.farmer.peerId.toString())))
+    assert.ok(receipts.length >= 2)
+    assert.deepEqual(receipts.map(r => r.seq), receipts.map((_, i) => i + 1))
+    assert.equal(receipts[0].periodStart, (await openAcceptance(booked?.acceptanceEnvelope ?? new Uint8Array(), keys.farmer.peerId.toString())).leaseStart)
+    for (let i = 1; i < receipts.length; i++) assert.equal(receipts[i].periodStart, receipts[i - 1].periodEnd)
+    assert.equal(receipts[receipts.length - 1].periodEnd, cancelled?.stateChangedMs, 'billed up to the cancellation')
     ledger.stop()
   })
 
   it('the record kinds and limits are the ones the vectors and the spec use', () => {
     assert.equal(CONTRACT_PROTOCOL, '/p2pcloud/contract/1.0.0')
-    assert.deepEqual([QUOTE_RECORD, PROPOSAL_RECORD, ACCEPTANCE_RECORD], [
+    assert.deepEqual([QUOTE_RECORD, PROPOSAL_RECORD, ACCEPTANCE_RECORD, RECEIPT_RECORD], [
       { domain: 'p2pcloud-contract', payloadType: '/p2pcloud/contract/quote', maxBytes: 2048 },
       { domain: 'p2pcloud-contract', payloadType: '/p2pcloud/contract/proposal', maxBytes: 4096 },
-      { domain: 'p2pcloud-contract', payloadType: '/p2pcloud/contract/acceptance', maxBytes: 1024 }
+      { domain: 'p2pcloud-contract', payloadType: '/p2pcloud/contract/acceptance', maxBytes: 1024 },
+      { domain: 'p2pcloud-contract', payloadType: '/p2pcloud/contract/receipt', maxBytes: 1024 }
     ])
+    assert.equal(MAX_LISTED_RECEIPTS, 1000)
   })
 })

@@ -50,7 +50,9 @@ const farmerSchema = z.object({
   gatewayDomain: z.string().max(253).default(''),
   advertTtlSeconds: z.number().int().min(2).max(3600).default(600),
   /** After a lease ends, its workloads are stopped and its capacity held this long (so the twin can renew) before deletion. */
-  leaseGraceSeconds: z.number().int().min(0).default(86_400)
+  leaseGraceSeconds: z.number().int().min(0).default(86_400),
+  /** How much lease time one signed usage receipt covers. */
+  receiptPeriodSeconds: z.number().int().min(1).default(3600)
 }).strict().superRefine((farmer, ctx) => {
   if (!farmer.enabled) return
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(farmer.farm)) {

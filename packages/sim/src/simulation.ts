@@ -34,7 +34,7 @@ export interface SimulationOptions {
   debounceMs?: number
   /** Peers started at once (default 8); each batch bootstraps only from peers already running. */
   startConcurrency?: number
-  /** Longest wait for the mesh to form once every peer runs (default 60 s + 200 ms per peer). */
+  /** Longest wait for the mesh to form once every peer runs (default 120 s + 200 ms per peer: a peer pruned by all its mesh peers waits out their 60 s backoff). */
   formTimeoutMs?: number
   /**
    * Keep gossipsub's IP colocation penalty (default false). It gives every
@@ -337,12 +337,14 @@ export async function startSimulation (options: SimulationOptions): Promise<Simu
         }
         if (ready === count) return elapsed()
         if (performance.now() > deadline) {
-          throw new SimulationTimeoutError(`the mesh did not form within ${timeoutMs} ms: ${count - ready} of ${count} peers have no gossipsub mesh peer on ${CAPACITY_TOPIC}`)
+          const stuck = peers.filter(peer => !inCapacityMesh(peer.node)).slice(0, 5).map(peer =>
+            `peer ${peer.index} (${peer.node.getConnections().length} connections, ${peer.node.services.pubsub.getSubscribers(CAPACITY_TOPIC).length} topic peers)`)
+          throw new SimulationTimeoutError(`the mesh did not form within ${timeoutMs} ms: ${count - ready} of ${count} peers have no gossipsub mesh peer on ${CAPACITY_TOPIC}: ${stuck.join(', ')}${count - ready > 5 ? ', …' : ''}`)
         }
         await sleep(50)
       }
     }
-    await waitForMesh(options.formTimeoutMs ?? 60_000 + 200 * total, (ready, count) => {
+    await waitForMesh(options.formTimeoutMs ?? 120_000 + 200 * total, (ready, count) => {
       options.onProgress?.({ phase: 'forming', ready, total: count, elapsedMs: elapsed() })
     })
     const formedAfterMs = elapsed()

@@ -32,6 +32,13 @@ export function twinRoutes (twin: Twin): Routes {
       return twin.deploy(parseDeploymentSpec(requireString(body, 'spec'), source))
     }),
     'GET /v1/deployments': async () => twin.list(),
+    'PUT /v1/deployments/:name': async (req, _url, params) => answering(async () => {
+      const body = await readJsonBody(req)
+      const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
+      const spec = parseDeploymentSpec(requireString(body, 'spec'), source)
+      if (spec.name !== params.name) throw new ApiError(400, 'BadRequest', `the spec names "${spec.name}", not "${params.name}"`)
+      return twin.update(spec)
+    }),
     'GET /v1/deployments/:name': async (_req, _url, params) => answering(async () => twin.get(params.name)),
     'DELETE /v1/deployments/:name': async (_req, _url, params) => answering(async () => {
       await twin.delete(params.name)
@@ -41,6 +48,7 @@ export function twinRoutes (twin: Twin): Routes {
       const lease = parseDuration(requireString(await readJsonBody(req), 'lease'))
       return twin.renew(params.name, lease)
     }),
+    'GET /v1/deployments/:name/receipts': async (_req, _url, params) => answering(async () => twin.receipts(params.name)),
     'GET /v1/contracts': async () => answering(async () => {
       const farmers = [...new Set((await twin.list()).map(record => record.farmer))]
       const lists = await Promise.all(farmers.map(async farmer => twin.contracts(peerIdFromString(farmer))))

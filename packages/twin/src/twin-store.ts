@@ -2,6 +2,7 @@ import { Key, type Datastore } from 'interface-datastore'
 import type { DeploymentSpec } from './spec.js'
 
 const PREFIX = '/p2pcloud/twin/deployments'
+const RECEIPTS = '/p2pcloud/twin/receipts'
 
 /** What the 3Bot remembers of one of its deployments. */
 export interface TwinDeploymentRecord {
@@ -10,6 +11,8 @@ export interface TwinDeploymentRecord {
   contractId: string
   spec: DeploymentSpec
   version: number
+  /** Per workload, the deployment version at which it last changed (what the farmer expects back). */
+  workloadVersions: Record<string, number>
   createdAt: number
 }
 
@@ -32,6 +35,17 @@ export class TwinStore {
 
   async delete (name: string): Promise<void> {
     await this.datastore.delete(this.key(name))
+  }
+
+  /** Receipts the twin keeps, by contract and seq (the farmer's signed envelopes, as received). */
+  async addReceipt (contractId: string, seq: number, envelope: Uint8Array): Promise<void> {
+    await this.datastore.put(new Key(`${RECEIPTS}/${contractId}/${String(seq).padStart(12, '0')}`), envelope)
+  }
+
+  async receipts (contractId: string): Promise<Array<{ seq: number, envelope: Uint8Array }>> {
+    const found: Array<{ seq: number, envelope: Uint8Array }> = []
+    for await (const { key, value } of this.datastore.query({ prefix: `${RECEIPTS}/${contractId}/` })) found.push({ seq: Number(key.baseNamespace()), envelope: value })
+    return found.sort((a, b) => a.seq - b.seq)
   }
 
   async list (): Promise<TwinDeploymentRecord[]> {

@@ -4,7 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import { shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
-import type { Contracts, TwinContract } from '@p2pcloud/contracts'
+import { openReceipt, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { ContractErrorCodes, deploymentMessages, type StreamOpener } from '@p2pcloud/wire'
 import { specResources, type DeploymentSpec } from './spec.js'
@@ -108,27 +108,60 @@ export class Twin {
     if (missing.length > 0) throw new TwinError('NoCapacityError', `${farmer.toString()} has too little free ${missing.join(', ')}`)
     const { envelope } = await this.components.contracts.client.quote(farmer, need, spec.leaseMs)
     const contract = await this.components.contracts.client.propose(farmer, envelope)
-    const record: TwinDeploymentRecord = { name: spec.name, farmer: farmer.toString(), contractId: contract.id, spec, version: 1, createdAt: Date.now() }
+    const workloadVersions = Object.fromEntries(spec.workloads.map(w => [w.name, 1]))
+    const record: TwinDeploymentRecord = { name: spec.name, farmer: farmer.toString(), contractId: contract.id, spec, version: 1, workloadVersions, createdAt: Date.now() }
     await this.store.put(record)
     try {
-      await this.deployments.deploy(farmer, {
-        contractId: contract.id,
-        twin: this.components.peerId.toString(),
-        name: spec.name,
-        version: 1,
-        signedAt: Date.now(),
-        workloads: spec.workloads.map(w => ({ name: w.name, type: w.type, version: 1, data: deploymentMessages.VolumeData.encode({ size: w.size }) }))
-      })
-      const status = await this.settle(farmer, contract.id)
-      const failed = status.workloads.filter(w => w.state === 'error')
-      if (failed.length > 0) {
-        throw new TwinError('DeployFailed', `farmer ${farmer.toString()}: ${failed.map(w => `workload "${w.name}": ${w.message}`).join('; ')}`)
-      }
+      const status = await this.send(farmer, record)
       return { ...record, status, contract: contractSummary(contract) }
     } catch (err) {
       // nothing half-made is left behind: the contract is cancelled and forgotten
       await this.components.contracts.client.cancel(farmer, contract.id).catch(cancelErr => { log.error('could not cancel contract %s - %e', contract.id, cancelErr) })
       await this.store.delete(spec.name)
+      throw err
+    }
+  }
+
+  /** Sign and send the record's version of its spec, wait until it settles; an ERROR is thrown in the farmer's words. */
+  private async send (farmer: PeerId, record: TwinDeploymentRecord): Promise<DeploymentStatusView> {
+    await this.deployments.deploy(farmer, {
+      contractId: record.contractId,
+      twin: this.components.peerId.toString(),
+      name: record.name,
+      version: record.version,
+      signedAt: Date.now(),
+      workloads: record.spec.workloads.map(w => ({ name: w.name, type: w.type, version: record.workloadVersions[w.name], data: deploymentMessages.VolumeData.encode({ size: w.size }) }))
+    })
+    const status = await this.settle(farmer, record.contractId)
+    const failed = status.workloads.filter(w => w.state === 'error')
+    if (failed.length > 0) {
+      throw new TwinError('DeployFailed', `farmer ${farmer.toString()}: ${failed.map(w => `workload "${w.name}": ${w.message}`).join('; ')}`)
+    }
+    return status
+  }
+
+  /**
+   * Change a deployment to `spec` (same name, same contract): the deployment
+   * version goes up by one and only workloads that changed carry it.
+   */
+  async update (spec: DeploymentSpec): Promise<TwinDeploymentView> {
+    const current = await this.record(spec.name)
+    const version = current.version + 1
+    const workloadVersions = Object.fromEntries(spec.workloads.map(w => {
+      const before = current.spec.workloads.find(p => p.name === w.name)
+      const same = before != null && before.type === w.type && before.size === w.size
+      return [w.name, same ? current.workloadVersions[w.name] : version]
+    }))
+    const next: TwinDeploymentRecord = { ...current, spec, version, workloadVersions }
+    const farmer = peerIdFromString(current.farmer)
+    await this.reach(farmer)
+    try {
+      const status = await this.send(farmer, next)
+      await this.store.put(next)
+      return { ...next, status }
+    } catch (err: any) {
+      // the farmer took the new version even if a workload failed: remember it, so the next update follows on
+      if (err.name === 'DeployFailed') await this.store.put(next)
       throw err
     }
   }
@@ -178,6 +211,19 @@ export class Twin {
     })
     await this.components.contracts.client.cancel(farmer, record.contractId)
     await this.store.delete(name)
+  }
+
+  /** A deployment's usage receipts: new ones are fetched from the farmer, verified and kept; all are returned, oldest first. */
+  async receipts (name: string): Promise<UsageReceipt[]> {
+    const record = await this.record(name)
+    const farmer = peerIdFromString(record.farmer)
+    const kept = await this.store.receipts(record.contractId)
+    const after = kept.length > 0 ? kept[kept.length - 1].seq : 0
+    await this.reach(farmer)
+    for (const { receipt, envelope } of await this.components.contracts.client.receipts(farmer, record.contractId, after)) {
+      await this.store.addReceipt(record.contractId, receipt.seq, envelope)
+    }
+    return Promise.all((await this.store.receipts(record.contractId)).map(async r => openReceipt(r.envelope, record.farmer)))
   }
 
   /** This twin's contracts with `farmer`, in the farmer's ledger. */

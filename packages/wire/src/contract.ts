@@ -9,6 +9,10 @@ const DOMAIN = 'p2pcloud-contract'
 export const QUOTE_RECORD: RecordKind = { domain: DOMAIN, payloadType: '/p2pcloud/contract/quote', maxBytes: 2048 }
 export const PROPOSAL_RECORD: RecordKind = { domain: DOMAIN, payloadType: '/p2pcloud/contract/proposal', maxBytes: 4096 }
 export const ACCEPTANCE_RECORD: RecordKind = { domain: DOMAIN, payloadType: '/p2pcloud/contract/acceptance', maxBytes: 1024 }
+export const RECEIPT_RECORD: RecordKind = { domain: DOMAIN, payloadType: '/p2pcloud/contract/receipt', maxBytes: 1024 }
+
+/** A receipts answer holds at most this many receipts (the oldest after `after_seq` first). */
+export const MAX_LISTED_RECEIPTS = 1000
 
 /** Codes of this protocol, beside the common ones (protocols/README.md §6.1). */
 export const ContractErrorCodes = {

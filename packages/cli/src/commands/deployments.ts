@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import type { ContractView } from '@p2pcloud/contracts'
+import type { ContractView, UsageReceipt } from '@p2pcloud/contracts'
 import { formatSize } from '@p2pcloud/node'
 import type { TwinDeploymentRecord, TwinDeploymentView } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
@@ -20,7 +20,15 @@ function recordLine (d: TwinDeploymentRecord): string {
   return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${formatSize(size)}  farmer ${d.farmer}`
 }
 
-/** The twin's commands: deploy a spec file, list, show, remove and renew deployments, list contracts. */
+async function readSpec (file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (err: any) {
+    throw new Error(`cannot read ${file}: ${err.message}`)
+  }
+}
+
+/** The twin's commands: deploy or update a spec file, list, show, remove and renew deployments, receipts, contracts. */
 export function registerDeployments (program: Command): void {
   program
     .command('deploy')
@@ -29,16 +37,36 @@ export function registerDeployments (program: Command): void {
     .addHelpText('after', '\nOn failure the farmer\'s own message is shown and the contract is cancelled.')
     .action(async (file: string, _options, command: Command) => {
       const context = contextOf(command)
-      let spec: string
-      try {
-        spec = await readFile(file, 'utf8')
-      } catch (err: any) {
-        throw new Error(`cannot read ${file}: ${err.message}`)
-      }
+      const spec = await readSpec(file)
       if (!context.json) process.stderr.write(`deploying ${file}…\n`)
-      const client = await daemonClient(context)
-      const deployment = await client.request<TwinDeploymentView>('POST', '/v1/deployments', { spec, source: file })
+      const deployment = await (await daemonClient(context)).request<TwinDeploymentView>('POST', '/v1/deployments', { spec, source: file })
       print(context, deployment, d => deploymentLines(d))
+    })
+
+  program
+    .command('update')
+    .description('change a deployment to a new version of its spec file (same name): only changed workloads are redone')
+    .argument('<file>', 'the deployment spec (YAML)')
+    .action(async (file: string, _options, command: Command) => {
+      const context = contextOf(command)
+      const spec = await readSpec(file)
+      const name = /^name:\s*([a-z0-9_-]+)/m.exec(spec)?.[1]
+      if (name == null) throw new Error(`${file} has no top-level "name:"`)
+      if (!context.json) process.stderr.write(`updating ${name} from ${file}…\n`)
+      const deployment = await (await daemonClient(context)).request<TwinDeploymentView>('PUT', `/v1/deployments/${encodeURIComponent(name)}`, { spec, source: file })
+      print(context, deployment, d => deploymentLines(d))
+    })
+
+  program
+    .command('receipts')
+    .description('the farmer\'s signed usage receipts of a deployment (fetched, verified and kept by this 3Bot)')
+    .argument('<name>')
+    .action(async (name: string, _options, command: Command) => {
+      const context = contextOf(command)
+      const receipts = await (await daemonClient(context)).request<UsageReceipt[]>('GET', `/v1/deployments/${encodeURIComponent(name)}/receipts`)
+      print(context, receipts, list => list.length === 0
+        ? ['no receipts yet (one is signed per receipt period of lease time, and when the contract closes)']
+        : list.map(r => `#${r.seq} ${new Date(r.periodStart).toISOString()} → ${new Date(r.periodEnd).toISOString()}: ${r.cuHoursMilli / 1000} CU·h, ${r.suHoursMilli / 1000} SU·h, ${r.amountMicro / 1e6} ${r.currency}`))
     })
 
   program

@@ -1,3 +1,4 @@
+import type { CID } from 'multiformats/cid'
 import { indexKeyCid } from '@p2pcloud/capacity'
 import { seededRandom } from '../random.js'
 import { drawFarmerProfile, startSimulation, type FarmerProfile, type SimPeer, type Simulation } from '../simulation.js'
@@ -44,6 +45,23 @@ interface Lookup {
   viaDht: number
 }
 
+/** Distinct providers of `cid` a DHT lookup from `peer` finds, stopping at `enough` or after DHT_TIMEOUT_MS. */
+async function collectProviders (peer: SimPeer, cid: CID, enough: number): Promise<Set<string>> {
+  const providers = new Set<string>()
+  const signal = AbortSignal.timeout(DHT_TIMEOUT_MS)
+  try {
+    for await (const event of peer.node.services.dht.findProviders(cid, { signal })) {
+      if (event.name !== 'PROVIDER') continue
+      event.providers.forEach(provider => providers.add(provider.id.toString()))
+      if (providers.size >= enough) break
+    }
+  } catch (err: any) {
+    // the lookup ran out of time: what it found so far is the answer
+    if (!signal.aborted) throw err
+  }
+  return providers
+}
+
 /** Our path: `market.find` on an empty directory, which looks up the BE index key's providers and fetches their adverts. */
 async function timeFind (simulation: Simulation): Promise<Lookup> {
   const joined = performance.now()
@@ -68,13 +86,8 @@ async function timeFindProviders (simulation: Simulation): Promise<number> {
   try {
     await waitUntilReady(joiner)
     const cid = await indexKeyCid({ kind: 'country', country: 'BE' })
-    const providers = new Set<string>()
     const start = performance.now()
-    for await (const event of joiner.node.services.dht.findProviders(cid, { signal: AbortSignal.timeout(DHT_TIMEOUT_MS) })) {
-      if (event.name !== 'PROVIDER') continue
-      event.providers.forEach(provider => providers.add(provider.id.toString()))
-      if (providers.size >= WANTED) break
-    }
+    const providers = await collectProviders(joiner, cid, WANTED)
     const elapsed = performance.now() - start
     if (providers.size < WANTED) throw new Error(`findProviders found ${providers.size} BE providers, not ${WANTED}`)
     return elapsed
@@ -91,10 +104,7 @@ async function waitForProviders (simulation: Simulation, expected: number, timeo
   const deadline = performance.now() + timeoutMs
   let seen = 0
   while (performance.now() < deadline) {
-    const providers = new Set<string>()
-    for await (const event of observer.node.services.dht.findProviders(cid, { signal: AbortSignal.timeout(DHT_TIMEOUT_MS) })) {
-      if (event.name === 'PROVIDER') event.providers.forEach(provider => providers.add(provider.id.toString()))
-    }
+    const providers = await collectProviders(observer, cid, expected)
     seen = providers.size
     if (seen >= expected) return
     await sleep(1000)

@@ -773,6 +773,279 @@ export namespace Acceptance {
   }
 }
 
+export interface UsageReceipt {
+  contractId: Uint8Array<ArrayBuffer>
+  seq: number
+  periodStartMs: number
+  periodEndMs: number
+  cuHoursMilli: number
+  suHoursMilli: number
+  ipv4HoursMilli: number
+  currency: string
+  amountMicro: number
+}
+
+export namespace UsageReceipt {
+  let _codec: Codec<UsageReceipt>
+
+  export const codec = (): Codec<UsageReceipt> => {
+    if (_codec == null) {
+      _codec = message<UsageReceipt>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.contractId != null && obj.contractId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.contractId)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.seq)
+        }
+
+        if ((obj.periodStartMs != null && obj.periodStartMs !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.periodStartMs)
+        }
+
+        if ((obj.periodEndMs != null && obj.periodEndMs !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.periodEndMs)
+        }
+
+        if ((obj.cuHoursMilli != null && obj.cuHoursMilli !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.cuHoursMilli)
+        }
+
+        if ((obj.suHoursMilli != null && obj.suHoursMilli !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.suHoursMilli)
+        }
+
+        if ((obj.ipv4HoursMilli != null && obj.ipv4HoursMilli !== 0)) {
+          w.uint32(56)
+          w.uint64Number(obj.ipv4HoursMilli)
+        }
+
+        if ((obj.currency != null && obj.currency !== '')) {
+          w.uint32(66)
+          w.string(obj.currency)
+        }
+
+        if ((obj.amountMicro != null && obj.amountMicro !== 0)) {
+          w.uint32(72)
+          w.uint64Number(obj.amountMicro)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          contractId: uint8ArrayAlloc(0),
+          seq: 0,
+          periodStartMs: 0,
+          periodEndMs: 0,
+          cuHoursMilli: 0,
+          suHoursMilli: 0,
+          ipv4HoursMilli: 0,
+          currency: '',
+          amountMicro: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.contractId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.periodStartMs = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.periodEndMs = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.cuHoursMilli = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.suHoursMilli = reader.uint64Number()
+              break
+            }
+            case 7: {
+              obj.ipv4HoursMilli = reader.uint64Number()
+              break
+            }
+            case 8: {
+              obj.currency = reader.string()
+              break
+            }
+            case 9: {
+              obj.amountMicro = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.contractId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.periodStartMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.periodEndMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.cuHoursMilli`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.suHoursMilli`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.ipv4HoursMilli`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.currency`,
+                value: reader.string()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.amountMicro`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface UsageReceiptContractIdFieldEvent {
+    field: '$.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface UsageReceiptSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface UsageReceiptPeriodStartMsFieldEvent {
+    field: '$.periodStartMs'
+    value: number
+  }
+
+  export interface UsageReceiptPeriodEndMsFieldEvent {
+    field: '$.periodEndMs'
+    value: number
+  }
+
+  export interface UsageReceiptCuHoursMilliFieldEvent {
+    field: '$.cuHoursMilli'
+    value: number
+  }
+
+  export interface UsageReceiptSuHoursMilliFieldEvent {
+    field: '$.suHoursMilli'
+    value: number
+  }
+
+  export interface UsageReceiptIpv4HoursMilliFieldEvent {
+    field: '$.ipv4HoursMilli'
+    value: number
+  }
+
+  export interface UsageReceiptCurrencyFieldEvent {
+    field: '$.currency'
+    value: string
+  }
+
+  export interface UsageReceiptAmountMicroFieldEvent {
+    field: '$.amountMicro'
+    value: number
+  }
+
+  export function encode (obj: Partial<UsageReceipt>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, UsageReceipt.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<UsageReceipt>): UsageReceipt {
+    return decodeMessage(buf, UsageReceipt.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<UsageReceipt>): Generator<UsageReceiptContractIdFieldEvent | UsageReceiptSeqFieldEvent | UsageReceiptPeriodStartMsFieldEvent | UsageReceiptPeriodEndMsFieldEvent | UsageReceiptCuHoursMilliFieldEvent | UsageReceiptSuHoursMilliFieldEvent | UsageReceiptIpv4HoursMilliFieldEvent | UsageReceiptCurrencyFieldEvent | UsageReceiptAmountMicroFieldEvent> {
+    return streamMessage(buf, UsageReceipt.codec(), opts)
+  }
+}
+
 export enum ContractState {
   UNKNOWN = 'UNKNOWN',
   ACTIVE = 'ACTIVE',
@@ -1509,6 +1782,118 @@ export namespace ListRequest {
   }
 }
 
+export interface ReceiptsRequest {
+  contractId: Uint8Array<ArrayBuffer>
+  afterSeq: number
+}
+
+export namespace ReceiptsRequest {
+  let _codec: Codec<ReceiptsRequest>
+
+  export const codec = (): Codec<ReceiptsRequest> => {
+    if (_codec == null) {
+      _codec = message<ReceiptsRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.contractId != null && obj.contractId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.contractId)
+        }
+
+        if ((obj.afterSeq != null && obj.afterSeq !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.afterSeq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          contractId: uint8ArrayAlloc(0),
+          afterSeq: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.contractId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.afterSeq = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.contractId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.afterSeq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReceiptsRequestContractIdFieldEvent {
+    field: '$.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReceiptsRequestAfterSeqFieldEvent {
+    field: '$.afterSeq'
+    value: number
+  }
+
+  export function encode (obj: Partial<ReceiptsRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ReceiptsRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiptsRequest>): ReceiptsRequest {
+    return decodeMessage(buf, ReceiptsRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiptsRequest>): Generator<ReceiptsRequestContractIdFieldEvent | ReceiptsRequestAfterSeqFieldEvent> {
+    return streamMessage(buf, ReceiptsRequest.codec(), opts)
+  }
+}
+
 export interface Request {
   quote?: QuoteRequest
   proposalEnvelope: Uint8Array<ArrayBuffer>
@@ -1516,6 +1901,7 @@ export interface Request {
   cancel?: ContractRef
   get?: ContractRef
   list?: ListRequest
+  receipts?: ReceiptsRequest
 }
 
 export namespace Request {
@@ -1556,6 +1942,11 @@ export namespace Request {
         if (obj.list != null) {
           w.uint32(50)
           ListRequest.codec().encode(obj.list, w)
+        }
+
+        if (obj.receipts != null) {
+          w.uint32(58)
+          ReceiptsRequest.codec().encode(obj.receipts, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1603,6 +1994,12 @@ export namespace Request {
             case 6: {
               obj.list = ListRequest.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.list
+              })
+              break
+            }
+            case 7: {
+              obj.receipts = ReceiptsRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.receipts
               })
               break
             }
@@ -1659,6 +2056,13 @@ export namespace Request {
             case 6: {
               yield * ListRequest.codec().stream(reader, reader.uint32(), `${prefix}.list`, {
                 limits: opts.limits?.list
+              })
+
+              break
+            }
+            case 7: {
+              yield * ReceiptsRequest.codec().stream(reader, reader.uint32(), `${prefix}.receipts`, {
+                limits: opts.limits?.receipts
               })
 
               break
@@ -1730,6 +2134,16 @@ export namespace Request {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RequestReceiptsContractIdFieldEvent {
+    field: '$.receipts.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RequestReceiptsAfterSeqFieldEvent {
+    field: '$.receipts.afterSeq'
+    value: number
+  }
+
   export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Request.codec())
   }
@@ -1738,7 +2152,7 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestQuoteResourcesCruFieldEvent | RequestQuoteResourcesMruFieldEvent | RequestQuoteResourcesSruFieldEvent | RequestQuoteResourcesHruFieldEvent | RequestQuoteResourcesIpv4uFieldEvent | RequestQuoteLeaseMsFieldEvent | RequestProposalEnvelopeFieldEvent | RequestRenewContractIdFieldEvent | RequestRenewLeaseMsFieldEvent | RequestCancelContractIdFieldEvent | RequestGetContractIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestQuoteResourcesCruFieldEvent | RequestQuoteResourcesMruFieldEvent | RequestQuoteResourcesSruFieldEvent | RequestQuoteResourcesHruFieldEvent | RequestQuoteResourcesIpv4uFieldEvent | RequestQuoteLeaseMsFieldEvent | RequestProposalEnvelopeFieldEvent | RequestRenewContractIdFieldEvent | RequestRenewLeaseMsFieldEvent | RequestCancelContractIdFieldEvent | RequestGetContractIdFieldEvent | RequestReceiptsContractIdFieldEvent | RequestReceiptsAfterSeqFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
   }
 }
@@ -1748,6 +2162,7 @@ export interface Response {
   quoteEnvelope: Uint8Array<ArrayBuffer>
   contract?: Contract
   contracts: Contract[]
+  receiptEnvelopes: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Response {
@@ -1782,13 +2197,21 @@ export namespace Response {
           }
         }
 
+        if (obj.receiptEnvelopes != null && obj.receiptEnvelopes.length > 0) {
+          for (const value of obj.receiptEnvelopes) {
+            w.uint32(42)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           quoteEnvelope: uint8ArrayAlloc(0),
-          contracts: []
+          contracts: [],
+          receiptEnvelopes: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1823,6 +2246,14 @@ export namespace Response {
               }))
               break
             }
+            case 5: {
+              if (opts.limits?.receiptEnvelopes != null && obj.receiptEnvelopes.length === opts.limits.receiptEnvelopes) {
+                throw new MaxLengthError('Decode error - repeated field "receiptEnvelopes" had too many elements')
+              }
+
+              obj.receiptEnvelopes.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1833,7 +2264,8 @@ export namespace Response {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          contracts: 0
+          contracts: 0,
+          receiptEnvelopes: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1878,6 +2310,21 @@ export namespace Response {
               }
 
               obj.contracts++
+
+              break
+            }
+            case 5: {
+              if (opts.limits?.receiptEnvelopes != null && obj.receiptEnvelopes === opts.limits.receiptEnvelopes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "receiptEnvelopes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.receiptEnvelopes[]`,
+                index: obj.receiptEnvelopes,
+                value: reader.bytes()
+              }
+
+              obj.receiptEnvelopes++
 
               break
             }
@@ -1968,6 +2415,12 @@ export namespace Response {
     index: number
   }
 
+  export interface ResponseReceiptEnvelopesFieldEvent {
+    field: '$.receiptEnvelopes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Response>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Response.codec())
   }
@@ -1976,7 +2429,7 @@ export namespace Response {
     return decodeMessage(buf, Response.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseErrorCodeFieldEvent | ResponseErrorMessageFieldEvent | ResponseErrorRetryAfterMsFieldEvent | ResponseQuoteEnvelopeFieldEvent | ResponseContractContractIdFieldEvent | ResponseContractProposalEnvelopeFieldEvent | ResponseContractAcceptanceEnvelopeFieldEvent | ResponseContractStateFieldEvent | ResponseContractStateChangedMsFieldEvent | ResponseContractsContractIdFieldEvent | ResponseContractsProposalEnvelopeFieldEvent | ResponseContractsAcceptanceEnvelopeFieldEvent | ResponseContractsStateFieldEvent | ResponseContractsStateChangedMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseErrorCodeFieldEvent | ResponseErrorMessageFieldEvent | ResponseErrorRetryAfterMsFieldEvent | ResponseQuoteEnvelopeFieldEvent | ResponseContractContractIdFieldEvent | ResponseContractProposalEnvelopeFieldEvent | ResponseContractAcceptanceEnvelopeFieldEvent | ResponseContractStateFieldEvent | ResponseContractStateChangedMsFieldEvent | ResponseContractsContractIdFieldEvent | ResponseContractsProposalEnvelopeFieldEvent | ResponseContractsAcceptanceEnvelopeFieldEvent | ResponseContractsStateFieldEvent | ResponseContractsStateChangedMsFieldEvent | ResponseReceiptEnvelopesFieldEvent> {
     return streamMessage(buf, Response.codec(), opts)
   }
 }
