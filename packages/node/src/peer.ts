@@ -72,7 +72,10 @@ export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudL
   const services: Record<string, (components: any) => unknown> = {
     identify: identify(),
     identifyPush: identifyPush(),
-    ping: ping(),
+    // libp2p's connection monitor pings every connection on this protocol and aborts the connection
+    // when a ping fails; on a busy connection one ping can outlast the interval, and with the default
+    // limit of 1 outbound stream the next ping fails and takes the connection (and its calls) down
+    ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 8 }),
     dht: kadDHT({
       protocol: DHT_PROTOCOL,
       clientMode: config.dht.clientMode,

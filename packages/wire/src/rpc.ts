@@ -132,7 +132,28 @@ export async function request<Req, Res extends WithError> (
   peer: PeerId | Multiaddr | Multiaddr[],
   responder: Pick<Responder<Req, Res>, 'protocol' | 'request' | 'response' | 'limits'>,
   message: Req,
-  options: AbortOptions = {}
+  options: AbortOptions & { rateLimitRetries?: number } = {}
+): Promise<Res> {
+  // RATE_LIMITED says when to come back: a short wait is better than a failed call
+  for (let retries = options.rateLimitRetries ?? 3; ; retries--) {
+    try {
+      return await requestOnce(node, peer, responder, message, options)
+    } catch (err: any) {
+      if (err.name !== 'RemoteError' || err.code !== ErrorCodes.RATE_LIMITED || retries <= 0 || err.retryAfterMs > MAX_RATE_LIMIT_WAIT_MS) throw err
+      await new Promise(resolve => setTimeout(resolve, Math.max(1, err.retryAfterMs)))
+    }
+  }
+}
+
+/** Longest `retry_after_ms` a caller waits out by itself. */
+const MAX_RATE_LIMIT_WAIT_MS = 2000
+
+async function requestOnce<Req, Res extends WithError> (
+  node: StreamOpener,
+  peer: PeerId | Multiaddr | Multiaddr[],
+  responder: Pick<Responder<Req, Res>, 'protocol' | 'request' | 'response' | 'limits'>,
+  message: Req,
+  options: AbortOptions
 ): Promise<Res> {
   const { limits, protocol } = responder
   const peerName = Array.isArray(peer) ? peer.map(String).join(',') : peer.toString()
