@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultConfig, VERSION, type P2PCloudLibp2p, type PeerConfig } from '@p2pcloud/node'
-import { dialAddress, startLoopbackPeer, type LoopbackPeerOptions } from '@p2pcloud/sim'
+import { dialAddress, farmerSettings, startLoopbackPeer, type LoopbackPeerOptions } from '@p2pcloud/sim'
 
 export interface MarketPeer {
   node: P2PCloudLibp2p
@@ -32,16 +32,8 @@ export const GiB = 2 ** 30
 
 /** A farmer config as init --farmer writes it, with the given farm, country and totals. */
 export function farmerConfig (spec: FarmerSpec): PeerConfig['farmer'] {
-  const base = defaultConfig().farmer
-  return {
-    ...base,
-    enabled: true,
-    farm: spec.farm,
-    country: spec.country,
-    capabilities: spec.capabilities ?? [],
-    price: { ...base.price, cuHour: spec.cuHour ?? base.price.cuHour },
-    advertTtlSeconds: spec.advertTtlSeconds ?? base.advertTtlSeconds
-  }
+  const profile = { farm: spec.farm, country: spec.country, city: '', total: spec.total, capabilities: spec.capabilities ?? [], cuHour: spec.cuHour ?? defaultConfig().farmer.price.cuHour }
+  return farmerSettings(profile, spec.advertTtlSeconds)
 }
 
 /** A real peer on loopback running the capacity market; a farmer when `farmer` is given. */
