@@ -4,53 +4,25 @@
 // secp256k1 signatures, so running it again writes the same bytes.
 // Usage: npm run build, then `npx node scripts/capacity-vectors.mjs`.
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { generateKeyPairFromSeed, privateKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { RecordEnvelope } from '@libp2p/peer-record'
 import { multiaddr } from '@multiformats/multiaddr'
-import { ADVERT_RECORD, CAPACITY_PROTOCOL, capacityMessages, sealRecord } from '../packages/wire/dist/src/index.js'
+import { ADVERT_RECORD, CAPACITY_PROTOCOL, capacityMessages, vectorKit } from '../packages/wire/dist/src/index.js'
 import {
   Directory, advertDhtRecords, advertKey, indexKeyCid, indexKeyName, signAdvert, verifyAdvert
 } from '../packages/capacity/dist/src/index.js'
 
 const outDir = new URL('../protocols/vectors/capacity/', import.meta.url)
 
-const hex = bytes => Buffer.from(bytes).toString('hex')
-const unhex = text => new Uint8Array(Buffer.from(text, 'hex'))
-const utf8 = text => new TextEncoder().encode(text)
-
-function uvarint (n) {
-  const out = []
-  do {
-    let byte = n & 0x7f
-    n = Math.floor(n / 128)
-    if (n > 0) byte |= 0x80
-    out.push(byte)
-  } while (n > 0)
-  return new Uint8Array(out)
-}
-const concat = (...parts) => new Uint8Array(Buffer.concat(parts.map(p => Buffer.from(p))))
-const frame = bytes => concat(uvarint(bytes.byteLength), bytes)
+const { hex, unhex, utf8, fromUtf8, seedFrom } = vectorKit
 
 // ---- keys (tests only) ----------------------------------------------------------------
 
-const seedFrom = start => new Uint8Array(32).map((_, i) => start + i)
-const keys = {}
-async function ed25519Key (name, seed) {
-  const privateKey = await generateKeyPairFromSeed('Ed25519', seed)
-  const peerId = peerIdFromPrivateKey(privateKey)
-  keys[name] = { privateKey, peerId, json: { type: 'Ed25519', seed: hex(seed), public_key_pb: hex(publicKeyToProtobuf(privateKey.publicKey)), peer_id: peerId.toString() } }
+const keys = {
+  farmer: await vectorKit.ed25519Key(seedFrom(0x00)), // the key of protocols/README.md §5.3
+  other: await vectorKit.ed25519Key(seedFrom(0x20)),
+  secp256k1: vectorKit.secp256k1Key(seedFrom(0x40))
 }
-await ed25519Key('farmer', seedFrom(0x00)) // the key of protocols/README.md §5.3
-await ed25519Key('other', seedFrom(0x20))
-{
-  const raw = seedFrom(0x40)
-  const privateKey = privateKeyFromProtobuf(concat([0x08, 0x02, 0x12, 0x20], raw))
-  const peerId = peerIdFromPrivateKey(privateKey)
-  keys.secp256k1 = { privateKey, peerId, json: { type: 'secp256k1', private_key: hex(raw), public_key_pb: hex(publicKeyToProtobuf(privateKey.publicKey)), peer_id: peerId.toString() } }
-}
-const keysJson = names => Object.fromEntries(names.map(name => [name, keys[name].json]))
-const peerIdHex = name => hex(keys[name].peerId.toMultihash().bytes)
+const keysJson = names => vectorKit.keysJson(keys, names)
+const peerIdHex = name => vectorKit.peerIdHex(keys[name])
 
 // ---- times ----------------------------------------------------------------------------
 
@@ -63,7 +35,7 @@ const SKEW = 300_000
 // ---- adverts --------------------------------------------------------------------------
 
 const GiB = 1024 ** 3
-const resources = (cru, mru, sru, hru, ipv4u) => ({ cru: String(cru), mru: String(mru), sru: String(sru), hru: String(hru), ipv4u: String(ipv4u) })
+const resources = vectorKit.resourcesJson
 
 /** The full advert of the farmer, in the JSON form of protocols/README.md §8.1 (proto field names). */
 function advertFields (overrides = {}) {
@@ -86,7 +58,7 @@ function advertFields (overrides = {}) {
   }
 }
 
-const wireResources = r => r == null ? undefined : { cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) }
+const wireResources = r => r == null ? undefined : vectorKit.resources(r)
 
 /** `fields` → the protons message. A message-typed field present in `fields` is encoded even when empty. */
 function wireAdvert (f) {
@@ -112,17 +84,7 @@ function wireAdvert (f) {
 
 /** Sign `payload` as `signer` and describe the envelope; `tamper` flips bits of the signature afterwards. */
 async function envelopeOf (payload, { signer = 'farmer', domain = ADVERT_RECORD.domain, payloadType = ADVERT_RECORD.payloadType, tamper } = {}) {
-  const { privateKey } = keys[signer]
-  const unsigned = concat(uvarint(utf8(domain).byteLength), utf8(domain), uvarint(utf8(payloadType).byteLength), utf8(payloadType), uvarint(payload.byteLength), payload)
-  let encoded = await sealRecord({ domain, payloadType, maxBytes: Infinity }, payload, privateKey)
-  let signature = RecordEnvelope.createFromProtobuf(encoded).signature
-  if (!Buffer.from(signature).equals(Buffer.from(await privateKey.sign(unsigned)))) throw new Error('signature is not over the unsigned buffer')
-  if (tamper != null) {
-    signature = signature.slice()
-    signature[tamper.byte] ^= tamper.xor
-    encoded = new RecordEnvelope({ publicKey: privateKey.publicKey, payloadType: utf8(payloadType), payload, signature }).marshal()
-  }
-  return { signer, domain, payload_type: hex(utf8(payloadType)), unsigned: hex(unsigned), signature: hex(signature), encoded: hex(encoded) }
+  return vectorKit.envelopeOf(payload, keys[signer].privateKey, { signer, domain, payloadType, tamper })
 }
 
 /** One Advert vector: fields → encoded payload → envelope. */
@@ -271,7 +233,7 @@ const fullEnvelope = files['advert.json'].vectors[0].envelope.encoded
 function streamVector (name, description, message, fields, wire, rest) {
   const codec = capacityMessages[message]
   const encoded = codec.encode(wire)
-  return { name, description, message, fields, encoded: hex(encoded), frame: hex(frame(encoded)), ...rest }
+  return { name, description, message, fields, ...vectorKit.encodedAndFrame(encoded), ...rest }
 }
 const otherFull = await advertVector('other-full', '', advertFields({ peer_id: peerIdHex('other'), farm: 'other-farm' }), { envelope: { signer: 'other' } })
 files['stream.json'] = {
@@ -296,13 +258,9 @@ files['stream.json'] = {
 
 const dhtValidate = advertDhtRecords.dhtValidators['p2pcloud-adv']
 const dhtSelect = advertDhtRecords.dhtSelectors['p2pcloud-adv']
-async function atTime (now, work) {
-  const realNow = Date.now
-  Date.now = () => now
-  try { return await work() } finally { Date.now = realNow }
-}
+const atTime = vectorKit.atTime
 function recordVector (name, description, owner, envelope, expect, problem) {
-  const key = new TextDecoder().decode(advertKey(keys[owner].peerId.toString()))
+  const key = fromUtf8(advertKey(keys[owner].peerId.toString()))
   return { name, description, message: 'DhtRecord', fields: { key }, encoded: hex(utf8(key)), envelope, now_ms: String(NOW), expect, ...(problem != null ? { problem } : {}) }
 }
 const fullEnv = files['advert.json'].vectors[0].envelope
@@ -322,7 +280,7 @@ const select = {
   name: 'select-highest-seq',
   description: 'Three values for /p2pcloud-adv/<farmer>: advert-full (seq T0), gossip-order "newer" (seq T0 + 500) and a copy of seq T0 + 1000 with a broken signature. The selector picks index 1: the highest seq among the valid ones.',
   message: 'DhtSelect',
-  fields: { key: new TextDecoder().decode(advertKey(keys.farmer.peerId.toString())) },
+  fields: { key: fromUtf8(advertKey(keys.farmer.peerId.toString())) },
   values: candidates,
   now_ms: String(NOW),
   expect: 'ACCEPT',

@@ -6,12 +6,9 @@
 // exactly the response written, usage receipts included.
 // Usage: npx tsc --build packages/contracts, then `npx node scripts/contract-vectors.mjs`.
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { generateKeyPairFromSeed, publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { RecordEnvelope } from '@libp2p/peer-record'
 import { MemoryDatastore } from 'datastore-core'
 import {
-  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, PROPOSAL_RECORD, QUOTE_RECORD, RECEIPT_RECORD, contractMessages, sealRecord, wireMessage
+  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, PROPOSAL_RECORD, QUOTE_RECORD, RECEIPT_RECORD, contractMessages, vectorKit, wireMessage
 } from '../packages/wire/dist/src/index.js'
 import { CapacityAccount, computeUnits, pricePerHour, storageUnits, toMicro } from '../packages/capacity/dist/src/index.js'
 import {
@@ -21,37 +18,17 @@ import {
 
 const outDir = new URL('../protocols/vectors/contract/', import.meta.url)
 
-const hex = bytes => Buffer.from(bytes).toString('hex')
-const unhex = text => new Uint8Array(Buffer.from(text, 'hex'))
-const utf8 = text => new TextEncoder().encode(text)
-
-function uvarint (n) {
-  const out = []
-  do {
-    let byte = n & 0x7f
-    n = Math.floor(n / 128)
-    if (n > 0) byte |= 0x80
-    out.push(byte)
-  } while (n > 0)
-  return new Uint8Array(out)
-}
-const concat = (...parts) => new Uint8Array(Buffer.concat(parts.map(p => Buffer.from(p))))
-const frame = bytes => concat(uvarint(bytes.byteLength), bytes)
+const { hex, unhex, seedFrom } = vectorKit
 
 // ---- keys (tests only) ----------------------------------------------------------------
 
-const seedFrom = start => new Uint8Array(32).map((_, i) => start + i)
-const keys = {}
-async function ed25519Key (name, seed) {
-  const privateKey = await generateKeyPairFromSeed('Ed25519', seed)
-  const peerId = peerIdFromPrivateKey(privateKey)
-  keys[name] = { privateKey, peerId, id: peerId.toString(), json: { type: 'Ed25519', seed: hex(seed), public_key_pb: hex(publicKeyToProtobuf(privateKey.publicKey)), peer_id: peerId.toString() } }
+const keys = {
+  farmer: await vectorKit.ed25519Key(seedFrom(0x00)), // the key of protocols/README.md §5.3
+  twin: await vectorKit.ed25519Key(seedFrom(0x20)), // "other" in the capacity vectors
+  other: await vectorKit.ed25519Key(seedFrom(0x40))
 }
-await ed25519Key('farmer', seedFrom(0x00)) // the key of protocols/README.md §5.3
-await ed25519Key('twin', seedFrom(0x20)) // "other" in the capacity vectors
-await ed25519Key('other', seedFrom(0x40))
-const keysJson = names => Object.fromEntries(names.map(name => [name, keys[name].json]))
-const peerIdHex = name => hex(keys[name].peerId.toMultihash().bytes)
+const keysJson = names => vectorKit.keysJson(keys, names)
+const peerIdHex = name => vectorKit.peerIdHex(keys[name])
 
 // ---- times and amounts ------------------------------------------------------------------
 
@@ -65,12 +42,12 @@ const GRACE = DAY
 const RECEIPT_PERIOD = HOUR // the js default (farmer.receiptPeriodSeconds 3600)
 const NONCE = 'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf'
 
-const amount = (cru, mru, sru, hru, ipv4u) => ({ cru: String(cru), mru: String(mru), sru: String(sru), hru: String(hru), ipv4u: String(ipv4u) })
+const amount = vectorKit.resourcesJson
 const TOTAL = amount(8, 32_000_000_000, 1_000_000_000_000, 4_000_000_000_000, 2)
 const ASKED = amount(2, 8_000_000_000, 50_000_000_000, 1_200_000_000_000, 1)
 const PRICE = { currency: 'TFT', cu_hour_micro: '100000', su_hour_micro: '50000', ipv4_hour_micro: '20000' }
 const pricePolicy = p => ({ currency: p.currency, cuHour: Number(p.cu_hour_micro) / 1e6, suHour: Number(p.su_hour_micro) / 1e6, ipv4Hour: Number(p.ipv4_hour_micro) / 1e6 })
-const resources = r => ({ cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) })
+const resources = vectorKit.resources
 
 // ---- fields (proto field names, uint64 as decimal strings, bytes as hex) → protons ---------
 
@@ -122,7 +99,7 @@ const wire = {
     receipts: f.receipts == null ? undefined : { contractId: unhex(f.receipts.contract_id), afterSeq: Number(f.receipts.after_seq) }
   }),
   Response: f => ({
-    error: f.error == null ? undefined : { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) },
+    error: vectorKit.wireError(f.error),
     quoteEnvelope: f.quote_envelope == null ? new Uint8Array() : unhex(f.quote_envelope),
     contract: f.contract == null ? undefined : wire.Contract(f.contract),
     contracts: (f.contracts ?? []).map(wire.Contract),
@@ -134,17 +111,7 @@ const wire = {
 
 /** Sign `payload` as `signer` and describe the envelope; `tamper` flips bits of the signature afterwards. */
 async function envelopeOf (payload, record, { signer, domain = record.domain, payloadType = record.payloadType, tamper } = {}) {
-  const { privateKey } = keys[signer]
-  const unsigned = concat(uvarint(utf8(domain).byteLength), utf8(domain), uvarint(utf8(payloadType).byteLength), utf8(payloadType), uvarint(payload.byteLength), payload)
-  let encoded = await sealRecord({ domain, payloadType, maxBytes: Infinity }, payload, privateKey)
-  let signature = RecordEnvelope.createFromProtobuf(encoded).signature
-  if (!Buffer.from(signature).equals(Buffer.from(await privateKey.sign(unsigned)))) throw new Error('signature is not over the unsigned buffer')
-  if (tamper != null) {
-    signature = signature.slice()
-    signature[tamper.byte] ^= tamper.xor
-    encoded = new RecordEnvelope({ publicKey: privateKey.publicKey, payloadType: utf8(payloadType), payload, signature }).marshal()
-  }
-  return { signer, domain, payload_type: hex(utf8(payloadType)), unsigned: hex(unsigned), signature: hex(signature), encoded: hex(encoded) }
+  return vectorKit.envelopeOf(payload, keys[signer].privateKey, { signer, domain, payloadType, tamper })
 }
 
 const RECORDS = { Quote: QUOTE_RECORD, Proposal: PROPOSAL_RECORD, Acceptance: ACCEPTANCE_RECORD, UsageReceipt: RECEIPT_RECORD }
@@ -343,7 +310,7 @@ files['records-invalid.json'] = {
 const streamVectors = []
 function messageVector (message, name, description, fields, rest = {}) {
   const encoded = contractMessages[message].encode(wire[message](fields))
-  const vector = { name, description, message, fields, encoded: hex(encoded), frame: hex(frame(encoded)), ...rest }
+  const vector = { name, description, message, fields, ...vectorKit.encodedAndFrame(encoded), ...rest }
   streamVectors.push(vector)
   return vector
 }
@@ -424,7 +391,7 @@ responseVector('response-rate-limited', 'Over the per-peer rate (50/s, burst 100
     { receipt_envelopes: [receiptOf('receipt-not-farmer')] }, { inReplyTo: 'request-receipts', expect: 'INVALID_SIGNATURE' })
 }
 
-const byName = new Map(streamVectors.map(v => [v.name, v]))
+const byName = vectorKit.byName(streamVectors)
 
 /** Replay every request against the js farmer, in order, at its now_ms; compare each answer with its reply vector. */
 async function replay () {

@@ -7,16 +7,14 @@
 // deploymentResponder, in a temporary directory) and checks that it answers exactly the
 // response written.
 // Usage: npx tsc --build packages/farmer, then `npx node scripts/deployment-vectors.mjs`.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateKeyPairFromSeed, publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { RecordEnvelope } from '@libp2p/peer-record'
 import { MemoryDatastore } from 'datastore-core'
 import {
-  DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DEPLOYMENT_RECORD, deploymentMessages, sealRecord, wireMessage
+  DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DEPLOYMENT_RECORD, deploymentMessages, vectorKit, wireMessage
 } from '../packages/wire/dist/src/index.js'
 import { CapacityAccount } from '../packages/capacity/dist/src/index.js'
 import { Ledger, contractIdOf, signProposal, signQuote } from '../packages/contracts/dist/src/index.js'
@@ -26,37 +24,17 @@ import {
 
 const outDir = new URL('../protocols/vectors/deployment/', import.meta.url)
 
-const hex = bytes => Buffer.from(bytes).toString('hex')
-const unhex = text => new Uint8Array(Buffer.from(text, 'hex'))
-const utf8 = text => new TextEncoder().encode(text)
-
-function uvarint (n) {
-  const out = []
-  do {
-    let byte = n & 0x7f
-    n = Math.floor(n / 128)
-    if (n > 0) byte |= 0x80
-    out.push(byte)
-  } while (n > 0)
-  return new Uint8Array(out)
-}
-const concat = (...parts) => new Uint8Array(Buffer.concat(parts.map(p => Buffer.from(p))))
-const frame = bytes => concat(uvarint(bytes.byteLength), bytes)
+const { hex, unhex, seedFrom } = vectorKit
 
 // ---- keys (tests only): the keys of the contract vectors ---------------------------------
 
-const seedFrom = start => new Uint8Array(32).map((_, i) => start + i)
-const keys = {}
-async function ed25519Key (name, seed) {
-  const privateKey = await generateKeyPairFromSeed('Ed25519', seed)
-  const peerId = peerIdFromPrivateKey(privateKey)
-  keys[name] = { privateKey, peerId, id: peerId.toString(), json: { type: 'Ed25519', seed: hex(seed), public_key_pb: hex(publicKeyToProtobuf(privateKey.publicKey)), peer_id: peerId.toString() } }
+const keys = {
+  farmer: await vectorKit.ed25519Key(seedFrom(0x00)), // the key of protocols/README.md §5.3
+  twin: await vectorKit.ed25519Key(seedFrom(0x20)),
+  other: await vectorKit.ed25519Key(seedFrom(0x40))
 }
-await ed25519Key('farmer', seedFrom(0x00)) // the key of protocols/README.md §5.3
-await ed25519Key('twin', seedFrom(0x20))
-await ed25519Key('other', seedFrom(0x40))
-const keysJson = names => Object.fromEntries(names.map(name => [name, keys[name].json]))
-const peerIdHex = name => hex(keys[name].peerId.toMultihash().bytes)
+const keysJson = names => vectorKit.keysJson(keys, names)
+const peerIdHex = name => vectorKit.peerIdHex(keys[name])
 
 // ---- times, the contract ------------------------------------------------------------------
 
@@ -69,8 +47,8 @@ const KiB = 1024
 const MiB = 2 ** 20
 const GiB = 2 ** 30
 
-const amount = (cru, mru, sru, hru, ipv4u) => ({ cru: String(cru), mru: String(mru), sru: String(sru), hru: String(hru), ipv4u: String(ipv4u) })
-const resources = r => ({ cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) })
+const amount = vectorKit.resourcesJson
+const resources = vectorKit.resources
 const TOTAL = amount(8, 32_000_000_000, 1_000_000_000_000, 4_000_000_000_000, 2)
 const ASKED = amount(2, 8_000_000_000, 50_000_000_000, 1_200_000_000_000, 1)
 const BOOKED = T0 + 6 * SECOND
@@ -89,9 +67,9 @@ const quoteEnvelope = await signQuote({
 const proposalEnvelope = await signProposal(quoteEnvelope, keys.twin.id, T0 + 5 * SECOND, keys.twin.privateKey)
 const contractId = contractIdOf(proposalEnvelope)
 {
-  const contractRecords = new URL('../protocols/vectors/contract/records.json', import.meta.url)
-  if (existsSync(contractRecords)) {
-    const contractIdVector = JSON.parse(readFileSync(contractRecords, 'utf8')).vectors.find(v => v.name === 'contract-id')
+  const contractDir = new URL('../protocols/vectors/contract/', import.meta.url)
+  if (existsSync(new URL('records.json', contractDir))) {
+    const contractIdVector = vectorKit.loadVectors(contractDir, 'records.json').vectors.find(v => v.name === 'contract-id')
     if (contractIdVector.contract_id !== contractId) throw new Error(`the contract is not the one of the contract vectors: ${contractId}`)
   }
 }
@@ -119,7 +97,7 @@ const wire = {
     watch: f.watch == null ? undefined : { contractId: unhex(f.watch.contract_id) }
   }),
   Response: f => ({
-    error: f.error == null ? undefined : { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) },
+    error: vectorKit.wireError(f.error),
     status: f.status == null ? undefined : wire.DeploymentStatus(f.status)
   })
 }
@@ -128,17 +106,7 @@ const wire = {
 
 /** Sign `payload` as `signer` and describe the envelope; `tamper` flips bits of the signature afterwards. */
 async function envelopeOf (payload, { signer, domain = DEPLOYMENT_RECORD.domain, payloadType = DEPLOYMENT_RECORD.payloadType, tamper } = {}) {
-  const { privateKey } = keys[signer]
-  const unsigned = concat(uvarint(utf8(domain).byteLength), utf8(domain), uvarint(utf8(payloadType).byteLength), utf8(payloadType), uvarint(payload.byteLength), payload)
-  let encoded = await sealRecord({ domain, payloadType, maxBytes: Infinity }, payload, privateKey)
-  let signature = RecordEnvelope.createFromProtobuf(encoded).signature
-  if (!Buffer.from(signature).equals(Buffer.from(await privateKey.sign(unsigned)))) throw new Error('signature is not over the unsigned buffer')
-  if (tamper != null) {
-    signature = signature.slice()
-    signature[tamper.byte] ^= tamper.xor
-    encoded = new RecordEnvelope({ publicKey: privateKey.publicKey, payloadType: utf8(payloadType), payload, signature }).marshal()
-  }
-  return { signer, domain, payload_type: hex(utf8(payloadType)), unsigned: hex(unsigned), signature: hex(signature), encoded: hex(encoded) }
+  return vectorKit.envelopeOf(payload, keys[signer].privateKey, { signer, domain, payloadType, tamper })
 }
 
 /** What the farmer's record check (openDeployment) says: ACCEPT, or the error code it refuses with. */
@@ -319,7 +287,7 @@ files['records-invalid.json'] = {
 const streamVectors = []
 function messageVector (message, name, description, fields, rest = {}) {
   const encoded = deploymentMessages[message].encode(wire[message](fields))
-  const vector = { name, description, message, fields, encoded: hex(encoded), frame: hex(frame(encoded)), ...rest }
+  const vector = { name, description, message, fields, ...vectorKit.encodedAndFrame(encoded), ...rest }
   streamVectors.push(vector)
   return vector
 }
@@ -374,8 +342,8 @@ requestVector('request-deploy-v3', 'At T0 + 90 s the twin sends "deployment-v3",
 responseVector('response-deploy-v3', 'Version 3 accepted: "logs" OK since T0 + 61 s; the dropped "data" is listed after the workloads of the deployment, with its old version, INIT since T0 + 90 s and the message "being removed".', statusFields(3, [workloadStatus('logs', 2, 'OK', AT(61)), workloadStatus('data', 1, 'INIT', AT(90), 'being removed')]), { inReplyTo: 'request-deploy-v3', expect: 'ACCEPT' })
 requestVector('request-get-v3', 'At T0 + 100 s the twin polls.', { get: ref }, { nowMs: AT(100), reply: 'response-get-v3', expect: 'ACCEPT' })
 responseVector('response-get-v3', '"logs" OK; "data" DELETED since T0 + 91 s (it disappears from the status with the next version).', statusFields(3, [workloadStatus('logs', 2, 'OK', AT(61)), workloadStatus('data', 1, 'DELETED', AT(91))]), { inReplyTo: 'request-get-v3', expect: 'ACCEPT' })
-requestVector('request-watch', 'At T0 + 101 s the twin asks to watch. Reserved in this version.', { watch: ref }, { nowMs: AT(101), reply: 'response-watch-unsupported', expect: 'UNSUPPORTED_VERSION' })
-responseVector('response-watch-unsupported', 'UNSUPPORTED_VERSION: the js farmer does not implement watch yet.', errorFields('UNSUPPORTED_VERSION', 'watch is not implemented by this farmer yet; poll with get'), { inReplyTo: 'request-watch', expect: 'UNSUPPORTED_VERSION' })
+requestVector('request-watch', 'At T0 + 101 s the twin asks to watch: a streaming call.', { watch: ref }, { nowMs: AT(101), reply: 'response-watch-first', expect: 'ACCEPT' })
+responseVector('response-watch-first', 'The first frame of the watch: the status at that moment (later frames follow each change, and at least every 5 s).', statusFields(3, [workloadStatus('logs', 2, 'OK', AT(61)), workloadStatus('data', 1, 'DELETED', AT(91))]), { inReplyTo: 'request-watch', expect: 'ACCEPT' })
 requestVector('request-two-calls', 'A request that sets both get and delete.', { get: ref, delete: ref }, { nowMs: AT(102), reply: 'response-bad-request', expect: 'BAD_REQUEST' })
 responseVector('response-bad-request', 'BAD_REQUEST: a request makes exactly one call.', errorFields('BAD_REQUEST', 'a request makes exactly one call'), { inReplyTo: 'request-two-calls', expect: 'BAD_REQUEST' })
 requestVector('request-empty', 'A request that sets no call: the empty message, frame 00. Answered with "response-bad-request".', {}, { nowMs: AT(103), reply: 'response-bad-request', expect: 'BAD_REQUEST' })
@@ -398,7 +366,7 @@ responseVector('response-not-a-farmer', 'NOT_FOUND from a peer that runs no depl
   responseVector('response-get-other-contract', 'An answer to "request-get-v1" whose status is for another contract id (ff…ff) than the one asked for: the twin refuses it.', other, { inReplyTo: 'request-get-v1', expect: 'UNAUTHORIZED' })
 }
 
-const byName = new Map(streamVectors.map(v => [v.name, v]))
+const byName = vectorKit.byName(streamVectors)
 
 /** Replay every request against the js farmer, in order, at its now_ms; compare each answer with its reply vector. */
 async function replay () {
@@ -424,7 +392,16 @@ async function replay () {
       const responder = responders[v.responder]
       let response
       try {
-        response = await responder.respond(deploymentMessages.Request.decode(unhex(v.encoded)), { remotePeer: keys[v.from].peerId, connection: undefined, signal: new AbortController().signal })
+        const request = deploymentMessages.Request.decode(unhex(v.encoded))
+        const context = { remotePeer: keys[v.from].peerId, connection: undefined, signal: new AbortController().signal }
+        // watch streams: its vector is the first frame, the status at that moment
+        const frames = responder.stream?.(request, context)?.[Symbol.asyncIterator]()
+        if (frames != null) {
+          response = (await frames.next()).value
+          await frames.return?.()
+        } else {
+          response = await responder.respond(request, context)
+        }
       } catch (err) {
         response = responder.errorResponse({ code: err.code ?? 'INTERNAL', message: wireMessage(err.message), retryAfterMs: err.retryAfterMs ?? 0 })
       }

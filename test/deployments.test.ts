@@ -121,3 +121,31 @@ describe('deployments of volumes', () => {
     }
   })
 })
+
+describe('watching a deployment', () => {
+  it('pushes each state change as it happens and ends when the deployment is deleted', async () => {
+    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 1) } })
+    const twin = await startMarketPeer({ bootstrap: farmer.node })
+    try {
+      await waitFor('the twin to be connected', () => twin.node.getConnections(farmer.node.peerId).length > 0)
+      const contractId = await reserve(twin, farmer, 50)
+      const client = clientOf(twin)
+      await client.deploy(farmer.node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'w', version: 1, signedAt: Date.now(), workloads: [volume('data', 10)] })
+      const seen: string[] = []
+      let deleted = false
+      for await (const status of client.watch(farmer.node.peerId, contractId, AbortSignal.timeout(20_000))) {
+        seen.push(status.workloads.map(w => `${w.name}:${w.state}`).join(','))
+        if (status.workloads.every(w => w.state === 'ok') && !deleted) {
+          deleted = true
+          await client.delete(farmer.node.peerId, contractId)
+        }
+      }
+      assert.ok(seen.includes('data:ok'), seen.join(' | '))
+      assert.equal(seen[seen.length - 1], 'data:deleted', 'the stream ends after the deletion')
+      // a deployment that is gone, or another twin's, cannot be watched
+      await assert.rejects(async () => { for await (const _ of client.watch(farmer.node.peerId, contractId)) { /* nothing */ } }, { code: 'NOT_FOUND' })
+    } finally {
+      await Promise.all([twin, farmer].map(async p => p.node.stop()))
+    }
+  })
+})

@@ -10,38 +10,19 @@ import {
   ADVERT_MAX_ADDRESSES, ADVERT_MAX_CAPABILITIES, ADVERT_MAX_LIFETIME_MS, ADVERT_RECORD, CLOCK_SKEW_MS, capacityMessages
 } from '@p2pcloud/wire'
 import { InvalidAdvertError, signAdvert, verifyAdvert, type Advert } from '../src/advert.js'
+import { MINUTE, advertAt, farmer, type Farmer } from './fixtures.js'
 
 const NOW = Date.UTC(2030, 0, 1)
-const MINUTE = 60_000
 
-interface Farmer {
-  key: PrivateKey
-  peerId: string
-}
-
-async function farmer (): Promise<Farmer> {
-  const key = await generateKeyPair('Ed25519')
-  return { key, peerId: peerIdFromPrivateKey(key).toString() }
-}
-
+/** A gateway farm with three addresses, issued at NOW. */
 function advertOf (peerId: string, overrides: Partial<Advert> = {}): Advert {
-  return {
-    peerId,
-    farm: 'ghent-1',
-    country: 'BE',
-    city: 'Ghent',
-    total: { cru: 16, mru: 64e9, sru: 1e12, hru: 4e12, ipv4u: 4 },
+  return advertAt(peerId, NOW, {
     free: { cru: 12, mru: 48e9, sru: 800e9, hru: 4e12, ipv4u: 0 },
     capabilities: ['container', 'gateway', 'zdb'],
     gatewayDomain: 'gw.ghent.example.org',
-    price: { currency: 'TFT', cuHour: 0.1, suHour: 0.05, ipv4Hour: 0.02 },
     addresses: ['/ip4/203.0.113.7/tcp/4001', '/ip6/2001:db8::7/udp/4001/quic-v1', '/dns4/farm.example.org/tcp/443/wss'],
-    version: 'p2pcloud/0.1.0',
-    seq: NOW,
-    issuedAt: NOW,
-    expiresAt: NOW + 10 * MINUTE,
     ...overrides
-  }
+  })
 }
 
 function indexOf (haystack: Uint8Array, needle: Uint8Array): number {

@@ -1,48 +1,22 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { describe, it } from 'node:test'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import type { PrivateKey } from '@libp2p/interface'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { fromString } from 'uint8arrays/from-string'
 import { ADVERT_DHT_NAMESPACE } from '@p2pcloud/wire'
 import { signAdvert, type Advert } from '../src/advert.js'
 import { advertDhtRecords, advertKey, indexKeyCid, indexKeyName, type IndexKey } from '../src/dht-records.js'
-
-const MINUTE = 60_000
-
-interface Farmer {
-  key: PrivateKey
-  peerId: string
-}
-
-async function farmer (): Promise<Farmer> {
-  const key = await generateKeyPair('Ed25519')
-  return { key, peerId: peerIdFromPrivateKey(key).toString() }
-}
+import { MINUTE, advertAt, farmer, type Farmer } from './fixtures.js'
 
 /** The DHT checks records against the real clock, so these adverts are issued now. */
 function advertOf (peerId: string, overrides: Partial<Advert> = {}): Advert {
-  const now = Date.now()
-  return {
-    peerId,
-    farm: 'ghent-1',
-    country: 'BE',
+  return advertAt(peerId, Date.now(), {
     city: '',
     total: { cru: 8, mru: 16e9, sru: 500e9, hru: 0, ipv4u: 1 },
     free: { cru: 8, mru: 16e9, sru: 500e9, hru: 0, ipv4u: 1 },
-    capabilities: ['container'],
-    gatewayDomain: '',
-    price: { currency: 'TFT', cuHour: 0.1, suHour: 0.05, ipv4Hour: 0.02 },
-    addresses: ['/ip4/203.0.113.7/tcp/4001'],
-    version: 'p2pcloud/0.1.0',
-    seq: now,
-    issuedAt: now,
-    expiresAt: now + 10 * MINUTE,
     ...overrides
-  }
+  })
 }
 
 async function signedAdvert (f: Farmer, overrides: Partial<Advert> = {}): Promise<Uint8Array> {

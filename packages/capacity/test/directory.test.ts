@@ -3,51 +3,17 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import type { PrivateKey } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
 import { LevelDatastore } from 'datastore-level'
 import { Key, type Datastore } from 'interface-datastore'
 import { signAdvert, verifyAdvert, type Advert, type VerifiedAdvert } from '../src/advert.js'
 import { DEFAULT_FIND_LIMIT, Directory, type DirectoryEntry } from '../src/directory.js'
-import type { Resources } from '../src/resources.js'
+import { MINUTE, TOTAL, advertAt, farmer, type Farmer } from './fixtures.js'
 
 const NOW = Date.UTC(2030, 0, 1)
-const MINUTE = 60_000
 const SKEW = 5 * MINUTE
 
-interface Farmer {
-  key: PrivateKey
-  peerId: string
-}
-
-async function farmer (): Promise<Farmer> {
-  const key = await generateKeyPair('Ed25519')
-  return { key, peerId: peerIdFromPrivateKey(key).toString() }
-}
-
-const TOTAL: Resources = { cru: 16, mru: 64e9, sru: 1e12, hru: 4e12, ipv4u: 4 }
-
-function advertOf (peerId: string, overrides: Partial<Advert> = {}): Advert {
-  return {
-    peerId,
-    farm: 'ghent-1',
-    country: 'BE',
-    city: 'Ghent',
-    total: TOTAL,
-    free: { cru: 8, mru: 32e9, sru: 500e9, hru: 2e12, ipv4u: 2 },
-    capabilities: ['container'],
-    gatewayDomain: '',
-    price: { currency: 'TFT', cuHour: 0.1, suHour: 0.05, ipv4Hour: 0.02 },
-    addresses: ['/ip4/203.0.113.7/tcp/4001'],
-    version: 'p2pcloud/0.1.0',
-    seq: NOW,
-    issuedAt: NOW,
-    expiresAt: NOW + 10 * MINUTE,
-    ...overrides
-  }
-}
+const advertOf = (peerId: string, overrides: Partial<Advert> = {}): Advert => advertAt(peerId, NOW, overrides)
 
 async function signed (f: Farmer, overrides: Partial<Advert> = {}, now = NOW): Promise<VerifiedAdvert> {
   return verifyAdvert(await signAdvert(advertOf(f.peerId, overrides), f.key), now)

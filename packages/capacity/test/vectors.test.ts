@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { generateKeyPairFromSeed, privateKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { RecordEnvelope } from '@libp2p/peer-record'
 import type { PrivateKey } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
-import { ADVERT_RECORD, capacityMessages, sealRecord } from '@p2pcloud/wire'
+import { ADVERT_RECORD, capacityMessages, vectorKit } from '@p2pcloud/wire'
 import {
   Directory, InvalidAdvertError, advertDhtRecords, indexKeyCid, indexKeyName, signAdvert, verifyAdvert,
   type IndexKey, type VerifiedAdvert
@@ -22,40 +19,16 @@ import {
 const root = new URL('../../../../', import.meta.url)
 const dir = new URL('protocols/vectors/capacity/', root)
 
-type Json = any
+type Json = vectorKit.Json
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-const unhex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'))
-const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
-const fromUtf8 = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+const { hex, unhex, utf8, frame, atTime } = vectorKit
 
-function uvarint (n: number): Uint8Array {
-  const out: number[] = []
-  do {
-    let byte = n & 0x7f
-    n = Math.floor(n / 128)
-    if (n > 0) byte |= 0x80
-    out.push(byte)
-  } while (n > 0)
-  return new Uint8Array(out)
-}
-
-const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts))
-const lengthPrefixed = (bytes: Uint8Array): Uint8Array => concat(uvarint(bytes.byteLength), bytes)
-
-async function loadKey (key: Json): Promise<PrivateKey> {
-  if (key.type === 'Ed25519') return generateKeyPairFromSeed('Ed25519', unhex(key.seed))
-  if (key.type === 'secp256k1') return privateKeyFromProtobuf(concat(new Uint8Array([0x08, 0x02, 0x12, 0x20]), unhex(key.private_key)))
-  throw new Error(`unknown key type ${key.type}`)
-}
-
-const resources = (r: Json): capacityMessages.Resources | undefined =>
-  r == null ? undefined : { cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) }
+const resources = (r: Json): capacityMessages.Resources | undefined => r == null ? undefined : vectorKit.resources(r)
 
 /** A vector's `fields` (proto field names, 64-bit integers as decimal strings, bytes as hex) → the protons message. */
 function wireAdvert (f: Json): capacityMessages.Advert {
   return {
-    peerId: unhex(f.peer_id) as Uint8Array<ArrayBuffer>,
+    peerId: unhex(f.peer_id),
     farm: f.farm,
     country: f.country,
     city: f.city,
@@ -76,28 +49,14 @@ function wireAdvert (f: Json): capacityMessages.Advert {
 
 function wireResponse (f: Json): capacityMessages.CapacityResponse {
   if (f.error != null) {
-    return { error: { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) }, advertEnvelope: new Uint8Array() }
+    return { error: vectorKit.wireError(f.error), advertEnvelope: new Uint8Array() }
   }
-  return { advertEnvelope: unhex(f.advert_envelope) as Uint8Array<ArrayBuffer> }
+  return { advertEnvelope: unhex(f.advert_envelope) }
 }
 
 /** (i) for an envelope: unsigned buffer, signature (then the stated tamper) and marshalled envelope from payload and key. */
-async function reproduceEnvelope (env: Json, payload: Uint8Array, keys: Record<string, PrivateKey>, tamper?: { byte: number, xor: number }): Promise<void> {
-  const key = keys[env.signer]
-  const payloadType = fromUtf8(unhex(env.payload_type))
-  const unsigned = concat(uvarint(utf8(env.domain).byteLength), utf8(env.domain), uvarint(unhex(env.payload_type).byteLength), unhex(env.payload_type), uvarint(payload.byteLength), payload)
-  assert.equal(hex(unsigned), env.unsigned, 'unsigned buffer')
-  const signature = await key.sign(unsigned)
-  if (tamper == null) {
-    assert.equal(hex(signature), env.signature, 'signature')
-    const sealed = await sealRecord({ domain: env.domain, payloadType, maxBytes: Infinity }, payload, key)
-    assert.equal(hex(sealed), env.encoded, 'envelope')
-  } else {
-    signature[tamper.byte] ^= tamper.xor
-    assert.equal(hex(signature), env.signature, 'tampered signature')
-    const marshalled = new RecordEnvelope({ publicKey: key.publicKey, payloadType: unhex(env.payload_type), payload, signature }).marshal()
-    assert.equal(hex(marshalled), env.encoded, 'envelope')
-  }
+async function reproduceEnvelope (env: vectorKit.EnvelopeJson, payload: Uint8Array, keys: Record<string, PrivateKey>, tamper?: vectorKit.Tamper): Promise<void> {
+  assert.deepEqual(await vectorKit.reproduceEnvelope(env, payload, keys[env.signer], tamper), env, 'envelope')
 }
 
 /** (ii) for an advert on its own: ACCEPT, or the problem verifyAdvert names. */
@@ -127,18 +86,7 @@ function indexKeyFromName (name: string): IndexKey {
   throw new Error(`unknown index key ${name}`)
 }
 
-/** Run `work` with Date.now() at `now`: the DHT validator and selector read the clock themselves. */
-async function atTime<T> (now: number, work: () => Promise<T>): Promise<T> {
-  const realNow = Date.now
-  Date.now = () => now
-  try {
-    return await work()
-  } finally {
-    Date.now = realNow
-  }
-}
-
-const files = readdirSync(dir).filter(name => name.endsWith('.json')).sort()
+const files = vectorKit.vectorFiles(dir)
 
 describe('capacity test vectors', () => {
   it('exist', () => {
@@ -146,7 +94,7 @@ describe('capacity test vectors', () => {
   })
 
   for (const file of files) {
-    const content: Json = JSON.parse(readFileSync(new URL(file, dir), 'utf8'))
+    const content: Json = vectorKit.loadVectors(dir, file)
 
     describe(file, () => {
       const keys: Record<string, PrivateKey> = {}
@@ -154,18 +102,19 @@ describe('capacity test vectors', () => {
       it('keys derive from their seeds', async () => {
         assert.equal(content.protocol, '/p2pcloud/capacity/1.0.0')
         for (const [name, key] of Object.entries<Json>(content.keys)) {
-          keys[name] = await loadKey(key)
-          assert.equal(hex(publicKeyToProtobuf(keys[name].publicKey)), key.public_key_pb, `${name} public key`)
-          assert.equal(peerIdFromPrivateKey(keys[name]).toString(), key.peer_id, `${name} peer id`)
+          const loaded = await vectorKit.loadKey(key)
+          keys[name] = loaded.privateKey
+          assert.equal(loaded.json.public_key_pb, key.public_key_pb, `${name} public key`)
+          assert.equal(loaded.id, key.peer_id, `${name} peer id`)
         }
       })
 
-      const byName = new Map<string, Json>(content.vectors.map((v: Json) => [v.name, v]))
+      const byName = vectorKit.byName(content.vectors)
 
       for (const v of content.vectors as Json[]) {
         it(`${v.name}: ${v.expect}${v.problem != null ? ` (${v.problem as string})` : ''}`, async () => {
           if (Object.keys(keys).length === 0) {
-            for (const [name, key] of Object.entries<Json>(content.keys)) keys[name] = await loadKey(key)
+            for (const [name, key] of Object.entries<Json>(content.keys)) keys[name] = (await vectorKit.loadKey(key)).privateKey
           }
           const now = v.now_ms != null ? Number(v.now_ms) : undefined
 
@@ -215,7 +164,7 @@ describe('capacity test vectors', () => {
             case 'CapacityRequest': {
               const encoded = capacityMessages.CapacityRequest.encode(v.fields)
               assert.equal(hex(encoded), v.encoded)
-              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              assert.equal(hex(frame(encoded)), v.frame)
               capacityMessages.CapacityRequest.decode(unhex(v.encoded))
               assert.equal(v.expect, 'ACCEPT')
               break
@@ -225,7 +174,7 @@ describe('capacity test vectors', () => {
               const wire = wireResponse(v.fields)
               const encoded = capacityMessages.CapacityResponse.encode(wire)
               assert.equal(hex(encoded), v.encoded)
-              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              assert.equal(hex(frame(encoded)), v.frame)
               const decoded = capacityMessages.CapacityResponse.decode(unhex(v.encoded))
               assert.deepEqual(decoded, wire)
               if (decoded.error != null) {

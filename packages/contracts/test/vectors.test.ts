@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { generateKeyPairFromSeed, publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { RecordEnvelope } from '@libp2p/peer-record'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
 import { CapacityAccount, pricePerHour, toMicro, type PricePolicy, type Resources } from '@p2pcloud/capacity'
 import {
-  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, MAX_LISTED_RECEIPTS, PROPOSAL_RECORD, QUOTE_RECORD, RECEIPT_RECORD, contractMessages, sealRecord, wireMessage
+  ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, MAX_LISTED_RECEIPTS, PROPOSAL_RECORD, QUOTE_RECORD, RECEIPT_RECORD, contractMessages, vectorKit, wireMessage
 } from '@p2pcloud/wire'
 import {
   ContractClient, Ledger, contractIdOf, contractResponder, openAcceptance, openProposal, openQuote, openReceipt, signAcceptance, signProposal, signQuote,
@@ -28,42 +24,17 @@ import {
 const root = new URL('../../../../', import.meta.url)
 const dir = new URL('protocols/vectors/contract/', root)
 
-type Json = any
+type Json = vectorKit.Json
+type Key = vectorKit.VectorKey
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-const unhex = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(text, 'hex'))
-const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
-const fromUtf8 = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+const { hex, unhex, fromUtf8, frame } = vectorKit
 
-function uvarint (n: number): Uint8Array {
-  const out: number[] = []
-  do {
-    let byte = n & 0x7f
-    n = Math.floor(n / 128)
-    if (n > 0) byte |= 0x80
-    out.push(byte)
-  } while (n > 0)
-  return new Uint8Array(out)
-}
-
-const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts))
-const lengthPrefixed = (bytes: Uint8Array): Uint8Array => concat(uvarint(bytes.byteLength), bytes)
-
-interface Key { privateKey: PrivateKey, peerId: PeerId }
-
-async function loadKeys (json: Json): Promise<Record<string, Key>> {
-  const keys: Record<string, Key> = {}
-  for (const [name, key] of Object.entries<Json>(json)) {
-    assert.equal(key.type, 'Ed25519')
-    const privateKey = await generateKeyPairFromSeed('Ed25519', unhex(key.seed))
-    keys[name] = { privateKey, peerId: peerIdFromPrivateKey(privateKey) }
-  }
-  return keys
-}
+/** The keys of a vector file: Ed25519 only. */
+const loadKeys = async (json: Json): Promise<Record<string, Key>> => vectorKit.loadKeys(json, ['Ed25519'])
 
 // ---- a vector's fields (proto field names, uint64 as decimal strings, bytes as hex) → protons
 
-const amount = (r: Json): Resources => ({ cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) })
+const amount = (r: Json): Resources => vectorKit.resources(r)
 const wireAmount = (r: Json): contractMessages.Amount | undefined => r == null ? undefined : amount(r)
 const policy = (p: Json): PricePolicy => ({ currency: p.currency, cuHour: Number(p.cu_hour_micro) / 1e6, suHour: Number(p.su_hour_micro) / 1e6, ipv4Hour: Number(p.ipv4_hour_micro) / 1e6 })
 
@@ -103,8 +74,7 @@ const wireContract = (f: Json): contractMessages.Contract => ({
   state: f.state,
   stateChangedMs: Number(f.state_changed_ms)
 })
-/** Without the keys that are undefined, as a decoder gives it. */
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined)) as T
+const { compact } = vectorKit
 
 const wireRequest = (f: Json): contractMessages.Request => compact({
   quote: f.quote == null ? undefined : { resources: wireAmount(f.quote.resources), leaseMs: Number(f.quote.lease_ms) },
@@ -116,7 +86,7 @@ const wireRequest = (f: Json): contractMessages.Request => compact({
   receipts: f.receipts == null ? undefined : { contractId: unhex(f.receipts.contract_id), afterSeq: Number(f.receipts.after_seq) }
 }) as contractMessages.Request
 const wireResponse = (f: Json): contractMessages.Response => compact({
-  error: f.error == null ? undefined : { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) },
+  error: vectorKit.wireError(f.error),
   quoteEnvelope: f.quote_envelope == null ? new Uint8Array() : unhex(f.quote_envelope),
   contract: f.contract == null ? undefined : wireContract(f.contract),
   contracts: (f.contracts ?? []).map(wireContract),
@@ -131,22 +101,8 @@ const RECORDS = {
 } as const
 
 /** (i) for an envelope: unsigned buffer, signature (then the stated tamper) and marshalled envelope from payload and key. */
-async function reproduceEnvelope (env: Json, payload: Uint8Array, keys: Record<string, Key>, tamper?: { byte: number, xor: number }): Promise<void> {
-  const key = keys[env.signer].privateKey
-  const payloadType = unhex(env.payload_type)
-  const unsigned = concat(uvarint(utf8(env.domain).byteLength), utf8(env.domain), uvarint(payloadType.byteLength), payloadType, uvarint(payload.byteLength), payload)
-  assert.equal(hex(unsigned), env.unsigned, 'unsigned buffer')
-  const signature = await key.sign(unsigned)
-  if (tamper == null) {
-    assert.equal(hex(signature), env.signature, 'signature')
-    const sealed = await sealRecord({ domain: env.domain, payloadType: fromUtf8(payloadType), maxBytes: Infinity }, payload, key)
-    assert.equal(hex(sealed), env.encoded, 'envelope')
-  } else {
-    signature[tamper.byte] ^= tamper.xor
-    assert.equal(hex(signature), env.signature, 'tampered signature')
-    const marshalled = new RecordEnvelope({ publicKey: key.publicKey, payloadType, payload, signature }).marshal()
-    assert.equal(hex(marshalled), env.encoded, 'envelope')
-  }
+async function reproduceEnvelope (env: vectorKit.EnvelopeJson, payload: Uint8Array, keys: Record<string, Key>, tamper?: vectorKit.Tamper): Promise<void> {
+  assert.deepEqual(await vectorKit.reproduceEnvelope(env, payload, keys[env.signer].privateKey, tamper), env, 'envelope')
 }
 
 /**
@@ -207,8 +163,8 @@ async function twinOutcome (response: contractMessages.Response, request: contra
   }
 }
 
-const files = readdirSync(dir).filter(name => name.endsWith('.json')).sort()
-const load = (file: string): Json => JSON.parse(readFileSync(new URL(file, dir), 'utf8'))
+const files = vectorKit.vectorFiles(dir)
+const load = (file: string): Json => vectorKit.loadVectors(dir, file)
 
 describe('contract test vectors', () => {
   it('exist', () => {
@@ -223,12 +179,12 @@ describe('contract test vectors', () => {
         assert.equal(content.protocol, CONTRACT_PROTOCOL)
         const keys = await loadKeys(content.keys)
         for (const [name, key] of Object.entries<Json>(content.keys)) {
-          assert.equal(hex(publicKeyToProtobuf(keys[name].privateKey.publicKey)), key.public_key_pb, `${name} public key`)
-          assert.equal(keys[name].peerId.toString(), key.peer_id, `${name} peer id`)
+          assert.equal(keys[name].json.public_key_pb, key.public_key_pb, `${name} public key`)
+          assert.equal(keys[name].id, key.peer_id, `${name} peer id`)
         }
       })
 
-      const byName = new Map<string, Json>(content.vectors.map((v: Json) => [v.name, v]))
+      const byName = vectorKit.byName(content.vectors)
 
       for (const v of content.vectors as Json[]) {
         it(`${v.name as string}: ${v.expect as string}`, async () => {
@@ -283,7 +239,7 @@ describe('contract test vectors', () => {
             case 'Request': {
               const encoded = contractMessages.Request.encode(wireRequest(v.fields))
               assert.equal(hex(encoded), v.encoded)
-              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              assert.equal(hex(frame(encoded)), v.frame)
               assert.deepEqual(contractMessages.Request.decode(unhex(v.encoded)), wireRequest(v.fields))
               assert.ok(byName.has(v.reply), `reply ${v.reply as string}`)
               break
@@ -293,7 +249,7 @@ describe('contract test vectors', () => {
               const wire = wireResponse(v.fields)
               const encoded = contractMessages.Response.encode(wire)
               assert.equal(hex(encoded), v.encoded)
-              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              assert.equal(hex(frame(encoded)), v.frame)
               const decoded = contractMessages.Response.decode(unhex(v.encoded))
               assert.deepEqual(decoded, wire)
               const request = byName.get(v.in_reply_to)
@@ -313,7 +269,7 @@ describe('contract test vectors', () => {
   it('stream.json, replayed in order against our farmer, gets every reply', async () => {
     const content = load('stream.json')
     const keys = await loadKeys(content.keys)
-    const byName = new Map<string, Json>(content.vectors.map((v: Json) => [v.name, v]))
+    const byName = vectorKit.byName(content.vectors)
     const clock = { now: 0 }
     const datastore = new MemoryDatastore()
     const account = new CapacityAccount(amount(content.farmer_state.total), datastore)

@@ -1,5 +1,5 @@
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { ErrorCodes, ProtocolError, deploymentMessages, request, type StreamOpener } from '@p2pcloud/wire'
+import { ErrorCodes, ProtocolError, deploymentMessages, request, requestStream, type StreamOpener } from '@p2pcloud/wire'
 import { deploymentCodecs } from './deployment-protocol.js'
 import { signDeployment, type Deployment } from './deployment-record.js'
 import type { WorkloadState } from './provisioner.js'
@@ -57,6 +57,13 @@ export class DeploymentClient {
   async deploy (farmer: PeerId, deployment: Deployment, signal?: AbortSignal): Promise<DeploymentStatusView> {
     const envelope = await signDeployment(deployment, this.twinKey)
     return this.checked(await this.call(farmer, { deploymentEnvelope: envelope as Uint8Array<ArrayBuffer> }, signal), deployment.contractId, farmer)
+  }
+
+  /** The deployment's status as it changes (a heartbeat repeats it); ends when it is deleted. Break out to stop watching. */
+  async * watch (farmer: PeerId, contractId: string, signal?: AbortSignal): AsyncGenerator<DeploymentStatusView> {
+    const frames = requestStream<deploymentMessages.Request, deploymentMessages.Response>(
+      this.node, farmer, deploymentCodecs, { deploymentEnvelope: new Uint8Array(), watch: { contractId: Buffer.from(contractId, 'hex') } }, { signal })
+    for await (const frame of frames) yield this.checked(statusFromWire(frame.status, farmer), contractId, farmer)
   }
 
   async get (farmer: PeerId, contractId: string, signal?: AbortSignal): Promise<DeploymentStatusView> {

@@ -87,7 +87,8 @@ export function deploymentResponder (init: DeploymentResponderInit): Responder<R
       const twin = remotePeer.toString()
       const calls = [request.deploymentEnvelope.byteLength > 0, request.delete != null, request.get != null, request.watch != null].filter(Boolean).length
       if (calls !== 1) throw new ProtocolError(ErrorCodes.BAD_REQUEST, 'a request makes exactly one call')
-      if (request.watch != null) throw new ProtocolError(ErrorCodes.UNSUPPORTED_VERSION, 'watch is not implemented by this farmer yet; poll with get')
+      // handleRequests sends watch to stream(); only a caller that bypasses it gets here
+      if (request.watch != null) throw new ProtocolError(ErrorCodes.BAD_REQUEST, 'watch is a streaming call')
       if (!init.isFarmer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it runs no deployments')
       const provisioner = init.provisioner()
       const ledger = init.ledger()
@@ -103,6 +104,50 @@ export function deploymentResponder (init: DeploymentResponderInit): Responder<R
       }
       return { status: statusToWire(owned(idOf(request.get), twin)) }
     },
+    stream (request, { remotePeer, signal }) {
+      if (request.watch == null || request.deploymentEnvelope.byteLength > 0 || request.delete != null || request.get != null) return undefined
+      return watch(init, idOf(request.watch), remotePeer.toString(), signal)
+    },
     errorResponse: (error) => ({ error })
+  }
+}
+
+/** How often a watch repeats the current status when nothing changes, so the twin knows the farmer is there. */
+export const WATCH_HEARTBEAT_MS = 5000
+
+/** The record of the next state change of `contractId`'s deployment; undefined after the heartbeat interval or on abort. */
+async function nextChange (provisioner: Provisioner, contractId: string, signal: AbortSignal): Promise<DeploymentRecord | undefined> {
+  return new Promise<DeploymentRecord | undefined>(resolve => {
+    const done = (record?: DeploymentRecord): void => {
+      clearTimeout(timer)
+      provisioner.removeEventListener('status', onStatus)
+      signal.removeEventListener('abort', onAbort)
+      resolve(record)
+    }
+    const onAbort = (): void => { done() }
+    const onStatus = (event: CustomEvent<DeploymentRecord>): void => { if (event.detail.deployment.contractId === contractId) done(event.detail) }
+    const timer = setTimeout(done, WATCH_HEARTBEAT_MS)
+    provisioner.addEventListener('status', onStatus)
+    signal.addEventListener('abort', onAbort)
+  })
+}
+
+/**
+ * `watch`: the deployment's status now, then again on every state change (at
+ * least every WATCH_HEARTBEAT_MS), until it is deleted or the twin resets.
+ */
+async function * watch (init: DeploymentResponderInit, contractId: string, twin: string, signal: AbortSignal): AsyncGenerator<Response> {
+  if (!init.isFarmer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it runs no deployments')
+  const provisioner = init.provisioner()
+  if (provisioner == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
+  let record = provisioner.get(contractId)
+  if (record == null || record.deployment.twin !== twin) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such deployment')
+  while (!signal.aborted) {
+    yield { status: statusToWire(record) }
+    if (record.deleting && record.workloads.every(w => w.state === 'deleted')) return
+    // the changed record itself: the last change of a deletion is gone from the provisioner at once
+    const current = await nextChange(provisioner, contractId, signal) ?? provisioner.get(contractId)
+    if (current == null) return
+    record = current
   }
 }

@@ -111,7 +111,7 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
   async remove (contractId: string): Promise<DeploymentRecord | undefined> {
     return this.serial(contractId, async () => {
       const current = this.records.get(contractId)
-      if (current == null) return undefined
+      if (current == null || current.deleting) return current
       const record = { ...current, workloads: current.workloads.map(w => ({ ...w })), deleting: true }
       await this.persist(record)
       this.reconcile(contractId)

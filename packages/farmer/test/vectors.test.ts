@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { generateKeyPairFromSeed, publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { RecordEnvelope } from '@libp2p/peer-record'
-import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
 import { CapacityAccount, type Resources } from '@p2pcloud/capacity'
 import { Ledger } from '@p2pcloud/contracts'
 import {
   DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DEPLOYMENT_RECORD, DeploymentErrorCodes, MAX_WORKLOADS, WORKLOAD_NAME,
-  deploymentMessages, sealRecord, wireMessage
+  deploymentMessages, vectorKit, wireMessage
 } from '@p2pcloud/wire'
 import { DriverRegistry, Provisioner, VolumeDriver, deploymentResponder, openDeployment, signDeployment } from '../src/index.js'
 
@@ -29,42 +26,17 @@ import { DriverRegistry, Provisioner, VolumeDriver, deploymentResponder, openDep
 const root = new URL('../../../../', import.meta.url)
 const dir = new URL('protocols/vectors/deployment/', root)
 
-type Json = any
+type Json = vectorKit.Json
+type Key = vectorKit.VectorKey
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-const unhex = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(text, 'hex'))
-const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
-const fromUtf8 = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+const { hex, unhex, fromUtf8, frame } = vectorKit
 
-function uvarint (n: number): Uint8Array {
-  const out: number[] = []
-  do {
-    let byte = n & 0x7f
-    n = Math.floor(n / 128)
-    if (n > 0) byte |= 0x80
-    out.push(byte)
-  } while (n > 0)
-  return new Uint8Array(out)
-}
-
-const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts))
-const lengthPrefixed = (bytes: Uint8Array): Uint8Array => concat(uvarint(bytes.byteLength), bytes)
-
-interface Key { privateKey: PrivateKey, peerId: PeerId }
-
-async function loadKeys (json: Json): Promise<Record<string, Key>> {
-  const keys: Record<string, Key> = {}
-  for (const [name, key] of Object.entries<Json>(json)) {
-    assert.equal(key.type, 'Ed25519')
-    const privateKey = await generateKeyPairFromSeed('Ed25519', unhex(key.seed))
-    keys[name] = { privateKey, peerId: peerIdFromPrivateKey(privateKey) }
-  }
-  return keys
-}
+/** The keys of a vector file: Ed25519 only. */
+const loadKeys = async (json: Json): Promise<Record<string, Key>> => vectorKit.loadKeys(json, ['Ed25519'])
 
 // ---- a vector's fields (proto field names, uint64 as decimal strings, bytes as hex) → protons
 
-const amount = (r: Json): Resources => ({ cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) })
+const amount = (r: Json): Resources => vectorKit.resources(r)
 
 const wireVolumeData = (f: Json): deploymentMessages.VolumeData => ({ size: Number(f.size) })
 const wireWorkload = (f: Json): deploymentMessages.Workload => ({ name: f.name, type: f.type, version: Number(f.version), data: unhex(f.data) })
@@ -82,8 +54,7 @@ const wireWorkloadStatus = (f: Json): deploymentMessages.WorkloadStatus => ({
 const wireStatus = (f: Json): deploymentMessages.DeploymentStatus => ({
   contractId: unhex(f.contract_id), name: f.name, version: Number(f.version), workloads: (f.workloads ?? []).map(wireWorkloadStatus)
 })
-/** Without the keys that are undefined, as a decoder gives it. */
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined)) as T
+const { compact } = vectorKit
 const ref = (f: Json): deploymentMessages.DeploymentRef | undefined => f == null ? undefined : { contractId: unhex(f.contract_id) }
 const wireRequest = (f: Json): deploymentMessages.Request => compact({
   deploymentEnvelope: f.deployment_envelope == null ? new Uint8Array() : unhex(f.deployment_envelope),
@@ -92,27 +63,13 @@ const wireRequest = (f: Json): deploymentMessages.Request => compact({
   watch: ref(f.watch)
 }) as deploymentMessages.Request
 const wireResponse = (f: Json): deploymentMessages.Response => compact({
-  error: f.error == null ? undefined : { code: f.error.code, message: f.error.message, retryAfterMs: Number(f.error.retry_after_ms) },
+  error: vectorKit.wireError(f.error),
   status: f.status == null ? undefined : wireStatus(f.status)
 })
 
 /** (i) for an envelope: unsigned buffer, signature (then the stated tamper) and marshalled envelope from payload and key. */
-async function reproduceEnvelope (env: Json, payload: Uint8Array, keys: Record<string, Key>, tamper?: { byte: number, xor: number }): Promise<void> {
-  const key = keys[env.signer].privateKey
-  const payloadType = unhex(env.payload_type)
-  const unsigned = concat(uvarint(utf8(env.domain).byteLength), utf8(env.domain), uvarint(payloadType.byteLength), payloadType, uvarint(payload.byteLength), payload)
-  assert.equal(hex(unsigned), env.unsigned, 'unsigned buffer')
-  const signature = await key.sign(unsigned)
-  if (tamper == null) {
-    assert.equal(hex(signature), env.signature, 'signature')
-    const sealed = await sealRecord({ domain: env.domain, payloadType: fromUtf8(payloadType), maxBytes: Infinity }, payload, key)
-    assert.equal(hex(sealed), env.encoded, 'envelope')
-  } else {
-    signature[tamper.byte] ^= tamper.xor
-    assert.equal(hex(signature), env.signature, 'tampered signature')
-    const marshalled = new RecordEnvelope({ publicKey: key.publicKey, payloadType, payload, signature }).marshal()
-    assert.equal(hex(marshalled), env.encoded, 'envelope')
-  }
+async function reproduceEnvelope (env: vectorKit.EnvelopeJson, payload: Uint8Array, keys: Record<string, Key>, tamper?: vectorKit.Tamper): Promise<void> {
+  assert.deepEqual(await vectorKit.reproduceEnvelope(env, payload, keys[env.signer].privateKey, tamper), env, 'envelope')
 }
 
 /** (ii) what the farmer's record check says: ACCEPT, or the error code it refuses the deployment with. */
@@ -141,15 +98,15 @@ function twinOutcome (response: deploymentMessages.Response, request: deployment
   return hex(response.status.contractId) === askedContract(request) ? 'ACCEPT' : 'UNAUTHORIZED'
 }
 
-const files = readdirSync(dir).filter(name => name.endsWith('.json')).sort()
-const load = (file: string): Json => JSON.parse(readFileSync(new URL(file, dir), 'utf8'))
+const files = vectorKit.vectorFiles(dir)
+const load = (file: string): Json => vectorKit.loadVectors(dir, file)
 
 describe('deployment test vectors', () => {
   it('exist', () => {
     assert.deepEqual(files, ['records-invalid.json', 'records.json', 'stream.json'])
   })
 
-  const records = new Map<string, Json>(load('records.json').vectors.map((v: Json) => [v.name, v]))
+  const records = vectorKit.byName(load('records.json').vectors)
 
   for (const file of files) {
     const content = load(file)
@@ -159,12 +116,12 @@ describe('deployment test vectors', () => {
         assert.equal(content.protocol, DEPLOYMENT_PROTOCOL)
         const keys = await loadKeys(content.keys)
         for (const [name, key] of Object.entries<Json>(content.keys)) {
-          assert.equal(hex(publicKeyToProtobuf(keys[name].privateKey.publicKey)), key.public_key_pb, `${name} public key`)
-          assert.equal(keys[name].peerId.toString(), key.peer_id, `${name} peer id`)
+          assert.equal(keys[name].json.public_key_pb, key.public_key_pb, `${name} public key`)
+          assert.equal(keys[name].id, key.peer_id, `${name} peer id`)
         }
       })
 
-      const byName = new Map<string, Json>(content.vectors.map((v: Json) => [v.name, v]))
+      const byName = vectorKit.byName(content.vectors)
 
       for (const v of content.vectors as Json[]) {
         it(`${v.name as string}: ${v.expect as string}`, async () => {
@@ -200,7 +157,7 @@ describe('deployment test vectors', () => {
             case 'Request': {
               const encoded = deploymentMessages.Request.encode(wireRequest(v.fields))
               assert.equal(hex(encoded), v.encoded)
-              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              assert.equal(hex(frame(encoded)), v.frame)
               assert.ok(encoded.byteLength <= DEPLOYMENT_LIMITS.maxRequestBytes)
               assert.deepEqual(deploymentMessages.Request.decode(unhex(v.encoded)), wireRequest(v.fields))
               assert.ok(byName.has(v.reply), `reply ${v.reply as string}`)
@@ -212,7 +169,7 @@ describe('deployment test vectors', () => {
               const wire = wireResponse(v.fields)
               const encoded = deploymentMessages.Response.encode(wire)
               assert.equal(hex(encoded), v.encoded)
-              assert.equal(hex(lengthPrefixed(encoded)), v.frame)
+              assert.equal(hex(frame(encoded)), v.frame)
               assert.ok(encoded.byteLength <= DEPLOYMENT_LIMITS.maxResponseBytes)
               const decoded = deploymentMessages.Response.decode(unhex(v.encoded))
               assert.deepEqual(decoded, wire)
@@ -232,7 +189,7 @@ describe('deployment test vectors', () => {
   it('stream.json, replayed in order against our farmer, gets every reply', async () => {
     const content = load('stream.json')
     const keys = await loadKeys(content.keys)
-    const byName = new Map<string, Json>(content.vectors.map((v: Json) => [v.name, v]))
+    const byName = vectorKit.byName(content.vectors)
     const state = content.farmer_state
     const clock = { now: 0 }
     const datastore = new MemoryDatastore()
@@ -269,9 +226,16 @@ describe('deployment test vectors', () => {
         const responder = responders[v.responder as keyof typeof responders]
         let response: deploymentMessages.Response
         try {
-          response = await responder.respond(deploymentMessages.Request.decode(unhex(v.encoded)), {
-            remotePeer: keys[v.from].peerId, connection: undefined as any, signal: new AbortController().signal
-          })
+          const request = deploymentMessages.Request.decode(unhex(v.encoded))
+          const context = { remotePeer: keys[v.from].peerId, connection: undefined as any, signal: new AbortController().signal }
+          // watch streams: its vector is the first frame, the status at that moment
+          const frames = responder.stream?.(request, context)?.[Symbol.asyncIterator]()
+          if (frames != null) {
+            response = (await frames.next()).value
+            await frames.return?.(undefined)
+          } else {
+            response = await responder.respond(request, context)
+          }
         } catch (err: any) {
           assert.ok(err.code != null, `${v.name as string}: unexpected ${err.name as string}: ${err.message as string}`)
           response = responder.errorResponse({ code: err.code, message: wireMessage(err.message), retryAfterMs: err.retryAfterMs ?? 0 })

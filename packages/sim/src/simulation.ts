@@ -44,7 +44,11 @@ export interface SimulationOptions {
    * exempts 127.0.0.1 unless this is set.
    */
   ipColocationPenalty?: boolean
-  /** Config overrides on top of the simulation's loopback settings (deep-merged one level: `connections`, `dht`, …). */
+  /**
+   * Config overrides on top of the simulation's settings (`connections` is
+   * merged key by key). `listen`, `mdns` and `bootstrap` are the simulation's:
+   * peers listen on 127.0.0.1 only and never multicast.
+   */
   config?: PeerConfigInput
   onProgress?: (progress: SimulationProgress) => void
 }
@@ -85,7 +89,7 @@ export interface Simulation {
   readonly farmers: readonly SimPeer[]
   /** From the first peer's start until every peer was running. */
   readonly startedAfterMs: number
-  /** From the first peer's start until the mesh had formed (see `meshFormed`). */
+  /** From the first peer's start until every peer had a gossip mesh peer on the capacity topic. */
   readonly formedAfterMs: number
   /** `performance.now()` when the first peer was started: the zero of the other times. */
   readonly startTime: number
@@ -101,12 +105,13 @@ export interface Simulation {
   /** How far the directories are from holding every farmer. */
   directoryProgress: () => DirectoryProgress
   /**
-   * Wait until no connection has opened or closed anywhere in the mesh for
-   * `quietMs` (peers dial until they hold `minConnections`, and on one CPU the
-   * handshakes of a hundred peers take a while); returns the time since the
-   * simulation started. Throws a SimulationTimeoutError after `timeoutMs`.
+   * Wait until at most `tolerance` connections opened or closed anywhere in
+   * the mesh during the last `quietMs` (peers dial until they hold
+   * `minConnections`, and on one CPU the handshakes of a hundred peers take a
+   * while); returns the time since the simulation started. Throws a
+   * SimulationTimeoutError after `timeoutMs`.
    */
-  waitForQuiet: (quietMs?: number, timeoutMs?: number) => Promise<number>
+  waitForQuiet: (quietMs?: number, timeoutMs?: number, tolerance?: number) => Promise<number>
   /** Connections opened and closed, summed over all peers (each connection counts at both ends). */
   readonly connectionEvents: { opened: number, closed: number }
   /** Wait until every peer (those added since the start too) has a gossip mesh peer on the capacity topic; returns the time since the start. */
@@ -187,12 +192,15 @@ export function farmerSettings (profile: FarmerProfile, advertTtlSeconds?: numbe
  * Loopback settings for many peers in one process. Every peer is 127.0.0.1,
  * so libp2p's limit of inbound connections per host and second (default 5)
  * would refuse most of the mesh; pending inbound connections are raised for
- * the same reason. mDNS stays off and peers listen on 127.0.0.1 only.
+ * the same reason. Whatever the overrides say, peers listen on 127.0.0.1
+ * only and mDNS stays off: nothing leaves this machine.
  */
 export function simulationConfig (overrides: PeerConfigInput = {}): PeerConfigInput {
   const base = loopbackConfig()
   return {
     ...overrides,
+    listen: base.listen,
+    mdns: base.mdns,
     connections: {
       ...base.connections,
       inboundConnectionsPerHostPerSecond: 1000,
@@ -278,9 +286,15 @@ export async function startSimulation (options: SimulationOptions): Promise<Simu
   const peers: SimPeer[] = []
   let stopped = false
   const connectionEvents = { opened: 0, closed: 0 }
-  let lastChurn = performance.now()
-  const onOpen = (): void => { connectionEvents.opened++; lastChurn = performance.now() }
-  const onClose = (): void => { connectionEvents.closed++; lastChurn = performance.now() }
+  /** When recent connection events happened (pruned to the longest quiet window asked for). */
+  let churn: number[] = []
+  const noteChurn = (): void => {
+    churn.push(performance.now())
+    // nobody may be waiting for quiet: keep only the recent past
+    if (churn.length > 20_000) churn = churn.slice(-10_000)
+  }
+  const onOpen = (): void => { connectionEvents.opened++; noteChurn() }
+  const onClose = (): void => { connectionEvents.closed++; noteChurn() }
   const startTime = performance.now()
   const elapsed = (): number => performance.now() - startTime
 
@@ -290,10 +304,12 @@ export async function startSimulation (options: SimulationOptions): Promise<Simu
       debounceMs: options.debounceMs,
       ...(farmer != null ? { farmer: { config: farmerSettings(farmer, options.advertTtlSeconds), total: farmer.total } } : {})
     })
-    const node = await startLoopbackPeer({
-      ...config,
-      bootstrap: bootstrapFrom.map(i => dialAddress(peers[i].node))
-    }, { extensions: [extension] })
+    const bootstrap = bootstrapFrom.map(i => {
+      const peer = peers.find(candidate => candidate.index === i)
+      if (peer == null) throw new Error(`no running peer ${i} to bootstrap from`)
+      return dialAddress(peer.node)
+    })
+    const node = await startLoopbackPeer({ ...config, bootstrap }, { extensions: [extension] })
     if (options.ipColocationPenalty !== true) exemptLoopbackFromIpColocation(node)
     node.addEventListener('connection:open', onOpen)
     node.addEventListener('connection:close', onClose)
@@ -397,15 +413,19 @@ export async function startSimulation (options: SimulationOptions): Promise<Simu
         }
       },
       connectionEvents,
-      waitForQuiet: async (quietMs = 5000, timeoutMs = 120_000) => {
-        const until = performance.now() + timeoutMs
-        while (performance.now() - lastChurn < quietMs) {
-          if (performance.now() > until) {
-            throw new SimulationTimeoutError(`connections were still opening or closing after ${timeoutMs} ms (${connectionEvents.opened} opened, ${connectionEvents.closed} closed so far)`)
+      waitForQuiet: async (quietMs = 5000, timeoutMs = 120_000, tolerance = 0) => {
+        const began = performance.now()
+        const until = began + timeoutMs
+        while (true) {
+          const now = performance.now()
+          churn = churn.filter(time => now - time < quietMs)
+          // a full window must have passed since we started watching
+          if (now - began >= quietMs && churn.length <= tolerance) return elapsed()
+          if (now > until) {
+            throw new SimulationTimeoutError(`connections were still opening or closing after ${timeoutMs} ms (${churn.length} in the last ${quietMs} ms; ${connectionEvents.opened} opened, ${connectionEvents.closed} closed so far)`)
           }
-          await sleep(Math.max(50, quietMs - (performance.now() - lastChurn)))
+          await sleep(100)
         }
-        return elapsed()
       },
       waitForMesh: async (timeoutMs = 60_000) => waitForMesh(timeoutMs),
       addPeer: async (add = {}) => {

@@ -166,9 +166,26 @@ export class Twin {
     }
   }
 
-  /** Poll until no workload is in `init` (watch is not served by farmers yet). */
+  /** Until no workload is in `init`: watched as the farmer pushes states, polled from a farmer that does not serve watch. */
   private async settle (farmer: PeerId, contractId: string): Promise<DeploymentStatusView> {
-    const deadline = Date.now() + (this.options.settleTimeoutMs ?? 60_000)
+    const timeoutMs = this.options.settleTimeoutMs ?? 60_000
+    const signal = AbortSignal.timeout(timeoutMs)
+    let last: DeploymentStatusView | undefined
+    try {
+      for await (const status of this.deployments.watch(farmer, contractId, signal)) {
+        last = status
+        if (status.workloads.every(w => w.state !== 'init')) return status
+      }
+    } catch (err: any) {
+      if (err.code !== 'UNSUPPORTED_VERSION' && !signal.aborted) throw err
+    }
+    if (signal.aborted) {
+      throw new TwinError('DeployTimeout', `farmer ${farmer.toString()} did not finish within ${timeoutMs} ms; still in init: ${(last?.workloads ?? []).filter(w => w.state === 'init').map(w => w.name).join(', ')}`)
+    }
+    return this.poll(farmer, contractId, Date.now() + timeoutMs)
+  }
+
+  private async poll (farmer: PeerId, contractId: string, deadline: number): Promise<DeploymentStatusView> {
     while (true) {
       const status = await this.deployments.get(farmer, contractId)
       if (status.workloads.every(w => w.state !== 'init')) return status

@@ -59,6 +59,12 @@ export interface Responder<Req, Res> {
   response: MessageCodec<Res>
   limits: ProtocolLimits
   respond(request: Req, context: RequestContext): Promise<Res>
+  /**
+   * For a streaming call (protocols/README.md §4.2): the frames to send, or
+   * undefined when this request is an ordinary one. The stream ends when the
+   * iterable does; it must yield at least every `limits.timeoutMs` (a heartbeat).
+   */
+  stream?(request: Req, context: RequestContext): AsyncIterable<Res> | undefined
   /** Build the response that carries only an error. */
   errorResponse(error: WireError): Res
 }
@@ -82,16 +88,32 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
       const request = await pb.read({ signal: AbortSignal.timeout(limits.timeoutMs) })
       let response: Res
       const work = new AbortController()
+      // the twin resetting the stream ends a streaming call
+      stream.addEventListener('close', () => { work.abort() }, { once: true })
+      const out = pb.unwrap().pb(responder.response)
+      let frames: AsyncIterable<Res> | undefined
       try {
         const waitMs = rate.take(remotePeer.toString())
         if (waitMs > 0) throw new ProtocolError(ErrorCodes.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, waitMs)
-        response = await withTimeout(responder.respond(request, { remotePeer, connection, signal: work.signal }), limits.timeoutMs)
+        const context = { remotePeer, connection, signal: work.signal }
+        frames = responder.stream?.(request, context)
+        response = frames != null ? undefined as unknown as Res : await withTimeout(responder.respond(request, context), limits.timeoutMs)
       } catch (err: any) {
         work.abort()
+        frames = undefined
         response = responder.errorResponse(toWireError(err))
       }
-      const out = pb.unwrap().pb(responder.response)
-      await out.write(response, { signal: AbortSignal.timeout(limits.timeoutMs) })
+      if (frames != null) {
+        try {
+          for await (const frame of frames) await out.write(frame, { signal: AbortSignal.timeout(limits.timeoutMs) })
+        } catch (err: any) {
+          if (work.signal.aborted) throw err
+          await out.write(responder.errorResponse(toWireError(err)), { signal: AbortSignal.timeout(limits.timeoutMs) })
+        }
+      } else {
+        await out.write(response, { signal: AbortSignal.timeout(limits.timeoutMs) })
+      }
+      work.abort()
       await stream.close({ signal: AbortSignal.timeout(limits.timeoutMs) })
     } catch (err: any) {
       stream.abort(err)
@@ -142,6 +164,55 @@ export async function request<Req, Res extends WithError> (
       if (err.name !== 'RemoteError' || err.code !== ErrorCodes.RATE_LIMITED || retries <= 0 || err.retryAfterMs > MAX_RATE_LIMIT_WAIT_MS) throw err
       await new Promise(resolve => setTimeout(resolve, Math.max(1, err.retryAfterMs)))
     }
+  }
+}
+
+/**
+ * A streaming call: yields every response frame until the responder closes;
+ * an error frame ends it with a RemoteError; no frame within `idleMs` (a
+ * missed heartbeat), a reset or EOF mid-call ends it with a NoAnswerError.
+ * Breaking out of the loop resets the stream (the way to cancel).
+ */
+export async function * requestStream<Req, Res extends WithError> (
+  node: StreamOpener,
+  peer: PeerId,
+  responder: Pick<Responder<Req, Res>, 'protocol' | 'request' | 'response' | 'limits'>,
+  message: Req,
+  options: AbortOptions & { idleMs?: number } = {}
+): AsyncGenerator<Res> {
+  const { limits, protocol } = responder
+  const peerName = peer.toString()
+  const idleMs = options.idleMs ?? limits.timeoutMs * 3
+  const timed = (): AbortSignal => AbortSignal.any([AbortSignal.timeout(idleMs), ...(options.signal != null ? [options.signal] : [])])
+  let stream: Stream | undefined
+  let done = false
+  try {
+    stream = await node.dialProtocol(peer, protocol, { signal: timed() })
+    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes })
+    await pb.write(message, responder.request, { signal: timed() })
+    await stream.close({ signal: timed() })
+    while (true) {
+      let frame: Res
+      try {
+        frame = await pb.read(responder.response, { signal: timed() })
+      } catch (err: any) {
+        if (err.name === 'UnexpectedEOFError' || /end of (the )?stream|EOF/i.test(err.message ?? '')) {
+          done = true
+          return
+        }
+        throw new NoAnswerError(peerName, protocol, err?.message ?? String(err))
+      }
+      if (frame.error != null) {
+        done = true
+        throw new RemoteError(wireCode(frame.error.code), wireMessage(frame.error.message), peerName, protocol, Number(frame.error.retryAfterMs))
+      }
+      yield frame
+    }
+  } catch (err: any) {
+    if (err.name === 'RemoteError' || err.name === 'NoAnswerError') throw err
+    throw new NoAnswerError(peerName, protocol, err?.message ?? String(err))
+  } finally {
+    if (!done) stream?.abort(new Error('the caller stopped reading'))
   }
 }
 

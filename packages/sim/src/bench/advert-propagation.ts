@@ -1,6 +1,7 @@
+import { loadavg } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
-import { startSimulation, type SimPeer, type Simulation } from '../simulation.js'
+import { inCapacityMesh, SimulationTimeoutError, startSimulation, type SimPeer, type Simulation } from '../simulation.js'
 import { SocketByteCounter } from '../socket-bytes.js'
 import type { Benchmark, Measurement } from './results.js'
 import { median, percentile } from './stats.js'
@@ -26,8 +27,10 @@ const ARRIVAL_TIMEOUT_MS = 15_000
 const BYTES_WINDOW_MS = 10_000
 /** Spacing of the adverts in the bytes window. */
 const BYTES_ADVERT_SPACING_MS = 300
-/** No connection opened or closed anywhere for this long before measuring. */
+/** Settled: at most SETTLE_TOLERANCE connections opened or closed in the last QUIET_MS. */
 const QUIET_MS = 3000
+const SETTLE_TOLERANCE = 5
+const SETTLE_TIMEOUT_MS = 150_000
 const GiB = 2 ** 30
 /** What a farmer books, or gives back when it holds it already: a real change of free capacity. */
 const BOOKING = { cru: 1, mru: GiB, sru: 0, hru: 0, ipv4u: 0 }
@@ -38,6 +41,12 @@ interface Round {
   percentiles: Record<typeof FRACTIONS[number], number>
   missed: number
   loopDelayMaxMs: number
+  /**
+   * Share of the round this process's event loop was busy: near 1 means the
+   * spread is the CPU time of a hundred peers' handling queued on one thread,
+   * not network hops.
+   */
+  loopUtilization: number
 }
 
 async function sleep (ms: number): Promise<void> {
@@ -82,18 +91,21 @@ async function measureRound (simulation: Simulation, publisher: SimPeer): Promis
   const loopDelay = monitorEventLoopDelay({ resolution: 10 })
   loopDelay.enable()
   try {
+    const busyBefore = performance.eventLoopUtilization()
     start = performance.now()
     await changeCapacity(publisher)
     while (arrivals.size < receivers.length && performance.now() - start < ARRIVAL_TIMEOUT_MS) {
       receivers.forEach(check)
       await sleep(20)
     }
+    const loopUtilization = performance.eventLoopUtilization(busyBefore).utilization
     // the publisher holds it from the start: "99 % of 100 peers" is the publisher and 98 others
     const times = [0, ...receivers.map(peer => arrivals.get(peer) ?? ARRIVAL_TIMEOUT_MS)]
     return {
       percentiles: Object.fromEntries(FRACTIONS.map(p => [p, percentile(times, p)])) as Round['percentiles'],
       missed: receivers.length - arrivals.size,
-      loopDelayMaxMs: loopDelay.max / 1e6
+      loopDelayMaxMs: loopDelay.max / 1e6,
+      loopUtilization
     }
   } finally {
     loopDelay.disable()
@@ -126,15 +138,31 @@ interface SizeResult {
   advertCount: number
   connectionsAvg: number
   settleMs: number
+  /** Whether the mesh had formed and stopped dialling before the rounds. */
+  settled: boolean
+  /** Peers without a gossip mesh peer on the capacity topic when the rounds began. */
+  outsideMesh: number
   /** (peer, farmer) pairs lacking any advert before the rounds: gossip does not replay adverts to peers that joined after them. */
   missingAdvertsBefore: number
 }
 
+/** Wait for the mesh to form and stop dialling; false when it had not at the deadline (we measure anyway, and say so). */
+async function settle (simulation: Simulation): Promise<boolean> {
+  try {
+    await simulation.waitForMesh(SETTLE_TIMEOUT_MS)
+    await simulation.waitForQuiet(QUIET_MS, SETTLE_TIMEOUT_MS, SETTLE_TOLERANCE)
+    return true
+  } catch (err) {
+    if (err instanceof SimulationTimeoutError) return false
+    throw err
+  }
+}
+
 async function measureSize (simulation: Simulation, bytes: SocketByteCounter): Promise<SizeResult> {
-  const settled = performance.now()
-  await simulation.waitForMesh(120_000)
-  await simulation.waitForQuiet(QUIET_MS, 180_000)
-  const settleMs = performance.now() - settled
+  const settleStart = performance.now()
+  const settled = await settle(simulation)
+  const settleMs = performance.now() - settleStart
+  const outsideMesh = simulation.peers.filter(peer => !inCapacityMesh(peer.node)).length
   const { missingAdverts } = simulation.directoryProgress()
   const farmers = simulation.farmers
   const rounds: Round[] = []
@@ -150,6 +178,8 @@ async function measureSize (simulation: Simulation, bytes: SocketByteCounter): P
     advertCount: traffic.advertCount,
     connectionsAvg: simulation.connectionStats().avg,
     settleMs,
+    settled,
+    outsideMesh,
     missingAdvertsBefore: missingAdverts
   }
 }
@@ -163,6 +193,8 @@ async function measureSize (simulation: Simulation, bytes: SocketByteCounter): P
  */
 async function run (): Promise<Measurement> {
   const bytes = new SocketByteCounter()
+  // other work on this machine competes with the simulation for its CPU: say how much there was
+  const loadBefore = loadavg()[0]
   let simulation: Simulation | undefined
   try {
     simulation = await startSimulation({
@@ -182,7 +214,9 @@ async function run (): Promise<Measurement> {
     const extra: Record<string, number> = {
       farmers: FARMERS,
       roundsPerSize: ROUNDS,
-      bytesWindowMs: BYTES_WINDOW_MS
+      bytesWindowMs: BYTES_WINDOW_MS,
+      loadAverage1mBefore: loadBefore,
+      loadAverage1mAfter: loadavg()[0]
     }
     let headline = NaN
     for (const result of results) {
@@ -198,7 +232,10 @@ async function run (): Promise<Measurement> {
       extra[`n${n}IdleBytesPerPeerPerSecond`] = result.idleBytes / n / (BYTES_WINDOW_MS / 1000)
       extra[`n${n}ConnectionsPerPeerAvg`] = result.connectionsAvg
       extra[`n${n}EventLoopDelayMaxMs`] = Math.max(...rounds.map(r => r.loopDelayMaxMs))
+      extra[`n${n}EventLoopUtilization`] = median(rounds.map(r => r.loopUtilization))
       extra[`n${n}SettleMs`] = result.settleMs
+      extra[`n${n}Settled`] = result.settled ? 1 : 0
+      extra[`n${n}PeersOutsideMeshBefore`] = result.outsideMesh
       extra[`n${n}MissingAdvertsBefore`] = result.missingAdvertsBefore
       if (n === HEADLINE_SIZE) headline = extra[`n${n}P99Ms`]
     }

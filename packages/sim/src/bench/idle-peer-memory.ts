@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os'
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { MemoryProbeKind, MemoryProbeResult } from '../memory-probe.js'
@@ -74,7 +75,8 @@ async function run (): Promise<Measurement> {
       bareRssBeforeMiB: bare.rssBefore / MiB,
       bareRssAfterMiB: bare.rssAfter / MiB,
       bareHeapUsedPerPeerMiB: (bare.heapUsedAfter - bare.heapUsedBefore) / PEERS / MiB,
-      bareConnectionsPerPeerAvg: bare.connectionsAvg
+      bareConnectionsPerPeerAvg: bare.connectionsAvg,
+      loadAverage1mAfter: loadavg()[0]
     }
   }
 }
