@@ -10,6 +10,8 @@ import type { Directory } from './directory.js'
 const log = logger('p2pcloud:capacity:advertiser')
 const SEQ_KEY = new Key('/p2pcloud/capacity/advert-seq')
 const PROVIDE_RETRY_MS = 2000
+/** Intervals after the 1st, 2nd and 3rd successful provide, before the regular provideIntervalMs. */
+const PROVIDE_BACKOFF_MS = [0, 30_000, 120_000, 600_000]
 
 /** Where adverts go: gossipsub, the DHT record, the DHT provider index. */
 export interface AdvertChannels {
@@ -49,6 +51,7 @@ export class Advertiser {
   private heartbeat?: ReturnType<typeof setTimeout>
   private debounce?: ReturnType<typeof setTimeout>
   private lastProvided = 0
+  private timesProvided = 0
   private provideRetry?: ReturnType<typeof setTimeout>
   private running = false
   private publishing: Promise<void> = Promise.resolve()
@@ -153,7 +156,14 @@ export class Advertiser {
 
   private async provideIndexKeys (): Promise<void> {
     clearTimeout(this.provideRetry)
-    if (!this.running || this.now - this.lastProvided < (this.init.provideIntervalMs ?? 6 * 60 * 60 * 1000)) return
+    // early provides reach only the few peers a young routing table knows: repeat them soon, then rarely
+    const interval = PROVIDE_BACKOFF_MS[this.timesProvided] ?? this.init.provideIntervalMs ?? 6 * 60 * 60 * 1000
+    if (!this.running || this.now - this.lastProvided < interval) {
+      if (this.running && this.timesProvided < PROVIDE_BACKOFF_MS.length) {
+        this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, this.lastProvided + interval - this.now)
+      }
+      return
+    }
     if (this.init.channels.dhtPeers() === 0) {
       // just started, the DHT knows nobody yet: try again shortly
       this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, PROVIDE_RETRY_MS)
@@ -168,6 +178,9 @@ export class Advertiser {
     try {
       await Promise.all(keys.map(async key => { await this.init.channels.provide(key) }))
       this.lastProvided = this.now
+      this.timesProvided++
+      const next = PROVIDE_BACKOFF_MS[this.timesProvided]
+      if (next != null && this.running) this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, next)
     } catch (err) {
       log('providing index keys failed, retrying - %e', err)
       this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, PROVIDE_RETRY_MS)
