@@ -38,5 +38,7 @@ export async function capacityExtensionForHome (config: PeerConfig, paths: HomeP
   const version = `p2pcloud/${VERSION}`
   if (!config.farmer.enabled) return capacityExtension({ version })
   const { total } = await probeCapacity(paths.root, config.farmer.capacity)
-  return capacityExtension({ version, farmer: { config: config.farmer, total } })
+  // only cores are overcommitted: what is booked of memory and disks is always there
+  const bookable = { ...total, cru: Math.floor(total.cru * config.farmer.cruOvercommit) }
+  return capacityExtension({ version, farmer: { config: config.farmer, total: bookable } })
 }

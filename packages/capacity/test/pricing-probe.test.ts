@@ -175,3 +175,23 @@ describe('isRotational', () => {
     assert.equal(await isRotational('/no/such/path'), undefined)
   })
 })
+
+describe('CRU overcommit', () => {
+  it('a farmer home with cruOvercommit 4 books four times its cores, and only its cores', async () => {
+    const { mkdtemp } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { defaultConfig, homePaths } = await import('@p2pcloud/node')
+    const { capacityExtensionForHome } = await import('../src/extension.js')
+    const { probeCapacity } = await import('../src/probe.js')
+    const home = await mkdtemp(join(tmpdir(), 'p2pcloud-overcommit-'))
+    const base = defaultConfig()
+    const config = { ...base, farmer: { ...base.farmer, enabled: true, farm: 'gent', country: 'BE', cruOvercommit: 4, capacity: { ...base.farmer.capacity, cru: 8, mru: 16 * 2 ** 30 } } }
+    const extension = await capacityExtensionForHome(config, homePaths(home))
+    const probed = await probeCapacity(home, config.farmer.capacity)
+    const market = (extension.services?.capacity as any)({ datastore: undefined })
+    assert.equal(market.account.total.cru, 32)
+    assert.equal(market.account.total.mru, probed.total.mru)
+  })
+})
+

@@ -24,7 +24,8 @@ const STATES: Partial<Record<deploymentMessages.WorkloadState, WorkloadState>> =
   [deploymentMessages.WorkloadState.INIT]: 'init',
   [deploymentMessages.WorkloadState.OK]: 'ok',
   [deploymentMessages.WorkloadState.ERROR]: 'error',
-  [deploymentMessages.WorkloadState.DELETED]: 'deleted'
+  [deploymentMessages.WorkloadState.DELETED]: 'deleted',
+  [deploymentMessages.WorkloadState.STOPPED]: 'stopped'
 }
 
 function statusFromWire (status: deploymentMessages.DeploymentStatus | undefined, farmer: PeerId): DeploymentStatusView {

@@ -21,7 +21,8 @@ const STATES: Record<WorkloadState, deploymentMessages.WorkloadState> = {
   init: deploymentMessages.WorkloadState.INIT,
   ok: deploymentMessages.WorkloadState.OK,
   error: deploymentMessages.WorkloadState.ERROR,
-  deleted: deploymentMessages.WorkloadState.DELETED
+  deleted: deploymentMessages.WorkloadState.DELETED,
+  stopped: deploymentMessages.WorkloadState.STOPPED
 }
 
 export function statusToWire (record: DeploymentRecord): deploymentMessages.DeploymentStatus {

@@ -14,6 +14,8 @@ export interface WorkloadDriver {
   apply(contractId: string, workload: WorkloadSpec): Promise<void>
   /** Remove the workload and everything it left on the node. */
   remove(contractId: string, name: string): Promise<void>
+  /** Stop it but keep its data (the lease expired; a renewal applies it again). Absent: nothing runs to stop. */
+  stop?(contractId: string, name: string): Promise<void>
 }
 
 export class UnsupportedWorkloadError extends Error {

@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import type { Startable } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
-import type { Contracts, ContractRecord } from '@p2pcloud/contracts'
+import type { Contracts, ContractRecord, Ledger } from '@p2pcloud/contracts'
 import type { PeerExtension } from '@p2pcloud/node'
 import { DEPLOYMENT_PROTOCOL, handleRequests } from '@p2pcloud/wire'
 import { deploymentResponder } from './deployment-protocol.js'
@@ -34,6 +34,7 @@ export interface FarmerInit {
 export class Farmer implements Startable {
   readonly drivers: DriverRegistry
   provisioner?: Provisioner
+  private unfollow?: () => void
 
   constructor (private readonly components: FarmerComponents, private readonly init: FarmerInit) {
     this.drivers = new DriverRegistry().register(new VolumeDriver(init.volumesRoot))
@@ -53,28 +54,40 @@ export class Farmer implements Startable {
     if (ledger == null) return
     const provisioner = new Provisioner(this.components.datastore, this.drivers)
     await provisioner.load()
-    ledger.addEventListener('change', this.onContractChange)
+    this.unfollow = followContracts(ledger, provisioner)
     this.provisioner = provisioner
-    // contracts that ended or were cancelled while the farmer was down
+    // contracts that expired, ended or were cancelled while the farmer was down
     for (const record of provisioner.all()) {
       const contract = ledger.all().find(c => c.id === record.deployment.contractId)
       if (contract == null || contract.state === 'ended' || contract.state === 'cancelled') {
         await provisioner.remove(record.deployment.contractId)
+      } else if (contract.state === 'expired') {
+        await provisioner.stop(record.deployment.contractId)
       }
     }
   }
 
-  private readonly onContractChange = (event: CustomEvent<ContractRecord>): void => {
-    const { id, state } = event.detail
-    if (state === 'ended' || state === 'cancelled') {
-      this.provisioner?.remove(id).catch(err => { log.error('removing the workloads of contract %s failed - %e', id, err) })
-    }
-  }
 
   async stop (): Promise<void> {
-    this.components.contracts.ledger?.removeEventListener('change', this.onContractChange)
+    this.unfollow?.()
     await this.components.registrar.unhandle(DEPLOYMENT_PROTOCOL)
   }
+}
+
+/**
+ * Workloads follow their contract: stopped when its lease expires, brought
+ * back by a renewal, removed when it ends or is cancelled. Returns the unsubscribe.
+ */
+export function followContracts (ledger: Ledger, provisioner: Provisioner): () => void {
+  const onChange = (event: CustomEvent<ContractRecord>): void => {
+    const { id, state } = event.detail
+    const failed = (what: string) => (err: Error): void => { log.error('%s the workloads of contract %s failed - %e', what, id, err) }
+    if (state === 'ended' || state === 'cancelled') provisioner.remove(id).catch(failed('removing'))
+    else if (state === 'expired') provisioner.stop(id).catch(failed('stopping'))
+    else if (state === 'active') provisioner.resume(id).catch(failed('resuming'))
+  }
+  ledger.addEventListener('change', onChange)
+  return () => { ledger.removeEventListener('change', onChange) }
 }
 
 export function farmerService (init: FarmerInit): (components: FarmerComponents) => Farmer {

@@ -8,7 +8,7 @@ import { openDeployment, type Deployment, type WorkloadSpec } from './deployment
 const log = logger('p2pcloud:farmer:provisioner')
 const PREFIX = '/p2pcloud/deployments'
 
-export type WorkloadState = 'init' | 'ok' | 'error' | 'deleted'
+export type WorkloadState = 'init' | 'ok' | 'error' | 'deleted' | 'stopped'
 
 export interface WorkloadStatus {
   name: string
@@ -63,7 +63,7 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
     // bring everything back: after a restart nothing is assumed to still run
     for (const record of this.records.values()) {
       for (const workload of record.workloads) {
-        if (workload.state !== 'deleted' && !record.deleting) Object.assign(workload, { state: 'init', changedAt: this.now() })
+        if (workload.state !== 'deleted' && workload.state !== 'stopped' && !record.deleting) Object.assign(workload, { state: 'init', changedAt: this.now() })
       }
       this.reconcile(record.deployment.contractId)
     }
@@ -105,6 +105,37 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
     await this.persist(record)
     this.reconcile(deployment.contractId)
     return record
+  }
+
+  /**
+   * The contract's lease expired: stop every workload, keep its data. The
+   * deployment stays `stopped` until a renewal resumes it or the contract ends.
+   */
+  async stop (contractId: string): Promise<void> {
+    await this.serial(contractId, async () => {
+      const record = this.records.get(contractId)
+      if (record == null || record.deleting) return
+      for (const status of record.workloads.filter(w => w.state !== 'deleted' && w.state !== 'stopped')) {
+        try {
+          await this.drivers.get(status.type).stop?.(contractId, status.name)
+          Object.assign(status, { state: 'stopped', message: 'the contract\'s lease expired; renew it to bring this back', changedAt: this.now() })
+        } catch (err: any) {
+          Object.assign(status, { state: 'error', message: wireMessage(`could not stop at lease expiry: ${err?.message ?? String(err)}`), changedAt: this.now() })
+        }
+      }
+      await this.persist(record)
+    })
+  }
+
+  /** A renewal after expiry: bring the stopped workloads back. */
+  async resume (contractId: string): Promise<void> {
+    await this.serial(contractId, async () => {
+      const record = this.records.get(contractId)
+      if (record == null || record.deleting) return
+      for (const status of record.workloads.filter(w => w.state === 'stopped')) Object.assign(status, { state: 'init', message: '', changedAt: this.now() })
+      await this.persist(record)
+      this.reconcile(contractId)
+    })
   }
 
   /** Remove every workload of the contract's deployment. */

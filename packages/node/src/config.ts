@@ -51,6 +51,11 @@ const farmerSchema = z.object({
   advertTtlSeconds: z.number().int().min(2).max(3600).default(600),
   /** After a lease ends, its workloads are stopped and its capacity held this long (so the twin can renew) before deletion. */
   leaseGraceSeconds: z.number().int().min(0).default(86_400),
+  /**
+   * Cores may be booked this many times over (CPU is shared fairly; memory and disks never are):
+   * a farmer's adverts and ledger then count cores × factor as its total CRU.
+   */
+  cruOvercommit: z.number().min(1).max(16).default(1),
   /** How much lease time one signed usage receipt covers. */
   receiptPeriodSeconds: z.number().int().min(1).default(3600)
 }).strict().superRefine((farmer, ctx) => {

@@ -500,14 +500,16 @@ export enum WorkloadState {
   INIT = 'INIT',
   OK = 'OK',
   ERROR = 'ERROR',
-  DELETED = 'DELETED'
+  DELETED = 'DELETED',
+  STOPPED = 'STOPPED'
 }
 
 enum __WorkloadStateValues {
   INIT = 0,
   OK = 1,
   ERROR = 2,
-  DELETED = 3
+  DELETED = 3,
+  STOPPED = 4
 }
 
 export namespace WorkloadState {
