@@ -92,6 +92,12 @@ export const configSchema = z.object({
   autonat: z.object({
     enabled: z.boolean().default(true)
   }).strict().prefault({}),
+  gossip: z.object({
+    /** Gossipsub penalises peers that share one IP beyond this count (Sybil defence); a farm behind one NAT may need more. */
+    ipColocationThreshold: z.number().int().min(1).default(10),
+    /** IPs (e.g. your farm's NAT) never penalised for hosting many peers. */
+    ipColocationWhitelist: z.array(z.union([z.ipv4(), z.ipv6()])).default([])
+  }).strict().prefault({}),
   dht: z.object({
     clientMode: z.boolean().default(false),
     addresses: z.enum(['all', 'public', 'private']).default('all')

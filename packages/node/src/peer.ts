@@ -91,7 +91,11 @@ export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudL
       emitSelf: false,
       allowPublishToZeroTopicPeers: true,
       fallbackToFloodsub: false,
-      scoreParams: { topics: topicScores }
+      scoreParams: {
+        topics: topicScores,
+        IPColocationFactorThreshold: config.gossip.ipColocationThreshold,
+        IPColocationFactorWhitelist: new Set(config.gossip.ipColocationWhitelist)
+      }
     }),
     dcutr: dcutr()
   }

@@ -233,23 +233,6 @@ export function inCapacityMesh (node: P2PCloudLibp2p): boolean {
   return capacityMeshPeers(node) >= 1
 }
 
-/** gossipsub's score parameters live on an internal field; the exempt list is read at every score computation. */
-interface ScoreView { score?: { params?: { IPColocationFactorWhitelist?: Set<string> } } }
-
-/**
- * Exempt 127.0.0.1 from gossipsub's IP colocation penalty on this peer. The
- * whitelist Set is shared by every gossipsub instance that kept the default, so
- * it is replaced with this peer's own copy rather than changed in place.
- */
-export function exemptLoopbackFromIpColocation (node: P2PCloudLibp2p): void {
-  const params = (node.services.pubsub as unknown as ScoreView).score?.params
-  const whitelist = params?.IPColocationFactorWhitelist
-  if (params == null || !(whitelist instanceof Set)) {
-    throw new Error('cannot reach gossipsub\'s score parameters (internal field "score.params"); did @libp2p/gossipsub change?')
-  }
-  params.IPColocationFactorWhitelist = new Set([...whitelist, '127.0.0.1'])
-}
-
 async function stopQuietly (peers: readonly SimPeer[]): Promise<void> {
   await Promise.allSettled(peers.map(async peer => peer.node.stop()))
 }
@@ -281,7 +264,9 @@ export async function startSimulation (options: SimulationOptions): Promise<Simu
     profiles.set(i, options.farmerProfile?.(nextFarmer, random) ?? drawn)
     nextFarmer++
   }
-  const config = simulationConfig(options.config)
+  // every simulated peer is 127.0.0.1: gossipsub's penalty for many peers on one IP would bar them from the mesh
+  const gossip = { ...loopbackConfig().gossip, ipColocationWhitelist: options.ipColocationPenalty === true ? [] : ['127.0.0.1'] }
+  const config = simulationConfig({ gossip, ...options.config })
 
   const peers: SimPeer[] = []
   let stopped = false
@@ -310,7 +295,6 @@ export async function startSimulation (options: SimulationOptions): Promise<Simu
       return dialAddress(peer.node)
     })
     const node = await startLoopbackPeer({ ...config, bootstrap }, { extensions: [extension] })
-    if (options.ipColocationPenalty !== true) exemptLoopbackFromIpColocation(node)
     node.addEventListener('connection:open', onOpen)
     node.addEventListener('connection:close', onClose)
     return { index, node, market: capacityOf(node), farmer, bootstrappedFrom: bootstrapFrom }
