@@ -142,7 +142,7 @@ try {
   for (const peer of peers) {
     const token = JSON.parse(await readFile(join(peer.home, 'api.json'), 'utf8')).token
     const farmer = farmers.find(f => f.name === peer.name)
-    const role = farmer != null ? `farmer ${farmer.farm}, ${farmer.city} ${farmer.country}: ${farmer.capacity.cru} cores, ${farmer.capacity.mru / GiB} GiB RAM` : '3Bot'
+    const role = farmer != null ? `farmer ${farmer.farm}, ${farmer.city} ${farmer.country}: ${farmer.capacity.cru} core${farmer.capacity.cru === 1 ? "" : "s"}, ${farmer.capacity.mru / GiB} GiB RAM` : '3Bot'
     console.log(`${peer.name.padEnd(18)} ${peer.peerId}  (${role})`)
     console.log(`${''.padEnd(18)} listens on ${peer.addresses.join(' ')}`)
     console.log(`${''.padEnd(18)} API ${peer.api} (token ${token.slice(0, 6)}… in ${show(join(peer.home, 'api.json'))})`)
