@@ -1,10 +1,8 @@
-import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import * as Digest from 'multiformats/hashes/digest'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import {
   ADVERT_MAX_ADDRESSES, ADVERT_MAX_CAPABILITIES, ADVERT_MAX_LIFETIME_MS, ADVERT_RECORD, CLOCK_SKEW_MS,
-  capacityMessages, openRecord, sealRecord
+  capacityMessages, openRecord, peerIdFromBytes, peerIdToBytes, sealRecord
 } from '@p2pcloud/wire'
 import { fromMicro, toMicro, type PricePolicy } from './pricing.js'
 import { RESOURCE_UNITS, resourcesFromWire, resourcesToWire, type Resources } from './resources.js'
@@ -49,7 +47,7 @@ export const CAPABILITY_NAME = /^[a-z0-9-]{1,32}$/
 
 function toWire (advert: Advert): capacityMessages.Advert {
   return {
-    peerId: peerIdFromString(advert.peerId).toMultihash().bytes,
+    peerId: peerIdToBytes(advert.peerId),
     farm: advert.farm,
     country: advert.country,
     city: advert.city,
@@ -73,7 +71,7 @@ function toWire (advert: Advert): capacityMessages.Advert {
 
 function fromWire (wire: capacityMessages.Advert): Advert {
   return {
-    peerId: peerIdFromMultihash(Digest.decode(wire.peerId)).toString(),
+    peerId: peerIdFromBytes(wire.peerId),
     farm: wire.farm,
     country: wire.country,
     city: wire.city,

@@ -1,5 +1,5 @@
 import { resourcesFromWire } from '@p2pcloud/capacity'
-import { CONTRACT_LIMITS, CONTRACT_PROTOCOL, ErrorCodes, ProtocolError, contractMessages, type Responder } from '@p2pcloud/wire'
+import { CONTRACT_LIMITS, CONTRACT_PROTOCOL, ErrorCodes, ProtocolError, contractIdFromBytes, contractMessages, type Responder } from '@p2pcloud/wire'
 import { contractToWire, type Ledger } from './ledger.js'
 
 type Request = contractMessages.Request
@@ -27,8 +27,6 @@ function callOf (request: Request): string {
   return calls[0]
 }
 
-const idOf = (ref: { contractId: Uint8Array } | undefined): string => Buffer.from(ref?.contractId ?? new Uint8Array()).toString('hex')
-
 /** A response with every field it does not set empty. */
 function answer (fields: Partial<Response>): Response {
   return { quoteEnvelope: new Uint8Array(), contracts: [], receiptEnvelopes: [], ...fields }
@@ -50,13 +48,13 @@ export function contractResponder (isFarmer: boolean, ledger: () => Ledger | und
         case 'propose':
           return answer({ contract: contractToWire(await book.propose(request.proposalEnvelope, twin)) })
         case 'renew':
-          return answer({ contract: contractToWire(await book.renew(idOf(request.renew), request.renew?.leaseMs ?? 0, twin)) })
+          return answer({ contract: contractToWire(await book.renew(contractIdFromBytes(request.renew?.contractId), request.renew?.leaseMs ?? 0, twin)) })
         case 'cancel':
-          return answer({ contract: contractToWire(await book.cancel(idOf(request.cancel), twin)) })
+          return answer({ contract: contractToWire(await book.cancel(contractIdFromBytes(request.cancel?.contractId), twin)) })
         case 'get':
-          return answer({ contract: contractToWire(book.get(idOf(request.get), twin)) })
+          return answer({ contract: contractToWire(book.get(contractIdFromBytes(request.get?.contractId), twin)) })
         case 'receipts':
-          return answer({ receiptEnvelopes: (await book.receipts(idOf(request.receipts), twin, request.receipts?.afterSeq ?? 0)) as Array<Uint8Array<ArrayBuffer>> })
+          return answer({ receiptEnvelopes: (await book.receipts(contractIdFromBytes(request.receipts?.contractId), twin, request.receipts?.afterSeq ?? 0)) as Array<Uint8Array<ArrayBuffer>> })
         default:
           return answer({ contracts: book.list(twin).map(contractToWire) })
       }

@@ -5,7 +5,7 @@ import { Key, type Datastore } from 'interface-datastore'
 import type { PrivateKey } from '@libp2p/interface'
 import { RESOURCE_UNITS, pricePerHour, toMicro, type CapacityAccount, type PricePolicy, type Resources } from '@p2pcloud/capacity'
 import {
-  ContractErrorCodes, ErrorCodes, MAX_LEASE_MS, MAX_LISTED_CONTRACTS, MAX_LISTED_RECEIPTS, MIN_LEASE_MS, ProtocolError, QUOTE_VALIDITY_MS, contractMessages
+  ContractErrorCodes, ErrorCodes, contractIdToBytes, MAX_LEASE_MS, MAX_LISTED_CONTRACTS, MAX_LISTED_RECEIPTS, MIN_LEASE_MS, ProtocolError, QUOTE_VALIDITY_MS, contractMessages
 } from '@p2pcloud/wire'
 import { contractIdOf, openAcceptance, openProposal, signAcceptance, signQuote, type Acceptance, type Proposal } from './records.js'
 import { openReceipt, signReceipt, usageOf } from './receipts.js'
@@ -37,7 +37,7 @@ export interface ContractRecord {
 
 export function contractToWire (record: ContractRecord): contractMessages.Contract {
   return {
-    contractId: Uint8Array.from(Buffer.from(record.id, 'hex')),
+    contractId: contractIdToBytes(record.id),
     proposalEnvelope: record.proposalEnvelope as Uint8Array<ArrayBuffer>,
     acceptanceEnvelope: record.acceptanceEnvelope as Uint8Array<ArrayBuffer>,
     state: STATE_TO_WIRE[record.state],

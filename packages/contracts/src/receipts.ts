@@ -1,6 +1,6 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { computeUnits, storageUnits, type Resources } from '@p2pcloud/capacity'
-import { RECEIPT_RECORD, contractMessages, sealRecord } from '@p2pcloud/wire'
+import { RECEIPT_RECORD, contractIdFromBytes, contractIdToBytes, contractMessages, sealRecord } from '@p2pcloud/wire'
 import { ContractRecordError, openContractRecord } from './records.js'
 
 const HOUR = 3_600_000
@@ -36,7 +36,7 @@ export function usageOf (contractId: string, seq: number, resources: Resources, 
 
 export async function signReceipt (receipt: UsageReceipt, farmerKey: PrivateKey): Promise<Uint8Array> {
   return sealRecord(RECEIPT_RECORD, contractMessages.UsageReceipt.encode({
-    contractId: Uint8Array.from(Buffer.from(receipt.contractId, 'hex')),
+    contractId: contractIdToBytes(receipt.contractId),
     seq: receipt.seq,
     periodStartMs: receipt.periodStart,
     periodEndMs: receipt.periodEnd,
@@ -53,7 +53,7 @@ export async function openReceipt (envelope: Uint8Array, farmer: string): Promis
   const { signer, value } = await openContractRecord(RECEIPT_RECORD, envelope, bytes => contractMessages.UsageReceipt.decode(bytes))
   if (signer !== farmer) throw new ContractRecordError('INVALID_SIGNATURE', `receipt signed by ${signer}, not by the farmer ${farmer}`)
   return {
-    contractId: Buffer.from(value.contractId).toString('hex'),
+    contractId: contractIdFromBytes(value.contractId),
     seq: value.seq,
     periodStart: value.periodStartMs,
     periodEnd: value.periodEndMs,

@@ -1,11 +1,9 @@
-import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import { sha256 } from '@noble/hashes/sha2.js'
-import * as Digest from 'multiformats/hashes/digest'
-import { toString } from 'uint8arrays/to-string'
 import type { PrivateKey } from '@libp2p/interface'
 import { resourcesFromWire, resourcesToWire, type Resources } from '@p2pcloud/capacity'
 import {
-  ACCEPTANCE_RECORD, PROPOSAL_RECORD, QUOTE_RECORD, ProtocolError, contractMessages, openRecord, sealRecord, type RecordKind
+  ACCEPTANCE_RECORD, PROPOSAL_RECORD, QUOTE_RECORD, ProtocolError, contractIdFromBytes, contractIdToBytes, contractMessages,
+  openRecord, peerIdFromBytes, peerIdToBytes, sealRecord, type RecordKind
 } from '@p2pcloud/wire'
 
 /** A farmer's price for some capacity over a lease, good until `validUntil`. */
@@ -40,12 +38,10 @@ export class ContractRecordError extends ProtocolError {
   override name = 'ContractRecordError'
 }
 
-const peerBytes = (peerId: string): Uint8Array<ArrayBuffer> => peerIdFromString(peerId).toMultihash().bytes as Uint8Array<ArrayBuffer>
-const peerString = (bytes: Uint8Array): string => peerIdFromMultihash(Digest.decode(bytes)).toString()
 
 /** The contract id: hex sha2-256 of the twin-signed proposal envelope, so a retry never books twice. */
 export function contractIdOf (proposalEnvelope: Uint8Array): string {
-  return toString(sha256(proposalEnvelope), 'base16')
+  return contractIdFromBytes(sha256(proposalEnvelope))
 }
 
 /** Open a contract-protocol record: envelope checks mapped to this protocol's codes, then `decode`. */
@@ -66,8 +62,8 @@ export async function openContractRecord<T> (kind: RecordKind, envelope: Uint8Ar
 
 export async function signQuote (quote: Quote, farmerKey: PrivateKey): Promise<Uint8Array> {
   return sealRecord(QUOTE_RECORD, contractMessages.Quote.encode({
-    farmer: peerBytes(quote.farmer),
-    twin: peerBytes(quote.twin),
+    farmer: peerIdToBytes(quote.farmer),
+    twin: peerIdToBytes(quote.twin),
     resources: resourcesToWire(quote.resources),
     currency: quote.currency,
     pricePerHourMicro: quote.pricePerHourMicro,
@@ -81,8 +77,8 @@ export async function openQuote (envelope: Uint8Array): Promise<Quote> {
   const { signer, value: quote } = await openContractRecord(QUOTE_RECORD, envelope, (bytes): Quote => {
     const value = contractMessages.Quote.decode(bytes)
     return {
-      farmer: peerString(value.farmer),
-      twin: peerString(value.twin),
+      farmer: peerIdFromBytes(value.farmer),
+      twin: peerIdFromBytes(value.twin),
       resources: resourcesFromWire(value.resources),
       currency: value.currency,
       pricePerHourMicro: value.pricePerHourMicro,
@@ -98,7 +94,7 @@ export async function openQuote (envelope: Uint8Array): Promise<Quote> {
 export async function signProposal (quoteEnvelope: Uint8Array, twin: string, createdAt: number, twinKey: PrivateKey): Promise<Uint8Array> {
   return sealRecord(PROPOSAL_RECORD, contractMessages.Proposal.encode({
     quoteEnvelope: quoteEnvelope as Uint8Array<ArrayBuffer>,
-    twin: peerBytes(twin),
+    twin: peerIdToBytes(twin),
     createdAtMs: createdAt
   }), twinKey)
 }
@@ -107,7 +103,7 @@ export async function signProposal (quoteEnvelope: Uint8Array, twin: string, cre
 export async function openProposal (envelope: Uint8Array): Promise<Proposal> {
   const { signer, value } = await openContractRecord(PROPOSAL_RECORD, envelope, bytes => {
     const decoded = contractMessages.Proposal.decode(bytes)
-    return { ...decoded, twinId: peerString(decoded.twin) }
+    return { ...decoded, twinId: peerIdFromBytes(decoded.twin) }
   })
   const twin = value.twinId
   if (twin !== signer) throw new ContractRecordError('INVALID_SIGNATURE', `proposal for twin ${twin} is signed by ${signer}`)
@@ -118,7 +114,7 @@ export async function openProposal (envelope: Uint8Array): Promise<Proposal> {
 
 export async function signAcceptance (acceptance: Acceptance, farmerKey: PrivateKey): Promise<Uint8Array> {
   return sealRecord(ACCEPTANCE_RECORD, contractMessages.Acceptance.encode({
-    contractId: Uint8Array.from(Buffer.from(acceptance.contractId, 'hex')),
+    contractId: contractIdToBytes(acceptance.contractId),
     leaseStartMs: acceptance.leaseStart,
     leaseEndMs: acceptance.leaseEnd,
     acceptedAtMs: acceptance.acceptedAt,
@@ -131,7 +127,7 @@ export async function openAcceptance (envelope: Uint8Array, farmer: string): Pro
   const { signer, value } = await openContractRecord(ACCEPTANCE_RECORD, envelope, bytes => contractMessages.Acceptance.decode(bytes))
   if (signer !== farmer) throw new ContractRecordError('INVALID_SIGNATURE', `acceptance signed by ${signer}, not by the farmer ${farmer}`)
   return {
-    contractId: toString(value.contractId, 'base16'),
+    contractId: contractIdFromBytes(value.contractId),
     leaseStart: value.leaseStartMs,
     leaseEnd: value.leaseEndMs,
     acceptedAt: value.acceptedAtMs,

@@ -1,6 +1,6 @@
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { resourcesToWire, type Resources } from '@p2pcloud/capacity'
-import { ErrorCodes, ProtocolError, contractMessages, request, type StreamOpener } from '@p2pcloud/wire'
+import { ErrorCodes, ProtocolError, contractIdToBytes, contractMessages, request, type StreamOpener } from '@p2pcloud/wire'
 import { contractCodecs } from './contract-protocol.js'
 import { openReceipt, type UsageReceipt } from './receipts.js'
 import { contractIdOf, openAcceptance, openProposal, openQuote, signProposal, type Acceptance, type Proposal, type Quote } from './records.js'
@@ -63,23 +63,23 @@ export class ContractClient {
   }
 
   async renew (farmer: PeerId, contractId: string, leaseMs: number, signal?: AbortSignal): Promise<TwinContract> {
-    const response = await this.call(farmer, { renew: { contractId: Buffer.from(contractId, 'hex'), leaseMs } }, signal)
+    const response = await this.call(farmer, { renew: { contractId: contractIdToBytes(contractId), leaseMs } }, signal)
     return this.verified(farmer, response.contract, contractId)
   }
 
   async cancel (farmer: PeerId, contractId: string, signal?: AbortSignal): Promise<TwinContract> {
-    const response = await this.call(farmer, { cancel: { contractId: Buffer.from(contractId, 'hex') } }, signal)
+    const response = await this.call(farmer, { cancel: { contractId: contractIdToBytes(contractId) } }, signal)
     return this.verified(farmer, response.contract, contractId)
   }
 
   async get (farmer: PeerId, contractId: string, signal?: AbortSignal): Promise<TwinContract> {
-    const response = await this.call(farmer, { get: { contractId: Buffer.from(contractId, 'hex') } }, signal)
+    const response = await this.call(farmer, { get: { contractId: contractIdToBytes(contractId) } }, signal)
     return this.verified(farmer, response.contract, contractId)
   }
 
   /** The farmer's signed usage receipts of a contract with a seq above `afterSeq`, verified, oldest first. */
   async receipts (farmer: PeerId, contractId: string, afterSeq = 0, signal?: AbortSignal): Promise<Array<{ receipt: UsageReceipt, envelope: Uint8Array }>> {
-    const response = await this.call(farmer, { receipts: { contractId: Buffer.from(contractId, 'hex'), afterSeq } }, signal)
+    const response = await this.call(farmer, { receipts: { contractId: contractIdToBytes(contractId), afterSeq } }, signal)
     return Promise.all(response.receiptEnvelopes.map(async envelope => {
       const receipt = await openReceipt(envelope, farmer.toString())
       if (receipt.contractId !== contractId) throw new ProtocolError(ErrorCodes.UNAUTHORIZED, `${farmer.toString()} answered with a receipt of another contract`)

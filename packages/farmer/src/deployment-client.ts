@@ -1,17 +1,11 @@
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { ErrorCodes, ProtocolError, deploymentMessages, request, requestStream, type StreamOpener } from '@p2pcloud/wire'
+import { ErrorCodes, ProtocolError, contractIdFromBytes, contractIdToBytes, deploymentMessages, request, requestStream, type StreamOpener } from '@p2pcloud/wire'
 import { deploymentCodecs } from './deployment-protocol.js'
 import { signDeployment, type Deployment } from './deployment-record.js'
-import type { WorkloadState } from './provisioner.js'
+import type { WorkloadState, WorkloadStatus } from './provisioner.js'
 
-export interface WorkloadStatusView {
-  name: string
-  type: string
-  version: number
-  state: WorkloadState
-  message: string
-  changedAt: number
-}
+/** A workload's state as the farmer reports it: the same shape it keeps. */
+export type WorkloadStatusView = WorkloadStatus
 
 export interface DeploymentStatusView {
   contractId: string
@@ -31,7 +25,7 @@ const STATES: Partial<Record<deploymentMessages.WorkloadState, WorkloadState>> =
 function statusFromWire (status: deploymentMessages.DeploymentStatus | undefined, farmer: PeerId): DeploymentStatusView {
   if (status == null) throw new ProtocolError(ErrorCodes.INTERNAL, `${farmer.toString()} answered without a status`)
   return {
-    contractId: Buffer.from(status.contractId).toString('hex'),
+    contractId: contractIdFromBytes(status.contractId),
     name: status.name,
     version: status.version,
     workloads: status.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state] ?? 'error', message: w.message, changedAt: w.changedAtMs }))
@@ -63,15 +57,15 @@ export class DeploymentClient {
   /** The deployment's status as it changes (a heartbeat repeats it); ends when it is deleted. Break out to stop watching. */
   async * watch (farmer: PeerId, contractId: string, signal?: AbortSignal): AsyncGenerator<DeploymentStatusView> {
     const frames = requestStream<deploymentMessages.Request, deploymentMessages.Response>(
-      this.node, farmer, deploymentCodecs, { deploymentEnvelope: new Uint8Array(), watch: { contractId: Buffer.from(contractId, 'hex') } }, { signal })
+      this.node, farmer, deploymentCodecs, { deploymentEnvelope: new Uint8Array(), watch: { contractId: contractIdToBytes(contractId) } }, { signal })
     for await (const frame of frames) yield this.checked(statusFromWire(frame.status, farmer), contractId, farmer)
   }
 
   async get (farmer: PeerId, contractId: string, signal?: AbortSignal): Promise<DeploymentStatusView> {
-    return this.checked(await this.call(farmer, { get: { contractId: Buffer.from(contractId, 'hex') } }, signal), contractId, farmer)
+    return this.checked(await this.call(farmer, { get: { contractId: contractIdToBytes(contractId) } }, signal), contractId, farmer)
   }
 
   async delete (farmer: PeerId, contractId: string, signal?: AbortSignal): Promise<DeploymentStatusView> {
-    return this.checked(await this.call(farmer, { delete: { contractId: Buffer.from(contractId, 'hex') } }, signal), contractId, farmer)
+    return this.checked(await this.call(farmer, { delete: { contractId: contractIdToBytes(contractId) } }, signal), contractId, farmer)
   }
 }

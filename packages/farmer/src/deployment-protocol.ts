@@ -1,7 +1,8 @@
 import { addResources, emptyResources, shortfall } from '@p2pcloud/capacity'
 import type { Ledger } from '@p2pcloud/contracts'
 import {
-  DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DeploymentErrorCodes, ErrorCodes, ProtocolError, deploymentMessages, type Responder
+  DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DeploymentErrorCodes, ErrorCodes, ProtocolError, contractIdFromBytes, contractIdToBytes,
+  deploymentMessages, type Responder
 } from '@p2pcloud/wire'
 import { openDeployment, type Deployment } from './deployment-record.js'
 import type { DriverRegistry } from './drivers.js'
@@ -27,7 +28,7 @@ const STATES: Record<WorkloadState, deploymentMessages.WorkloadState> = {
 
 export function statusToWire (record: DeploymentRecord): deploymentMessages.DeploymentStatus {
   return {
-    contractId: Uint8Array.from(Buffer.from(record.deployment.contractId, 'hex')),
+    contractId: contractIdToBytes(record.deployment.contractId),
     name: record.deployment.name,
     version: record.deployment.version,
     workloads: record.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state], message: w.message, changedAtMs: w.changedAt }))
@@ -73,15 +74,24 @@ function checkDeployment (ledger: Ledger, drivers: DriverRegistry, deployment: D
   }
 }
 
-const idOf = (ref: deploymentMessages.DeploymentRef | undefined): string => Buffer.from(ref?.contractId ?? new Uint8Array()).toString('hex')
+/** The farmer's ledger and provisioner, or the error a peer without them answers with. */
+function loaded (init: DeploymentResponderInit): { ledger: Ledger, provisioner: Provisioner } {
+  if (!init.isFarmer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it runs no deployments')
+  const provisioner = init.provisioner()
+  const ledger = init.ledger()
+  if (provisioner == null || ledger == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
+  return { ledger, provisioner }
+}
 
-/** `/p2pcloud/deployment/1.0.0`, farmer side: deploy, update, delete, get. */
+/** The twin's own deployment; another twin's answers exactly like one that does not exist. */
+function owned (provisioner: Provisioner, contractId: string, twin: string): DeploymentRecord {
+  const record = provisioner.get(contractId)
+  if (record == null || record.deployment.twin !== twin) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such deployment')
+  return record
+}
+
+/** `/p2pcloud/deployment/1.0.0`, farmer side: deploy, update, delete, get, watch. */
 export function deploymentResponder (init: DeploymentResponderInit): Responder<Request, Response> {
-  const owned = (contractId: string, remotePeer: string): DeploymentRecord => {
-    const record = init.provisioner()?.get(contractId)
-    if (record == null || record.deployment.twin !== remotePeer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such deployment')
-    return record
-  }
   return {
     ...deploymentCodecs,
     async respond (request, { remotePeer }) {
@@ -90,24 +100,21 @@ export function deploymentResponder (init: DeploymentResponderInit): Responder<R
       if (calls !== 1) throw new ProtocolError(ErrorCodes.BAD_REQUEST, 'a request makes exactly one call')
       // handleRequests sends watch to stream(); only a caller that bypasses it gets here
       if (request.watch != null) throw new ProtocolError(ErrorCodes.BAD_REQUEST, 'watch is a streaming call')
-      if (!init.isFarmer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it runs no deployments')
-      const provisioner = init.provisioner()
-      const ledger = init.ledger()
-      if (provisioner == null || ledger == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
+      const { ledger, provisioner } = loaded(init)
       if (request.deploymentEnvelope.byteLength > 0) {
         const deployment = await openDeployment(request.deploymentEnvelope)
         const record = await provisioner.accept(deployment, request.deploymentEnvelope, current => { checkDeployment(ledger, init.drivers, deployment, twin, current) })
         return { status: statusToWire(record) }
       }
       if (request.delete != null) {
-        const record = owned(idOf(request.delete), twin)
+        const record = owned(provisioner, contractIdFromBytes(request.delete?.contractId), twin)
         return { status: statusToWire((await provisioner.remove(record.deployment.contractId)) ?? record) }
       }
-      return { status: statusToWire(owned(idOf(request.get), twin)) }
+      return { status: statusToWire(owned(provisioner, contractIdFromBytes(request.get?.contractId), twin)) }
     },
     stream (request, { remotePeer, signal }) {
       if (request.watch == null || request.deploymentEnvelope.byteLength > 0 || request.delete != null || request.get != null) return undefined
-      return watch(init, idOf(request.watch), remotePeer.toString(), signal)
+      return watch(init, contractIdFromBytes(request.watch?.contractId), remotePeer.toString(), signal)
     },
     errorResponse: (error) => ({ error })
   }
@@ -138,11 +145,8 @@ async function nextChange (provisioner: Provisioner, contractId: string, signal:
  * least every WATCH_HEARTBEAT_MS), until it is deleted or the twin resets.
  */
 async function * watch (init: DeploymentResponderInit, contractId: string, twin: string, signal: AbortSignal): AsyncGenerator<Response> {
-  if (!init.isFarmer) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'this peer is not a farmer; it runs no deployments')
-  const provisioner = init.provisioner()
-  if (provisioner == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
-  let record = provisioner.get(contractId)
-  if (record == null || record.deployment.twin !== twin) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such deployment')
+  const { provisioner } = loaded(init)
+  let record = owned(provisioner, contractId, twin)
   while (!signal.aborted) {
     yield { status: statusToWire(record) }
     if (record.deleting && record.workloads.every(w => w.state === 'deleted')) return

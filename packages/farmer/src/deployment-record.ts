@@ -1,7 +1,5 @@
-import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
-import * as Digest from 'multiformats/hashes/digest'
 import type { PrivateKey } from '@libp2p/interface'
-import { DEPLOYMENT_RECORD, DeploymentErrorCodes, ErrorCodes, MAX_WORKLOADS, ProtocolError, WORKLOAD_NAME, deploymentMessages, openRecord, sealRecord } from '@p2pcloud/wire'
+import { DEPLOYMENT_RECORD, DeploymentErrorCodes, ErrorCodes, contractIdFromBytes, contractIdToBytes, peerIdFromBytes, peerIdToBytes, MAX_WORKLOADS, ProtocolError, WORKLOAD_NAME, deploymentMessages, openRecord, sealRecord } from '@p2pcloud/wire'
 
 /** One workload as a deployment asks for it; `data` is the type's own message. */
 export interface WorkloadSpec {
@@ -22,8 +20,8 @@ export interface Deployment {
 
 export async function signDeployment (deployment: Deployment, twinKey: PrivateKey): Promise<Uint8Array> {
   return sealRecord(DEPLOYMENT_RECORD, deploymentMessages.Deployment.encode({
-    contractId: Uint8Array.from(Buffer.from(deployment.contractId, 'hex')),
-    twin: peerIdFromString(deployment.twin).toMultihash().bytes as Uint8Array<ArrayBuffer>,
+    contractId: contractIdToBytes(deployment.contractId),
+    twin: peerIdToBytes(deployment.twin),
     name: deployment.name,
     version: deployment.version,
     workloads: deployment.workloads.map(w => ({ ...w, data: w.data as Uint8Array<ArrayBuffer> })),
@@ -44,7 +42,7 @@ export async function openDeployment (envelope: Uint8Array): Promise<Deployment>
   let twin: string
   try {
     wire = deploymentMessages.Deployment.decode(opened.payload)
-    twin = peerIdFromMultihash(Digest.decode(wire.twin)).toString()
+    twin = peerIdFromBytes(wire.twin)
   } catch (err: any) {
     throw new ProtocolError(ErrorCodes.BAD_REQUEST, `deployment does not decode: ${err.message}`)
   }
@@ -59,7 +57,7 @@ export async function openDeployment (envelope: Uint8Array): Promise<Deployment>
     names.add(workload.name)
   }
   return {
-    contractId: Buffer.from(wire.contractId).toString('hex'),
+    contractId: contractIdFromBytes(wire.contractId),
     twin,
     name: wire.name,
     version: wire.version,

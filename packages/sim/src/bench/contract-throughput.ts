@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LevelDatastore } from 'datastore-level'
-import { handleRequests, request } from '@p2pcloud/wire'
-import { capacityMessages, CAPACITY_LIMITS } from '@p2pcloud/wire'
+import { echoRequest, serveEchoRequests } from './echo-request.js'
 import { startContractPeer, type ContractPeer } from '../market-peers.js'
 import type { Benchmark, Measurement } from './results.js'
 
@@ -12,8 +11,6 @@ const CONTRACTS_PER_TWIN = 4
 /** Freshly started peers are busy for seconds (DHT refresh, identify, AutoNAT); measure after that. */
 const SETTLE_MS = 10_000
 const GiB = 2 ** 30
-const ECHO = '/p2pcloud-bench/echo-request/1.0.0'
-const echoCodecs = { protocol: ECHO, request: capacityMessages.CapacityRequest, response: capacityMessages.CapacityResponse, limits: { ...CAPACITY_LIMITS, ratePerSecond: 1e6, burst: 1e6 } }
 
 /** Every twin books `count` contracts in turn (quote + propose each); all twins at once. */
 async function storm (farmer: ContractPeer, twins: ContractPeer[], count: number): Promise<number> {
@@ -31,7 +28,7 @@ async function storm (farmer: ContractPeer, twins: ContractPeer[], count: number
 async function echoStorm (farmer: ContractPeer, twins: ContractPeer[], count: number): Promise<number> {
   const start = performance.now()
   await Promise.all(twins.map(async twin => {
-    for (let i = 0; i < count; i++) await request(twin.node, farmer.node.peerId, echoCodecs, {})
+    for (let i = 0; i < count; i++) await echoRequest(twin.node, farmer.node.peerId)
   }))
   return (twins.length * count) / ((performance.now() - start) / 1000)
 }
@@ -48,7 +45,7 @@ async function run (): Promise<Measurement> {
   const farmer = await startContractPeer({ datastore, farmer: { total: { cru: 64, mru: 256 * GiB, sru: 100_000 * GiB, hru: 0, ipv4u: 0 } } })
   const twins: ContractPeer[] = []
   try {
-    await handleRequests(farmer.node, { ...echoCodecs, respond: async () => ({ advertEnvelope: new Uint8Array() }), errorResponse: (error) => ({ error, advertEnvelope: new Uint8Array() }) })
+    await serveEchoRequests(farmer.node)
     for (let i = 0; i < TWINS; i++) twins.push(await startContractPeer({ bootstrap: farmer.node }))
     await Promise.all(twins.map(async twin => twin.node.dial(farmer.node.getMultiaddrs())))
     await new Promise(resolve => setTimeout(resolve, SETTLE_MS))

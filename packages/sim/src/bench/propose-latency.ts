@@ -1,4 +1,4 @@
-import { CAPACITY_LIMITS, capacityMessages, handleRequests, request } from '@p2pcloud/wire'
+import { echoRequest, serveEchoRequests } from './echo-request.js'
 import { startContractPeer } from '../market-peers.js'
 import type { Benchmark, Measurement } from './results.js'
 import { median, percentile } from './stats.js'
@@ -7,8 +7,6 @@ const ROUNDS = 300
 /** Two contract calls a round: 50 ms between rounds keeps one twin at 40 calls/s. */
 const PACE_MS = 50
 const GiB = 2 ** 30
-const ECHO = '/p2pcloud-bench/echo-request/1.0.0'
-const echoCodecs = { protocol: ECHO, request: capacityMessages.CapacityRequest, response: capacityMessages.CapacityResponse, limits: { ...CAPACITY_LIMITS, ratePerSecond: 1e6, burst: 1e6 } }
 
 /**
  * Propose → accept latency on a warm connection (the quote is fetched before
@@ -20,7 +18,7 @@ async function run (): Promise<Measurement> {
   const farmer = await startContractPeer({ farmer: { total: { cru: 64, mru: 256 * GiB, sru: 100_000 * GiB, hru: 0, ipv4u: 0 } } })
   const twin = await startContractPeer({ bootstrap: farmer.node })
   try {
-    await handleRequests(farmer.node, { ...echoCodecs, respond: async () => ({ advertEnvelope: new Uint8Array() }), errorResponse: (error) => ({ error, advertEnvelope: new Uint8Array() }) })
+    await serveEchoRequests(farmer.node)
     await twin.node.dial(farmer.node.getMultiaddrs())
     const propose: number[] = []
     const bare: number[] = []
@@ -30,7 +28,7 @@ async function run (): Promise<Measurement> {
       await twin.contracts.client.propose(farmer.node.peerId, envelope)
       const proposeMs = performance.now() - start
       start = performance.now()
-      await request(twin.node, farmer.node.peerId, echoCodecs, {})
+      await echoRequest(twin.node, farmer.node.peerId)
       const bareMs = performance.now() - start
       if (i >= 20) { // the first rounds warm up JIT and streams
         propose.push(proposeMs)
