@@ -57,8 +57,9 @@ export class Farmer implements Startable {
     this.unfollow = followContracts(ledger, provisioner)
     this.provisioner = provisioner
     // contracts that expired, ended or were cancelled while the farmer was down
+    const contracts = new Map(ledger.all().map(c => [c.id, c]))
     for (const record of provisioner.all()) {
-      const contract = ledger.all().find(c => c.id === record.deployment.contractId)
+      const contract = contracts.get(record.deployment.contractId)
       if (contract == null || contract.state === 'ended' || contract.state === 'cancelled') {
         await provisioner.remove(record.deployment.contractId)
       } else if (contract.state === 'expired') {
