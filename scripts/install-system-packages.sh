@@ -3,8 +3,10 @@
 # lacks. Idempotent; needs root. Used by .ci/run; run it yourself once on a new
 # machine if you want the whole suite (without it, tests that need a package skip).
 #   iproute2: `ip netns` for the tests that build their own LAN (mDNS)
+#   runc: the OCI runtime the container driver runs workloads with
+#   busybox-static: a tiny real root filesystem for container tests, the demo and benchmarks
 set -euo pipefail
-packages=(iproute2)
+packages=(iproute2 runc busybox-static)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

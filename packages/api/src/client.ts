@@ -24,22 +24,25 @@ export class ApiClient {
     return new ApiClient(await readApiInfo(apiInfoPath))
   }
 
-  async request<T> (method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response
+  private async send (method: string, path: string, body: unknown, signal: AbortSignal): Promise<Response> {
     try {
-      response = await fetch(`${this.url}${path}`, {
+      return await fetch(`${this.url}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {})
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs)
+        signal
       })
     } catch (err: any) {
       const reason = err.cause?.code ?? err.cause?.message ?? err.message
       throw new DaemonUnreachableError(`the daemon at ${this.url} did not answer (${reason}); is "p2pcloud start" running for this home?`)
     }
+  }
+
+  async request<T> (method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body, AbortSignal.timeout(this.timeoutMs))
     const text = await response.text()
     let value: any
     try {
@@ -51,6 +54,47 @@ export class ApiClient {
       throw new ApiError(response.status, value?.error?.name ?? 'ApiError', value?.error?.message ?? `${method} ${path} failed with ${response.status}`)
     }
     return value as T
+  }
+
+  /** A streamed call: the daemon's answer until it has headers, then its body with no time limit (logs follow, long fetches). */
+  private async open (method: string, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+    const headersIn = new AbortController()
+    const timer = setTimeout(() => { headersIn.abort(new Error('no answer in time')) }, this.timeoutMs)
+    try {
+      const response = await this.send(method, path, body, AbortSignal.any([headersIn.signal, ...(signal != null ? [signal] : [])]))
+      if (!response.ok) {
+        const value: any = await response.json().catch(() => undefined)
+        throw new ApiError(response.status, value?.error?.name ?? 'ApiError', value?.error?.message ?? `${method} ${path} failed with ${response.status}`)
+      }
+      return response
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Each line of an NDJSON answer as it arrives; an error line ends it with that ApiError. */
+  async * lines<T> (method: string, path: string, body?: unknown, signal?: AbortSignal): AsyncGenerator<T> {
+    const response = await this.open(method, path, body, signal)
+    let buffered = ''
+    const decoder = new TextDecoder()
+    for await (const chunk of response.body ?? []) {
+      buffered += decoder.decode(chunk, { stream: true })
+      let newline
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline)
+        buffered = buffered.slice(newline + 1)
+        if (line.trim() === '') continue
+        const value = JSON.parse(line)
+        if (value?.error != null && typeof value.error.name === 'string') throw new ApiError(502, value.error.name, value.error.message)
+        yield value as T
+      }
+    }
+  }
+
+  /** The bytes of a raw answer as they arrive. */
+  async * bytes (method: string, path: string, body?: unknown, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    const response = await this.open(method, path, body, signal)
+    for await (const chunk of response.body ?? []) yield chunk
   }
 
   async id (): Promise<IdView> { return this.request('GET', '/v1/id') }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { logger } from '@libp2p/logger'
 import { methodNotAllowed, notFound, toApiError } from './errors.js'
 import { guardRequest } from './http-guard.js'
+import { isStreamed, type Streamed } from './streamed.js'
 
 const log = logger('p2pcloud:api')
 
@@ -80,12 +81,54 @@ async function dispatch (routes: Routes, token: string, req: IncomingMessage, re
       }
       throw notFound(`no such endpoint: ${req.method ?? ''} ${url.pathname}`)
     }
-    sendJson(res, 200, await handler(req, url, params))
+    const answer = await handler(req, url, params)
+    if (isStreamed(answer)) await sendStreamed(req, res, answer)
+    else sendJson(res, 200, answer)
   } catch (err) {
     const apiError = toApiError(err)
     if (apiError.status >= 500) log.error('%s %s failed - %e', req.method, req.url, err)
-    sendJson(res, apiError.status, { error: { name: apiError.name, message: apiError.message } })
+    if (res.headersSent) {
+      // mid-stream: the status line is gone, so the error is the last line
+      if (!res.writableEnded) res.end(JSON.stringify({ error: { name: apiError.name, message: apiError.message } }) + '\n')
+    } else {
+      sendJson(res, apiError.status, { error: { name: apiError.name, message: apiError.message } })
+    }
   }
+}
+
+/** Write a streamed answer; stops producing when the client goes away. */
+async function sendStreamed (req: IncomingMessage, res: ServerResponse, answer: Streamed): Promise<void> {
+  const gone = new AbortController()
+  res.once('close', () => { gone.abort() })
+  const write = async (chunk: Uint8Array | string): Promise<void> => {
+    if (!res.write(chunk)) await new Promise<void>(resolve => { res.once('drain', resolve); gone.signal.addEventListener('abort', () => { resolve() }, { once: true }) })
+  }
+  if (answer.kind === 'ndjson') {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' })
+    res.flushHeaders()
+    for await (const line of answer.lines) {
+      if (gone.signal.aborted) return
+      await write(JSON.stringify(line) + '\n')
+    }
+  } else {
+    let started = false
+    try {
+      for await (const chunk of answer.chunks) {
+        if (gone.signal.aborted) return
+        if (!started) {
+          res.writeHead(200, { 'content-type': answer.contentType, 'cache-control': 'no-store' })
+          started = true
+        }
+        await write(chunk)
+      }
+    } catch (err) {
+      // raw bytes cannot carry an error line: cut the body short so the client notices
+      if (started) { res.destroy(); log.error('%s %s failed mid-stream - %e', req.method, req.url, err); return }
+      throw err
+    }
+    if (!started) res.writeHead(200, { 'content-type': answer.contentType, 'cache-control': 'no-store' })
+  }
+  res.end()
 }
 
 function formatUrl (address: AddressInfo): string {

@@ -1,0 +1,26 @@
+/**
+ * A route's answer that is streamed instead of sent as one JSON value: long
+ * work reports progress as it goes (`ndjson`), logs follow, files come out as
+ * bytes (`raw`). An error after the first line is sent as a last NDJSON line
+ * `{"error":{"name","message"}}`; a raw stream is cut off (the client sees a
+ * short body).
+ */
+export type Streamed =
+  | { kind: 'ndjson', lines: AsyncIterable<unknown> }
+  | { kind: 'raw', contentType: string, chunks: AsyncIterable<Uint8Array> }
+
+const STREAMED = Symbol('p2pcloud.streamed')
+
+/** Answer with one JSON value per line, flushed as each is produced. */
+export function ndjson (lines: AsyncIterable<unknown>): Streamed {
+  return Object.assign({ kind: 'ndjson' as const, lines }, { [STREAMED]: true })
+}
+
+/** Answer with bytes as they come. */
+export function rawBytes (chunks: AsyncIterable<Uint8Array>, contentType = 'application/octet-stream'): Streamed {
+  return Object.assign({ kind: 'raw' as const, contentType, chunks }, { [STREAMED]: true })
+}
+
+export function isStreamed (value: unknown): value is Streamed {
+  return typeof value === 'object' && value != null && (value as any)[STREAMED] === true
+}
