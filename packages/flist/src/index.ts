@@ -1,1 +1,5 @@
-export {}
+export * from './errors.js'
+export * from './block.js'
+export * from './block-store.js'
+export * from './manifest.js'
+export * from './archive.js'

@@ -1,0 +1,41 @@
+/** A block's bytes do not hash to the CID it was asked or stored under. */
+export class BlockHashMismatchError extends Error {
+  override name = 'BlockHashMismatchError'
+  constructor (readonly cid: string, detail = 'its bytes do not hash to its CID') {
+    super(`block ${cid}: ${detail}`)
+  }
+}
+
+/** A block over MAX_BLOCK_BYTES: refused before it is hashed or stored. */
+export class BlockTooLargeError extends Error {
+  override name = 'BlockTooLargeError'
+  constructor (readonly cid: string, readonly bytes: number, readonly max: number) {
+    super(`block ${cid} is ${bytes} bytes, more than the ${max} allowed`)
+  }
+}
+
+/** The store does not hold the block. */
+export class BlockNotFoundError extends Error {
+  override name = 'BlockNotFoundError'
+  constructor (readonly cid: string) {
+    super(`block ${cid} is not in the store`)
+  }
+}
+
+/** A manifest that breaks the format's rules (protocols/flist.md §5). */
+export class InvalidFlistError extends Error {
+  override name = 'InvalidFlistError'
+}
+
+/** An OCI or docker-save image tarball we cannot read. */
+export class InvalidImageError extends Error {
+  override name = 'InvalidImageError'
+}
+
+/** ls / cat of a path that is not there or is not what the call needs. */
+export class FlistPathError extends Error {
+  override name = 'FlistPathError'
+  constructor (readonly path: string, detail: string) {
+    super(`${path === '' ? '/' : path}: ${detail}`)
+  }
+}
