@@ -1,6 +1,15 @@
 import type { Resources } from '@p2pcloud/capacity'
 import type { WorkloadSpec } from './deployment-record.js'
 
+/** Something a driver saw happen to a workload on its own, after it was applied: a container exited, was OOM-killed, came back. */
+export interface WorkloadReport {
+  contractId: string
+  name: string
+  state: 'ok' | 'error'
+  /** In the farmer's words; shown to the twin as it is. */
+  message: string
+}
+
 /**
  * Runs one type of workload. The provisioner calls it to converge on what a
  * deployment asks for; every method is idempotent, so a restart can simply
@@ -16,6 +25,14 @@ export interface WorkloadDriver {
   remove(contractId: string, name: string): Promise<void>
   /** Stop it but keep its data (the lease expired; a renewal applies it again). Absent: nothing runs to stop. */
   stop?(contractId: string, name: string): Promise<void>
+  /**
+   * Drivers whose workloads live on after `apply` (containers) get the
+   * provisioner's `report` here, once, and call it whenever a workload's
+   * state changes on its own.
+   */
+  attach?(report: (report: WorkloadReport) => void): void
+  /** The farmer is shutting down: stop what runs without forgetting it (a start applies it again). */
+  close?(): Promise<void>
 }
 
 export class UnsupportedWorkloadError extends Error {
@@ -25,6 +42,10 @@ export class UnsupportedWorkloadError extends Error {
 /** The drivers of this farmer, by workload type. */
 export class DriverRegistry {
   private readonly drivers = new Map<string, WorkloadDriver>()
+
+  all (): WorkloadDriver[] {
+    return [...this.drivers.values()]
+  }
 
   register (driver: WorkloadDriver): this {
     this.drivers.set(driver.type, driver)

@@ -6,7 +6,7 @@ import type { Contracts, ContractRecord, Ledger } from '@p2pcloud/contracts'
 import type { PeerExtension } from '@p2pcloud/node'
 import { DEPLOYMENT_PROTOCOL, handleRequests } from '@p2pcloud/wire'
 import { deploymentResponder } from './deployment-protocol.js'
-import { DriverRegistry } from './drivers.js'
+import { DriverRegistry, type WorkloadDriver } from './drivers.js'
 import { Provisioner } from './provisioner.js'
 import { VolumeDriver } from './volume-driver.js'
 
@@ -17,13 +17,20 @@ export interface FarmerComponents {
   datastore: Datastore
   /** The contracts service: deployments run under its farmer's contracts. */
   contracts: Contracts
+  /** Services added before this one (e.g. the flist exchange a container driver fetches from). */
+  [service: string]: unknown
 }
+
+/** Builds a workload driver from the peer's components; how other packages add workload types. */
+export type DriverFactory = (components: FarmerComponents, volumes: VolumeDriver) => WorkloadDriver
 
 export interface FarmerInit {
   /** Where volume workloads live (`<home>/volumes`). */
   volumesRoot: string
   /** Default true; the service answers NOT_FOUND when false. */
   isFarmer?: boolean
+  /** Workload types beside `volume`, e.g. the runtime's `container`. */
+  drivers?: DriverFactory[]
 }
 
 /**
@@ -37,7 +44,9 @@ export class Farmer implements Startable {
   private unfollow?: () => void
 
   constructor (private readonly components: FarmerComponents, private readonly init: FarmerInit) {
-    this.drivers = new DriverRegistry().register(new VolumeDriver(init.volumesRoot))
+    const volumes = new VolumeDriver(init.volumesRoot)
+    this.drivers = new DriverRegistry().register(volumes)
+    for (const factory of init.drivers ?? []) this.drivers.register(factory(components, volumes))
   }
 
   async start (): Promise<void> {
@@ -72,6 +81,7 @@ export class Farmer implements Startable {
   async stop (): Promise<void> {
     this.unfollow?.()
     await this.components.registrar.unhandle(DEPLOYMENT_PROTOCOL)
+    for (const driver of this.drivers.all()) await driver.close?.().catch(err => { log.error('closing the %s driver failed - %e', driver.type, err) })
   }
 }
 

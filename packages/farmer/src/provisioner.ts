@@ -1,7 +1,7 @@
 import { logger } from '@libp2p/logger'
 import { TypedEventEmitter } from 'main-event'
 import { Key, type Datastore } from 'interface-datastore'
-import type { DriverRegistry } from './drivers.js'
+import type { DriverRegistry, WorkloadReport } from './drivers.js'
 import { wireMessage } from '@p2pcloud/wire'
 import { openDeployment, type Deployment, type WorkloadSpec } from './deployment-record.js'
 
@@ -49,8 +49,29 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
   private readonly records = new Map<string, DeploymentRecord>()
   private readonly running = new Map<string, Promise<void>>()
 
+  /** Reports that came in while their workload was still being applied: they win over the apply's own outcome. */
+  private readonly reportedDuringApply = new Map<string, WorkloadReport>()
+
   constructor (private readonly datastore: Datastore, private readonly drivers: DriverRegistry, private readonly now: () => number = Date.now) {
     super()
+    for (const driver of drivers.all()) driver.attach?.(report => { this.report(report).catch(err => { log.error('recording a report of %s/%s failed - %e', report.contractId, report.name, err) }) })
+  }
+
+  /** A driver saw a workload change on its own (it exited, was killed, came back): record it. */
+  private async report (report: WorkloadReport): Promise<void> {
+    await this.serial(report.contractId, async () => {
+      const record = this.records.get(report.contractId)
+      const status = record?.workloads.find(w => w.name === report.name)
+      if (record == null || status == null || record.deleting || !record.deployment.workloads.some(w => w.name === report.name)) return
+      if (status.state === 'init') {
+        this.reportedDuringApply.set(`${report.contractId}/${report.name}`, report)
+        return
+      }
+      if (status.state !== 'ok' && status.state !== 'error') return
+      if (status.state === report.state && status.message === report.message) return
+      Object.assign(status, { state: report.state, message: wireMessage(report.message), changedAt: this.now() })
+      await this.persist(record)
+    })
   }
 
   async load (): Promise<void> {
@@ -208,12 +229,17 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
 
   private async step (record: DeploymentRecord, status: WorkloadStatus, work: () => Promise<void>, success: WorkloadState): Promise<void> {
     let outcome: Pick<WorkloadStatus, 'state' | 'message'>
+    const key = `${record.deployment.contractId}/${status.name}`
+    this.reportedDuringApply.delete(key)
     try {
       await work()
-      outcome = { state: success, message: '' }
+      // the workload already failed (or changed) on its own while the driver was still applying it
+      const reported = success === 'ok' ? this.reportedDuringApply.get(key) : undefined
+      outcome = reported != null ? { state: reported.state, message: wireMessage(reported.message) } : { state: success, message: '' }
     } catch (err: any) {
       outcome = { state: 'error', message: wireMessage(err?.message ?? String(err)) }
     }
+    this.reportedDuringApply.delete(key)
     await this.serial(record.deployment.contractId, async () => {
       // a newer version replaced this record while the driver worked: its own statuses stand
       if (this.records.get(record.deployment.contractId) !== record) return

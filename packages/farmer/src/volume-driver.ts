@@ -32,7 +32,8 @@ export class VolumeDriver implements WorkloadDriver {
     return { ...emptyResources(), sru: this.sizeOf(workload) }
   }
 
-  private path (contractId: string, name: string): string {
+  /** Where a volume's data lives; containers of the same deployment mount it from here. */
+  path (contractId: string, name: string): string {
     return join(this.root, contractId, name)
   }
 

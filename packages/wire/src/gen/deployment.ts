@@ -92,6 +92,539 @@ export namespace VolumeData {
   }
 }
 
+export interface Mount {
+  volume: string
+  path: string
+  readOnly: boolean
+}
+
+export namespace Mount {
+  let _codec: Codec<Mount>
+
+  export const codec = (): Codec<Mount> => {
+    if (_codec == null) {
+      _codec = message<Mount>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.volume != null && obj.volume !== '')) {
+          w.uint32(10)
+          w.string(obj.volume)
+        }
+
+        if ((obj.path != null && obj.path !== '')) {
+          w.uint32(18)
+          w.string(obj.path)
+        }
+
+        if ((obj.readOnly != null && obj.readOnly !== false)) {
+          w.uint32(24)
+          w.bool(obj.readOnly)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          volume: '',
+          path: '',
+          readOnly: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.volume = reader.string()
+              break
+            }
+            case 2: {
+              obj.path = reader.string()
+              break
+            }
+            case 3: {
+              obj.readOnly = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.volume`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.path`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.readOnly`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface MountVolumeFieldEvent {
+    field: '$.volume'
+    value: string
+  }
+
+  export interface MountPathFieldEvent {
+    field: '$.path'
+    value: string
+  }
+
+  export interface MountReadOnlyFieldEvent {
+    field: '$.readOnly'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<Mount>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Mount.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Mount>): Mount {
+    return decodeMessage(buf, Mount.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Mount>): Generator<MountVolumeFieldEvent | MountPathFieldEvent | MountReadOnlyFieldEvent> {
+    return streamMessage(buf, Mount.codec(), opts)
+  }
+}
+
+export enum RestartPolicy {
+  NEVER = 'NEVER',
+  ON_FAILURE = 'ON_FAILURE',
+  ALWAYS = 'ALWAYS'
+}
+
+enum __RestartPolicyValues {
+  NEVER = 0,
+  ON_FAILURE = 1,
+  ALWAYS = 2
+}
+
+export namespace RestartPolicy {
+  export const codec = (): Codec<RestartPolicy> => {
+    return enumeration<RestartPolicy>(__RestartPolicyValues)
+  }
+}
+
+export interface ContainerData {
+  flist: Uint8Array<ArrayBuffer>
+  entrypoint: string[]
+  args: string[]
+  env: string[]
+  workdir: string
+  cru: number
+  mru: number
+  rootfsSize: number
+  mounts: Mount[]
+  restart: RestartPolicy
+}
+
+export namespace ContainerData {
+  let _codec: Codec<ContainerData>
+
+  export const codec = (): Codec<ContainerData> => {
+    if (_codec == null) {
+      _codec = message<ContainerData>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.flist != null && obj.flist.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.flist)
+        }
+
+        if (obj.entrypoint != null && obj.entrypoint.length > 0) {
+          for (const value of obj.entrypoint) {
+            w.uint32(18)
+            w.string(value)
+          }
+        }
+
+        if (obj.args != null && obj.args.length > 0) {
+          for (const value of obj.args) {
+            w.uint32(26)
+            w.string(value)
+          }
+        }
+
+        if (obj.env != null && obj.env.length > 0) {
+          for (const value of obj.env) {
+            w.uint32(34)
+            w.string(value)
+          }
+        }
+
+        if ((obj.workdir != null && obj.workdir !== '')) {
+          w.uint32(42)
+          w.string(obj.workdir)
+        }
+
+        if ((obj.cru != null && obj.cru !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.cru)
+        }
+
+        if ((obj.mru != null && obj.mru !== 0)) {
+          w.uint32(56)
+          w.uint64Number(obj.mru)
+        }
+
+        if ((obj.rootfsSize != null && obj.rootfsSize !== 0)) {
+          w.uint32(64)
+          w.uint64Number(obj.rootfsSize)
+        }
+
+        if (obj.mounts != null && obj.mounts.length > 0) {
+          for (const value of obj.mounts) {
+            w.uint32(74)
+            Mount.codec().encode(value, w)
+          }
+        }
+
+        if (obj.restart != null && __RestartPolicyValues[obj.restart] !== 0) {
+          w.uint32(80)
+          RestartPolicy.codec().encode(obj.restart, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          flist: uint8ArrayAlloc(0),
+          entrypoint: [],
+          args: [],
+          env: [],
+          workdir: '',
+          cru: 0,
+          mru: 0,
+          rootfsSize: 0,
+          mounts: [],
+          restart: RestartPolicy.NEVER
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.flist = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.entrypoint != null && obj.entrypoint.length === opts.limits.entrypoint) {
+                throw new MaxLengthError('Decode error - repeated field "entrypoint" had too many elements')
+              }
+
+              obj.entrypoint.push(reader.string())
+              break
+            }
+            case 3: {
+              if (opts.limits?.args != null && obj.args.length === opts.limits.args) {
+                throw new MaxLengthError('Decode error - repeated field "args" had too many elements')
+              }
+
+              obj.args.push(reader.string())
+              break
+            }
+            case 4: {
+              if (opts.limits?.env != null && obj.env.length === opts.limits.env) {
+                throw new MaxLengthError('Decode error - repeated field "env" had too many elements')
+              }
+
+              obj.env.push(reader.string())
+              break
+            }
+            case 5: {
+              obj.workdir = reader.string()
+              break
+            }
+            case 6: {
+              obj.cru = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.mru = reader.uint64Number()
+              break
+            }
+            case 8: {
+              obj.rootfsSize = reader.uint64Number()
+              break
+            }
+            case 9: {
+              if (opts.limits?.mounts != null && obj.mounts.length === opts.limits.mounts) {
+                throw new MaxLengthError('Decode error - repeated field "mounts" had too many elements')
+              }
+
+              obj.mounts.push(Mount.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.mounts$
+              }))
+              break
+            }
+            case 10: {
+              obj.restart = RestartPolicy.codec().decode(reader)
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          entrypoint: 0,
+          args: 0,
+          env: 0,
+          mounts: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.flist`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.entrypoint != null && obj.entrypoint === opts.limits.entrypoint) {
+                throw new MaxLengthError('Streaming decode error - repeated field "entrypoint" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.entrypoint[]`,
+                index: obj.entrypoint,
+                value: reader.string()
+              }
+
+              obj.entrypoint++
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.args != null && obj.args === opts.limits.args) {
+                throw new MaxLengthError('Streaming decode error - repeated field "args" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.args[]`,
+                index: obj.args,
+                value: reader.string()
+              }
+
+              obj.args++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.env != null && obj.env === opts.limits.env) {
+                throw new MaxLengthError('Streaming decode error - repeated field "env" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.env[]`,
+                index: obj.env,
+                value: reader.string()
+              }
+
+              obj.env++
+
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.workdir`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.cru`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.mru`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.rootfsSize`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 9: {
+              if (opts.limits?.mounts != null && obj.mounts === opts.limits.mounts) {
+                throw new MaxLengthError('Streaming decode error - repeated field "mounts" had too many elements')
+              }
+
+              for (const evt of Mount.codec().stream(reader, reader.uint32(), `${prefix}.mounts[]`, {
+                limits: opts.limits?.mounts$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.mounts
+                }
+              }
+
+              obj.mounts++
+
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.restart`,
+                value: RestartPolicy.codec().decode(reader)
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ContainerDataFlistFieldEvent {
+    field: '$.flist'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContainerDataEntrypointFieldEvent {
+    field: '$.entrypoint[]'
+    index: number
+    value: string
+  }
+
+  export interface ContainerDataArgsFieldEvent {
+    field: '$.args[]'
+    index: number
+    value: string
+  }
+
+  export interface ContainerDataEnvFieldEvent {
+    field: '$.env[]'
+    index: number
+    value: string
+  }
+
+  export interface ContainerDataWorkdirFieldEvent {
+    field: '$.workdir'
+    value: string
+  }
+
+  export interface ContainerDataCruFieldEvent {
+    field: '$.cru'
+    value: number
+  }
+
+  export interface ContainerDataMruFieldEvent {
+    field: '$.mru'
+    value: number
+  }
+
+  export interface ContainerDataRootfsSizeFieldEvent {
+    field: '$.rootfsSize'
+    value: number
+  }
+
+  export interface ContainerDataMountsVolumeFieldEvent {
+    field: '$.mounts[].volume'
+    value: string
+    index: number
+  }
+
+  export interface ContainerDataMountsPathFieldEvent {
+    field: '$.mounts[].path'
+    value: string
+    index: number
+  }
+
+  export interface ContainerDataMountsReadOnlyFieldEvent {
+    field: '$.mounts[].readOnly'
+    value: boolean
+    index: number
+  }
+
+  export interface ContainerDataRestartFieldEvent {
+    field: '$.restart'
+    value: RestartPolicy
+  }
+
+  export function encode (obj: Partial<ContainerData>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ContainerData.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContainerData>): ContainerData {
+    return decodeMessage(buf, ContainerData.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContainerData>): Generator<ContainerDataFlistFieldEvent | ContainerDataEntrypointFieldEvent | ContainerDataArgsFieldEvent | ContainerDataEnvFieldEvent | ContainerDataWorkdirFieldEvent | ContainerDataCruFieldEvent | ContainerDataMruFieldEvent | ContainerDataRootfsSizeFieldEvent | ContainerDataMountsVolumeFieldEvent | ContainerDataMountsPathFieldEvent | ContainerDataMountsReadOnlyFieldEvent | ContainerDataRestartFieldEvent> {
+    return streamMessage(buf, ContainerData.codec(), opts)
+  }
+}
+
 export interface Workload {
   name: string
   type: string
