@@ -68,7 +68,7 @@ const meta = (path: string, stats: Stats): Omit<FlistEntry, 'type'> => ({
   mode: stats.mode & 0o7777,
   uid: stats.uid,
   gid: stats.gid,
-  mtimeMs: Math.max(0, Math.floor(stats.mtimeMs)),
+  mtimeMs: Math.max(0, Math.round(stats.mtimeMs)),
   size: 0,
   blocks: []
 })
