@@ -39,6 +39,7 @@ async function unpackImage (imageTar: string, dir: string): Promise<Map<string, 
   const links = new Map<string, string>()
   const extract = tar.extract()
   const done = pipeline(await openMaybeGzip(imageTar), extract)
+  done.catch(() => {}) // a refusal below ends the loop early and aborts the pipeline; awaited at the end otherwise
   for await (const entry of extract) {
     const path = layerPath(entry.header.name)
     if (entry.header.type === 'file' && path !== '') {
@@ -170,6 +171,7 @@ export async function buildFromOciImage (imageTar: string, outFile: string, opti
       tree.nextLayer()
       const extract = tar.extract()
       const done = pipeline(await openMaybeGzip(join(unpacked, resolveLink(layerPath(layer), links))), extract)
+      done.catch(() => {}) // as in unpackImage
       for await (const entry of extract) {
         const h = entry.header
         const path = layerPath(h.name)
