@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process'
+import { access, chmod, copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+const BUSYBOX = '/bin/busybox'
+
+export class BusyboxMissingError extends Error {
+  override name = 'BusyboxMissingError'
+}
+
+/** A tiny real root filesystem from Debian's static busybox, for tests, the demo and benchmarks. */
+export async function makeBusyboxRootfs (dir: string, options: { files?: Record<string, string> } = {}): Promise<string> {
+  let binary: Buffer
+  try {
+    binary = await readFile(BUSYBOX)
+  } catch {
+    throw new BusyboxMissingError(`${BUSYBOX} is missing: apt-get install busybox-static`)
+  }
+  // a dynamic busybox needs the host's libc, which the rootfs does not have
+  if (binary.includes('ld-linux')) throw new BusyboxMissingError(`${BUSYBOX} is not statically linked: apt-get install busybox-static`)
+  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'tmp', 'proc', 'sys', 'dev', 'root', 'var']) await mkdir(join(dir, d), { recursive: true })
+  await chmod(join(dir, 'tmp'), 0o1777)
+  await copyFile(BUSYBOX, join(dir, 'bin/busybox'))
+  await chmod(join(dir, 'bin/busybox'), 0o755)
+  const { stdout } = await run(BUSYBOX, ['--list'])
+  for (const applet of stdout.split('\n').filter(a => a !== '' && a !== 'busybox')) {
+    await symlink('busybox', join(dir, 'bin', applet)).catch((err: any) => { if (err.code !== 'EEXIST') throw err })
+  }
+  await writeFile(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n')
+  await writeFile(join(dir, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n')
+  await writeFile(join(dir, 'etc/hosts'), '127.0.0.1 localhost\n')
+  for (const [path, content] of Object.entries(options.files ?? {})) {
+    await mkdir(dirname(join(dir, path)), { recursive: true })
+    await writeFile(join(dir, path), content)
+  }
+  return dir
+}
+
+/** Why containers cannot run here, or undefined when they can (tests skip with this reason). */
+export async function runcUnavailable (): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'not root'
+  try { await run('runc', ['--version']) } catch { return 'runc is not installed (apt-get install runc)' }
+  try { await access(BUSYBOX) } catch { return `${BUSYBOX} is missing (apt-get install busybox-static)` }
+  return undefined
+}
+
+export async function runcAvailable (): Promise<boolean> {
+  return (await runcUnavailable()) === undefined
+}

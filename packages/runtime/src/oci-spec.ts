@@ -1,0 +1,69 @@
+import type { ImageConfig } from './rootfs-source.js'
+
+export interface SpecInput {
+  hostname: string
+  rootfs: string
+  image: ImageConfig
+  entrypoint: string[]
+  args: string[]
+  env: string[]
+  workdir: string
+  cru: number
+  mru: number
+  pidsLimit: number
+  cgroupsPath: string
+  mounts: Array<{ source: string, path: string, readOnly: boolean }>
+}
+
+/** runc's default capabilities, less NET_RAW and AUDIT_WRITE: a small set a normal service needs. */
+const CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT']
+
+/** Merge KEY=value lists, later ones winning. */
+function mergeEnv (...lists: string[][]): string[] {
+  const env = new Map<string, string>()
+  for (const entry of lists.flat()) env.set(entry.split('=')[0], entry)
+  return [...env.values()]
+}
+
+/** An OCI runtime spec (runc spec's defaults, our limits and mounts). New pid/mount/ipc/uts/net namespaces; runc brings `lo` up. */
+export function ociSpec (input: SpecInput): object {
+  const args = [...(input.entrypoint.length > 0 ? input.entrypoint : input.image.entrypoint), ...(input.args.length > 0 ? input.args : input.image.cmd)]
+  if (args.length === 0) throw new Error('the container has no command: neither the deployment nor the flist sets an entrypoint or args')
+  return {
+    ociVersion: '1.0.2-dev',
+    process: {
+      terminal: false,
+      user: { uid: 0, gid: 0 },
+      args,
+      env: mergeEnv(['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], input.image.env, input.env),
+      cwd: input.workdir !== '' ? input.workdir : input.image.workingDir !== '' ? input.image.workingDir : '/',
+      capabilities: { bounding: CAPS, effective: CAPS, permitted: CAPS, ambient: [] },
+      rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
+      noNewPrivileges: true
+    },
+    root: { path: input.rootfs, readonly: false },
+    hostname: input.hostname,
+    mounts: [
+      { destination: '/proc', type: 'proc', source: 'proc' },
+      { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+      { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
+      { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+      { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+      { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+      { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
+      ...input.mounts.map(m => ({ destination: m.path, type: 'bind', source: m.source, options: ['rbind', 'nosuid', 'nodev', m.readOnly ? 'ro' : 'rw'] }))
+    ],
+    linux: {
+      cgroupsPath: input.cgroupsPath,
+      resources: {
+        devices: [{ allow: false, access: 'rwm' }],
+        memory: { limit: input.mru, swap: input.mru },
+        cpu: { period: 100000, quota: input.cru * 100000 },
+        pids: { limit: input.pidsLimit }
+      },
+      namespaces: ['pid', 'network', 'ipc', 'uts', 'mount'].map(type => ({ type })),
+      maskedPaths: ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware', '/proc/scsi'],
+      readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger']
+    }
+  }
+}
