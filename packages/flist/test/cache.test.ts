@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict'
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { FlistCache, FsBlockStore, buildFromDirectory, dataBlocks, importArchive, loadFlist, parseCid } from '../src/index.js'
+import { pattern, tempDir } from './helpers.js'
+import type { CID } from 'multiformats/cid'
+
+const KiB = 1024
+
+/** Builds three flists that share one file (`shared`) and each have one file of their own. */
+async function fixtures (work: string): Promise<{ archives: Map<string, string>, cids: string[] }> {
+  const archives = new Map<string, string>()
+  const cids: string[] = []
+  for (const name of ['a', 'b', 'c']) {
+    const src = join(work, `src-${name}`)
+    await mkdir(join(src, 'etc'), { recursive: true })
+    await writeFile(join(src, 'shared'), pattern(600 * KiB, 1))
+    await writeFile(join(src, 'etc/own'), pattern(300 * KiB, name.charCodeAt(0)))
+    const out = join(work, `${name}.car`)
+    const built = await buildFromDirectory(src, out)
+    archives.set(built.cid.toString(), out)
+    cids.push(built.cid.toString())
+  }
+  return { archives, cids }
+}
+
+describe('flist cache', () => {
+  it('shares one tree between acquires, evicts only unreferenced flists LRU first, keeps a pinned flist\'s blocks, survives a restart', async t => {
+    const work = await tempDir(t, 'cache')
+    const { archives, cids: [a, b, c] } = await fixtures(work)
+    const store = new FsBlockStore(join(work, 'blocks'))
+    const fetched: string[] = []
+    // the exchange's job, done here from the build archives: make every block of the flist local
+    const fetch = async (cid: CID): Promise<void> => {
+      fetched.push(cid.toString())
+      await importArchive(archives.get(cid.toString()) as string, store)
+    }
+    const pinnedSet = new Set<string>()
+    let clock = 1000
+    // one flist: 900 KiB of tree + ~900 KiB of blocks; two fit, three do not
+    const init = { root: join(work, 'cache'), store, fetch, maxBytes: 4000 * KiB, pinned: (cid: string) => pinnedSet.has(cid), now: () => ++clock }
+    const cache = new FlistCache(init)
+
+    const [one, two] = await Promise.all([cache.acquire(a), cache.acquire(a)])
+    assert.equal(one.path, two.path)
+    assert.deepEqual(fetched, [a], 'fetched and built once')
+    assert.deepEqual(await readFile(join(one.path, 'etc/own')), pattern(300 * KiB, 'a'.charCodeAt(0)))
+    assert.deepEqual(await readdir(join(work, 'cache/tmp')).then(names => names.filter(n => !n.startsWith('state.'))), [])
+
+    const holdB = await cache.acquire(b)
+    await one.release()
+    await one.release() // once only
+    assert.equal(cache.list().find(e => e.cid === a)?.refs, 1)
+    await two.release()
+    // a (unreferenced, least recently used) goes when c comes; b is referenced and stays
+    const flistA = await loadFlist(store, parseCid(a))
+    const blocksOf = (path: string): CID[] => flistA.entries.find(e => e.path === path)?.blocks ?? []
+    const holdC = await cache.acquire(c)
+    assert.deepEqual(cache.list().map(e => e.cid).sort(), [b, c].sort())
+    await assert.rejects(stat(join(work, 'cache/trees', a)), { code: 'ENOENT' })
+    for (const cid of blocksOf('shared')) assert.equal(await store.has(cid), true, 'the shared blocks stay: b and c use them')
+    for (const cid of blocksOf('etc/own')) assert.equal(await store.has(cid), false, 'a\'s own block is deleted')
+    assert.equal(await store.has(flistA.cid), false, 'and its manifest')
+    assert.ok(cache.held() <= init.maxBytes)
+
+    // pinned: c is pinned and released, b released; a comes back: b (unpinned) goes, c stays with its blocks
+    pinnedSet.add(c)
+    await holdC.release()
+    await holdB.release()
+    const again = await cache.acquire(a)
+    assert.deepEqual(cache.list().map(e => e.cid).sort(), [a, c].sort())
+    for (const cid of dataBlocks(await loadFlist(store, parseCid(c)))) assert.equal(await store.has(cid), true)
+    await again.release()
+
+    // restart: the cache knows its flists without fetching
+    const restarted = new FlistCache({ ...init })
+    const before = fetched.length
+    const held = await restarted.acquire(c)
+    assert.equal(fetched.length, before)
+    assert.deepEqual(held.config, { entrypoint: [], cmd: [], env: [], workingDir: '', user: '' })
+    assert.deepEqual(restarted.list().map(e => e.cid).sort(), [a, c].sort())
+    await held.release()
+  })
+
+  it('a failed fetch leaves nothing behind and the next acquire tries again', async t => {
+    const work = await tempDir(t, 'cache-fail')
+    const { archives, cids: [a] } = await fixtures(work)
+    const store = new FsBlockStore(join(work, 'blocks'))
+    let fail = true
+    const cache = new FlistCache({
+      root: join(work, 'cache'),
+      store,
+      maxBytes: 10 * 1024 * KiB,
+      fetch: async cid => {
+        if (fail) throw new Error('no provider')
+        await importArchive(archives.get(cid.toString()) as string, store)
+      }
+    })
+    await assert.rejects(cache.acquire(a), /no provider/)
+    assert.deepEqual(await readdir(join(work, 'cache/trees')), [])
+    fail = false
+    const held = await cache.acquire(a)
+    assert.ok((await stat(join(held.path, 'shared'))).isFile())
+    await held.release()
+  })
+})
