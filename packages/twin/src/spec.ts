@@ -3,9 +3,11 @@ import { CAPABILITY_NAME, COUNTRY_CODE, FARM_NAME } from '@p2pcloud/capacity'
 import { formatSize, parseSize } from '@p2pcloud/node'
 import { parseDuration } from './duration.js'
 import { SpecReader, type Entry, type Located } from './spec-reader.js'
+import { CONTAINER_KEYS, checkMounts, parseContainer, type ContainerWorkloadSpec } from './container-spec.js'
 
 export { SpecError } from './spec-error.js'
 export { formatDuration, InvalidDurationError, parseDuration } from './duration.js'
+export * from './container-spec.js'
 
 /** One deployment as a spec file describes it, validated and in plain units. */
 export interface DeploymentSpec {
@@ -20,8 +22,10 @@ export interface DeploymentSpec {
     maxPrice?: number
   }
   leaseMs: number
-  workloads: VolumeWorkloadSpec[]
+  workloads: WorkloadSpec[]
 }
+
+export type WorkloadSpec = VolumeWorkloadSpec | ContainerWorkloadSpec
 
 export interface VolumeWorkloadSpec {
   name: string
@@ -45,9 +49,9 @@ export const MIN_LEASE = '1m'
 export const MAX_LEASE = '366d'
 export const MAX_WORKLOADS = 64
 export const MIN_VOLUME_SIZE = 2 ** 20
-export const WORKLOAD_TYPES = ['volume'] as const
+export const WORKLOAD_TYPES = ['volume', 'container'] as const
 /** Types the design names but no farmer runs yet: refused as "not supported yet", not as typos. */
-export const PLANNED_WORKLOAD_TYPES = ['container', 'zdb', 'network', 'gateway-name'] as const
+export const PLANNED_WORKLOAD_TYPES = ['zdb', 'network', 'gateway-name'] as const
 
 
 const SPEC_KEYS = ['name', 'where', 'lease', 'workloads']
@@ -71,10 +75,19 @@ export function parseDeploymentSpec (text: string, source = 'spec'): DeploymentS
   return { name, where, leaseMs, workloads }
 }
 
-/** What the deployment needs: volumes count against SSD (SRU); nothing else is built yet. */
+/** What the deployment needs: volumes and container root layers count against SSD (SRU), containers' cores and memory against CRU and MRU. */
 export function specResources (spec: DeploymentSpec): SpecResources {
-  const sru = spec.workloads.reduce((sum, workload) => sum + workload.size, 0)
-  return { cru: 0, mru: 0, sru, hru: 0, ipv4u: 0 }
+  const need: SpecResources = { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 }
+  for (const workload of spec.workloads) {
+    if (workload.type === 'volume') {
+      need.sru += workload.size
+    } else {
+      need.cru += workload.cpu
+      need.mru += workload.memory
+      need.sru += workload.rootfs
+    }
+  }
+  return need
 }
 
 function checkName (reader: SpecReader, at: Located): string {
@@ -147,34 +160,41 @@ function parseLease (reader: SpecReader, at: Located): number {
   return ms
 }
 
-function parseWorkloads (reader: SpecReader, at: Located): VolumeWorkloadSpec[] {
+function parseWorkloads (reader: SpecReader, at: Located): WorkloadSpec[] {
   const items = reader.sequence(at)
   if (items.length === 0) reader.fail(at, 'no workloads; a spec needs at least one')
   if (items.length > MAX_WORKLOADS) reader.fail(items[MAX_WORKLOADS], `${items.length} workloads; a deployment holds at most ${MAX_WORKLOADS}`)
   const seen = new Map<string, string>()
+  const volumes = new Set<string>()
+  const containers: Array<{ workload: ContainerWorkloadSpec, at: Located }> = []
   let total = 0
-  return items.map(item => {
+  const workloads = items.map(item => {
     const { workload, nameAt } = parseWorkload(reader, item)
     const first = seen.get(workload.name)
     if (first != null) reader.fail(nameAt, `"${workload.name}" is also the name of ${first}; workload names must be unique`)
     seen.set(workload.name, item.field)
-    total += workload.size
-    if (!Number.isSafeInteger(total)) reader.fail(item, 'the volumes add up to more bytes than can be counted exactly')
+    if (workload.type === 'volume') volumes.add(workload.name)
+    else containers.push({ workload, at: item })
+    total += workload.type === 'volume' ? workload.size : workload.memory + workload.rootfs
+    if (!Number.isSafeInteger(total)) reader.fail(item, 'the workloads add up to more bytes than can be counted exactly')
     return workload
   })
+  checkMounts(reader, containers, volumes)
+  return workloads
 }
 
-function parseWorkload (reader: SpecReader, at: Located): { workload: VolumeWorkloadSpec, nameAt: Located } {
+function parseWorkload (reader: SpecReader, at: Located): { workload: WorkloadSpec, nameAt: Located } {
   const entries = reader.mapping(at)
   // the type decides which keys are valid, so it is checked before unknown keys (but a typo of "type" is still a typo)
   if (!entries.has('type')) reader.onlyKeys(entries, VOLUME_KEYS, 'a volume workload')
   const typeAt = reader.required(entries, 'type', at, `write the workload's type, e.g. type: volume`)
   const type = reader.text(typeAt)
   if ((PLANNED_WORKLOAD_TYPES as readonly string[]).includes(type)) reader.fail(typeAt, `workload type ${type} is not supported yet`)
-  if (type !== 'volume') reader.fail(typeAt, `"${type}" is not a workload type; known: ${[...WORKLOAD_TYPES, ...PLANNED_WORKLOAD_TYPES].join(', ')}`)
-  reader.onlyKeys(entries, VOLUME_KEYS, 'a volume workload')
+  if (!(WORKLOAD_TYPES as readonly string[]).includes(type)) reader.fail(typeAt, `"${type}" is not a workload type; known: ${[...WORKLOAD_TYPES, ...PLANNED_WORKLOAD_TYPES].join(', ')}`)
+  reader.onlyKeys(entries, type === 'container' ? CONTAINER_KEYS : VOLUME_KEYS, `a ${type} workload`)
   const nameAt = reader.required(entries, 'name', at, 'every workload needs a name such as data')
   const name = checkName(reader, nameAt)
+  if (type === 'container') return { workload: parseContainer(reader, entries, at, name), nameAt }
   const sizeAt = reader.required(entries, 'size', at, 'a volume needs a size such as 10G')
   let size: number
   try {
@@ -183,5 +203,5 @@ function parseWorkload (reader: SpecReader, at: Located): { workload: VolumeWork
     reader.fail(sizeAt, err.message)
   }
   if (size < MIN_VOLUME_SIZE) reader.fail(sizeAt, `${formatSize(size)} is smaller than the smallest volume, ${formatSize(MIN_VOLUME_SIZE)}`)
-  return { workload: { name, type, size }, nameAt }
+  return { workload: { name, type: 'volume', size }, nameAt }
 }

@@ -6,8 +6,9 @@ import type { Datastore } from 'interface-datastore'
 import { shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { openReceipt, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
-import { ContractErrorCodes, deploymentMessages, type StreamOpener } from '@p2pcloud/wire'
+import { ContractErrorCodes, type StreamOpener } from '@p2pcloud/wire'
 import { specResources, type DeploymentSpec } from './spec.js'
+import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
 import { TwinStore, type TwinDeploymentRecord } from './twin-store.js'
 
 const log = logger('p2pcloud:twin')
@@ -130,7 +131,7 @@ export class Twin {
       name: record.name,
       version: record.version,
       signedAt: Date.now(),
-      workloads: record.spec.workloads.map(w => ({ name: w.name, type: w.type, version: record.workloadVersions[w.name], data: deploymentMessages.VolumeData.encode({ size: w.size }) }))
+      workloads: inApplyOrder(record.spec.workloads).map(w => ({ name: w.name, type: w.type, version: record.workloadVersions[w.name], data: encodeWorkloadData(w) }))
     })
     const status = await this.settle(farmer, record.contractId)
     const failed = status.workloads.filter(w => w.state === 'error')
@@ -148,8 +149,7 @@ export class Twin {
     const current = await this.record(spec.name)
     const version = current.version + 1
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => {
-      const before = current.spec.workloads.find(p => p.name === w.name)
-      const same = before != null && before.type === w.type && before.size === w.size
+      const same = sameWorkload(current.spec.workloads.find(p => p.name === w.name), w)
       return [w.name, same ? current.workloadVersions[w.name] : version]
     }))
     const next: TwinDeploymentRecord = { ...current, spec, version, workloadVersions }

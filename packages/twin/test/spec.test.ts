@@ -98,7 +98,7 @@ workloads:
     assert.equal(parseDeploymentSpec(spec({ lease: 'lease: 1m' })).leaseMs, 60_000)
     assert.equal(parseDeploymentSpec(spec({ lease: 'lease: 366d' })).leaseMs, 366 * DAY)
     const small = parseDeploymentSpec(spec({ workloads: 'workloads:\n  - {name: a, type: volume, size: 1M}' }))
-    assert.equal(small.workloads[0].size, MiB)
+    assert.deepEqual(small.workloads[0], { name: 'a', type: 'volume', size: MiB })
     assert.equal(parseDeploymentSpec(spec({ where: 'where: {max-price: 0}' })).where.maxPrice, 0)
   })
 
@@ -113,7 +113,7 @@ workloads:
 
   it('resolves YAML anchors and aliases', () => {
     const parsed = parseDeploymentSpec(spec({ workloads: 'workloads:\n  - {name: a, type: volume, size: &size 4G}\n  - {name: b, type: volume, size: *size}' }))
-    assert.deepEqual(parsed.workloads.map(w => w.size), [4 * GiB, 4 * GiB])
+    assert.deepEqual(parsed.workloads.map(w => w.type === 'volume' ? w.size : 0), [4 * GiB, 4 * GiB])
   })
 
   it('reads JSON, which is YAML too', () => {
@@ -229,9 +229,8 @@ describe('parseDeploymentSpec: errors name the field and its line', () => {
   })
 
   describe('workload types', () => {
-    it('container is known but not supported yet', () => {
-      const error = refused(spec({ workloads: 'workloads:\n  - name: web\n    type: container\n    flist: https://example.org/a.flist' }), { field: 'workloads[0].type', line: 5, column: 11 })
-      assert.equal(error.problem, 'workload type container is not supported yet')
+    it('a container with a URL instead of a CID', () => {
+      refused(spec({ workloads: 'workloads:\n  - name: web\n    type: container\n    flist: https://example.org/a.flist' }), { field: 'workloads[0].flist', line: 6, message: /is not a CID/ })
     })
     it('zdb is known but not supported yet', () => {
       refused(spec({ workloads: 'workloads:\n  - {name: db, type: zdb}' }), { field: 'workloads[0].type', line: 4, message: /^workload type zdb is not supported yet$/ })
@@ -351,5 +350,53 @@ describe('parseDuration', () => {
     assert.equal(formatDuration(90_000), '90s')
     assert.equal(formatDuration(1500), '1500ms')
     assert.equal(formatDuration(parseDuration('366d')), '366d')
+  })
+})
+
+describe('container workloads', () => {
+  const FLIST = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
+  const container = (extra: string): string => spec({ workloads: `workloads:\n  - {name: data, type: volume, size: 1G}\n  - name: web\n    type: container\n    flist: ${FLIST}\n${extra}` })
+
+  it('reads every key, with sizes in bytes and env as a mapping', () => {
+    const parsed = parseDeploymentSpec(container('    entrypoint: [/bin/httpd]\n    args: [-f, -p, "8080"]\n    workdir: /www\n    env: {MODE: demo, PORT: 8080}\n    cpu: 2\n    memory: 128M\n    rootfs: 64M\n    mounts: [{volume: data, path: /data/, read-only: true}]\n    restart: on-failure'))
+    assert.deepEqual(parsed.workloads[1], {
+      name: 'web',
+      type: 'container',
+      flist: FLIST,
+      entrypoint: ['/bin/httpd'],
+      args: ['-f', '-p', '8080'],
+      workdir: '/www',
+      env: { MODE: 'demo', PORT: '8080' },
+      cpu: 2,
+      memory: 128 * MiB,
+      rootfs: 64 * MiB,
+      mounts: [{ volume: 'data', path: '/data', readOnly: true }],
+      restart: 'on-failure'
+    })
+    assert.deepEqual(specResources(parsed), { cru: 2, mru: 128 * MiB, sru: GiB + 64 * MiB, hru: 0, ipv4u: 0 })
+  })
+
+  it('has defaults: 1 core, 256 MiB, a 512 MiB root layer, never restarted', () => {
+    const web = parseDeploymentSpec(container('')).workloads[1]
+    assert.equal(web.type, 'container')
+    assert.deepEqual([web.cpu, web.memory, web.rootfs, web.restart], [1, 256 * MiB, 512 * MiB, 'never'])
+  })
+
+  it('refuses a mount of a volume the spec does not have', () => {
+    refused(container('    mounts: [{volume: logs, path: /logs}]'), { field: 'workloads[1].mounts[0].volume', line: 5, message: /"logs" is not a volume of this spec; its volumes: data/ })
+  })
+
+  it('refuses relative paths, the root and a path mounted twice', () => {
+    refused(container('    mounts: [{volume: data, path: data}]'), { field: 'workloads[1].mounts[0].path', line: 8, message: /must be an absolute path/ })
+    refused(container('    mounts: [{volume: data, path: /}]'), { field: 'workloads[1].mounts[0].path', line: 8, message: /over the root directory/ })
+    refused(container('    mounts: [{volume: data, path: /a}, {volume: data, path: /a/}]'), { field: 'workloads[1].mounts[1].path', line: 8, message: /\/a is mounted twice/ })
+  })
+
+  it('refuses too little memory, a fraction of a core, an unknown policy, a bad env name and unknown keys', () => {
+    refused(container('    memory: 1M'), { field: 'workloads[1].memory', line: 8, message: /smaller than the smallest memory, 16/ })
+    refused(container('    cpu: 0.5'), { field: 'workloads[1].cpu', line: 8, message: /whole number of cores/ })
+    refused(container('    restart: sometimes'), { field: 'workloads[1].restart', line: 8, message: /use never, on-failure, always/ })
+    refused(container('    env: {1X: a}'), { field: 'workloads[1].env.1X', line: 8, message: /not an environment variable name/ })
+    refused(container('    memmory: 1G'), { field: 'workloads[1].memmory', line: 8, message: /did you mean "memory"/ })
   })
 })
