@@ -18,7 +18,7 @@ async function tarOf (items: Item[]): Promise<Buffer> {
   const chunks: Buffer[] = []
   const done = (async () => { for await (const c of pack) chunks.push(c as Buffer) })()
   for (const { body, ...header } of items) {
-    await new Promise<void>((resolve, reject) => pack.entry({ mtime: T, mode: 0o644, uid: 0, gid: 0, ...header }, body ?? '', err => { err != null ? reject(err) : resolve() }))
+    await new Promise<void>((resolve, reject) => pack.entry({ mtime: T, mode: 0o644, uid: 0, gid: 0, ...header }, body ?? '', err => { if (err != null) reject(err); else resolve() }))
   }
   pack.finalize()
   await done
