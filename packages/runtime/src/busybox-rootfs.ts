@@ -19,7 +19,7 @@ export async function makeBusyboxRootfs (dir: string, options: { files?: Record<
     throw new BusyboxMissingError(`${BUSYBOX} is missing: apt-get install busybox-static`)
   }
   // a dynamic busybox needs the host's libc, which the rootfs does not have
-  if (binary.includes('ld-linux')) throw new BusyboxMissingError(`${BUSYBOX} is not statically linked: apt-get install busybox-static`)
+  if (hasInterpreter(binary)) throw new BusyboxMissingError(`${BUSYBOX} is not statically linked: apt-get install busybox-static`)
   for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'tmp', 'proc', 'sys', 'dev', 'root', 'var']) await mkdir(join(dir, d), { recursive: true })
   await chmod(join(dir, 'tmp'), 0o1777)
   await copyFile(BUSYBOX, join(dir, 'bin/busybox'))
@@ -48,4 +48,17 @@ export async function runcUnavailable (): Promise<string | undefined> {
 
 export async function runcAvailable (): Promise<boolean> {
   return (await runcUnavailable()) === undefined
+}
+
+/** Whether an ELF64 binary names a dynamic loader (a PT_INTERP program header): then it is not static. */
+function hasInterpreter (elf: Buffer): boolean {
+  if (elf.length < 64 || elf.readUInt32BE(0) !== 0x7f454c46 || elf[4] !== 2) return false
+  const phoff = Number(elf.readBigUInt64LE(32))
+  const phentsize = elf.readUInt16LE(54)
+  const phnum = elf.readUInt16LE(56)
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize
+    if (at + 4 <= elf.length && elf.readUInt32LE(at) === 3) return true
+  }
+  return false
 }

@@ -1,3 +1,6 @@
 export * from './rootfs-source.js'
 export * from './busybox-rootfs.js'
 export * from './oci-spec.js'
+export * from './log-store.js'
+export * from './container.js'
+export * from './container-driver.js'

@@ -1,0 +1,201 @@
+import { execFile } from 'node:child_process'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { CID } from 'multiformats/cid'
+import { emptyResources, type Resources } from '@p2pcloud/capacity'
+import type { DriverFactory, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
+import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
+import { Container, type RestartPolicy } from './container.js'
+import { LogStore, type LogChunk } from './log-store.js'
+import { ociSpec } from './oci-spec.js'
+import type { RootfsSource } from './rootfs-source.js'
+
+const run = promisify(execFile)
+const MiB = 2 ** 20
+export const MIN_CONTAINER_BYTES = 16 * MiB
+const RESTART: Record<deploymentMessages.RestartPolicy, RestartPolicy> = {
+  NEVER: 'never',
+  ON_FAILURE: 'on-failure',
+  ALWAYS: 'always'
+}
+
+export interface ContainerDriverOptions {
+  /** Everything of the containers lives here: `<root>/<id>/{bundle,upper,work,rootfs,logs}`, runc's state in `<root>/runc`. */
+  root: string
+  rootfs: RootfsSource
+  volumePath: (contractId: string, name: string) => string
+  /** Most processes one container may have (default 256). */
+  pidsLimit?: number
+}
+
+interface Running {
+  container: Container
+  release: () => Promise<void>
+  merged: string
+}
+
+function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
+  const bad = (problem: string): never => { throw new ProtocolError(ErrorCodes.BAD_REQUEST, `container "${workload.name}": ${problem}`) }
+  let data: deploymentMessages.ContainerData
+  try {
+    data = deploymentMessages.ContainerData.decode(workload.data)
+  } catch (err: any) {
+    return bad(`data does not decode: ${err.message}`)
+  }
+  try {
+    CID.decode(data.flist)
+  } catch {
+    bad('flist is not a CID')
+  }
+  if (data.cru < 1) bad('cru must be at least 1 core')
+  if (data.mru < MIN_CONTAINER_BYTES) bad(`mru ${data.mru} is below the minimum of ${MIN_CONTAINER_BYTES} bytes`)
+  if (data.rootfsSize < MIN_CONTAINER_BYTES) bad(`rootfs_size ${data.rootfsSize} is below the minimum of ${MIN_CONTAINER_BYTES} bytes`)
+  const paths = new Set<string>()
+  for (const mount of data.mounts) {
+    if (!mount.path.startsWith('/') || mount.path.split('/').includes('..') || mount.path === '/') bad(`mount path "${mount.path}" must be absolute, without .., and not /`)
+    if (paths.has(mount.path)) bad(`mount path ${mount.path} is used twice`)
+    paths.add(mount.path)
+  }
+  return data
+}
+
+/**
+ * `container`: a root filesystem from an flist (the cache's read-only tree
+ * under a per-container overlay), run by runc with CRU/MRU/pid limits, its
+ * output in a bounded log; an exit or OOM kill is reported to the provisioner.
+ * The root layer's size is booked against SRU but not yet enforced by a quota.
+ */
+export class ContainerDriver implements WorkloadDriver {
+  readonly type = 'container'
+  private readonly running = new Map<string, Running>()
+  private report: (report: WorkloadReport) => void = () => {}
+
+  constructor (private readonly options: ContainerDriverOptions) {}
+
+  /** runc ids: [\w+-.]; contract ids are 64 hex digits, workload names ^[a-z0-9_-]{1,36}$. */
+  private id (contractId: string, name: string): string {
+    return `p2pcloud-${contractId.slice(0, 24)}-${name}`
+  }
+
+  private dir (contractId: string, name: string): string {
+    return join(this.options.root, this.id(contractId, name))
+  }
+
+  private get runcRoot (): string {
+    return join(this.options.root, 'runc')
+  }
+
+  private logsOf (contractId: string, name: string): LogStore {
+    return new LogStore(join(this.dir(contractId, name), 'logs'))
+  }
+
+  resources (workload: WorkloadSpec): Resources {
+    const data = decode(workload)
+    return { ...emptyResources(), cru: data.cru, mru: data.mru, sru: data.rootfsSize }
+  }
+
+  attach (report: (report: WorkloadReport) => void): void {
+    this.report = report
+  }
+
+  async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
+    const data = decode(workload)
+    await this.halt(contractId, workload.name)
+    const id = this.id(contractId, workload.name)
+    const dir = this.dir(contractId, workload.name)
+    const rootfs = await this.options.rootfs.acquire(CID.decode(data.flist).toString())
+    try {
+      const merged = join(dir, 'rootfs')
+      for (const sub of ['upper', 'work', 'rootfs', 'bundle']) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 })
+      await unmount(merged)
+      await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${rootfs.path},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`, merged])
+      const cgroupsPath = `/p2pcloud/${id}`
+      const spec = ociSpec({
+        hostname: workload.name,
+        rootfs: merged,
+        image: rootfs.config,
+        entrypoint: data.entrypoint,
+        args: data.args,
+        env: data.env,
+        workdir: data.workdir,
+        cru: data.cru,
+        mru: data.mru,
+        pidsLimit: this.options.pidsLimit ?? 256,
+        cgroupsPath,
+        mounts: data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly }))
+      })
+      await writeFile(join(dir, 'bundle', 'config.json'), JSON.stringify(spec, null, 2))
+      const container = new Container({
+        runcRoot: this.runcRoot,
+        id,
+        bundle: join(dir, 'bundle'),
+        cgroupsPath,
+        memoryLimit: data.mru,
+        restart: RESTART[data.restart] ?? 'never',
+        logs: this.logsOf(contractId, workload.name),
+        onChange: (state, message) => { this.report({ contractId, name: workload.name, state, message }) }
+      })
+      this.running.set(id, { container, release: rootfs.release, merged })
+      await container.start()
+    } catch (err) {
+      await this.halt(contractId, workload.name)
+      await rootfs.release().catch(() => {})
+      throw err
+    }
+  }
+
+  /** Stop the container and take down its root filesystem; its writable layer and logs stay. */
+  private async halt (contractId: string, name: string): Promise<void> {
+    const id = this.id(contractId, name)
+    const running = this.running.get(id)
+    this.running.delete(id)
+    if (running != null) {
+      await running.container.stop()
+      await unmount(running.merged)
+      await running.release()
+    } else {
+      // a container a crashed daemon left behind
+      await run('runc', ['--root', this.runcRoot, 'delete', '--force', id]).catch(() => {})
+      await unmount(join(this.dir(contractId, name), 'rootfs'))
+    }
+  }
+
+  async stop (contractId: string, name: string): Promise<void> {
+    await this.halt(contractId, name)
+  }
+
+  async remove (contractId: string, name: string): Promise<void> {
+    await this.halt(contractId, name)
+    await rm(this.dir(contractId, name), { recursive: true, force: true })
+  }
+
+  async close (): Promise<void> {
+    for (const [id, running] of [...this.running]) {
+      this.running.delete(id)
+      await running.container.stop()
+      await unmount(running.merged)
+      await running.release()
+    }
+  }
+
+  /** The workload's output (also after it exited), and with `follow` what comes next. */
+  logs (contractId: string, name: string, options: { tailBytes?: number, follow?: boolean, signal?: AbortSignal } = {}): AsyncGenerator<LogChunk> {
+    return this.logsOf(contractId, name).logs(options)
+  }
+
+  async exec (contractId: string, name: string, argv: string[], options: { signal?: AbortSignal } = {}): Promise<{ code: number, stdout: string, stderr: string }> {
+    const running = this.running.get(this.id(contractId, name))
+    if (running == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, `container "${name}" is not running`)
+    return running.container.exec(argv, options)
+  }
+}
+
+async function unmount (path: string): Promise<void> {
+  await run('umount', [path]).catch(() => {})
+}
+
+/** The farmer's `container` driver, for `farmerExtension({ drivers: [...] })`. */
+export function containerDriverFactory (options: Omit<ContainerDriverOptions, 'volumePath'>): DriverFactory {
+  return (_components, volumes) => new ContainerDriver({ ...options, volumePath: (contractId, name) => volumes.path(contractId, name) })
+}

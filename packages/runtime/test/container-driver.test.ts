@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { access, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MemoryDatastore } from 'datastore-core'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { DriverRegistry, Provisioner, VolumeDriver, type Deployment, type DeploymentRecord } from '@p2pcloud/farmer'
+import { deploymentMessages } from '@p2pcloud/wire'
+import { ContainerDriver, makeBusyboxRootfs, runcUnavailable, type ImageConfig, type RootfsSource } from '../src/index.js'
+
+const MiB = 2 ** 20
+const skip = await runcUnavailable()
+const TWIN = '12D3KooWKnDdG3iXw9eTFijk3EWSunZcFi54Zka4wmtqtt6rPxc8'
+
+/** A real rootfs source over one busybox directory (the flist cache plays this part on a farmer). */
+class DirectoryRootfs implements RootfsSource {
+  held = 0
+  constructor (private readonly path: string) {}
+  async acquire (): Promise<{ path: string, config: ImageConfig, release: () => Promise<void> }> {
+    this.held++
+    return { path: this.path, config: { entrypoint: [], cmd: ['sh'], env: ['FROM_IMAGE=yes'], workingDir: '/', user: '' }, release: async () => { this.held-- } }
+  }
+}
+
+const flist = CID.create(1, 0x55, await sha256.digest(new Uint8Array([1]))).bytes as Uint8Array<ArrayBuffer>
+
+function container (name: string, args: string[], extra: Partial<deploymentMessages.ContainerData> = {}): Deployment['workloads'][number] {
+  return { name, type: 'container', version: 1, data: deploymentMessages.ContainerData.encode({ flist, entrypoint: [], args, env: ['GREETING=hello'], workdir: '', cru: 1, mru: 64 * MiB, rootfsSize: 64 * MiB, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, ...extra }) }
+}
+
+describe('container driver on runc', { skip }, () => {
+  let dir: string
+  let rootfs: DirectoryRootfs
+  let driver: ContainerDriver
+  let provisioner: Provisioner
+  let n = 0
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'p2pcloud-runtime-'))
+    rootfs = new DirectoryRootfs(await makeBusyboxRootfs(join(dir, 'busybox')))
+    const volumes = new VolumeDriver(join(dir, 'volumes'))
+    driver = new ContainerDriver({ root: join(dir, 'containers'), rootfs, volumePath: (c, name) => volumes.path(c, name), pidsLimit: 32 })
+    provisioner = new Provisioner(new MemoryDatastore(), new DriverRegistry().register(volumes).register(driver))
+  })
+  after(async () => {
+    await driver?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  /** Deploy workloads under a fresh contract id and wait until they leave init. */
+  async function deploy (workloads: Deployment['workloads']): Promise<{ contractId: string, record: DeploymentRecord }> {
+    const contractId = (++n).toString(16).padStart(64, 'a')
+    await provisioner.accept({ contractId, twin: TWIN, name: 'app', version: 1, workloads, signedAt: Date.now() }, new Uint8Array())
+    await provisioner.settled(contractId)
+    return { contractId, record: provisioner.get(contractId) as DeploymentRecord }
+  }
+
+  async function until (contractId: string, name: string, state: string): Promise<string> {
+    for (let i = 0; i < 400; i++) {
+      const status = provisioner.get(contractId)?.workloads.find(w => w.name === name)
+      if (status?.state === state) return status.message
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    throw new Error(`${name} never reached ${state}: ${JSON.stringify(provisioner.get(contractId)?.workloads)}`)
+  }
+
+  async function output (contractId: string, name: string): Promise<string> {
+    const chunks = []
+    for await (const chunk of driver.logs(contractId, name)) chunks.push(chunk.data)
+    return Buffer.concat(chunks).toString()
+  }
+
+  it('runs it isolated: logs its output, sees only its own processes and only lo, exec works', async () => {
+    const { contractId, record } = await deploy([container('web', ['sh', '-c', 'echo "$GREETING from $FROM_IMAGE"; echo oops >&2; exec sleep 1000'])])
+    assert.equal(record.workloads[0].state, 'ok', record.workloads[0].message)
+    for (let i = 0; i < 100 && !(await output(contractId, 'web')).includes('oops'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    assert.match(await output(contractId, 'web'), /hello from yes\n/)
+    const ps = await driver.exec(contractId, 'web', ['ps', '-o', 'pid,args'])
+    assert.equal(ps.code, 0)
+    const processes = ps.stdout.trim().split('\n').slice(1)
+    assert.ok(processes.length <= 2, `only sleep and ps: ${ps.stdout}`)
+    assert.match(processes[0], /^\s*1 sleep 1000/)
+    const links = await driver.exec(contractId, 'web', ['ls', '/sys/class/net'])
+    assert.deepEqual(links.stdout.trim().split(/\s+/), ['lo'])
+    const failing = await driver.exec(contractId, 'web', ['sh', '-c', 'exit 7'])
+    assert.equal(failing.code, 7)
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
+    assert.equal(rootfs.held, 0)
+    await assert.rejects(access(join(dir, 'containers', `p2pcloud-${contractId.slice(0, 24)}-web`)), 'nothing left on disk')
+    await assert.rejects(access(`/sys/fs/cgroup/memory/p2pcloud/p2pcloud-${contractId.slice(0, 24)}-web`), 'no cgroup left')
+  })
+
+  it('an exit is an error with the exit code and the last output line', async () => {
+    const { contractId } = await deploy([container('job', ['sh', '-c', 'sleep 0.3; echo giving up; exit 3'])])
+    const message = await until(contractId, 'job', 'error')
+    assert.match(message, /exited with code 3; last output: giving up/)
+  })
+
+  it('memory above MRU ends in error naming the OOM kill', async () => {
+    const { contractId } = await deploy([container('hog', ['sh', '-c', 'sleep 0.2; x=$(head -c 100000000 /dev/zero | tr "\\0" a); echo survived'], { mru: 32 * MiB })])
+    const message = await until(contractId, 'hog', 'error')
+    assert.match(message, /killed: out of memory \(limit 32 MiB\)/)
+  })
+
+  it('the pid limit bounds a process storm: forking past it fails', async () => {
+    const { contractId } = await deploy([container('storm', ['sh', '-c', 'i=0; while [ $i -lt 64 ]; do sleep 100 & i=$((i+1)); done; wait'])])
+    const message = await until(contractId, 'storm', 'error')
+    assert.match(message, /can't fork: Resource temporarily unavailable/)
+  })
+
+  it('on-failure restarts a crashing container and reports it ok again', async () => {
+    const { contractId } = await deploy([container('flaky', ['sh', '-c', 'echo run; sleep 0.2; exit 1'], { restart: deploymentMessages.RestartPolicy.ON_FAILURE })])
+    assert.match(await until(contractId, 'flaky', 'error'), /restarting in 1 s/)
+    await until(contractId, 'flaky', 'ok')
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
+  })
+
+  it('stop keeps the writable layer; applying again (a farmer restart) brings it back', async () => {
+    const { contractId } = await deploy([container('keeper', ['sh', '-c', 'echo kept >> /state; cat /state; exec sleep 1000'])])
+    await driver.stop(contractId, 'keeper')
+    await provisioner.resume(contractId)
+    const { workloads } = provisioner.get(contractId) as DeploymentRecord
+    await driver.apply(contractId, (provisioner.get(contractId) as DeploymentRecord).deployment.workloads[0])
+    assert.equal(workloads[0].state, 'ok')
+    for (let i = 0; i < 100 && !(await output(contractId, 'keeper')).includes('kept\nkept\n'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    assert.match(await output(contractId, 'keeper'), /kept\nkept\n/)
+  })
+})
