@@ -3,6 +3,7 @@ import { VERSION } from '@p2pcloud/node'
 import { registerDeployments } from './commands/deployments.js'
 import { registerFarmer } from './commands/farmer.js'
 import { registerInit } from './commands/init.js'
+import { registerLogs } from './commands/logs.js'
 import { registerMarket } from './commands/market.js'
 import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
@@ -21,6 +22,7 @@ export function createProgram (): Command {
   registerPeerInfo(program)
   registerMarket(program)
   registerDeployments(program)
+  registerLogs(program)
   registerFarmer(program)
   return program
 }

@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
-import type { DriverFactory, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
+import type { DriverFactory, FarmerComponents, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
 import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
 import { Container, type RestartPolicy } from './container.js'
 import { LogStore, type LogChunk } from './log-store.js'
+import { LogsService, type LogsServiceComponents } from './logs-protocol.js'
 import { ociSpec } from './oci-spec.js'
 import type { RootfsSource } from './rootfs-source.js'
 
@@ -195,7 +196,22 @@ async function unmount (path: string): Promise<void> {
   await run('umount', [path]).catch(() => {})
 }
 
-/** The farmer's `container` driver, for `farmerExtension({ drivers: [...] })`. */
-export function containerDriverFactory (options: Omit<ContainerDriverOptions, 'volumePath'>): DriverFactory {
-  return (_components, volumes) => new ContainerDriver({ ...options, volumePath: (contractId, name) => volumes.path(contractId, name) })
+export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'volumePath' | 'rootfs'> {
+  /** Where root filesystems come from, given the peer's components (on a daemon: the flist cache over the flist exchange). */
+  rootfs: (components: FarmerComponents) => RootfsSource
+}
+
+/**
+ * Containers on a farmer: the driver for `farmerExtension({ drivers })` and
+ * the logs service (add it after the farmer), sharing one ContainerDriver.
+ */
+export function containerCapability (init: ContainerCapabilityInit): { driver: DriverFactory, logsService: (components: LogsServiceComponents) => LogsService } {
+  let driver: ContainerDriver | undefined
+  return {
+    driver: (components, volumes) => {
+      driver = new ContainerDriver({ ...init, rootfs: init.rootfs(components), volumePath: (contractId, name) => volumes.path(contractId, name) })
+      return driver
+    },
+    logsService: components => new LogsService(components, () => driver)
+  }
 }

@@ -1,4 +1,4 @@
-import { ApiError, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
+import { ApiError, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { contractView } from '@p2pcloud/contracts'
 import { parseDeploymentSpec, parseDuration } from './spec.js'
@@ -9,6 +9,7 @@ const STATUS_OF: Record<string, number> = {
   SpecError: 400,
   InvalidDurationError: 400,
   DeploymentNotFound: 404,
+  WorkloadNotFound: 404,
   DeploymentExists: 409,
   NoMatchingFarmer: 409
 }
@@ -47,6 +48,17 @@ export function twinRoutes (twin: Twin): Routes {
     'POST /v1/deployments/:name/renew': async (req, _url, params) => answering(async () => {
       const lease = parseDuration(requireString(await readJsonBody(req), 'lease'))
       return twin.renew(params.name, lease)
+    }),
+    'GET /v1/deployments/:name/logs': async (req, url, params) => answering(async () => {
+      const tail = url.searchParams.get('tail')
+      const tailBytes = tail == null ? undefined : Number(tail)
+      if (tailBytes != null && (!Number.isSafeInteger(tailBytes) || tailBytes < 0 || tailBytes > 2 ** 32 - 1)) throw new ApiError(400, 'BadRequest', `tail must be a number of bytes, not ${tail}`)
+      const gone = new AbortController()
+      req.socket.once('close', () => { gone.abort() })
+      const chunks = await twin.logs(params.name, { workload: url.searchParams.get('workload') ?? undefined, follow: url.searchParams.get('follow') === '1', tailBytes, signal: gone.signal })
+      return ndjson((async function * () {
+        for await (const chunk of chunks) yield { at: chunk.at, stream: chunk.stream, data: Buffer.from(chunk.data).toString('base64') }
+      })())
     }),
     'GET /v1/deployments/:name/receipts': async (_req, _url, params) => answering(async () => twin.receipts(params.name)),
     'GET /v1/contracts': async () => answering(async () => {

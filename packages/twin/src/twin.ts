@@ -6,6 +6,7 @@ import type { Datastore } from 'interface-datastore'
 import { shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { openReceipt, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
+import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
 import { ContractErrorCodes, type StreamOpener } from '@p2pcloud/wire'
 import { specResources, type DeploymentSpec } from './spec.js'
 import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
@@ -50,11 +51,13 @@ export interface TwinOptions {
 export class Twin {
   private readonly store: TwinStore
   private readonly deployments: DeploymentClient
+  private readonly logsClient: LogsClient
 
   constructor (private readonly components: TwinComponents, private readonly options: TwinOptions = {}) {
     this.store = new TwinStore(components.datastore)
     const node: StreamOpener = { dialProtocol: async (peer, protocols, opts) => components.connectionManager.openStream(peer, protocols, opts) }
     this.deployments = new DeploymentClient(node, components.privateKey)
+    this.logsClient = new LogsClient(node)
   }
 
   /** Dial a farmer by the addresses of its advert when we hold no connection to it. */
@@ -207,6 +210,23 @@ export class Twin {
   }
 
   /** A deployment with its live state, in the farmer's words. */
+  /**
+   * A container's output, from its farmer; `workload` may be left out when
+   * the deployment has one container. With `follow`, until `signal` aborts.
+   */
+  async logs (name: string, options: { workload?: string, follow?: boolean, tailBytes?: number, signal?: AbortSignal } = {}): Promise<AsyncGenerator<LogChunk>> {
+    const record = await this.record(name)
+    const containers = record.spec.workloads.filter(w => w.type === 'container').map(w => w.name)
+    const workload = options.workload ?? (containers.length === 1 ? containers[0] : undefined)
+    if (workload == null) {
+      throw new TwinError('WorkloadNotFound', containers.length === 0 ? `deployment "${name}" has no container` : `deployment "${name}" has several containers (${containers.join(', ')}); name one`)
+    }
+    if (!containers.includes(workload)) throw new TwinError('WorkloadNotFound', `deployment "${name}" has no container named "${workload}"; its containers: ${containers.join(', ') || 'none'}`)
+    const farmer = peerIdFromString(record.farmer)
+    await this.reach(farmer)
+    return this.logsClient.logs(farmer, record.contractId, workload, options)
+  }
+
   async get (name: string): Promise<TwinDeploymentView> {
     const record = await this.record(name)
     const farmer = peerIdFromString(record.farmer)

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import type { ContractView, UsageReceipt } from '@p2pcloud/contracts'
 import { formatSize } from '@p2pcloud/node'
-import type { TwinDeploymentRecord, TwinDeploymentView } from '@p2pcloud/twin'
+import { specResources, type TwinDeploymentRecord, type TwinDeploymentView } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 
@@ -16,8 +16,8 @@ function deploymentLines (d: TwinDeploymentView): string[] {
 }
 
 function recordLine (d: TwinDeploymentRecord): string {
-  const size = d.spec.workloads.reduce((sum, w) => sum + w.size, 0)
-  return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${formatSize(size)}  farmer ${d.farmer}`
+  const need = specResources(d.spec)
+  return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD  farmer ${d.farmer}`
 }
 
 async function readSpec (file: string): Promise<string> {

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { describe, it } from 'node:test'
+import { deploymentMessages, logsMessages, vectorKit } from '@p2pcloud/wire'
+
+const vectors = async (path: string): Promise<any> => JSON.parse(await readFile(new URL(`../../../../protocols/vectors/${path}`, import.meta.url), 'utf8'))
+
+describe('protocol vectors of containers', () => {
+  it('logs: every request and response decodes to its fields and encodes to the same bytes', async () => {
+    const file = await vectors('logs/messages.json')
+    assert.equal(file.protocol, '/p2pcloud/logs/1.0.0')
+    for (const vector of file.vectors) {
+      const codec = (logsMessages as any)[vector.message]
+      const decoded = codec.decode(vectorKit.unhex(vector.encoded))
+      assert.equal(vectorKit.hex(codec.encode(decoded)), vector.encoded, vector.name)
+      assert.equal(vectorKit.hex(vectorKit.frame(vectorKit.unhex(vector.encoded))), vector.frame, vector.name)
+      if (vector.message === 'LogsRequest') {
+        assert.deepEqual([vectorKit.hex(decoded.contractId), decoded.workload, decoded.follow, decoded.tailBytes], [vector.fields.contract_id, vector.fields.workload, vector.fields.follow, vector.fields.tail_bytes], vector.name)
+      } else {
+        assert.deepEqual(decoded.chunks.map((c: any) => ({ at_ms: String(c.atMs), stream: c.stream, data: vectorKit.hex(c.data) })), vector.fields.chunks ?? [], vector.name)
+        assert.equal(decoded.error?.code, vector.fields.error?.code, vector.name)
+      }
+    }
+  })
+
+  it('ContainerData: decodes to its fields, uint64 sizes above 2^31 included', async () => {
+    const file = await vectors('deployment/container-data.json')
+    for (const vector of file.vectors) {
+      const decoded = deploymentMessages.ContainerData.decode(vectorKit.unhex(vector.encoded))
+      assert.equal(vectorKit.hex(decoded.flist), vector.fields.flist, vector.name)
+      assert.equal(String(decoded.mru), vector.fields.mru, vector.name)
+      assert.equal(String(decoded.rootfsSize), vector.fields.rootfs_size, vector.name)
+      assert.equal(decoded.cru, vector.fields.cru, vector.name)
+      assert.equal(decoded.restart, vector.fields.restart ?? 'NEVER', vector.name)
+      assert.deepEqual(decoded.mounts.map(m => ({ volume: m.volume, path: m.path, read_only: m.readOnly })), vector.fields.mounts ?? [], vector.name)
+      assert.equal(vectorKit.hex(deploymentMessages.ContainerData.encode(decoded)), vector.encoded, vector.name)
+    }
+  })
+})
