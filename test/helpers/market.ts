@@ -1,6 +1,6 @@
 import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { contractsExtension, type Contracts } from '@p2pcloud/contracts'
-import { farmerExtension, type Farmer } from '@p2pcloud/farmer'
+import { farmerExtension, type DriverFactory, type Farmer } from '@p2pcloud/farmer'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -26,6 +26,9 @@ export interface FarmerSpec {
   receiptPeriodMs?: number
   /** Where volumes go; a fresh temp directory when not given. */
   volumesRoot?: string
+  /** Workload drivers beside volume, and services that go after the farmer (e.g. containers and their logs). */
+  drivers?: DriverFactory[]
+  services?: Record<string, (components: any) => unknown>
 }
 
 export const GiB = 2 ** 30
@@ -55,7 +58,8 @@ export async function startMarketPeer (options: MarketPeerOptions = {}): Promise
     : {})
   const extensions = [extension, contracts]
   if (options.farmer != null) {
-    extensions.push(farmerExtension({ volumesRoot: options.farmer.volumesRoot ?? join(await mkdtemp(join(tmpdir(), 'p2pcloud-volumes-')), 'volumes') }))
+    extensions.push(farmerExtension({ volumesRoot: options.farmer.volumesRoot ?? join(await mkdtemp(join(tmpdir(), 'p2pcloud-volumes-')), 'volumes'), drivers: options.farmer.drivers }))
+    if (options.farmer.services != null) extensions.push({ services: options.farmer.services })
   }
   const node = await startLoopbackPeer(
     options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {},

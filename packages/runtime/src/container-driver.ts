@@ -87,8 +87,17 @@ export class ContainerDriver implements WorkloadDriver {
     return join(this.options.root, 'runc')
   }
 
+  private readonly logStores = new Map<string, LogStore>()
+
+  /** One LogStore per container, shared by its writer and every reader, so followers hear new output. */
   private logsOf (contractId: string, name: string): LogStore {
-    return new LogStore(join(this.dir(contractId, name), 'logs'))
+    const id = this.id(contractId, name)
+    let store = this.logStores.get(id)
+    if (store == null) {
+      store = new LogStore(join(this.dir(contractId, name), 'logs'))
+      this.logStores.set(id, store)
+    }
+    return store
   }
 
   resources (workload: WorkloadSpec): Resources {
@@ -168,6 +177,8 @@ export class ContainerDriver implements WorkloadDriver {
 
   async remove (contractId: string, name: string): Promise<void> {
     await this.halt(contractId, name)
+    await this.logsOf(contractId, name).remove()
+    this.logStores.delete(this.id(contractId, name))
     await rm(this.dir(contractId, name), { recursive: true, force: true })
   }
 

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { DeploymentClient, type Deployment } from '@p2pcloud/farmer'
+import { LogsClient, containerCapability, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
+import { deploymentMessages } from '@p2pcloud/wire'
+import { resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
+
+const HOUR = 3_600_000
+const MiB = 2 ** 20
+const skip = await runcUnavailable()
+
+function clientOf (twin: MarketPeer): DeploymentClient {
+  return new DeploymentClient(twin.node, (twin.node as any).components.privateKey)
+}
+
+async function text (chunks: AsyncIterable<LogChunk>): Promise<string> {
+  const parts = []
+  for await (const chunk of chunks) parts.push(`${chunk.stream}:${Buffer.from(chunk.data).toString()}`)
+  return parts.join('')
+}
+
+describe('containers over the mesh', { skip }, () => {
+  it('a twin deploys a container on a farmer, reads and follows its logs; another twin gets none', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-'))
+    const tree = await makeBusyboxRootfs(join(dir, 'tree'))
+    // the farmer's root filesystems: here one busybox tree (the flist cache on a daemon)
+    const containers = containerCapability({
+      root: join(dir, 'containers'),
+      rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })
+    })
+    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 10), drivers: [containers.driver], services: { logs: containers.logsService } } })
+    const twin = await startMarketPeer({ bootstrap: farmer.node })
+    const other = await startMarketPeer({ bootstrap: farmer.node })
+    try {
+      await waitFor('the twins to be connected', () => [twin, other].every(t => t.node.getConnections(farmer.node.peerId).length > 0))
+      const { envelope } = await twin.contracts.client.quote(farmer.node.peerId, { cru: 1, mru: 64 * MiB, sru: 64 * MiB, hru: 0, ipv4u: 0 }, HOUR)
+      const contractId = (await twin.contracts.client.propose(farmer.node.peerId, envelope)).id
+      const flist = CID.create(1, 0x55, await sha256.digest(new Uint8Array([1]))).bytes as Uint8Array<ArrayBuffer>
+      const web: Deployment['workloads'][number] = {
+        name: 'web',
+        type: 'container',
+        version: 1,
+        data: deploymentMessages.ContainerData.encode({ flist, entrypoint: [], args: ['sh', '-c', 'echo started; echo warn >&2; read line < /dev/stdin; while true; do sleep 0.2; echo tick; done'], env: [], workdir: '', cru: 1, mru: 64 * MiB, rootfsSize: 64 * MiB, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER })
+      }
+      const client = clientOf(twin)
+      await client.deploy(farmer.node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'app', version: 1, workloads: [web], signedAt: Date.now() })
+      await waitFor('the container to run', async () => (await client.get(farmer.node.peerId, contractId)).workloads[0].state === 'ok')
+
+      const logs = new LogsClient(twin.node)
+      await waitFor('its first output', async () => (await text(logs.logs(farmer.node.peerId, contractId, 'web'))).includes('tick'))
+      const kept = await text(logs.logs(farmer.node.peerId, contractId, 'web'))
+      // two pipes: stdout and stderr keep their own order, not each other's
+      assert.ok(kept.includes('stderr:warn\n'), kept)
+      assert.match(kept.replace('stderr:warn\n', ''), /^stdout:started\n(stdout:tick\n)+$/)
+      const tail = await text(logs.logs(farmer.node.peerId, contractId, 'web', { tailBytes: 5 }))
+      assert.equal(tail, 'stdout:tick\n')
+
+      // follow: new output arrives as it is written
+      const stop = new AbortController()
+      let ticks = 0
+      for await (const chunk of logs.logs(farmer.node.peerId, contractId, 'web', { follow: true, tailBytes: 1, signal: AbortSignal.any([stop.signal, AbortSignal.timeout(20_000)]) })) {
+        if (Buffer.from(chunk.data).toString().includes('tick')) ticks++
+        if (ticks >= 4) break
+      }
+      stop.abort()
+      assert.equal(ticks, 4)
+
+      await assert.rejects(text(new LogsClient(other.node).logs(farmer.node.peerId, contractId, 'web')), { code: 'NOT_FOUND', message: /no such deployment/ })
+      await assert.rejects(text(logs.logs(farmer.node.peerId, contractId, 'db')), { code: 'NOT_FOUND', message: /no container named "db"/ })
+
+      await client.delete(farmer.node.peerId, contractId)
+      await waitFor('the deployment to be gone', async () => client.get(farmer.node.peerId, contractId).then(() => false, (err: any) => err.code === 'NOT_FOUND'))
+    } finally {
+      await Promise.all([other, twin, farmer].map(async p => p.node.stop()))
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
