@@ -98,12 +98,14 @@ function twinOutcome (response: deploymentMessages.Response, request: deployment
   return hex(response.status.contractId) === askedContract(request) ? 'ACCEPT' : 'UNAUTHORIZED'
 }
 
-const files = vectorKit.vectorFiles(dir)
+// container-data.json holds ContainerData only (no keys, no envelopes); the runtime's vector test checks it
+const CHECKED_ELSEWHERE = 'container-data.json'
+const files = vectorKit.vectorFiles(dir).filter(file => file !== CHECKED_ELSEWHERE)
 const load = (file: string): Json => vectorKit.loadVectors(dir, file)
 
 describe('deployment test vectors', () => {
   it('exist', () => {
-    assert.deepEqual(files, ['records-invalid.json', 'records.json', 'stream.json'])
+    assert.deepEqual(vectorKit.vectorFiles(dir), [CHECKED_ELSEWHERE, 'records-invalid.json', 'records.json', 'stream.json'])
   })
 
   const records = vectorKit.byName(load('records.json').vectors)
