@@ -3,7 +3,7 @@ import { lstat, readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ArchiveWriter } from './archive.js'
 import { chunkStream } from './chunker.js'
-import { comparePaths, emptyConfig, encodeManifest } from './manifest.js'
+import { FLIST_LIMITS, comparePaths, emptyConfig, encodeManifest } from './manifest.js'
 import { throttle } from './progress.js'
 import type { FlistEntry, ImageConfig } from './manifest.js'
 import type { OnProgress, Progress } from './progress.js'
@@ -101,7 +101,7 @@ export async function buildFromDirectory (dir: string, outFile: string, options:
           continue
         }
         if (stats.nlink > 1) inodes.set(inode, path)
-        const { size, blocks } = await chunkStream(createReadStream(join(dir, path)), async (cid, bytes) => writer.put(cid, bytes), n => {
+        const { size, blocks } = await chunkStream(createReadStream(join(dir, path), { highWaterMark: FLIST_LIMITS.chunkBytes }), async (cid, bytes) => writer.put(cid, bytes), n => {
           progress.bytes += n
           report(progress)
         })

@@ -12,7 +12,8 @@ export type BlockSink = (cid: CID, bytes: Uint8Array) => Promise<unknown>
 export async function chunkStream (source: AsyncIterable<Uint8Array>, sink: BlockSink, onBytes?: (n: number) => void): Promise<{ size: number, blocks: CID[] }> {
   const chunk = FLIST_LIMITS.chunkBytes
   const blocks: CID[] = []
-  let buffer = new Uint8Array(chunk)
+  // the pieces of the block being filled: no 512 KiB buffer per small file, no copy of aligned reads
+  let pieces: Uint8Array[] = []
   let filled = 0
   let size = 0
   const emit = async (bytes: Uint8Array): Promise<void> => {
@@ -20,22 +21,24 @@ export async function chunkStream (source: AsyncIterable<Uint8Array>, sink: Bloc
     await sink(cid, bytes)
     blocks.push(cid)
   }
+  const take = (): Uint8Array => {
+    const bytes = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, filled)
+    pieces = []
+    filled = 0
+    return bytes
+  }
   for await (const data of source) {
     let offset = 0
     while (offset < data.byteLength) {
       const n = Math.min(chunk - filled, data.byteLength - offset)
-      buffer.set(data.subarray(offset, offset + n), filled)
+      pieces.push(data.subarray(offset, offset + n))
       filled += n
       offset += n
-      if (filled === chunk) {
-        await emit(buffer)
-        buffer = new Uint8Array(chunk)
-        filled = 0
-      }
+      if (filled === chunk) await emit(take())
     }
     size += data.byteLength
     onBytes?.(data.byteLength)
   }
-  if (filled > 0) await emit(buffer.subarray(0, filled))
+  if (filled > 0) await emit(take())
   return { size, blocks }
 }
