@@ -1,0 +1,93 @@
+import { CID } from 'multiformats/cid'
+import {
+  BLOCKS_LIMITS, BLOCKS_PROTOCOL, BlocksErrorCodes, MAX_CID_BYTES, MAX_CIDS_PER_REQUEST, ProtocolError, blocksMessages, requestStream,
+  type Responder, type StreamOpener, type WireError
+} from '@p2pcloud/wire'
+import { isFlistCid } from './block.js'
+import type { BlockGetter } from './block-store.js'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
+
+type BlockRequest = blocksMessages.BlockRequest
+type BlockResponse = blocksMessages.BlockResponse
+
+/** A responder answered with frames that break blocks.md §4 (wrong CID, out of order, too many). */
+export class BlockProtocolViolationError extends Error {
+  override name = 'BlockProtocolViolationError'
+  constructor (readonly peer: string, detail: string) {
+    super(`${peer} on ${BLOCKS_PROTOCOL}: ${detail}`)
+  }
+}
+
+const EMPTY = new Uint8Array(0)
+
+/** What both sides share: the id, the codecs and the limits. */
+const BLOCKS_CALL = { protocol: BLOCKS_PROTOCOL, request: blocksMessages.BlockRequest, response: blocksMessages.BlockResponse, limits: BLOCKS_LIMITS }
+
+function parseWanted (bytes: Uint8Array): CID {
+  let cid: CID
+  try {
+    if (bytes.byteLength > MAX_CID_BYTES) throw new Error(`${bytes.byteLength} bytes, more than ${MAX_CID_BYTES}`)
+    cid = CID.decode(bytes)
+  } catch (err: any) {
+    throw new ProtocolError(BlocksErrorCodes.BAD_REQUEST, `a requested CID does not decode: ${err.message}`)
+  }
+  if (!isFlistCid(cid)) throw new ProtocolError(BlocksErrorCodes.BAD_REQUEST, `${cid.toString()} is not a flist block CID (CIDv1, raw or protobuf, sha2-256)`)
+  return cid
+}
+
+/** The request's CIDs, checked (blocks.md §5): 1 to MAX_CIDS_PER_REQUEST distinct flist CIDs. */
+function wantedCids (request: BlockRequest): CID[] {
+  if (request.cids.length === 0) throw new ProtocolError(BlocksErrorCodes.BAD_REQUEST, 'the request names no CID')
+  if (request.cids.length > MAX_CIDS_PER_REQUEST) throw new ProtocolError(BlocksErrorCodes.TOO_LARGE, `the request names ${request.cids.length} CIDs; at most ${MAX_CIDS_PER_REQUEST} per request`)
+  const cids = request.cids.map(parseWanted)
+  if (new Set(cids.map(String)).size !== cids.length) throw new ProtocolError(BlocksErrorCodes.BAD_REQUEST, 'the request names a CID twice')
+  return cids
+}
+
+/**
+ * The responder of `/p2pcloud/blocks/1.0.0`: serves any block `store` holds to any peer, one
+ * frame per requested CID in request order, `missing` for the ones it does not hold.
+ */
+export function blocksResponder (store: BlockGetter): Responder<BlockRequest, BlockResponse> {
+  return {
+    ...BLOCKS_CALL,
+    respond: async () => { throw new ProtocolError('INTERNAL', 'blocks are always answered as a stream') },
+    stream (request, { signal }) {
+      const cids = wantedCids(request)
+      return (async function * () {
+        for (const cid of cids) {
+          let data: Uint8Array<ArrayBuffer> | undefined
+          try {
+            data = await store.get(cid, { signal }) as Uint8Array<ArrayBuffer>
+          } catch (err: any) {
+            // a block corrupted on disk is deleted by the store: we no longer hold it either
+            if (err.name !== 'BlockNotFoundError' && err.name !== 'BlockHashMismatchError') throw err
+          }
+          yield data != null ? { cid: cid.bytes, data, missing: false } : { cid: cid.bytes, data: EMPTY, missing: true }
+        }
+      })()
+    },
+    errorResponse: (error: WireError) => ({ error, cid: EMPTY, data: EMPTY, missing: false })
+  }
+}
+
+/** One answered CID: its bytes as the responder sent them (not yet verified), or undefined when it does not hold it. */
+export interface BlockAnswer { cid: CID, bytes?: Uint8Array }
+
+/**
+ * Asks `peer` for up to MAX_CIDS_PER_REQUEST blocks and yields each answer as it arrives.
+ * The bytes are NOT verified here (the fetcher does it, to know whom to blame). A frame for
+ * another CID, out of order, or too few or too many frames is a BlockProtocolViolationError;
+ * a refusal is the wire's RemoteError, no answer its NoAnswerError.
+ */
+export async function * requestBlocks (node: StreamOpener, peer: PeerId, cids: CID[], options: AbortOptions = {}): AsyncGenerator<BlockAnswer> {
+  let next = 0
+  for await (const frame of requestStream(node, peer, BLOCKS_CALL, { cids: cids.map(cid => cid.bytes) }, options)) {
+    const expected = cids[next]
+    if (expected == null) throw new BlockProtocolViolationError(peer.toString(), `answered more than the ${cids.length} blocks asked for`)
+    if (frame.cid == null || Buffer.compare(frame.cid, expected.bytes) !== 0) throw new BlockProtocolViolationError(peer.toString(), `frame ${next} is not for ${expected.toString()}`)
+    next++
+    yield frame.missing ? { cid: expected } : { cid: expected, bytes: frame.data }
+  }
+  if (next < cids.length) throw new BlockProtocolViolationError(peer.toString(), `ended after ${next} of ${cids.length} blocks`)
+}
