@@ -6,7 +6,7 @@ import { CID } from 'multiformats/cid'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
 import type { DriverFactory, FarmerComponents, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
 import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
-import { Container, type RestartPolicy } from './container.js'
+import { Container, runc, type RestartPolicy } from './container.js'
 import { LogStore, type LogChunk } from './log-store.js'
 import { LogsService, type LogsServiceComponents } from './logs-protocol.js'
 import { ociSpec } from './oci-spec.js'
@@ -161,12 +161,10 @@ export class ContainerDriver implements WorkloadDriver {
     const running = this.running.get(id)
     this.running.delete(id)
     if (running != null) {
-      await running.container.stop()
-      await unmount(running.merged)
-      await running.release()
+      await takeDown(running)
     } else {
       // a container a crashed daemon left behind
-      await run('runc', ['--root', this.runcRoot, 'delete', '--force', id]).catch(() => {})
+      await runc(this.runcRoot, 'delete', '--force', id).catch(() => {})
       await unmount(join(this.dir(contractId, name), 'rootfs'))
     }
   }
@@ -185,9 +183,7 @@ export class ContainerDriver implements WorkloadDriver {
   async close (): Promise<void> {
     for (const [id, running] of [...this.running]) {
       this.running.delete(id)
-      await running.container.stop()
-      await unmount(running.merged)
-      await running.release()
+      await takeDown(running)
     }
   }
 
@@ -201,6 +197,13 @@ export class ContainerDriver implements WorkloadDriver {
     if (running == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, `container "${name}" is not running`)
     return running.container.exec(argv, options)
   }
+}
+
+/** Stop a running container, take down its overlay and give its flist tree back to the cache. */
+async function takeDown (running: Running): Promise<void> {
+  await running.container.stop()
+  await unmount(running.merged)
+  await running.release()
 }
 
 async function unmount (path: string): Promise<void> {
