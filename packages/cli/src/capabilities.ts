@@ -1,23 +1,60 @@
+import { join } from 'node:path'
 import type { DaemonCapabilities } from '@p2pcloud/api'
 import { capacityExtensionForHome, capacityRoutes, type CapacityMarket } from '@p2pcloud/capacity'
 import { contractRoutes, contractsExtension, type Contracts } from '@p2pcloud/contracts'
-import { farmerExtension } from '@p2pcloud/farmer'
+import { farmerExtension, type DriverFactory } from '@p2pcloud/farmer'
+import { FlistCache, FlistService, flistRoutes } from '@p2pcloud/flist'
+import { ConfigError, type PeerConfig, type PeerExtension } from '@p2pcloud/node'
+import { containerCapability, containerRuntimeMissing } from '@p2pcloud/runtime'
 import { twinExtension, twinRoutes, type Twin } from '@p2pcloud/twin'
-import { join } from 'node:path'
 
-/** What a `p2pcloud start` daemon runs beside the core peer: the capacity market, contracts, on farmers the workloads, and the twin SDK. */
+/**
+ * A farmer's workloads: volumes always; containers when its config offers them, their root
+ * filesystems from a flist cache over this peer's flist exchange. Offering containers without
+ * a container runtime is refused at start, not at the first deployment.
+ */
+async function farmerExtensions (config: PeerConfig, home: string): Promise<PeerExtension[]> {
+  const drivers: DriverFactory[] = []
+  const services: Record<string, (components: any) => unknown> = {}
+  if (config.farmer.capabilities.includes('container')) {
+    const missing = await containerRuntimeMissing()
+    if (missing !== undefined) throw new ConfigError(`farmer.capabilities offers "container", but ${missing}`)
+    const containers = containerCapability({
+      root: join(home, 'containers'),
+      rootfs: components => {
+        const flists = components.flists as FlistService
+        return new FlistCache({
+          root: join(home, 'flists', 'cache'),
+          store: flists.store,
+          fetch: async (cid, options) => { await flists.fetch(cid, options) },
+          maxBytes: config.farmer.flistCacheBytes,
+          pinned: cid => flists.isPinned(cid)
+        })
+      }
+    })
+    drivers.push(containers.driver)
+    services.logs = containers.logsService
+  }
+  // the logs service reads components.farmer: it comes after the farmer
+  return [farmerExtension({ volumesRoot: join(home, 'volumes'), drivers }), { services }]
+}
+
+/** What a `p2pcloud start` daemon runs beside the core peer: the capacity market, contracts, flists, on farmers the workloads, and the twin SDK. */
 export const daemonCapabilities: DaemonCapabilities = {
   extensionsFor: async (config, paths) => [
     await capacityExtensionForHome(config, paths),
     contractsExtension(config.farmer.enabled
       ? { farmer: { price: config.farmer.price, graceMs: config.farmer.leaseGraceSeconds * 1000, receiptPeriodMs: config.farmer.receiptPeriodSeconds * 1000 } }
       : {}),
-    ...(config.farmer.enabled ? [farmerExtension({ volumesRoot: join(paths.root, 'volumes') })] : []),
+    // before the farmer: its container driver fetches root filesystems through it
+    { services: { flists: (components: any) => new FlistService(components, { root: join(paths.root, 'flists') }) } },
+    ...(config.farmer.enabled ? await farmerExtensions(config, paths.root) : []),
     twinExtension()
   ],
   routes: peer => ({
     ...capacityRoutes(peer.libp2p.services.capacity as CapacityMarket),
     ...contractRoutes(peer.libp2p.services.contracts as Contracts),
+    ...flistRoutes(peer.libp2p.services.flists as FlistService),
     ...twinRoutes(peer.libp2p.services.twin as Twin)
   })
 }

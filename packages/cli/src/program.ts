@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { VERSION } from '@p2pcloud/node'
 import { registerDeployments } from './commands/deployments.js'
 import { registerFarmer } from './commands/farmer.js'
+import { registerFlist } from './commands/flist.js'
 import { registerInit } from './commands/init.js'
 import { registerLogs } from './commands/logs.js'
 import { registerMarket } from './commands/market.js'
@@ -23,6 +24,7 @@ export function createProgram (): Command {
   registerMarket(program)
   registerDeployments(program)
   registerLogs(program)
+  registerFlist(program)
   registerFarmer(program)
   return program
 }

@@ -39,3 +39,11 @@ export class FlistPathError extends Error {
     super(`${path === '' ? '/' : path}: ${detail}`)
   }
 }
+
+/** Unpinning a flist this peer did not publish. */
+export class NotPinnedError extends Error {
+  override name = 'NotPinnedError'
+  constructor (readonly cid: string) {
+    super(`flist ${cid} is not pinned on this peer (only the flists it published are)`)
+  }
+}

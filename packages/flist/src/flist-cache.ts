@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseCid } from './block-store.js'
-import { chunkSize, loadFlist } from './manifest.js'
+import { dataBlockSizes, loadFlist } from './manifest.js'
 import { materialise } from './materialise.js'
 import type { BlockStore } from './block-store.js'
 import type { Flist, ImageConfig } from './manifest.js'
@@ -42,8 +42,7 @@ interface Cached extends CachedState {
 }
 
 const blockSizes = (flist: Flist): Map<string, number> => {
-  const sizes = new Map<string, number>()
-  for (const e of flist.entries) e.blocks.forEach((cid, i) => sizes.set(cid.toString(), chunkSize(e.size, i)))
+  const sizes = dataBlockSizes(flist)
   // the manifest's bytes, spread over its blocks (only their sum matters)
   sizes.set(flist.cid.toString(), flist.manifestBytes)
   for (const page of flist.manifestBlocks.slice(1)) sizes.set(page.toString(), 0)

@@ -316,3 +316,10 @@ export function dataBlocks (flist: Pick<Flist, 'entries'>): CID[] {
   for (const e of flist.entries) for (const cid of e.blocks) if (!seen.has(cid.toString())) seen.set(cid.toString(), cid)
   return [...seen.values()]
 }
+
+/** CID text → bytes of every distinct data block of the flist. */
+export function dataBlockSizes (flist: Pick<Flist, 'entries'>): Map<string, number> {
+  const sizes = new Map<string, number>()
+  for (const e of flist.entries) e.blocks.forEach((cid, i) => sizes.set(cid.toString(), chunkSize(e.size, i)))
+  return sizes
+}

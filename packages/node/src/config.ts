@@ -57,7 +57,9 @@ const farmerSchema = z.object({
    */
   cruOvercommit: z.number().min(1).max(16).default(1),
   /** How much lease time one signed usage receipt covers. */
-  receiptPeriodSeconds: z.number().int().min(1).default(3600)
+  receiptPeriodSeconds: z.number().int().min(1).default(3600),
+  /** Bytes of flists (their blocks and materialised trees) a farmer keeps for containers; unused ones are evicted above it. */
+  flistCacheBytes: size.default(10 * 2 ** 30)
 }).strict().superRefine((farmer, ctx) => {
   if (!farmer.enabled) return
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(farmer.farm)) {

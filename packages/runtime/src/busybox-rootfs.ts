@@ -38,10 +38,17 @@ export async function makeBusyboxRootfs (dir: string, options: { files?: Record<
   return dir
 }
 
-/** Why containers cannot run here, or undefined when they can (tests skip with this reason). */
-export async function runcUnavailable (): Promise<string | undefined> {
-  if (process.getuid?.() !== 0) return 'not root'
+/** Why this machine cannot run containers (not root, no runc), or undefined when it can. */
+export async function containerRuntimeMissing (): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'containers need root (runc, overlay mounts and cgroups)'
   try { await run('runc', ['--version']) } catch { return 'runc is not installed (apt-get install runc)' }
+  return undefined
+}
+
+/** Why the container tests and the demo cannot run here (no runtime, no busybox), or undefined when they can. */
+export async function runcUnavailable (): Promise<string | undefined> {
+  const missing = await containerRuntimeMissing()
+  if (missing !== undefined) return missing
   try { await access(BUSYBOX) } catch { return `${BUSYBOX} is missing (apt-get install busybox-static)` }
   return undefined
 }

@@ -43,7 +43,7 @@ export function parseContainer (reader: SpecReader, entries: Map<string, Entry>,
   try {
     CID.parse(flist)
   } catch {
-    reader.fail(flistAt, `"${flist}" is not a CID; use the one p2pcloud flist publish printed (bafy…)`)
+    reader.fail(flistAt, `"${flist}" is not a CID; use the one p2pcloud flist publish printed (bafib…)`)
   }
   const container: ContainerWorkloadSpec = {
     name,

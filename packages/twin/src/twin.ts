@@ -15,6 +15,11 @@ import { TwinStore, type TwinDeploymentRecord } from './twin-store.js'
 const log = logger('p2pcloud:twin')
 
 /** A twin operation failed; `name` tells callers which way, the message says why in people's words. */
+/** The capability farmers must offer: the spec's own, else "container" when it runs containers (only farmers with a runtime can). */
+function neededCapability (spec: DeploymentSpec): string | undefined {
+  return spec.where.capability ?? (spec.workloads.some(w => w.type === 'container') ? 'container' : undefined)
+}
+
 export class TwinError extends Error {
   constructor (name: string, message: string) {
     super(message)
@@ -73,7 +78,7 @@ export class Twin {
     const found = await this.components.capacity.find({
       country: spec.where.country,
       farm: spec.where.farm,
-      capability: spec.where.capability,
+      capability: neededCapability(spec),
       maxPrice: spec.where.maxPrice,
       minFree: need,
       sort: 'price',
@@ -89,7 +94,8 @@ export class Twin {
     const need = specResources(spec)
     const farmers = await this.candidates(spec, need)
     if (farmers.length === 0) {
-      throw new TwinError('NoMatchingFarmer', `no farmer matches ${JSON.stringify(spec.where)} with free ${describe(need)}`)
+      const offering = spec.where.capability == null && neededCapability(spec) != null ? ` offering ${neededCapability(spec)}` : ''
+      throw new TwinError('NoMatchingFarmer', `no farmer${offering} matches ${JSON.stringify(spec.where)} with free ${describe(need)}`)
     }
     const refusals: string[] = []
     for (const farmer of farmers) {

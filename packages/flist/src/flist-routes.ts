@@ -1,0 +1,119 @@
+import { isAbsolute } from 'node:path'
+import { ApiError, ndjson, rawBytes, readJsonBody, requireString, type Routes, type Streamed } from '@p2pcloud/api'
+import { pushable } from 'it-pushable'
+import { parseCid } from './block-store.js'
+import { listPath } from './materialise.js'
+import type { FlistService } from './flist-service.js'
+import type { FlistEntry } from './manifest.js'
+import type { CID } from 'multiformats/cid'
+import type { IncomingMessage } from 'node:http'
+
+/** Errors of the flist package as HTTP answers; anything else (no answer from the mesh) stays a 502. */
+const STATUS_OF: Record<string, number> = {
+  InvalidFlistError: 400,
+  BlockHashMismatchError: 400,
+  BlockTooLargeError: 400,
+  FlistPathError: 404,
+  BlocksUnavailableError: 404,
+  NotPinnedError: 404
+}
+
+async function answering<T> (work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err: any) {
+    const status = STATUS_OF[err?.name]
+    if (status != null) throw new ApiError(status, err.name, err.message)
+    throw err
+  }
+}
+
+/** An entry as the API shows it: mode in octal, mtime as an ISO date. */
+export interface FlistEntryView {
+  path: string
+  type: FlistEntry['type']
+  mode: string
+  uid: number
+  gid: number
+  size: number
+  mtime: string
+  target?: string
+}
+
+export const entryView = (e: FlistEntry): FlistEntryView => ({
+  path: e.path, type: e.type, mode: e.mode.toString(8).padStart(4, '0'), uid: e.uid, gid: e.gid, size: e.size, mtime: new Date(e.mtimeMs).toISOString(), ...(e.target != null ? { target: e.target } : {})
+})
+
+function cidParam (text: string): CID {
+  try {
+    return parseCid(text)
+  } catch (err: any) {
+    throw new ApiError(400, 'BadRequest', err.message)
+  }
+}
+
+/** A path the daemon reads or writes: it runs elsewhere, so only absolute paths mean the same to both. */
+function absolutePath (body: unknown, field: string): string {
+  const path = requireString(body, field)
+  if (!isAbsolute(path)) throw new ApiError(400, 'BadRequest', `${field} must be an absolute path, not ${JSON.stringify(path)}`)
+  return path
+}
+
+/** Stops the work when the client goes away. */
+function untilGone (req: IncomingMessage): AbortSignal {
+  const gone = new AbortController()
+  req.socket.once('close', () => { gone.abort() })
+  return gone.signal
+}
+
+/**
+ * Long work as NDJSON: every progress report is a line `{"progress": …}`, the result the last
+ * line `{"done": …}` (a failure, the API's error line).
+ */
+function withProgress<P, R> (work: (onProgress: (p: P) => void) => Promise<R>): Streamed {
+  const lines = pushable<unknown>({ objectMode: true })
+  work(progress => { lines.push({ progress }) }).then(done => { lines.push({ done }); lines.end() }, err => { lines.end(err) })
+  return ndjson(lines)
+}
+
+/** The flists of this peer under `/v1/flists` (see packages/api/README.md). */
+export function flistRoutes (flists: FlistService): Routes {
+  return {
+    'GET /v1/flists': async () => flists.pinned(),
+    'POST /v1/flists': async (req) => {
+      const path = absolutePath(await readJsonBody(req), 'path')
+      return withProgress(async onProgress => answering(async () => flists.publish(path, { onProgress })))
+    },
+    'DELETE /v1/flists/:cid': async (_req, _url, params) => answering(async () => {
+      await flists.unpin(cidParam(params.cid).toString())
+      return { unpinned: params.cid }
+    }),
+    'GET /v1/flists/:cid/ls': async (req, url, params) => answering(async () => {
+      const cid = cidParam(params.cid)
+      const flist = await flists.manifest(cid, { signal: untilGone(req) })
+      const path = url.searchParams.get('path') ?? ''
+      return { cid: cid.toString(), path, config: flist.config, entries: listPath(flist, path).map(entryView) }
+    }),
+    'GET /v1/flists/:cid/file': async (req, url, params) => answering(async () => {
+      const path = url.searchParams.get('path')
+      if (path == null || path === '') throw new ApiError(400, 'BadRequest', 'path is required: the file in the flist to read')
+      const content = flists.cat(cidParam(params.cid), path, { signal: untilGone(req) })
+      // the first read names a missing path or an unreachable flist as an HTTP error, not a cut body
+      const first = await content.next()
+      return rawBytes((async function * () {
+        if (first.done === true) return
+        yield first.value
+        yield * content
+      })())
+    }),
+    'POST /v1/flists/:cid/get': async (req, _url, params) => {
+      const cid = cidParam(params.cid)
+      const dir = absolutePath(await readJsonBody(req), 'dir')
+      const signal = untilGone(req)
+      return withProgress(async onProgress => answering(async () => {
+        const flist = await flists.get(cid, dir, { signal, onProgress })
+        return { cid: cid.toString(), dir, entries: flist.entries.length, bytes: flist.entries.reduce((sum, e) => sum + e.size, 0) }
+      }))
+    }
+  }
+}
