@@ -6,7 +6,7 @@
 // P2PCLOUD_DEMO_DIR chooses another directory.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -16,6 +16,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+const { makeBusyboxRootfs, runcUnavailable } = await import('../packages/runtime/dist/src/index.js')
 const cli = join(root, 'packages', 'cli', 'bin', 'p2pcloud.js')
 const demoDir = resolve(process.env.P2PCLOUD_DEMO_DIR ?? join(root, '.demo'))
 const GiB = 2 ** 30
@@ -24,9 +25,11 @@ const farmers = [
   { name: 'farmer-be-gent', farm: 'gent-dc', country: 'BE', city: 'Gent', capacity: { cru: 8, mru: 32 * GiB, sru: 1000 * GiB } },
   { name: 'farmer-be-liege', farm: 'liege-home', country: 'BE', city: 'Liege', capacity: { cru: 1, mru: 4 * GiB, sru: 250 * GiB } },
   { name: 'farmer-be-antwerp', farm: 'antwerp-rack', country: 'BE', city: 'Antwerp', capacity: { cru: 4, mru: 16 * GiB, sru: 500 * GiB, hru: 4000 * GiB } },
-  { name: 'farmer-de-berlin', farm: 'berlin-1', country: 'DE', city: 'Berlin', capacity: { cru: 16, mru: 64 * GiB, sru: 2000 * GiB } },
-  { name: 'farmer-us-austin', farm: 'austin-lab', country: 'US', city: 'Austin', capacity: { cru: 2, mru: 8 * GiB, sru: 100 * GiB } }
+  { name: 'farmer-de-berlin', farm: 'berlin-1', country: 'DE', city: 'Berlin', capacity: { cru: 16, mru: 64 * GiB, sru: 2000 * GiB }, containers: true },
+  { name: 'farmer-us-austin', farm: 'austin-lab', country: 'US', city: 'Austin', capacity: { cru: 2, mru: 8 * GiB, sru: 100 * GiB }, containers: true }
 ]
+// containers need root, runc and (for the demo's root filesystem) Debian's busybox-static
+const noContainers = await runcUnavailable()
 const hubName = 'peer-1'
 const lateName = 'my-3bot'
 const count = farmers.length + 2
@@ -81,15 +84,46 @@ async function stopAll (exitCode) {
   process.exit(exitCode)
 }
 
-/** Create a farmer's home once, with its stated capacity written into config.json. */
+/** Create a farmer's home once; write its stated capacity and what it offers into config.json at every start. */
 async function initFarmer (farmer) {
   const home = join(demoDir, farmer.name)
-  if (existsSync(join(home, 'identity.key'))) return
-  await runCli(['init', '--home', home, '--farmer', '--farm', farmer.farm, '--country', farmer.country, '--city', farmer.city])
+  if (!existsSync(join(home, 'identity.key'))) await runCli(['init', '--home', home, '--farmer', '--farm', farmer.farm, '--country', farmer.country, '--city', farmer.city])
   const configPath = join(home, 'config.json')
   const config = JSON.parse(await readFile(configPath, 'utf8'))
   config.farmer.capacity = { ...config.farmer.capacity, hru: 0, ...farmer.capacity }
+  config.farmer.capabilities = farmer.containers === true && noContainers === undefined ? ['volume', 'container'] : ['volume']
   await writeFile(configPath, JSON.stringify(config, null, 2) + '\n')
+}
+
+/**
+ * The container sample: a busybox root filesystem with a web page, built into a flist and
+ * published by the 3Bot, then examples/container.yaml with that flist deployed; resolves
+ * with the deployment and the first lines of its logs (httpd answering inside its namespace).
+ */
+async function deployWebContainer (bot) {
+  const specFile = join(demoDir, 'web.yaml')
+  // kept from an earlier run: its farmer ran it again at its start
+  const already = JSON.parse(await runCli(['ls', '--json', '--home', bot.home])).some(d => d.name === 'web')
+  if (!already) {
+    const rootfs = join(demoDir, 'web-rootfs')
+    const flistFile = join(demoDir, 'web.flist')
+    await rm(rootfs, { recursive: true, force: true })
+    await makeBusyboxRootfs(rootfs, { files: { 'www/index.html': '<h1>hello from a p2pcloud container</h1>\n' } })
+    const built = JSON.parse(await runCli(['flist', 'build', rootfs, '-o', flistFile, '--json']))
+    await runCli(['flist', 'publish', flistFile, '--json', '--home', bot.home])
+    await writeFile(specFile, (await readFile(join(root, 'examples', 'container.yaml'), 'utf8')).replace(/^(\s*flist:).*$/m, `$1 ${built.cid}`))
+    await runCli(['deploy', specFile, '--json', '--home', bot.home])
+  }
+  const deadline = Date.now() + 30_000
+  let logs = []
+  while (!logs.some(line => line.includes('hello from a p2pcloud container'))) {
+    if (Date.now() > deadline) throw new Error(`the web container's logs did not show its page within 30 s: ${logs.join(' | ')}`)
+    await new Promise(resolveWait => setTimeout(resolveWait, 250))
+    logs = (await runCli(['logs', 'web', '--json', '--home', bot.home])).split('\n').filter(l => l !== '')
+      .map(l => Buffer.from(JSON.parse(l).data, 'base64').toString().trimEnd())
+  }
+  const deployed = JSON.parse(await runCli(['show', 'web', '--json', '--home', bot.home]))
+  return { flist: deployed.spec.workloads[0].flist, specFile, deployed, logs }
 }
 
 /** Until the hub's directory lists every farmer. */
@@ -136,6 +170,7 @@ try {
   const already = JSON.parse(await runCli(['ls', '--json', '--home', late.home])).some(d => d.name === 'demo-data')
   if (!already) await runCli(['deploy', sample, '--json', '--home', late.home])
   const deployed = JSON.parse(await runCli(['show', 'demo-data', '--json', '--home', late.home]))
+  const web = noContainers === undefined ? await deployWebContainer(late) : undefined
 
   const show = home => relative(process.cwd(), home) || '.'
   console.log(`\np2pcloud demo mesh is up: ${count} peers, each connected to the ${count - 1} others\n`)
@@ -150,6 +185,14 @@ try {
   const bot = show(late.home)
   console.log(`\n${lateName} deployed ${show(sample)}: "${deployed.name}" on ${farmerPeers.find(p => p.peerId === deployed.farmer)?.name ?? deployed.farmer}, contract ${deployed.contract.state}`)
   for (const w of deployed.status.workloads) console.log(`  ${w.name} (${w.type}): ${w.state}${w.message !== '' ? ` - ${w.message}` : ''}`)
+  if (web !== undefined) {
+    console.log(`${lateName} runs the container sample "web" (${show(web.specFile)}) on ${farmerPeers.find(p => p.peerId === web.deployed.farmer)?.name ?? web.deployed.farmer}, contract ${web.deployed.contract.state}; its root filesystem is flist ${web.flist}, a busybox tree ${lateName} built and published`)
+    for (const w of web.deployed.status.workloads) console.log(`  ${w.name} (${w.type}): ${w.state}${w.message !== '' ? ` - ${w.message}` : ''}`)
+    console.log('  the end of its logs (httpd answering inside the container):')
+    for (const line of web.logs.join('\n').split('\n').slice(-4)) console.log(`    ${line}`)
+  } else {
+    console.log(`no container sample: ${noContainers}; containers need root with runc and busybox-static (apt-get install runc busybox-static)`)
+  }
   const gent = show(farmerPeers[0].home)
   console.log(`
 try, in another terminal from ${root}:
@@ -158,7 +201,10 @@ try, in another terminal from ${root}:
   npx p2pcloud --home ${bot} find --mru 16G --sort free
   npx p2pcloud --home ${bot} show demo-data                      # the sample deployment, live
   npx p2pcloud --home ${bot} deploy examples/volume.yaml        # (after: rm demo-data)
-  npx p2pcloud --home ${gent} farmer contracts
+${web !== undefined ? `  npx p2pcloud --home ${bot} logs web --follow                  # the container's output (Ctrl-C ends)
+  npx p2pcloud --home ${bot} flist ls ${web.flist} /www
+  npx p2pcloud --home ${bot} rm web                              # stops it, removes it and its cgroup
+` : ''}  npx p2pcloud --home ${gent} farmer contracts
   npx p2pcloud --home ${gent} capacity                          # a farmer's own advert
   npx p2pcloud --home ${bot} status
   npx p2pcloud --home ${bot} peers

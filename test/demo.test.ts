@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
+import { runcUnavailable } from '@p2pcloud/runtime'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
@@ -8,8 +9,10 @@ import { runCli, tempDir, waitFor } from './helpers/index.js'
 
 const DEMO = fileURLToPath(new URL('../../scripts/demo.mjs', import.meta.url))
 
+const noContainers = await runcUnavailable()
+
 describe('npm start (the demo mesh)', () => {
-  it('brings up 3Bots and farmers the CLI can drive, the last 3Bot finds exactly the matching farmers, and Ctrl-C stops all cleanly', async () => {
+  it('brings up 3Bots and farmers the CLI can drive, the last 3Bot finds exactly the matching farmers, runs busybox httpd from its own flist, and Ctrl-C stops all cleanly', async () => {
     const demoDir = await tempDir('demo')
     const demo = spawn(process.execPath, [DEMO], { env: { ...process.env, P2PCLOUD_DEMO_DIR: demoDir }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
@@ -47,9 +50,34 @@ describe('npm start (the demo mesh)', () => {
     const booked = shown.farmer === gent.peerId ? 2 : 0
     assert.deepEqual(gent.free, { cru: 8, mru: 32 * 2 ** 30, sru: (1000 - booked) * 2 ** 30, hru: 0, ipv4u: 0 })
 
+    if (noContainers === undefined) {
+      // the container sample: busybox httpd from the 3Bot's flist, answering inside its namespace
+      assert.match(stdout, /my-3bot runs the container sample "web" .* on farmer-(de-berlin|us-austin), contract active; its root filesystem is flist bafib/)
+      assert.match(stdout, /httpd \(container\): ok/)
+      assert.match(stdout, /hello from a p2pcloud container/)
+      const bot = join(demoDir, 'my-3bot')
+      const web = JSON.parse((await runCli(['show', 'web', '--json', '--home', bot])).stdout)
+      assert.equal(web.status.workloads[0].state, 'ok')
+      const logs = (await runCli(['logs', 'web', '--home', bot])).stdout
+      assert.match(logs, /hello from a p2pcloud container/)
+      // rm takes the container down with its cgroup
+      const id = `p2pcloud-${web.contractId.slice(0, 24)}-httpd`
+      // cgroup v1 (a pids hierarchy) or v2 (one unified hierarchy)
+      const cgroups = [`/sys/fs/cgroup/pids/p2pcloud/${id}`, `/sys/fs/cgroup/p2pcloud/${id}`]
+      const exists = async (dir: string): Promise<boolean> => readdir(dir).then(() => true, () => false)
+      assert.ok((await Promise.all(cgroups.map(exists))).some(Boolean), `one of ${cgroups.join(', ')} exists while it runs`)
+      await runCli(['rm', 'web', '--home', bot])
+      for (const dir of cgroups) assert.equal(await exists(dir), false, `${dir} is gone after rm`)
+    } else {
+      assert.match(stdout, /no container sample: /)
+    }
+
     demo.kill('SIGINT')
     assert.equal(await exited, 0, stderr)
-    for (const name of await readdir(demoDir)) {
+    // the peer homes (beside them: the container sample's rootfs, flist and spec)
+    for (const entry of await readdir(demoDir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || entry.name === 'web-rootfs') continue
+      const name = entry.name
       const files = await readdir(join(demoDir, name))
       assert.ok(!files.includes('daemon.lock') && !files.includes('api.json'), `${name} stopped cleanly: ${files.join(', ')}`)
     }
