@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtemp, open, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, it } from 'node:test'
+import { MAX_KEY_BYTES, MAX_VALUE_BYTES, NamespaceStore, RECORD_HEADER_BYTES } from '../src/index.js'
+
+const b = (text: string): Buffer => Buffer.from(text)
+
+async function tempDir (t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-zdb-'))
+  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
+  return dir
+}
+
+describe('zdb namespace store', () => {
+  it('sets, gets, overwrites, deletes, scans in pages, and keeps it all across a reopen', async t => {
+    const dir = await tempDir(t)
+    let store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 1 << 20 })
+    assert.deepEqual(await store.set(b('a'), b('one')), b('a'))
+    await Promise.all([store.set(b('b'), b('two')), store.set(b('c'), b('three')), store.set(b('a'), b('uno'))])
+    assert.deepEqual(await store.get(b('a')), b('uno'))
+    assert.equal(await store.get(b('zz')), undefined)
+    assert.equal(await store.exists(b('b')), true)
+    assert.equal(await store.delete(b('b')), true)
+    assert.equal(await store.delete(b('b')), false)
+    assert.equal(await store.exists(b('b')), false)
+    assert.equal(store.info().entries, 2)
+    await store.close()
+
+    store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 1 << 20 })
+    assert.deepEqual(await store.get(b('a')), b('uno'))
+    assert.deepEqual(await store.get(b('c')), b('three'))
+    assert.equal(await store.get(b('b')), undefined)
+    assert.equal(store.info().entries, 2)
+    for (let i = 0; i < 5; i++) await store.set(b(`k${i}`), Buffer.alloc(i))
+    const first = await store.scan({ limit: 4 })
+    assert.deepEqual(first.entries.map(e => Buffer.from(e.key).toString()), ['a', 'c', 'k0', 'k1'])
+    assert.deepEqual(first.entries.map(e => e.size), [3, 5, 0, 1])
+    const second = await store.scan({ after: first.next, limit: 4 })
+    assert.deepEqual(second.entries.map(e => Buffer.from(e.key).toString()), ['k2', 'k3', 'k4'])
+    assert.equal(second.next, undefined)
+    await store.close()
+  })
+
+  it('seq mode assigns increasing 8-byte keys, never reused after a delete and a reopen, and refuses chosen keys', async t => {
+    const dir = await tempDir(t)
+    let store = await NamespaceStore.open(dir, { mode: 'seq', maxBytes: 1 << 20 })
+    const keys = await Promise.all([store.set(undefined, b('x')), store.set(undefined, b('y')), store.set(undefined, b('z'))])
+    assert.deepEqual(keys.map(k => Buffer.from(k).readBigUInt64BE(0)), [0n, 1n, 2n])
+    assert.equal(await store.delete(keys[2]), true)
+    await assert.rejects(store.set(b('mine'), b('v')), { name: 'ZdbInputError', message: /seq mode/ })
+    await store.close()
+    store = await NamespaceStore.open(dir, { mode: 'seq', maxBytes: 1 << 20 })
+    assert.equal(Buffer.from(await store.set(undefined, b('w'))).readBigUInt64BE(0), 3n)
+    assert.deepEqual(await store.get(keys[1]), b('y'))
+    await store.close()
+  })
+
+  it('enforces the quota on the bytes appended, and the key and value limits', async t => {
+    const dir = await tempDir(t)
+    const store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 4096 })
+    await store.set(b('big'), Buffer.alloc(3000))
+    await assert.rejects(store.set(b('more'), Buffer.alloc(2000)), { name: 'ZdbQuotaError', message: /namespace full: this write needs 2015 bytes, 3014 of 4096 are used/ })
+    assert.equal(store.info().usedBytes, RECORD_HEADER_BYTES + 3 + 3000)
+    await assert.rejects(store.set(Buffer.alloc(MAX_KEY_BYTES + 1), b('v')), { name: 'ZdbInputError', message: /key of 257 bytes/ })
+    await assert.rejects(store.set(b(''), b('v')), { name: 'ZdbInputError', message: /a key is required/ })
+    await assert.rejects(store.set(b('k'), Buffer.alloc(MAX_VALUE_BYTES + 1)), { name: 'ZdbInputError', message: /at most 4194304/ })
+    assert.deepEqual(await store.get(b('big')), Buffer.alloc(3000))
+    await store.close()
+  })
+
+  it('a flipped bit in a stored value is reported as a damaged record, not returned', async t => {
+    const dir = await tempDir(t)
+    let store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 1 << 20 })
+    await store.set(b('a'), b('first value'))
+    await store.set(b('b'), b('second value'))
+    await store.close()
+    const file = await open(join(dir, 'data'), 'r+')
+    const byte = Buffer.alloc(1)
+    const at = RECORD_HEADER_BYTES + 1 + 3 // inside the value of 'a'
+    await file.read(byte, 0, 1, at)
+    await file.write(Buffer.from([byte[0] ^ 0x04]), 0, 1, at)
+    await file.close()
+    store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 1 << 20 })
+    await assert.rejects(store.get(b('a')), { name: 'ZdbCorruptRecordError', message: /key 61 at offset 0 is damaged \(checksum mismatch\)/ })
+    assert.deepEqual(await store.get(b('b')), b('second value'))
+    await store.close()
+  })
+
+  it('loses no acknowledged write when the writer is killed with SIGKILL, and cuts the half-written tail', async t => {
+    const dir = await tempDir(t)
+    const writer = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/writer.js', import.meta.url)), dir], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const acked: string[] = []
+    let buffered = ''
+    await new Promise<void>(resolve => {
+      writer.stdout.on('data', chunk => {
+        buffered += chunk
+        const lines = buffered.split('\n')
+        buffered = lines.pop() ?? ''
+        acked.push(...lines)
+        if (acked.length >= 2000) { writer.kill('SIGKILL'); resolve() }
+      })
+    })
+    await new Promise(resolve => writer.once('exit', resolve))
+    const store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 2 ** 30 })
+    for (const key of acked) {
+      const n = Number(key.slice(4))
+      assert.deepEqual(await store.get(b(key)), Buffer.alloc(1000 + (n % 500), n), `${key} survived`)
+    }
+    assert.ok(store.info().entries >= acked.length)
+    // the file holds whole records only: one more write and a reopen read back fine
+    await store.set(b('after'), b('crash'))
+    await store.close()
+    const again = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 2 ** 30 })
+    assert.deepEqual(await again.get(b('after')), b('crash'))
+    await again.close()
+  })
+})
