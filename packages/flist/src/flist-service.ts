@@ -5,7 +5,7 @@ import { Key } from 'interface-datastore'
 import { readArchive } from './archive.js'
 import { BlockFetcher, type BlockFetcherInit, type FetchProgress } from './block-fetcher.js'
 import { blocksResponder } from './block-protocol.js'
-import { NotPinnedError } from './errors.js'
+import { InvalidFlistError, NotPinnedError } from './errors.js'
 import { FsBlockStore, parseCid, type BlockGetter } from './block-store.js'
 import { dataBlockSizes, dataBlocks, loadFlist, type Flist } from './manifest.js'
 import { materialise, readFile } from './materialise.js'
@@ -125,9 +125,12 @@ export class FlistService implements Startable {
       options.onProgress?.({ blocks: count, bytes })
     }
     // refuses an archive that lacks blocks of its own flist before pinning it
-    const flist = await loadFlist(this.store, root)
+    const flist = await loadFlist(this.store, root).catch((err: any) => {
+      if (err.name === 'BlockNotFoundError') throw new InvalidFlistError(`${archive} lacks manifest block ${err.cid as string} of flist ${root.toString()}`)
+      throw err
+    })
     const missing = await this.missing(flist)
-    if (missing.length > 0) throw new Error(`${archive} lacks ${missing.length} block(s) of flist ${root.toString()} (first: ${missing[0].toString()})`)
+    if (missing.length > 0) throw new InvalidFlistError(`${archive} lacks ${missing.length} block(s) of flist ${root.toString()} (first: ${missing[0].toString()})`)
     const pin: PinnedFlist = { cid: root.toString(), pinnedAtMs: Date.now(), entries: flist.entries.length, blocks: count, bytes }
     await this.components.datastore.put(pinKey(pin.cid), new TextEncoder().encode(JSON.stringify(pin)))
     this.pins.set(pin.cid, pin)
