@@ -7,11 +7,13 @@ import { FlistCache, FlistService, flistRoutes } from '@p2pcloud/flist'
 import { ConfigError, type PeerConfig, type PeerExtension } from '@p2pcloud/node'
 import { containerCapability, containerRuntimeMissing } from '@p2pcloud/runtime'
 import { twinExtension, twinRoutes, type Twin } from '@p2pcloud/twin'
+import { zdbCapability } from '@p2pcloud/zdb'
 
 /**
  * A farmer's workloads: volumes always; containers when its config offers them, their root
- * filesystems from a flist cache over this peer's flist exchange. Offering containers without
- * a container runtime is refused at start, not at the first deployment.
+ * filesystems from a flist cache over this peer's flist exchange (offering containers without
+ * a container runtime is refused at start, not at the first deployment); zdb namespaces under
+ * `<home>/zdb` when it offers zdb.
  */
 async function farmerExtensions (config: PeerConfig, home: string): Promise<PeerExtension[]> {
   const drivers: DriverFactory[] = []
@@ -35,7 +37,12 @@ async function farmerExtensions (config: PeerConfig, home: string): Promise<Peer
     drivers.push(containers.driver)
     services.logs = containers.logsService
   }
-  // the logs service reads components.farmer: it comes after the farmer
+  if (config.farmer.capabilities.includes('zdb')) {
+    const zdb = zdbCapability({ root: join(home, 'zdb') })
+    drivers.push(zdb.driver)
+    services.zdb = zdb.service
+  }
+  // the logs and zdb services read components.farmer: they come after the farmer
   return [farmerExtension({ volumesRoot: join(home, 'volumes'), drivers }), { services }]
 }
 

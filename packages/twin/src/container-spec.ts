@@ -78,8 +78,8 @@ export function parseContainer (reader: SpecReader, entries: Map<string, Entry>,
     container.cpu = reader.number(cpu)
     if (!Number.isInteger(container.cpu) || container.cpu < 1 || container.cpu > MAX_CONTAINER_CPU) reader.fail(cpu, `must be a whole number of cores from 1 to ${MAX_CONTAINER_CPU}, not ${container.cpu}`)
   }
-  container.memory = size(reader, value('memory'), DEFAULTS.memory, MIN_CONTAINER_MEMORY, 'memory')
-  container.rootfs = size(reader, value('rootfs'), DEFAULTS.rootfs, MIN_CONTAINER_ROOTFS, 'root filesystem')
+  container.memory = sizeEntry(reader, value('memory'), DEFAULTS.memory, MIN_CONTAINER_MEMORY, 'memory')
+  container.rootfs = sizeEntry(reader, value('rootfs'), DEFAULTS.rootfs, MIN_CONTAINER_ROOTFS, 'root filesystem')
   const mounts = value('mounts')
   if (mounts != null) {
     const paths = new Set<string>()
@@ -122,7 +122,8 @@ function flag (reader: SpecReader, at: Located): boolean {
   reader.fail(at, `must be true or false, not ${String(isScalar(at.node) ? at.node.source ?? at.node.value : 'a list or mapping')}`)
 }
 
-function size (reader: SpecReader, at: Located | undefined, fallback: number, min: number, what: string): number {
+/** A size entry (`64M`, bytes) of at least `min`, or `fallback` when absent. */
+export function sizeEntry (reader: SpecReader, at: Located | undefined, fallback: number, min: number, what: string): number {
   if (at == null) return fallback
   let bytes: number
   try {

@@ -4,10 +4,12 @@ import { formatSize, parseSize } from '@p2pcloud/node'
 import { parseDuration } from './duration.js'
 import { SpecReader, type Entry, type Located } from './spec-reader.js'
 import { CONTAINER_KEYS, checkMounts, parseContainer, type ContainerWorkloadSpec } from './container-spec.js'
+import { ZDB_KEYS, parseZdb, type ZdbWorkloadSpec } from './zdb-spec.js'
 
 export { SpecError } from './spec-error.js'
 export { formatDuration, InvalidDurationError, parseDuration } from './duration.js'
 export * from './container-spec.js'
+export * from './zdb-spec.js'
 
 /** One deployment as a spec file describes it, validated and in plain units. */
 export interface DeploymentSpec {
@@ -25,7 +27,7 @@ export interface DeploymentSpec {
   workloads: WorkloadSpec[]
 }
 
-export type WorkloadSpec = VolumeWorkloadSpec | ContainerWorkloadSpec
+export type WorkloadSpec = VolumeWorkloadSpec | ContainerWorkloadSpec | ZdbWorkloadSpec
 
 export interface VolumeWorkloadSpec {
   name: string
@@ -49,9 +51,9 @@ export const MIN_LEASE = '1m'
 export const MAX_LEASE = '366d'
 export const MAX_WORKLOADS = 64
 export const MIN_VOLUME_SIZE = 2 ** 20
-export const WORKLOAD_TYPES = ['volume', 'container'] as const
+export const WORKLOAD_TYPES = ['volume', 'container', 'zdb'] as const
 /** Types the design names but no farmer runs yet: refused as "not supported yet", not as typos. */
-export const PLANNED_WORKLOAD_TYPES = ['zdb', 'network', 'gateway-name'] as const
+export const PLANNED_WORKLOAD_TYPES = ['network', 'gateway-name'] as const
 
 
 const SPEC_KEYS = ['name', 'where', 'lease', 'workloads']
@@ -75,12 +77,14 @@ export function parseDeploymentSpec (text: string, source = 'spec'): DeploymentS
   return { name, where, leaseMs, workloads }
 }
 
-/** What the deployment needs: volumes and container root layers count against SSD (SRU), containers' cores and memory against CRU and MRU. */
+/** What the deployment needs: volumes and container root layers count against SSD (SRU), containers' cores and memory against CRU and MRU, zdb namespaces against HDD (HRU). */
 export function specResources (spec: DeploymentSpec): SpecResources {
   const need: SpecResources = { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 }
   for (const workload of spec.workloads) {
     if (workload.type === 'volume') {
       need.sru += workload.size
+    } else if (workload.type === 'zdb') {
+      need.hru += workload.size
     } else {
       need.cru += workload.cpu
       need.mru += workload.memory
@@ -174,8 +178,8 @@ function parseWorkloads (reader: SpecReader, at: Located): WorkloadSpec[] {
     if (first != null) reader.fail(nameAt, `"${workload.name}" is also the name of ${first}; workload names must be unique`)
     seen.set(workload.name, item.field)
     if (workload.type === 'volume') volumes.add(workload.name)
-    else containers.push({ workload, at: item })
-    total += workload.type === 'volume' ? workload.size : workload.memory + workload.rootfs
+    else if (workload.type === 'container') containers.push({ workload, at: item })
+    total += workload.type === 'container' ? workload.memory + workload.rootfs : workload.size
     if (!Number.isSafeInteger(total)) reader.fail(item, 'the workloads add up to more bytes than can be counted exactly')
     return workload
   })
@@ -191,10 +195,11 @@ function parseWorkload (reader: SpecReader, at: Located): { workload: WorkloadSp
   const type = reader.text(typeAt)
   if ((PLANNED_WORKLOAD_TYPES as readonly string[]).includes(type)) reader.fail(typeAt, `workload type ${type} is not supported yet`)
   if (!(WORKLOAD_TYPES as readonly string[]).includes(type)) reader.fail(typeAt, `"${type}" is not a workload type; known: ${[...WORKLOAD_TYPES, ...PLANNED_WORKLOAD_TYPES].join(', ')}`)
-  reader.onlyKeys(entries, type === 'container' ? CONTAINER_KEYS : VOLUME_KEYS, `a ${type} workload`)
+  reader.onlyKeys(entries, type === 'container' ? CONTAINER_KEYS : type === 'zdb' ? ZDB_KEYS : VOLUME_KEYS, `a ${type} workload`)
   const nameAt = reader.required(entries, 'name', at, 'every workload needs a name such as data')
   const name = checkName(reader, nameAt)
   if (type === 'container') return { workload: parseContainer(reader, entries, at, name), nameAt }
+  if (type === 'zdb') return { workload: parseZdb(reader, entries, at, name), nameAt }
   const sizeAt = reader.required(entries, 'size', at, 'a volume needs a size such as 10G')
   let size: number
   try {

@@ -14,12 +14,17 @@ import { TwinStore, type TwinDeploymentRecord } from './twin-store.js'
 
 const log = logger('p2pcloud:twin')
 
-/** A twin operation failed; `name` tells callers which way, the message says why in people's words. */
-/** The capability farmers must offer: the spec's own, else "container" when it runs containers (only farmers with a runtime can). */
+/**
+ * The capability farmers must offer: the spec's own, else "container" when it runs containers
+ * (only farmers with a runtime can), else "zdb" when it holds namespaces. One filter: a spec
+ * with both finds container farmers, and a farmer without zdb refuses it.
+ */
 function neededCapability (spec: DeploymentSpec): string | undefined {
-  return spec.where.capability ?? (spec.workloads.some(w => w.type === 'container') ? 'container' : undefined)
+  if (spec.where.capability != null) return spec.where.capability
+  return ['container', 'zdb'].find(type => spec.workloads.some(w => w.type === type))
 }
 
+/** A twin operation failed; `name` tells callers which way, the message says why in people's words. */
 export class TwinError extends Error {
   constructor (name: string, message: string) {
     super(message)

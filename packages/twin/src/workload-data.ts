@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { deploymentMessages } from '@p2pcloud/wire'
+import { deploymentMessages, peerIdToBytes } from '@p2pcloud/wire'
 import type { WorkloadSpec } from './spec.js'
 
 const RESTART = {
@@ -11,6 +11,14 @@ const RESTART = {
 /** A workload's own message (protocols/deployment.proto), as the farmer's driver for its type reads it. */
 export function encodeWorkloadData (workload: WorkloadSpec): Uint8Array {
   if (workload.type === 'volume') return deploymentMessages.VolumeData.encode({ size: workload.size })
+  if (workload.type === 'zdb') {
+    return deploymentMessages.ZdbData.encode({
+      size: workload.size,
+      mode: workload.mode === 'seq' ? deploymentMessages.ZdbMode.SEQ : deploymentMessages.ZdbMode.USER,
+      readers: workload.readers.map(peerIdToBytes),
+      writers: workload.writers.map(peerIdToBytes)
+    })
+  }
   return deploymentMessages.ContainerData.encode({
     flist: CID.parse(workload.flist).bytes as Uint8Array<ArrayBuffer>,
     entrypoint: workload.entrypoint ?? [],

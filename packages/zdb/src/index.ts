@@ -1,2 +1,6 @@
 export * from './record.js'
 export * from './namespace-store.js'
+export * from './zdb-driver.js'
+export * from './zdb-protocol.js'
+export * from './zdb-capability.js'
+export * from './zdb-client.js'

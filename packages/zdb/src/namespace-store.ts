@@ -42,7 +42,7 @@ export interface ScanPage {
 
 interface Location { offset: number, length: number }
 /** tail: bytes of the data file the index covers; seq: the next key of a seq namespace (never reused, even after deletes). */
-interface Meta { tail: number, entries: number, seq: number }
+interface Meta { mode: NamespaceMode, tail: number, entries: number, seq: number }
 
 const LOCATION_BYTES = 12
 const encodeLocation = (at: Location): Uint8Array => {
@@ -106,9 +106,12 @@ export class NamespaceStore {
     try {
       file = await open(join(dir, 'data'), 'a+')
       const metaBytes = await db.get(Buffer.from('meta'))
-      const meta: Meta = metaBytes != null ? JSON.parse(Buffer.from(metaBytes).toString()) : { tail: 0, entries: 0, seq: 0 }
+      // a new data file's directory entry must survive a power cut before the first write is acknowledged
+      if (metaBytes == null) await fsyncDirectory(dir)
+      const meta: Meta = metaBytes != null ? JSON.parse(Buffer.from(metaBytes).toString()) : { mode: options.mode, tail: 0, entries: 0, seq: 0 }
+      if (meta.mode !== options.mode) throw new ZdbInputError(`the namespace at ${dir} is in ${meta.mode} mode, not ${options.mode}; a namespace's mode cannot change`)
       const store = new NamespaceStore(file, db, options.mode, options.maxBytes, (await file.stat()).size, meta)
-      await store.recover()
+      await store.recover(metaBytes == null)
       store.nextSeq = BigInt(store.meta.seq)
       return store
     } catch (err) {
@@ -119,7 +122,7 @@ export class NamespaceStore {
   }
 
   /** Index the records past the index's tail; cut the file at the first one that is not intact. */
-  private async recover (): Promise<void> {
+  private async recover (metaMissing: boolean): Promise<void> {
     let at = this.meta.tail
     const records: Array<{ record: DataRecord, at: Location }> = []
     const header = Buffer.alloc(RECORD_HEADER_BYTES)
@@ -137,7 +140,8 @@ export class NamespaceStore {
       records.push({ record, at: { offset: at, length: (bytes as Buffer).byteLength } })
       at += (bytes as Buffer).byteLength
     }
-    if (records.length > 0 || this.meta.tail !== this.size) await this.index(records, this.size)
+    // a new namespace writes its meta (and mode) at once
+    if (records.length > 0 || this.meta.tail !== this.size || metaMissing) await this.index(records, this.size)
   }
 
   info (): NamespaceInfo {
@@ -238,7 +242,9 @@ export class NamespaceStore {
         await this.index(batch.map((w, i) => ({ record: w.record, at: written[i] })), at)
         for (const w of batch) w.done.resolve()
       } catch (err) {
-        // nothing of this batch is acknowledged; a partial record is cut at the next open
+        // nothing of this batch is acknowledged: cut what of it reached the file, so that the
+        // next batch lands where the index will point
+        await this.file.truncate(start).catch(cutErr => { log.error('could not cut a failed write off the data file: %e', cutErr) })
         for (const w of batch) w.done.reject(err)
       } finally {
         for (const w of batch) {
@@ -268,10 +274,19 @@ export class NamespaceStore {
       }
       present.set(id, record.kind === 'set')
     }
-    const meta = { tail, entries, seq }
+    const meta = { mode: this.mode, tail, entries, seq }
     ops.push({ type: 'put', key: Buffer.from('meta'), value: Buffer.from(JSON.stringify(meta)) })
     await this.db.batch(ops)
     this.meta = meta
+  }
+}
+
+async function fsyncDirectory (dir: string): Promise<void> {
+  const handle = await open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
   }
 }
 

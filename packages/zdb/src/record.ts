@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib'
+import { ZDB_MAX_KEY_BYTES, ZDB_MAX_VALUE_BYTES } from '@p2pcloud/wire'
 
 /*
  * One record of a namespace's data file (protocols/zdb.md §7), big-endian:
@@ -7,8 +8,8 @@ import { crc32 } from 'node:zlib'
  */
 
 export const RECORD_HEADER_BYTES = 11
-export const MAX_KEY_BYTES = 256
-export const MAX_VALUE_BYTES = 4 * 2 ** 20
+export const MAX_KEY_BYTES = ZDB_MAX_KEY_BYTES
+export const MAX_VALUE_BYTES = ZDB_MAX_VALUE_BYTES
 
 export type RecordKind = 'set' | 'delete'
 const KIND_BYTE: Record<RecordKind, number> = { set: 1, delete: 2 }

@@ -17,7 +17,7 @@ function deploymentLines (d: TwinDeploymentView): string[] {
 
 function recordLine (d: TwinDeploymentRecord): string {
   const need = specResources(d.spec)
-  return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD  farmer ${d.farmer}`
+  return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD${need.hru > 0 ? `, ${formatSize(need.hru)} HDD` : ''}  farmer ${d.farmer}`
 }
 
 async function readSpec (file: string): Promise<string> {

@@ -625,6 +625,215 @@ export namespace ContainerData {
   }
 }
 
+export enum ZdbMode {
+  USER = 'USER',
+  SEQ = 'SEQ'
+}
+
+enum __ZdbModeValues {
+  USER = 0,
+  SEQ = 1
+}
+
+export namespace ZdbMode {
+  export const codec = (): Codec<ZdbMode> => {
+    return enumeration<ZdbMode>(__ZdbModeValues)
+  }
+}
+
+export interface ZdbData {
+  size: number
+  mode: ZdbMode
+  readers: Uint8Array<ArrayBuffer>[]
+  writers: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace ZdbData {
+  let _codec: Codec<ZdbData>
+
+  export const codec = (): Codec<ZdbData> => {
+    if (_codec == null) {
+      _codec = message<ZdbData>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.size != null && obj.size !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.size)
+        }
+
+        if (obj.mode != null && __ZdbModeValues[obj.mode] !== 0) {
+          w.uint32(16)
+          ZdbMode.codec().encode(obj.mode, w)
+        }
+
+        if (obj.readers != null && obj.readers.length > 0) {
+          for (const value of obj.readers) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.writers != null && obj.writers.length > 0) {
+          for (const value of obj.writers) {
+            w.uint32(34)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          size: 0,
+          mode: ZdbMode.USER,
+          readers: [],
+          writers: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.size = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.mode = ZdbMode.codec().decode(reader)
+              break
+            }
+            case 3: {
+              if (opts.limits?.readers != null && obj.readers.length === opts.limits.readers) {
+                throw new MaxLengthError('Decode error - repeated field "readers" had too many elements')
+              }
+
+              obj.readers.push(reader.bytes())
+              break
+            }
+            case 4: {
+              if (opts.limits?.writers != null && obj.writers.length === opts.limits.writers) {
+                throw new MaxLengthError('Decode error - repeated field "writers" had too many elements')
+              }
+
+              obj.writers.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          readers: 0,
+          writers: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.mode`,
+                value: ZdbMode.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.readers != null && obj.readers === opts.limits.readers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "readers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.readers[]`,
+                index: obj.readers,
+                value: reader.bytes()
+              }
+
+              obj.readers++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.writers != null && obj.writers === opts.limits.writers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "writers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.writers[]`,
+                index: obj.writers,
+                value: reader.bytes()
+              }
+
+              obj.writers++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ZdbDataSizeFieldEvent {
+    field: '$.size'
+    value: number
+  }
+
+  export interface ZdbDataModeFieldEvent {
+    field: '$.mode'
+    value: ZdbMode
+  }
+
+  export interface ZdbDataReadersFieldEvent {
+    field: '$.readers[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ZdbDataWritersFieldEvent {
+    field: '$.writers[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ZdbData>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ZdbData.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ZdbData>): ZdbData {
+    return decodeMessage(buf, ZdbData.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ZdbData>): Generator<ZdbDataSizeFieldEvent | ZdbDataModeFieldEvent | ZdbDataReadersFieldEvent | ZdbDataWritersFieldEvent> {
+    return streamMessage(buf, ZdbData.codec(), opts)
+  }
+}
+
 export interface Workload {
   name: string
   type: string

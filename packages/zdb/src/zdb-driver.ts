@@ -1,0 +1,104 @@
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { emptyResources, type Resources } from '@p2pcloud/capacity'
+import { ErrorCodes, ProtocolError, deploymentMessages, peerIdFromBytes } from '@p2pcloud/wire'
+import { NamespaceStore, type NamespaceMode } from './namespace-store.js'
+import type { WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
+
+const MiB = 2 ** 20
+/** Readers plus writers one namespace may list. */
+export const MAX_ZDB_PEERS = 64
+
+/** What a zdb workload asks for, decoded and checked. */
+export interface ZdbWorkload {
+  size: number
+  mode: NamespaceMode
+  /** Peer ids (text) that may read, and those that may also write, besides the twin. */
+  readers: Set<string>
+  writers: Set<string>
+}
+
+export function decodeZdbData (workload: WorkloadSpec): ZdbWorkload {
+  const bad = (detail: string): never => { throw new ProtocolError(ErrorCodes.BAD_REQUEST, `zdb "${workload.name}": ${detail}`) }
+  let data: deploymentMessages.ZdbData
+  try {
+    data = deploymentMessages.ZdbData.decode(workload.data)
+  } catch (err: any) {
+    return bad(`data does not decode: ${err.message as string}`)
+  }
+  if (data.size < MiB) bad(`size ${data.size} is below the minimum of 1 MiB`)
+  if (data.readers.length + data.writers.length > MAX_ZDB_PEERS) bad(`lists ${data.readers.length + data.writers.length} readers and writers; at most ${MAX_ZDB_PEERS}`)
+  const peers = (list: Uint8Array[], what: string): Set<string> => new Set(list.map((bytes, i) => {
+    try {
+      return peerIdFromBytes(bytes)
+    } catch {
+      return bad(`${what}[${i}] is not a peer id`)
+    }
+  }))
+  return { size: data.size, mode: data.mode === deploymentMessages.ZdbMode.SEQ ? 'seq' : 'user', readers: peers(data.readers, 'readers'), writers: peers(data.writers, 'writers') }
+}
+
+interface Open { store: NamespaceStore, workload: ZdbWorkload }
+
+/**
+ * `zdb`: a namespace of `size` bytes at `<root>/<contract id>/<name>` (data file and index),
+ * counted against the contract's HRU. Open while its lease runs; stop closes it and keeps the
+ * data, remove deletes it. The zdb protocol reaches it through `namespace()`.
+ */
+export class ZdbDriver implements WorkloadDriver {
+  readonly type = 'zdb'
+  private readonly open = new Map<string, Open>()
+
+  constructor (private readonly root: string) {}
+
+  private key (contractId: string, name: string): string { return `${contractId}/${name}` }
+  private dir (contractId: string, name: string): string { return join(this.root, contractId, name) }
+
+  resources (workload: WorkloadSpec): Resources {
+    return { ...emptyResources(), hru: decodeZdbData(workload).size }
+  }
+
+  async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
+    const wanted = decodeZdbData(workload)
+    const key = this.key(contractId, workload.name)
+    let current = this.open.get(key)
+    if (current !== undefined && current.workload.mode !== wanted.mode) {
+      throw new ProtocolError(ErrorCodes.BAD_REQUEST, `zdb "${workload.name}": its mode is ${current.workload.mode}; a namespace's mode cannot change (remove it and deploy a new one)`)
+    }
+    if (current === undefined) {
+      let store: NamespaceStore
+      try {
+        store = await NamespaceStore.open(this.dir(contractId, workload.name), { mode: wanted.mode, maxBytes: wanted.size })
+      } catch (err: any) {
+        if (err.name === 'ZdbInputError') throw new ProtocolError(ErrorCodes.BAD_REQUEST, `zdb "${workload.name}": ${err.message as string}`)
+        throw err
+      }
+      current = { store, workload: wanted }
+      this.open.set(key, current)
+    }
+    current.store.resize(wanted.size)
+    current.workload = wanted
+  }
+
+  async stop (contractId: string, name: string): Promise<void> {
+    const key = this.key(contractId, name)
+    const current = this.open.get(key)
+    this.open.delete(key)
+    await current?.store.close()
+  }
+
+  async remove (contractId: string, name: string): Promise<void> {
+    await this.stop(contractId, name)
+    await rm(this.dir(contractId, name), { recursive: true, force: true })
+  }
+
+  async close (): Promise<void> {
+    await Promise.all([...this.open.values()].map(async o => { await o.store.close() }))
+    this.open.clear()
+  }
+
+  /** The open namespace and who may use it, or undefined when it is not running. */
+  namespace (contractId: string, name: string): Open | undefined {
+    return this.open.get(this.key(contractId, name))
+  }
+}

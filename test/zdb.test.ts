@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { LevelDatastore } from 'datastore-level'
+import { DeploymentClient, type Deployment } from '@p2pcloud/farmer'
+import { deploymentMessages, peerIdToBytes } from '@p2pcloud/wire'
+import { ZdbClient, zdbCapability } from '@p2pcloud/zdb'
+import { resources, startMarketPeer, waitFor, type FarmerSpec, type MarketPeer } from './helpers/index.js'
+
+const HOUR = 3_600_000
+const MiB = 2 ** 20
+const b = (text: string): Buffer => Buffer.from(text)
+/** Bytes as bytes: over the wire they come back as Uint8Array, not Buffer. */
+function assertBytes (actual: Uint8Array | undefined, expected: Uint8Array): void {
+  assert.ok(actual != null, 'no value')
+  assert.equal(Buffer.compare(actual, expected), 0, `${Buffer.from(actual).subarray(0, 16).toString('hex')}… is not ${Buffer.from(expected).subarray(0, 16).toString('hex')}…`)
+}
+
+function zdbWorkload (name: string, size: number, options: { seq?: boolean, readers?: string[], writers?: string[] } = {}): Deployment['workloads'][number] {
+  return {
+    name,
+    type: 'zdb',
+    version: 1,
+    data: deploymentMessages.ZdbData.encode({
+      size,
+      mode: options.seq === true ? deploymentMessages.ZdbMode.SEQ : deploymentMessages.ZdbMode.USER,
+      readers: (options.readers ?? []).map(peerIdToBytes),
+      writers: (options.writers ?? []).map(peerIdToBytes)
+    })
+  }
+}
+
+async function untilOk (client: DeploymentClient, farmer: MarketPeer, contractId: string): Promise<void> {
+  await waitFor('the namespaces to be ok', async () => (await client.get(farmer.node.peerId, contractId).catch(() => undefined))?.workloads.every(w => w.state === 'ok') === true)
+}
+
+describe('zdb namespaces over the mesh', () => {
+  it('the twin and the peers it lists use a namespace, others cannot, the quota holds, and a farmer restart keeps every record', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-zdb-mesh-'))
+    const privateKey = await generateKeyPair('Ed25519')
+    const farmerSpec = (): FarmerSpec => {
+      const zdb = zdbCapability({ root: join(dir, 'zdb') })
+      return { farm: 'gent', country: 'BE', total: resources(2, 4, 1, 10), capabilities: ['zdb'], drivers: [zdb.driver], services: { zdb: zdb.service } }
+    }
+    let store = new LevelDatastore(join(dir, 'datastore'))
+    await store.open()
+    let farmer = await startMarketPeer({ farmer: farmerSpec(), privateKey, datastore: store })
+    const twin = await startMarketPeer({ bootstrap: farmer.node })
+    const reader = await startMarketPeer({ bootstrap: farmer.node })
+    const writer = await startMarketPeer({ bootstrap: farmer.node })
+    const stranger = await startMarketPeer({ bootstrap: farmer.node })
+    try {
+      await waitFor('the peers to be connected', () => [twin, reader, writer, stranger].every(p => p.node.getConnections(farmer.node.peerId).length > 0))
+      const { envelope } = await twin.contracts.client.quote(farmer.node.peerId, { cru: 0, mru: 0, sru: 0, hru: 4 * MiB, ipv4u: 0 }, HOUR)
+      const contractId = (await twin.contracts.client.propose(farmer.node.peerId, envelope)).id
+      const client = new DeploymentClient(twin.node, (twin.node as any).components.privateKey)
+      await client.deploy(farmer.node.peerId, {
+        contractId,
+        twin: twin.node.peerId.toString(),
+        name: 'store',
+        version: 1,
+        signedAt: Date.now(),
+        workloads: [zdbWorkload('objects', 2 * MiB, { readers: [reader.node.peerId.toString()], writers: [writer.node.peerId.toString()] }), zdbWorkload('log', 2 * MiB, { seq: true })]
+      })
+      await untilOk(client, farmer, contractId)
+
+      const ref = (namespace: string): { farmer: typeof farmer.node.peerId, contractId: string, namespace: string } => ({ farmer: farmer.node.peerId, contractId, namespace })
+      const own = new ZdbClient(twin.node, ref('objects'))
+      assertBytes(await own.set(b('a'), b('alpha')), b('a'))
+      await own.set(b('b'), Buffer.alloc(100_000, 7))
+      assertBytes(await own.get(b('a')), b('alpha'))
+      assert.equal(await own.get(b('nope')), undefined)
+      assert.equal(await own.exists(b('b')), true)
+      const page = await own.scan({ limit: 1 })
+      assert.deepEqual(page.entries.map(e => [Buffer.from(e.key).toString(), e.size]), [['a', 5]])
+      assert.deepEqual((await own.scan({ after: page.next })).entries.map(e => Buffer.from(e.key).toString()), ['b'])
+      const info = await own.info()
+      assert.deepEqual({ mode: info.mode, maxBytes: info.maxBytes, entries: info.entries }, { mode: 'user', maxBytes: 2 * MiB, entries: 2 })
+
+      const log = new ZdbClient(twin.node, ref('log'))
+      const keys = [await log.set(undefined, b('first')), await log.set(undefined, b('second'))]
+      assert.deepEqual(keys.map(k => Buffer.from(k).readBigUInt64BE(0)), [0n, 1n])
+      await assert.rejects(log.set(b('chosen'), b('x')), { code: 'BAD_REQUEST', message: /seq mode/ })
+
+      // a listed reader reads but cannot write; a listed writer can; anyone else sees no namespace at all
+      assertBytes(await new ZdbClient(reader.node, ref('objects')).get(b('a')), b('alpha'))
+      await assert.rejects(new ZdbClient(reader.node, ref('objects')).set(b('c'), b('x')), { code: 'FORBIDDEN' })
+      await new ZdbClient(writer.node, ref('objects')).set(b('w'), b('from the writer'))
+      await assert.rejects(new ZdbClient(stranger.node, ref('objects')).get(b('a')), { code: 'NOT_FOUND', message: /no such namespace/ })
+      await assert.rejects(new ZdbClient(reader.node, ref('log')).get(keys[0]), { code: 'NOT_FOUND' })
+
+      // the quota: 2 MiB of data file
+      const big = Buffer.alloc(1024 * 1024, 1)
+      await own.set(b('big'), big)
+      await assert.rejects(own.set(b('big2'), big), { code: 'QUOTA_EXCEEDED', message: /namespace full/ })
+
+      // a restart of the farmer: the namespaces come back with every acknowledged record
+      await farmer.node.stop()
+      await store.close()
+      store = new LevelDatastore(join(dir, 'datastore'))
+      await store.open()
+      farmer = await startMarketPeer({ farmer: farmerSpec(), privateKey, datastore: store })
+      await twin.node.dial(farmer.node.getMultiaddrs()[0])
+      await untilOk(client, farmer, contractId)
+      assertBytes(await own.get(b('big')), big)
+      assertBytes(await own.get(b('w')), b('from the writer'))
+      assertBytes(await log.get(keys[1]), b('second'))
+      assert.equal(Buffer.from(await log.set(undefined, b('third'))).readBigUInt64BE(0), 2n)
+
+      await client.delete(farmer.node.peerId, contractId)
+      await waitFor('the deployment to be gone', async () => client.get(farmer.node.peerId, contractId).then(() => false, (err: any) => err.code === 'NOT_FOUND'))
+      await assert.rejects(own.get(b('a')), { code: 'NOT_FOUND' })
+    } finally {
+      await Promise.all([stranger, writer, reader, twin, farmer].map(async p => p.node.stop()))
+      await store.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
