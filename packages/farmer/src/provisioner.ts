@@ -199,12 +199,16 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
 
   /** Work through the current record one workload at a time; a newer version replaces it between steps. */
   private async converge (contractId: string): Promise<void> {
+    // each workload at most once per pass: a removal that fails stays `error` until the next pass,
+    // and one that failed to run (`error`) is still removed, with everything it left on the node
+    const done = new Set<string>()
     while (true) {
       const record = this.records.get(contractId)
       if (record == null) return
-      const pending = record.workloads.find(status => status.state === 'init' ||
-        (status.state !== 'deleted' && status.state !== 'error' && (record.deleting || !record.deployment.workloads.some(w => w.name === status.name))))
+      const pending = record.workloads.find(status => !done.has(status.name) && (status.state === 'init' ||
+        (status.state !== 'deleted' && (record.deleting || !record.deployment.workloads.some(w => w.name === status.name)))))
       if (pending == null) break
+      done.add(pending.name)
       const wanted = record.deleting ? undefined : record.deployment.workloads.find(w => w.name === pending.name)
       if (wanted == null) {
         await this.step(record, pending, async () => { await this.drivers.get(pending.type).remove(contractId, pending.name) }, 'deleted')

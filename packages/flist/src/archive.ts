@@ -117,8 +117,14 @@ export class ArchiveWriter {
  * so a hostile archive cannot make us buffer more than one block.
  */
 export async function readArchive (path: string): Promise<{ root: CID, blocks: AsyncIterable<ArchiveBlock> }> {
-  const indexer = await CarIndexer.fromIterable(createReadStream(path))
-  const roots = await indexer.getRoots()
+  let indexer: CarIndexer
+  let roots: CID[]
+  try {
+    indexer = await CarIndexer.fromIterable(createReadStream(path))
+    roots = await indexer.getRoots()
+  } catch (err) {
+    throw notAnArchive(path, err)
+  }
   if (indexer.version !== 1) throw new InvalidFlistError(`${path}: a CARv${indexer.version}, not a CARv1`)
   if (roots.length !== 1) throw new InvalidFlistError(`${path}: has ${roots.length} roots, not one`)
   const root = roots[0]
@@ -134,11 +140,19 @@ export async function readArchive (path: string): Promise<{ root: CID, blocks: A
         await verifyBlock(cid, bytes)
         yield { cid, bytes }
       }
+    } catch (err) {
+      throw notAnArchive(path, err)
     } finally {
       await fd.close()
     }
   }
   return { root, blocks: blocks() }
+}
+
+/** The CAR decoder's own words ("Unexpected end of data") as an error naming the file; ours and the file system's pass through. */
+function notAnArchive (path: string, err: any): Error {
+  if (err instanceof InvalidFlistError || err instanceof BlockTooLargeError || err?.name === 'BlockHashMismatchError' || err?.syscall != null) return err
+  return new InvalidFlistError(`${path} is not a flist file (a CARv1 archive from p2pcloud flist build): ${err?.message as string}`)
 }
 
 /** Puts every block of an archive into `store` (each verified); returns the flist's CID. */

@@ -40,6 +40,18 @@ async function unpackImage (imageTar: string, dir: string): Promise<Map<string, 
   const extract = tar.extract()
   const done = pipeline(await openMaybeGzip(imageTar), extract)
   done.catch(() => {}) // a refusal below ends the loop early and aborts the pipeline; awaited at the end otherwise
+  try {
+    await extractEntries(imageTar, extract, dir, links)
+    await done
+  } catch (err: any) {
+    // tar and gzip say "Unexpected end of data": name the file and what it should be
+    if (err instanceof InvalidImageError || err.syscall != null) throw err
+    throw new InvalidImageError(`${imageTar} is not an image tarball (an OCI image layout or \`docker save\` output, maybe gzipped): ${err.message as string}`)
+  }
+  return links
+}
+
+async function extractEntries (imageTar: string, extract: tar.Extract, dir: string, links: Map<string, string>): Promise<void> {
   for await (const entry of extract) {
     const path = layerPath(entry.header.name)
     if (entry.header.type === 'file' && path !== '') {
@@ -53,8 +65,6 @@ async function unpackImage (imageTar: string, dir: string): Promise<Map<string, 
       entry.resume()
     }
   }
-  await done
-  return links
 }
 
 interface Layout { config: string, layers: string[] }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { access, mkdtemp, rm } from 'node:fs/promises'
+import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MemoryDatastore } from 'datastore-core'
@@ -88,6 +88,7 @@ describe('container driver on runc', { skip }, () => {
     assert.equal(failing.code, 7)
     await provisioner.remove(contractId)
     await provisioner.settled(contractId)
+    await provisioner.settled(contractId)
     assert.equal(rootfs.held, 0)
     await assert.rejects(access(join(dir, 'containers', `p2pcloud-${contractId.slice(0, 24)}-web`)), 'nothing left on disk')
     await assert.rejects(access(`/sys/fs/cgroup/memory/p2pcloud/p2pcloud-${contractId.slice(0, 24)}-web`), 'no cgroup left')
@@ -97,6 +98,12 @@ describe('container driver on runc', { skip }, () => {
     const { contractId } = await deploy([container('job', ['sh', '-c', 'sleep 0.3; echo giving up; exit 3'])])
     const message = await until(contractId, 'job', 'error')
     assert.match(message, /exited with code 3; last output: giving up/)
+    // removing an exited container leaves neither its mount nor its directory
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
+    const where = join(dir, 'containers', `p2pcloud-${contractId.slice(0, 24)}-job`)
+    assert.equal((await readFile('/proc/self/mounts', 'utf8')).includes(where), false, `${where} is still mounted`)
+    await assert.rejects(stat(where), { code: 'ENOENT' })
   })
 
   it('memory above MRU ends in error naming the OOM kill', async () => {
@@ -116,6 +123,7 @@ describe('container driver on runc', { skip }, () => {
     assert.match(await until(contractId, 'flaky', 'error'), /restarting in 1 s/)
     await until(contractId, 'flaky', 'ok')
     await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
     await provisioner.settled(contractId)
   })
 
