@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { isAbsolute } from 'node:path'
 import { ApiError, ndjson, rawBytes, readJsonBody, requireString, type Routes, type Streamed } from '@p2pcloud/api'
 import { pushable } from 'it-pushable'
@@ -59,6 +60,15 @@ function absolutePath (body: unknown, field: string): string {
   return path
 }
 
+/** A flist file to publish: it must exist and be a file (a directory is built first). */
+async function flistFile (path: string): Promise<string> {
+  const stats = await stat(path).catch((err: any) => {
+    throw new ApiError(400, 'BadRequest', err.code === 'ENOENT' ? `${path} does not exist` : `cannot read ${path}: ${err.message as string}`)
+  })
+  if (stats.isDirectory()) throw new ApiError(400, 'BadRequest', `${path} is a directory; build a flist file from it first (p2pcloud flist build ${path} -o FILE)`)
+  return path
+}
+
 /** Stops the work when the client goes away. */
 function untilGone (req: IncomingMessage): AbortSignal {
   const gone = new AbortController()
@@ -81,7 +91,7 @@ export function flistRoutes (flists: FlistService): Routes {
   return {
     'GET /v1/flists': async () => flists.pinned(),
     'POST /v1/flists': async (req) => {
-      const path = absolutePath(await readJsonBody(req), 'path')
+      const path = await flistFile(absolutePath(await readJsonBody(req), 'path'))
       return withProgress(async onProgress => answering(async () => flists.publish(path, { onProgress })))
     },
     'DELETE /v1/flists/:cid': async (_req, _url, params) => answering(async () => {
