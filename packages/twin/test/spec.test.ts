@@ -232,8 +232,20 @@ describe('parseDeploymentSpec: errors name the field and its line', () => {
     it('a container with a URL instead of a CID', () => {
       refused(spec({ workloads: 'workloads:\n  - name: web\n    type: container\n    flist: https://example.org/a.flist' }), { field: 'workloads[0].flist', line: 6, message: /is not a CID/ })
     })
-    it('zdb is known but not supported yet', () => {
-      refused(spec({ workloads: 'workloads:\n  - {name: db, type: zdb}' }), { field: 'workloads[0].type', line: 4, message: /^workload type zdb is not supported yet$/ })
+    it('network is known but not supported yet', () => {
+      refused(spec({ workloads: 'workloads:\n  - {name: net, type: network}' }), { field: 'workloads[0].type', line: 4, message: /^workload type network is not supported yet$/ })
+    })
+    it('zdb: size, mode, readers and writers, counted as HDD', () => {
+      const parsed = parseDeploymentSpec(spec({ workloads: `workloads:\n  - {name: db, type: zdb, size: 2G, mode: seq, readers: [${FARMER}]}` }), 'app.yaml')
+      assert.deepEqual(parsed.workloads, [{ name: 'db', type: 'zdb', size: 2 * GiB, mode: 'seq', readers: [FARMER], writers: [] }])
+      assert.deepEqual(specResources(parsed), { cru: 0, mru: 0, sru: 0, hru: 2 * GiB, ipv4u: 0 })
+      assert.equal((parseDeploymentSpec(spec({ workloads: 'workloads:\n  - {name: db, type: zdb, size: 1M}' }), 'app.yaml').workloads[0] as any).mode, 'user')
+    })
+    it('zdb: no size, a bad mode, a bad peer id, an unknown key', () => {
+      refused(spec({ workloads: 'workloads:\n  - {name: db, type: zdb}' }), { field: 'workloads[0].size', line: 4, message: /a zdb namespace needs a size/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: db, type: zdb, size: 1G, mode: fast}' }), { field: 'workloads[0].mode', line: 4, message: /"fast" is not a zdb mode/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: db, type: zdb, size: 1G, writers: [bob]}' }), { field: 'workloads[0].writers[0]', line: 4, message: /"bob" is not a peer id/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: db, type: zdb, size: 1G, flist: x}' }), { field: 'workloads[0].flist', line: 4 })
     })
     it('an unknown type', () => {
       refused(spec({ workloads: 'workloads:\n  - {name: a, type: vm, size: 1G}' }), { field: 'workloads[0].type', line: 4, message: /"vm" is not a workload type; known: volume, container, zdb/ })
