@@ -46,6 +46,12 @@ const PROVIDER_ERRORS = new Set(['RemoteError', 'NoAnswerError', 'BlockProtocolV
 
 interface Want { cid: CID, key: string, tried: Set<string> }
 
+/**
+ * Bytes received and not yet verified and stored, across one fetch: past this no new request
+ * is made, so a slow disk holds back the requests, not the memory.
+ */
+const MAX_UNSTORED_BYTES = 32 * 2 ** 20
+
 /** Longest RATE_LIMITED wait honoured before asking the same provider again. */
 const MAX_RATE_WAIT_MS = 5000
 
@@ -73,7 +79,9 @@ class Run {
   private readonly failed: Want[] = []
   private readonly live = new Map<string, { peer: PeerId, faults: number }>()
   private readonly progress: FetchProgress
+  /** Requests, and received blocks being verified and stored. */
   private inFlight = 0
+  private unstored = 0
   private wake = Promise.withResolvers<void>()
   private readonly stop = new AbortController()
   private readonly signal: AbortSignal
@@ -96,7 +104,8 @@ class Run {
     } catch (err) {
       this.stop.abort(err)
       await Promise.allSettled(workers)
-      throw err
+      // the first failure: a block's sink may have failed while the workers only saw the abort
+      throw this.stop.signal.reason
     }
     this.options.signal?.throwIfAborted()
     if (this.failed.length > 0) throw new BlocksUnavailableError(this.failed.map(w => w.key), this.providers.map(String))
@@ -134,7 +143,7 @@ class Run {
   private async work (id: string): Promise<void> {
     while (this.live.has(id)) {
       this.signal.throwIfAborted()
-      const batch = this.take(id)
+      const batch = this.unstored < MAX_UNSTORED_BYTES ? this.take(id) : []
       if (batch.length === 0) {
         if (this.inFlight === 0) return
         await Promise.race([this.wake.promise, new Promise(resolve => { this.signal.addEventListener('abort', resolve, { once: true }) })])
@@ -179,20 +188,12 @@ class Run {
           this.retry(want, id)
           continue
         }
-        try {
-          await verifyBlock(want.cid, answer.bytes)
-        } catch (err: any) {
-          this.fault(id, err.message)
-          this.retry(want, id)
-          continue
-        }
-        await this.sink(want.cid, answer.bytes)
-        this.progress.blocks++
-        this.progress.bytes += answer.bytes.byteLength
-        this.options.onProgress?.({ ...this.progress })
+        // verified and stored while the stream is read on, and the next request may be made
+        // before they are: the wire's read buffer (4 MiB) is not flow-controlled, so a reader
+        // that waits for hashing or the disk between frames overflows it
+        void this.receive(id, want, answer.bytes)
       }
     } catch (err: any) {
-      // the sink's own failures (a full disk) end the whole fetch
       if (this.signal.aborted || !PROVIDER_ERRORS.has(err.name)) throw err
       const rest = batch.filter(w => !answered.has(w.key))
       if (err.name === 'RemoteError' && err.code === 'RATE_LIMITED') {
@@ -204,6 +205,32 @@ class Run {
       this.fault(id, err.message)
       for (const want of rest) this.retry(want, id)
     } finally {
+      this.recheck()
+    }
+  }
+
+  /** A block as it arrived: verified, then to the sink; a corrupted one is a fault and goes back to the queue. */
+  private async receive (id: string, want: Want, bytes: Uint8Array): Promise<void> {
+    this.inFlight++
+    this.unstored += bytes.byteLength
+    try {
+      try {
+        await verifyBlock(want.cid, bytes)
+      } catch (err: any) {
+        this.fault(id, err.message)
+        this.retry(want, id)
+        return
+      }
+      await this.sink(want.cid, bytes)
+      this.progress.blocks++
+      this.progress.bytes += bytes.byteLength
+      this.options.onProgress?.({ ...this.progress })
+    } catch (err) {
+      // the sink's own failures (a full disk) end the whole fetch
+      this.stop.abort(err)
+    } finally {
+      this.inFlight--
+      this.unstored -= bytes.byteLength
       this.recheck()
     }
   }

@@ -20,6 +20,9 @@ export class BlockProtocolViolationError extends Error {
 
 const EMPTY = new Uint8Array(0)
 
+/** Blocks a responder reads ahead of the one it sends: at most 16 streams × 4 × 512 KiB held. */
+const READ_AHEAD = 3
+
 /** What both sides share: the id, the codecs and the limits. */
 const BLOCKS_CALL = { protocol: BLOCKS_PROTOCOL, request: blocksMessages.BlockRequest, response: blocksMessages.BlockResponse, limits: BLOCKS_LIMITS }
 
@@ -54,16 +57,26 @@ export function blocksResponder (store: BlockGetter): Responder<BlockRequest, Bl
     respond: async () => { throw new ProtocolError('INTERNAL', 'blocks are always answered as a stream') },
     stream (request, { signal }) {
       const cids = wantedCids(request)
+      const frame = async (cid: CID): Promise<BlockResponse> => {
+        try {
+          return { cid: cid.bytes, data: await store.get(cid, { signal }) as Uint8Array<ArrayBuffer>, missing: false }
+        } catch (err: any) {
+          // a block corrupted on disk is deleted by the store: we no longer hold it either
+          if (err.name !== 'BlockNotFoundError' && err.name !== 'BlockHashMismatchError') throw err
+          return { cid: cid.bytes, data: EMPTY, missing: true }
+        }
+      }
       return (async function * () {
-        for (const cid of cids) {
-          let data: Uint8Array<ArrayBuffer> | undefined
-          try {
-            data = await store.get(cid, { signal }) as Uint8Array<ArrayBuffer>
-          } catch (err: any) {
-            // a block corrupted on disk is deleted by the store: we no longer hold it either
-            if (err.name !== 'BlockNotFoundError' && err.name !== 'BlockHashMismatchError') throw err
+        // the next blocks are read from disk while this one is being sent
+        const pending: Array<Promise<BlockResponse>> = []
+        let next = 0
+        for (let i = 0; i < cids.length; i++) {
+          while (next < cids.length && next <= i + READ_AHEAD) {
+            const read = frame(cids[next++])
+            read.catch(() => {}) // awaited below, in order
+            pending.push(read)
           }
-          yield data != null ? { cid: cid.bytes, data, missing: false } : { cid: cid.bytes, data: EMPTY, missing: true }
+          yield await (pending.shift() as Promise<BlockResponse>)
         }
       })()
     },

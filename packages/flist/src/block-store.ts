@@ -33,6 +33,8 @@ export class FsBlockStore implements BlockStore {
   /** Puts in progress by CID: a second put of the same block waits for the first. */
   private readonly writing = new Map<string, Promise<void>>()
   private readonly ready: Promise<void>
+  /** Shard directories known to exist: a block write is then one mkdir call fewer. */
+  private readonly shards = new Set<string>()
 
   constructor (readonly dir: string) {
     // leftovers of writes a crash interrupted
@@ -75,6 +77,14 @@ export class FsBlockStore implements BlockStore {
 
   async put (cid: CID, bytes: Uint8Array): Promise<void> {
     await verifyBlock(cid, bytes)
+    return this.putVerified(cid, bytes)
+  }
+
+  /**
+   * put without hashing the bytes again: only for bytes the caller has just checked with
+   * verifyBlock against `cid` (the fetcher does, on receipt, to know which provider to blame).
+   */
+  async putVerified (cid: CID, bytes: Uint8Array): Promise<void> {
     const key = cid.toString()
     const pending = this.writing.get(key)
     if (pending !== undefined) return pending
@@ -87,7 +97,11 @@ export class FsBlockStore implements BlockStore {
     await this.ready
     if (await this.has(cid)) return
     const path = this.pathOf(cid)
-    await mkdir(join(path, '..'), { recursive: true })
+    const shard = join(path, '..')
+    if (!this.shards.has(shard)) {
+      await mkdir(shard, { recursive: true })
+      this.shards.add(shard)
+    }
     const tmp = join(this.dir, TMP, `${cid.toString()}.${randomBytes(6).toString('hex')}`)
     await writeFile(tmp, bytes)
     await rename(tmp, path)

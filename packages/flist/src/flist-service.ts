@@ -196,7 +196,8 @@ export class FlistService implements Startable {
     return flist
   }
 
-  private readonly put = async (cid: CID, bytes: Uint8Array): Promise<void> => { await this.store.put(cid, bytes) }
+  /** The fetcher's sink: it verified each block on receipt, so the store does not hash it again. */
+  private readonly put = async (cid: CID, bytes: Uint8Array): Promise<void> => { await this.store.putVerified(cid, bytes) }
 
   /** The data blocks of `flist` the store lacks, each once. */
   private async missing (flist: Flist): Promise<CID[]> {

@@ -11,6 +11,12 @@ import type { AbortOptions } from '@libp2p/interface'
 
 /** Blocks of one file fetched ahead of the one being written. */
 const PREFETCH = 4
+/**
+ * Files written at once: each file is a chain of small fs calls (open, write, chown, chmod,
+ * utimes, close), each a round trip to libuv's threadpool; one file at a time leaves the disk
+ * and the threadpool idle between them. Holds at most FILES_AT_ONCE × (PREFETCH + 1) blocks.
+ */
+const FILES_AT_ONCE = 8
 
 /** A file's content, block by block in order; each block is checked to have its chunk's size. */
 async function * fileContent (entry: FlistEntry, getter: BlockGetter, options?: AbortOptions): AsyncGenerator<Uint8Array> {
@@ -56,34 +62,49 @@ export async function materialise (flist: Flist, getter: BlockGetter, dir: strin
     if (!made.has(parentOf(e.path))) throw new InvalidFlistError(`entry ${JSON.stringify(e.path)}: its directory was not made by this materialise`)
     return join(dir, e.path)
   }
-  for (const e of flist.entries) {
-    options.signal?.throwIfAborted()
-    const path = place(e)
-    if (e.type === 'dir') {
-      await mkdir(path, { mode: 0o700 })
-      made.add(e.path)
-    } else if (e.type === 'symlink') {
-      await symlink(e.target ?? '', path)
-      await lchown(path, e.uid, e.gid)
-      await lutimes(path, toDate(e.mtimeMs), toDate(e.mtimeMs))
-    } else if (e.type === 'file') {
-      const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
-      try {
-        for await (const bytes of fileContent(e, getter, options)) {
-          await file.write(bytes)
-          progress.bytes += bytes.byteLength
-          report(progress)
-        }
-        // owner before mode: chown clears setuid/setgid
-        await file.chown(e.uid, e.gid)
-        await file.chmod(e.mode)
-        await file.utimes(toDate(e.mtimeMs), toDate(e.mtimeMs))
-      } finally {
-        await file.close()
+  const writeContent = async (e: FlistEntry, path: string): Promise<void> => {
+    const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
+    try {
+      for await (const bytes of fileContent(e, getter, options)) {
+        await file.write(bytes)
+        progress.bytes += bytes.byteLength
+        report(progress)
       }
-      progress.files++
-      report(progress)
+      // owner before mode: chown clears setuid/setgid
+      await file.chown(e.uid, e.gid)
+      await file.chmod(e.mode)
+      await file.utimes(toDate(e.mtimeMs), toDate(e.mtimeMs))
+    } finally {
+      await file.close()
     }
+    progress.files++
+    report(progress)
+  }
+  // files are written FILES_AT_ONCE at a time; a directory is made before any entry under it is started
+  const writing = new Set<Promise<void>>()
+  try {
+    for (const e of flist.entries) {
+      options.signal?.throwIfAborted()
+      const path = place(e)
+      if (e.type === 'dir') {
+        await mkdir(path, { mode: 0o700 })
+        made.add(e.path)
+      } else if (e.type === 'symlink') {
+        await symlink(e.target ?? '', path)
+        await lchown(path, e.uid, e.gid)
+        await lutimes(path, toDate(e.mtimeMs), toDate(e.mtimeMs))
+      } else if (e.type === 'file') {
+        const write: Promise<void> = writeContent(e, path).finally(() => writing.delete(write))
+        write.catch(() => {}) // awaited below
+        writing.add(write)
+        if (writing.size >= FILES_AT_ONCE) await Promise.race(writing)
+      }
+    }
+    await Promise.all(writing)
+  } catch (err) {
+    // nothing may still be writing when the caller cleans up after the failure
+    await Promise.allSettled(writing)
+    throw err
   }
   // hard links once every file exists (a link may sort before its target); link() does not follow symlinks
   for (const e of flist.entries) {

@@ -2,6 +2,7 @@ import { advertPropagation } from './advert-propagation.js'
 import { contractThroughput } from './contract-throughput.js'
 import { dialLatency } from './dial-latency.js'
 import { flistBuild } from './flist-build.js'
+import { flistFetch } from './flist-fetch.js'
 import { idlePeerMemory } from './idle-peer-memory.js'
 import { lateJoinerDht } from './late-joiner-dht.js'
 import { proposeLatency } from './propose-latency.js'
@@ -9,7 +10,7 @@ import type { Benchmark } from './results.js'
 import { streamThroughput } from './stream-throughput.js'
 
 /** Every benchmark `npm run bench` runs, in this order. */
-export const benchmarks: readonly Benchmark[] = [streamThroughput, dialLatency, advertPropagation, lateJoinerDht, idlePeerMemory, proposeLatency, contractThroughput, flistBuild]
+export const benchmarks: readonly Benchmark[] = [streamThroughput, dialLatency, advertPropagation, lateJoinerDht, idlePeerMemory, proposeLatency, contractThroughput, flistBuild, flistFetch]
 
 export * from './results.js'
 export { formatSummary } from './summary.js'

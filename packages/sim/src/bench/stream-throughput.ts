@@ -11,8 +11,8 @@ const MiB = 1024 * 1024
 const TOTAL_BYTES = 256 * MiB
 const WARM_UP_BYTES = 32 * MiB
 const RUNS = 5
-/** Yamux's largest frame payload: bigger writes would only be split again. */
-const CHUNK = new Uint8Array(64 * 1024)
+/** Yamux's largest frame payload: bigger writes would only be split again; transfers are whole multiples of it. */
+export const CHUNK = new Uint8Array(64 * 1024)
 
 /** The receiver answers a finished transfer with the byte count it saw, so the sender stops the clock only once everything arrived. */
 function encodeCount (count: number): Uint8Array {
@@ -31,11 +31,11 @@ function checkCount (transport: string, expected: number, received: number): voi
 }
 
 /** Seconds-to-MB/s, in decimal megabytes as DESIGN §6 quotes them. */
-function megabytesPerSecond (bytes: number, milliseconds: number): number {
+export function megabytesPerSecond (bytes: number, milliseconds: number): number {
   return bytes / 1e6 / (milliseconds / 1000)
 }
 
-async function handleTransfers (receiver: P2PCloudLibp2p): Promise<void> {
+export async function handleTransfers (receiver: P2PCloudLibp2p): Promise<void> {
   await receiver.handle(PROTOCOL, async (stream) => {
     let received = 0
     for await (const chunk of stream) received += chunk.byteLength
@@ -44,7 +44,7 @@ async function handleTransfers (receiver: P2PCloudLibp2p): Promise<void> {
   }, { maxInboundStreams: 1 })
 }
 
-async function libp2pTransfer (sender: P2PCloudLibp2p, receiver: P2PCloudLibp2p, bytes: number): Promise<number> {
+export async function libp2pTransfer (sender: P2PCloudLibp2p, receiver: P2PCloudLibp2p, bytes: number): Promise<number> {
   const stream = await sender.dialProtocol(receiver.getMultiaddrs(), PROTOCOL)
   const start = performance.now()
   for (let sent = 0; sent < bytes; sent += CHUNK.byteLength) {
