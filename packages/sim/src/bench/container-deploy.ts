@@ -1,0 +1,187 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import { contractsExtension } from '@p2pcloud/contracts'
+import { farmerExtension } from '@p2pcloud/farmer'
+import { buildFromDirectory, FlistCache, FlistService } from '@p2pcloud/flist'
+import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
+import { Container, containerCapability, LogStore, makeBusyboxRootfs, ociSpec, runcUnavailable } from '@p2pcloud/runtime'
+import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
+import { dialAddress, startLoopbackPeer } from '../loopback-peers.js'
+import { farmerSettings } from '../simulation.js'
+import type { Benchmark, Measurement } from './results.js'
+import { median } from './stats.js'
+
+const GiB = 2 ** 30
+const MiB = 2 ** 20
+const RUNS = 5
+const FARMER_TOTAL: Resources = { cru: 4, mru: 8 * GiB, sru: 10 * GiB, hru: 0, ipv4u: 0 }
+const COMMAND = ['/bin/sleep', '3600']
+
+/** A farmer offering containers, wired as a daemon wires one (cli's capabilities.ts): root filesystems from a flist cache over its flist exchange. */
+async function startFarmer (home: string): Promise<P2PCloudLibp2p> {
+  const config = farmerSettings({ farm: 'bench', country: 'BE', city: '', total: FARMER_TOTAL, capabilities: ['container'], cuHour: 0.1 })
+  const containers = containerCapability({
+    root: join(home, 'containers'),
+    rootfs: components => {
+      const flists = components.flists as FlistService
+      return new FlistCache({
+        root: join(home, 'flists', 'cache'),
+        store: flists.store,
+        fetch: async (cid, options) => { await flists.fetch(cid, options) },
+        maxBytes: config.flistCacheBytes,
+        pinned: cid => flists.isPinned(cid)
+      })
+    }
+  })
+  return startLoopbackPeer({}, {
+    extensions: [
+      capacityExtension({ version: `p2pcloud/${VERSION}`, debounceMs: 50, farmer: { config, total: FARMER_TOTAL } }),
+      contractsExtension({ farmer: { price: config.price, graceMs: 60_000 } }),
+      // before the farmer: its container driver fetches root filesystems through it
+      { services: { flists: (components: any) => new FlistService(components, { root: join(home, 'flists') }) } },
+      farmerExtension({ volumesRoot: join(home, 'volumes'), drivers: [containers.driver] }),
+      { services: { logs: containers.logsService } }
+    ]
+  })
+}
+
+/** A 3Bot: the capacity market, contracts, flists (to publish) and the twin SDK. */
+async function startTwin (home: string, farmer: P2PCloudLibp2p): Promise<P2PCloudLibp2p> {
+  return startLoopbackPeer({ bootstrap: [dialAddress(farmer)] }, {
+    extensions: [
+      capacityExtension({ version: `p2pcloud/${VERSION}` }),
+      contractsExtension({}),
+      { services: { flists: (components: any) => new FlistService(components, { root: join(home, 'flists') }) } },
+      twinExtension()
+    ]
+  })
+}
+
+async function until (what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+async function seconds (work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await work()
+  return (performance.now() - started) / 1000
+}
+
+/** The same container started by the runtime alone: an OCI bundle over the busybox tree, `Container.start` (runc run) until running. */
+async function directStart (dir: string, tree: string, run: number): Promise<number> {
+  const bundle = join(dir, `bundle${run}`)
+  await mkdir(bundle)
+  const id = `p2pcloud-bench-direct-${process.pid}-${run}`
+  // where the driver puts its containers' cgroups too
+  const cgroupsPath = `/p2pcloud/${id}`
+  const spec = ociSpec({
+    hostname: 'direct',
+    rootfs: tree,
+    image: { entrypoint: [], cmd: [], env: [], workingDir: '', user: '' },
+    entrypoint: [],
+    args: COMMAND,
+    env: [],
+    workdir: '',
+    cru: 1,
+    mru: 64 * MiB,
+    pidsLimit: 256,
+    cgroupsPath,
+    mounts: []
+  })
+  await writeFile(join(bundle, 'config.json'), JSON.stringify(spec))
+  const container = new Container({
+    runcRoot: join(dir, 'runc'),
+    id,
+    bundle,
+    cgroupsPath,
+    memoryLimit: 64 * MiB,
+    restart: 'never',
+    logs: new LogStore(join(bundle, 'logs')),
+    onChange: () => {}
+  })
+  try {
+    return await seconds(async () => container.start())
+  } finally {
+    await container.stop()
+  }
+}
+
+/**
+ * Deploy-to-running of a container over the mesh with the flist already in the farmer's cache:
+ * `twin.deploy` (find, live capacity check, quote, propose, deploy, until the workload is ok)
+ * of a busybox `sleep`, removed between runs; against starting the same container directly
+ * with the runtime. Needs root, runc and busybox-static.
+ */
+async function run (): Promise<Measurement> {
+  const missing = await runcUnavailable()
+  if (missing !== undefined) throw new Error(`container-deploy cannot run here: ${missing}`)
+  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-deploy-'))
+  const peers: P2PCloudLibp2p[] = []
+  try {
+    const tree = await makeBusyboxRootfs(join(dir, 'busybox'))
+    const farmer = await startFarmer(join(dir, 'farmer'))
+    peers.push(farmer)
+    const node = await startTwin(join(dir, 'twin'), farmer)
+    peers.push(node)
+    const twin = node.services.twin as Twin
+    await until('the twin to hear the farmer', () => (node.services.capacity as CapacityMarket).directory.size === 1)
+    const built = await buildFromDirectory(tree, join(dir, 'busybox.flist'))
+    await (node.services.flists as FlistService).publish(join(dir, 'busybox.flist'))
+    const spec = parseDeploymentSpec(`
+name: sleeper
+lease: 1h
+workloads:
+  - name: sleep
+    type: container
+    flist: ${built.cid.toString()}
+    entrypoint: [${COMMAND[0]}]
+    args: ["${COMMAND[1]}"]
+    cpu: 1
+    memory: 64M
+    rootfs: 64M
+`, 'bench spec')
+    const deploy = async (): Promise<number> => {
+      const time = await seconds(async () => {
+        const deployed = await twin.deploy(spec)
+        const states = deployed.status?.workloads.map(w => w.state) ?? []
+        if (states.join() !== 'ok') throw new Error(`the deploy settled with workload states ${states.join(', ')}`)
+      })
+      await twin.delete(spec.name)
+      return time
+    }
+    // the first deploy fetches the flist and fills the cache; the ones measured find it there
+    const coldSeconds = await deploy()
+    const deploySeconds: number[] = []
+    const directSeconds: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      deploySeconds.push(await deploy())
+      directSeconds.push(await directStart(dir, tree, i))
+    }
+    return {
+      metric: 'deploy to running of a container, flist in the farmer\'s cache, median of runs',
+      value: median(deploySeconds),
+      unit: 's',
+      baseline: 'the same container started by the runtime alone (OCI bundle + Container.start, i.e. runc run until running)',
+      baselineValue: median(directSeconds),
+      extra: {
+        runs: RUNS,
+        coldDeploySeconds: coldSeconds,
+        deployMinSeconds: Math.min(...deploySeconds),
+        deployMaxSeconds: Math.max(...deploySeconds),
+        directMinSeconds: Math.min(...directSeconds),
+        directMaxSeconds: Math.max(...directSeconds)
+      }
+    }
+  } finally {
+    await Promise.all(peers.map(async peer => peer.stop()))
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+export const containerDeploy: Benchmark = { name: 'container-deploy', run }
