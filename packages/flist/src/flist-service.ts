@@ -210,7 +210,8 @@ export class FlistService implements Startable {
   private fetchingGetter (providers: () => Promise<PeerId[]>): BlockGetter {
     return {
       get: async (block, o) => {
-        if (!(await this.store.has(block))) await this.fetcher.fetch([block], await providers(), this.put, o)
+        // the caller's onProgress is about its own work (a fetch, a materialise), not this block
+        if (!(await this.store.has(block))) await this.fetcher.fetch([block], await providers(), this.put, { signal: o?.signal })
         return this.store.get(block, o)
       }
     }
