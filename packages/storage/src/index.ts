@@ -1,0 +1,8 @@
+export * from './errors.js'
+export * from './erasure.js'
+export { MASTER_KEY_INFO, StorageMasterKey } from './keys.js'
+export { FORMAT_VERSION, MAX_MANIFEST_JSON_BYTES, SHARD_HEADER_BYTES, maxSegments, type Manifest, type SegmentEntry } from './format.js'
+export * from './shard-store.js'
+export * from './types.js'
+export type { RepairOptions } from './repair.js'
+export * from './object-store.js'
