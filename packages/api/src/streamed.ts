@@ -1,3 +1,5 @@
+import { pushable } from 'it-pushable'
+
 /**
  * A route's answer that is streamed instead of sent as one JSON value: long
  * work reports progress as it goes (`ndjson`), logs follow, files come out as
@@ -23,4 +25,14 @@ export function rawBytes (chunks: AsyncIterable<Uint8Array>, contentType = 'appl
 
 export function isStreamed (value: unknown): value is Streamed {
   return typeof value === 'object' && value != null && (value as any)[STREAMED] === true
+}
+
+/**
+ * Long work as NDJSON: every progress report is a line `{"progress": …}`, the result the last
+ * line `{"done": …}` (a failure, the API's error line).
+ */
+export function withProgress<P, R> (work: (onProgress: (p: P) => void) => Promise<R>): Streamed {
+  const lines = pushable<unknown>({ objectMode: true })
+  work(progress => { lines.push({ progress }) }).then(done => { lines.push({ done }); lines.end() }, err => { lines.end(err) })
+  return ndjson(lines)
 }

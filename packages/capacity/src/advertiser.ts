@@ -154,19 +154,29 @@ export class Advertiser {
     void this.provideIndexKeys()
   }
 
+  /**
+   * One pending provide at a time: provides overlap (each advert starts one), and a timer set by
+   * one must replace, not leak beside, the other's; none once stopped.
+   */
+  private scheduleProvide (ms: number): void {
+    clearTimeout(this.provideRetry)
+    if (!this.running) return
+    this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, ms)
+  }
+
   private async provideIndexKeys (): Promise<void> {
     clearTimeout(this.provideRetry)
     // early provides reach only the few peers a young routing table knows: repeat them soon, then rarely
     const interval = PROVIDE_BACKOFF_MS[this.timesProvided] ?? this.init.provideIntervalMs ?? 6 * 60 * 60 * 1000
     if (!this.running || this.now - this.lastProvided < interval) {
       if (this.running && this.timesProvided < PROVIDE_BACKOFF_MS.length) {
-        this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, this.lastProvided + interval - this.now)
+        this.scheduleProvide(this.lastProvided + interval - this.now)
       }
       return
     }
     if (this.init.channels.dhtPeers() === 0) {
       // just started, the DHT knows nobody yet: try again shortly
-      this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, PROVIDE_RETRY_MS)
+      this.scheduleProvide(PROVIDE_RETRY_MS)
       return
     }
     const { farmer } = this.init
@@ -180,10 +190,10 @@ export class Advertiser {
       this.lastProvided = this.now
       this.timesProvided++
       const next = PROVIDE_BACKOFF_MS[this.timesProvided]
-      if (next != null && this.running) this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, next)
+      if (next != null) this.scheduleProvide(next)
     } catch (err) {
       log('providing index keys failed, retrying - %e', err)
-      this.provideRetry = setTimeout(() => { void this.provideIndexKeys() }, PROVIDE_RETRY_MS)
+      this.scheduleProvide(PROVIDE_RETRY_MS)
     }
   }
 }

@@ -6,7 +6,7 @@ import { farmerExtension, type DriverFactory } from '@p2pcloud/farmer'
 import { FlistCache, FlistService, flistRoutes } from '@p2pcloud/flist'
 import { ConfigError, type PeerConfig, type PeerExtension } from '@p2pcloud/node'
 import { containerCapability, containerRuntimeMissing } from '@p2pcloud/runtime'
-import { twinExtension, twinRoutes, type Twin } from '@p2pcloud/twin'
+import { storageRoutes, twinExtension, twinRoutes, type Twin } from '@p2pcloud/twin'
 import { zdbCapability } from '@p2pcloud/zdb'
 
 /**
@@ -62,6 +62,7 @@ export const daemonCapabilities: DaemonCapabilities = {
     ...capacityRoutes(peer.libp2p.services.capacity as CapacityMarket),
     ...contractRoutes(peer.libp2p.services.contracts as Contracts),
     ...flistRoutes(peer.libp2p.services.flists as FlistService),
-    ...twinRoutes(peer.libp2p.services.twin as Twin)
+    ...twinRoutes(peer.libp2p.services.twin as Twin),
+    ...storageRoutes(peer.libp2p.services.twin as Twin)
   })
 }

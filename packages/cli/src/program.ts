@@ -8,6 +8,7 @@ import { registerLogs } from './commands/logs.js'
 import { registerMarket } from './commands/market.js'
 import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
+import { registerStore } from './commands/store.js'
 
 /** The `p2pcloud` command tree; `bin.ts` runs it. */
 export function createProgram (): Command {
@@ -25,6 +26,7 @@ export function createProgram (): Command {
   registerDeployments(program)
   registerLogs(program)
   registerFlist(program)
+  registerStore(program)
   registerFarmer(program)
   return program
 }

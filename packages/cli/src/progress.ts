@@ -1,3 +1,5 @@
+import { daemonClient, type CommandContext } from './context.js'
+
 /**
  * Progress of long work on stderr, so that stdout stays the result: rewritten in place on a
  * terminal, one line per phase otherwise (logs and scripts). Silent with --json.
@@ -24,4 +26,21 @@ export class ProgressLine {
     if (!this.quiet && process.stderr.isTTY && this.shown !== '') process.stderr.write('\n')
     this.shown = ''
   }
+}
+
+type ProgressOrDone<P, R> = { progress: P, done?: undefined } | { done: R, progress?: undefined }
+
+/** Runs a daemon call that streams progress lines, shows them, and returns its result. */
+export async function withProgress<P, R> (context: CommandContext, method: string, path: string, body: unknown, describe: (p: P) => [phase: string, text: string]): Promise<R> {
+  const client = await daemonClient(context)
+  const line = new ProgressLine(context.json)
+  try {
+    for await (const message of client.lines<ProgressOrDone<P, R>>(method, path, body)) {
+      if (message.done !== undefined) return message.done
+      line.update(...describe(message.progress as P))
+    }
+  } finally {
+    line.done()
+  }
+  throw new Error(`${method} ${path}: the daemon ended without a result`)
 }

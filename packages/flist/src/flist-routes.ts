@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { isAbsolute } from 'node:path'
-import { ApiError, ndjson, rawBytes, readJsonBody, requireString, type Routes, type Streamed } from '@p2pcloud/api'
-import { pushable } from 'it-pushable'
+import { ApiError, rawBytes, readJsonBody, requireString, withProgress, type Routes } from '@p2pcloud/api'
 import { parseCid } from './block-store.js'
 import { listPath } from './materialise.js'
 import type { FlistService } from './flist-service.js'
@@ -74,16 +73,6 @@ function untilGone (req: IncomingMessage): AbortSignal {
   const gone = new AbortController()
   req.socket.once('close', () => { gone.abort() })
   return gone.signal
-}
-
-/**
- * Long work as NDJSON: every progress report is a line `{"progress": …}`, the result the last
- * line `{"done": …}` (a failure, the API's error line).
- */
-function withProgress<P, R> (work: (onProgress: (p: P) => void) => Promise<R>): Streamed {
-  const lines = pushable<unknown>({ objectMode: true })
-  work(progress => { lines.push({ progress }) }).then(done => { lines.push({ done }); lines.end() }, err => { lines.end(err) })
-  return ndjson(lines)
 }
 
 /** The flists of this peer under `/v1/flists` (see packages/api/README.md). */

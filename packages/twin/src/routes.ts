@@ -11,10 +11,14 @@ const STATUS_OF: Record<string, number> = {
   DeploymentNotFound: 404,
   WorkloadNotFound: 404,
   DeploymentExists: 409,
-  NoMatchingFarmer: 409
+  NoMatchingFarmer: 409,
+  PoolNotFound: 404,
+  ObjectNotFoundError: 404,
+  InvalidObjectIdError: 400,
+  StorageKeyError: 403
 }
 
-async function answering<T> (work: () => Promise<T>): Promise<T> {
+export async function answering<T> (work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (err: any) {

@@ -11,6 +11,7 @@ import { ContractErrorCodes, type StreamOpener } from '@p2pcloud/wire'
 import { specResources, type DeploymentSpec } from './spec.js'
 import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
 import { TwinStore, type TwinDeploymentRecord } from './twin-store.js'
+import { StoragePools } from './storage-pools.js'
 
 const log = logger('p2pcloud:twin')
 
@@ -62,16 +63,19 @@ export class Twin {
   private readonly store: TwinStore
   private readonly deployments: DeploymentClient
   private readonly logsClient: LogsClient
+  /** Storage pools of zdb namespaces and the encrypted, erasure-coded objects in them. */
+  readonly pools: StoragePools
 
   constructor (private readonly components: TwinComponents, private readonly options: TwinOptions = {}) {
     this.store = new TwinStore(components.datastore)
     const node: StreamOpener = { dialProtocol: async (peer, protocols, opts) => components.connectionManager.openStream(peer, protocols, opts) }
     this.deployments = new DeploymentClient(node, components.privateKey)
     this.logsClient = new LogsClient(node)
+    this.pools = new StoragePools(components, this, node)
   }
 
   /** Dial a farmer by the addresses of its advert when we hold no connection to it. */
-  private async reach (farmer: PeerId): Promise<void> {
+  async reach (farmer: PeerId): Promise<void> {
     const advert = this.components.capacity.directory.get(farmer.toString())
     if (advert == null || advert.advert.addresses.length === 0) return
     await this.components.connectionManager.openConnection(advert.advert.addresses.map(a => multiaddr(`${a}/p2p/${farmer.toString()}`)), { signal: AbortSignal.timeout(10_000) })

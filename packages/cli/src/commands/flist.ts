@@ -4,26 +4,9 @@ import { Readable } from 'node:stream'
 import type { Command } from 'commander'
 import { buildFromDirectory, buildFromOciImage, type BuildResult, type FlistEntryView, type FlistFetchProgress, type Progress, type PinnedFlist, type PublishResult } from '@p2pcloud/flist'
 import { formatSize } from '@p2pcloud/node'
-import { contextOf, daemonClient, type CommandContext } from '../context.js'
+import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
-import { ProgressLine } from '../progress.js'
-
-type ProgressOrDone<P, R> = { progress: P, done?: undefined } | { done: R, progress?: undefined }
-
-/** Runs a daemon call that streams progress lines, shows them, and returns its result. */
-async function withProgress<P, R> (context: CommandContext, method: string, path: string, body: unknown, describe: (p: P) => [phase: string, text: string]): Promise<R> {
-  const client = await daemonClient(context)
-  const line = new ProgressLine(context.json)
-  try {
-    for await (const message of client.lines<ProgressOrDone<P, R>>(method, path, body)) {
-      if (message.done !== undefined) return message.done
-      line.update(...describe(message.progress as P))
-    }
-  } finally {
-    line.done()
-  }
-  throw new Error(`${method} ${path}: the daemon ended without a result`)
-}
+import { ProgressLine, withProgress } from '../progress.js'
 
 const fetchOrWrite = (p: FlistFetchProgress | Progress): [string, string] => {
   if ('providers' in p) {

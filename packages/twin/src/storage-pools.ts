@@ -1,0 +1,222 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import { ObjectStore, StorageMasterKey, zdbShardStore, type OnProgress, type RepairReport, type ShardStore } from '@p2pcloud/storage'
+import { ZdbClient } from '@p2pcloud/zdb'
+import { Key, type Datastore } from 'interface-datastore'
+import { SPEC_NAME, type DeploymentSpec } from './spec.js'
+import { TwinError, type Twin } from './twin.js'
+import type { CapacityMarket, DirectoryEntry, FindFilter } from '@p2pcloud/capacity'
+import type { StreamOpener } from '@p2pcloud/wire'
+import type { PrivateKey } from '@libp2p/interface'
+
+const PREFIX = '/p2pcloud/twin/pools'
+/** The zdb workload of each pool deployment. */
+export const POOL_NAMESPACE = 'shards'
+
+/** One namespace of a pool: a deployment of one zdb workload on one farmer. */
+export interface PoolMember {
+  deployment: string
+  farmer: string
+  farm: string
+  country: string
+  contractId: string
+}
+
+/** k+m zdb namespaces on distinct farmers that objects are spread over. */
+export interface StoragePool {
+  name: string
+  dataShards: number
+  parityShards: number
+  /** Bytes of each namespace. */
+  namespaceBytes: number
+  leaseMs: number
+  createdAt: number
+  /** In shard order. */
+  members: PoolMember[]
+}
+
+export interface CreatePoolOptions {
+  name?: string
+  dataShards: number
+  parityShards: number
+  namespaceBytes: number
+  leaseMs: number
+  where?: Pick<DeploymentSpec['where'], 'country' | 'farm' | 'maxPrice'>
+  onProgress?: (message: string) => void
+}
+
+export const DEFAULT_POOL = 'default'
+
+/** What a pool repair did: the object store's report, the namespaces reserved in place of farmers that did not answer, and the columns no farmer could take. */
+export interface PoolRepairReport extends RepairReport {
+  reserved: PoolMember[]
+  unreplaced: Array<{ index: number, reason: string }>
+}
+
+/**
+ * Farmers for a pool: distinct always; first one per farm and per country, then one per farm,
+ * then any (so that a farm or a country going dark takes as few shards as possible).
+ */
+export function choosePoolFarmers (candidates: DirectoryEntry[], count: number): DirectoryEntry[] {
+  const chosen: DirectoryEntry[] = []
+  const picked = new Set<string>()
+  const take = (accept: (entry: DirectoryEntry) => boolean): void => {
+    for (const entry of candidates) {
+      if (chosen.length >= count) return
+      if (picked.has(entry.advert.peerId) || !accept(entry)) continue
+      chosen.push(entry)
+      picked.add(entry.advert.peerId)
+    }
+  }
+  const farms = (): Set<string> => new Set(chosen.map(e => e.advert.farm))
+  const countries = (): Set<string> => new Set(chosen.map(e => e.advert.country))
+  take(e => !farms().has(e.advert.farm) && !countries().has(e.advert.country))
+  take(e => !farms().has(e.advert.farm))
+  take(() => true)
+  return chosen
+}
+
+/**
+ * The twin's storage pools (kept in its datastore) and the object stores over them: a pool is
+ * reserved as k+m deployments of one zdb namespace each, on distinct farmers.
+ */
+export class StoragePools {
+  private readonly master: StorageMasterKey
+
+  constructor (private readonly components: { datastore: Datastore, capacity: CapacityMarket, privateKey: PrivateKey }, private readonly twin: Twin, private readonly node: StreamOpener) {
+    this.master = StorageMasterKey.fromIdentity(components.privateKey)
+  }
+
+  private key (name: string): Key { return new Key(`${PREFIX}/${name}`) }
+
+  async get (name = DEFAULT_POOL): Promise<StoragePool> {
+    if (!(await this.components.datastore.has(this.key(name)))) throw new TwinError('PoolNotFound', `no storage pool named "${name}"; create one with p2pcloud store init --data K --parity M`)
+    return JSON.parse(new TextDecoder().decode(await this.components.datastore.get(this.key(name))))
+  }
+
+  async list (): Promise<StoragePool[]> {
+    const pools: StoragePool[] = []
+    for await (const { value } of this.components.datastore.query({ prefix: `${PREFIX}/` })) pools.push(JSON.parse(new TextDecoder().decode(value)))
+    return pools
+  }
+
+  /** Reserves k+m namespaces on distinct farmers offering zdb; on any failure what was reserved is released. */
+  async create (options: CreatePoolOptions): Promise<StoragePool> {
+    const name = options.name ?? DEFAULT_POOL
+    if (!SPEC_NAME.test(name) || name.length > 28) throw new TwinError('SpecError', `"${name}" is not a pool name: 1 to 28 of a-z, 0-9, _ and -`)
+    if (await this.components.datastore.has(this.key(name))) throw new TwinError('DeploymentExists', `a storage pool named "${name}" exists already`)
+    const { dataShards: k, parityShards: m } = options
+    if (!Number.isInteger(k) || !Number.isInteger(m) || k < 1 || m < 0 || k + m > 64) throw new TwinError('SpecError', `--data ${k} --parity ${m}: whole numbers, data at least 1, data + parity at most 64`)
+    const candidates = choosePoolFarmers(await this.farmersOffering({ ...options.where, capability: 'zdb', minFree: { hru: options.namespaceBytes }, sort: 'price' }, k + m), Infinity)
+    if (candidates.length < k + m) {
+      throw new TwinError('NoMatchingFarmer', `a ${k}+${m} pool needs ${k + m} distinct farmers offering zdb with ${options.namespaceBytes} bytes of HDD free; found ${candidates.length}`)
+    }
+    const members: PoolMember[] = []
+    const refusals: string[] = []
+    try {
+      // in spreading order: a farmer that refuses is replaced by the next best spread
+      for (const entry of candidates) {
+        if (members.length === k + m) break
+        const deployment = `pool-${name}-${members.length}`
+        options.onProgress?.(`reserving namespace ${members.length + 1}/${k + m} on ${entry.advert.peerId} (farm ${entry.advert.farm}, ${entry.advert.country})`)
+        try {
+          const deployed = await this.twin.deploy({
+            name: deployment,
+            where: { farmer: entry.advert.peerId },
+            leaseMs: options.leaseMs,
+            workloads: [{ name: POOL_NAMESPACE, type: 'zdb', size: options.namespaceBytes, mode: 'user', readers: [], writers: [] }]
+          })
+          members.push({ deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId })
+        } catch (err: any) {
+          refusals.push(`${entry.advert.peerId}: ${err.message as string}`)
+        }
+      }
+      if (members.length < k + m) throw new TwinError('NoMatchingFarmer', `only ${members.length} of ${k + m} namespaces could be reserved: ${refusals.join('; ')}`)
+    } catch (err) {
+      await Promise.all(members.map(async member => this.twin.delete(member.deployment).catch(() => {})))
+      throw err
+    }
+    const pool: StoragePool = { name, dataShards: k, parityShards: m, namespaceBytes: options.namespaceBytes, leaseMs: options.leaseMs, createdAt: Date.now(), members }
+    await this.components.datastore.put(this.key(name), new TextEncoder().encode(JSON.stringify(pool)))
+    return pool
+  }
+
+  /** At least `needed` matching farmers when the mesh has them (the DHT is asked only when the directory knows fewer), plus spares the directory knows. */
+  private async farmersOffering (filter: FindFilter, needed: number): Promise<DirectoryEntry[]> {
+    await this.components.capacity.find({ ...filter, limit: needed })
+    return this.components.capacity.directory.query({ ...filter, limit: needed * 3 })
+  }
+
+  /** Deletes the pool's namespaces (and every object in them) and cancels their contracts. */
+  async remove (name = DEFAULT_POOL): Promise<void> {
+    const pool = await this.get(name)
+    await Promise.all(pool.members.map(async member => this.twin.delete(member.deployment).catch((err: any) => { if (err.name !== 'DeploymentNotFound') throw err })))
+    await this.components.datastore.delete(this.key(name))
+  }
+
+  private shardStore (member: PoolMember): ShardStore {
+    return zdbShardStore(new ZdbClient(this.node, { farmer: peerIdFromString(member.farmer), contractId: member.contractId, namespace: POOL_NAMESPACE }))
+  }
+
+  /** The object store over a pool's namespaces, its farmers dialled. */
+  async objects (name = DEFAULT_POOL): Promise<ObjectStore> {
+    const pool = await this.get(name)
+    await Promise.all(pool.members.map(async member => this.twin.reach(peerIdFromString(member.farmer))))
+    return new ObjectStore({ namespaces: pool.members.map(m => this.shardStore(m)), masterKey: this.master, dataShards: pool.dataShards, parityShards: pool.parityShards })
+  }
+
+  /**
+   * Rebuilds an object's missing and corrupt shards. A namespace that does not answer at all is
+   * given up: a fresh namespace is reserved on another farmer, takes its place in the pool, and
+   * the object's shards of that column are rebuilt there.
+   */
+  async repair (objectId: string, options: { pool?: string, onProgress?: OnProgress } = {}): Promise<PoolRepairReport> {
+    const pool = await this.get(options.pool)
+    const objects = await this.objects(pool.name)
+    const status = await objects.status(objectId)
+    const gone = status.namespaces.filter(n => n.manifest === 'unreachable' && n.shards.every(s => s === 'unreachable')).map(n => n.index)
+    // neither a member nor a farmer just given up takes a new column
+    const avoid = new Set(pool.members.map(m => m.farmer))
+    const replacements = new Map<number, ShardStore>()
+    const reserved: PoolMember[] = []
+    const unreplaced: Array<{ index: number, reason: string }> = []
+    for (const index of gone) {
+      try {
+        const member = await this.replaceMember(pool, index, avoid)
+        avoid.add(member.farmer)
+        reserved.push(member)
+        replacements.set(index, this.shardStore(member))
+      } catch (err: any) {
+        unreplaced.push({ index, reason: err.message })
+      }
+    }
+    const report = await objects.repair(objectId, { replace: index => replacements.get(index), onProgress: options.onProgress })
+    return { ...report, reserved, unreplaced, complete: report.complete && unreplaced.length === 0 }
+  }
+
+  /** A new namespace on a farmer outside `avoid`, in place of member `index` (whose deployment is released). */
+  private async replaceMember (pool: StoragePool, index: number, avoid: Set<string>): Promise<PoolMember> {
+    const found = await this.farmersOffering({ capability: 'zdb', minFree: { hru: pool.namespaceBytes }, sort: 'price' }, pool.members.length + 1)
+    const old = pool.members[index]
+    const refusals: string[] = []
+    for (const entry of choosePoolFarmers(found.filter(e => !avoid.has(e.advert.peerId)), Infinity)) {
+      const deployment = `pool-${pool.name}-${index}-${Date.now().toString(36)}`
+      try {
+        const deployed = await this.twin.deploy({
+          name: deployment,
+          where: { farmer: entry.advert.peerId },
+          leaseMs: pool.leaseMs,
+          workloads: [{ name: POOL_NAMESPACE, type: 'zdb', size: pool.namespaceBytes, mode: 'user', readers: [], writers: [] }]
+        })
+        const member = { deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId }
+        pool.members[index] = member
+        await this.components.datastore.put(this.key(pool.name), new TextEncoder().encode(JSON.stringify(pool)))
+        // the old farmer may come back: its contract is cancelled when it does (best effort now)
+        await this.twin.delete(old.deployment).catch(() => {})
+        return member
+      } catch (err: any) {
+        refusals.push(`${entry.advert.peerId}: ${err.message as string}`)
+      }
+    }
+    throw new TwinError('NoMatchingFarmer', `no farmer outside the pool could take namespace ${index} (of ${old.farmer}, not answering)${refusals.length > 0 ? `: ${refusals.join('; ')}` : ''}`)
+  }
+}
