@@ -5,6 +5,7 @@
 // Prints who is who and what to try; Ctrl-C stops all.
 // P2PCLOUD_DEMO_DIR chooses another directory.
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
@@ -26,8 +27,14 @@ const farmers = [
   { name: 'farmer-be-liege', farm: 'liege-home', country: 'BE', city: 'Liege', capacity: { cru: 1, mru: 4 * GiB, sru: 250 * GiB } },
   { name: 'farmer-be-antwerp', farm: 'antwerp-rack', country: 'BE', city: 'Antwerp', capacity: { cru: 4, mru: 16 * GiB, sru: 500 * GiB, hru: 4000 * GiB } },
   { name: 'farmer-de-berlin', farm: 'berlin-1', country: 'DE', city: 'Berlin', capacity: { cru: 16, mru: 64 * GiB, sru: 2000 * GiB }, containers: true },
-  { name: 'farmer-us-austin', farm: 'austin-lab', country: 'US', city: 'Austin', capacity: { cru: 2, mru: 8 * GiB, sru: 100 * GiB }, containers: true }
+  { name: 'farmer-us-austin', farm: 'austin-lab', country: 'US', city: 'Austin', capacity: { cru: 2, mru: 8 * GiB, sru: 100 * GiB }, containers: true },
+  { name: 'farmer-nl-amsterdam', farm: 'amsterdam-ix', country: 'NL', city: 'Amsterdam', capacity: { cru: 4, mru: 16 * GiB, sru: 500 * GiB, hru: 2000 * GiB } },
+  { name: 'farmer-fr-paris', farm: 'paris-dc', country: 'FR', city: 'Paris', capacity: { cru: 4, mru: 8 * GiB, sru: 200 * GiB, hru: 1000 * GiB } },
+  { name: 'farmer-pl-krakow', farm: 'krakow-1', country: 'PL', city: 'Krakow', capacity: { cru: 2, mru: 8 * GiB, sru: 200 * GiB, hru: 1000 * GiB } }
 ]
+// every farmer offers zdb namespaces on its disks: the demo's 4+2 storage pool takes six of them,
+// and two are left to take over shards when pool farmers stop (p2pcloud store repair)
+const ZDB_HRU = 100 * GiB
 // containers need root, runc and (for the demo's root filesystem) Debian's busybox-static
 const noContainers = await runcUnavailable()
 const hubName = 'peer-1'
@@ -35,6 +42,8 @@ const lateName = 'my-3bot'
 const count = farmers.length + 2
 const children = []
 let stopping = false
+/** Set once the demo is up: from then on a daemon that stops cleanly does not end it. */
+let meshReady = false
 
 function runCli (args) {
   return new Promise((resolveRun, reject) => {
@@ -66,6 +75,11 @@ function startDaemon (name, bootstrap) {
     })
     child.on('exit', code => {
       if (stopping) return
+      // a daemon stopped on purpose (kill -TERM, to see the mesh cope): the others carry on
+      if (code === 0 && meshReady) {
+        console.log(`${name} stopped; the rest of the demo mesh keeps running`)
+        return
+      }
       const message = `${name} exited with code ${code}: ${stderr.trim()}`
       reject(new Error(message))
       console.error(`error: ${message}`)
@@ -90,8 +104,8 @@ async function initFarmer (farmer) {
   if (!existsSync(join(home, 'identity.key'))) await runCli(['init', '--home', home, '--farmer', '--farm', farmer.farm, '--country', farmer.country, '--city', farmer.city])
   const configPath = join(home, 'config.json')
   const config = JSON.parse(await readFile(configPath, 'utf8'))
-  config.farmer.capacity = { ...config.farmer.capacity, hru: 0, ...farmer.capacity }
-  config.farmer.capabilities = farmer.containers === true && noContainers === undefined ? ['volume', 'container'] : ['volume']
+  config.farmer.capacity = { ...config.farmer.capacity, hru: ZDB_HRU, ...farmer.capacity }
+  config.farmer.capabilities = ['volume', 'zdb', ...(farmer.containers === true && noContainers === undefined ? ['container'] : [])]
   await writeFile(configPath, JSON.stringify(config, null, 2) + '\n')
 }
 
@@ -126,6 +140,22 @@ async function deployWebContainer (bot) {
   return { flist: deployed.spec.workloads[0].flist, specFile, deployed, logs }
 }
 
+/**
+ * The storage sample: a 4+2 pool of zdb namespaces on six farmers (made once), then a file
+ * stored in it and read back; resolves with the pool, the object and whether the bytes match.
+ */
+async function storeSample (bot) {
+  const pools = JSON.parse(await runCli(['store', 'pools', '--json', '--home', bot.home]))
+  const pool = pools.find(p => p.name === 'default') ?? JSON.parse(await runCli(['store', 'init', '--data', '4', '--parity', '2', '--size', '256M', '--lease', '7d', '--json', '--home', bot.home]))
+  const file = join(demoDir, 'sample.bin')
+  await writeFile(file, randomBytes(6 * 2 ** 20))
+  const stored = JSON.parse(await runCli(['store', 'put', file, '--json', '--home', bot.home]))
+  const back = join(demoDir, 'sample.back')
+  const read = JSON.parse(await runCli(['store', 'get', stored.objectId, '-o', back, '--json', '--home', bot.home]))
+  const same = Buffer.compare(await readFile(file), await readFile(back)) === 0
+  return { pool, stored, read, same }
+}
+
 /** Until the hub's directory lists every farmer. */
 async function waitForFarmers (home, expected) {
   const deadline = Date.now() + 30_000
@@ -150,7 +180,14 @@ try {
   for (const farmer of farmers) await initFarmer(farmer)
   console.log(`starting ${count} peers on 127.0.0.1 (homes under ${demoDir})…`)
   const first = await startDaemon(hubName)
-  const farmerPeers = await Promise.all(farmers.map(farmer => startDaemon(farmer.name, first.addresses[0])))
+  // a peer takes at most 5 new connections per second from one host (connections.inboundConnectionsPerHostPerSecond),
+  // and here every farmer is the same host: launches are spread out
+  const starting = []
+  for (const farmer of farmers) {
+    starting.push(startDaemon(farmer.name, first.addresses[0]))
+    await new Promise(resolveWait => setTimeout(resolveWait, 300))
+  }
+  const farmerPeers = await Promise.all(starting)
   // the last 3Bot joins once the farmers have advertised: it finds them through gossip or the DHT
   await waitForFarmers(first.home, farmers.length)
   const late = await startDaemon(lateName, first.addresses[0])
@@ -171,6 +208,8 @@ try {
   if (!already) await runCli(['deploy', sample, '--json', '--home', late.home])
   const deployed = JSON.parse(await runCli(['show', 'demo-data', '--json', '--home', late.home]))
   const web = noContainers === undefined ? await deployWebContainer(late) : undefined
+  const storage = await storeSample(late)
+  if (!storage.same) throw new Error(`the stored sample ${storage.stored.objectId} did not read back identical`)
 
   const show = home => relative(process.cwd(), home) || '.'
   console.log(`\np2pcloud demo mesh is up: ${count} peers, each connected to the ${count - 1} others\n`)
@@ -193,6 +232,9 @@ try {
   } else {
     console.log(`no container sample: ${noContainers}; containers need root with runc and busybox-static (apt-get install runc busybox-static)`)
   }
+  const farmerName = id => farmerPeers.find(p => p.peerId === id)?.name ?? id
+  console.log(`${lateName} stores objects in a ${storage.pool.dataShards}+${storage.pool.parityShards} pool on ${storage.pool.members.map(m => farmerName(m.farmer)).join(', ')}`)
+  console.log(`  stored ${show(join(demoDir, 'sample.bin'))} as ${storage.stored.objectId} (${storage.stored.size} bytes, encrypted, ${storage.stored.segments} segment(s)) in ${storage.stored.seconds.toFixed(2)} s; read back identical in ${storage.read.seconds.toFixed(2)} s`)
   const gent = show(farmerPeers[0].home)
   console.log(`
 try, in another terminal from ${root}:
@@ -204,7 +246,10 @@ try, in another terminal from ${root}:
 ${web !== undefined ? `  npx p2pcloud --home ${bot} logs web --follow                  # the container's output (Ctrl-C ends)
   npx p2pcloud --home ${bot} flist ls ${web.flist} /www
   npx p2pcloud --home ${bot} rm web                              # stops it, removes it and its cgroup
-` : ''}  npx p2pcloud --home ${gent} farmer contracts
+` : ''}  npx p2pcloud --home ${bot} store ls                            # the objects in the 4+2 pool
+  npx p2pcloud --home ${bot} store status ${storage.stored.objectId}
+  npx p2pcloud --home ${bot} store get ${storage.stored.objectId} -o /tmp/sample.bin
+  npx p2pcloud --home ${gent} farmer contracts
   npx p2pcloud --home ${gent} capacity                          # a farmer's own advert
   npx p2pcloud --home ${bot} status
   npx p2pcloud --home ${bot} peers
@@ -215,6 +260,7 @@ or start a peer of your own and join this mesh:
   npx p2pcloud start --home /tmp/my-peer --no-mdns --listen /ip4/127.0.0.1/tcp/0 --bootstrap ${first.addresses[0]}
 
 demo mesh ready; press Ctrl-C to stop it`)
+  meshReady = true
 } catch (err) {
   console.error(`error: ${err.message}`)
   await stopAll(1)

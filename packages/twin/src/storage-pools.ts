@@ -195,7 +195,8 @@ export class StoragePools {
 
   /** A new namespace on a farmer outside `avoid`, in place of member `index` (whose deployment is released). */
   private async replaceMember (pool: StoragePool, index: number, avoid: Set<string>): Promise<PoolMember> {
-    const found = await this.farmersOffering({ capability: 'zdb', minFree: { hru: pool.namespaceBytes }, sort: 'price' }, pool.members.length + 1)
+    // enough that one is left once those to avoid are out (the DHT is asked when the directory knows fewer)
+    const found = await this.farmersOffering({ capability: 'zdb', minFree: { hru: pool.namespaceBytes }, sort: 'price' }, avoid.size + 1)
     const old = pool.members[index]
     const refusals: string[] = []
     for (const entry of choosePoolFarmers(found.filter(e => !avoid.has(e.advert.peerId)), Infinity)) {
