@@ -31,3 +31,19 @@ export function toApiError (err: any): ApiError {
   // a failed dial, a timeout: the peer worked but the network said no
   return new ApiError(502, name, message)
 }
+
+/**
+ * Runs a route's work and answers errors of the given names with their HTTP status (the
+ * message as is); anything else keeps toApiError's mapping.
+ */
+export function answeringWith (statusOf: Record<string, number>): <T>(work: () => Promise<T>) => Promise<T> {
+  return async work => {
+    try {
+      return await work()
+    } catch (err: any) {
+      const status = statusOf[err?.name]
+      if (status != null) throw new ApiError(status, err.name, err.message)
+      throw err
+    }
+  }
+}

@@ -3,7 +3,7 @@ import type { DaemonCapabilities } from '@p2pcloud/api'
 import { capacityExtensionForHome, capacityRoutes, type CapacityMarket } from '@p2pcloud/capacity'
 import { contractRoutes, contractsExtension, type Contracts } from '@p2pcloud/contracts'
 import { farmerExtension, type DriverFactory } from '@p2pcloud/farmer'
-import { FlistCache, FlistService, flistRoutes } from '@p2pcloud/flist'
+import { FlistService, flistRoutes } from '@p2pcloud/flist'
 import { ConfigError, type PeerConfig, type PeerExtension } from '@p2pcloud/node'
 import { containerCapability, containerRuntimeMissing } from '@p2pcloud/runtime'
 import { storageRoutes, twinExtension, twinRoutes, type Twin } from '@p2pcloud/twin'
@@ -23,16 +23,7 @@ async function farmerExtensions (config: PeerConfig, home: string): Promise<Peer
     if (missing !== undefined) throw new ConfigError(`farmer.capabilities offers "container", but ${missing}`)
     const containers = containerCapability({
       root: join(home, 'containers'),
-      rootfs: components => {
-        const flists = components.flists as FlistService
-        return new FlistCache({
-          root: join(home, 'flists', 'cache'),
-          store: flists.store,
-          fetch: async (cid, options) => { await flists.fetch(cid, options) },
-          maxBytes: config.farmer.flistCacheBytes,
-          pinned: cid => flists.isPinned(cid)
-        })
-      }
+      rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: config.farmer.flistCacheBytes })
     })
     drivers.push(containers.driver)
     services.logs = containers.logsService

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { isAbsolute } from 'node:path'
-import { ApiError, rawBytes, readJsonBody, requireString, withProgress, type Routes } from '@p2pcloud/api'
+import { ApiError, answeringWith, rawBytes, readJsonBody, requireString, withProgress, type Routes } from '@p2pcloud/api'
 import { parseCid } from './block-store.js'
 import { listPath } from './materialise.js'
 import type { FlistService } from './flist-service.js'
@@ -18,15 +18,7 @@ const STATUS_OF: Record<string, number> = {
   NotPinnedError: 404
 }
 
-async function answering<T> (work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (err: any) {
-    const status = STATUS_OF[err?.name]
-    if (status != null) throw new ApiError(status, err.name, err.message)
-    throw err
-  }
-}
+const answering = answeringWith(STATUS_OF)
 
 /** An entry as the API shows it: mode in octal, mtime as an ISO date. */
 export interface FlistEntryView {

@@ -8,6 +8,7 @@ import { blocksResponder } from './block-protocol.js'
 import { InvalidFlistError, NotPinnedError } from './errors.js'
 import { FsBlockStore, parseCid, type BlockGetter } from './block-store.js'
 import { dataBlockSizes, dataBlocks, loadFlist, type Flist } from './manifest.js'
+import { FlistCache } from './flist-cache.js'
 import { materialise, readFile } from './materialise.js'
 import type { Progress } from './progress.js'
 import type { AbortOptions, ContentRouting, PeerId, Startable } from '@libp2p/interface'
@@ -103,6 +104,11 @@ export class FlistService implements Startable {
   async stop (): Promise<void> {
     this.stopping.abort()
     await this.components.registrar.unhandle(BLOCKS_PROTOCOL)
+  }
+
+  /** The farmer's flist cache over this peer's store and exchange: what it fetches comes from the mesh, what this peer published is never evicted. */
+  cache (init: { root: string, maxBytes: number }): FlistCache {
+    return new FlistCache({ ...init, store: this.store, fetch: async (cid, options) => { await this.fetch(cid, options) }, pinned: cid => this.isPinned(cid) })
   }
 
   isPinned (cid: string): boolean {

@@ -1,4 +1,4 @@
-import { ApiError, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
+import { ApiError, answeringWith, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { contractView } from '@p2pcloud/contracts'
 import { parseDeploymentSpec, parseDuration } from './spec.js'
@@ -18,15 +18,7 @@ const STATUS_OF: Record<string, number> = {
   StorageKeyError: 403
 }
 
-export async function answering<T> (work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (err: any) {
-    const status = STATUS_OF[err?.name]
-    if (status != null) throw new ApiError(status, err.name, err.message)
-    throw err
-  }
-}
+export const answering = answeringWith(STATUS_OF)
 
 /** The twin's deployments under `/v1/deployments` and its contracts under `/v1/contracts`. */
 export function twinRoutes (twin: Twin): Routes {

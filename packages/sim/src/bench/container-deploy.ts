@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { contractsExtension } from '@p2pcloud/contracts'
 import { farmerExtension } from '@p2pcloud/farmer'
-import { buildFromDirectory, FlistCache, FlistService } from '@p2pcloud/flist'
+import { buildFromDirectory, FlistService } from '@p2pcloud/flist'
 import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
 import { Container, containerCapability, LogStore, makeBusyboxRootfs, ociSpec, runcUnavailable } from '@p2pcloud/runtime'
 import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
@@ -24,16 +24,7 @@ async function startFarmer (home: string): Promise<P2PCloudLibp2p> {
   const config = farmerSettings({ farm: 'bench', country: 'BE', city: '', total: FARMER_TOTAL, capabilities: ['container'], cuHour: 0.1 })
   const containers = containerCapability({
     root: join(home, 'containers'),
-    rootfs: components => {
-      const flists = components.flists as FlistService
-      return new FlistCache({
-        root: join(home, 'flists', 'cache'),
-        store: flists.store,
-        fetch: async (cid, options) => { await flists.fetch(cid, options) },
-        maxBytes: config.flistCacheBytes,
-        pinned: cid => flists.isPinned(cid)
-      })
-    }
+    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: config.flistCacheBytes })
   })
   return startLoopbackPeer({}, {
     extensions: [
