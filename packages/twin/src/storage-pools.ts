@@ -119,13 +119,7 @@ export class StoragePools {
         const deployment = `pool-${name}-${members.length}`
         options.onProgress?.(`reserving namespace ${members.length + 1}/${k + m} on ${entry.advert.peerId} (farm ${entry.advert.farm}, ${entry.advert.country})`)
         try {
-          const deployed = await this.twin.deploy({
-            name: deployment,
-            where: { farmer: entry.advert.peerId },
-            leaseMs: options.leaseMs,
-            workloads: [{ name: POOL_NAMESPACE, type: 'zdb', size: options.namespaceBytes, mode: 'user', readers: [], writers: [] }]
-          })
-          members.push({ deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId })
+          members.push(await this.reserveNamespace(entry, deployment, options.namespaceBytes, options.leaseMs))
         } catch (err: any) {
           refusals.push(`${entry.advert.peerId}: ${err.message as string}`)
         }
@@ -138,6 +132,25 @@ export class StoragePools {
     const pool: StoragePool = { name, dataShards: k, parityShards: m, namespaceBytes: options.namespaceBytes, leaseMs: options.leaseMs, createdAt: Date.now(), members }
     await this.components.datastore.put(this.key(name), new TextEncoder().encode(JSON.stringify(pool)))
     return pool
+  }
+
+  /**
+   * One pool namespace: a deployment of one zdb workload on this farmer. A connection that
+   * closed under us (NoAnswerError) is worth one more try on a fresh one.
+   */
+  private async reserveNamespace (entry: DirectoryEntry, deployment: string, namespaceBytes: number, leaseMs: number): Promise<PoolMember> {
+    const spec: DeploymentSpec = {
+      name: deployment,
+      where: { farmer: entry.advert.peerId },
+      leaseMs,
+      workloads: [{ name: POOL_NAMESPACE, type: 'zdb', size: namespaceBytes, mode: 'user', readers: [], writers: [] }]
+    }
+    const deployed = await this.twin.deploy(spec).catch(async (err: any) => {
+      if (err.name !== 'NoAnswerError') throw err
+      await new Promise(resolve => setTimeout(resolve, 500))
+      return this.twin.deploy(spec)
+    })
+    return { deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId }
   }
 
   /** At least `needed` matching farmers when the mesh has them (the DHT is asked only when the directory knows fewer), plus spares the directory knows. */
@@ -202,13 +215,7 @@ export class StoragePools {
     for (const entry of choosePoolFarmers(found.filter(e => !avoid.has(e.advert.peerId)), Infinity)) {
       const deployment = `pool-${pool.name}-${index}-${Date.now().toString(36)}`
       try {
-        const deployed = await this.twin.deploy({
-          name: deployment,
-          where: { farmer: entry.advert.peerId },
-          leaseMs: pool.leaseMs,
-          workloads: [{ name: POOL_NAMESPACE, type: 'zdb', size: pool.namespaceBytes, mode: 'user', readers: [], writers: [] }]
-        })
-        const member = { deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId }
+        const member = await this.reserveNamespace(entry, deployment, pool.namespaceBytes, pool.leaseMs)
         pool.members[index] = member
         await this.components.datastore.put(this.key(pool.name), new TextEncoder().encode(JSON.stringify(pool)))
         // the old farmer may come back: its contract is cancelled when it does (best effort now)
