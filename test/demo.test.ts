@@ -12,13 +12,15 @@ const DEMO = fileURLToPath(new URL('../../scripts/demo.mjs', import.meta.url))
 const noContainers = await runcUnavailable()
 
 describe('npm start (the demo mesh)', () => {
-  it('brings up 3Bots and farmers the CLI can drive, the last 3Bot finds exactly the matching farmers, runs busybox httpd from its own flist, and Ctrl-C stops all cleanly', async () => {
+  it('brings up 3Bots and farmers the CLI can drive, the last 3Bot finds exactly the matching farmers, runs busybox httpd from its own flist, stores a file in a 4+2 pool that survives two farmers stopping, and Ctrl-C stops all cleanly', async t => {
     const demoDir = await tempDir('demo')
     const demo = spawn(process.execPath, [DEMO], { env: { ...process.env, P2PCLOUD_DEMO_DIR: demoDir }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     demo.stderr.on('data', chunk => { stderr += chunk })
     const exited = new Promise<number | null>(resolve => demo.on('exit', resolve))
+    // a failed assertion must not leave ten daemons running
+    t.after(async () => { if (demo.exitCode == null && demo.signalCode == null) { demo.kill('SIGINT'); await exited } })
     await new Promise<void>((resolve, reject) => {
       demo.stdout.on('data', chunk => {
         stdout += chunk
