@@ -1,4 +1,5 @@
 import { pushable } from 'it-pushable'
+import type { IncomingMessage } from 'node:http'
 
 /**
  * A route's answer that is streamed instead of sent as one JSON value: long
@@ -35,4 +36,24 @@ export function withProgress<P, R> (work: (onProgress: (p: P) => void) => Promis
   const lines = pushable<unknown>({ objectMode: true })
   work(progress => { lines.push({ progress }) }).then(done => { lines.push({ done }); lines.end() }, err => { lines.end(err) })
   return ndjson(lines)
+}
+
+/** Aborts when the client goes away: long and followed work stops with it. */
+export function clientGone (req: IncomingMessage): AbortSignal {
+  const gone = new AbortController()
+  req.socket.once('close', () => { gone.abort() })
+  return gone.signal
+}
+
+/**
+ * Bytes as they come, once the first has: a failure before it (nothing to read, unreachable)
+ * is an HTTP error instead of a body cut short.
+ */
+export async function rawBytesOnceStarted (chunks: AsyncIterator<Uint8Array>): Promise<Streamed> {
+  const first = await chunks.next()
+  return rawBytes((async function * () {
+    if (first.done === true) return
+    yield first.value
+    for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) yield next.value
+  })())
 }

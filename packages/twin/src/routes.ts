@@ -1,4 +1,4 @@
-import { ApiError, answeringWith, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
+import { ApiError, answeringWith, clientGone, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { contractView } from '@p2pcloud/contracts'
 import { parseDeploymentSpec, parseDuration } from './spec.js'
@@ -49,9 +49,7 @@ export function twinRoutes (twin: Twin): Routes {
       const tail = url.searchParams.get('tail')
       const tailBytes = tail == null ? undefined : Number(tail)
       if (tailBytes != null && (!Number.isSafeInteger(tailBytes) || tailBytes < 0 || tailBytes > 2 ** 32 - 1)) throw new ApiError(400, 'BadRequest', `tail must be a number of bytes, not ${tail}`)
-      const gone = new AbortController()
-      req.socket.once('close', () => { gone.abort() })
-      const chunks = await twin.logs(params.name, { workload: url.searchParams.get('workload') ?? undefined, follow: url.searchParams.get('follow') === '1', tailBytes, signal: gone.signal })
+      const chunks = await twin.logs(params.name, { workload: url.searchParams.get('workload') ?? undefined, follow: url.searchParams.get('follow') === '1', tailBytes, signal: clientGone(req) })
       return ndjson((async function * () {
         for await (const chunk of chunks) yield { at: chunk.at, stream: chunk.stream, data: Buffer.from(chunk.data).toString('base64') }
       })())

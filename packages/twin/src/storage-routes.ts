@@ -1,31 +1,17 @@
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import { basename, isAbsolute } from 'node:path'
-import { ApiError, rawBytes, readJsonBody, requireString, withProgress, type Routes } from '@p2pcloud/api'
+import { basename } from 'node:path'
+import { ApiError, clientGone, rawBytesOnceStarted, readJsonBody, requireAbsolutePath, requireFile, withProgress, type Routes } from '@p2pcloud/api'
 import { parseSize } from '@p2pcloud/node'
 import { answering } from './routes.js'
 import { parseDuration } from './spec.js'
 import type { Twin } from './twin.js'
-import type { IncomingMessage } from 'node:http'
-
-function absoluteFile (body: unknown, field: string): string {
-  const path = requireString(body, field)
-  if (!isAbsolute(path)) throw new ApiError(400, 'BadRequest', `${field} must be an absolute path, not ${JSON.stringify(path)}`)
-  return path
-}
 
 const poolOf = (url: URL): string | undefined => url.searchParams.get('pool') ?? undefined
 
-function positiveInteger (body: any, field: string, fallback?: number): number {
-  const value = body?.[field] ?? fallback
+function wholeNumber (body: any, field: string): number {
+  const value = body?.[field]
   if (!Number.isInteger(value) || value < 0) throw new ApiError(400, 'BadRequest', `${field} must be a whole number, not ${JSON.stringify(value)}`)
   return value
-}
-
-function untilGone (req: IncomingMessage): AbortSignal {
-  const gone = new AbortController()
-  req.socket.once('close', () => { gone.abort() })
-  return gone.signal
 }
 
 /** The twin's storage pools under `/v1/store/pools` and their objects under `/v1/store/objects` (see packages/api/README.md). */
@@ -37,8 +23,8 @@ export function storageRoutes (twin: Twin): Routes {
       const body: any = await readJsonBody(req)
       const options = {
         name: body.name,
-        dataShards: positiveInteger(body, 'data'),
-        parityShards: positiveInteger(body, 'parity'),
+        dataShards: wholeNumber(body, 'data'),
+        parityShards: wholeNumber(body, 'parity'),
         namespaceBytes: parseSize(body.size ?? '1G'),
         leaseMs: parseDuration(body.lease ?? '30d'),
         where: { country: body.where?.country, farm: body.where?.farm, maxPrice: body.where?.maxPrice }
@@ -52,11 +38,8 @@ export function storageRoutes (twin: Twin): Routes {
     'GET /v1/store/objects': async (_req, url) => answering(async () => (await pools.objects(poolOf(url))).list()),
     'POST /v1/store/objects': async (req, url) => {
       const body: any = await readJsonBody(req)
-      const path = absoluteFile(body, 'path')
-      const size = await stat(path).then(s => { if (!s.isFile()) throw new ApiError(400, 'BadRequest', `${path} is not a file`); return s.size }, (err: any) => {
-        if (err instanceof ApiError) throw err
-        throw new ApiError(400, 'BadRequest', err.code === 'ENOENT' ? `${path} does not exist` : `cannot read ${path}: ${err.message as string}`)
-      })
+      const path = requireAbsolutePath(body, 'path')
+      const size = await requireFile(path)
       return withProgress<{ bytes: number, segments: number, total: number }, unknown>(async onProgress => answering(async () => {
         const objects = await pools.objects(poolOf(url))
         return objects.put(createReadStream(path), { name: typeof body.name === 'string' ? body.name : basename(path), onProgress: p => { onProgress({ ...p, total: size }) } })
@@ -64,14 +47,7 @@ export function storageRoutes (twin: Twin): Routes {
     },
     'GET /v1/store/objects/:id': async (req, url, params) => answering(async () => {
       const objects = await pools.objects(poolOf(url))
-      const content = objects.get(params.id, { signal: untilGone(req) })
-      // the first segment names a missing object or too few shards as an HTTP error, not a cut body
-      const first = await content.next()
-      return rawBytes((async function * () {
-        if (first.done === true) return
-        yield first.value
-        yield * content
-      })())
+      return rawBytesOnceStarted(objects.get(params.id, { signal: clientGone(req) }))
     }),
     'GET /v1/store/objects/:id/info': async (_req, url, params) => answering(async () => (await pools.objects(poolOf(url))).head(params.id)),
     'GET /v1/store/objects/:id/status': async (_req, url, params) => answering(async () => (await pools.objects(poolOf(url))).status(params.id)),

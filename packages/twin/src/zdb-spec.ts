@@ -1,4 +1,5 @@
 import { peerIdFromString } from '@libp2p/peer-id'
+import { ZDB_MAX_PEERS, ZDB_MIN_SIZE } from '@p2pcloud/wire'
 import { sizeEntry } from './container-spec.js'
 import type { Entry, Located, SpecReader } from './spec-reader.js'
 
@@ -15,8 +16,6 @@ export interface ZdbWorkloadSpec {
 }
 
 export const ZDB_KEYS = ['name', 'type', 'size', 'mode', 'readers', 'writers']
-export const MIN_ZDB_SIZE = 2 ** 20
-export const MAX_ZDB_PEERS = 64
 
 function peerList (reader: SpecReader, at: Located | undefined): string[] {
   if (at == null) return []
@@ -37,12 +36,12 @@ export function parseZdb (reader: SpecReader, entries: Map<string, Entry>, at: L
     return entry == null || reader.isEmpty(entry) ? undefined : entry
   }
   const sizeAt = reader.required(entries, 'size', at, 'a zdb namespace needs a size such as 10G')
-  const size = sizeEntry(reader, sizeAt, 0, MIN_ZDB_SIZE, 'zdb namespace')
+  const size = sizeEntry(reader, sizeAt, 0, ZDB_MIN_SIZE, 'zdb namespace')
   const modeAt = value('mode')
   const mode = modeAt == null ? 'user' : reader.text(modeAt)
   if (mode !== 'user' && mode !== 'seq') reader.fail(modeAt as Located, `"${mode}" is not a zdb mode; use user (you choose the keys) or seq (the farmer numbers them)`)
   const readers = peerList(reader, value('readers'))
   const writers = peerList(reader, value('writers'))
-  if (readers.length + writers.length > MAX_ZDB_PEERS) reader.fail(at, `${readers.length + writers.length} readers and writers; at most ${MAX_ZDB_PEERS}`)
+  if (readers.length + writers.length > ZDB_MAX_PEERS) reader.fail(at, `${readers.length + writers.length} readers and writers; at most ${ZDB_MAX_PEERS}`)
   return { name, type: 'zdb', size, mode, readers, writers }
 }

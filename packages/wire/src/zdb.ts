@@ -5,6 +5,9 @@ export const ZDB_PROTOCOL = '/p2pcloud/zdb/1.0.0'
 
 export const ZDB_MAX_KEY_BYTES = 256
 export const ZDB_MAX_VALUE_BYTES = 4 * 2 ** 20
+/** Smallest namespace (ZdbData.size), and most readers plus writers one may list. */
+export const ZDB_MIN_SIZE = 2 ** 20
+export const ZDB_MAX_PEERS = 64
 /** Entries one SCAN returns at most. */
 export const ZDB_MAX_SCAN_LIMIT = 1000
 

@@ -1,13 +1,10 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
-import { ErrorCodes, ProtocolError, deploymentMessages, peerIdFromBytes } from '@p2pcloud/wire'
+import { ErrorCodes, ProtocolError, ZDB_MAX_PEERS, ZDB_MIN_SIZE, deploymentMessages, peerIdFromBytes } from '@p2pcloud/wire'
 import { NamespaceStore, type NamespaceMode } from './namespace-store.js'
 import type { WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
 
-const MiB = 2 ** 20
-/** Readers plus writers one namespace may list. */
-export const MAX_ZDB_PEERS = 64
 
 /** What a zdb workload asks for, decoded and checked. */
 export interface ZdbWorkload {
@@ -26,8 +23,8 @@ export function decodeZdbData (workload: WorkloadSpec): ZdbWorkload {
   } catch (err: any) {
     return bad(`data does not decode: ${err.message as string}`)
   }
-  if (data.size < MiB) bad(`size ${data.size} is below the minimum of 1 MiB`)
-  if (data.readers.length + data.writers.length > MAX_ZDB_PEERS) bad(`lists ${data.readers.length + data.writers.length} readers and writers; at most ${MAX_ZDB_PEERS}`)
+  if (data.size < ZDB_MIN_SIZE) bad(`size ${data.size} is below the minimum of 1 MiB`)
+  if (data.readers.length + data.writers.length > ZDB_MAX_PEERS) bad(`lists ${data.readers.length + data.writers.length} readers and writers; at most ${ZDB_MAX_PEERS}`)
   const peers = (list: Uint8Array[], what: string): Set<string> => new Set(list.map((bytes, i) => {
     try {
       return peerIdFromBytes(bytes)

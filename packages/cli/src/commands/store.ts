@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable, Transform } from 'node:stream'
 import type { Command } from 'commander'
+import type { ApiClient } from '@p2pcloud/api'
 import { formatSize } from '@p2pcloud/node'
 import type { ObjectInfo, ObjectStatus } from '@p2pcloud/storage'
 import type { PoolMember, PoolRepairReport, StoragePool } from '@p2pcloud/twin'
@@ -12,6 +13,12 @@ import { print } from '../output.js'
 import { ProgressLine, withProgress } from '../progress.js'
 
 const poolQuery = (pool: string | undefined): string => pool != null ? `?pool=${encodeURIComponent(pool)}` : ''
+
+/** The object named, or every object of the pool. */
+async function objectIds (client: ApiClient, id: string | undefined, pool: string): Promise<string[]> {
+  if (id != null) return [id]
+  return (await client.request<{ objects: ObjectInfo[] }>('GET', `/v1/store/objects${poolQuery(pool)}`)).objects.map(o => o.objectId)
+}
 
 /** "12.3 MiB of 40 MiB, 85.1 MB/s" */
 function throughput (bytes: number, startedMs: number, total?: number): string {
@@ -115,7 +122,7 @@ export function registerStore (program: Command): void {
     .action(async (id: string | undefined, options: { pool: string }, command: Command) => {
       const context = contextOf(command)
       const client = await daemonClient(context)
-      const ids = id != null ? [id] : (await client.request<{ objects: ObjectInfo[] }>('GET', `/v1/store/objects${poolQuery(options.pool)}`)).objects.map(o => o.objectId)
+      const ids = await objectIds(client, id, options.pool)
       const statuses = await Promise.all(ids.map(async one => client.request<ObjectStatus>('GET', `/v1/store/objects/${encodeURIComponent(one)}/status${poolQuery(options.pool)}`)))
       print(context, statuses, all => all.length === 0 ? ['no objects'] : all.flatMap(statusLines))
     })
@@ -124,7 +131,7 @@ export function registerStore (program: Command): void {
     .action(async (id: string | undefined, options: { pool: string }, command: Command) => {
       const context = contextOf(command)
       const client = await daemonClient(context)
-      const ids = id != null ? [id] : (await client.request<{ objects: ObjectInfo[] }>('GET', `/v1/store/objects${poolQuery(options.pool)}`)).objects.map(o => o.objectId)
+      const ids = await objectIds(client, id, options.pool)
       const reports: Array<PoolRepairReport> = []
       for (const one of ids) {
         const started = Date.now()
