@@ -31,12 +31,22 @@ export function seal (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array,
 /** The plaintext, or undefined when GCM refuses (wrong key, altered bytes or additional data). */
 export function open (key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Buffer | undefined {
   if (sealed.byteLength < TAG_BYTES) return undefined
+  const parts = openParts(key, nonce, [sealed.subarray(0, sealed.byteLength - TAG_BYTES)], sealed.subarray(sealed.byteLength - TAG_BYTES), aad)
+  return parts != null ? Buffer.concat(parts) : undefined
+}
+
+/**
+ * The plaintext of ciphertext given in parts, part by part (no joining copy), or undefined when
+ * GCM refuses. Nothing comes out before the tag is checked.
+ */
+export function openParts (key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array[], tag: Uint8Array, aad: Uint8Array): Buffer[] | undefined {
   const decipher = createDecipheriv('aes-256-gcm', key, nonce)
   decipher.setAAD(aad)
-  decipher.setAuthTag(sealed.subarray(sealed.byteLength - TAG_BYTES))
-  const plaintext = decipher.update(sealed.subarray(0, sealed.byteLength - TAG_BYTES))
+  decipher.setAuthTag(tag)
+  const plaintext = ciphertext.map(part => decipher.update(part))
   try {
-    return Buffer.concat([plaintext, decipher.final()])
+    decipher.final()
+    return plaintext
   } catch {
     return undefined
   }

@@ -7,7 +7,7 @@ import {
   unwrapObjectKey, wrapObjectKey, type Manifest
 } from './format.js'
 import { KEY_BYTES, TAG_BYTES, type StorageMasterKey } from './keys.js'
-import { findManifest, problemsOf, readShards } from './reads.js'
+import { findManifest, problemsOf, readShards, type ShardReadOptions } from './reads.js'
 import { inspectObject, repairObject, type RepairOptions } from './repair.js'
 import { decryptSegment, encodeSegment, rebuildStripe, shardBytesOf } from './segment-codec.js'
 import { Window, forEachBounded, segmentsOf } from './segments.js'
@@ -30,6 +30,8 @@ export interface ObjectStoreInit {
   segmentsInFlight?: number
   /** Segments a get reads ahead of the one it yields. */
   prefetch?: number
+  /** Shards a get asks for beyond the k it needs, keeping the first good k (the long tail is cut; default 1). */
+  extraReads?: number
 }
 
 export interface PutOptions {
@@ -83,6 +85,7 @@ export class ObjectStore {
   private readonly known = new Map<string, ShardStore>()
   private readonly segmentsInFlight: number
   private readonly prefetch: number
+  private readonly extraReads: number
 
   constructor (init: ObjectStoreInit) {
     this.dataShards = init.dataShards ?? DEFAULT_DATA_SHARDS
@@ -91,12 +94,13 @@ export class ObjectStore {
     this.shardSize = init.shardSize ?? DEFAULT_SHARD_SIZE
     this.segmentsInFlight = init.segmentsInFlight ?? 4
     this.prefetch = init.prefetch ?? 2
+    this.extraReads = init.extraReads ?? 1
     if (init.namespaces.length !== this.code.total) throw new StorageConfigError(`${init.namespaces.length} namespaces for ${this.dataShards}+${this.parityShards} shards`)
     if (new Set(init.namespaces.map(s => s.id)).size !== init.namespaces.length) throw new StorageConfigError('two namespaces have the same id')
     if (!Number.isInteger(this.shardSize) || this.shardSize * this.dataShards <= TAG_BYTES || SHARD_HEADER_BYTES + this.shardSize > ZDB_MAX_VALUE_BYTES) {
       throw new StorageConfigError(`shard size ${this.shardSize}: a shard value must fit zdb's ${ZDB_MAX_VALUE_BYTES} bytes and a segment hold more than its ${TAG_BYTES}-byte tag`)
     }
-    if (!(this.segmentsInFlight >= 1) || !(this.prefetch >= 0)) throw new StorageConfigError('segmentsInFlight is at least 1 and prefetch at least 0')
+    if (!(this.segmentsInFlight >= 1) || !(this.prefetch >= 0) || !(this.extraReads >= 0)) throw new StorageConfigError('segmentsInFlight is at least 1, prefetch and extraReads at least 0')
     this.segmentSize = this.dataShards * this.shardSize - TAG_BYTES
     this.master = init.masterKey
     this.stripe = [...init.namespaces]
@@ -184,7 +188,7 @@ export class ObjectStore {
     const stores = this.storesOf(manifest)
     const stop = new AbortController()
     const signal = options.signal != null ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
-    const ahead: Array<Promise<Buffer>> = []
+    const ahead: Array<Promise<Buffer[]>> = []
     const progress = { bytes: 0, segments: 0 }
     let next = 0
     try {
@@ -197,9 +201,12 @@ export class ObjectStore {
           ahead.push(read)
         }
         // aborted reads fail as unreachable shards: the caller's abort is the better reason
-        const plaintext = await (ahead.shift() as Promise<Buffer>).catch(err => { options.signal?.throwIfAborted(); throw err })
-        yield plaintext
-        progress.bytes += plaintext.byteLength
+        const plaintext = await (ahead.shift() as Promise<Buffer[]>).catch(err => { options.signal?.throwIfAborted(); throw err })
+        for (const part of plaintext) {
+          options.signal?.throwIfAborted()
+          if (part.byteLength > 0) yield part
+        }
+        progress.bytes += manifest.segments[segment].length
         progress.segments++
         options.onProgress?.({ ...progress })
       }
@@ -208,9 +215,23 @@ export class ObjectStore {
     }
   }
 
-  private async readSegment (manifest: Manifest, stores: Array<ShardStore | undefined>, idBytes: Buffer, objectKey: Buffer, segment: number, signal: AbortSignal): Promise<Buffer> {
+  /**
+   * A segment's plaintext from the first k shards in, checked by GCM alone; when GCM refuses,
+   * once more from shards that each match the manifest's sha256 (a damaged shard is left out
+   * and another read in its place).
+   */
+  private async readSegment (manifest: Manifest, stores: Array<ShardStore | undefined>, idBytes: Buffer, objectKey: Buffer, segment: number, signal: AbortSignal): Promise<Buffer[]> {
+    try {
+      return await this.decodeSegment(manifest, stores, idBytes, objectKey, segment, { extra: this.extraReads, hash: false, signal })
+    } catch (err: any) {
+      if (err.name !== 'StorageKeyError') throw err
+      return this.decodeSegment(manifest, stores, idBytes, objectKey, segment, { extra: this.extraReads, hash: true, signal })
+    }
+  }
+
+  private async decodeSegment (manifest: Manifest, stores: Array<ShardStore | undefined>, idBytes: Buffer, objectKey: Buffer, segment: number, options: ShardReadOptions): Promise<Buffer[]> {
     const k = manifest.dataShards
-    const reads = await readShards(stores, manifest, idBytes, segment, k, signal)
+    const reads = await readShards(stores, manifest, idBytes, segment, k, options)
     const good = reads.map(r => r?.shard)
     const count = good.filter(s => s != null).length
     if (count < k) throw new NotEnoughShardsError(manifest.objectId, segment, count, k, problemsOf(reads))

@@ -55,25 +55,77 @@ async function settleUntil<T> (tasks: Array<Promise<T>>, enough: (ended: T[]) =>
   })
 }
 
+export interface ShardReadOptions {
+  /** Shards asked for beyond the `need` at first, to cut the long tail (default 0). */
+  extra?: number
+  /**
+   * Check each shard's sha256 against the manifest (default true). A get that decrypts the
+   * segment can leave it out: GCM then checks every byte of the shards it used at once.
+   */
+  hash?: boolean
+  signal?: AbortSignal
+}
+
+/** Once `need` shards are in, a data shard still on its way is waited for this long again (at least MIN_STRAGGLER_WAIT_MS). */
+const STRAGGLER_WAIT = 0.5
+const MIN_STRAGGLER_WAIT_MS = 5
+
 /**
- * Asks every namespace of the object for its shard of `segment` at once and resolves as soon as
- * `need` of them verified (the long tail is cut: the slower requests are aborted), or when all
- * have answered. A shard is good when its header names this place and its sha256 is the manifest's.
+ * Reads `need` + `extra` shards of `segment` at once, the data shards first, then parity from a
+ * place that turns with the segment (so that every parity farmer shares the extra reads), and
+ * one more for each read that fails. It resolves when `need` shards verified and no data shard
+ * is still coming (all k data shards: no decoding), when a data shard is a straggler (half as long
+ * again as the first `need` took; the slower requests are aborted), or when nothing more can
+ * come. Shards never asked for are undefined. A shard is good when its header names this place
+ * and its sha256 is the manifest's (unless `hash` is false).
  */
-export async function readShards (stores: Array<ShardStore | undefined>, manifest: Manifest, objectId: Buffer, segment: number, need: number, signal?: AbortSignal): Promise<Array<ShardRead | undefined>> {
+export async function readShards (stores: Array<ShardStore | undefined>, manifest: Manifest, objectId: Buffer, segment: number, need: number,
+  options: ShardReadOptions = {}): Promise<Array<ShardRead | undefined>> {
   const entry = manifest.segments[segment]
   const shardBytes = shardBytesOf(entry.length, manifest.dataShards)
+  const k = manifest.dataShards
+  const parity = stores.length - k
+  const order = [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: parity }, (_, j) => k + (segment + j) % parity)]
   const tail = new AbortController()
-  const options = { signal: signal != null ? AbortSignal.any([signal, tail.signal]) : tail.signal }
-  const reads = stores.map(async (store, index) => readCopy<ShardRead>(store, manifest.namespaces[index], index, shardKey(manifest.objectId, segment), value => {
+  const signal = options.signal != null ? AbortSignal.any([options.signal, tail.signal]) : tail.signal
+  const read = async (index: number): Promise<ShardRead | CopyRead> => readCopy<ShardRead>(stores[index], manifest.namespaces[index], index, shardKey(manifest.objectId, segment), value => {
     const shard = parseShardValue(value, objectId, segment, index, shardBytes)
     if (typeof shard === 'string') return { health: 'corrupt', detail: shard }
-    if (sha256(shard) !== entry.shards[index]) return { health: 'corrupt', detail: 'its sha256 is not the manifest\'s' }
+    if (options.hash !== false && sha256(shard) !== entry.shards[index]) return { health: 'corrupt', detail: 'its sha256 is not the manifest\'s' }
     return { health: 'ok', detail: '', shard }
-  }, options))
-  const results = await settleUntil<ShardRead>(reads, ended => ended.filter(r => r.health === 'ok').length >= need)
-  tail.abort()
-  return results
+  }, { signal })
+
+  return new Promise(resolve => {
+    const results: Array<ShardRead | undefined> = order.map(() => undefined)
+    const began = performance.now()
+    let asked = 0
+    let pending = 0
+    let good = 0
+    let done = false
+    let straggler: ReturnType<typeof setTimeout> | undefined
+    const finish = (): void => {
+      done = true
+      clearTimeout(straggler)
+      tail.abort()
+      resolve(results.slice())
+    }
+    const dataComing = (): boolean => order.slice(0, Math.min(k, asked)).some(index => results[index] == null)
+    const ask = (): void => {
+      const index = order[asked++]
+      pending++
+      void read(index).then(result => {
+        if (done) return
+        pending--
+        results[index] = result
+        if (result.health === 'ok') good++
+        else if (asked < order.length) ask()
+        if (pending === 0 || (good >= need && !dataComing())) return finish()
+        if (good >= need) straggler ??= setTimeout(finish, Math.max(MIN_STRAGGLER_WAIT_MS, STRAGGLER_WAIT * (performance.now() - began)))
+      })
+    }
+    for (let i = 0; i < Math.min(order.length, need + (options.extra ?? 0)); i++) ask()
+    if (asked === 0) finish()
+  })
 }
 
 /** Reads the manifest copy of every store; `first`: resolve with the first good copy. */

@@ -1,7 +1,7 @@
 import { StorageKeyError } from './errors.js'
 import type { ErasureCode } from './erasure.js'
 import { segmentAad, segmentNonce, sha256 } from './format.js'
-import { TAG_BYTES, open, seal } from './keys.js'
+import { TAG_BYTES, openParts, seal } from './keys.js'
 
 /** Shard bytes of a segment of `length` plaintext bytes: its ciphertext and tag over k shards, the last one padded. */
 export const shardBytesOf = (length: number, dataShards: number): number => Math.ceil((length + TAG_BYTES) / dataShards)
@@ -34,9 +34,23 @@ export function rebuildStripe (code: ErasureCode, shards: Array<Uint8Array | und
   return Array.from({ length: code.total }, (_, i) => stripe.subarray(i * shardBytes, (i + 1) * shardBytes))
 }
 
-/** The plaintext of segment i from its k data shards; GCM checks key, bytes and place. */
-export function decryptSegment (objectKey: Uint8Array, objectId: string, objectIdBytes: Buffer, segment: number, length: number, dataShards: Uint8Array[]): Buffer {
-  const plaintext = open(objectKey, segmentNonce(segment), Buffer.concat(dataShards).subarray(0, length + TAG_BYTES), segmentAad(objectIdBytes, segment))
+/**
+ * The plaintext of segment i from its k data shards, one part per shard (the last ones may be
+ * empty); GCM checks key, bytes and place.
+ */
+export function decryptSegment (objectKey: Uint8Array, objectId: string, objectIdBytes: Buffer, segment: number, length: number, dataShards: Uint8Array[]): Buffer[] {
+  // the shards hold the ciphertext, then the tag (which may straddle two shards), then padding
+  const ciphertext: Uint8Array[] = []
+  const tag = Buffer.alloc(TAG_BYTES)
+  let at = 0
+  for (const shard of dataShards) {
+    const cipherEnd = Math.min(shard.byteLength, Math.max(0, length - at))
+    if (cipherEnd > 0) ciphertext.push(shard.subarray(0, cipherEnd))
+    const tagEnd = Math.min(shard.byteLength, Math.max(0, length + TAG_BYTES - at))
+    if (tagEnd > cipherEnd) tag.set(shard.subarray(cipherEnd, tagEnd), at + cipherEnd - length)
+    at += shard.byteLength
+  }
+  const plaintext = openParts(objectKey, segmentNonce(segment), ciphertext, tag, segmentAad(objectIdBytes, segment))
   if (plaintext == null) throw new StorageKeyError(objectId, `segment ${segment}`)
   return plaintext
 }

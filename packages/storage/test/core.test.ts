@@ -53,10 +53,23 @@ describe('storage keys and segment encryption', () => {
     const { shards, hashes } = encodeSegment(code, key, objectIdBytes(id), 7, plaintext)
     assert.deepEqual(hashes, shards.map(sha256))
     const data = shards.slice(0, 4)
-    assert.ok(decryptSegment(key, id, objectIdBytes(id), 7, 5000, data).equals(plaintext))
+    assert.ok(Buffer.concat(decryptSegment(key, id, objectIdBytes(id), 7, 5000, data)).equals(plaintext))
     const otherId = randomBytes(16).toString('hex')
     for (const [k, objectId, segment] of [[randomBytes(32), id, 7], [key, otherId, 7], [key, id, 8]] as const) {
       assert.throws(() => decryptSegment(k, objectId, objectIdBytes(objectId), segment, 5000, data), { name: 'StorageKeyError', message: /not your object or corrupted/ })
+    }
+  })
+
+  it('decrypts shard by shard wherever the tag falls: inside a shard, across two, alone in the last', () => {
+    const code = new ErasureCode(4, 2)
+    const key = randomBytes(32)
+    const id = objectIdBytes(randomBytes(16).toString('hex'))
+    // shards are ceil((length + 16) / 4) bytes: at 1 byte the tag spans all four, at 40 two, at 84 and up it is in the last
+    for (const length of [1, 10, 40, 47, 60, 84, 300, 5000]) {
+      const plaintext = randomBytes(length)
+      const { shards } = encodeSegment(code, key, id, 0, plaintext)
+      const parts = decryptSegment(key, id.toString('hex'), id, 0, length, shards.slice(0, 4))
+      assert.ok(Buffer.concat(parts).equals(plaintext), `a segment of ${length} bytes`)
     }
   })
 })

@@ -189,6 +189,44 @@ describe('object store on zdb namespaces', () => {
     await assert.rejects(store.head('not-an-id'), { name: 'InvalidObjectIdError' })
   })
 
+  it('a get asks for k + 1 shards, the parity one turning with the segment; a failed read brings in another, a data shard that never comes is cut', async t => {
+    const ns = await openNamespaces(t, 6)
+    const asked = ns.stores.map(() => 0)
+    let failing = -1
+    let hanging = -1
+    let cancelled = 0
+    const watched = ns.stores.map((store, i): ShardStore => ({
+      ...store,
+      async get (key, options) {
+        if (!Buffer.from(key).toString().startsWith('o/')) return store.get(key, options)
+        asked[i]++
+        if (i === failing) throw new Error('unreachable')
+        if (i === hanging) {
+          // answers only by failing once the get gives up on it
+          await new Promise<void>(resolve => { options?.signal?.addEventListener('abort', () => { resolve() }, { once: true }) })
+          cancelled++
+          throw new Error('aborted')
+        }
+        return store.get(key, options)
+      }
+    }))
+    const store = storeOf(watched, await masterKey(), { shardSize: SMALL })
+    const data = randomBytes(4 * store.segmentSize)
+    const { objectId } = await store.put(chunked(data, 100_000))
+    const getCounting = async (): Promise<number[]> => {
+      asked.fill(0)
+      assert.ok((await readAll(store.get(objectId))).equals(data))
+      return [...asked]
+    }
+    assert.deepEqual(await getCounting(), [4, 4, 4, 4, 2, 2])
+    failing = 1
+    assert.deepEqual(await getCounting(), [4, 4, 4, 4, 4, 4])
+    failing = -1
+    hanging = 2
+    assert.deepEqual(await getCounting(), [4, 4, 4, 4, 2, 2])
+    assert.equal(cancelled, 4)
+  })
+
   it('a get stops when its signal aborts', async t => {
     const ns = await openNamespaces(t, 6)
     const store = storeOf(ns.stores, await masterKey(), { shardSize: SMALL })
@@ -201,7 +239,8 @@ describe('object store on zdb namespaces', () => {
         stop.abort()
       }
     })(), { name: 'AbortError' })
-    assert.deepEqual(seen, [store.segmentSize])
+    // a segment comes out shard by shard
+    assert.deepEqual(seen, [store.shardSize])
   })
 
   it('a put that cannot reach a namespace fails naming it and leaves nothing behind; a delete that cannot keeps the manifests', async t => {
