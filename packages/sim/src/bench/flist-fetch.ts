@@ -73,7 +73,7 @@ async function run (): Promise<Measurement> {
       const fetch = async (): Promise<void> => {
         fetchRates.push(megabytesPerSecond(bytes, await milliseconds(async () => b.flists.get(built.cid, join(dir, `out${round}`)))))
       }
-      const raw = async (): Promise<void> => { rawRates.push(megabytesPerSecond(rawBytes, await libp2pTransfer(a.node, b.node, rawBytes))) }
+      const raw = async (): Promise<void> => { rawRates.push(megabytesPerSecond(rawBytes, await libp2pTransfer(a.node, b.node.getMultiaddrs(), rawBytes))) }
       // alternate which goes first, so that warming up (JIT, connection windows) favours neither
       if (round % 2 === 0) { await fetch(); await raw() } else { await raw(); await fetch() }
       await Promise.all([a.node.stop(), b.node.stop()])

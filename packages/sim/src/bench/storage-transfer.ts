@@ -1,23 +1,23 @@
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { unixfs } from '@helia/unixfs'
-import { identify } from '@libp2p/identify'
-import { tcp } from '@libp2p/tcp'
-import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import { multiaddr } from '@multiformats/multiaddr'
+import { capacityExtension, type CapacityMarket } from '@p2pcloud/capacity'
 import { contractsExtension } from '@p2pcloud/contracts'
-import { farmerExtension } from '@p2pcloud/farmer'
 import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
 import { twinExtension, type Twin } from '@p2pcloud/twin'
-import { zdbCapability } from '@p2pcloud/zdb'
-import { createHelia } from 'helia'
-import { dialAddress, startLoopbackPeer } from '../loopback-peers.js'
-import { farmerSettings, simulationConfig } from '../simulation.js'
+import { CID } from 'multiformats/cid'
+import { startLoopbackPeer } from '../loopback-peers.js'
+import { simulationConfig } from '../simulation.js'
+import { BenchWorker } from './bench-worker.js'
+import { chunksOf, startOfflineHelia } from './offline-helia.js'
 import type { Benchmark, Measurement } from './results.js'
-import { handleTransfers, libp2pTransfer, megabytesPerSecond } from './stream-throughput.js'
+import { handleTransfers, megabytesPerSecond } from './stream-throughput.js'
+import type { HeliaProviderStarted } from './workers/helia-provider.js'
+import type { ZdbFarmerData, ZdbFarmerStarted } from './workers/zdb-farmer.js'
 
-const GiB = 2 ** 30
 const MiB = 2 ** 20
 /** A whole number of the raw stream's 64 KiB writes. */
 const FILE_BYTES = 256 * MiB
@@ -30,27 +30,29 @@ const NAMESPACE_BYTES = ROUNDS * 80 * MiB
 const PHASE_TIMEOUT_MS = 120_000
 /** One farm and country each: the pool spreads over all six. */
 const FARMS = [['gent', 'BE'], ['berlin', 'DE'], ['paris', 'FR'], ['austin', 'US'], ['oslo', 'NO'], ['madrid', 'ES']]
-const FARMER_TOTAL: Resources = { cru: 2, mru: 4 * GiB, sru: GiB, hru: 10 * GiB, ipv4u: 0 }
-/** What the object store and Helia are given at a time, as a file read would. */
-const WRITE_CHUNK = MiB
 
-/** A farmer offering zdb namespaces, wired as a daemon wires one (cli's capabilities.ts). */
-async function startZdbFarmer (home: string, farm: string, country: string, bootstrap?: P2PCloudLibp2p): Promise<P2PCloudLibp2p> {
-  const config = farmerSettings({ farm, country, city: '', total: FARMER_TOTAL, capabilities: ['zdb'], cuHour: 0.1 })
-  const zdb = zdbCapability({ root: join(home, 'zdb') })
-  return startLoopbackPeer(simulationConfig(bootstrap != null ? { bootstrap: [dialAddress(bootstrap)] } : {}), {
-    extensions: [
-      capacityExtension({ version: `p2pcloud/${VERSION}`, debounceMs: 50, farmer: { config, total: FARMER_TOTAL } }),
-      contractsExtension({ farmer: { price: config.price, graceMs: 60_000 } }),
-      farmerExtension({ volumesRoot: join(home, 'volumes'), drivers: [zdb.driver] }),
-      // after the farmer: the protocol serves the namespaces its driver opened
-      { services: { zdb: zdb.service } }
-    ]
-  })
+type ZdbFarmer = BenchWorker<ZdbFarmerStarted>
+
+/** Farmer i in a thread of its own (as a daemon on its own machine would be); each bootstraps from the first. */
+async function startZdbFarmers (dir: string): Promise<ZdbFarmer[]> {
+  const farmers: ZdbFarmer[] = []
+  let bootstrap: string | undefined
+  try {
+    for (const [farm, country] of FARMS) {
+      const data: ZdbFarmerData = { home: join(dir, farm), farm, country, ...(bootstrap != null ? { bootstrap } : {}) }
+      const farmer = await BenchWorker.start<ZdbFarmerStarted>(new URL('./workers/zdb-farmer.js', import.meta.url), `farmer ${farm}`, data)
+      farmers.push(farmer)
+      bootstrap ??= farmer.started.address
+    }
+    return farmers
+  } catch (err) {
+    await Promise.all(farmers.map(async farmer => farmer.stop()))
+    throw err
+  }
 }
 
-async function startTwin (bootstrap: P2PCloudLibp2p): Promise<P2PCloudLibp2p> {
-  return startLoopbackPeer(simulationConfig({ bootstrap: [dialAddress(bootstrap)] }), {
+async function startTwin (bootstrap: string): Promise<P2PCloudLibp2p> {
+  return startLoopbackPeer(simulationConfig({ bootstrap: [bootstrap] }), {
     extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension()]
   })
 }
@@ -79,10 +81,6 @@ async function phase<T> (what: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function * chunksOf (data: Uint8Array): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < data.byteLength; at += WRITE_CHUNK) yield data.subarray(at, at + WRITE_CHUNK)
-}
-
 /**
  * Drains `chunks` into a buffer of `data`'s size (a copy, as a writer to disk would make) and,
  * once the clock has stopped, checks that it holds exactly `data`.
@@ -101,35 +99,14 @@ async function drainTimed (what: string, data: Uint8Array, chunks: () => AsyncIt
   return ms
 }
 
-/**
- * A Helia node with Helia's own libp2p defaults, except what would leave this machine: it listens
- * on loopback TCP only, discovers nobody (no bootstrappers, no mDNS), runs no DHT, delegated
- * routing or NAT services, and asks no HTTP gateway or delegated router.
- */
-async function startOfflineHelia (): Promise<ReturnType<typeof createHelia>> {
-  const helia = createHelia({
-    libp2p: {
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      peerDiscovery: [],
-      // bitswap learns that a connected peer speaks it from identify
-      services: { identify: identify() }
-    },
-    http: { delegatedRouters: [], recursiveGateways: [] }
-  })
-  await helia.start()
-  return helia
-}
-
-/** Node A adds the file (unixfs, Helia's default chunking, in memory), node B, dialled to A, cats it. */
-async function heliaTransfer (data: Uint8Array): Promise<{ addMs: number, fetchMs: number }> {
-  const a = await startOfflineHelia()
+/** Node A, in a thread of its own, adds the file (unixfs, Helia's default chunking, in memory); node B here, dialled to A, cats it. */
+async function heliaTransfer (data: Uint8Array<SharedArrayBuffer>): Promise<{ addMs: number, fetchMs: number }> {
+  const a = await BenchWorker.start<HeliaProviderStarted>(new URL('./workers/helia-provider.js', import.meta.url), 'helia provider', { data: data.buffer })
   const b = await startOfflineHelia()
   try {
-    const added = await timed(async () => unixfs(a).addByteStream(chunksOf(data)))
-    await b.libp2p.dial(a.libp2p.getMultiaddrs())
-    const fetchMs = await drainTimed('helia cat', data, () => unixfs(b).cat(added.result))
-    return { addMs: added.ms, fetchMs }
+    await b.libp2p.dial(a.started.addresses.map(address => multiaddr(address)))
+    const fetchMs = await drainTimed('helia cat', data, () => unixfs(b).cat(CID.parse(a.started.cid)))
+    return { addMs: a.started.addMs, fetchMs }
   } finally {
     await Promise.all([a.stop(), b.stop()])
   }
@@ -146,12 +123,13 @@ interface RoundTimes { uploadMs: number, downloadMs: number, rawMs: number, heli
  */
 async function run (): Promise<Measurement> {
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-storage-'))
-  const peers: P2PCloudLibp2p[] = []
+  let farmers: ZdbFarmer[] = []
+  let node: P2PCloudLibp2p | undefined
   try {
-    const data = randomBytes(FILE_BYTES)
-    for (const [farm, country] of FARMS) peers.push(await startZdbFarmer(join(dir, farm), farm, country, peers[0]))
-    const node = await startTwin(peers[0])
-    peers.push(node)
+    // shared: the Helia provider's thread reads the same bytes without a copy
+    const data = randomFillSync(new Uint8Array(new SharedArrayBuffer(FILE_BYTES)))
+    farmers = await startZdbFarmers(dir)
+    const twinNode = node = await startTwin(farmers[0].started.address)
     const market = node.services.capacity as CapacityMarket
     await until('the twin to hear every farmer', () => market.directory.size === FARMS.length)
     const twin = node.services.twin as Twin
@@ -164,7 +142,7 @@ async function run (): Promise<Measurement> {
       const put = await phase('put', async () => timed(async () => objects.put(chunksOf(data), { name: `bench${round}` })))
       const { objectId } = put.result
       const get = async (): Promise<number> => phase('get', async () => drainTimed('object get', data, () => objects.get(objectId)))
-      const raw = async (): Promise<number> => phase('raw stream', async () => libp2pTransfer(peers[0], node, FILE_BYTES))
+      const raw = async (): Promise<number> => phase('raw stream', async () => farmers[0].ask<number>('send', { to: twinNode.getMultiaddrs().map(String), bytes: FILE_BYTES }))
       // alternate which goes first, so that warming up (JIT, connection windows, GC) favours neither
       let downloadMs: number
       let rawMs: number
@@ -201,7 +179,8 @@ async function run (): Promise<Measurement> {
       }
     }
   } finally {
-    await Promise.all(peers.map(async peer => peer.stop()))
+    await node?.stop()
+    await Promise.all(farmers.map(async farmer => farmer.stop()))
     await rm(dir, { recursive: true, force: true })
   }
 }

@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import { connect, createServer, type Server } from 'node:net'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { P2PCloudLibp2p } from '@p2pcloud/node'
 import { startLoopbackPeer, stopAll } from '../loopback-peers.js'
 import { closeServer, listenOnLoopback } from './loopback-tcp.js'
@@ -44,8 +45,9 @@ export async function handleTransfers (receiver: P2PCloudLibp2p): Promise<void> 
   }, { maxInboundStreams: 1 })
 }
 
-export async function libp2pTransfer (sender: P2PCloudLibp2p, receiver: P2PCloudLibp2p, bytes: number): Promise<number> {
-  const stream = await sender.dialProtocol(receiver.getMultiaddrs(), PROTOCOL)
+/** Sends `bytes` on one stream to the peer at `receiver` (which handles transfers); resolves with the ms until it counted them all. */
+export async function libp2pTransfer (sender: P2PCloudLibp2p, receiver: Multiaddr[], bytes: number): Promise<number> {
+  const stream = await sender.dialProtocol(receiver, PROTOCOL)
   const start = performance.now()
   for (let sent = 0; sent < bytes; sent += CHUNK.byteLength) {
     if (!stream.send(CHUNK)) await stream.onDrain()
@@ -95,12 +97,12 @@ async function run (): Promise<Measurement> {
   try {
     await handleTransfers(receiver)
     const port = await listenOnLoopback(server)
-    await libp2pTransfer(sender, receiver, WARM_UP_BYTES)
+    await libp2pTransfer(sender, receiver.getMultiaddrs(), WARM_UP_BYTES)
     await tcpTransfer(port, WARM_UP_BYTES)
     const libp2pRates: number[] = []
     const tcpRates: number[] = []
     for (let i = 0; i < RUNS; i++) {
-      libp2pRates.push(megabytesPerSecond(TOTAL_BYTES, await libp2pTransfer(sender, receiver, TOTAL_BYTES)))
+      libp2pRates.push(megabytesPerSecond(TOTAL_BYTES, await libp2pTransfer(sender, receiver.getMultiaddrs(), TOTAL_BYTES)))
       tcpRates.push(megabytesPerSecond(TOTAL_BYTES, await tcpTransfer(port, TOTAL_BYTES)))
     }
     return {
