@@ -204,7 +204,7 @@ export class ObjectStore {
         const plaintext = await (ahead.shift() as Promise<Buffer[]>).catch(err => { options.signal?.throwIfAborted(); throw err })
         for (const part of plaintext) {
           options.signal?.throwIfAborted()
-          if (part.byteLength > 0) yield part
+          yield part
         }
         progress.bytes += manifest.segments[segment].length
         progress.segments++

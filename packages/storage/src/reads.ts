@@ -109,7 +109,8 @@ export async function readShards (stores: Array<ShardStore | undefined>, manifes
       tail.abort()
       resolve(results.slice())
     }
-    const dataComing = (): boolean => order.slice(0, Math.min(k, asked)).some(index => results[index] == null)
+    // the first k asked are the data shards, in order
+    const dataComing = (): boolean => results.slice(0, Math.min(k, asked)).some(result => result == null)
     const ask = (): void => {
       const index = order[asked++]
       pending++

@@ -35,11 +35,11 @@ export function rebuildStripe (code: ErasureCode, shards: Array<Uint8Array | und
 }
 
 /**
- * The plaintext of segment i from its k data shards, one part per shard (the last ones may be
- * empty); GCM checks key, bytes and place.
+ * The plaintext of segment i from its k data shards, one part per shard that holds ciphertext;
+ * GCM checks key, bytes and place.
  */
 export function decryptSegment (objectKey: Uint8Array, objectId: string, objectIdBytes: Buffer, segment: number, length: number, dataShards: Uint8Array[]): Buffer[] {
-  // the shards hold the ciphertext, then the tag (which may straddle two shards), then padding
+  // the shards hold the ciphertext, then the tag (a short segment's spreads over several shards), then padding
   const ciphertext: Uint8Array[] = []
   const tag = Buffer.alloc(TAG_BYTES)
   let at = 0

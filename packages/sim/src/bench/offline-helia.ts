@@ -2,13 +2,6 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { createHelia } from 'helia'
 
-/** What the object store and Helia are given at a time, as a file read would. */
-export const WRITE_CHUNK = 2 ** 20
-
-export async function * chunksOf (data: Uint8Array): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < data.byteLength; at += WRITE_CHUNK) yield data.subarray(at, at + WRITE_CHUNK)
-}
-
 /**
  * A Helia node with Helia's own libp2p defaults, except what would leave this machine: it listens
  * on loopback TCP only, discovers nobody (no bootstrappers, no mDNS), runs no DHT, delegated

@@ -1,6 +1,7 @@
 import { unixfs } from '@helia/unixfs'
 import { serveBenchWorker } from '../bench-worker.js'
-import { chunksOf, startOfflineHelia } from '../offline-helia.js'
+import { chunksOf } from '../file-chunks.js'
+import { startOfflineHelia } from '../offline-helia.js'
 
 export interface HeliaProviderStarted {
   cid: string

@@ -25,7 +25,7 @@ export interface ZdbFarmerStarted {
   address: string
 }
 
-export const FARMER_TOTAL: Resources = { cru: 2, mru: 4 * GiB, sru: GiB, hru: 10 * GiB, ipv4u: 0 }
+const FARMER_TOTAL: Resources = { cru: 2, mru: 4 * GiB, sru: GiB, hru: 10 * GiB, ipv4u: 0 }
 
 /**
  * A farmer offering zdb namespaces, wired as a daemon wires one (cli's capabilities.ts), in a
