@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { parseCid } from './block-store.js'
 import { dataBlockSizes, loadFlist } from './manifest.js'
 import { materialise } from './materialise.js'
+import { entryDiskBytes } from './tree-budget.js'
 import type { BlockStore } from './block-store.js'
-import type { Flist, ImageConfig } from './manifest.js'
+import type { Flist, ImageConfig, LoadFlistOptions } from './manifest.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
@@ -14,9 +15,16 @@ export interface FlistCacheInit {
   root: string
   /** Where the flists' blocks are; shared with the exchange. */
   store: BlockStore
-  /** Makes every block of the flist (manifest and data) local in `store`; injected by the exchange. */
-  fetch: (cid: CID, options?: AbortOptions) => Promise<void>
-  /** Bytes of trees plus blocks of cached flists above which unused flists are evicted. */
+  /**
+   * Makes every block of the flist (manifest and data) local in `store`; injected by the
+   * exchange. It refuses a flist whose manifest declares more than `maxDiskBytes` before
+   * fetching its data blocks, and stores only blocks of their declared sizes.
+   */
+  fetch: (cid: CID, options?: LoadFlistOptions) => Promise<void>
+  /**
+   * Bytes of trees plus blocks of cached flists above which unused flists are evicted; one
+   * flist that would take more (its tree, blocks and manifest) is refused before it is fetched.
+   */
   maxBytes: number
   /** Flists (by CID text) that are never evicted while cached; their blocks stay too. */
   pinned?: (cid: string) => boolean
@@ -49,7 +57,7 @@ const blockSizes = (flist: Flist): Map<string, number> => {
   return sizes
 }
 
-const treeBytes = (flist: Flist): number => flist.entries.reduce((sum, e) => sum + e.size + (e.type === 'symlink' ? Buffer.byteLength(e.target ?? '') : 0), 0)
+const treeBytes = (flist: Flist): number => flist.entries.reduce((sum, e) => sum + entryDiskBytes(e), 0)
 
 /**
  * The farmer's content-addressed flist cache, shared by all workloads: each flist is fetched
@@ -144,7 +152,7 @@ export class FlistCache {
   }
 
   private async build (cid: CID, options: AbortOptions): Promise<Cached> {
-    await this.init.fetch(cid, options)
+    await this.init.fetch(cid, { ...options, maxDiskBytes: this.init.maxBytes })
     const flist = await loadFlist(this.init.store, cid, options)
     const tmp = join(this.init.root, 'tmp', `${cid.toString()}.${randomBytes(6).toString('hex')}`)
     try {

@@ -3,15 +3,15 @@ import { logger } from '@libp2p/logger'
 import { BLOCKS_PROTOCOL, handleRequests, type StreamOpener } from '@p2pcloud/wire'
 import { Key } from 'interface-datastore'
 import { readArchive } from './archive.js'
-import { BlockFetcher, type BlockFetcherInit, type FetchProgress } from './block-fetcher.js'
+import { BlockFetcher, type BlockFetcherInit, type BlockSink, type FetchProgress } from './block-fetcher.js'
 import { blocksResponder } from './block-protocol.js'
 import { InvalidFlistError, NotPinnedError } from './errors.js'
 import { FsBlockStore, parseCid, type BlockGetter } from './block-store.js'
-import { dataBlockSizes, dataBlocks, loadFlist, type Flist } from './manifest.js'
+import { dataBlockSizes, dataBlocks, loadFlist, type Flist, type LoadFlistOptions } from './manifest.js'
 import { FlistCache } from './flist-cache.js'
 import { materialise, readFile } from './materialise.js'
 import type { Progress } from './progress.js'
-import type { AbortOptions, ContentRouting, PeerId, Startable } from '@libp2p/interface'
+import type { ContentRouting, PeerId, Startable } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
 import type { CID } from 'multiformats/cid'
@@ -46,7 +46,7 @@ export interface FlistFetchProgress extends FetchProgress {
   totalBytes: number
 }
 
-export interface FlistFetchOptions extends AbortOptions {
+export interface FlistFetchOptions extends LoadFlistOptions {
   /** Peers to ask besides those the DHT names (e.g. the twin that published it). */
   providers?: PeerId[]
   onProgress?: (progress: FlistFetchProgress) => void
@@ -191,7 +191,7 @@ export class FlistService implements Startable {
     if (missing.length > 0) {
       const sizes = dataBlockSizes(flist)
       report({ phase: 'blocks', totalBlocks: missing.length, totalBytes: missing.reduce((sum, b) => sum + (sizes.get(b.toString()) ?? 0), 0) })
-      await this.fetcher.fetch(missing, await providers.get(), this.put, {
+      await this.fetcher.fetch(missing, await providers.get(), this.declaredSizeSink(flist, sizes), {
         signal: options.signal,
         onProgress: p => { report({ blocks: p.blocks, bytes: p.bytes }) }
       })
@@ -204,6 +204,19 @@ export class FlistService implements Startable {
 
   /** The fetcher's sink: it verified each block on receipt, so the store does not hash it again. */
   private readonly put = async (cid: CID, bytes: Uint8Array): Promise<void> => { await this.store.putVerified(cid, bytes) }
+
+  /**
+   * The sink for `flist`'s data blocks: a block whose length is not the size its manifest
+   * declares (flist.md §5 rule 4) ends the fetch before it is stored, so the bytes stored are
+   * the bytes a budget counted (loadFlist's maxDiskBytes), whatever the manifest claims.
+   */
+  private declaredSizeSink (flist: Flist, sizes: Map<string, number>): BlockSink {
+    return async (cid, bytes) => {
+      const declared = sizes.get(cid.toString())
+      if (bytes.byteLength !== declared) throw new InvalidFlistError(`flist ${flist.cid.toString()}: block ${cid.toString()} is ${bytes.byteLength} bytes, its manifest declares ${declared}`)
+      await this.put(cid, bytes)
+    }
+  }
 
   /** The data blocks of `flist` the store lacks, each once. */
   private async missing (flist: Flist): Promise<CID[]> {
