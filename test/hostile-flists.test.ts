@@ -106,7 +106,7 @@ describe('hostile flists against a real farmer', { skip }, () => {
     const { cid, archiveBytes } = await writeRepeatedBlockFlist(join(work, 'repeated.flist'), 2 * GiB)
     assert.ok(archiveBytes < 1 * MiB, `${archiveBytes}: the attack is small`)
     await deployFails('repeated', join(work, 'repeated.flist'), cid.toString(),
-      new RegExp(`flist ${cid.toString()}: its manifest declares at least 2\\.0 GiB \\(\\d+ bytes\\) of disk \\(so far: manifest .*, tree 2\\.0 GiB, .*\\), more than the 64 MiB \\(67108864 bytes\\) this peer allows for one flist`))
+      new RegExp(`flist ${cid.toString()}: its manifest declares at least 2\\.0 GiB \\(\\d+ bytes\\) of disk \\(so far: manifest .*, tree 2\\.0 GiB, .*\\), more than the 64 MiB \\(67108864 bytes\\) this farmer.s flist cache holds`))
     assert.deepEqual(await readdir(join(flists, 'cache', 'trees')), [], 'no tree')
     assert.deepEqual((await readdir(join(flists, 'cache', 'tmp'))).filter(name => !name.startsWith('state.')), [], 'no partial tree')
     const used = await diskUse(flists)

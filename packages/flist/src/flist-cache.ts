@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { parseCid } from './block-store.js'
 import { dataBlockSizes, loadFlist } from './manifest.js'
 import { materialise } from './materialise.js'
-import { entryDiskBytes } from './tree-budget.js'
+import { DiskBudget, entryDiskBytes, type DiskRoom } from './tree-budget.js'
+import { formatSize } from '@p2pcloud/node'
 import type { BlockStore } from './block-store.js'
 import type { Flist, ImageConfig, LoadFlistOptions } from './manifest.js'
 import type { AbortOptions } from '@libp2p/interface'
@@ -17,13 +18,15 @@ export interface FlistCacheInit {
   store: BlockStore
   /**
    * Makes every block of the flist (manifest and data) local in `store`; injected by the
-   * exchange. It refuses a flist whose manifest declares more than `maxDiskBytes` before
-   * fetching its data blocks, and stores only blocks of their declared sizes.
+   * exchange. It counts the manifest into `options.budget` as it reads it (loadFlist), so a
+   * flist with no room is refused before its data blocks are fetched, and it stores only
+   * blocks of their declared sizes.
    */
   fetch: (cid: CID, options?: LoadFlistOptions) => Promise<void>
   /**
-   * Bytes of trees plus blocks of cached flists above which unused flists are evicted; one
-   * flist that would take more (its tree, blocks and manifest) is refused before it is fetched.
+   * Bytes of trees plus blocks of cached flists above which unused flists are evicted. A flist
+   * that would not fit (its tree, blocks and manifest) beside the flists in use, pinned or being
+   * fetched is refused before its data blocks are fetched.
    */
   maxBytes: number
   /** Flists (by CID text) that are never evicted while cached; their blocks stay too. */
@@ -57,6 +60,18 @@ const blockSizes = (flist: Flist): Map<string, number> => {
   return sizes
 }
 
+/** Bytes of these cached flists' trees plus their distinct blocks. */
+function bytesOf (flists: Cached[]): number {
+  const blocks = new Map<string, number>()
+  let total = 0
+  for (const c of flists) {
+    total += c.treeBytes
+    for (const [cid, size] of c.blocks) blocks.set(cid, size)
+  }
+  for (const size of blocks.values()) total += size
+  return total
+}
+
 const treeBytes = (flist: Flist): number => flist.entries.reduce((sum, e) => sum + entryDiskBytes(e), 0)
 
 /**
@@ -69,6 +84,8 @@ const treeBytes = (flist: Flist): number => flist.entries.reduce((sum, e) => sum
 export class FlistCache {
   private readonly cached = new Map<string, Cached>()
   private readonly building = new Map<string, Promise<Cached>>()
+  /** What the flists being fetched declared so far: their room leaves it out. */
+  private readonly budgets = new Set<DiskBudget>()
   private readonly now: () => number
   private ready?: Promise<void>
   /** Evictions run one at a time. */
@@ -152,31 +169,42 @@ export class FlistCache {
   }
 
   private async build (cid: CID, options: AbortOptions): Promise<Cached> {
-    await this.init.fetch(cid, { ...options, maxDiskBytes: this.init.maxBytes })
-    const flist = await loadFlist(this.init.store, cid, options)
-    const tmp = join(this.init.root, 'tmp', `${cid.toString()}.${randomBytes(6).toString('hex')}`)
+    const budget: DiskBudget = new DiskBudget(cid.toString(), () => this.room(budget))
+    this.budgets.add(budget)
     try {
-      await materialise(flist, this.init.store, tmp, options)
-      await rename(tmp, this.treePath(cid.toString()))
-    } catch (err) {
-      await rm(tmp, { recursive: true, force: true })
-      throw err
+      await this.init.fetch(cid, { ...options, budget })
+      const flist = await loadFlist(this.init.store, cid, options)
+      const tmp = join(this.init.root, 'tmp', `${cid.toString()}.${randomBytes(6).toString('hex')}`)
+      try {
+        await materialise(flist, this.init.store, tmp, options)
+        await rename(tmp, this.treePath(cid.toString()))
+      } catch (err) {
+        await rm(tmp, { recursive: true, force: true })
+        throw err
+      }
+      const entry: Cached = { lastUsedMs: this.now(), treeBytes: treeBytes(flist), config: flist.config, refs: 0, blocks: blockSizes(flist) }
+      this.cached.set(cid.toString(), entry)
+      return entry
+    } finally {
+      this.budgets.delete(budget)
     }
-    const entry: Cached = { lastUsedMs: this.now(), treeBytes: treeBytes(flist), config: flist.config, refs: 0, blocks: blockSizes(flist) }
-    this.cached.set(cid.toString(), entry)
-    return entry
+  }
+
+  /**
+   * The room of a flist being fetched: maxBytes less what cannot be evicted to make room for
+   * it — flists in use or pinned, and what the other flists being fetched declared so far.
+   */
+  private room (budget: DiskBudget): DiskRoom {
+    let taken = bytesOf([...this.cached].filter(([cid, c]) => c.refs > 0 || this.init.pinned?.(cid) === true).map(([, c]) => c))
+    for (const other of this.budgets) if (other !== budget) taken += other.total
+    const max = this.init.maxBytes
+    if (taken === 0) return { bytes: max, of: 'this farmer\'s flist cache holds' }
+    return { bytes: Math.max(0, max - taken), of: `left in this farmer's flist cache of ${formatSize(max)} (${formatSize(taken)} of it held by flists in use or being fetched)` }
   }
 
   /** Bytes held: every cached tree plus every distinct block of the cached flists. */
   held (): number {
-    const blocks = new Map<string, number>()
-    let total = 0
-    for (const c of this.cached.values()) {
-      total += c.treeBytes
-      for (const [cid, size] of c.blocks) blocks.set(cid, size)
-    }
-    for (const size of blocks.values()) total += size
-    return total
+    return bytesOf([...this.cached.values()])
   }
 
   /** The cached flists (CID text), and how many references each has. */

@@ -2,7 +2,7 @@ import { flistMessages } from '@p2pcloud/wire'
 import { CID } from 'multiformats/cid'
 import { MANIFEST_CODEC, MAX_BLOCK_BYTES, RAW_CODEC, isFlistCid, manifestCid, verifyBlock } from './block.js'
 import { InvalidFlistError } from './errors.js'
-import { DiskBudget } from './tree-budget.js'
+import type { DiskBudget } from './tree-budget.js'
 import type { BlockGetter } from './block-store.js'
 import type { AbortOptions } from '@libp2p/interface'
 
@@ -273,11 +273,10 @@ const PAGE_CONCURRENCY = 8
 
 export interface LoadFlistOptions extends AbortOptions {
   /**
-   * Most disk the flist may take here — manifest, distinct data blocks and materialised tree,
-   * as its manifest declares them (DiskBudget): refused with FlistTooLargeError as soon as the
-   * manifest read so far says more, before the next page is fetched.
+   * Counts the disk the flist will take as its manifest is read: a flist that needs more than
+   * the budget's room is refused (FlistTooLargeError) before its next page is fetched.
    */
-  maxDiskBytes?: number
+  budget?: DiskBudget
 }
 
 /**
@@ -285,7 +284,7 @@ export interface LoadFlistOptions extends AbortOptions {
  * each verified against its CID, decoded and checked against every rule of the format.
  */
 export async function loadFlist (getter: BlockGetter, cid: CID, options: LoadFlistOptions = {}): Promise<Flist> {
-  const budget = options.maxDiskBytes !== undefined ? new DiskBudget(cid.toString(), options.maxDiskBytes) : undefined
+  const { budget } = options
   if (!isFlistCid(cid) || cid.code !== MANIFEST_CODEC) throw new InvalidFlistError(`${cid.toString()} is not a manifest CID (CIDv1, codec 0x50, sha2-256)`)
   const rootBytes = await getter.get(cid, options)
   await verifyBlock(cid, rootBytes)

@@ -24,12 +24,20 @@ export function entryDiskBytes (e: DeclaredEntry): number {
   return Math.max(1, Math.ceil(content / TREE_LIMITS.fsBlockBytes)) * TREE_LIMITS.fsBlockBytes
 }
 
+/** How much disk one flist may take, and what that is, for the error that refuses it. */
+export interface DiskRoom {
+  bytes: number
+  /** Follows "more than the <bytes>", e.g. "this peer allows for one flist". */
+  of: string
+}
+
 /**
  * The disk one flist will take — its manifest blocks, its materialised tree and its distinct
  * data blocks — added up from what its manifest declares while the manifest is read, and
- * refused (FlistTooLargeError) as soon as the sum goes over `maxBytes`: before the rest of
- * the manifest, or any data block, is fetched. The data blocks are then held to their
- * declared sizes as they arrive (dataBlockSizes), and the tree's blocks as they are written
+ * refused (FlistTooLargeError) as soon as the sum goes over the room it has: before the rest
+ * of the manifest, or any data block, is fetched. The room is asked again at each check, so
+ * flists fetched at once each see what the others declared so far. The data blocks are then
+ * held to their declared sizes as they arrive, and the tree's blocks as they are written
  * (materialise), so what lands on disk is what was counted here.
  */
 export class DiskBudget {
@@ -37,14 +45,15 @@ export class DiskBudget {
   private treeBytes = 0
   private blockBytes = 0
 
-  constructor (readonly cid: string, readonly maxBytes: number) {}
+  constructor (readonly cid: string, private readonly room: () => DiskRoom) {}
 
+  /** Bytes declared so far. */
   get total (): number { return this.manifestBytes + this.treeBytes + this.blockBytes }
 
   /** The root's entry count, before any page is fetched: each entry takes at least one filesystem block. */
   expectEntries (count: number): void {
     const least = count * TREE_LIMITS.fsBlockBytes
-    if (this.total + least > this.maxBytes) this.refuse(`its ${count} entries take at least ${sized(least)} of disk (${formatSize(TREE_LIMITS.fsBlockBytes)} each)`)
+    this.check(least, `its ${count} entries take at least ${sized(least)} of disk (${formatSize(TREE_LIMITS.fsBlockBytes)} each)`)
   }
 
   /** A manifest block (the root or a page) as it arrives. */
@@ -69,12 +78,10 @@ export class DiskBudget {
     this.check()
   }
 
-  private check (): void {
-    if (this.total > this.maxBytes) this.refuse(`its manifest declares at least ${sized(this.total)} of disk`)
-  }
-
-  private refuse (what: string): never {
+  private check (more = 0, what = `its manifest declares at least ${sized(this.total)} of disk`): void {
+    const room = this.room()
+    if (this.total + more <= room.bytes) return
     const parts = `manifest ${formatSize(this.manifestBytes)}, tree ${formatSize(this.treeBytes)}, data blocks ${formatSize(this.blockBytes)}`
-    throw new FlistTooLargeError(this.cid, `${what} (so far: ${parts}), more than the ${sized(this.maxBytes)} this peer allows for one flist`)
+    throw new FlistTooLargeError(this.cid, `${what} (so far: ${parts}), more than the ${sized(room.bytes)} ${room.of}`)
   }
 }
