@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { readdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { after, before, describe, it } from 'node:test'
 import { capacityExtension, type CapacityMarket } from '@p2pcloud/capacity'
 import { contractsExtension } from '@p2pcloud/contracts'
 import { farmerExtension } from '@p2pcloud/farmer'
-import { FlistService } from '@p2pcloud/flist'
+import { FlistService, buildFromDirectory, loadFlist } from '@p2pcloud/flist'
 import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
 import { containerCapability, runcUnavailable } from '@p2pcloud/runtime'
 import { dialAddress, farmerSettings, startLoopbackPeer, writeRepeatedBlockFlist, writeUnderstatedFlist } from '@p2pcloud/sim'
@@ -91,9 +92,8 @@ describe('hostile flists against a real farmer', { skip }, () => {
     await rm(work, { recursive: true, force: true })
   })
 
-  /** Publishes the archive on the 3Bot and deploys a container of it on the farmer: the deploy must fail with `expected`. */
-  async function deployFails (name: string, archive: string, cid: string, expected: RegExp): Promise<void> {
-    await (bot.services.flists as FlistService).publish(archive)
+  /** Deploys a container of flist `cid` on the farmer: the deploy must fail with `expected`. */
+  async function deployFails (name: string, cid: string, expected: RegExp): Promise<void> {
     await assert.rejects(twin.deploy(containerSpec(name, cid)), (err: any) => {
       assert.equal(err.name, 'DeployFailed', err.message)
       assert.match(err.message, /workload "web": /)
@@ -105,21 +105,38 @@ describe('hostile flists against a real farmer', { skip }, () => {
   it('a flist whose few KB of blocks declare a 2 GiB tree is refused before any data block is fetched or anything written', async () => {
     const { cid, archiveBytes } = await writeRepeatedBlockFlist(join(work, 'repeated.flist'), 2 * GiB)
     assert.ok(archiveBytes < 1 * MiB, `${archiveBytes}: the attack is small`)
-    await deployFails('repeated', join(work, 'repeated.flist'), cid.toString(),
+    await (bot.services.flists as FlistService).publish(join(work, 'repeated.flist'))
+    await deployFails('repeated', cid.toString(),
       new RegExp(`flist ${cid.toString()}: its manifest declares at least 2\\.0 GiB \\(\\d+ bytes\\) of disk \\(so far: manifest .*, tree 2\\.0 GiB, .*\\), more than the 64 MiB \\(67108864 bytes\\) this farmer.s flist cache holds`))
     assert.deepEqual(await readdir(join(flists, 'cache', 'trees')), [], 'no tree')
     assert.deepEqual((await readdir(join(flists, 'cache', 'tmp'))).filter(name => !name.startsWith('state.')), [], 'no partial tree')
     const used = await diskUse(flists)
-    assert.ok(used < 1 * MiB, `the farmer's flists take ${used} bytes: its manifest, not its 512 KiB block nor its tree`)
+    assert.ok(used < 1 * MiB, `the farmer's flists take ${used} bytes, not its 512 KiB block nor its tree`)
   })
 
   it('a flist whose manifest understates its blocks (1 KiB declared, 512 KiB each) is stopped at its first block', async () => {
     // 96 MiB of distinct blocks behind a manifest that declares ~600 KiB in all
     const { cid } = await writeUnderstatedFlist(join(work, 'understated.flist'), 192, 1024)
-    await deployFails('understated', join(work, 'understated.flist'), cid.toString(),
+    await (bot.services.flists as FlistService).publish(join(work, 'understated.flist'))
+    await deployFails('understated', cid.toString(),
       new RegExp(`flist ${cid.toString()}: block \\w+ is 524288 bytes, its manifest declares 1024`))
     assert.deepEqual(await readdir(join(flists, 'cache', 'trees')), [], 'no tree')
     const used = await diskUse(flists)
     assert.ok(used < CACHE_BYTES / 8, `the farmer's flists take ${used} bytes, not its 96 MiB of blocks`)
+  })
+
+  it('a flist whose fetch fails part way (a block nobody has) leaves none of the blocks it fetched', async () => {
+    const src = join(work, 'honest')
+    await mkdir(src)
+    for (let i = 0; i < 24; i++) await writeFile(join(src, `f${i}`), randomBytes(MiB))
+    const { cid } = await buildFromDirectory(src, join(work, 'honest.flist'))
+    const botFlists = bot.services.flists as FlistService
+    await botFlists.publish(join(work, 'honest.flist'))
+    const lost = (await loadFlist(botFlists.store, cid)).entries.at(-1)?.blocks[0]
+    assert.ok(lost != null)
+    await botFlists.store.delete(lost)
+    await deployFails('honest', cid.toString(), new RegExp(`1 block\\(s\\) could not be fetched \\(${lost.toString()}\\)`))
+    const used = await diskUse(flists)
+    assert.ok(used < 1 * MiB, `the farmer's flists take ${used} bytes, not the 23.5 MiB of blocks it fetched`)
   })
 })

@@ -11,6 +11,11 @@ import type { Flist, ImageConfig, LoadFlistOptions } from './manifest.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
+export interface CacheFetchOptions extends LoadFlistOptions {
+  /** Called with each block the fetch stored (it was not in the store), manifest or data. */
+  onStored?: (cid: CID) => void
+}
+
 export interface FlistCacheInit {
   /** Holds trees/<cid> (materialised trees), tmp/ and trash/ (work in progress) and state.json. */
   root: string
@@ -19,10 +24,10 @@ export interface FlistCacheInit {
   /**
    * Makes every block of the flist (manifest and data) local in `store`; injected by the
    * exchange. It counts the manifest into `options.budget` as it reads it (loadFlist), so a
-   * flist with no room is refused before its data blocks are fetched, and it stores only
-   * blocks of their declared sizes.
+   * flist with no room is refused before its data blocks are fetched, stores only blocks of
+   * their declared sizes, and names each block it stored, which a failed build deletes again.
    */
-  fetch: (cid: CID, options?: LoadFlistOptions) => Promise<void>
+  fetch: (cid: CID, options?: CacheFetchOptions) => Promise<void>
   /**
    * Bytes of trees plus blocks of cached flists above which unused flists are evicted. A flist
    * that would not fit (its tree, blocks and manifest) beside the flists in use, pinned or being
@@ -45,6 +50,8 @@ export interface AcquiredFlist {
 /** What survives a restart, in state.json: the cached flists, their last use and what the tree holds. */
 interface CachedState { lastUsedMs: number, treeBytes: number, config: ImageConfig }
 interface StateFile { version: 1, flists: Record<string, CachedState> }
+
+interface Build { budget: DiskBudget, stored: Set<string> }
 
 interface Cached extends CachedState {
   refs: number
@@ -84,8 +91,8 @@ const treeBytes = (flist: Flist): number => flist.entries.reduce((sum, e) => sum
 export class FlistCache {
   private readonly cached = new Map<string, Cached>()
   private readonly building = new Map<string, Promise<Cached>>()
-  /** What the flists being fetched declared so far: their room leaves it out. */
-  private readonly budgets = new Set<DiskBudget>()
+  /** The flists being fetched and built: what they declared so far and the blocks they stored. */
+  private readonly builds = new Set<Build>()
   private readonly now: () => number
   private ready?: Promise<void>
   /** Evictions run one at a time. */
@@ -168,11 +175,12 @@ export class FlistCache {
     }
   }
 
+  /** Fetches and materialises the flist; when that fails, the blocks it stored that nothing else uses are deleted again. */
   private async build (cid: CID, options: AbortOptions): Promise<Cached> {
-    const budget: DiskBudget = new DiskBudget(cid.toString(), () => this.room(budget))
-    this.budgets.add(budget)
+    const build: Build = { budget: new DiskBudget(cid.toString(), () => this.room(build)), stored: new Set() }
+    this.builds.add(build)
     try {
-      await this.init.fetch(cid, { ...options, budget })
+      await this.init.fetch(cid, { ...options, budget: build.budget, onStored: block => build.stored.add(block.toString()) })
       const flist = await loadFlist(this.init.store, cid, options)
       const tmp = join(this.init.root, 'tmp', `${cid.toString()}.${randomBytes(6).toString('hex')}`)
       try {
@@ -184,9 +192,12 @@ export class FlistCache {
       }
       const entry: Cached = { lastUsedMs: this.now(), treeBytes: treeBytes(flist), config: flist.config, refs: 0, blocks: blockSizes(flist) }
       this.cached.set(cid.toString(), entry)
+      this.builds.delete(build)
       return entry
-    } finally {
-      this.budgets.delete(budget)
+    } catch (err) {
+      this.builds.delete(build)
+      await this.deleteUnused(build.stored)
+      throw err
     }
   }
 
@@ -194,9 +205,9 @@ export class FlistCache {
    * The room of a flist being fetched: maxBytes less what cannot be evicted to make room for
    * it — flists in use or pinned, and what the other flists being fetched declared so far.
    */
-  private room (budget: DiskBudget): DiskRoom {
+  private room (build: Build): DiskRoom {
     let taken = bytesOf([...this.cached].filter(([cid, c]) => c.refs > 0 || this.init.pinned?.(cid) === true).map(([, c]) => c))
-    for (const other of this.budgets) if (other !== budget) taken += other.total
+    for (const other of this.builds) if (other !== build) taken += other.budget.total
     const max = this.init.maxBytes
     if (taken === 0) return { bytes: max, of: 'this farmer\'s flist cache holds' }
     return { bytes: Math.max(0, max - taken), of: `left in this farmer's flist cache of ${formatSize(max)} (${formatSize(taken)} of it held by flists in use or being fetched)` }
@@ -227,10 +238,16 @@ export class FlistCache {
       this.cached.delete(cid)
       await this.save()
       await this.removeTree(cid)
-      const kept = new Set<string>()
-      for (const c of this.cached.values()) for (const block of c.blocks.keys()) kept.add(block)
-      for (const block of entry.blocks.keys()) if (!kept.has(block)) await this.init.store.delete(parseCid(block))
+      await this.deleteUnused(entry.blocks.keys())
     }
+  }
+
+  /** Deletes those of `blocks` that no cached flist uses and no build in progress stored. */
+  private async deleteUnused (blocks: Iterable<string>): Promise<void> {
+    const kept = new Set<string>()
+    for (const c of this.cached.values()) for (const block of c.blocks.keys()) kept.add(block)
+    for (const build of this.builds) for (const block of build.stored) kept.add(block)
+    for (const block of blocks) if (!kept.has(block)) await this.init.store.delete(parseCid(block))
   }
 
   /** Moves the tree out of trees/ at once (rename), then deletes it. */

@@ -7,8 +7,8 @@ import { BlockFetcher, type BlockFetcherInit, type BlockSink, type FetchProgress
 import { blocksResponder } from './block-protocol.js'
 import { InvalidFlistError, NotPinnedError } from './errors.js'
 import { FsBlockStore, parseCid, type BlockGetter } from './block-store.js'
-import { dataBlockSizes, dataBlocks, loadFlist, type Flist, type LoadFlistOptions } from './manifest.js'
-import { FlistCache } from './flist-cache.js'
+import { dataBlockSizes, dataBlocks, loadFlist, type Flist } from './manifest.js'
+import { FlistCache, type CacheFetchOptions } from './flist-cache.js'
 import { materialise, readFile } from './materialise.js'
 import type { Progress } from './progress.js'
 import type { ContentRouting, PeerId, Startable } from '@libp2p/interface'
@@ -46,7 +46,7 @@ export interface FlistFetchProgress extends FetchProgress {
   totalBytes: number
 }
 
-export interface FlistFetchOptions extends LoadFlistOptions {
+export interface FlistFetchOptions extends CacheFetchOptions {
   /** Peers to ask besides those the DHT names (e.g. the twin that published it). */
   providers?: PeerId[]
   onProgress?: (progress: FlistFetchProgress) => void
@@ -186,12 +186,12 @@ export class FlistService implements Startable {
     }
     const providers = this.lookup(cid, options, found => { report({ providers: found.length }) })
     report({})
-    const flist = await loadFlist(this.fetchingGetter(providers.get), cid, options)
+    const flist = await loadFlist(this.fetchingGetter(providers.get, options.onStored), cid, options)
     const missing = await this.missing(flist)
     if (missing.length > 0) {
       const sizes = dataBlockSizes(flist)
       report({ phase: 'blocks', totalBlocks: missing.length, totalBytes: missing.reduce((sum, b) => sum + (sizes.get(b.toString()) ?? 0), 0) })
-      await this.fetcher.fetch(missing, await providers.get(), this.declaredSizeSink(flist, sizes), {
+      await this.fetcher.fetch(missing, await providers.get(), this.declaredSizeSink(flist, sizes, options.onStored), {
         signal: options.signal,
         onProgress: p => { report({ blocks: p.blocks, bytes: p.bytes }) }
       })
@@ -210,11 +210,12 @@ export class FlistService implements Startable {
    * declares (flist.md §5 rule 4) ends the fetch before it is stored, so the bytes stored are
    * the bytes a budget counted (loadFlist's maxDiskBytes), whatever the manifest claims.
    */
-  private declaredSizeSink (flist: Flist, sizes: Map<string, number>): BlockSink {
+  private declaredSizeSink (flist: Flist, sizes: Map<string, number>, onStored?: (cid: CID) => void): BlockSink {
     return async (cid, bytes) => {
       const declared = sizes.get(cid.toString())
       if (bytes.byteLength !== declared) throw new InvalidFlistError(`flist ${flist.cid.toString()}: block ${cid.toString()} is ${bytes.byteLength} bytes, its manifest declares ${declared}`)
       await this.put(cid, bytes)
+      onStored?.(cid)
     }
   }
 
@@ -226,11 +227,12 @@ export class FlistService implements Startable {
   }
 
   /** A getter that reads the store and fetches what it lacks from `providers`. */
-  private fetchingGetter (providers: () => Promise<PeerId[]>): BlockGetter {
+  private fetchingGetter (providers: () => Promise<PeerId[]>, onStored?: (cid: CID) => void): BlockGetter {
+    const sink: BlockSink = async (cid, bytes) => { await this.put(cid, bytes); onStored?.(cid) }
     return {
       get: async (block, o) => {
         // the caller's onProgress is about its own work (a fetch, a materialise), not this block
-        if (!(await this.store.has(block))) await this.fetcher.fetch([block], await providers(), this.put, { signal: o?.signal })
+        if (!(await this.store.has(block))) await this.fetcher.fetch([block], await providers(), sink, { signal: o?.signal })
         return this.store.get(block, o)
       }
     }
