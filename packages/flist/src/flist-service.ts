@@ -205,17 +205,25 @@ export class FlistService implements Startable {
   /** The fetcher's sink: it verified each block on receipt, so the store does not hash it again. */
   private readonly put = async (cid: CID, bytes: Uint8Array): Promise<void> => { await this.store.putVerified(cid, bytes) }
 
+  /** A sink that stores each block and tells `onStored`. */
+  private storing (onStored?: (cid: CID) => void): BlockSink {
+    return async (cid, bytes) => {
+      await this.put(cid, bytes)
+      onStored?.(cid)
+    }
+  }
+
   /**
    * The sink for `flist`'s data blocks: a block whose length is not the size its manifest
    * declares (flist.md §5 rule 4) ends the fetch before it is stored, so the bytes stored are
-   * the bytes a budget counted (loadFlist's maxDiskBytes), whatever the manifest claims.
+   * the bytes a DiskBudget counted, whatever the manifest claims.
    */
   private declaredSizeSink (flist: Flist, sizes: Map<string, number>, onStored?: (cid: CID) => void): BlockSink {
+    const store = this.storing(onStored)
     return async (cid, bytes) => {
       const declared = sizes.get(cid.toString())
       if (bytes.byteLength !== declared) throw new InvalidFlistError(`flist ${flist.cid.toString()}: block ${cid.toString()} is ${bytes.byteLength} bytes, its manifest declares ${declared}`)
-      await this.put(cid, bytes)
-      onStored?.(cid)
+      await store(cid, bytes)
     }
   }
 
@@ -228,7 +236,7 @@ export class FlistService implements Startable {
 
   /** A getter that reads the store and fetches what it lacks from `providers`. */
   private fetchingGetter (providers: () => Promise<PeerId[]>, onStored?: (cid: CID) => void): BlockGetter {
-    const sink: BlockSink = async (cid, bytes) => { await this.put(cid, bytes); onStored?.(cid) }
+    const sink = this.storing(onStored)
     return {
       get: async (block, o) => {
         // the caller's onProgress is about its own work (a fetch, a materialise), not this block

@@ -27,7 +27,7 @@ export function entryDiskBytes (e: DeclaredEntry): number {
 /** How much disk one flist may take, and what that is, for the error that refuses it. */
 export interface DiskRoom {
   bytes: number
-  /** Follows "more than the <bytes>", e.g. "this peer allows for one flist". */
+  /** Follows "more than the <bytes>", e.g. "this farmer's flist cache holds". */
   of: string
 }
 
