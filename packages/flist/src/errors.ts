@@ -47,3 +47,11 @@ export class NotPinnedError extends Error {
     super(`flist ${cid} is not pinned on this peer (only the flists it published are)`)
   }
 }
+
+/** A flist that would take more of this peer's disk than it allows, or is deeper than it materialises: refused before its data blocks are fetched. */
+export class FlistTooLargeError extends Error {
+  override name = 'FlistTooLargeError'
+  constructor (readonly cid: string, detail: string) {
+    super(`flist ${cid}: ${detail}`)
+  }
+}

@@ -4,19 +4,35 @@ import { join } from 'node:path'
 import { parseCid } from './block-store.js'
 import { dataBlockSizes, loadFlist } from './manifest.js'
 import { materialise } from './materialise.js'
+import { DiskBudget, entryDiskBytes, type DiskRoom } from './tree-budget.js'
+import { formatSize } from '@p2pcloud/node'
 import type { BlockStore } from './block-store.js'
-import type { Flist, ImageConfig } from './manifest.js'
+import type { Flist, ImageConfig, LoadFlistOptions } from './manifest.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
+
+export interface CacheFetchOptions extends LoadFlistOptions {
+  /** Called with each block the fetch stored (it was not in the store), manifest or data. */
+  onStored?: (cid: CID) => void
+}
 
 export interface FlistCacheInit {
   /** Holds trees/<cid> (materialised trees), tmp/ and trash/ (work in progress) and state.json. */
   root: string
   /** Where the flists' blocks are; shared with the exchange. */
   store: BlockStore
-  /** Makes every block of the flist (manifest and data) local in `store`; injected by the exchange. */
-  fetch: (cid: CID, options?: AbortOptions) => Promise<void>
-  /** Bytes of trees plus blocks of cached flists above which unused flists are evicted. */
+  /**
+   * Makes every block of the flist (manifest and data) local in `store`; injected by the
+   * exchange. It counts the manifest into `options.budget` as it reads it (loadFlist), so a
+   * flist with no room is refused before its data blocks are fetched, stores only blocks of
+   * their declared sizes, and names each block it stored, which a failed build deletes again.
+   */
+  fetch: (cid: CID, options?: CacheFetchOptions) => Promise<void>
+  /**
+   * Bytes of trees plus blocks of cached flists above which unused flists are evicted. A flist
+   * that would not fit (its tree, blocks and manifest) beside the flists in use, pinned or being
+   * fetched is refused before its data blocks are fetched.
+   */
   maxBytes: number
   /** Flists (by CID text) that are never evicted while cached; their blocks stay too. */
   pinned?: (cid: string) => boolean
@@ -35,6 +51,8 @@ export interface AcquiredFlist {
 interface CachedState { lastUsedMs: number, treeBytes: number, config: ImageConfig }
 interface StateFile { version: 1, flists: Record<string, CachedState> }
 
+interface Build { budget: DiskBudget, stored: Set<string> }
+
 interface Cached extends CachedState {
   refs: number
   /** CID text → bytes of every block the flist uses (manifest and data). */
@@ -49,7 +67,19 @@ const blockSizes = (flist: Flist): Map<string, number> => {
   return sizes
 }
 
-const treeBytes = (flist: Flist): number => flist.entries.reduce((sum, e) => sum + e.size + (e.type === 'symlink' ? Buffer.byteLength(e.target ?? '') : 0), 0)
+/** Bytes of these cached flists' trees plus their distinct blocks. */
+function bytesOf (flists: Cached[]): number {
+  const blocks = new Map<string, number>()
+  let total = 0
+  for (const c of flists) {
+    total += c.treeBytes
+    for (const [cid, size] of c.blocks) blocks.set(cid, size)
+  }
+  for (const size of blocks.values()) total += size
+  return total
+}
+
+const treeBytes = (flist: Flist): number => flist.entries.reduce((sum, e) => sum + entryDiskBytes(e), 0)
 
 /**
  * The farmer's content-addressed flist cache, shared by all workloads: each flist is fetched
@@ -61,6 +91,8 @@ const treeBytes = (flist: Flist): number => flist.entries.reduce((sum, e) => sum
 export class FlistCache {
   private readonly cached = new Map<string, Cached>()
   private readonly building = new Map<string, Promise<Cached>>()
+  /** The flists being fetched and built: what they declared so far and the blocks they stored. */
+  private readonly builds = new Set<Build>()
   private readonly now: () => number
   private ready?: Promise<void>
   /** Evictions run one at a time. */
@@ -143,32 +175,47 @@ export class FlistCache {
     }
   }
 
+  /** Fetches and materialises the flist; when that fails, the blocks it stored that nothing else uses are deleted again. */
   private async build (cid: CID, options: AbortOptions): Promise<Cached> {
-    await this.init.fetch(cid, options)
-    const flist = await loadFlist(this.init.store, cid, options)
-    const tmp = join(this.init.root, 'tmp', `${cid.toString()}.${randomBytes(6).toString('hex')}`)
+    const build: Build = { budget: new DiskBudget(cid.toString(), () => this.room(build)), stored: new Set() }
+    this.builds.add(build)
     try {
-      await materialise(flist, this.init.store, tmp, options)
-      await rename(tmp, this.treePath(cid.toString()))
+      await this.init.fetch(cid, { ...options, budget: build.budget, onStored: block => build.stored.add(block.toString()) })
+      const flist = await loadFlist(this.init.store, cid, options)
+      const tmp = join(this.init.root, 'tmp', `${cid.toString()}.${randomBytes(6).toString('hex')}`)
+      try {
+        await materialise(flist, this.init.store, tmp, options)
+        await rename(tmp, this.treePath(cid.toString()))
+      } catch (err) {
+        await rm(tmp, { recursive: true, force: true })
+        throw err
+      }
+      const entry: Cached = { lastUsedMs: this.now(), treeBytes: treeBytes(flist), config: flist.config, refs: 0, blocks: blockSizes(flist) }
+      this.cached.set(cid.toString(), entry)
+      this.builds.delete(build)
+      return entry
     } catch (err) {
-      await rm(tmp, { recursive: true, force: true })
+      this.builds.delete(build)
+      await this.deleteUnused(build.stored)
       throw err
     }
-    const entry: Cached = { lastUsedMs: this.now(), treeBytes: treeBytes(flist), config: flist.config, refs: 0, blocks: blockSizes(flist) }
-    this.cached.set(cid.toString(), entry)
-    return entry
+  }
+
+  /**
+   * The room of a flist being fetched: maxBytes less what cannot be evicted to make room for
+   * it — flists in use or pinned, and what the other flists being fetched declared so far.
+   */
+  private room (build: Build): DiskRoom {
+    let taken = bytesOf([...this.cached].filter(([cid, c]) => c.refs > 0 || this.init.pinned?.(cid) === true).map(([, c]) => c))
+    for (const other of this.builds) if (other !== build) taken += other.budget.total
+    const max = this.init.maxBytes
+    if (taken === 0) return { bytes: max, of: 'this farmer\'s flist cache holds' }
+    return { bytes: Math.max(0, max - taken), of: `left in this farmer's flist cache of ${formatSize(max)} (${formatSize(taken)} of it held by flists in use or being fetched)` }
   }
 
   /** Bytes held: every cached tree plus every distinct block of the cached flists. */
   held (): number {
-    const blocks = new Map<string, number>()
-    let total = 0
-    for (const c of this.cached.values()) {
-      total += c.treeBytes
-      for (const [cid, size] of c.blocks) blocks.set(cid, size)
-    }
-    for (const size of blocks.values()) total += size
-    return total
+    return bytesOf([...this.cached.values()])
   }
 
   /** The cached flists (CID text), and how many references each has. */
@@ -191,10 +238,16 @@ export class FlistCache {
       this.cached.delete(cid)
       await this.save()
       await this.removeTree(cid)
-      const kept = new Set<string>()
-      for (const c of this.cached.values()) for (const block of c.blocks.keys()) kept.add(block)
-      for (const block of entry.blocks.keys()) if (!kept.has(block)) await this.init.store.delete(parseCid(block))
+      await this.deleteUnused(entry.blocks.keys())
     }
+  }
+
+  /** Deletes those of `blocks` that no cached flist uses and no build in progress stored. */
+  private async deleteUnused (blocks: Iterable<string>): Promise<void> {
+    const kept = new Set<string>()
+    for (const c of this.cached.values()) for (const block of c.blocks.keys()) kept.add(block)
+    for (const build of this.builds) for (const block of build.stored) kept.add(block)
+    for (const block of blocks) if (!kept.has(block)) await this.init.store.delete(parseCid(block))
   }
 
   /** Moves the tree out of trees/ at once (rename), then deletes it. */

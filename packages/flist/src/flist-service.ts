@@ -3,15 +3,15 @@ import { logger } from '@libp2p/logger'
 import { BLOCKS_PROTOCOL, handleRequests, type StreamOpener } from '@p2pcloud/wire'
 import { Key } from 'interface-datastore'
 import { readArchive } from './archive.js'
-import { BlockFetcher, type BlockFetcherInit, type FetchProgress } from './block-fetcher.js'
+import { BlockFetcher, type BlockFetcherInit, type BlockSink, type FetchProgress } from './block-fetcher.js'
 import { blocksResponder } from './block-protocol.js'
 import { InvalidFlistError, NotPinnedError } from './errors.js'
 import { FsBlockStore, parseCid, type BlockGetter } from './block-store.js'
 import { dataBlockSizes, dataBlocks, loadFlist, type Flist } from './manifest.js'
-import { FlistCache } from './flist-cache.js'
+import { FlistCache, type CacheFetchOptions } from './flist-cache.js'
 import { materialise, readFile } from './materialise.js'
 import type { Progress } from './progress.js'
-import type { AbortOptions, ContentRouting, PeerId, Startable } from '@libp2p/interface'
+import type { ContentRouting, PeerId, Startable } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
 import type { CID } from 'multiformats/cid'
@@ -46,7 +46,7 @@ export interface FlistFetchProgress extends FetchProgress {
   totalBytes: number
 }
 
-export interface FlistFetchOptions extends AbortOptions {
+export interface FlistFetchOptions extends CacheFetchOptions {
   /** Peers to ask besides those the DHT names (e.g. the twin that published it). */
   providers?: PeerId[]
   onProgress?: (progress: FlistFetchProgress) => void
@@ -186,12 +186,12 @@ export class FlistService implements Startable {
     }
     const providers = this.lookup(cid, options, found => { report({ providers: found.length }) })
     report({})
-    const flist = await loadFlist(this.fetchingGetter(providers.get), cid, options)
+    const flist = await loadFlist(this.fetchingGetter(providers.get, options.onStored), cid, options)
     const missing = await this.missing(flist)
     if (missing.length > 0) {
       const sizes = dataBlockSizes(flist)
       report({ phase: 'blocks', totalBlocks: missing.length, totalBytes: missing.reduce((sum, b) => sum + (sizes.get(b.toString()) ?? 0), 0) })
-      await this.fetcher.fetch(missing, await providers.get(), this.put, {
+      await this.fetcher.fetch(missing, await providers.get(), this.declaredSizeSink(flist, sizes, options.onStored), {
         signal: options.signal,
         onProgress: p => { report({ blocks: p.blocks, bytes: p.bytes }) }
       })
@@ -205,6 +205,28 @@ export class FlistService implements Startable {
   /** The fetcher's sink: it verified each block on receipt, so the store does not hash it again. */
   private readonly put = async (cid: CID, bytes: Uint8Array): Promise<void> => { await this.store.putVerified(cid, bytes) }
 
+  /** A sink that stores each block and tells `onStored`. */
+  private storing (onStored?: (cid: CID) => void): BlockSink {
+    return async (cid, bytes) => {
+      await this.put(cid, bytes)
+      onStored?.(cid)
+    }
+  }
+
+  /**
+   * The sink for `flist`'s data blocks: a block whose length is not the size its manifest
+   * declares (flist.md §5 rule 4) ends the fetch before it is stored, so the bytes stored are
+   * the bytes a DiskBudget counted, whatever the manifest claims.
+   */
+  private declaredSizeSink (flist: Flist, sizes: Map<string, number>, onStored?: (cid: CID) => void): BlockSink {
+    const store = this.storing(onStored)
+    return async (cid, bytes) => {
+      const declared = sizes.get(cid.toString())
+      if (bytes.byteLength !== declared) throw new InvalidFlistError(`flist ${flist.cid.toString()}: block ${cid.toString()} is ${bytes.byteLength} bytes, its manifest declares ${declared}`)
+      await store(cid, bytes)
+    }
+  }
+
   /** The data blocks of `flist` the store lacks, each once. */
   private async missing (flist: Flist): Promise<CID[]> {
     const missing: CID[] = []
@@ -213,11 +235,12 @@ export class FlistService implements Startable {
   }
 
   /** A getter that reads the store and fetches what it lacks from `providers`. */
-  private fetchingGetter (providers: () => Promise<PeerId[]>): BlockGetter {
+  private fetchingGetter (providers: () => Promise<PeerId[]>, onStored?: (cid: CID) => void): BlockGetter {
+    const sink = this.storing(onStored)
     return {
       get: async (block, o) => {
         // the caller's onProgress is about its own work (a fetch, a materialise), not this block
-        if (!(await this.store.has(block))) await this.fetcher.fetch([block], await providers(), this.put, { signal: o?.signal })
+        if (!(await this.store.has(block))) await this.fetcher.fetch([block], await providers(), sink, { signal: o?.signal })
         return this.store.get(block, o)
       }
     }

@@ -2,6 +2,7 @@ import { flistMessages } from '@p2pcloud/wire'
 import { CID } from 'multiformats/cid'
 import { MANIFEST_CODEC, MAX_BLOCK_BYTES, RAW_CODEC, isFlistCid, manifestCid, verifyBlock } from './block.js'
 import { InvalidFlistError } from './errors.js'
+import type { DiskBudget } from './tree-budget.js'
 import type { BlockGetter } from './block-store.js'
 import type { AbortOptions } from '@libp2p/interface'
 
@@ -270,11 +271,20 @@ function decode<T> (codec: { decode: (bytes: Uint8Array, opts?: any) => T }, byt
 /** Pages fetched at once through the getter. */
 const PAGE_CONCURRENCY = 8
 
+export interface LoadFlistOptions extends AbortOptions {
+  /**
+   * Counts the disk the flist will take as its manifest is read: a flist that needs more than
+   * the budget's room is refused (FlistTooLargeError) before its next page is fetched.
+   */
+  budget?: DiskBudget
+}
+
 /**
  * The flist named `cid`: the root manifest block and its pages fetched through `getter`,
  * each verified against its CID, decoded and checked against every rule of the format.
  */
-export async function loadFlist (getter: BlockGetter, cid: CID, options?: AbortOptions): Promise<Flist> {
+export async function loadFlist (getter: BlockGetter, cid: CID, options: LoadFlistOptions = {}): Promise<Flist> {
+  const { budget } = options
   if (!isFlistCid(cid) || cid.code !== MANIFEST_CODEC) throw new InvalidFlistError(`${cid.toString()} is not a manifest CID (CIDv1, codec 0x50, sha2-256)`)
   const rootBytes = await getter.get(cid, options)
   await verifyBlock(cid, rootBytes)
@@ -282,6 +292,9 @@ export async function loadFlist (getter: BlockGetter, cid: CID, options?: AbortO
   if (root.version !== FLIST_VERSION) throw new InvalidFlistError(`manifest ${cid.toString()}: format version ${root.version}, this reader knows ${FLIST_VERSION}`)
   if (root.entries.length > 0 && root.pages.length > 0) throw new InvalidFlistError(`manifest ${cid.toString()}: has both inline entries and pages`)
   if (root.entryCount > FLIST_LIMITS.maxEntries) throw new InvalidFlistError(`manifest ${cid.toString()}: ${root.entryCount} entries, more than ${FLIST_LIMITS.maxEntries}`)
+  budget?.addManifestBlock(rootBytes.byteLength)
+  budget?.expectEntries(root.entryCount)
+  budget?.addEntries(root.entries)
 
   const pageCids = root.pages.map(bytes => decodeCid(bytes, 'manifest pages'))
   for (const page of pageCids) if (!isFlistCid(page) || page.code !== MANIFEST_CODEC) throw new InvalidFlistError(`page ${page.toString()} is not a manifest CID`)
@@ -299,6 +312,8 @@ export async function loadFlist (getter: BlockGetter, cid: CID, options?: AbortO
       manifestBytes += page.bytes
       wire.push(...page.entries)
       if (wire.length > root.entryCount) throw new InvalidFlistError(`manifest ${cid.toString()}: its pages hold more than its ${root.entryCount} entries`)
+      budget?.addManifestBlock(page.bytes)
+      budget?.addEntries(page.entries)
     }
   }
   if (wire.length !== root.entryCount) throw new InvalidFlistError(`manifest ${cid.toString()}: says ${root.entryCount} entries, holds ${wire.length}`)
@@ -307,6 +322,7 @@ export async function loadFlist (getter: BlockGetter, cid: CID, options?: AbortO
   const config = root.config ?? emptyConfig()
   const imageConfig: ImageConfig = { entrypoint: config.entrypoint, cmd: config.cmd, env: config.env, workingDir: config.workingDir, user: config.user }
   validateConfig(imageConfig)
+  budget?.addDataBlocks(dataBlockSizes({ entries }).values())
   return { cid, entries, config: imageConfig, manifestBlocks: [cid, ...pageCids], manifestBytes }
 }
 

@@ -4,9 +4,22 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { FlistCache, FsBlockStore, buildFromDirectory, dataBlocks, importArchive, loadFlist, parseCid } from '../src/index.js'
 import { pattern, tempDir } from './helpers.js'
+import type { BlockStore, LoadFlistOptions } from '../src/index.js'
 import type { CID } from 'multiformats/cid'
 
 const KiB = 1024
+
+/**
+ * The exchange's job, done here from the build archives: make every block of the flist local,
+ * and read its manifest into the cache's budget as the exchange's fetch does.
+ */
+function fetchFrom (archives: Map<string, string>, store: BlockStore, fetched: string[] = []): (cid: CID, options?: LoadFlistOptions) => Promise<void> {
+  return async (cid, options) => {
+    fetched.push(cid.toString())
+    await importArchive(archives.get(cid.toString()) as string, store)
+    await loadFlist(store, cid, options)
+  }
+}
 
 /** Builds three flists that share one file (`shared`) and each have one file of their own. */
 async function fixtures (work: string): Promise<{ archives: Map<string, string>, cids: string[] }> {
@@ -31,11 +44,7 @@ describe('flist cache', () => {
     const { archives, cids: [a, b, c] } = await fixtures(work)
     const store = new FsBlockStore(join(work, 'blocks'))
     const fetched: string[] = []
-    // the exchange's job, done here from the build archives: make every block of the flist local
-    const fetch = async (cid: CID): Promise<void> => {
-      fetched.push(cid.toString())
-      await importArchive(archives.get(cid.toString()) as string, store)
-    }
+    const fetch = fetchFrom(archives, store, fetched)
     const pinnedSet = new Set<string>()
     let clock = 1000
     // one flist: 900 KiB of tree + ~900 KiB of blocks; two fit, three do not
@@ -103,5 +112,33 @@ describe('flist cache', () => {
     const held = await cache.acquire(a)
     assert.ok((await stat(join(held.path, 'shared'))).isFile())
     await held.release()
+  })
+
+  it('a flist with no room beside the flists in use or being fetched is refused before it is fetched, naming them', async t => {
+    const work = await tempDir(t, 'cache-room')
+    const { archives, cids: [a, b, c] } = await fixtures(work)
+    const store = new FsBlockStore(join(work, 'blocks'))
+    // one flist: 904 KiB of tree + 900 KiB of blocks; one fits, two do not
+    const cache = new FlistCache({ root: join(work, 'cache'), store, fetch: fetchFrom(archives, store), maxBytes: 3000 * KiB })
+    const holdA = await cache.acquire(a)
+    await assert.rejects(cache.acquire(b), (err: any) => {
+      assert.equal(err.name, 'FlistTooLargeError')
+      assert.match(err.message, new RegExp(`^flist ${b}: its manifest declares at least 1\\.8 MiB \\(\\d+ bytes\\) of disk .*, more than the 1\\.2 MiB \\(\\d+ bytes\\) left in this farmer's flist cache of 2\\.9 MiB \\(1\\.8 MiB of it held by flists in use or being fetched\\)$`))
+      return true
+    })
+    assert.deepEqual(await readdir(join(work, 'cache/trees')), [a])
+    // released, a is evicted to make room: b fits
+    await holdA.release()
+    const holdB = await cache.acquire(b)
+    assert.deepEqual(cache.list().map(e => e.cid), [b])
+    await holdB.release()
+
+    // two fetched at once: whichever declares last finds the other's bytes taken
+    const both = await Promise.allSettled([cache.acquire(a), cache.acquire(c)])
+    const refused = both.filter(r => r.status === 'rejected')
+    assert.equal(refused.length, 1, 'one of the two')
+    assert.match(refused[0].reason.message, /held by flists in use or being fetched/)
+    for (const r of both) if (r.status === 'fulfilled') await r.value.release()
+    assert.ok(cache.held() <= 3000 * KiB)
   })
 })

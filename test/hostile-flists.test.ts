@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { after, before, describe, it } from 'node:test'
+import { capacityExtension, type CapacityMarket } from '@p2pcloud/capacity'
+import { contractsExtension } from '@p2pcloud/contracts'
+import { farmerExtension } from '@p2pcloud/farmer'
+import { FlistService, buildFromDirectory, loadFlist } from '@p2pcloud/flist'
+import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
+import { containerCapability, runcUnavailable } from '@p2pcloud/runtime'
+import { dialAddress, farmerSettings, startLoopbackPeer, writeRepeatedBlockFlist, writeUnderstatedFlist } from '@p2pcloud/sim'
+import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
+import { resources, tempDir, waitFor } from './helpers/index.js'
+
+const MiB = 2 ** 20
+const GiB = 2 ** 30
+/** The farmer's flist cache (farmer.flistCacheBytes): small, so that an attack that gets through is seen at once. */
+const CACHE_BYTES = 64 * MiB
+const skip = await runcUnavailable()
+
+/** Bytes the files under `dir` take on disk (du: allocated blocks, hard links once). */
+async function diskUse (dir: string): Promise<number> {
+  const { stdout } = await promisify(execFile)('du', ['-s', '--block-size=1', dir])
+  return Number(stdout.split('\t')[0])
+}
+
+/** A farmer offering containers, wired as a daemon wires one (cli's capabilities.ts), its flist cache holding CACHE_BYTES. */
+async function startFarmer (home: string): Promise<P2PCloudLibp2p> {
+  const total = resources(4, 8, 10)
+  const config = farmerSettings({ farm: 'gent', country: 'BE', city: '', total, capabilities: ['container'], cuHour: 0.1 })
+  const containers = containerCapability({
+    root: join(home, 'containers'),
+    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: CACHE_BYTES })
+  })
+  return startLoopbackPeer({}, {
+    extensions: [
+      capacityExtension({ version: `p2pcloud/${VERSION}`, debounceMs: 50, farmer: { config, total } }),
+      contractsExtension({ farmer: { price: config.price, graceMs: 60_000 } }),
+      // before the farmer: its container driver fetches root filesystems through it
+      { services: { flists: (components: any) => new FlistService(components, { root: join(home, 'flists') }) } },
+      farmerExtension({ volumesRoot: join(home, 'volumes'), drivers: [containers.driver] }),
+      { services: { logs: containers.logsService } }
+    ]
+  })
+}
+
+/** A 3Bot: publishes flists and deploys with the twin SDK. */
+async function startThreeBot (home: string, farmer: P2PCloudLibp2p): Promise<P2PCloudLibp2p> {
+  return startLoopbackPeer({ bootstrap: [dialAddress(farmer)] }, {
+    extensions: [
+      capacityExtension({ version: `p2pcloud/${VERSION}` }),
+      contractsExtension({}),
+      { services: { flists: (components: any) => new FlistService(components, { root: join(home, 'flists') }) } },
+      twinExtension({ settleTimeoutMs: 120_000 })
+    ]
+  })
+}
+
+const containerSpec = (name: string, flist: string): ReturnType<typeof parseDeploymentSpec> => parseDeploymentSpec(`
+name: ${name}
+lease: 1h
+workloads:
+  - name: web
+    type: container
+    flist: ${flist}
+    cpu: 1
+    memory: 64M
+    rootfs: 64M
+`, 'test spec')
+
+describe('hostile flists against a real farmer', { skip }, () => {
+  let work: string
+  let farmer: P2PCloudLibp2p
+  let bot: P2PCloudLibp2p
+  let twin: Twin
+  let flists: string
+
+  before(async () => {
+    work = await tempDir('hostile-flists')
+    farmer = await startFarmer(join(work, 'farmer'))
+    bot = await startThreeBot(join(work, 'bot'), farmer)
+    twin = bot.services.twin as Twin
+    flists = join(work, 'farmer', 'flists')
+    await waitFor('the 3Bot to hear the farmer', () => (bot.services.capacity as CapacityMarket).directory.size === 1)
+  })
+
+  after(async () => {
+    await Promise.all([bot, farmer].map(async node => node.stop()))
+    await rm(work, { recursive: true, force: true })
+  })
+
+  /** Deploys a container of flist `cid` on the farmer: the deploy must fail with `expected`. */
+  async function deployFails (name: string, cid: string, expected: RegExp): Promise<void> {
+    await assert.rejects(twin.deploy(containerSpec(name, cid)), (err: any) => {
+      assert.equal(err.name, 'DeployFailed', err.message)
+      assert.match(err.message, /workload "web": /)
+      assert.match(err.message, expected)
+      return true
+    })
+  }
+
+  it('a flist whose few KB of blocks declare a 2 GiB tree is refused before any data block is fetched or anything written', async () => {
+    const { cid, archiveBytes } = await writeRepeatedBlockFlist(join(work, 'repeated.flist'), 2 * GiB)
+    assert.ok(archiveBytes < 1 * MiB, `${archiveBytes}: the attack is small`)
+    await (bot.services.flists as FlistService).publish(join(work, 'repeated.flist'))
+    await deployFails('repeated', cid.toString(),
+      new RegExp(`flist ${cid.toString()}: its manifest declares at least 2\\.0 GiB \\(\\d+ bytes\\) of disk \\(so far: manifest .*, tree 2\\.0 GiB, .*\\), more than the 64 MiB \\(67108864 bytes\\) this farmer.s flist cache holds`))
+    assert.deepEqual(await readdir(join(flists, 'cache', 'trees')), [], 'no tree')
+    assert.deepEqual((await readdir(join(flists, 'cache', 'tmp'))).filter(name => !name.startsWith('state.')), [], 'no partial tree')
+    const used = await diskUse(flists)
+    assert.ok(used < 1 * MiB, `the farmer's flists take ${used} bytes, not its 512 KiB block nor its tree`)
+  })
+
+  it('a flist whose manifest understates its blocks (1 KiB declared, 512 KiB each) is stopped at its first block', async () => {
+    // 96 MiB of distinct blocks behind a manifest that declares ~600 KiB in all
+    const { cid } = await writeUnderstatedFlist(join(work, 'understated.flist'), 192, 1024)
+    await (bot.services.flists as FlistService).publish(join(work, 'understated.flist'))
+    await deployFails('understated', cid.toString(),
+      new RegExp(`flist ${cid.toString()}: block \\w+ is 524288 bytes, its manifest declares 1024`))
+    assert.deepEqual(await readdir(join(flists, 'cache', 'trees')), [], 'no tree')
+    const used = await diskUse(flists)
+    assert.ok(used < 1 * MiB, `the farmer's flists take ${used} bytes, not its 96 MiB of blocks`)
+  })
+
+  it('a flist whose fetch fails part way (a block nobody has) leaves none of the blocks it fetched', async () => {
+    const src = join(work, 'honest')
+    await mkdir(src)
+    for (let i = 0; i < 24; i++) await writeFile(join(src, `f${i}`), randomBytes(MiB))
+    const { cid } = await buildFromDirectory(src, join(work, 'honest.flist'))
+    const botFlists = bot.services.flists as FlistService
+    await botFlists.publish(join(work, 'honest.flist'))
+    const lost = (await loadFlist(botFlists.store, cid)).entries.at(-1)?.blocks[0]
+    assert.ok(lost != null)
+    await botFlists.store.delete(lost)
+    await deployFails('honest', cid.toString(), new RegExp(`1 block\\(s\\) could not be fetched \\(${lost.toString()}\\)`))
+    const used = await diskUse(flists)
+    assert.ok(used < 1 * MiB, `the farmer's flists take ${used} bytes, not the 23.5 MiB of blocks it fetched`)
+  })
+})
