@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { access, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MemoryDatastore } from 'datastore-core'
@@ -57,8 +57,8 @@ describe('container driver on runc', { skip }, () => {
     return { contractId, record: provisioner.get(contractId) as DeploymentRecord }
   }
 
-  async function until (contractId: string, name: string, state: string): Promise<string> {
-    for (let i = 0; i < 400; i++) {
+  async function until (contractId: string, name: string, state: string, tries = 400): Promise<string> {
+    for (let i = 0; i < tries; i++) {
       const status = provisioner.get(contractId)?.workloads.find(w => w.name === name)
       if (status?.state === state) return status.message
       await new Promise(resolve => setTimeout(resolve, 50))
@@ -104,6 +104,29 @@ describe('container driver on runc', { skip }, () => {
     const where = join(dir, 'containers', `p2pcloud-${contractId.slice(0, 24)}-job`)
     assert.equal((await readFile('/proc/self/mounts', 'utf8')).includes(where), false, `${where} is still mounted`)
     await assert.rejects(stat(where), { code: 'ENOENT' })
+  })
+
+  it('an output flood is read only as fast as the log is written: the daemon\'s memory and the log on disk stay bounded, logs keep the newest', async () => {
+    const floodBytes = 1024 * MiB
+    const rssBefore = process.memoryUsage().rss
+    let rssPeak = rssBefore
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss) }, 10)
+    let contractId: string
+    try {
+      contractId = (await deploy([container('flood', ['sh', '-c', `head -c ${floodBytes} /dev/zero; echo flood over`])])).contractId
+      assert.match(await until(contractId, 'flood', 'error', 2400), /exited with code 0/)
+    } finally {
+      clearInterval(sampler)
+    }
+    const growthMiB = (rssPeak - rssBefore) / MiB
+    assert.ok(growthMiB < 192, `the daemon grew by ${growthMiB.toFixed(0)} MiB while the container wrote ${floodBytes / MiB} MiB`)
+    const logsDir = join(dir, 'containers', `p2pcloud-${contractId.slice(0, 24)}-flood`, 'logs')
+    let onDisk = 0
+    for (const file of await readdir(logsDir)) onDisk += (await stat(join(logsDir, file))).size
+    assert.ok(onDisk <= 2 * MiB, `${onDisk} bytes of log on disk`)
+    const newest = []
+    for await (const chunk of driver.logs(contractId, 'flood', { tailBytes: 16 })) newest.push(chunk.data)
+    assert.equal(Buffer.concat(newest).toString(), '\0\0\0\0\0flood over\n')
   })
 
   it('memory above MRU ends in error naming the OOM kill', async () => {
