@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { access, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { MemoryDatastore } from 'datastore-core'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -127,6 +129,41 @@ describe('container driver on runc', { skip }, () => {
     const newest = []
     for await (const chunk of driver.logs(contractId, 'flood', { tailBytes: 16 })) newest.push(chunk.data)
     assert.equal(Buffer.concat(newest).toString(), '\0\0\0\0\0flood over\n')
+  })
+
+  /** Wait until the workload's output contains `text`; the output then. */
+  async function outputWith (contractId: string, name: string, text: string): Promise<string> {
+    for (let i = 0; i < 400 && !(await output(contractId, name)).includes(text); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    return output(contractId, name)
+  }
+
+  async function loopDevicesOf (image: string): Promise<string> {
+    return (await promisify(execFile)('losetup', ['-j', image])).stdout
+  }
+
+  it('the root layer is the rootfs size: writing past it fails with ENOSPC and takes no more of the host\'s disk; removal frees the loop device', async () => {
+    const { contractId } = await deploy([container('filler', ['sh', '-c', 'dd if=/dev/zero of=/big bs=1M count=64; echo "dd exit $?"; exec sleep 1000'], { rootfsSize: 16 * MiB })])
+    const text = await outputWith(contractId, 'filler', 'dd exit')
+    assert.match(text, /No space left on device/)
+    assert.match(text, /dd exit 1/)
+    const image = join(dir, 'containers', `p2pcloud-${contractId.slice(0, 24)}-filler`, 'layer.img')
+    assert.ok((await stat(image)).blocks * 512 <= 16 * MiB, 'the host gives the layer no more than its size')
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
+    assert.equal(await loopDevicesOf(image), '')
+    await assert.rejects(stat(image), { code: 'ENOENT' })
+  })
+
+  it('a mounted volume refuses writes past its size', async () => {
+    const { contractId } = await deploy([
+      { name: 'data', type: 'volume', version: 1, data: deploymentMessages.VolumeData.encode({ size: 4 * MiB }) },
+      container('writer', ['sh', '-c', 'dd if=/dev/zero of=/data/big bs=1M count=8; echo "dd exit $?"; exec sleep 1000'], { mounts: [{ volume: 'data', path: '/data', readOnly: false }] })
+    ])
+    const text = await outputWith(contractId, 'writer', 'dd exit')
+    assert.match(text, /No space left on device/)
+    assert.match(text, /dd exit 1/)
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
   })
 
   it('memory above MRU ends in error naming the OOM kill', async () => {
