@@ -33,17 +33,22 @@ async function tool (what: string, command: string, args: string[]): Promise<str
  * bytes (made on first use), loop-mounted at `mountpoint`. What is written
  * there can never take more than `size` of the host's disk: past it, ENOSPC.
  * Idempotent: an image that exists keeps its data, one already mounted stays
- * mounted; a larger `size` grows it in place, a smaller one is refused.
+ * mounted; another `size` resizes it (see `resize`).
  */
 export async function mountImage (image: string, mountpoint: string, size: number): Promise<void> {
   const missing = loopMountUnavailable()
   if (missing !== undefined) throw new Error(`cannot enforce a size of ${size} bytes: ${missing}`)
   const held = await stat(image).then(s => s.size, () => undefined)
-  if (held === undefined) await makeImage(image, size)
-  else if (size < held) throw new ProtocolError(ErrorCodes.BAD_REQUEST, `the size cannot shrink from ${held} to ${size} bytes`)
-  await mkdir(mountpoint, { recursive: true, mode: 0o700 })
-  if (!await isMounted(mountpoint)) await tool(`could not loop-mount ${image} at ${mountpoint}`, 'mount', ['-o', 'loop', image, mountpoint])
-  if (held !== undefined && size > held) await grow(image, size)
+  try {
+    if (held === undefined) await makeImage(image, size)
+    else if (size !== held) await resize(image, mountpoint, held, size)
+  } finally {
+    // also after a refused resize: the volume stays mounted as it was
+    await mkdir(mountpoint, { recursive: true, mode: 0o700 })
+    if (await stat(image).then(() => true, () => false) && !await isMounted(mountpoint)) {
+      await tool(`could not loop-mount ${image} at ${mountpoint}`, 'mount', ['-o', 'loop', image, mountpoint])
+    }
+  }
 }
 
 async function makeImage (image: string, size: number): Promise<void> {
@@ -58,13 +63,24 @@ async function makeImage (image: string, size: number): Promise<void> {
   }
 }
 
-/** Grow a mounted image online: the file, then its loop device's idea of its size, then ext4. */
-async function grow (image: string, size: number): Promise<void> {
-  await truncate(image, size)
-  const device = (await tool(`could not find the loop device of ${image}`, 'losetup', ['-j', image])).split(':')[0]
-  if (device === '') throw new Error(`${image} is not on a loop device`)
-  await tool(`could not grow ${device}`, 'losetup', ['-c', device])
-  await tool(`could not grow the filesystem in ${image}`, 'resize2fs', [device])
+/**
+ * Resize offline (online resizing needs a capability a farmer may lack), and
+ * only once nothing else mounts it: a container's bind mount would keep the
+ * old filesystem live on its loop device. A shrink must leave room for the data.
+ */
+async function resize (image: string, mountpoint: string, held: number, size: number): Promise<void> {
+  await unmountImage(mountpoint)
+  const refuse = async (why: string): Promise<never> => {
+    await truncate(image, held)
+    throw new ProtocolError(ErrorCodes.BAD_REQUEST, `cannot resize from ${held} to ${size} bytes: ${why}`)
+  }
+  if ((await tool(`could not look up the loop devices of ${image}`, 'losetup', ['-j', image])) !== '') await refuse('it is in use (a running container mounts it); stop it first')
+  // resize2fs wants a freshly checked filesystem; e2fsck's exit code 1 means it fixed something, which is fine
+  await run('e2fsck', ['-f', '-p', image], { timeout: 120_000 }).catch(async (err: any) => { if (err.code !== 1) await refuse(`the filesystem check failed: ${String(err.stderr ?? err.message).trim()}`) })
+  if (size > held) await truncate(image, size)
+  const resized = await run('resize2fs', [image, `${Math.floor(size / 1024)}K`], { timeout: 120_000 }).then(() => true, () => false)
+  if (!resized) await refuse(size < held ? 'its data does not fit' : 'resize2fs failed')
+  if (size < held) await truncate(image, size)
 }
 
 /** Unmount (which frees the loop device `mount -o loop` set up); nothing to do when not mounted. */
