@@ -5,8 +5,10 @@
 #   iproute2: `ip netns` for the tests that build their own LAN (mDNS)
 #   runc: the OCI runtime the container driver runs workloads with
 #   busybox-static: a tiny real root filesystem for container tests, the demo and benchmarks
+#   e2fsprogs, mount: mkfs.ext4, e2fsck, resize2fs and losetup for volumes and container root
+#     layers, each a loop-mounted ext4 image of its size
 set -euo pipefail
-packages=(iproute2 runc busybox-static)
+packages=(iproute2 runc busybox-static e2fsprogs mount)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

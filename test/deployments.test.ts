@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, stat } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { LevelDatastore } from 'datastore-level'
-import { DeploymentClient, type Deployment, type DeploymentStatusView } from '@p2pcloud/farmer'
+import { DeploymentClient, isMounted, loopMountUnavailable, type Deployment, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { deploymentMessages } from '@p2pcloud/wire'
 import { resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
 
@@ -34,7 +36,7 @@ async function untilSettled (client: DeploymentClient, farmer: MarketPeer, contr
   return status as DeploymentStatusView
 }
 
-describe('deployments of volumes', () => {
+describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
   it('deploys, updates and deletes a volume deployment; the farmer checks signature, contract, version and fit', async () => {
     const volumesRoot = join(await mkdtemp(join(tmpdir(), 'p2pcloud-vol-')), 'volumes')
     const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot } })
@@ -102,7 +104,6 @@ describe('deployments of volumes', () => {
       await farmer.node.stop()
       await store.close()
       // the volume's directory is gone while the farmer is down (a wiped disk, a new machine)
-      const { rm } = await import('node:fs/promises')
       await rm(join(volumesRoot, contractId), { recursive: true, force: true })
       store = new LevelDatastore(join(dir, 'datastore'))
       await store.open()
@@ -122,7 +123,54 @@ describe('deployments of volumes', () => {
   })
 })
 
-describe('watching a deployment', () => {
+describe('volume sizes', { skip: loopMountUnavailable() }, () => {
+  it('a volume refuses writes past its size, keeps its data over a farmer restart, and its removal frees the loop device and the image', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-volume-size-'))
+    const volumesRoot = join(dir, 'volumes')
+    const privateKey = await generateKeyPair('Ed25519')
+    const spec = { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot }
+    let store = new LevelDatastore(join(dir, 'datastore'))
+    await store.open()
+    let farmer = await startMarketPeer({ farmer: spec, privateKey, datastore: store })
+    const twin = await startMarketPeer({ bootstrap: farmer.node })
+    try {
+      await waitFor('the twin to be connected', () => twin.node.getConnections(farmer.node.peerId).length > 0)
+      const contractId = await reserve(twin, farmer, 50)
+      const client = clientOf(twin)
+      await client.deploy(farmer.node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'sized', version: 1, signedAt: Date.now(), workloads: [volume('data', 4)] })
+      assert.deepEqual((await untilSettled(client, farmer, contractId)).workloads.map(w => [w.name, w.state]), [['data', 'ok']])
+      const path = join(volumesRoot, contractId, 'data')
+      const image = join(volumesRoot, contractId, 'data.img')
+      await writeFile(join(path, 'kept'), 'written before the restart\n')
+      await assert.rejects(writeFile(join(path, 'big'), Buffer.alloc(8 * MiB)), { code: 'ENOSPC' })
+      await rm(join(path, 'big'))
+      assert.ok((await stat(image)).blocks * 512 <= 4 * MiB, 'the host gives the volume no more than its size')
+
+      await farmer.node.stop()
+      await store.close()
+      assert.equal(await isMounted(path), false, 'a stopped farmer leaves its volumes unmounted')
+      store = new LevelDatastore(join(dir, 'datastore'))
+      await store.open()
+      farmer = await startMarketPeer({ farmer: spec, privateKey, datastore: store })
+      await twin.node.dial(farmer.node.getMultiaddrs()[0])
+      assert.deepEqual((await untilSettled(client, farmer, contractId)).workloads.map(w => [w.name, w.state]), [['data', 'ok']])
+      assert.equal(await readFile(join(path, 'kept'), 'utf8'), 'written before the restart\n')
+
+      await twin.contracts.client.cancel(farmer.node.peerId, contractId)
+      await waitFor('the cancelled contract\'s volume to be removed', async () => (await readdir(join(volumesRoot, contractId))).length === 0)
+      assert.equal(await isMounted(path), false)
+      const { stdout } = await promisify(execFile)('losetup', ['-j', image])
+      assert.equal(stdout, '', 'no loop device left on the image')
+    } finally {
+      await twin.node.stop()
+      await farmer.node.stop()
+      await store.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('watching a deployment', { skip: loopMountUnavailable() }, () => {
   it('pushes each state change as it happens and ends when the deployment is deleted', async () => {
     const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 1) } })
     const twin = await startMarketPeer({ bootstrap: farmer.node })

@@ -81,7 +81,8 @@ export class Farmer implements Startable {
   async stop (): Promise<void> {
     this.unfollow?.()
     await this.components.registrar.unhandle(DEPLOYMENT_PROTOCOL)
-    for (const driver of this.drivers.all()) await driver.close?.().catch(err => { log.error('closing the %s driver failed - %e', driver.type, err) })
+    // the last registered first: containers stop before the volumes they mount are unmounted
+    for (const driver of this.drivers.all().reverse()) await driver.close?.().catch(err => { log.error('closing the %s driver failed - %e', driver.type, err) })
   }
 }
 

@@ -4,16 +4,21 @@ import { emptyResources, type Resources } from '@p2pcloud/capacity'
 import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
 import type { WorkloadDriver } from './drivers.js'
 import type { WorkloadSpec } from './deployment-record.js'
+import { mountImage, unmountImage } from './loop-filesystem.js'
 
 const MiB = 2 ** 20
 
 /**
- * `volume`: a directory of a given size under the farmer's home
- * (`volumes/<contract id>/<name>`), counted against the contract's SRU and
- * removed on delete. The size is booked, not yet enforced by a filesystem quota.
+ * `volume`: an ext4 filesystem of exactly its size, an image file
+ * (`volumes/<contract id>/<name>.img`, sparse) loop-mounted at
+ * `volumes/<contract id>/<name>`, counted against the contract's SRU: a
+ * workload writing past the size gets ENOSPC. Needs root. Unmounted when the
+ * farmer stops, mounted again when it applies the volume at start; deleted
+ * with its image on remove.
  */
 export class VolumeDriver implements WorkloadDriver {
   readonly type = 'volume'
+  private readonly mounted = new Set<string>()
 
   constructor (private readonly root: string) {}
 
@@ -37,14 +42,35 @@ export class VolumeDriver implements WorkloadDriver {
     return join(this.root, contractId, name)
   }
 
+  private image (contractId: string, name: string): string {
+    return join(this.root, contractId, `${name}.img`)
+  }
+
   async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
-    const dir = this.path(contractId, workload.name)
-    await mkdir(dir, { recursive: true, mode: 0o700 })
-    await writeFile(join(this.root, contractId, `${workload.name}.volume.json`), JSON.stringify({ size: this.sizeOf(workload), version: workload.version }) + '\n')
+    const size = this.sizeOf(workload)
+    await mkdir(join(this.root, contractId), { recursive: true, mode: 0o700 })
+    try {
+      await mountImage(this.image(contractId, workload.name), this.path(contractId, workload.name), size)
+    } catch (err: any) {
+      if (err instanceof ProtocolError) throw new ProtocolError(err.code, `volume "${workload.name}": ${err.message}`)
+      throw new Error(`volume "${workload.name}": ${err.message}`)
+    }
+    this.mounted.add(this.path(contractId, workload.name))
+    await writeFile(join(this.root, contractId, `${workload.name}.volume.json`), JSON.stringify({ size, version: workload.version }) + '\n')
   }
 
   async remove (contractId: string, name: string): Promise<void> {
-    await rm(this.path(contractId, name), { recursive: true, force: true })
+    const path = this.path(contractId, name)
+    await unmountImage(path)
+    this.mounted.delete(path)
+    await rm(path, { recursive: true, force: true })
+    await rm(this.image(contractId, name), { force: true })
     await rm(join(this.root, contractId, `${name}.volume.json`), { force: true })
+  }
+
+  /** The farmer stops: unmount what this run mounted (the provisioner applies it again at the next start); the data stays in the images. */
+  async close (): Promise<void> {
+    for (const path of this.mounted) await unmountImage(path)
+    this.mounted.clear()
   }
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
@@ -11,6 +11,7 @@ import { LogStore, type LogChunk } from './log-store.js'
 import { LogsService, type LogsServiceComponents } from './logs-protocol.js'
 import { ociSpec } from './oci-spec.js'
 import type { RootfsSource } from './rootfs-source.js'
+import { mountWritableLayer, unmountWritableLayer } from './writable-layer.js'
 
 const run = promisify(execFile)
 const MiB = 2 ** 20
@@ -22,7 +23,7 @@ const RESTART: Record<deploymentMessages.RestartPolicy, RestartPolicy> = {
 }
 
 export interface ContainerDriverOptions {
-  /** Everything of the containers lives here: `<root>/<id>/{bundle,upper,work,rootfs,logs}`, runc's state in `<root>/runc`. */
+  /** Everything of the containers lives here: `<root>/<id>/{bundle,layer.img,layer,rootfs,logs}`, runc's state in `<root>/runc`. */
   root: string
   rootfs: RootfsSource
   volumePath: (contractId: string, name: string) => string
@@ -65,7 +66,7 @@ function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
  * `container`: a root filesystem from an flist (the cache's read-only tree
  * under a per-container overlay), run by runc with CRU/MRU/pid limits, its
  * output in a bounded log; an exit or OOM kill is reported to the provisioner.
- * The root layer's size is booked against SRU but not yet enforced by a quota.
+ * The writable layer is a loop-mounted image of the booked root size.
  */
 export class ContainerDriver implements WorkloadDriver {
   readonly type = 'container'
@@ -117,9 +118,10 @@ export class ContainerDriver implements WorkloadDriver {
     const rootfs = await this.options.rootfs.acquire(CID.decode(data.flist).toString())
     try {
       const merged = join(dir, 'rootfs')
-      for (const sub of ['upper', 'work', 'rootfs', 'bundle']) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 })
+      for (const sub of ['rootfs', 'bundle']) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 })
       await unmount(merged)
-      await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${rootfs.path},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`, merged])
+      const layer = await mountWritableLayer(dir, data.rootfsSize)
+      await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${rootfs.path},upperdir=${layer.upper},workdir=${layer.work}`, merged])
       const cgroupsPath = `/p2pcloud/${id}`
       const spec = ociSpec({
         hostname: workload.name,
@@ -166,6 +168,7 @@ export class ContainerDriver implements WorkloadDriver {
       // a container a crashed daemon left behind
       await runc(this.runcRoot, 'delete', '--force', id).catch(() => {})
       await unmount(join(this.dir(contractId, name), 'rootfs'))
+      await unmountWritableLayer(this.dir(contractId, name))
     }
   }
 
@@ -203,6 +206,7 @@ export class ContainerDriver implements WorkloadDriver {
 async function takeDown (running: Running): Promise<void> {
   await running.container.stop()
   await unmount(running.merged)
+  await unmountWritableLayer(dirname(running.merged))
   await running.release()
 }
 

@@ -1,5 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { logger } from '@libp2p/logger'
 import type { LogStore } from './log-store.js'
@@ -35,6 +36,19 @@ export async function runc (runcRoot: string, ...args: string[]): Promise<string
 }
 
 /**
+ * Reads the pipe only as fast as the log takes it: while a chunk is being
+ * written the pipe is not read, so a container that floods its output blocks
+ * on a full pipe instead of filling the daemon's memory.
+ */
+async function pipeInto (logs: LogStore, from: Readable | null, stream: 'stdout' | 'stderr', id: string): Promise<void> {
+  if (from == null) return
+  for await (const data of from) {
+    // a chunk that cannot be written is lost, not the container's pipe
+    await logs.append({ at: Date.now(), stream, data }).catch(err => { log.error('log of %s - %e', id, err) })
+  }
+}
+
+/**
  * One container, run in the foreground by `runc run --keep` as our child so
  * its exit code is ours, its output piped into its log; after an exit its
  * cgroup is still there to say whether the kernel's OOM killer ended it.
@@ -56,10 +70,7 @@ export class Container {
     const child = spawn('runc', ['--root', runcRoot, 'run', '--keep', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
     const startedAt = Date.now()
-    let writes = Promise.resolve()
-    const pipe = (stream: 'stdout' | 'stderr') => (data: Buffer): void => { writes = writes.then(async () => { await logs.append({ at: Date.now(), stream, data }) }).catch(err => { log.error('log of %s - %e', id, err) }) }
-    child.stdout?.on('data', pipe('stdout'))
-    child.stderr?.on('data', pipe('stderr'))
+    const writes = Promise.all([pipeInto(logs, child.stdout, 'stdout', id), pipeInto(logs, child.stderr, 'stderr', id)])
     const ended = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => { child.once('exit', (code, signal) => { resolve({ code, signal }) }) })
     this.exited = ended.then(async outcome => { await writes; await this.onExit(outcome, Date.now() - startedAt) })
     // wait until runc has the container running, or it is already gone

@@ -7,6 +7,9 @@ export interface LogChunk {
   data: Uint8Array
 }
 
+/** Output a follower may have waiting before its oldest waiting chunks are dropped (a reader never holds back the container). */
+export const FOLLOW_QUEUE_BYTES = 256 * 1024
+
 /**
  * A container's output, bounded: NDJSON records in `current.log`; when it
  * passes half the bound it becomes `previous.log` (the older one is dropped),
@@ -15,13 +18,22 @@ export interface LogChunk {
 export class LogStore {
   private bytes = -1
   private readonly listeners = new Set<(chunk: LogChunk) => void>()
+  /** Appends one at a time: stdout and stderr write concurrently, and a rotation must see the size it rotates. */
+  private writing = Promise.resolve()
 
   constructor (private readonly dir: string, private readonly maxBytes = 2 * 2 ** 20) {}
 
   private get current (): string { return join(this.dir, 'current.log') }
   private get previous (): string { return join(this.dir, 'previous.log') }
 
+  /** Resolves once the chunk is on disk; a writer that waits for it never has more than one chunk in memory. */
   async append (chunk: LogChunk): Promise<void> {
+    const written = this.writing.then(async () => { await this.write(chunk) })
+    this.writing = written.catch(() => {})
+    await written
+  }
+
+  private async write (chunk: LogChunk): Promise<void> {
     if (this.bytes < 0) {
       await mkdir(this.dir, { recursive: true })
       this.bytes = await stat(this.current).then(s => s.size, () => 0)
@@ -54,15 +66,25 @@ export class LogStore {
     if (tailBytes == null) return chunks
     let kept = 0
     let from = chunks.length
-    while (from > 0 && kept + chunks[from - 1].data.byteLength <= tailBytes) kept += chunks[--from].data.byteLength
-    return chunks.slice(from)
+    while (from > 0 && kept < tailBytes) kept += chunks[--from].data.byteLength
+    const tail = chunks.slice(from)
+    // the oldest chunk kept may be only partly wanted: its end
+    if (kept > tailBytes) tail[0] = { ...tail[0], data: tail[0].data.subarray(kept - tailBytes) }
+    return tail
   }
 
   /** The kept output, then (with `follow`) every new chunk until `signal` aborts. */
   async * logs (options: { tailBytes?: number, follow?: boolean, signal?: AbortSignal } = {}): AsyncGenerator<LogChunk> {
     const queued: LogChunk[] = []
+    let queuedBytes = 0
     let wake: (() => void) | undefined
-    const listener = (chunk: LogChunk): void => { queued.push(chunk); wake?.() }
+    const listener = (chunk: LogChunk): void => {
+      queued.push(chunk)
+      queuedBytes += chunk.data.byteLength
+      // a reader that is behind loses the oldest of what waits for it (it can read the kept log again)
+      while (queuedBytes > FOLLOW_QUEUE_BYTES && queued.length > 1) queuedBytes -= (queued.shift() as LogChunk).data.byteLength
+      wake?.()
+    }
     if (options.follow === true) this.listeners.add(listener)
     try {
       yield * await this.read(options.tailBytes)
@@ -74,7 +96,11 @@ export class LogStore {
           })
           wake = undefined
         }
-        while (queued.length > 0) yield queued.shift() as LogChunk
+        while (queued.length > 0) {
+          const chunk = queued.shift() as LogChunk
+          queuedBytes -= chunk.data.byteLength
+          yield chunk
+        }
       }
     } finally {
       this.listeners.delete(listener)

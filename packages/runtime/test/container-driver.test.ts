@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { access, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { MemoryDatastore } from 'datastore-core'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -57,8 +59,8 @@ describe('container driver on runc', { skip }, () => {
     return { contractId, record: provisioner.get(contractId) as DeploymentRecord }
   }
 
-  async function until (contractId: string, name: string, state: string): Promise<string> {
-    for (let i = 0; i < 400; i++) {
+  async function until (contractId: string, name: string, state: string, tries = 400): Promise<string> {
+    for (let i = 0; i < tries; i++) {
       const status = provisioner.get(contractId)?.workloads.find(w => w.name === name)
       if (status?.state === state) return status.message
       await new Promise(resolve => setTimeout(resolve, 50))
@@ -104,6 +106,64 @@ describe('container driver on runc', { skip }, () => {
     const where = join(dir, 'containers', `p2pcloud-${contractId.slice(0, 24)}-job`)
     assert.equal((await readFile('/proc/self/mounts', 'utf8')).includes(where), false, `${where} is still mounted`)
     await assert.rejects(stat(where), { code: 'ENOENT' })
+  })
+
+  it('an output flood is read only as fast as the log is written: the daemon\'s memory and the log on disk stay bounded, logs keep the newest', async () => {
+    const floodBytes = 1024 * MiB
+    const rssBefore = process.memoryUsage().rss
+    let rssPeak = rssBefore
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss) }, 10)
+    let contractId: string
+    try {
+      contractId = (await deploy([container('flood', ['sh', '-c', `head -c ${floodBytes} /dev/zero; echo flood over`])])).contractId
+      assert.match(await until(contractId, 'flood', 'error', 2400), /exited with code 0/)
+    } finally {
+      clearInterval(sampler)
+    }
+    const growthMiB = (rssPeak - rssBefore) / MiB
+    assert.ok(growthMiB < 192, `the daemon grew by ${growthMiB.toFixed(0)} MiB while the container wrote ${floodBytes / MiB} MiB`)
+    const logsDir = join(dir, 'containers', `p2pcloud-${contractId.slice(0, 24)}-flood`, 'logs')
+    let onDisk = 0
+    for (const file of await readdir(logsDir)) onDisk += (await stat(join(logsDir, file))).size
+    assert.ok(onDisk <= 2 * MiB, `${onDisk} bytes of log on disk`)
+    const newest = []
+    for await (const chunk of driver.logs(contractId, 'flood', { tailBytes: 16 })) newest.push(chunk.data)
+    assert.equal(Buffer.concat(newest).toString(), '\0\0\0\0\0flood over\n')
+  })
+
+  /** Wait until the workload's output contains `text`; the output then. */
+  async function outputWith (contractId: string, name: string, text: string): Promise<string> {
+    for (let i = 0; i < 400 && !(await output(contractId, name)).includes(text); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    return output(contractId, name)
+  }
+
+  async function loopDevicesOf (image: string): Promise<string> {
+    return (await promisify(execFile)('losetup', ['-j', image])).stdout
+  }
+
+  it('the root layer is the rootfs size: writing past it fails with ENOSPC and takes no more of the host\'s disk; removal frees the loop device', async () => {
+    const { contractId } = await deploy([container('filler', ['sh', '-c', 'dd if=/dev/zero of=/big bs=1M count=64; echo "dd exit $?"; exec sleep 1000'], { rootfsSize: 16 * MiB })])
+    const text = await outputWith(contractId, 'filler', 'dd exit')
+    assert.match(text, /No space left on device/)
+    assert.match(text, /dd exit 1/)
+    const image = join(dir, 'containers', `p2pcloud-${contractId.slice(0, 24)}-filler`, 'layer.img')
+    assert.ok((await stat(image)).blocks * 512 <= 16 * MiB, 'the host gives the layer no more than its size')
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
+    assert.equal(await loopDevicesOf(image), '')
+    await assert.rejects(stat(image), { code: 'ENOENT' })
+  })
+
+  it('a mounted volume refuses writes past its size', async () => {
+    const { contractId } = await deploy([
+      { name: 'data', type: 'volume', version: 1, data: deploymentMessages.VolumeData.encode({ size: 4 * MiB }) },
+      container('writer', ['sh', '-c', 'dd if=/dev/zero of=/data/big bs=1M count=8; echo "dd exit $?"; exec sleep 1000'], { mounts: [{ volume: 'data', path: '/data', readOnly: false }] })
+    ])
+    const text = await outputWith(contractId, 'writer', 'dd exit')
+    assert.match(text, /No space left on device/)
+    assert.match(text, /dd exit 1/)
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
   })
 
   it('memory above MRU ends in error naming the OOM kill', async () => {

@@ -7,13 +7,28 @@ import { flistDiskAttack } from './flist-disk-attack.js'
 import { flistFetch } from './flist-fetch.js'
 import { idlePeerMemory } from './idle-peer-memory.js'
 import { lateJoinerDht } from './late-joiner-dht.js'
+import { logFlood } from './log-flood.js'
 import { proposeLatency } from './propose-latency.js'
 import type { Benchmark } from './results.js'
 import { storageTransfer } from './storage-transfer.js'
 import { streamThroughput } from './stream-throughput.js'
 
-/** Every benchmark `npm run bench` runs, in this order (container-deploy last: it throws where runc is missing). */
-export const benchmarks: readonly Benchmark[] = [streamThroughput, dialLatency, advertPropagation, lateJoinerDht, idlePeerMemory, proposeLatency, contractThroughput, flistBuild, flistFetch, flistDiskAttack, storageTransfer, containerDeploy]
+/** Every benchmark `npm run bench` runs, in this order (the container benches last: they throw where runc is missing). */
+export const benchmarks: readonly Benchmark[] = [
+  streamThroughput,
+  dialLatency,
+  advertPropagation,
+  lateJoinerDht,
+  idlePeerMemory,
+  proposeLatency,
+  contractThroughput,
+  flistBuild,
+  flistFetch,
+  flistDiskAttack,
+  storageTransfer,
+  containerDeploy,
+  logFlood
+]
 
 export * from './results.js'
 export { formatSummary } from './summary.js'
