@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
+import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
 import type { WorkloadDriver } from './drivers.js'
 import type { WorkloadSpec } from './deployment-record.js'
@@ -34,17 +34,21 @@ export class VolumeDriver implements WorkloadDriver {
 
   /** Where a volume's data lives; containers of the same deployment mount it from here. */
   path (contractId: string, name: string): string {
-    return join(this.root, contractId, name)
+    return pathUnder(this.root, contractId, name)
+  }
+
+  private metadataPath (contractId: string, name: string): string {
+    return pathUnder(this.root, contractId, `${name}.volume.json`)
   }
 
   async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
     const dir = this.path(contractId, workload.name)
     await mkdir(dir, { recursive: true, mode: 0o700 })
-    await writeFile(join(this.root, contractId, `${workload.name}.volume.json`), JSON.stringify({ size: this.sizeOf(workload), version: workload.version }) + '\n')
+    await writeFile(this.metadataPath(contractId, workload.name), JSON.stringify({ size: this.sizeOf(workload), version: workload.version }) + '\n')
   }
 
   async remove (contractId: string, name: string): Promise<void> {
     await rm(this.path(contractId, name), { recursive: true, force: true })
-    await rm(join(this.root, contractId, `${name}.volume.json`), { force: true })
+    await rm(this.metadataPath(contractId, name), { force: true })
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { pathUnder } from '@p2pcloud/node'
 import { parseCid } from './block-store.js'
 import { dataBlockSizes, loadFlist } from './manifest.js'
 import { materialise } from './materialise.js'
@@ -71,7 +72,7 @@ export class FlistCache {
   }
 
   private get statePath (): string { return join(this.init.root, 'state.json') }
-  treePath (cid: string): string { return join(this.init.root, 'trees', cid) }
+  treePath (cid: string): string { return pathUnder(join(this.init.root, 'trees'), cid) }
 
   /** Loads state.json, drops what a crash left half done, and reconciles the state with the trees on disk. */
   private async open (): Promise<void> {

@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
-import type { DriverFactory, FarmerComponents, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
-import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
+import type { Deployment, DriverFactory, FarmerComponents, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
+import { pathUnder } from '@p2pcloud/node'
+import { ErrorCodes, ProtocolError, WORKLOAD_NAME, deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
 import { LogStore, type LogChunk } from './log-store.js'
 import { LogsService, type LogsServiceComponents } from './logs-protocol.js'
@@ -56,6 +57,7 @@ function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
   for (const mount of data.mounts) {
     if (!mount.path.startsWith('/') || mount.path.split('/').includes('..') || mount.path === '/') bad(`mount path "${mount.path}" must be absolute, without .., and not /`)
     if (paths.has(mount.path)) bad(`mount path ${mount.path} is used twice`)
+    if (!WORKLOAD_NAME.test(mount.volume)) bad(`the mount at ${mount.path} names volume ${JSON.stringify(mount.volume)}, which is not a workload name (${WORKLOAD_NAME.source})`)
     paths.add(mount.path)
   }
   return data
@@ -80,7 +82,7 @@ export class ContainerDriver implements WorkloadDriver {
   }
 
   private dir (contractId: string, name: string): string {
-    return join(this.options.root, this.id(contractId, name))
+    return pathUnder(this.options.root, this.id(contractId, name))
   }
 
   private get runcRoot (): string {
@@ -103,6 +105,16 @@ export class ContainerDriver implements WorkloadDriver {
   resources (workload: WorkloadSpec): Resources {
     const data = decode(workload)
     return { ...emptyResources(), cru: data.cru, mru: data.mru, sru: data.rootfsSize }
+  }
+
+  /** A container mounts volumes of its own deployment only: never another workload, another contract's data or a host path. */
+  checkReferences (workload: WorkloadSpec, deployment: Deployment): void {
+    const volumes = deployment.workloads.filter(w => w.type === 'volume').map(w => w.name)
+    for (const mount of decode(workload).mounts) {
+      if (!volumes.includes(mount.volume)) {
+        throw new ProtocolError(ErrorCodes.BAD_REQUEST, `container "${workload.name}": the mount at ${mount.path} names ${JSON.stringify(mount.volume)}, which is not a volume of this deployment (its volumes: ${volumes.length > 0 ? volumes.join(', ') : 'none'})`)
+      }
+    }
   }
 
   attach (report: (report: WorkloadReport) => void): void {
