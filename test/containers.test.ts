@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { DeploymentClient, type Deployment } from '@p2pcloud/farmer'
-import { LogsClient, containerCapability, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
+import { LogsClient, containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
 import { deploymentMessages } from '@p2pcloud/wire'
 import { resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
 
@@ -29,7 +29,7 @@ interface Mesh { dir: string, farmer: MarketPeer, twin: MarketPeer, other: Marke
 /** A farmer that runs containers from one busybox tree (the flist cache on a daemon), and two twins connected to it. */
 async function containerMesh (): Promise<Mesh> {
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-'))
-  const tree = await makeBusyboxRootfs(join(dir, 'tree'))
+  const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
   const containers = containerCapability({
     root: join(dir, 'containers'),
     rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, rm, rmdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
@@ -8,10 +8,12 @@ import type { Deployment, DriverFactory, FarmerComponents, WorkloadDriver, Workl
 import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, WORKLOAD_NAME, deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
+import { resolveImageUser } from './image-user.js'
 import { LogStore, type LogChunk } from './log-store.js'
 import { LogsService, type LogsServiceComponents } from './logs-protocol.js'
 import { ociSpec } from './oci-spec.js'
 import type { RootfsSource } from './rootfs-source.js'
+import { giveToContainerRoot } from './user-namespace.js'
 
 const run = promisify(execFile)
 const MiB = 2 ** 20
@@ -23,8 +25,16 @@ const RESTART: Record<deploymentMessages.RestartPolicy, RestartPolicy> = {
 }
 
 export interface ContainerDriverOptions {
-  /** Everything of the containers lives here: `<root>/<id>/{bundle,upper,work,rootfs,logs}`, runc's state in `<root>/runc`. */
+  /** Everything of the containers lives here: `<root>/<id>/{bundle,upper,work,logs}`, runc's state in `<root>/runc`. */
   root: string
+  /**
+   * Where each container's root filesystem is mounted (`<mountRoot>/<id>`),
+   * default /run/p2pcloud/rootfs. runc reaches it as the container's root, an
+   * unprivileged host user, so every directory above it must be searchable
+   * by others, which a farmer's home (0700) is not.
+   */
+  mountRoot?: string
+  /** Trees owned by the container's ids as mapped on the host (user-namespace.ts); the flist cache materialises them so. */
   rootfs: RootfsSource
   volumePath: (contractId: string, name: string) => string
   /** Most processes one container may have (default 256). */
@@ -85,6 +95,10 @@ export class ContainerDriver implements WorkloadDriver {
     return pathUnder(this.options.root, this.id(contractId, name))
   }
 
+  private mountPoint (contractId: string, name: string): string {
+    return pathUnder(this.options.mountRoot ?? '/run/p2pcloud/rootfs', this.id(contractId, name))
+  }
+
   private get runcRoot (): string {
     return join(this.options.root, 'runc')
   }
@@ -128,10 +142,16 @@ export class ContainerDriver implements WorkloadDriver {
     const dir = this.dir(contractId, workload.name)
     const rootfs = await this.options.rootfs.acquire(CID.decode(data.flist).toString())
     try {
-      const merged = join(dir, 'rootfs')
-      for (const sub of ['upper', 'work', 'rootfs', 'bundle']) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 })
+      const merged = this.mountPoint(contractId, workload.name)
+      for (const sub of ['upper', 'work', 'bundle']) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 })
+      await mkdir(merged, { recursive: true, mode: 0o711 })
+      // the upper layer's root is the container's /: its root's, open to its other users
+      await giveToContainerRoot(join(dir, 'upper'))
+      await chmod(join(dir, 'upper'), 0o755)
       await unmount(merged)
       await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${rootfs.path},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`, merged])
+      const mounts = data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly }))
+      for (const mount of mounts) await giveToContainerRoot(mount.source)
       const cgroupsPath = `/p2pcloud/${id}`
       const spec = ociSpec({
         hostname: workload.name,
@@ -141,11 +161,12 @@ export class ContainerDriver implements WorkloadDriver {
         args: data.args,
         env: data.env,
         workdir: data.workdir,
+        user: await resolveImageUser(merged, rootfs.config.user),
         cru: data.cru,
         mru: data.mru,
         pidsLimit: this.options.pidsLimit ?? 256,
         cgroupsPath,
-        mounts: data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly }))
+        mounts
       })
       await writeFile(join(dir, 'bundle', 'config.json'), JSON.stringify(spec, null, 2))
       const container = new Container({
@@ -177,7 +198,7 @@ export class ContainerDriver implements WorkloadDriver {
     } else {
       // a container a crashed daemon left behind
       await runc(this.runcRoot, 'delete', '--force', id).catch(() => {})
-      await unmount(join(this.dir(contractId, name), 'rootfs'))
+      await unmount(this.mountPoint(contractId, name))
     }
   }
 
@@ -190,6 +211,7 @@ export class ContainerDriver implements WorkloadDriver {
     await this.logsOf(contractId, name).remove()
     this.logStores.delete(this.id(contractId, name))
     await rm(this.dir(contractId, name), { recursive: true, force: true })
+    await rmdir(this.mountPoint(contractId, name)).catch(() => {})
   }
 
   async close (): Promise<void> {
