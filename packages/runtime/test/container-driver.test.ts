@@ -193,4 +193,13 @@ describe('container driver on runc', { skip }, () => {
       rootfs.user = ''
     }
   })
+
+  it('a hostile mount that reaches the driver anyway (a deployment stored before the farmer checked mounts) is an error; nothing starts', async () => {
+    const held = rootfs.held
+    const { contractId, record } = await deploy([container('escape', ['sleep', '1000'], { mounts: [{ volume: '../../../../..', path: '/host', readOnly: false }] })])
+    assert.equal(record.workloads[0].state, 'error')
+    assert.match(record.workloads[0].message, /the mount at \/host names volume "\.\.\/\.\.\/\.\.\/\.\.\/\.\.", which is not a workload name/)
+    assert.equal(rootfs.held, held, 'no root filesystem was taken')
+    await assert.rejects(driver.exec(contractId, 'escape', ['true']), /is not running/)
+  })
 })
