@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -30,8 +30,11 @@ interface Mesh { dir: string, farmer: MarketPeer, twin: MarketPeer, other: Marke
 async function containerMesh (): Promise<Mesh> {
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-'))
   const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
+  // the containers' mapped root reaches its root filesystem under mounts/
+  await chmod(dir, 0o711)
   const containers = containerCapability({
     root: join(dir, 'containers'),
+    mountRoot: join(dir, 'mounts'),
     rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })
   })
   const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 10), volumesRoot: join(dir, 'volumes'), drivers: [containers.driver], services: { logs: containers.logsService } } })
@@ -126,7 +129,7 @@ describe('containers over the mesh', { skip }, () => {
       await assert.rejects(deploy('escape'), { code: 'BAD_REQUEST', message: /the mount at \/host names "escape", which is not a volume of this deployment/ })
       await assert.rejects(client.get(farmer.node.peerId, contractId), { code: 'NOT_FOUND' }, 'the farmer holds no deployment')
       assert.deepEqual(await readdir(join(dir, 'containers')).catch(() => []), [], 'no container was prepared')
-      assert.equal((await readFile('/proc/self/mounts', 'utf8')).includes(join(dir, 'containers')), false, 'nothing is mounted')
+      assert.equal((await readFile('/proc/self/mounts', 'utf8')).includes(dir), false, 'nothing is mounted')
     } finally {
       await end()
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { execFileSync } from 'node:child_process'
-import { access, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { access, chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MemoryDatastore } from 'datastore-core'
@@ -45,7 +45,9 @@ describe('container driver on runc', { skip }, () => {
     dir = await mkdtemp(join(tmpdir(), 'p2pcloud-runtime-'))
     rootfs = new DirectoryRootfs(await makeBusyboxRootfs(join(dir, 'busybox'), { owner: hostIdOf(0) }))
     volumes = new VolumeDriver(join(dir, 'volumes'))
-    driver = new ContainerDriver({ root: join(dir, 'containers'), rootfs, volumePath: (c, name) => volumes.path(c, name), pidsLimit: 32 })
+    // the containers' mapped root reaches its root filesystem under mounts/
+    await chmod(dir, 0o711)
+    driver = new ContainerDriver({ root: join(dir, 'containers'), mountRoot: join(dir, 'mounts'), rootfs, volumePath: (c, name) => volumes.path(c, name), pidsLimit: 32 })
     provisioner = new Provisioner(new MemoryDatastore(), new DriverRegistry().register(volumes).register(driver))
   })
   after(async () => {
