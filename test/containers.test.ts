@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { DeploymentClient, type Deployment } from '@p2pcloud/farmer'
-import { LogsClient, containerCapability, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
+import { LogsClient, containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
 import { deploymentMessages } from '@p2pcloud/wire'
 import { resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
 
@@ -24,28 +24,56 @@ async function text (chunks: AsyncIterable<LogChunk>): Promise<string> {
   return parts.join('')
 }
 
+interface Mesh { dir: string, farmer: MarketPeer, twin: MarketPeer, other: MarketPeer, end: () => Promise<void> }
+
+/** A farmer that runs containers from one busybox tree (the flist cache on a daemon), and two twins connected to it. */
+async function containerMesh (): Promise<Mesh> {
+  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-'))
+  const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
+  // the containers' mapped root reaches its root filesystem under mounts/
+  await chmod(dir, 0o711)
+  const containers = containerCapability({
+    root: join(dir, 'containers'),
+    mountRoot: join(dir, 'mounts'),
+    rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })
+  })
+  const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 10), volumesRoot: join(dir, 'volumes'), drivers: [containers.driver], services: { logs: containers.logsService } } })
+  const twin = await startMarketPeer({ bootstrap: farmer.node })
+  const other = await startMarketPeer({ bootstrap: farmer.node })
+  await waitFor('the twins to be connected', () => [twin, other].every(t => t.node.getConnections(farmer.node.peerId).length > 0))
+  return {
+    dir,
+    farmer,
+    twin,
+    other,
+    end: async () => {
+      await Promise.all([other, twin, farmer].map(async p => p.node.stop()))
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+async function contractOf (twin: MarketPeer, farmer: MarketPeer, sru: number): Promise<string> {
+  const { envelope } = await twin.contracts.client.quote(farmer.node.peerId, { cru: 1, mru: 64 * MiB, sru, hru: 0, ipv4u: 0 }, HOUR)
+  return (await twin.contracts.client.propose(farmer.node.peerId, envelope)).id
+}
+
+const flist = CID.create(1, 0x55, await sha256.digest(new Uint8Array([1]))).bytes as Uint8Array<ArrayBuffer>
+
+function containerData (args: string[], mounts: deploymentMessages.Mount[] = []): Uint8Array {
+  return deploymentMessages.ContainerData.encode({ flist, entrypoint: [], args, env: [], workdir: '', cru: 1, mru: 64 * MiB, rootfsSize: 64 * MiB, mounts, restart: deploymentMessages.RestartPolicy.NEVER })
+}
+
 describe('containers over the mesh', { skip }, () => {
   it('a twin deploys a container on a farmer, reads and follows its logs; another twin gets none', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-'))
-    const tree = await makeBusyboxRootfs(join(dir, 'tree'))
-    // the farmer's root filesystems: here one busybox tree (the flist cache on a daemon)
-    const containers = containerCapability({
-      root: join(dir, 'containers'),
-      rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })
-    })
-    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 10), drivers: [containers.driver], services: { logs: containers.logsService } } })
-    const twin = await startMarketPeer({ bootstrap: farmer.node })
-    const other = await startMarketPeer({ bootstrap: farmer.node })
+    const { farmer, twin, other, end } = await containerMesh()
     try {
-      await waitFor('the twins to be connected', () => [twin, other].every(t => t.node.getConnections(farmer.node.peerId).length > 0))
-      const { envelope } = await twin.contracts.client.quote(farmer.node.peerId, { cru: 1, mru: 64 * MiB, sru: 64 * MiB, hru: 0, ipv4u: 0 }, HOUR)
-      const contractId = (await twin.contracts.client.propose(farmer.node.peerId, envelope)).id
-      const flist = CID.create(1, 0x55, await sha256.digest(new Uint8Array([1]))).bytes as Uint8Array<ArrayBuffer>
+      const contractId = await contractOf(twin, farmer, 64 * MiB)
       const web: Deployment['workloads'][number] = {
         name: 'web',
         type: 'container',
         version: 1,
-        data: deploymentMessages.ContainerData.encode({ flist, entrypoint: [], args: ['sh', '-c', 'echo started; echo warn >&2; read line < /dev/stdin; while true; do sleep 0.2; echo tick; done'], env: [], workdir: '', cru: 1, mru: 64 * MiB, rootfsSize: 64 * MiB, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER })
+        data: containerData(['sh', '-c', 'echo started; echo warn >&2; read line < /dev/stdin; while true; do sleep 0.2; echo tick; done'])
       }
       const client = clientOf(twin)
       await client.deploy(farmer.node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'app', version: 1, workloads: [web], signedAt: Date.now() })
@@ -76,8 +104,34 @@ describe('containers over the mesh', { skip }, () => {
       await client.delete(farmer.node.peerId, contractId)
       await waitFor('the deployment to be gone', async () => client.get(farmer.node.peerId, contractId).then(() => false, (err: any) => err.code === 'NOT_FOUND'))
     } finally {
-      await Promise.all([other, twin, farmer].map(async p => p.node.stop()))
-      await rm(dir, { recursive: true, force: true })
+      await end()
+    }
+  })
+
+  it('a mount that is not a volume of the deployment is refused by the farmer, naming it; no container starts', async () => {
+    const { dir, farmer, twin, end } = await containerMesh()
+    try {
+      const contractId = await contractOf(twin, farmer, 128 * MiB)
+      const client = clientOf(twin)
+      const data: Deployment['workloads'][number] = { name: 'data', type: 'volume', version: 1, data: deploymentMessages.VolumeData.encode({ size: MiB }) }
+      const deploy = async (volume: string): Promise<unknown> => client.deploy(farmer.node.peerId, {
+        contractId,
+        twin: twin.node.peerId.toString(),
+        name: 'app',
+        version: 1,
+        // signed by the twin itself: no client-side check stands between it and the farmer
+        workloads: [data, { name: 'escape', type: 'container', version: 1, data: containerData(['sh', '-c', 'ls /host; exec sleep 1000'], [{ volume, path: '/host', readOnly: false }]) }],
+        signedAt: Date.now()
+      })
+      // on the volumes directory, ../../../../.. is the host's /
+      await assert.rejects(deploy('../../../../..'), { code: 'BAD_REQUEST', message: /BAD_REQUEST: container "escape": the mount at \/host names volume "\.\.\/\.\.\/\.\.\/\.\.\/\.\.", which is not a workload name/ })
+      await assert.rejects(deploy('logs'), { code: 'BAD_REQUEST', message: /BAD_REQUEST: container "escape": the mount at \/host names "logs", which is not a volume of this deployment \(its volumes: data\)$/ })
+      await assert.rejects(deploy('escape'), { code: 'BAD_REQUEST', message: /the mount at \/host names "escape", which is not a volume of this deployment/ })
+      await assert.rejects(client.get(farmer.node.peerId, contractId), { code: 'NOT_FOUND' }, 'the farmer holds no deployment')
+      assert.deepEqual(await readdir(join(dir, 'containers')).catch(() => []), [], 'no container was prepared')
+      assert.equal((await readFile('/proc/self/mounts', 'utf8')).includes(dir), false, 'nothing is mounted')
+    } finally {
+      await end()
     }
   })
 })

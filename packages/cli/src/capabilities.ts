@@ -5,7 +5,7 @@ import { contractRoutes, contractsExtension, type Contracts } from '@p2pcloud/co
 import { farmerExtension, type DriverFactory } from '@p2pcloud/farmer'
 import { FlistService, flistRoutes } from '@p2pcloud/flist'
 import { ConfigError, type PeerConfig, type PeerExtension } from '@p2pcloud/node'
-import { containerCapability, containerRuntimeMissing } from '@p2pcloud/runtime'
+import { containerCapability, containerRuntimeMissing, hostIdOf } from '@p2pcloud/runtime'
 import { storageRoutes, twinExtension, twinRoutes, type Twin } from '@p2pcloud/twin'
 import { zdbCapability } from '@p2pcloud/zdb'
 
@@ -23,7 +23,7 @@ async function farmerExtensions (config: PeerConfig, home: string): Promise<Peer
     if (missing !== undefined) throw new ConfigError(`farmer.capabilities offers "container", but ${missing}`)
     const containers = containerCapability({
       root: join(home, 'containers'),
-      rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: config.farmer.flistCacheBytes })
+      rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: config.farmer.flistCacheBytes, ownerShift: hostIdOf(0) })
     })
     drivers.push(containers.driver)
     services.logs = containers.logsService

@@ -66,6 +66,7 @@ function checkDeployment (ledger: Ledger, drivers: DriverRegistry, deployment: D
       throw new ProtocolError(ErrorCodes.BAD_REQUEST, `workload "${workload.name}" changed, so it must carry the new version ${deployment.version}, not ${workload.version}`)
     }
     needed = addResources(needed, driver.resources(workload))
+    driver.checkReferences?.(workload, deployment)
   }
   const booked = contract.proposal.quote.resources
   const over = shortfall(booked, needed)

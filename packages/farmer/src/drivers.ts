@@ -1,5 +1,5 @@
 import type { Resources } from '@p2pcloud/capacity'
-import type { WorkloadSpec } from './deployment-record.js'
+import type { Deployment, WorkloadSpec } from './deployment-record.js'
 
 /** Something a driver saw happen to a workload on its own, after it was applied: a container exited, was OOM-killed, came back. */
 export interface WorkloadReport {
@@ -19,6 +19,12 @@ export interface WorkloadDriver {
   readonly type: string
   /** What the workload needs from the contract; throws on data that makes no sense. */
   resources(workload: WorkloadSpec): Resources
+  /**
+   * Throws when the workload refers to something its deployment does not
+   * hold (a container mounting anything but one of the deployment's
+   * volumes). Absent: the workload refers to nothing else.
+   */
+  checkReferences?(workload: WorkloadSpec, deployment: Deployment): void
   /** Bring the workload to the state `workload` describes. */
   apply(contractId: string, workload: WorkloadSpec): Promise<void>
   /** Remove the workload and everything it left on the node. */

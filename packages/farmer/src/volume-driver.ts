@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
+import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
 import type { WorkloadDriver } from './drivers.js'
 import type { WorkloadSpec } from './deployment-record.js'
@@ -39,16 +39,20 @@ export class VolumeDriver implements WorkloadDriver {
 
   /** Where a volume's data lives; containers of the same deployment mount it from here. */
   path (contractId: string, name: string): string {
-    return join(this.root, contractId, name)
+    return pathUnder(this.root, contractId, name)
+  }
+
+  private metadataPath (contractId: string, name: string): string {
+    return pathUnder(this.root, contractId, `${name}.volume.json`)
   }
 
   private image (contractId: string, name: string): string {
-    return join(this.root, contractId, `${name}.img`)
+    return pathUnder(this.root, contractId, `${name}.img`)
   }
 
   async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
     const size = this.sizeOf(workload)
-    await mkdir(join(this.root, contractId), { recursive: true, mode: 0o700 })
+    await mkdir(pathUnder(this.root, contractId), { recursive: true, mode: 0o700 })
     try {
       await mountImage(this.image(contractId, workload.name), this.path(contractId, workload.name), size)
     } catch (err: any) {
@@ -56,7 +60,7 @@ export class VolumeDriver implements WorkloadDriver {
       throw new Error(`volume "${workload.name}": ${err.message}`)
     }
     this.mounted.add(this.path(contractId, workload.name))
-    await writeFile(join(this.root, contractId, `${workload.name}.volume.json`), JSON.stringify({ size, version: workload.version }) + '\n')
+    await writeFile(this.metadataPath(contractId, workload.name), JSON.stringify({ size, version: workload.version }) + '\n')
   }
 
   async remove (contractId: string, name: string): Promise<void> {
@@ -65,7 +69,7 @@ export class VolumeDriver implements WorkloadDriver {
     this.mounted.delete(path)
     await rm(path, { recursive: true, force: true })
     await rm(this.image(contractId, name), { force: true })
-    await rm(join(this.root, contractId, `${name}.volume.json`), { force: true })
+    await rm(this.metadataPath(contractId, name), { force: true })
   }
 
   /** The farmer stops: unmount what this run mounted (the provisioner applies it again at the next start); the data stays in the images. */

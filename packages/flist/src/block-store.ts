@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { pathUnder } from '@p2pcloud/node'
 import { CID } from 'multiformats/cid'
 import { verifyBlock } from './block.js'
 import { BlockHashMismatchError, BlockNotFoundError } from './errors.js'
@@ -43,7 +44,7 @@ export class FsBlockStore implements BlockStore {
 
   private pathOf (cid: CID): string {
     const name = cid.toString()
-    return join(this.dir, name.slice(-3, -1), name)
+    return pathUnder(this.dir, name.slice(-3, -1), name)
   }
 
   async has (cid: CID): Promise<boolean> {

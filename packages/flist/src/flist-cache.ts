@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { pathUnder } from '@p2pcloud/node'
 import { parseCid } from './block-store.js'
 import { dataBlockSizes, loadFlist } from './manifest.js'
 import { materialise } from './materialise.js'
@@ -36,6 +37,13 @@ export interface FlistCacheInit {
   maxBytes: number
   /** Flists (by CID text) that are never evicted while cached; their blocks stay too. */
   pinned?: (cid: string) => boolean
+  /**
+   * Added to every owner in the trees (default 0): containers in a user
+   * namespace see a file as theirs only if its host owner is mapped
+   * (@p2pcloud/runtime's CONTAINER_ID_MAP). Trees of another shift are
+   * dropped at open and built again.
+   */
+  ownerShift?: number
   now?: () => number
 }
 
@@ -49,7 +57,7 @@ export interface AcquiredFlist {
 
 /** What survives a restart, in state.json: the cached flists, their last use and what the tree holds. */
 interface CachedState { lastUsedMs: number, treeBytes: number, config: ImageConfig }
-interface StateFile { version: 1, flists: Record<string, CachedState> }
+interface StateFile { version: 1, ownerShift?: number, flists: Record<string, CachedState> }
 
 interface Build { budget: DiskBudget, stored: Set<string> }
 
@@ -102,8 +110,9 @@ export class FlistCache {
     this.now = init.now ?? Date.now
   }
 
+  private get ownerShift (): number { return this.init.ownerShift ?? 0 }
   private get statePath (): string { return join(this.init.root, 'state.json') }
-  treePath (cid: string): string { return join(this.init.root, 'trees', cid) }
+  treePath (cid: string): string { return pathUnder(join(this.init.root, 'trees'), cid) }
 
   /** Loads state.json, drops what a crash left half done, and reconciles the state with the trees on disk. */
   private async open (): Promise<void> {
@@ -117,6 +126,8 @@ export class FlistCache {
     } catch (err: any) {
       if (err.code !== 'ENOENT') throw err
     }
+    // trees made with other owners are not what the containers expect: the loop below drops them
+    if ((state.ownerShift ?? 0) !== this.ownerShift) state.flists = {}
     for (const [cid, entry] of Object.entries(state.flists)) {
       if (!(await stat(this.treePath(cid)).then(s => s.isDirectory(), () => false))) continue
       let blocks = new Map<string, number>()
@@ -134,7 +145,7 @@ export class FlistCache {
   }
 
   private async save (): Promise<void> {
-    const state: StateFile = { version: 1, flists: {} }
+    const state: StateFile = { version: 1, ownerShift: this.ownerShift, flists: {} }
     for (const [cid, c] of this.cached) state.flists[cid] = { lastUsedMs: c.lastUsedMs, treeBytes: c.treeBytes, config: c.config }
     const tmp = join(this.init.root, 'tmp', `state.${randomBytes(6).toString('hex')}.json`)
     await writeFile(tmp, JSON.stringify(state))
@@ -184,7 +195,7 @@ export class FlistCache {
       const flist = await loadFlist(this.init.store, cid, options)
       const tmp = join(this.init.root, 'tmp', `${cid.toString()}.${randomBytes(6).toString('hex')}`)
       try {
-        await materialise(flist, this.init.store, tmp, options)
+        await materialise(flist, this.init.store, tmp, { ...options, ownerShift: this.ownerShift })
         await rename(tmp, this.treePath(cid.toString()))
       } catch (err) {
         await rm(tmp, { recursive: true, force: true })

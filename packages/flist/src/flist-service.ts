@@ -107,7 +107,7 @@ export class FlistService implements Startable {
   }
 
   /** The farmer's flist cache over this peer's store and exchange: what it fetches comes from the mesh, what this peer published is never evicted. */
-  cache (init: { root: string, maxBytes: number }): FlistCache {
+  cache (init: { root: string, maxBytes: number, ownerShift?: number }): FlistCache {
     return new FlistCache({ ...init, store: this.store, fetch: async (cid, options) => { await this.fetch(cid, options) }, pinned: cid => this.isPinned(cid) })
   }
 

@@ -40,6 +40,8 @@ async function * fileContent (entry: FlistEntry, getter: BlockGetter, options?: 
 const toDate = (ms: number): Date => new Date(ms)
 
 export interface MaterialiseOptions extends AbortOptions {
+  /** Added to every entry's uid and gid (default 0): a tree for containers whose user namespace maps their id 0 to this host id. */
+  ownerShift?: number
   onProgress?: OnProgress
 }
 
@@ -57,6 +59,8 @@ export async function materialise (flist: Flist, getter: BlockGetter, dir: strin
   const progress: Progress = { phase: 'materialise', files: 0, bytes: 0, totalBytes: flist.entries.reduce((sum, e) => sum + e.size, 0) }
   await mkdir(dir, { recursive: true, mode: 0o755 })
   if ((await readdir(dir)).length > 0) throw new FlistPathError(dir, 'is not empty; a flist is materialised into an empty directory')
+  const shift = options.ownerShift ?? 0
+  const owner = async (path: string, e: FlistEntry): Promise<void> => { await lchown(path, e.uid + shift, e.gid + shift) }
   const made = new Set<string>([''])
   const place = (e: FlistEntry): string => {
     if (!made.has(parentOf(e.path))) throw new InvalidFlistError(`entry ${JSON.stringify(e.path)}: its directory was not made by this materialise`)
@@ -71,7 +75,7 @@ export async function materialise (flist: Flist, getter: BlockGetter, dir: strin
         report(progress)
       }
       // owner before mode: chown clears setuid/setgid
-      await file.chown(e.uid, e.gid)
+      await file.chown(e.uid + shift, e.gid + shift)
       await file.chmod(e.mode)
       await file.utimes(toDate(e.mtimeMs), toDate(e.mtimeMs))
     } finally {
@@ -91,7 +95,7 @@ export async function materialise (flist: Flist, getter: BlockGetter, dir: strin
         made.add(e.path)
       } else if (e.type === 'symlink') {
         await symlink(e.target ?? '', path)
-        await lchown(path, e.uid, e.gid)
+        await owner(path, e)
         await lutimes(path, toDate(e.mtimeMs), toDate(e.mtimeMs))
       } else if (e.type === 'file') {
         const write: Promise<void> = writeContent(e, path).finally(() => writing.delete(write))
@@ -113,7 +117,7 @@ export async function materialise (flist: Flist, getter: BlockGetter, dir: strin
   for (const e of [...flist.entries].reverse()) {
     if (e.type !== 'dir') continue
     const path = join(dir, e.path)
-    await lchown(path, e.uid, e.gid)
+    await owner(path, e)
     await chmod(path, e.mode)
     await lutimes(path, toDate(e.mtimeMs), toDate(e.mtimeMs))
   }

@@ -141,4 +141,25 @@ describe('flist cache', () => {
     for (const r of both) if (r.status === 'fulfilled') await r.value.release()
     assert.ok(cache.held() <= 3000 * KiB)
   })
+
+  it('an ownerShift is added to every owner in the trees; reopened with another shift, the cache builds them again', { skip: process.getuid?.() !== 0 ? 'chown needs root' : undefined }, async t => {
+    const work = await tempDir(t, 'cache-shift')
+    const { archives, cids: [a] } = await fixtures(work)
+    const store = new FsBlockStore(join(work, 'blocks'))
+    let fetches = 0
+    const init = { root: join(work, 'cache'), store, maxBytes: 10 * 1024 * KiB, fetch: async (cid: CID) => { fetches++; await importArchive(archives.get(cid.toString()) as string, store) } }
+    const shifted = await new FlistCache({ ...init, ownerShift: 100_000 }).acquire(a)
+    for (const path of ['etc', 'etc/own', 'shared']) {
+      const { uid, gid } = await stat(join(shifted.path, path))
+      assert.deepEqual({ uid, gid }, { uid: 100_000, gid: 100_000 }, path)
+    }
+    await shifted.release()
+    const again = await new FlistCache({ ...init, ownerShift: 100_000 }).acquire(a)
+    assert.equal(fetches, 1, 'the same shift keeps its trees')
+    await again.release()
+    const unshifted = await new FlistCache(init).acquire(a)
+    assert.equal(fetches, 2, 'built again')
+    assert.equal((await stat(join(unshifted.path, 'etc/own'))).uid, 0)
+    await unshifted.release()
+  })
 })

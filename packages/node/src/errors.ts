@@ -32,3 +32,11 @@ export class HomeExistsError extends Error {
 export class InvalidMultiaddrError extends Error {
   override name = 'InvalidMultiaddrError'
 }
+
+/** A name that was to become one component of a path on this machine could leave its directory or is no plain name. */
+export class UnsafeNameError extends Error {
+  override name = 'UnsafeNameError'
+  constructor (readonly unsafeName: string, problem: string) {
+    super(`${JSON.stringify(unsafeName.length > 80 ? `${unsafeName.slice(0, 80)}…` : unsafeName)} cannot name a file or directory: it ${problem}`)
+  }
+}

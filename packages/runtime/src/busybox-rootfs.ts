@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { access, chmod, copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
+import { access, chmod, copyFile, lchown, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 
@@ -10,8 +10,19 @@ export class BusyboxMissingError extends Error {
   override name = 'BusyboxMissingError'
 }
 
+export interface BusyboxRootfsOptions {
+  /** Files to add, by path in the tree. */
+  files?: Record<string, string>
+  /**
+   * Owner (uid and gid) of everything in the tree instead of root: hostIdOf(0)
+   * for a tree given to the ContainerDriver as it is, as the flist cache gives
+   * its trees. Not for a tree made into an flist, which keeps its owners.
+   */
+  owner?: number
+}
+
 /** A tiny real root filesystem from Debian's static busybox, for tests, the demo and benchmarks. */
-export async function makeBusyboxRootfs (dir: string, options: { files?: Record<string, string> } = {}): Promise<string> {
+export async function makeBusyboxRootfs (dir: string, options: BusyboxRootfsOptions = {}): Promise<string> {
   let binary: Buffer
   try {
     binary = await readFile(BUSYBOX)
@@ -35,7 +46,16 @@ export async function makeBusyboxRootfs (dir: string, options: { files?: Record<
     await mkdir(dirname(join(dir, path)), { recursive: true })
     await writeFile(join(dir, path), content)
   }
+  if (options.owner !== undefined) await chownTree(dir, options.owner)
   return dir
+}
+
+async function chownTree (path: string, owner: number): Promise<void> {
+  await lchown(path, owner, owner)
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) await chownTree(join(path, entry.name), owner)
+    else await lchown(join(path, entry.name), owner, owner)
+  }
 }
 
 /** Why this machine cannot run containers (not root, no runc), or undefined when it can. */

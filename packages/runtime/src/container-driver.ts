@@ -1,16 +1,19 @@
 import { execFile } from 'node:child_process'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { chmod, mkdir, rm, rmdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
-import type { DriverFactory, FarmerComponents, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
-import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
+import type { Deployment, DriverFactory, FarmerComponents, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
+import { pathUnder } from '@p2pcloud/node'
+import { ErrorCodes, ProtocolError, WORKLOAD_NAME, deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
+import { resolveImageUser } from './image-user.js'
 import { LogStore, type LogChunk } from './log-store.js'
 import { LogsService, type LogsServiceComponents } from './logs-protocol.js'
 import { ociSpec } from './oci-spec.js'
 import type { RootfsSource } from './rootfs-source.js'
+import { giveToContainerRoot } from './user-namespace.js'
 import { mountWritableLayer, unmountWritableLayer } from './writable-layer.js'
 
 const run = promisify(execFile)
@@ -23,8 +26,16 @@ const RESTART: Record<deploymentMessages.RestartPolicy, RestartPolicy> = {
 }
 
 export interface ContainerDriverOptions {
-  /** Everything of the containers lives here: `<root>/<id>/{bundle,layer.img,layer,rootfs,logs}`, runc's state in `<root>/runc`. */
+  /** Everything of the containers lives here: `<root>/<id>/{bundle,layer.img,layer,logs}`, runc's state in `<root>/runc`. */
   root: string
+  /**
+   * Where each container's root filesystem is mounted (`<mountRoot>/<id>`),
+   * default /run/p2pcloud/rootfs. runc reaches it as the container's root, an
+   * unprivileged host user, so every directory above it must be searchable
+   * by others, which a farmer's home (0700) is not.
+   */
+  mountRoot?: string
+  /** Trees owned by the container's ids as mapped on the host (user-namespace.ts); the flist cache materialises them so. */
   rootfs: RootfsSource
   volumePath: (contractId: string, name: string) => string
   /** Most processes one container may have (default 256). */
@@ -34,6 +45,8 @@ export interface ContainerDriverOptions {
 interface Running {
   container: Container
   release: () => Promise<void>
+  /** Its directory (writable layer image, bundle, logs) and where its root filesystem is mounted. */
+  dir: string
   merged: string
 }
 
@@ -57,6 +70,7 @@ function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
   for (const mount of data.mounts) {
     if (!mount.path.startsWith('/') || mount.path.split('/').includes('..') || mount.path === '/') bad(`mount path "${mount.path}" must be absolute, without .., and not /`)
     if (paths.has(mount.path)) bad(`mount path ${mount.path} is used twice`)
+    if (!WORKLOAD_NAME.test(mount.volume)) bad(`the mount at ${mount.path} names volume ${JSON.stringify(mount.volume)}, which is not a workload name (${WORKLOAD_NAME.source})`)
     paths.add(mount.path)
   }
   return data
@@ -81,7 +95,11 @@ export class ContainerDriver implements WorkloadDriver {
   }
 
   private dir (contractId: string, name: string): string {
-    return join(this.options.root, this.id(contractId, name))
+    return pathUnder(this.options.root, this.id(contractId, name))
+  }
+
+  private mountPoint (contractId: string, name: string): string {
+    return pathUnder(this.options.mountRoot ?? '/run/p2pcloud/rootfs', this.id(contractId, name))
   }
 
   private get runcRoot (): string {
@@ -106,6 +124,16 @@ export class ContainerDriver implements WorkloadDriver {
     return { ...emptyResources(), cru: data.cru, mru: data.mru, sru: data.rootfsSize }
   }
 
+  /** A container mounts volumes of its own deployment only: never another workload, another contract's data or a host path. */
+  checkReferences (workload: WorkloadSpec, deployment: Deployment): void {
+    const volumes = deployment.workloads.filter(w => w.type === 'volume').map(w => w.name)
+    for (const mount of decode(workload).mounts) {
+      if (!volumes.includes(mount.volume)) {
+        throw new ProtocolError(ErrorCodes.BAD_REQUEST, `container "${workload.name}": the mount at ${mount.path} names ${JSON.stringify(mount.volume)}, which is not a volume of this deployment (its volumes: ${volumes.length > 0 ? volumes.join(', ') : 'none'})`)
+      }
+    }
+  }
+
   attach (report: (report: WorkloadReport) => void): void {
     this.report = report
   }
@@ -117,11 +145,17 @@ export class ContainerDriver implements WorkloadDriver {
     const dir = this.dir(contractId, workload.name)
     const rootfs = await this.options.rootfs.acquire(CID.decode(data.flist).toString())
     try {
-      const merged = join(dir, 'rootfs')
-      for (const sub of ['rootfs', 'bundle']) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 })
+      const merged = this.mountPoint(contractId, workload.name)
+      await mkdir(join(dir, 'bundle'), { recursive: true, mode: 0o700 })
+      await mkdir(merged, { recursive: true, mode: 0o711 })
       await unmount(merged)
       const layer = await mountWritableLayer(dir, data.rootfsSize)
+      // the upper layer's root is the container's /: its root's, open to its other users
+      await giveToContainerRoot(layer.upper)
+      await chmod(layer.upper, 0o755)
       await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${rootfs.path},upperdir=${layer.upper},workdir=${layer.work}`, merged])
+      const mounts = data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly }))
+      for (const mount of mounts) await giveToContainerRoot(mount.source)
       const cgroupsPath = `/p2pcloud/${id}`
       const spec = ociSpec({
         hostname: workload.name,
@@ -131,11 +165,12 @@ export class ContainerDriver implements WorkloadDriver {
         args: data.args,
         env: data.env,
         workdir: data.workdir,
+        user: await resolveImageUser(merged, rootfs.config.user),
         cru: data.cru,
         mru: data.mru,
         pidsLimit: this.options.pidsLimit ?? 256,
         cgroupsPath,
-        mounts: data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly }))
+        mounts
       })
       await writeFile(join(dir, 'bundle', 'config.json'), JSON.stringify(spec, null, 2))
       const container = new Container({
@@ -148,7 +183,7 @@ export class ContainerDriver implements WorkloadDriver {
         logs: this.logsOf(contractId, workload.name),
         onChange: (state, message) => { this.report({ contractId, name: workload.name, state, message }) }
       })
-      this.running.set(id, { container, release: rootfs.release, merged })
+      this.running.set(id, { container, release: rootfs.release, dir, merged })
       await container.start()
     } catch (err) {
       await this.halt(contractId, workload.name)
@@ -167,7 +202,7 @@ export class ContainerDriver implements WorkloadDriver {
     } else {
       // a container a crashed daemon left behind
       await runc(this.runcRoot, 'delete', '--force', id).catch(() => {})
-      await unmount(join(this.dir(contractId, name), 'rootfs'))
+      await unmount(this.mountPoint(contractId, name))
       await unmountWritableLayer(this.dir(contractId, name))
     }
   }
@@ -181,6 +216,7 @@ export class ContainerDriver implements WorkloadDriver {
     await this.logsOf(contractId, name).remove()
     this.logStores.delete(this.id(contractId, name))
     await rm(this.dir(contractId, name), { recursive: true, force: true })
+    await rmdir(this.mountPoint(contractId, name)).catch(() => {})
   }
 
   async close (): Promise<void> {
@@ -206,7 +242,7 @@ export class ContainerDriver implements WorkloadDriver {
 async function takeDown (running: Running): Promise<void> {
   await running.container.stop()
   await unmount(running.merged)
-  await unmountWritableLayer(dirname(running.merged))
+  await unmountWritableLayer(running.dir)
   await running.release()
 }
 

@@ -1,4 +1,6 @@
 import type { ImageConfig } from './rootfs-source.js'
+import { seccompProfile } from './seccomp-profile.js'
+import { idMappings } from './user-namespace.js'
 
 export interface SpecInput {
   hostname: string
@@ -8,6 +10,8 @@ export interface SpecInput {
   args: string[]
   env: string[]
   workdir: string
+  /** Ids in the container's user namespace (resolveImageUser). */
+  user: { uid: number, gid: number }
   cru: number
   mru: number
   pidsLimit: number
@@ -25,7 +29,13 @@ function mergeEnv (...lists: string[][]): string[] {
   return [...env.values()]
 }
 
-/** An OCI runtime spec (runc spec's defaults, our limits and mounts). New pid/mount/ipc/uts/net namespaces; runc brings `lo` up. */
+/**
+ * An OCI runtime spec (runc spec's defaults, our limits and mounts). New
+ * user/pid/mount/ipc/uts/net namespaces (runc brings `lo` up), the user
+ * namespace mapped as user-namespace.ts says, and the seccomp filter of
+ * seccomp-profile.ts. A user other than root keeps CAPS only in its bounding
+ * set, as after an execve by a non-root user.
+ */
 export function ociSpec (input: SpecInput): object {
   const args = [...(input.entrypoint.length > 0 ? input.entrypoint : input.image.entrypoint), ...(input.args.length > 0 ? input.args : input.image.cmd)]
   if (args.length === 0) throw new Error('the container has no command: neither the deployment nor the flist sets an entrypoint or args')
@@ -33,11 +43,11 @@ export function ociSpec (input: SpecInput): object {
     ociVersion: '1.0.2-dev',
     process: {
       terminal: false,
-      user: { uid: 0, gid: 0 },
+      user: input.user,
       args,
       env: mergeEnv(['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], input.image.env, input.env),
       cwd: input.workdir !== '' ? input.workdir : input.image.workingDir !== '' ? input.image.workingDir : '/',
-      capabilities: { bounding: CAPS, effective: CAPS, permitted: CAPS, ambient: [] },
+      capabilities: input.user.uid === 0 ? { bounding: CAPS, effective: CAPS, permitted: CAPS, ambient: [] } : { bounding: CAPS, effective: [], permitted: [], ambient: [] },
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
       noNewPrivileges: true
     },
@@ -61,7 +71,9 @@ export function ociSpec (input: SpecInput): object {
         cpu: { period: 100000, quota: input.cru * 100000 },
         pids: { limit: input.pidsLimit }
       },
-      namespaces: ['pid', 'network', 'ipc', 'uts', 'mount'].map(type => ({ type })),
+      namespaces: ['user', 'pid', 'network', 'ipc', 'uts', 'mount'].map(type => ({ type })),
+      ...idMappings(),
+      seccomp: seccompProfile(),
       maskedPaths: ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware', '/proc/scsi'],
       readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger']
     }

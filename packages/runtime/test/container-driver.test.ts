@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { access, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { access, chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -10,7 +10,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { DriverRegistry, Provisioner, VolumeDriver, type Deployment, type DeploymentRecord } from '@p2pcloud/farmer'
 import { deploymentMessages } from '@p2pcloud/wire'
-import { ContainerDriver, makeBusyboxRootfs, runcUnavailable, type ImageConfig, type RootfsSource } from '../src/index.js'
+import { ContainerDriver, hostIdOf, makeBusyboxRootfs, runcUnavailable, type ImageConfig, type RootfsSource } from '../src/index.js'
 
 const MiB = 2 ** 20
 const skip = await runcUnavailable()
@@ -19,10 +19,12 @@ const TWIN = '12D3KooWKnDdG3iXw9eTFijk3EWSunZcFi54Zka4wmtqtt6rPxc8'
 /** A real rootfs source over one busybox directory (the flist cache plays this part on a farmer). */
 class DirectoryRootfs implements RootfsSource {
   held = 0
+  /** The flist's `user` of the next acquire. */
+  user = ''
   constructor (private readonly path: string) {}
   async acquire (): Promise<{ path: string, config: ImageConfig, release: () => Promise<void> }> {
     this.held++
-    return { path: this.path, config: { entrypoint: [], cmd: ['sh'], env: ['FROM_IMAGE=yes'], workingDir: '/', user: '' }, release: async () => { this.held-- } }
+    return { path: this.path, config: { entrypoint: [], cmd: ['sh'], env: ['FROM_IMAGE=yes'], workingDir: '/', user: this.user }, release: async () => { this.held-- } }
   }
 }
 
@@ -37,13 +39,16 @@ describe('container driver on runc', { skip }, () => {
   let rootfs: DirectoryRootfs
   let driver: ContainerDriver
   let provisioner: Provisioner
+  let volumes: VolumeDriver
   let n = 0
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'p2pcloud-runtime-'))
-    rootfs = new DirectoryRootfs(await makeBusyboxRootfs(join(dir, 'busybox')))
-    const volumes = new VolumeDriver(join(dir, 'volumes'))
-    driver = new ContainerDriver({ root: join(dir, 'containers'), rootfs, volumePath: (c, name) => volumes.path(c, name), pidsLimit: 32 })
+    rootfs = new DirectoryRootfs(await makeBusyboxRootfs(join(dir, 'busybox'), { owner: hostIdOf(0) }))
+    volumes = new VolumeDriver(join(dir, 'volumes'))
+    // the containers' mapped root reaches its root filesystem under mounts/
+    await chmod(dir, 0o711)
+    driver = new ContainerDriver({ root: join(dir, 'containers'), mountRoot: join(dir, 'mounts'), rootfs, volumePath: (c, name) => volumes.path(c, name), pidsLimit: 32 })
     provisioner = new Provisioner(new MemoryDatastore(), new DriverRegistry().register(volumes).register(driver))
   })
   after(async () => {
@@ -196,5 +201,66 @@ describe('container driver on runc', { skip }, () => {
     assert.equal(workloads[0].state, 'ok')
     for (let i = 0; i < 100 && !(await output(contractId, 'keeper')).includes('kept\nkept\n'); i++) await new Promise(resolve => setTimeout(resolve, 50))
     assert.match(await output(contractId, 'keeper'), /kept\nkept\n/)
+  })
+
+  it('runs in a user namespace: its root is host uid 100000, a volume is its own, a host root file in it is not', async () => {
+    const data = { name: 'data', type: 'volume', version: 1, data: deploymentMessages.VolumeData.encode({ size: MiB }) }
+    const { contractId, record } = await deploy([data, container('inside', ['sh', '-c', 'cat /proc/self/uid_map; exec sleep 1000'], { mounts: [{ volume: 'data', path: '/data', readOnly: false }] })])
+    assert.equal(record.workloads[1].state, 'ok', record.workloads[1].message)
+    for (let i = 0; i < 100 && !(await output(contractId, 'inside')).includes('\n'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    assert.match(await output(contractId, 'inside'), /^\s*0\s+100000\s+65536\n$/)
+    // seen from the host: the container's pid 1 runs as uid 100000, not root
+    const state = JSON.parse(execFileSync('runc', ['--root', join(dir, 'containers', 'runc'), 'state', `p2pcloud-${contractId.slice(0, 24)}-inside`], { encoding: 'utf8' }))
+    assert.match(await readFile(`/proc/${state.pid as number}/status`, 'utf8'), /\nUid:\t100000\t100000\t100000\t100000\n/)
+    const secret = join(volumes.path(contractId, 'data'), 'secret')
+    await writeFile(secret, 'host only\n', { mode: 0o600 })
+    const read = await driver.exec(contractId, 'inside', ['cat', '/data/secret'])
+    assert.notEqual(read.code, 0)
+    assert.match(read.stderr, /Permission denied/)
+    const write = await driver.exec(contractId, 'inside', ['sh', '-c', 'echo mine > /data/mine'])
+    assert.equal(write.code, 0, write.stderr)
+    assert.equal((await stat(join(volumes.path(contractId, 'data'), 'mine'))).uid, 100000)
+  })
+
+  it('a seccomp filter is on and denies new user namespaces with EPERM', async () => {
+    const { contractId, record } = await deploy([container('filtered', ['sleep', '1000'])])
+    assert.equal(record.workloads[0].state, 'ok', record.workloads[0].message)
+    const status = await driver.exec(contractId, 'filtered', ['grep', 'Seccomp:', '/proc/self/status'])
+    assert.match(status.stdout, /Seccomp:\s+2/)
+    const unshare = await driver.exec(contractId, 'filtered', ['unshare', '-U', 'true'])
+    assert.notEqual(unshare.code, 0)
+    assert.match(unshare.stderr, /Operation not permitted/)
+    // what is not listed still works
+    assert.equal((await driver.exec(contractId, 'filtered', ['sh', '-c', 'echo ok'])).stdout, 'ok\n')
+  })
+
+  it("the flist's user runs the process: by uid, by name from its /etc/passwd; an unknown one is an error", async () => {
+    try {
+      rootfs.user = '1000:1000'
+      const numeric = await deploy([container('numeric', ['sh', '-c', 'echo "$(id -u):$(id -g)"; grep CapEff /proc/self/status; exec sleep 1000'])])
+      assert.equal(numeric.record.workloads[0].state, 'ok', numeric.record.workloads[0].message)
+      for (let i = 0; i < 100 && !(await output(numeric.contractId, 'numeric')).includes('CapEff'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+      assert.match(await output(numeric.contractId, 'numeric'), /^1000:1000\nCapEff:\s+0+\n$/)
+      rootfs.user = 'nobody'
+      const named = await deploy([container('named', ['sh', '-c', 'echo "$(id -u):$(id -g)"; exec sleep 1000'])])
+      assert.equal(named.record.workloads[0].state, 'ok', named.record.workloads[0].message)
+      for (let i = 0; i < 100 && !(await output(named.contractId, 'named')).includes('\n'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+      assert.equal(await output(named.contractId, 'named'), '65534:65534\n')
+      rootfs.user = 'bob'
+      const unknown = await deploy([container('unknown', ['sleep', '1000'])])
+      assert.equal(unknown.record.workloads[0].state, 'error')
+      assert.match(unknown.record.workloads[0].message, /the flist's user "bob": no user "bob" in its \/etc\/passwd/)
+    } finally {
+      rootfs.user = ''
+    }
+  })
+
+  it('a hostile mount that reaches the driver anyway (a deployment stored before the farmer checked mounts) is an error; nothing starts', async () => {
+    const held = rootfs.held
+    const { contractId, record } = await deploy([container('escape', ['sleep', '1000'], { mounts: [{ volume: '../../../../..', path: '/host', readOnly: false }] })])
+    assert.equal(record.workloads[0].state, 'error')
+    assert.match(record.workloads[0].message, /the mount at \/host names volume "\.\.\/\.\.\/\.\.\/\.\.\/\.\.", which is not a workload name/)
+    assert.equal(rootfs.held, held, 'no root filesystem was taken')
+    await assert.rejects(driver.exec(contractId, 'escape', ['true']), /is not running/)
   })
 })

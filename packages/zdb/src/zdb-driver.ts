@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
+import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, ZDB_MAX_PEERS, ZDB_MIN_SIZE, deploymentMessages, peerIdFromBytes } from '@p2pcloud/wire'
 import { NamespaceStore, type NamespaceMode } from './namespace-store.js'
 import type { WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
@@ -49,7 +49,7 @@ export class ZdbDriver implements WorkloadDriver {
   constructor (private readonly root: string) {}
 
   private key (contractId: string, name: string): string { return `${contractId}/${name}` }
-  private dir (contractId: string, name: string): string { return join(this.root, contractId, name) }
+  private dir (contractId: string, name: string): string { return pathUnder(this.root, contractId, name) }
 
   resources (workload: WorkloadSpec): Resources {
     return { ...emptyResources(), hru: decodeZdbData(workload).size }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
@@ -6,7 +6,7 @@ import { contractsExtension } from '@p2pcloud/contracts'
 import { farmerExtension } from '@p2pcloud/farmer'
 import { buildFromDirectory, FlistService } from '@p2pcloud/flist'
 import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { Container, containerCapability, LogStore, makeBusyboxRootfs, ociSpec, runcUnavailable } from '@p2pcloud/runtime'
+import { Container, containerCapability, hostIdOf, LogStore, makeBusyboxRootfs, ociSpec, runcUnavailable } from '@p2pcloud/runtime'
 import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
 import { dialAddress, startLoopbackPeer } from '../loopback-peers.js'
 import { farmerSettings } from '../simulation.js'
@@ -24,7 +24,7 @@ async function startFarmer (home: string): Promise<P2PCloudLibp2p> {
   const config = farmerSettings({ farm: 'bench', country: 'BE', city: '', total: FARMER_TOTAL, capabilities: ['container'], cuHour: 0.1 })
   const containers = containerCapability({
     root: join(home, 'containers'),
-    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: config.flistCacheBytes })
+    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: config.flistCacheBytes, ownerShift: hostIdOf(0) })
   })
   return startLoopbackPeer({}, {
     extensions: [
@@ -79,6 +79,7 @@ async function directStart (dir: string, tree: string, run: number): Promise<num
     args: COMMAND,
     env: [],
     workdir: '',
+    user: { uid: 0, gid: 0 },
     cru: 1,
     mru: 64 * MiB,
     pidsLimit: 256,
@@ -116,6 +117,10 @@ async function run (): Promise<Measurement> {
   const peers: P2PCloudLibp2p[] = []
   try {
     const tree = await makeBusyboxRootfs(join(dir, 'busybox'))
+    // the direct containers' root: the flist's tree as the farmer's cache makes it, where their mapped root can reach it
+    const direct = await makeBusyboxRootfs(join(dir, 'direct', 'busybox'), { owner: hostIdOf(0) })
+    await chmod(dir, 0o711)
+    await chmod(join(dir, 'direct'), 0o711)
     const farmer = await startFarmer(join(dir, 'farmer'))
     peers.push(farmer)
     const node = await startTwin(join(dir, 'twin'), farmer)
@@ -152,7 +157,7 @@ workloads:
     const directSeconds: number[] = []
     for (let i = 0; i < RUNS; i++) {
       deploySeconds.push(await deploy())
-      directSeconds.push(await directStart(dir, tree, i))
+      directSeconds.push(await directStart(dir, direct, i))
     }
     return {
       metric: 'deploy to running of a container, flist in the farmer\'s cache, median of runs',

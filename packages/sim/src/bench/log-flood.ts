@@ -31,6 +31,7 @@ async function phase (dir: string, tree: string, name: string, command: string[]
     args: command,
     env: [],
     workdir: '',
+    user: { uid: 0, gid: 0 },
     cru: 1,
     mru: 64 * MiB,
     pidsLimit: 16,
