@@ -53,6 +53,8 @@ describe('container driver on runc', { skip }, () => {
   })
   after(async () => {
     await driver?.close()
+    // after the containers that mount them: the volumes' images are loop-mounted
+    await volumes?.close()
     await rm(dir, { recursive: true, force: true })
   })
 
