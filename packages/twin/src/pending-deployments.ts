@@ -21,6 +21,14 @@ export async function releaseContract (contracts: ContractClient, deployments: D
   })
 }
 
+/** A deploy failed and its farmer did not answer the cancel: the deployment stays pending. */
+export class PendingError extends Error {
+  override name = 'DeploymentPending'
+  constructor (readonly record: TwinDeploymentRecord, readonly reason: Error) {
+    super(`deployment "${record.name}" on farmer ${record.farmer} failed (${reason.message}) and the farmer did not answer its cancel: it stays pending (contract ${record.contractId}) and is cancelled once the farmer answers`)
+  }
+}
+
 export interface PendingDeploymentsInit {
   store: TwinStore
   contracts: ContractClient
@@ -80,9 +88,11 @@ export class PendingDeployments {
     try {
       await this.init.store.put(record)
       return await work()
-    } catch (err) {
-      if (!await this.release(record)) this.farmers.add(record.farmer)
-      throw err
+    } catch (err: any) {
+      if (await this.release(record)) throw err
+      this.farmers.add(record.farmer)
+      // not a failure to try elsewhere: the name is held by this pending deployment until it is resolved
+      throw new PendingError(record, err)
     } finally {
       this.deploying.delete(record.name)
     }
