@@ -7,8 +7,8 @@
 
 /** A placement gives up once this many candidates failed. */
 export const MAX_FAILED_CANDIDATES = 8
-/** How long a probe (dial and live capacity query) of one candidate may take. */
-export const PROBE_TIMEOUT_MS = 5_000
+/** How long a probe (dial and live capacity query) of one candidate may take: as long as a dial may (the peer's default dial timeout). */
+export const PROBE_TIMEOUT_MS = 10_000
 /** How many candidates are probed ahead of the one being used. */
 export const PROBE_AHEAD = 3
 /** How long a farmer that did not answer is tried last, and how many such farmers are remembered. */

@@ -56,7 +56,7 @@ export interface TwinOptions {
   settleTimeoutMs?: number
   /** How many farmers a placement (deploy, pool) lets fail before it gives up (default 8). */
   maxFailedFarmers?: number
-  /** How long a probe of one candidate (dial, live capacity) may take (default 5 s). */
+  /** How long a probe of one candidate (dial, live capacity) may take (default 10 s). */
   probeTimeoutMs?: number
   /** How often deployments left pending are retried (default 30 s; also at start and when their farmer connects). */
   pendingRetryMs?: number
