@@ -7,25 +7,17 @@ import { shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capaci
 import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
-import { ContractErrorCodes, type StreamOpener } from '@p2pcloud/wire'
+import type { StreamOpener } from '@p2pcloud/wire'
 import { specResources, type DeploymentSpec } from './spec.js'
 import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
 import { TwinStore, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
-import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreachableFarmers, isNoAnswer, place } from './placement.js'
+import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreachableFarmers, place } from './placement.js'
+import { farmerFilter, noMatchMessage, tryNextFarmer } from './farmer-filter.js'
+import { settle } from './settle.js'
 import { PendingDeployments, releaseContract } from './pending-deployments.js'
 
 const log = logger('p2pcloud:twin')
-
-/**
- * The capability farmers must offer: the spec's own, else "container" when it runs containers
- * (only farmers with a runtime can), else "zdb" when it holds namespaces. One filter: a spec
- * with both finds container farmers, and a farmer without zdb refuses it.
- */
-function neededCapability (spec: DeploymentSpec): string | undefined {
-  if (spec.where.capability != null) return spec.where.capability
-  return ['container', 'zdb'].find(type => spec.workloads.some(w => w.type === type))
-}
 
 /** A twin operation failed; `name` tells callers which way, the message says why in people's words. */
 export class TwinError extends Error {
@@ -60,11 +52,6 @@ export interface TwinOptions {
   probeTimeoutMs?: number
   /** How often deployments left pending are retried (default 30 s; also at start and when their farmer connects). */
   pendingRetryMs?: number
-}
-
-/** A deploy moves on to the next farmer after these: it did not answer, or it has no room. */
-function tryNextFarmer (err: any): boolean {
-  return isNoAnswer(err) || err?.code === ContractErrorCodes.INSUFFICIENT_CAPACITY || err?.name === 'NoCapacityError'
 }
 
 /**
@@ -134,14 +121,7 @@ export class Twin {
 
   /** Matching farmers, cheapest first: enough that the failure budget can be spent on others than those that recently did not answer. */
   private async candidates (spec: DeploymentSpec, need: Resources): Promise<string[]> {
-    const filter = {
-      country: spec.where.country,
-      farm: spec.where.farm,
-      capability: neededCapability(spec),
-      maxPrice: spec.where.maxPrice,
-      minFree: need,
-      sort: 'price' as const
-    }
+    const filter = farmerFilter(spec, need)
     const { maxFailed } = this.placement
     await this.components.capacity.find({ ...filter, limit: maxFailed })
     return this.components.capacity.directory.query({ ...filter, limit: maxFailed + this.unreachable.size }).map(entry => entry.advert.peerId)
@@ -164,10 +144,7 @@ export class Twin {
       return this.deployOn(farmer, spec, need)
     }
     const farmers = await this.candidates(spec, need)
-    if (farmers.length === 0) {
-      const offering = spec.where.capability == null && neededCapability(spec) != null ? ` offering ${neededCapability(spec)}` : ''
-      throw new TwinError('NoMatchingFarmer', `no farmer${offering} matches ${JSON.stringify(spec.where)} with free ${describe(need)}`)
-    }
+    if (farmers.length === 0) throw new TwinError('NoMatchingFarmer', noMatchMessage(spec, need))
     const [deployed] = await place(farmers, {
       ...this.placement,
       what: `no farmer took deployment "${spec.name}"`,
@@ -207,7 +184,7 @@ export class Twin {
       signedAt: Date.now(),
       workloads: inApplyOrder(record.spec.workloads).map(w => ({ name: w.name, type: w.type, version: record.workloadVersions[w.name], data: encodeWorkloadData(w) }))
     })
-    const status = await this.settle(farmer, record.contractId)
+    const status = await settle(this.deployments, farmer, record.contractId, this.options.settleTimeoutMs ?? 60_000)
     const failed = status.workloads.filter(w => w.state === 'error')
     if (failed.length > 0) {
       throw new TwinError('DeployFailed', `farmer ${farmer.toString()}: ${failed.map(w => `workload "${w.name}": ${w.message}`).join('; ')}`)
@@ -241,36 +218,6 @@ export class Twin {
     }
   }
 
-  /** Until no workload is in `init`: watched as the farmer pushes states, polled from a farmer that does not serve watch. */
-  private async settle (farmer: PeerId, contractId: string): Promise<DeploymentStatusView> {
-    const timeoutMs = this.options.settleTimeoutMs ?? 60_000
-    const signal = AbortSignal.timeout(timeoutMs)
-    let last: DeploymentStatusView | undefined
-    try {
-      for await (const status of this.deployments.watch(farmer, contractId, signal)) {
-        last = status
-        if (status.workloads.every(w => w.state !== 'init')) return status
-      }
-    } catch (err: any) {
-      if (err.code !== 'UNSUPPORTED_VERSION' && !signal.aborted) throw err
-    }
-    if (signal.aborted) {
-      throw new TwinError('DeployTimeout', `farmer ${farmer.toString()} did not finish within ${timeoutMs} ms; still in init: ${(last?.workloads ?? []).filter(w => w.state === 'init').map(w => w.name).join(', ')}`)
-    }
-    return this.poll(farmer, contractId, Date.now() + timeoutMs)
-  }
-
-  private async poll (farmer: PeerId, contractId: string, deadline: number): Promise<DeploymentStatusView> {
-    while (true) {
-      const status = await this.deployments.get(farmer, contractId)
-      if (status.workloads.every(w => w.state !== 'init')) return status
-      if (Date.now() > deadline) {
-        throw new TwinError('DeployTimeout', `farmer ${farmer.toString()} did not finish in time; still in init: ${status.workloads.filter(w => w.state === 'init').map(w => w.name).join(', ')}`)
-      }
-      await new Promise(resolve => setTimeout(resolve, 200))
-    }
-  }
-
   async list (): Promise<TwinDeploymentRecord[]> {
     return this.store.list()
   }
@@ -281,7 +228,6 @@ export class Twin {
     return record
   }
 
-  /** A deployment with its live state, in the farmer's words. */
   /**
    * A container's output, from its farmer; `workload` may be left out when
    * the deployment has one container. With `follow`, until `signal` aborts.
@@ -299,6 +245,7 @@ export class Twin {
     return this.logsClient.logs(farmer, record.contractId, workload, options)
   }
 
+  /** A deployment with its live state, in the farmer's words. */
   async get (name: string): Promise<TwinDeploymentView> {
     const record = await this.record(name)
     const farmer = peerIdFromString(record.farmer)
@@ -366,8 +313,4 @@ export class Twin {
 
 function contractSummary (contract: TwinContract): { state: string, leaseEnd: string } {
   return { state: contract.state, leaseEnd: new Date(contract.acceptance.leaseEnd).toISOString() }
-}
-
-function describe (r: Resources): string {
-  return Object.entries(r).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(', ') || 'nothing'
 }
