@@ -61,7 +61,8 @@ export class PendingDeployments {
 
   async start (): Promise<void> {
     this.init.events?.addEventListener('peer:connect', this.onConnect)
-    this.timer = setInterval(() => { this.resolveSoon() }, this.init.retryMs ?? PENDING_RETRY_MS)
+    // after the first pass, only while some deployment is pending
+    this.timer = setInterval(() => { if (this.farmers.size > 0) this.resolveSoon() }, this.init.retryMs ?? PENDING_RETRY_MS)
     this.timer.unref()
     this.resolveSoon()
   }
