@@ -85,9 +85,9 @@ export class PendingDeployments {
    * at the farmer is released; a farmer that does not answer leaves the record pending.
    */
   async whileDeploying<T> (record: TwinDeploymentRecord, work: () => Promise<T>): Promise<T> {
+    await this.init.store.put(record)
     this.deploying.add(record.name)
     try {
-      await this.init.store.put(record)
       return await work()
     } catch (err: any) {
       if (await this.release(record)) throw err
