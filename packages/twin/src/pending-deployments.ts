@@ -85,8 +85,14 @@ export class PendingDeployments {
    * at the farmer is released; a farmer that does not answer leaves the record pending.
    */
   async whileDeploying<T> (record: TwinDeploymentRecord, work: () => Promise<T>): Promise<T> {
-    await this.init.store.put(record)
+    // marked running before it is written, so that no resolver pass takes it for a left-over
     this.deploying.add(record.name)
+    try {
+      await this.init.store.put(record)
+    } catch (err) {
+      this.deploying.delete(record.name)
+      throw err
+    }
     try {
       return await work()
     } catch (err: any) {
