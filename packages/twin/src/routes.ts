@@ -12,6 +12,9 @@ const STATUS_OF: Record<string, number> = {
   WorkloadNotFound: 404,
   DeploymentExists: 409,
   NoMatchingFarmer: 409,
+  PlacementError: 409,
+  DeploymentPending: 409,
+  ContractNotFound: 404,
   PoolNotFound: 404,
   ObjectNotFoundError: 404,
   InvalidObjectIdError: 400,
@@ -19,6 +22,15 @@ const STATUS_OF: Record<string, number> = {
 }
 
 export const answering = answeringWith(STATUS_OF)
+
+function isPeerId (text: string): boolean {
+  try {
+    peerIdFromString(text)
+    return true
+  } catch {
+    return false
+  }
+}
 
 /** The twin's deployments under `/v1/deployments` and its contracts under `/v1/contracts`. */
 export function twinRoutes (twin: Twin): Routes {
@@ -59,6 +71,12 @@ export function twinRoutes (twin: Twin): Routes {
       const farmers = [...new Set((await twin.list()).map(record => record.farmer))]
       const lists = await Promise.all(farmers.map(async farmer => twin.contracts(peerIdFromString(farmer))))
       return lists.flat().map(contractView)
+    }),
+    'POST /v1/contracts/:id/cancel': async (req, _url, params) => answering(async () => {
+      const farmer = (await readJsonBody(req) as { farmer?: unknown }).farmer
+      if (farmer != null && (typeof farmer !== 'string' || !isPeerId(farmer))) throw new ApiError(400, 'BadRequest', `farmer must be a peer id, not ${JSON.stringify(farmer)}`)
+      if (!/^[0-9a-f]{64}$/.test(params.id)) throw new ApiError(400, 'BadRequest', `"${params.id}" is not a contract id (64 hex digits)`)
+      return contractView(await twin.cancelContract(params.id, farmer ?? undefined))
     })
   }
 }

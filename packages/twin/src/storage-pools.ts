@@ -4,6 +4,7 @@ import { ZdbClient } from '@p2pcloud/zdb'
 import { Key, type Datastore } from 'interface-datastore'
 import { SPEC_NAME, type DeploymentSpec } from './spec.js'
 import { TwinError, type Twin } from './twin.js'
+import { place, type FailedCandidate } from './placement.js'
 import type { CapacityMarket, DirectoryEntry, FindFilter } from '@p2pcloud/capacity'
 import type { StreamOpener } from '@p2pcloud/wire'
 import type { PrivateKey } from '@libp2p/interface'
@@ -111,20 +112,12 @@ export class StoragePools {
       throw new TwinError('NoMatchingFarmer', `a ${k}+${m} pool needs ${k + m} distinct farmers offering zdb with ${options.namespaceBytes} bytes of HDD free; found ${candidates.length}`)
     }
     const members: PoolMember[] = []
-    const refusals: string[] = []
     try {
-      // in spreading order: a farmer that refuses is replaced by the next best spread
-      for (const entry of candidates) {
-        if (members.length === k + m) break
-        const deployment = `pool-${name}-${members.length}`
+      // in spreading order: a farmer that does not answer or refuses is replaced by the next best spread
+      await this.placeNamespaces(candidates, k + m, `not enough farmers took a namespace of pool "${name}"`, async entry => {
         options.onProgress?.(`reserving namespace ${members.length + 1}/${k + m} on ${entry.advert.peerId} (farm ${entry.advert.farm}, ${entry.advert.country})`)
-        try {
-          members.push(await this.reserveNamespace(entry, deployment, options.namespaceBytes, options.leaseMs))
-        } catch (err: any) {
-          refusals.push(`${entry.advert.peerId}: ${err.message as string}`)
-        }
-      }
-      if (members.length < k + m) throw new TwinError('NoMatchingFarmer', `only ${members.length} of ${k + m} namespaces could be reserved: ${refusals.join('; ')}`)
+        members.push(await this.reserveNamespace(entry, `pool-${name}-${members.length}`, options.namespaceBytes, options.leaseMs))
+      }, options.namespaceBytes, failure => { options.onProgress?.(`passing over ${failure.farmer}: ${failure.reason}`) })
     } catch (err) {
       await Promise.all(members.map(async member => this.twin.delete(member.deployment).catch(() => {})))
       throw err
@@ -132,6 +125,24 @@ export class StoragePools {
     const pool: StoragePool = { name, dataShards: k, parityShards: m, namespaceBytes: options.namespaceBytes, leaseMs: options.leaseMs, createdAt: Date.now(), members }
     await this.components.datastore.put(this.key(name), new TextEncoder().encode(JSON.stringify(pool)))
     return pool
+  }
+
+  /**
+   * Place `wanted` namespaces on `candidates` (in their order): each is probed (dialled, asked for
+   * its live free HDD) a few ahead; one that does not answer or refuses is passed over.
+   */
+  private async placeNamespaces (candidates: DirectoryEntry[], wanted: number, what: string, use: (entry: DirectoryEntry) => Promise<void>, namespaceBytes: number, onFailure?: (failure: FailedCandidate) => void): Promise<void> {
+    const byFarmer = new Map(candidates.map(entry => [entry.advert.peerId, entry]))
+    await place([...byFarmer.keys()], {
+      ...this.twin.placement,
+      what,
+      wanted,
+      probe: async (farmer, signal) => { await this.twin.probe(peerIdFromString(farmer), { hru: namespaceBytes }, signal) },
+      use: async farmer => { await use(byFarmer.get(farmer) as DirectoryEntry) },
+      // a farmer's refusal says nothing about the next farmer; a pending namespace holds its deployment name
+      tryNextAfter: err => err?.name !== 'DeploymentPending',
+      onFailure
+    })
   }
 
   /**
@@ -211,20 +222,16 @@ export class StoragePools {
     // enough that one is left once those to avoid are out (the DHT is asked when the directory knows fewer)
     const found = await this.farmersOffering({ capability: 'zdb', minFree: { hru: pool.namespaceBytes }, sort: 'price' }, avoid.size + 1)
     const old = pool.members[index]
-    const refusals: string[] = []
-    for (const entry of choosePoolFarmers(found.filter(e => !avoid.has(e.advert.peerId)), Infinity)) {
-      const deployment = `pool-${pool.name}-${index}-${Date.now().toString(36)}`
-      try {
-        const member = await this.reserveNamespace(entry, deployment, pool.namespaceBytes, pool.leaseMs)
-        pool.members[index] = member
-        await this.components.datastore.put(this.key(pool.name), new TextEncoder().encode(JSON.stringify(pool)))
-        // the old farmer may come back: its contract is cancelled when it does (best effort now)
-        await this.twin.delete(old.deployment).catch(() => {})
-        return member
-      } catch (err: any) {
-        refusals.push(`${entry.advert.peerId}: ${err.message as string}`)
-      }
-    }
-    throw new TwinError('NoMatchingFarmer', `no farmer outside the pool could take namespace ${index} (of ${old.farmer}, not answering)${refusals.length > 0 ? `: ${refusals.join('; ')}` : ''}`)
+    const candidates = choosePoolFarmers(found.filter(e => !avoid.has(e.advert.peerId)), Infinity)
+    if (candidates.length === 0) throw new TwinError('NoMatchingFarmer', `no farmer outside the pool could take namespace ${index} (of ${old.farmer}, not answering)`)
+    let member: PoolMember | undefined
+    await this.placeNamespaces(candidates, 1, `no farmer outside the pool took namespace ${index} (of ${old.farmer}, not answering)`, async entry => {
+      member = await this.reserveNamespace(entry, `pool-${pool.name}-${index}-${Date.now().toString(36)}`, pool.namespaceBytes, pool.leaseMs)
+    }, pool.namespaceBytes)
+    pool.members[index] = member as PoolMember
+    await this.components.datastore.put(this.key(pool.name), new TextEncoder().encode(JSON.stringify(pool)))
+    // the old farmer may come back: its contract is cancelled when it does (best effort now)
+    await this.twin.delete(old.deployment).catch(() => {})
+    return member as PoolMember
   }
 }

@@ -14,6 +14,11 @@ export interface TwinDeploymentRecord {
   /** Per workload, the deployment version at which it last changed (what the farmer expects back). */
   workloadVersions: Record<string, number>
   createdAt: number
+  /**
+   * `pending` from before the proposal is sent until every workload settled; a deploy whose farmer
+   * did not confirm stays pending until it is cancelled there. Absent in records of older versions: deployed.
+   */
+  state?: 'pending' | 'deployed'
 }
 
 /** The twin's own deployments, by name, in the peer's level datastore. */

@@ -1,29 +1,23 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { Libp2pEvents, PeerId, PrivateKey, TypedEventTarget } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import { shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
-import { openReceipt, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
+import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
-import { ContractErrorCodes, type StreamOpener } from '@p2pcloud/wire'
+import type { StreamOpener } from '@p2pcloud/wire'
 import { specResources, type DeploymentSpec } from './spec.js'
 import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
 import { TwinStore, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
+import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreachableFarmers, place } from './placement.js'
+import { farmerFilter, noMatchMessage, tryNextFarmer } from './farmer-filter.js'
+import { settle } from './settle.js'
+import { PendingDeployments, releaseContract } from './pending-deployments.js'
 
 const log = logger('p2pcloud:twin')
-
-/**
- * The capability farmers must offer: the spec's own, else "container" when it runs containers
- * (only farmers with a runtime can), else "zdb" when it holds namespaces. One filter: a spec
- * with both finds container farmers, and a farmer without zdb refuses it.
- */
-function neededCapability (spec: DeploymentSpec): string | undefined {
-  if (spec.where.capability != null) return spec.where.capability
-  return ['container', 'zdb'].find(type => spec.workloads.some(w => w.type === type))
-}
 
 /** A twin operation failed; `name` tells callers which way, the message says why in people's words. */
 export class TwinError extends Error {
@@ -39,6 +33,8 @@ export interface TwinComponents {
   datastore: Datastore
   capacity: CapacityMarket
   contracts: Contracts
+  /** Optional: without it, pending deployments are retried on the timer only. */
+  events?: TypedEventTarget<Libp2pEvents>
   connectionManager: { openStream: StreamOpener['dialProtocol'], openConnection(peer: any, options?: any): Promise<unknown> }
 }
 
@@ -50,8 +46,12 @@ export interface TwinDeploymentView extends TwinDeploymentRecord {
 export interface TwinOptions {
   /** Longest a deploy waits for every workload to leave `init` (default 60 s). */
   settleTimeoutMs?: number
-  /** How many matching farmers a deploy tries before it gives up (default 3). */
-  maxFarmers?: number
+  /** How many farmers a placement (deploy, pool) lets fail before it gives up (default 8). */
+  maxFailedFarmers?: number
+  /** How long a probe of one candidate (dial, live capacity) may take (default 10 s). */
+  probeTimeoutMs?: number
+  /** How often deployments left pending are retried (default 30 s; also at start and when their farmer connects). */
+  pendingRetryMs?: number
 }
 
 /**
@@ -65,6 +65,9 @@ export class Twin {
   private readonly logsClient: LogsClient
   /** Storage pools of zdb namespaces and the encrypted, erasure-coded objects in them. */
   readonly pools: StoragePools
+  /** Farmers that recently did not answer: placements try them last. */
+  readonly unreachable = new UnreachableFarmers()
+  private readonly pending: PendingDeployments
 
   constructor (private readonly components: TwinComponents, private readonly options: TwinOptions = {}) {
     this.store = new TwinStore(components.datastore)
@@ -72,73 +75,103 @@ export class Twin {
     this.deployments = new DeploymentClient(node, components.privateKey)
     this.logsClient = new LogsClient(node)
     this.pools = new StoragePools(components, this, node)
+    this.pending = new PendingDeployments({
+      store: this.store,
+      contracts: components.contracts.client,
+      deployments: this.deployments,
+      reach: async farmer => { await this.reach(farmer) },
+      events: components.events,
+      retryMs: options.pendingRetryMs
+    })
+  }
+
+  async start (): Promise<void> {
+    await this.pending.start()
+  }
+
+  async stop (): Promise<void> {
+    this.pending.stop()
+  }
+
+  /** Resolve every deployment left pending now (cancelled at a farmer that answers); the names still pending. */
+  async resolvePending (): Promise<string[]> {
+    return this.pending.resolveAll()
   }
 
   /** Dial a farmer by the addresses of its advert when we hold no connection to it. */
-  async reach (farmer: PeerId): Promise<void> {
+  async reach (farmer: PeerId, signal = AbortSignal.timeout(10_000)): Promise<void> {
     const advert = this.components.capacity.directory.get(farmer.toString())
     if (advert == null || advert.advert.addresses.length === 0) return
-    await this.components.connectionManager.openConnection(advert.advert.addresses.map(a => multiaddr(`${a}/p2p/${farmer.toString()}`)), { signal: AbortSignal.timeout(10_000) })
+    await this.components.connectionManager.openConnection(advert.advert.addresses.map(a => multiaddr(`${a}/p2p/${farmer.toString()}`)), { signal })
       .catch(err => { log('could not dial %p by its advert - %e', farmer, err) })
   }
 
-  private async candidates (spec: DeploymentSpec, need: Resources): Promise<PeerId[]> {
-    if (spec.where.farmer != null) return [peerIdFromString(spec.where.farmer)]
-    const found = await this.components.capacity.find({
-      country: spec.where.country,
-      farm: spec.where.farm,
-      capability: neededCapability(spec),
-      maxPrice: spec.where.maxPrice,
-      minFree: need,
-      sort: 'price',
-      limit: this.options.maxFarmers ?? 3
-    })
-    return found.map(entry => peerIdFromString(entry.advert.peerId))
+  /** Can `farmer` take `need`? Dialled, and asked for its live free capacity (its own word, not a possibly stale advert). */
+  async probe (farmer: PeerId, need: Partial<Resources>, signal: AbortSignal): Promise<void> {
+    await this.reach(farmer, signal)
+    const live = await this.components.capacity.fetchAdvert(farmer, { signal })
+    const missing = shortfall(live.advert.free, { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0, ...need })
+    if (missing.length > 0) throw new TwinError('NoCapacityError', `${farmer.toString()} has too little free ${missing.join(', ')}`)
   }
 
+  /** Placement options shared by deploys and pools: the failure budget, the probe's timeout, who recently did not answer. */
+  get placement (): { unreachable: UnreachableFarmers, maxFailed: number, probeTimeoutMs: number } {
+    return { unreachable: this.unreachable, maxFailed: this.options.maxFailedFarmers ?? MAX_FAILED_CANDIDATES, probeTimeoutMs: this.options.probeTimeoutMs ?? PROBE_TIMEOUT_MS }
+  }
+
+  /** Matching farmers, cheapest first: enough that the failure budget can be spent on others than those that recently did not answer. */
+  private async candidates (spec: DeploymentSpec, need: Resources): Promise<string[]> {
+    const filter = farmerFilter(spec, need)
+    const { maxFailed } = this.placement
+    await this.components.capacity.find({ ...filter, limit: maxFailed })
+    return this.components.capacity.directory.query({ ...filter, limit: maxFailed + this.unreachable.size }).map(entry => entry.advert.peerId)
+  }
+
+  /**
+   * Deploy on the farmer the spec pins (its own error when it fails), else on the cheapest matching
+   * farmer that answers and takes it: one that does not answer or has no room is passed over.
+   */
   async deploy (spec: DeploymentSpec): Promise<TwinDeploymentView> {
-    if (await this.store.get(spec.name) != null) {
-      throw new TwinError('DeploymentExists', `a deployment named "${spec.name}" exists already; remove it first (p2pcloud rm ${spec.name})`)
+    const existing = await this.store.get(spec.name)
+    if (existing != null) {
+      const pending = existing.state === 'pending' ? ' (pending: its farmer did not confirm it; it is cancelled once the farmer answers)' : ''
+      throw new TwinError('DeploymentExists', `a deployment named "${spec.name}" exists already${pending}; remove it first (p2pcloud rm ${spec.name})`)
     }
     const need = specResources(spec)
+    if (spec.where.farmer != null) {
+      const farmer = peerIdFromString(spec.where.farmer)
+      await this.probe(farmer, need, AbortSignal.timeout(this.placement.probeTimeoutMs))
+      return this.deployOn(farmer, spec, need)
+    }
     const farmers = await this.candidates(spec, need)
-    if (farmers.length === 0) {
-      const offering = spec.where.capability == null && neededCapability(spec) != null ? ` offering ${neededCapability(spec)}` : ''
-      throw new TwinError('NoMatchingFarmer', `no farmer${offering} matches ${JSON.stringify(spec.where)} with free ${describe(need)}`)
-    }
-    const refusals: string[] = []
-    for (const farmer of farmers) {
-      try {
-        return await this.deployOn(farmer, spec, need)
-      } catch (err: any) {
-        // a farmer that filled up since its advert: try the next; anything else is the answer
-        if (err.code !== ContractErrorCodes.INSUFFICIENT_CAPACITY && err.name !== 'NoCapacityError') throw err
-        refusals.push(err.message)
-      }
-    }
-    throw new TwinError('NoMatchingFarmer', `every matching farmer refused: ${refusals.join('; ')}`)
+    if (farmers.length === 0) throw new TwinError('NoMatchingFarmer', noMatchMessage(spec, need))
+    const [deployed] = await place(farmers, {
+      ...this.placement,
+      what: `no farmer took deployment "${spec.name}"`,
+      probe: async (farmer, signal) => { await this.probe(peerIdFromString(farmer), need, signal) },
+      use: async farmer => this.deployOn(peerIdFromString(farmer), spec, need),
+      tryNextAfter: tryNextFarmer
+    })
+    return deployed
   }
 
+  /**
+   * Quote, propose, deploy, settle on one farmer. The deployment is kept as pending before the
+   * proposal leaves: a farmer (or this twin) that dies before it is confirmed leaves a record to
+   * resolve, never a contract nobody knows of.
+   */
   private async deployOn (farmer: PeerId, spec: DeploymentSpec, need: Resources): Promise<TwinDeploymentView> {
-    await this.reach(farmer)
-    // the farmer's own word on its free capacity, not a possibly stale advert
-    const live = await this.components.capacity.fetchAdvert(farmer)
-    const missing = shortfall(live.advert.free, need)
-    if (missing.length > 0) throw new TwinError('NoCapacityError', `${farmer.toString()} has too little free ${missing.join(', ')}`)
     const { envelope } = await this.components.contracts.client.quote(farmer, need, spec.leaseMs)
-    const contract = await this.components.contracts.client.propose(farmer, envelope)
+    const proposal = await signProposal(envelope, this.components.peerId.toString(), Date.now(), this.components.privateKey)
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => [w.name, 1]))
-    const record: TwinDeploymentRecord = { name: spec.name, farmer: farmer.toString(), contractId: contract.id, spec, version: 1, workloadVersions, createdAt: Date.now() }
-    await this.store.put(record)
-    try {
+    const record: TwinDeploymentRecord = { name: spec.name, farmer: farmer.toString(), contractId: contractIdOf(proposal), spec, version: 1, workloadVersions, createdAt: Date.now(), state: 'pending' }
+    return this.pending.whileDeploying(record, async () => {
+      const contract = await this.components.contracts.client.sendProposal(farmer, proposal)
       const status = await this.send(farmer, record)
-      return { ...record, status, contract: contractSummary(contract) }
-    } catch (err) {
-      // nothing half-made is left behind: the contract is cancelled and forgotten
-      await this.components.contracts.client.cancel(farmer, contract.id).catch(cancelErr => { log.error('could not cancel contract %s - %e', contract.id, cancelErr) })
-      await this.store.delete(spec.name)
-      throw err
-    }
+      const deployed: TwinDeploymentRecord = { ...record, state: 'deployed' }
+      await this.store.put(deployed)
+      return { ...deployed, status, contract: contractSummary(contract) }
+    })
   }
 
   /** Sign and send the record's version of its spec, wait until it settles; an ERROR is thrown in the farmer's words. */
@@ -151,7 +184,7 @@ export class Twin {
       signedAt: Date.now(),
       workloads: inApplyOrder(record.spec.workloads).map(w => ({ name: w.name, type: w.type, version: record.workloadVersions[w.name], data: encodeWorkloadData(w) }))
     })
-    const status = await this.settle(farmer, record.contractId)
+    const status = await settle(this.deployments, farmer, record.contractId, this.options.settleTimeoutMs ?? 60_000)
     const failed = status.workloads.filter(w => w.state === 'error')
     if (failed.length > 0) {
       throw new TwinError('DeployFailed', `farmer ${farmer.toString()}: ${failed.map(w => `workload "${w.name}": ${w.message}`).join('; ')}`)
@@ -165,6 +198,7 @@ export class Twin {
    */
   async update (spec: DeploymentSpec): Promise<TwinDeploymentView> {
     const current = await this.record(spec.name)
+    if (current.state === 'pending') throw new TwinError('DeploymentPending', `deployment "${spec.name}" is pending: its farmer never confirmed it, and it is cancelled once the farmer answers; remove it (p2pcloud rm ${spec.name}) and deploy again`)
     const version = current.version + 1
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => {
       const same = sameWorkload(current.spec.workloads.find(p => p.name === w.name), w)
@@ -184,36 +218,6 @@ export class Twin {
     }
   }
 
-  /** Until no workload is in `init`: watched as the farmer pushes states, polled from a farmer that does not serve watch. */
-  private async settle (farmer: PeerId, contractId: string): Promise<DeploymentStatusView> {
-    const timeoutMs = this.options.settleTimeoutMs ?? 60_000
-    const signal = AbortSignal.timeout(timeoutMs)
-    let last: DeploymentStatusView | undefined
-    try {
-      for await (const status of this.deployments.watch(farmer, contractId, signal)) {
-        last = status
-        if (status.workloads.every(w => w.state !== 'init')) return status
-      }
-    } catch (err: any) {
-      if (err.code !== 'UNSUPPORTED_VERSION' && !signal.aborted) throw err
-    }
-    if (signal.aborted) {
-      throw new TwinError('DeployTimeout', `farmer ${farmer.toString()} did not finish within ${timeoutMs} ms; still in init: ${(last?.workloads ?? []).filter(w => w.state === 'init').map(w => w.name).join(', ')}`)
-    }
-    return this.poll(farmer, contractId, Date.now() + timeoutMs)
-  }
-
-  private async poll (farmer: PeerId, contractId: string, deadline: number): Promise<DeploymentStatusView> {
-    while (true) {
-      const status = await this.deployments.get(farmer, contractId)
-      if (status.workloads.every(w => w.state !== 'init')) return status
-      if (Date.now() > deadline) {
-        throw new TwinError('DeployTimeout', `farmer ${farmer.toString()} did not finish in time; still in init: ${status.workloads.filter(w => w.state === 'init').map(w => w.name).join(', ')}`)
-      }
-      await new Promise(resolve => setTimeout(resolve, 200))
-    }
-  }
-
   async list (): Promise<TwinDeploymentRecord[]> {
     return this.store.list()
   }
@@ -224,7 +228,6 @@ export class Twin {
     return record
   }
 
-  /** A deployment with its live state, in the farmer's words. */
   /**
    * A container's output, from its farmer; `workload` may be left out when
    * the deployment has one container. With `follow`, until `signal` aborts.
@@ -242,6 +245,7 @@ export class Twin {
     return this.logsClient.logs(farmer, record.contractId, workload, options)
   }
 
+  /** A deployment with its live state, in the farmer's words. */
   async get (name: string): Promise<TwinDeploymentView> {
     const record = await this.record(name)
     const farmer = peerIdFromString(record.farmer)
@@ -258,11 +262,25 @@ export class Twin {
     const record = await this.record(name)
     const farmer = peerIdFromString(record.farmer)
     await this.reach(farmer)
-    await this.deployments.delete(farmer, record.contractId).catch(err => {
-      if (err.code !== 'NOT_FOUND') throw err
-    })
-    await this.components.contracts.client.cancel(farmer, record.contractId)
+    await releaseContract(this.components.contracts.client, this.deployments, farmer, record.contractId)
     await this.store.delete(name)
+  }
+
+  /**
+   * Cancel a contract at its farmer: one of a deployment (pending or not) is removed with it; a
+   * contract no deployment holds (left over) needs its farmer named.
+   */
+  async cancelContract (contractId: string, farmerId?: string): Promise<TwinContract> {
+    const record = (await this.store.list()).find(r => r.contractId === contractId)
+    const named = farmerId ?? record?.farmer
+    if (named == null) throw new TwinError('ContractNotFound', `no deployment of this twin holds contract ${contractId}; name its farmer (--farmer <peer id>)`)
+    if (record != null && record.farmer !== named) throw new TwinError('SpecError', `contract ${contractId} is with farmer ${record.farmer}, not ${named}`)
+    const farmer = peerIdFromString(named)
+    await this.reach(farmer)
+    const contract = await releaseContract(this.components.contracts.client, this.deployments, farmer, contractId)
+    if (contract == null) throw new TwinError('ContractNotFound', `farmer ${named} has no contract ${contractId} of this twin`)
+    if (record != null) await this.store.delete(record.name)
+    return contract
   }
 
   /** A deployment's usage receipts: new ones are fetched from the farmer, verified and kept; all are returned, oldest first. */
@@ -295,8 +313,4 @@ export class Twin {
 
 function contractSummary (contract: TwinContract): { state: string, leaseEnd: string } {
   return { state: contract.state, leaseEnd: new Date(contract.acceptance.leaseEnd).toISOString() }
-}
-
-function describe (r: Resources): string {
-  return Object.entries(r).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(', ') || 'nothing'
 }

@@ -17,7 +17,7 @@ function deploymentLines (d: TwinDeploymentView): string[] {
 
 function recordLine (d: TwinDeploymentRecord): string {
   const need = specResources(d.spec)
-  return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD${need.hru > 0 ? `, ${formatSize(need.hru)} HDD` : ''}  farmer ${d.farmer}`
+  return `${d.name.padEnd(24)}${d.state === 'pending' ? ' (pending)' : ''} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD${need.hru > 0 ? `, ${formatSize(need.hru)} HDD` : ''}  farmer ${d.farmer}`
 }
 
 async function readSpec (file: string): Promise<string> {
@@ -109,12 +109,24 @@ export function registerDeployments (program: Command): void {
       print(context, deployment, d => [`${d.name}: lease until ${d.contract?.leaseEnd ?? '?'}`])
     })
 
-  program
+  const contracts = program
     .command('contracts')
-    .description('this twin\'s contracts, as the farmers\' ledgers hold them')
+    .description('this twin\'s contracts, as the farmers\' ledgers hold them; "contracts cancel ID" cancels one')
     .action(async (_options, command: Command) => {
       const context = contextOf(command)
-      const contracts = await (await daemonClient(context)).request<ContractView[]>('GET', '/v1/contracts')
-      print(context, contracts, l => l.length === 0 ? ['no contracts'] : l.map(c => `${c.id.slice(0, 16)}…  ${c.state.padEnd(9)} farmer ${c.farmer}, until ${c.leaseEnd}, ${c.pricePerHour} ${c.currency}/hour`))
+      const list = await (await daemonClient(context)).request<ContractView[]>('GET', '/v1/contracts')
+      print(context, list, l => l.length === 0 ? ['no contracts'] : l.map(c => `${c.id.slice(0, 16)}…  ${c.state.padEnd(9)} farmer ${c.farmer}, until ${c.leaseEnd}, ${c.pricePerHour} ${c.currency}/hour`))
+    })
+
+  contracts
+    .command('cancel')
+    .description('cancel a contract at its farmer (its workloads are deleted, the capacity freed); a deployment holding it is removed too')
+    .argument('<id>', 'the contract id (64 hex digits, as "contracts --json" and "ls --json" show it)')
+    .option('--farmer <peer-id>', 'the contract\'s farmer, for a contract no deployment of this 3Bot holds (left over)')
+    .addHelpText('after', '\nA deploy whose farmer did not confirm it stays pending and is cancelled once the farmer answers;\nthis cancels anything left over now.')
+    .action(async (id: string, options: { farmer?: string }, command: Command) => {
+      const context = contextOf(command)
+      const contract = await (await daemonClient(context)).request<ContractView>('POST', `/v1/contracts/${encodeURIComponent(id)}/cancel`, options.farmer != null ? { farmer: options.farmer } : {})
+      print(context, contract, c => [`contract ${c.id.slice(0, 16)}… with farmer ${c.farmer}: ${c.state}`])
     })
 }

@@ -1,0 +1,38 @@
+import type { FindFilter, Resources } from '@p2pcloud/capacity'
+import { ContractErrorCodes } from '@p2pcloud/wire'
+import { isNoAnswer } from './placement.js'
+import type { DeploymentSpec } from './spec.js'
+
+/**
+ * The capability farmers must offer: the spec's own, else "container" when it runs containers
+ * (only farmers with a runtime can), else "zdb" when it holds namespaces. One filter: a spec
+ * with both finds container farmers, and a farmer without zdb refuses it.
+ */
+export function neededCapability (spec: DeploymentSpec): string | undefined {
+  if (spec.where.capability != null) return spec.where.capability
+  return ['container', 'zdb'].find(type => spec.workloads.some(w => w.type === type))
+}
+
+/** The farmers a spec can go to: its `where`, its capability, room for `need`; cheapest first. */
+export function farmerFilter (spec: DeploymentSpec, need: Resources): FindFilter {
+  return {
+    country: spec.where.country,
+    farm: spec.where.farm,
+    capability: neededCapability(spec),
+    maxPrice: spec.where.maxPrice,
+    minFree: need,
+    sort: 'price'
+  }
+}
+
+/** Why no farmer matched, in people's words. */
+export function noMatchMessage (spec: DeploymentSpec, need: Resources): string {
+  const offering = spec.where.capability == null && neededCapability(spec) != null ? ` offering ${neededCapability(spec)}` : ''
+  const free = Object.entries(need).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(', ') || 'nothing'
+  return `no farmer${offering} matches ${JSON.stringify(spec.where)} with free ${free}`
+}
+
+/** A deploy moves on to the next farmer after these: it did not answer, or it has no room. */
+export function tryNextFarmer (err: any): boolean {
+  return isNoAnswer(err) || err?.code === ContractErrorCodes.INSUFFICIENT_CAPACITY || err?.name === 'NoCapacityError'
+}

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { access, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { capacityExtension } from '@p2pcloud/capacity'
+import { contractsExtension, type ContractView } from '@p2pcloud/contracts'
+import { VERSION } from '@p2pcloud/node'
+import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
+import { parseDeploymentSpec, twinExtension, type Twin, type TwinDeploymentRecord } from '@p2pcloud/twin'
+import { DEPLOYMENT_PROTOCOL } from '@p2pcloud/wire'
+import { runCli, spawnDaemon, tempDir, waitFor, type CliDaemon } from './helpers/index.js'
+
+const spec = (name: string): string => `
+name: ${name}
+where:
+  country: BE
+lease: 1h
+workloads:
+  - name: data
+    type: volume
+    size: 1G
+`
+
+async function farmerHome (): Promise<string> {
+  const home = await tempDir('pending-farmer')
+  assert.equal((await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE'])).code, 0)
+  const configPath = join(home, 'config.json')
+  const config = JSON.parse(await readFile(configPath, 'utf8'))
+  config.farmer.capacity = { ...config.farmer.capacity, cru: 4, mru: '4G', sru: '10G', hru: 0 }
+  await writeFile(configPath, JSON.stringify(config, null, 2))
+  return home
+}
+
+async function ledger (home: string): Promise<ContractView[]> {
+  const result = await runCli(['farmer', 'contracts', '--json', '--home', home])
+  assert.equal(result.code, 0, result.stderr)
+  return JSON.parse(result.stdout)
+}
+
+async function exists (path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false)
+}
+
+describe('deployments a farmer never confirmed', () => {
+  it('a farmer killed with SIGKILL in the middle of a deploy: the twin keeps the deployment pending and cancels it at the restarted farmer, which keeps no active contract', async () => {
+    const home = await farmerHome()
+    let farmer: CliDaemon = await spawnDaemon(home)
+    const node = await startLoopbackPeer({ bootstrap: [farmer.ready.addresses[0]] }, {
+      extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension({ settleTimeoutMs: 10_000, pendingRetryMs: 1000 })]
+    })
+    const twin = node.services.twin as Twin
+    try {
+      await waitFor('the twin to hear the farmer', () => (node.services.capacity as any).directory.get(farmer.ready.peerId) != null, 30_000)
+      // the hook: the second deployment stream of this deploy is its watch, opened once the farmer
+      // has booked the contract and taken the deployment; the farmer dies right then
+      const connections = (node as any).components.connectionManager
+      const openStream = connections.openStream.bind(connections)
+      let deploymentStreams = 0
+      connections.openStream = async (peer: any, protocols: string | string[], options: any) => {
+        if ([protocols].flat().includes(DEPLOYMENT_PROTOCOL) && ++deploymentStreams === 2) {
+          const exited = new Promise(resolve => farmer.child.once('exit', resolve))
+          farmer.child.kill('SIGKILL')
+          await exited
+        }
+        return openStream(peer, protocols, options)
+      }
+      await assert.rejects(twin.deploy(parseDeploymentSpec(spec('app'))), (err: any) => {
+        assert.equal(err.name, 'DeploymentPending')
+        assert.match(err.message, new RegExp(`deployment "app" on farmer ${farmer.ready.peerId} failed \\(no answer .*\\) .* stays pending`))
+        return true
+      })
+      connections.openStream = openStream
+
+      const [pending] = await twin.list()
+      assert.equal(pending?.name, 'app', 'the twin still knows the deployment')
+      assert.equal(pending.state, 'pending')
+      assert.deepEqual(await twin.resolvePending(), ['app'], 'stays pending while the farmer is down')
+
+      const volume = join(home, 'volumes', pending.contractId, 'data')
+
+      // back, from the same home: the contract is in its ledger, and it reconciles the deployment it took
+      farmer = await spawnDaemon(home, { args: ['--bootstrap', dialAddress(node)] })
+      await waitFor('the twin to resolve the pending deployment', async () => (await twin.list()).length === 0, 30_000)
+      const contracts = await ledger(home)
+      assert.deepEqual(contracts.map(c => [c.id, c.state]), [[pending.contractId, 'cancelled']])
+      await waitFor('the farmer to delete the workload of the cancelled contract', async () => !await exists(volume))
+    } finally {
+      await node.stop()
+      await farmer.stop()
+    }
+  })
+
+  it('p2pcloud contracts cancel ID cancels a contract at its farmer; a left-over one with --farmer; an unknown one is named', async () => {
+    const fHome = await farmerHome()
+    const tHome = await tempDir('pending-twin')
+    assert.equal((await runCli(['init', '--home', tHome])).code, 0)
+    const farmer = await spawnDaemon(fHome)
+    const twin = await spawnDaemon(tHome, { args: ['--bootstrap', farmer.ready.addresses[0]] })
+    try {
+      const file = join(tHome, 'app.yaml')
+      await writeFile(file, spec('app'))
+      let deployed: TwinDeploymentRecord | undefined
+      await waitFor('a deploy on the farmer', async () => {
+        const result = await runCli(['deploy', '--json', '--home', tHome, file])
+        if (result.code === 0) deployed = JSON.parse(result.stdout)
+        return deployed != null
+      }, 30_000, 500)
+      const id = (deployed as TwinDeploymentRecord).contractId
+      assert.equal((await ledger(fHome)).find(c => c.id === id)?.state, 'active')
+
+      const cancelled = await runCli(['contracts', 'cancel', id, '--home', tHome])
+      assert.equal(cancelled.code, 0, cancelled.stderr)
+      assert.match(cancelled.stdout, new RegExp(`contract ${id.slice(0, 16)}… with farmer ${farmer.ready.peerId}: cancelled`))
+      assert.equal((await ledger(fHome)).find(c => c.id === id)?.state, 'cancelled')
+      assert.equal(JSON.parse((await runCli(['ls', '--json', '--home', tHome])).stdout).length, 0, 'the deployment that held it is gone')
+
+      // no deployment holds it any more: the farmer must be named
+      const unnamed = await runCli(['contracts', 'cancel', id, '--home', tHome])
+      assert.notEqual(unnamed.code, 0)
+      assert.match(unnamed.stderr, /no deployment of this twin holds contract .*; name its farmer \(--farmer/)
+      const named = await runCli(['contracts', 'cancel', id, '--farmer', farmer.ready.peerId, '--json', '--home', tHome])
+      assert.equal(named.code, 0, named.stderr)
+      assert.equal(JSON.parse(named.stdout).state, 'cancelled')
+      const unknown = await runCli(['contracts', 'cancel', 'ab'.repeat(32), '--farmer', farmer.ready.peerId, '--home', tHome])
+      assert.notEqual(unknown.code, 0)
+      assert.match(unknown.stderr, /has no contract abab/)
+    } finally {
+      await twin.stop()
+      await farmer.stop()
+    }
+  })
+})
