@@ -18,6 +18,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { makeBusyboxRootfs, runcUnavailable } = await import('../packages/runtime/dist/src/index.js')
+const { loopMountUnavailable } = await import('../packages/farmer/dist/src/index.js')
 const cli = join(root, 'packages', 'cli', 'bin', 'p2pcloud.js')
 const demoDir = resolve(process.env.P2PCLOUD_DEMO_DIR ?? join(root, '.demo'))
 const GiB = 2 ** 30
@@ -37,6 +38,8 @@ const farmers = [
 const ZDB_HRU = 100 * GiB
 // containers need root, runc and (for the demo's root filesystem) Debian's busybox-static
 const noContainers = await runcUnavailable()
+// a volume's size is enforced on a loop-mounted image, which needs root
+const noVolumes = loopMountUnavailable()
 const hubName = 'peer-1'
 const lateName = 'my-3bot'
 const count = farmers.length + 2
@@ -105,8 +108,15 @@ async function initFarmer (farmer) {
   const configPath = join(home, 'config.json')
   const config = JSON.parse(await readFile(configPath, 'utf8'))
   config.farmer.capacity = { ...config.farmer.capacity, hru: ZDB_HRU, ...farmer.capacity }
-  config.farmer.capabilities = ['volume', 'zdb', ...(farmer.containers === true && noContainers === undefined ? ['container'] : [])]
+  config.farmer.capabilities = [...(noVolumes === undefined ? ['volume'] : []), 'zdb', ...(farmer.containers === true && noContainers === undefined ? ['container'] : [])]
   await writeFile(configPath, JSON.stringify(config, null, 2) + '\n')
+}
+
+/** The volume sample (examples/volume.yaml), deployed unless the 3Bot holds it already from an earlier run. */
+async function deployVolumeSample (bot, sample) {
+  const already = JSON.parse(await runCli(['ls', '--json', '--home', bot.home])).some(d => d.name === 'demo-data')
+  if (!already) await runCli(['deploy', sample, '--json', '--home', bot.home])
+  return JSON.parse(await runCli(['show', 'demo-data', '--json', '--home', bot.home]))
 }
 
 /**
@@ -215,9 +225,7 @@ try {
 
   // the 3Bot that joined last deploys a sample volume and shows its state
   const sample = join(root, 'examples', 'volume.yaml')
-  const already = JSON.parse(await runCli(['ls', '--json', '--home', late.home])).some(d => d.name === 'demo-data')
-  if (!already) await runCli(['deploy', sample, '--json', '--home', late.home])
-  const deployed = JSON.parse(await runCli(['show', 'demo-data', '--json', '--home', late.home]))
+  const deployed = noVolumes === undefined ? await deployVolumeSample(late, sample) : undefined
   const web = noContainers === undefined ? await deployWebContainer(late) : undefined
   const storage = await storeSample(late)
   if (!storage.same) throw new Error(`the stored sample ${storage.stored.objectId} did not read back identical`)
@@ -233,8 +241,12 @@ try {
     console.log(`${''.padEnd(18)} API ${peer.api} (token ${token.slice(0, 6)}… in ${show(join(peer.home, 'api.json'))})`)
   }
   const bot = show(late.home)
-  console.log(`\n${lateName} deployed ${show(sample)}: "${deployed.name}" on ${farmerPeers.find(p => p.peerId === deployed.farmer)?.name ?? deployed.farmer}, contract ${deployed.contract.state}`)
-  for (const w of deployed.status.workloads) console.log(`  ${w.name} (${w.type}): ${w.state}${w.message !== '' ? ` - ${w.message}` : ''}`)
+  if (deployed !== undefined) {
+    console.log(`\n${lateName} deployed ${show(sample)}: "${deployed.name}" on ${farmerPeers.find(p => p.peerId === deployed.farmer)?.name ?? deployed.farmer}, contract ${deployed.contract.state}`)
+    for (const w of deployed.status.workloads) console.log(`  ${w.name} (${w.type}): ${w.state}${w.message !== '' ? ` - ${w.message}` : ''}`)
+  } else {
+    console.log(`\nno volume sample: ${noVolumes}; a farmer enforces a volume's size on a loop-mounted image, so it offers volumes only as root`)
+  }
   if (web !== undefined) {
     console.log(`${lateName} runs the container sample "web" (${show(web.specFile)}) on ${farmerPeers.find(p => p.peerId === web.deployed.farmer)?.name ?? web.deployed.farmer}, contract ${web.deployed.contract.state}; its root filesystem is flist ${web.flist}, a busybox tree ${lateName} built and published`)
     for (const w of web.deployed.status.workloads) console.log(`  ${w.name} (${w.type}): ${w.state}${w.message !== '' ? ` - ${w.message}` : ''}`)

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { DaemonCapabilities } from '@p2pcloud/api'
 import { capacityExtensionForHome, capacityRoutes, type CapacityMarket } from '@p2pcloud/capacity'
 import { contractRoutes, contractsExtension, type Contracts } from '@p2pcloud/contracts'
-import { farmerExtension, type DriverFactory } from '@p2pcloud/farmer'
+import { farmerExtension, loopMountUnavailable, type DriverFactory } from '@p2pcloud/farmer'
 import { FlistService, flistRoutes } from '@p2pcloud/flist'
 import { ConfigError, type PeerConfig, type PeerExtension } from '@p2pcloud/node'
 import { containerCapability, containerRuntimeMissing, hostIdOf } from '@p2pcloud/runtime'
@@ -11,13 +11,20 @@ import { zdbCapability } from '@p2pcloud/zdb'
 
 /**
  * A farmer's workloads: volumes always; containers when its config offers them, their root
- * filesystems from a flist cache over this peer's flist exchange (offering containers without
- * a container runtime is refused at start, not at the first deployment); zdb namespaces under
- * `<home>/zdb` when it offers zdb.
+ * filesystems from a flist cache over this peer's flist exchange; zdb namespaces under
+ * `<home>/zdb` when it offers zdb. Offering what this machine cannot enforce (volumes or
+ * containers, whose sizes are loop-mounted images, without root; containers without a
+ * container runtime) is refused at start, not at the first deployment.
  */
 async function farmerExtensions (config: PeerConfig, home: string): Promise<PeerExtension[]> {
   const drivers: DriverFactory[] = []
   const services: Record<string, (components: any) => unknown> = {}
+  const noLoopMounts = loopMountUnavailable()
+  for (const sized of ['volume', 'container'] as const) {
+    if (noLoopMounts !== undefined && config.farmer.capabilities.includes(sized)) {
+      throw new ConfigError(`farmer.capabilities offers "${sized}", but ${noLoopMounts} (its size is enforced on a loop-mounted image); run the farmer as root or remove "${sized}"`)
+    }
+  }
   if (config.farmer.capabilities.includes('container')) {
     const missing = await containerRuntimeMissing()
     if (missing !== undefined) throw new ConfigError(`farmer.capabilities offers "container", but ${missing}`)
