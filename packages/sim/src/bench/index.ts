@@ -2,6 +2,7 @@ import { advertPropagation } from './advert-propagation.js'
 import { containerDeploy } from './container-deploy.js'
 import { contractThroughput } from './contract-throughput.js'
 import { dialLatency } from './dial-latency.js'
+import { directoryFlood } from './directory-flood.js'
 import { flistBuild } from './flist-build.js'
 import { flistFetch } from './flist-fetch.js'
 import { idlePeerMemory } from './idle-peer-memory.js'
@@ -12,7 +13,7 @@ import { storageTransfer } from './storage-transfer.js'
 import { streamThroughput } from './stream-throughput.js'
 
 /** Every benchmark `npm run bench` runs, in this order (container-deploy last: it throws where runc is missing). */
-export const benchmarks: readonly Benchmark[] = [streamThroughput, dialLatency, advertPropagation, lateJoinerDht, idlePeerMemory, proposeLatency, contractThroughput, flistBuild, flistFetch, storageTransfer, containerDeploy]
+export const benchmarks: readonly Benchmark[] = [streamThroughput, dialLatency, advertPropagation, lateJoinerDht, directoryFlood, idlePeerMemory, proposeLatency, contractThroughput, flistBuild, flistFetch, storageTransfer, containerDeploy]
 
 export * from './results.js'
 export { formatSummary } from './summary.js'
