@@ -129,8 +129,9 @@ export class Directory {
     // the newest adverts count as the most recently seen
     stored.sort((a, b) => a.advert.issuedAt - b.advert.issuedAt)
     for (const entry of stored) {
-      if (!await this.makeRoom()) await this.forget(entry.advert.peerId)
-      else this.place(entry)
+      const { room, evicted } = this.makeRoom()
+      if (room) this.place(entry)
+      await this.forget(room ? evicted : entry.advert.peerId)
     }
     await this.evictExpired()
   }
@@ -153,17 +154,19 @@ export class Directory {
   async admit (verified: VerifiedAdvert, source: AdvertSource): Promise<Admission> {
     const { peerId, seq } = verified.advert
     const current = this.entries.get(peerId)
-    const evicted = this.tombstones.get(peerId)
-    if (current == null && evicted != null && evicted.until > this.now() && seq <= evicted.seq) return 'stale'
+    const tombstone = this.tombstones.get(peerId)
+    if (current == null && tombstone != null && tombstone.until > this.now() && seq <= tombstone.seq) return 'stale'
     if (current != null) {
       if (seq < current.advert.seq) return 'stale'
       if (seq === current.advert.seq) return equals(current.envelope, verified.envelope) ? 'duplicate' : 'conflict'
     }
     const answered = current?.answered === true || source === 'direct' || source === 'self'
     const entry: DirectoryEntry = { ...verified, source, receivedAt: this.now(), answered }
+    const { room, evicted } = current != null ? { room: true } : this.makeRoom()
+    if (!room) return 'full'
     if (current != null) this.unplace(current)
-    else if (!await this.makeRoom()) return 'full'
     this.place(entry)
+    await this.forget(evicted)
     await this.datastore.put(new Key(`${PREFIX}/${peerId}`), verified.envelope)
     if (answered && current?.answered !== true) await this.datastore.put(new Key(`${ANSWERED_PREFIX}/${peerId}`), new Uint8Array())
     if (this.tombstones.delete(peerId)) await this.datastore.delete(new Key(`${TOMBSTONE_PREFIX}/${peerId}`))
@@ -202,17 +205,17 @@ export class Directory {
 
   /**
    * Make room for a new farmer: when full, evict the farmer seen least
-   * recently among those that never answered us. False when every farmer held
-   * has answered: they are not given up for one that has not.
+   * recently among those that never answered us. Done in memory at once, so
+   * admissions running together cannot overshoot; `evicted` is still on disk.
+   * No room when every farmer held has answered: they are not given up for one that has not.
    */
-  private async makeRoom (): Promise<boolean> {
-    if (this.entries.size < this.maxFarmers) return true
+  private makeRoom (): { room: boolean, evicted?: string } {
+    if (this.entries.size < this.maxFarmers) return { room: true }
     const oldest = this.unanswered.values().next().value
-    if (oldest == null) return false
+    if (oldest == null) return { room: false }
     this.unplace(oldest)
-    await this.forget(oldest.advert.peerId)
     log('directory full (%d farmers): evicted %s, seen least recently of those that never answered', this.maxFarmers, oldest.advert.peerId)
-    return true
+    return { room: true, evicted: oldest.advert.peerId }
   }
 
   private place (entry: DirectoryEntry): void {
@@ -230,7 +233,8 @@ export class Directory {
   }
 
   /** Delete a farmer's advert and answered mark from disk. */
-  private async forget (peerId: string): Promise<void> {
+  private async forget (peerId: string | undefined): Promise<void> {
+    if (peerId == null) return
     await this.datastore.delete(new Key(`${PREFIX}/${peerId}`))
     await this.datastore.delete(new Key(`${ANSWERED_PREFIX}/${peerId}`))
   }
