@@ -22,10 +22,11 @@ const GOSSIP_MESH_DEGREE = 6
 
 /**
  * Farmers new to the directory that one relaying peer may bring us by gossip
- * per minute (a token bucket holding as many): enough for a newly joined peer
- * to learn a 10,000-farmer network from its six mesh peers in about three
- * heartbeats (10 min), while one peer flooding fresh keys gets no further
- * (protocols/capacity.md §4.2, §7).
+ * per minute (a token bucket holding as many). A 10,000-farmer network
+ * re-advertises every 200 s (the default TTL / 3), which spread over six mesh
+ * peers is 500 new farmers a minute from each, so a newly joined peer still
+ * learns them all within one round; one peer flooding fresh keys gets no
+ * further than this (protocols/capacity.md §4.2, §7).
  */
 export const DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE = 600
 

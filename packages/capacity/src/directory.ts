@@ -126,8 +126,8 @@ export class Directory {
     }
     // marks whose advert is gone
     for (const peerId of answered) await this.datastore.delete(new Key(`${ANSWERED_PREFIX}/${peerId}`))
-    // the newest adverts count as the most recently seen
-    stored.sort((a, b) => a.advert.issuedAt - b.advert.issuedAt)
+    // placed oldest first and answered last, so that trimming to the bound drops the oldest unanswered
+    stored.sort((a, b) => Number(a.answered) - Number(b.answered) || a.advert.issuedAt - b.advert.issuedAt)
     for (const entry of stored) {
       const { room, evicted } = this.makeRoom()
       if (room) this.place(entry)
