@@ -94,6 +94,8 @@ export class Directory {
   private readonly byPrice = new RankedList(rank('price'))
   private readonly byFree = new RankedList(rank('free'))
   private readonly tombstones = new Map<string, Tombstone>()
+  /** Disk writes, one after the other in the order of the memory changes they follow (see `write`). */
+  private writes: Promise<void> = Promise.resolve()
   readonly maxFarmers: number
 
   constructor (private readonly datastore: Datastore, private readonly now: () => number = Date.now, limits: DirectoryLimits = {}) {
@@ -166,10 +168,13 @@ export class Directory {
     if (!room) return 'full'
     if (current != null) this.unplace(current)
     this.place(entry)
-    await this.forget(evicted)
-    await this.datastore.put(new Key(`${PREFIX}/${peerId}`), verified.envelope)
-    if (answered && current?.answered !== true) await this.datastore.put(new Key(`${ANSWERED_PREFIX}/${peerId}`), new Uint8Array())
-    if (this.tombstones.delete(peerId)) await this.datastore.delete(new Key(`${TOMBSTONE_PREFIX}/${peerId}`))
+    const hadTombstone = this.tombstones.delete(peerId)
+    await this.write(async () => {
+      await this.forget(evicted)
+      await this.datastore.put(new Key(`${PREFIX}/${peerId}`), verified.envelope)
+      if (answered && current?.answered !== true) await this.datastore.put(new Key(`${ANSWERED_PREFIX}/${peerId}`), new Uint8Array())
+      if (hadTombstone) await this.datastore.delete(new Key(`${TOMBSTONE_PREFIX}/${peerId}`))
+    })
     return 'accepted'
   }
 
@@ -182,7 +187,7 @@ export class Directory {
     if (current == null || current.answered) return
     this.unplace(current)
     this.place({ ...current, answered: true })
-    await this.datastore.put(new Key(`${ANSWERED_PREFIX}/${peerId}`), new Uint8Array())
+    await this.write(async () => { await this.datastore.put(new Key(`${ANSWERED_PREFIX}/${peerId}`), new Uint8Array()) })
   }
 
   /** Remove adverts past their expiry (a farmer that stopped speaking is gone), remembering their seq. */
@@ -191,8 +196,10 @@ export class Directory {
     const gone = [...this.entries.values()].filter(entry => entry.advert.expiresAt <= now)
     for (const entry of gone) {
       this.unplace(entry)
-      await this.remember(entry)
-      await this.forget(entry.advert.peerId)
+      await this.write(async () => {
+        await this.remember(entry)
+        await this.forget(entry.advert.peerId)
+      })
     }
     for (const [peerId, tombstone] of this.tombstones) {
       if (tombstone.until <= now) {
@@ -230,6 +237,18 @@ export class Directory {
     this.unanswered.delete(entry.advert.peerId)
     this.byPrice.remove(entry)
     this.byFree.remove(entry)
+  }
+
+  /**
+   * Run `change` once the disk writes before it are done. Memory changes are
+   * made at once and their disk writes queued in the same order, so a farmer
+   * evicted by one admission while another is still writing it cannot be
+   * written back after its deletion, and the disk keeps to the bound too.
+   */
+  private async write (change: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(change)
+    this.writes = done.catch(() => {})
+    await done
   }
 
   /** Delete a farmer's advert and answered mark from disk. */

@@ -350,6 +350,24 @@ describe('Directory bound', () => {
     assert.equal(directory.get(a.peerId)?.answered, true, 'the farmer that answered stays')
   })
 
+  it('admissions running together stay within the bound, in memory and on a level datastore', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-directory-bound-'))
+    const datastore = new LevelDatastore(join(dir, 'datastore'))
+    await datastore.open()
+    try {
+      const directory = new Directory(datastore, () => NOW, { maxFarmers: 10 })
+      const farmers = await Promise.all(Array.from({ length: 60 }, async () => farmer()))
+      const adverts = await Promise.all(farmers.map(async f => signed(f)))
+      const admissions = await Promise.all(adverts.map(async advert => directory.admit(advert, 'gossip')))
+      assert.ok(admissions.every(admission => admission === 'accepted'))
+      assert.equal(directory.size, 10)
+      assert.deepEqual(await storedPeers(datastore), ids(directory.query({ limit: 100 })).sort())
+    } finally {
+      await datastore.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('refuses a new farmer when every farmer held has answered us', async () => {
     const directory = new Directory(new MemoryDatastore(), () => NOW, { maxFarmers: 2 })
     const [a, b, c] = await Promise.all([farmer(), farmer(), farmer()])
