@@ -51,7 +51,7 @@ export interface CapacityMarketInit {
   debounceMs?: number
   /** A farmer with at most this many peers on the capacity topic re-advertises to each newcomer (default 6, gossipsub's mesh degree; 0 = never). */
   readvertiseBelowTopicPeers?: number
-  /** Most farmers the directory holds (default 10,000). */
+  /** Most farmers the directory holds (default DEFAULT_MAX_FARMERS, 10,000). */
   maxFarmers?: DirectoryLimits['maxFarmers']
   /** New farmers accepted by gossip per relaying peer per minute (default DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE). */
   newFarmersPerRelayPerMinute?: number
