@@ -44,6 +44,8 @@ export interface MarketPeerOptions extends Omit<LoopbackPeerOptions, 'extensions
   bootstrap?: P2PCloudLibp2p
   farmer?: FarmerSpec
   readvertiseBelowTopicPeers?: number
+  maxFarmers?: number
+  newFarmersPerRelayPerMinute?: number
 }
 
 export async function startMarketPeer (options: MarketPeerOptions = {}): Promise<MarketPeer> {
@@ -51,6 +53,8 @@ export async function startMarketPeer (options: MarketPeerOptions = {}): Promise
     version: `p2pcloud/${VERSION}`,
     debounceMs: 50,
     readvertiseBelowTopicPeers: options.readvertiseBelowTopicPeers,
+    maxFarmers: options.maxFarmers,
+    newFarmersPerRelayPerMinute: options.newFarmersPerRelayPerMinute,
     ...(options.farmer != null ? { farmer: { config: farmerConfig(options.farmer), total: options.farmer.total } } : {})
   })
   const contracts = contractsExtension(options.farmer != null

@@ -2,7 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import {
   ADVERT_MAX_ADDRESSES, ADVERT_MAX_CAPABILITIES, ADVERT_MAX_LIFETIME_MS, ADVERT_RECORD, CLOCK_SKEW_MS,
-  capacityMessages, openRecord, peerIdFromBytes, peerIdToBytes, sealRecord
+  capacityMessages, openRecord, peerIdFromBytes, peerIdToBytes, sealRecord, type OpenRecordOptions
 } from '@p2pcloud/wire'
 import { fromMicro, toMicro, type PricePolicy } from './pricing.js'
 import { RESOURCE_UNITS, resourcesFromWire, resourcesToWire, type Resources } from './resources.js'
@@ -125,9 +125,22 @@ function checkContent (advert: Advert, now: number | undefined): void {
  * the directory's job: it alone knows the last seq it accepted.
  */
 export async function verifyAdvert (envelope: Uint8Array, now: number | 'any-time' = Date.now()): Promise<VerifiedAdvert> {
+  return openAdvert(envelope, now, {})
+}
+
+/**
+ * An advert this peer verified before it stored it: every check of
+ * verifyAdvert but the signature's, so a restart with a full directory does
+ * not pay one signature check per farmer again.
+ */
+export async function readStoredAdvert (envelope: Uint8Array, now: number | 'any-time' = Date.now()): Promise<VerifiedAdvert> {
+  return openAdvert(envelope, now, { signatureVerified: true })
+}
+
+async function openAdvert (envelope: Uint8Array, now: number | 'any-time', options: OpenRecordOptions): Promise<VerifiedAdvert> {
   let opened
   try {
-    opened = await openRecord(ADVERT_RECORD, envelope)
+    opened = await openRecord(ADVERT_RECORD, envelope, options)
   } catch (err: any) {
     throw new InvalidAdvertError(err.problem ?? 'ENVELOPE', err.message)
   }

@@ -5,20 +5,30 @@ import type { AddressManager, Registrar } from '@libp2p/interface-internal'
 import type { KadDHT, SingleKadDHT } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
 import type { PeerConfig } from '@p2pcloud/node'
-import { ADVERT_RECORD, CAPACITY_PROTOCOL, CAPACITY_TOPIC, handleRequests, type StreamOpener } from '@p2pcloud/wire'
+import { ADVERT_RECORD, CAPACITY_PROTOCOL, CAPACITY_TOPIC, TokenBuckets, handleRequests, type StreamOpener } from '@p2pcloud/wire'
 import { CapacityAccount } from './account.js'
 import { verifyAdvert, type VerifiedAdvert } from './advert.js'
 import { Advertiser } from './advertiser.js'
 import { capacityResponder, fetchAdvert } from './capacity-protocol.js'
 import { indexKeyCid } from './dht-records.js'
 import { lookUpFarmers } from './dht-lookup.js'
-import { DEFAULT_FIND_LIMIT, Directory, type DirectoryEntry, type FindFilter } from './directory.js'
+import { DEFAULT_FIND_LIMIT, Directory, type DirectoryEntry, type DirectoryLimits, type FindFilter } from './directory.js'
 import type { Resources } from './resources.js'
 
 const log = logger('p2pcloud:capacity')
 
 /** Gossipsub's target mesh degree: with fewer topic peers, a farmer re-advertises to newcomers. */
 const GOSSIP_MESH_DEGREE = 6
+
+/**
+ * Farmers new to the directory that one relaying peer may bring us by gossip
+ * per minute (a token bucket holding as many). A 10,000-farmer network
+ * re-advertises every 200 s (the default TTL / 3), which spread over six mesh
+ * peers is 500 new farmers a minute from each, so a newly joined peer still
+ * learns them all within one round; one peer flooding fresh keys gets no
+ * further than this (protocols/capacity.md §4.2, §7).
+ */
+export const DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE = 600
 
 export interface CapacityMarketComponents {
   peerId: PeerId
@@ -41,6 +51,10 @@ export interface CapacityMarketInit {
   debounceMs?: number
   /** A farmer with at most this many peers on the capacity topic re-advertises to each newcomer (default 6, gossipsub's mesh degree; 0 = never). */
   readvertiseBelowTopicPeers?: number
+  /** Most farmers the directory holds (default DEFAULT_MAX_FARMERS, 10,000). */
+  maxFarmers?: DirectoryLimits['maxFarmers']
+  /** New farmers accepted by gossip per relaying peer per minute (default DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE). */
+  newFarmersPerRelayPerMinute?: number
 }
 
 export interface FindOptions {
@@ -62,11 +76,15 @@ export class CapacityMarket implements Startable {
   private advertiser?: Advertiser
   private evictTimer?: ReturnType<typeof setInterval>
   private readonly node: StreamOpener
+  /** Tokens of new farmer identities, per peer that relayed them to us. */
+  private readonly newFarmersByRelay: TokenBuckets
 
   readonly [serviceDependencies] = ['@libp2p/kad-dht', '@libp2p/pubsub']
 
   constructor (private readonly components: CapacityMarketComponents, private readonly init: CapacityMarketInit) {
-    this.directory = new Directory(components.datastore)
+    this.directory = new Directory(components.datastore, Date.now, { maxFarmers: init.maxFarmers })
+    const perMinute = init.newFarmersPerRelayPerMinute ?? DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE
+    this.newFarmersByRelay = new TokenBuckets(perMinute / 60, perMinute)
     this.node = { dialProtocol: async (peer, protocols, options) => components.connectionManager.openStream(peer, protocols, options) }
     if (init.farmer != null) {
       this.account = new CapacityAccount(init.farmer.total, components.datastore)
@@ -110,7 +128,7 @@ export class CapacityMarket implements Startable {
   /** After libp2p started: gossipsub runs (services start together) and the first advert carries our addresses. */
   async afterStart (): Promise<void> {
     const { pubsub } = this.components
-    pubsub.topicValidators.set(CAPACITY_TOPIC, async (_from, message) => this.validateGossip(message.data))
+    pubsub.topicValidators.set(CAPACITY_TOPIC, async (relay, message) => this.validateGossip(relay, message.data))
     pubsub.subscribe(CAPACITY_TOPIC)
     pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     await this.advertiser?.start()
@@ -141,8 +159,13 @@ export class CapacityMarket implements Startable {
     await this.components.registrar.unhandle(CAPACITY_PROTOCOL)
   }
 
-  /** Gossip validation: every check of protocols/capacity.md; REJECT lowers the sender's score. */
-  private async validateGossip (data: Uint8Array): Promise<TopicValidatorResult> {
+  /**
+   * Gossip validation: every check of protocols/capacity.md; REJECT lowers the
+   * relaying peer's score. A farmer new to us costs the relaying peer a token;
+   * without one the advert is IGNOREd (an honest relay may be passing on a
+   * flood it could not tell apart, so it is not penalised).
+   */
+  private async validateGossip (relay: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
     if (data.byteLength > ADVERT_RECORD.maxBytes) return TopicValidatorResult.Reject
     let verified: VerifiedAdvert
     try {
@@ -151,10 +174,15 @@ export class CapacityMarket implements Startable {
       log('rejecting gossiped advert - %s', err.message)
       return TopicValidatorResult.Reject
     }
+    const { peerId, seq } = verified.advert
+    if (this.directory.get(peerId) == null && this.newFarmersByRelay.take(relay.toString()) > 0) {
+      log('ignoring advert of new farmer %s: %p relayed over %d new farmers this minute', peerId, relay, this.newFarmersByRelay.burst)
+      return TopicValidatorResult.Ignore
+    }
     const admission = await this.directory.admit(verified, 'gossip')
     if (admission === 'accepted') return TopicValidatorResult.Accept
-    if (admission === 'duplicate') return TopicValidatorResult.Ignore
-    log('rejecting %s advert seq %d of %s', admission, verified.advert.seq, verified.advert.peerId)
+    if (admission === 'duplicate' || admission === 'full') return TopicValidatorResult.Ignore
+    log('rejecting %s advert seq %d of %s', admission, seq, peerId)
     return TopicValidatorResult.Reject
   }
 
@@ -176,6 +204,8 @@ export class CapacityMarket implements Startable {
   async fetchAdvert (peerId: PeerId, options: { signal?: AbortSignal } = {}): Promise<VerifiedAdvert> {
     const verified = await fetchAdvert(this.node, peerId, peerId.toString(), options)
     const admission = await this.directory.admit(verified, 'direct')
+    // it answered even when we held this advert already
+    await this.directory.markAnswered(peerId.toString())
     return admission === 'accepted' ? verified : this.directory.get(peerId.toString()) ?? verified
   }
 

@@ -28,17 +28,17 @@ export function indexKeyFor (filter: FindFilter): IndexKey {
   return { kind: 'farmers' }
 }
 
-/** A provider's advert: asked of the farmer itself, else read from the DHT record. */
-async function advertOf (init: DhtLookupInit, provider: PeerInfo, signal: AbortSignal): Promise<VerifiedAdvert> {
+/** A provider's advert: asked of the farmer itself (`answered`), else read from the DHT record. */
+async function advertOf (init: DhtLookupInit, provider: PeerInfo, signal: AbortSignal): Promise<{ verified: VerifiedAdvert, answered: boolean }> {
   const id = provider.id.toString()
   try {
     const target = provider.multiaddrs.length > 0 ? provider.multiaddrs.map(ma => ma.encapsulate(`/p2p/${id}`)) : provider.id
-    return await fetchAdvert(init.node, target, id, { signal })
+    return { verified: await fetchAdvert(init.node, target, id, { signal }), answered: true }
   } catch (err) {
     log('asking %s for its advert failed, reading the DHT record - %e', id, err)
   }
   for await (const event of init.dht.get(advertKey(id), { signal })) {
-    if (event.name === 'VALUE') return verifyAdvert(event.value)
+    if (event.name === 'VALUE') return { verified: await verifyAdvert(event.value), answered: false }
   }
   throw new Error(`no advert found for provider ${id}`)
 }
@@ -60,8 +60,9 @@ export async function lookUpFarmers (init: DhtLookupInit, filter: FindFilter, en
     if (seen.has(id) || seen.size > maxProviders || init.directory.get(id) != null) return
     seen.add(id)
     void queue.add(async () => {
-      const verified = await advertOf(init, provider, lookup)
+      const { verified, answered } = await advertOf(init, provider, lookup)
       await init.directory.admit(verified, 'dht')
+      if (answered) await init.directory.markAnswered(id)
       if (init.directory.query({ ...filter, limit: enough }).length >= enough) done.abort()
     }).catch(err => { log('provider %s: %e', id, err) })
   }

@@ -36,9 +36,10 @@ export function capacityExtension (init: CapacityMarketInit): PeerExtension {
 /** For a peer started from its home: a farmer's totals are measured (or taken from config.json). */
 export async function capacityExtensionForHome (config: PeerConfig, paths: HomePaths): Promise<PeerExtension> {
   const version = `p2pcloud/${VERSION}`
-  if (!config.farmer.enabled) return capacityExtension({ version })
+  const limits = { maxFarmers: config.directory.maxFarmers, newFarmersPerRelayPerMinute: config.directory.newFarmersPerRelayPerMinute }
+  if (!config.farmer.enabled) return capacityExtension({ version, ...limits })
   const { total } = await probeCapacity(paths.root, config.farmer.capacity)
   // only cores are overcommitted: what is booked of memory and disks is always there
   const bookable = { ...total, cru: Math.floor(total.cru * config.farmer.cruOvercommit) }
-  return capacityExtension({ version, farmer: { config: config.farmer, total: bookable } })
+  return capacityExtension({ version, ...limits, farmer: { config: config.farmer, total: bookable } })
 }

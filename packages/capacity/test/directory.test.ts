@@ -329,3 +329,92 @@ describe('Directory persistence', () => {
     }
   })
 })
+
+describe('Directory bound', () => {
+  const price = (cuHour: number): Partial<Advert> => ({ price: { currency: 'TFT', cuHour, suHour: 0, ipv4Hour: 0 } })
+
+  it('holds at most maxFarmers: a new farmer evicts the least recently seen of those that never answered, from memory and disk', async () => {
+    const datastore = new MemoryDatastore()
+    const directory = new Directory(datastore, () => NOW, { maxFarmers: 3 })
+    const [a, b, c, d, e] = await Promise.all([farmer(), farmer(), farmer(), farmer(), farmer()])
+    for (const f of [a, b, c]) assert.equal(await directory.admit(await signed(f), 'gossip'), 'accepted')
+    await directory.markAnswered(a.peerId)
+    // b is seen again: c is now the least recently seen
+    assert.equal(await directory.admit(await signed(b, { seq: NOW + 1 }), 'gossip'), 'accepted')
+    assert.equal(await directory.admit(await signed(d), 'gossip'), 'accepted')
+    assert.deepEqual(await storedPeers(datastore), [a.peerId, b.peerId, d.peerId].sort())
+    assert.equal(await directory.admit(await signed(e), 'gossip'), 'accepted')
+    assert.equal(directory.size, 3)
+    assert.deepEqual(ids(directory.query({})).sort(), [a.peerId, d.peerId, e.peerId].sort())
+    assert.deepEqual(await storedPeers(datastore), [a.peerId, d.peerId, e.peerId].sort())
+    assert.equal(directory.get(a.peerId)?.answered, true, 'the farmer that answered stays')
+  })
+
+  it('admissions running together stay within the bound, in memory and on a level datastore', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-directory-bound-'))
+    const datastore = new LevelDatastore(join(dir, 'datastore'))
+    await datastore.open()
+    try {
+      const directory = new Directory(datastore, () => NOW, { maxFarmers: 10 })
+      const farmers = await Promise.all(Array.from({ length: 60 }, async () => farmer()))
+      const adverts = await Promise.all(farmers.map(async f => signed(f)))
+      const admissions = await Promise.all(adverts.map(async advert => directory.admit(advert, 'gossip')))
+      assert.ok(admissions.every(admission => admission === 'accepted'))
+      assert.equal(directory.size, 10)
+      assert.deepEqual(await storedPeers(datastore), ids(directory.query({ limit: 100 })).sort())
+    } finally {
+      await datastore.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses a new farmer when every farmer held has answered us', async () => {
+    const directory = new Directory(new MemoryDatastore(), () => NOW, { maxFarmers: 2 })
+    const [a, b, c] = await Promise.all([farmer(), farmer(), farmer()])
+    assert.equal(await directory.admit(await signed(a), 'direct'), 'accepted')
+    assert.equal(await directory.admit(await signed(b), 'self'), 'accepted')
+    assert.equal(await directory.admit(await signed(c), 'gossip'), 'full')
+    assert.deepEqual(ids(directory.query({})).sort(), [a.peerId, b.peerId].sort())
+    // a farmer already held still refreshes
+    assert.equal(await directory.admit(await signed(a, { seq: NOW + 1 }), 'gossip'), 'accepted')
+  })
+
+  it('ranks farmers that answered first, whatever their price, and keeps the mark across a restart', async () => {
+    const datastore = new MemoryDatastore()
+    const first = new Directory(datastore, () => NOW)
+    const [real, sybil, other] = await Promise.all([farmer(), farmer(), farmer()])
+    await first.admit(await signed(sybil, price(0)), 'gossip')
+    await first.admit(await signed(real, price(0.3)), 'gossip')
+    await first.admit(await signed(other, price(0.1)), 'gossip')
+    assert.equal(first.get(real.peerId)?.answered, false)
+    await first.markAnswered(real.peerId)
+    assert.deepEqual(ids(first.query({})), [real.peerId, sybil.peerId, other.peerId])
+    assert.deepEqual(ids(first.query({ sort: 'free', limit: 1 })), [real.peerId])
+
+    const second = new Directory(datastore, () => NOW)
+    await second.load()
+    assert.equal(second.get(real.peerId)?.answered, true)
+    assert.deepEqual(ids(second.query({})), [real.peerId, sybil.peerId, other.peerId])
+
+    // restarted with a smaller bound: the farmer that answered is kept
+    const third = new Directory(datastore, () => NOW, { maxFarmers: 2 })
+    await third.load()
+    assert.equal(third.size, 2)
+    assert.equal(third.get(real.peerId)?.answered, true)
+    assert.equal((await storedPeers(datastore)).length, 2)
+  })
+
+  it('an expired farmer takes its answered mark with it', async () => {
+    const datastore = new MemoryDatastore()
+    const time = clock()
+    const directory = new Directory(datastore, time.now)
+    const f = await farmer()
+    await directory.admit(await signed(f, { expiresAt: NOW + MINUTE }), 'direct')
+    assert.equal(directory.get(f.peerId)?.answered, true)
+    time.set(NOW + 2 * MINUTE)
+    assert.deepEqual(await directory.evictExpired(), [f.peerId])
+    const marks: string[] = []
+    for await (const key of datastore.queryKeys({ prefix: '/p2pcloud/directory-answered/' })) marks.push(key.toString())
+    assert.deepEqual(marks, [])
+  })
+})

@@ -74,7 +74,8 @@ const ADMISSION_OUTCOME = {
   accepted: { expect: 'ACCEPT', problem: undefined },
   duplicate: { expect: 'IGNORE', problem: 'DUPLICATE' },
   stale: { expect: 'REJECT', problem: 'STALE' },
-  conflict: { expect: 'REJECT', problem: 'CONFLICT' }
+  conflict: { expect: 'REJECT', problem: 'CONFLICT' },
+  full: { expect: 'IGNORE', problem: 'FULL' }
 } as const
 
 function indexKeyFromName (name: string): IndexKey {

@@ -38,7 +38,7 @@ export class Contracts implements Startable {
 
   constructor (private readonly components: ContractsComponents, private readonly init: ContractsInit) {
     const node: StreamOpener = { dialProtocol: async (peer, protocols, options) => components.connectionManager.openStream(peer, protocols, options) }
-    this.client = new ContractClient(node, components.peerId, components.privateKey)
+    this.client = new ContractClient(node, components.peerId, components.privateKey, async farmer => components.capacity.directory.markAnswered(farmer.toString()))
     this.ready = this.opened.promise
   }
 

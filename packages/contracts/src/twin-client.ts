@@ -33,7 +33,9 @@ function stateOf (state: contractMessages.ContractState): TwinContract['state'] 
  * contract. A refusal arrives as a RemoteError with the farmer's code and words.
  */
 export class ContractClient {
-  constructor (private readonly node: StreamOpener, private readonly twinId: PeerId, private readonly twinKey: PrivateKey) {}
+  /** `onAnswered` hears of every farmer that answered with a contract it signed (the capacity directory ranks those first). */
+  constructor (private readonly node: StreamOpener, private readonly twinId: PeerId, private readonly twinKey: PrivateKey,
+    private readonly onAnswered: (farmer: PeerId) => Promise<void> = async () => {}) {}
 
   private async call (farmer: PeerId, message: Partial<contractMessages.Request>, signal?: AbortSignal): Promise<contractMessages.Response> {
     return request<contractMessages.Request, contractMessages.Response>(this.node, farmer, contractCodecs, { proposalEnvelope: new Uint8Array(), ...message }, { signal })
@@ -102,6 +104,7 @@ export class ContractClient {
     if (!asked || acceptance.contractId !== id || proposal.twin !== this.twinId.toString()) {
       throw new ProtocolError(ErrorCodes.UNAUTHORIZED, `${farmer.toString()} answered with a contract that is not the one asked for`)
     }
+    await this.onAnswered(farmer)
     return {
       id,
       farmer: farmer.toString(),

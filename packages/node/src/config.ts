@@ -100,6 +100,12 @@ export const configSchema = z.object({
     /** IPs (e.g. your farm's NAT) never penalised for hosting many peers. */
     ipColocationWhitelist: z.array(z.union([z.ipv4(), z.ipv6()])).default([])
   }).strict().prefault({}),
+  directory: z.object({
+    /** Most farmers this peer's capacity directory holds, in memory and on disk (a Sybil defence). */
+    maxFarmers: z.number().int().min(1).default(10_000),
+    /** Farmers new to the directory that one gossip peer may relay per minute; the rest are ignored. */
+    newFarmersPerRelayPerMinute: z.number().int().min(1).default(600)
+  }).strict().prefault({}),
   dht: z.object({
     clientMode: z.boolean().default(false),
     addresses: z.enum(['all', 'public', 'private']).default('all')

@@ -71,6 +71,13 @@ describe('config.json', () => {
     assert.deepEqual(config.connections, defaultConfig().connections)
   })
 
+  it('the capacity directory limits default to 10,000 farmers and 600 new ones per relaying peer per minute, and must be positive', async () => {
+    assert.deepEqual(defaultConfig().directory, { maxFarmers: 10_000, newFarmersPerRelayPerMinute: 600 })
+    const home = await tempHome()
+    await writeFile(join(home, 'config.json'), JSON.stringify({ directory: { maxFarmers: 0 } }))
+    await assert.rejects(readConfig(join(home, 'config.json')), /directory\.maxFarmers: /)
+  })
+
   it('command-line overrides replace listen, add to bootstrap and flip switches', () => {
     const base = { ...defaultConfig(), bootstrap: ['/ip4/127.0.0.1/tcp/1/p2p/12D3KooWEWcppHDauGiFYxZxRWJhp7i5jPqpyfQhCaeFxPdEtyG1'] }
     const extra = '/ip4/127.0.0.1/tcp/2/p2p/12D3KooWRV45EWTbALaogWZG8zKrmGZYCx2YXif3ALsFKM422ECL'

@@ -6,7 +6,7 @@
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number, at: number }>()
 
-  constructor (private readonly ratePerSecond: number, private readonly burst: number, private readonly now: () => number = Date.now) {}
+  constructor (private readonly ratePerSecond: number, readonly burst: number, private readonly now: () => number = Date.now) {}
 
   /** Take one token: 0 when granted, else how many ms until one is available. */
   take (key: string): number {

@@ -2,6 +2,7 @@ import { advertPropagation } from './advert-propagation.js'
 import { containerDeploy } from './container-deploy.js'
 import { contractThroughput } from './contract-throughput.js'
 import { dialLatency } from './dial-latency.js'
+import { directoryFlood } from './directory-flood.js'
 import { flistBuild } from './flist-build.js'
 import { flistDiskAttack } from './flist-disk-attack.js'
 import { flistFetch } from './flist-fetch.js'
@@ -19,6 +20,7 @@ export const benchmarks: readonly Benchmark[] = [
   dialLatency,
   advertPropagation,
   lateJoinerDht,
+  directoryFlood,
   idlePeerMemory,
   proposeLatency,
   contractThroughput,
