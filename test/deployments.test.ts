@@ -36,6 +36,40 @@ async function untilSettled (client: DeploymentClient, farmer: MarketPeer, contr
   return status as DeploymentStatusView
 }
 
+/** A farmer on a level datastore in `dir` (volumes under `dir/volumes`) that can be stopped and started again with the same identity, and a twin connected to it. */
+async function restartableFarmer (dir: string): Promise<{ farmer: MarketPeer, twin: MarketPeer, volumesRoot: string, restart: (whileDown?: () => Promise<void>) => Promise<void>, stop: () => Promise<void> }> {
+  const volumesRoot = join(dir, 'volumes')
+  const privateKey = await generateKeyPair('Ed25519')
+  const spec = { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot }
+  const start = async (): Promise<{ farmer: MarketPeer, store: LevelDatastore }> => {
+    const store = new LevelDatastore(join(dir, 'datastore'))
+    await store.open()
+    return { farmer: await startMarketPeer({ farmer: spec, privateKey, datastore: store }), store }
+  }
+  let running = await start()
+  const twin = await startMarketPeer({ bootstrap: running.farmer.node })
+  await waitFor('the twin to be connected', () => twin.node.getConnections(running.farmer.node.peerId).length > 0)
+  const stopFarmer = async (): Promise<void> => {
+    await running.farmer.node.stop()
+    await running.store.close()
+  }
+  return {
+    get farmer () { return running.farmer },
+    twin,
+    volumesRoot,
+    restart: async whileDown => {
+      await stopFarmer()
+      await whileDown?.()
+      running = await start()
+      await twin.node.dial(running.farmer.node.getMultiaddrs()[0])
+    },
+    stop: async () => {
+      await twin.node.stop()
+      await stopFarmer()
+    }
+  }
+}
+
 describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
   it('deploys, updates and deletes a volume deployment; the farmer checks signature, contract, version and fit', async () => {
     const volumesRoot = join(await mkdtemp(join(tmpdir(), 'p2pcloud-vol-')), 'volumes')
@@ -86,39 +120,24 @@ describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
   })
 
   it('a farmer restart brings volume deployments back, and cancelling the contract removes them', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-farmer-restart-'))
-    const volumesRoot = join(dir, 'volumes')
-    const privateKey = await generateKeyPair('Ed25519')
-    const spec = { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot }
-    let store = new LevelDatastore(join(dir, 'datastore'))
-    await store.open()
-    let farmer = await startMarketPeer({ farmer: spec, privateKey, datastore: store })
-    const twin = await startMarketPeer({ bootstrap: farmer.node })
+    const peers = await restartableFarmer(await mkdtemp(join(tmpdir(), 'p2pcloud-farmer-restart-')))
+    const { twin, volumesRoot } = peers
     try {
-      await waitFor('the twin to be connected', () => twin.node.getConnections(farmer.node.peerId).length > 0)
-      const contractId = await reserve(twin, farmer, 50)
+      const contractId = await reserve(twin, peers.farmer, 50)
       const client = clientOf(twin)
-      await client.deploy(farmer.node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'keep', version: 1, signedAt: Date.now(), workloads: [volume('data', 10)] })
-      await untilSettled(client, farmer, contractId)
+      await client.deploy(peers.farmer.node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'keep', version: 1, signedAt: Date.now(), workloads: [volume('data', 10)] })
+      await untilSettled(client, peers.farmer, contractId)
 
-      await farmer.node.stop()
-      await store.close()
       // the volume's directory is gone while the farmer is down (a wiped disk, a new machine)
-      await rm(join(volumesRoot, contractId), { recursive: true, force: true })
-      store = new LevelDatastore(join(dir, 'datastore'))
-      await store.open()
-      farmer = await startMarketPeer({ farmer: spec, privateKey, datastore: store })
-      await twin.node.dial(farmer.node.getMultiaddrs()[0])
-      const status = await untilSettled(client, farmer, contractId)
+      await peers.restart(async () => { await rm(join(volumesRoot, contractId), { recursive: true, force: true }) })
+      const status = await untilSettled(client, peers.farmer, contractId)
       assert.deepEqual(status.workloads.map(w => [w.name, w.state]), [['data', 'ok']])
       assert.ok((await stat(join(volumesRoot, contractId, 'data'))).isDirectory(), 'brought back after the restart')
 
-      await twin.contracts.client.cancel(farmer.node.peerId, contractId)
+      await twin.contracts.client.cancel(peers.farmer.node.peerId, contractId)
       await waitFor('the cancelled contract\'s volumes to be removed', async () => (await readdir(join(volumesRoot, contractId))).length === 0)
     } finally {
-      await twin.node.stop()
-      await farmer.node.stop()
-      await store.close()
+      await peers.stop()
     }
   })
 })
@@ -126,19 +145,13 @@ describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
 describe('volume sizes', { skip: loopMountUnavailable() }, () => {
   it('a volume refuses writes past its size, keeps its data over a farmer restart, and its removal frees the loop device and the image', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-volume-size-'))
-    const volumesRoot = join(dir, 'volumes')
-    const privateKey = await generateKeyPair('Ed25519')
-    const spec = { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot }
-    let store = new LevelDatastore(join(dir, 'datastore'))
-    await store.open()
-    let farmer = await startMarketPeer({ farmer: spec, privateKey, datastore: store })
-    const twin = await startMarketPeer({ bootstrap: farmer.node })
+    const peers = await restartableFarmer(dir)
+    const { twin, volumesRoot } = peers
     try {
-      await waitFor('the twin to be connected', () => twin.node.getConnections(farmer.node.peerId).length > 0)
-      const contractId = await reserve(twin, farmer, 50)
+      const contractId = await reserve(twin, peers.farmer, 50)
       const client = clientOf(twin)
-      await client.deploy(farmer.node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'sized', version: 1, signedAt: Date.now(), workloads: [volume('data', 4)] })
-      assert.deepEqual((await untilSettled(client, farmer, contractId)).workloads.map(w => [w.name, w.state]), [['data', 'ok']])
+      await client.deploy(peers.farmer.node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'sized', version: 1, signedAt: Date.now(), workloads: [volume('data', 4)] })
+      assert.deepEqual((await untilSettled(client, peers.farmer, contractId)).workloads.map(w => [w.name, w.state]), [['data', 'ok']])
       const path = join(volumesRoot, contractId, 'data')
       const image = join(volumesRoot, contractId, 'data.img')
       await writeFile(join(path, 'kept'), 'written before the restart\n')
@@ -146,25 +159,17 @@ describe('volume sizes', { skip: loopMountUnavailable() }, () => {
       await rm(join(path, 'big'))
       assert.ok((await stat(image)).blocks * 512 <= 4 * MiB, 'the host gives the volume no more than its size')
 
-      await farmer.node.stop()
-      await store.close()
-      assert.equal(await isMounted(path), false, 'a stopped farmer leaves its volumes unmounted')
-      store = new LevelDatastore(join(dir, 'datastore'))
-      await store.open()
-      farmer = await startMarketPeer({ farmer: spec, privateKey, datastore: store })
-      await twin.node.dial(farmer.node.getMultiaddrs()[0])
-      assert.deepEqual((await untilSettled(client, farmer, contractId)).workloads.map(w => [w.name, w.state]), [['data', 'ok']])
+      await peers.restart(async () => { assert.equal(await isMounted(path), false, 'a stopped farmer leaves its volumes unmounted') })
+      assert.deepEqual((await untilSettled(client, peers.farmer, contractId)).workloads.map(w => [w.name, w.state]), [['data', 'ok']])
       assert.equal(await readFile(join(path, 'kept'), 'utf8'), 'written before the restart\n')
 
-      await twin.contracts.client.cancel(farmer.node.peerId, contractId)
+      await twin.contracts.client.cancel(peers.farmer.node.peerId, contractId)
       await waitFor('the cancelled contract\'s volume to be removed', async () => (await readdir(join(volumesRoot, contractId))).length === 0)
       assert.equal(await isMounted(path), false)
       const { stdout } = await promisify(execFile)('losetup', ['-j', image])
       assert.equal(stdout, '', 'no loop device left on the image')
     } finally {
-      await twin.node.stop()
-      await farmer.node.stop()
-      await store.close()
+      await peers.stop()
       await rm(dir, { recursive: true, force: true })
     }
   })
