@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict'
-import { writeFile, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { ContractView } from '@p2pcloud/contracts'
 import { contractIdOf, signProposal } from '@p2pcloud/contracts'
 import { multiaddr } from '@multiformats/multiaddr'
-import { resources, runCli, spawnDaemon, startMarketPeer, tempDir, waitFor, type MarketPeer } from './helpers/index.js'
+import { farmerHome, resources, runCli, spawnDaemon, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
 
 const HOUR = 3_600_000
 
@@ -83,12 +81,7 @@ describe('contracts over the wire', () => {
   })
 
   it('a farmer killed with SIGKILL during a storm of proposals keeps every accepted contract and no more than fits', async () => {
-    const home = await tempDir('sigkill-farmer')
-    assert.equal((await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE'])).code, 0)
-    const configPath = join(home, 'config.json')
-    const config = JSON.parse(await readFile(configPath, 'utf8'))
-    config.farmer.capacity = { ...config.farmer.capacity, cru: 60, mru: '60G', sru: '10G', hru: 0 }
-    await writeFile(configPath, JSON.stringify(config, null, 2))
+    const home = await farmerHome('sigkill-farmer', { cru: 60, mru: '60G', sru: '10G', hru: 0 })
     let daemon = await spawnDaemon(home)
     const farmerId = peerIdFromString(daemon.ready.peerId)
     const twins = await Promise.all(Array.from({ length: 4 }, async () => startMarketPeer()))

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { access, readFile, writeFile } from 'node:fs/promises'
+import { access, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { capacityExtension } from '@p2pcloud/capacity'
@@ -8,7 +8,7 @@ import { VERSION } from '@p2pcloud/node'
 import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
 import { parseDeploymentSpec, twinExtension, type Twin, type TwinDeploymentRecord } from '@p2pcloud/twin'
 import { DEPLOYMENT_PROTOCOL } from '@p2pcloud/wire'
-import { runCli, spawnDaemon, tempDir, waitFor, type CliDaemon } from './helpers/index.js'
+import { farmerHome, runCli, spawnDaemon, tempDir, waitFor, type CliDaemon } from './helpers/index.js'
 
 const spec = (name: string): string => `
 name: ${name}
@@ -20,16 +20,6 @@ workloads:
     type: volume
     size: 1G
 `
-
-async function farmerHome (): Promise<string> {
-  const home = await tempDir('pending-farmer')
-  assert.equal((await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE'])).code, 0)
-  const configPath = join(home, 'config.json')
-  const config = JSON.parse(await readFile(configPath, 'utf8'))
-  config.farmer.capacity = { ...config.farmer.capacity, cru: 4, mru: '4G', sru: '10G', hru: 0 }
-  await writeFile(configPath, JSON.stringify(config, null, 2))
-  return home
-}
 
 async function ledger (home: string): Promise<ContractView[]> {
   const result = await runCli(['farmer', 'contracts', '--json', '--home', home])
@@ -43,7 +33,7 @@ async function exists (path: string): Promise<boolean> {
 
 describe('deployments a farmer never confirmed', () => {
   it('a farmer killed with SIGKILL in the middle of a deploy: the twin keeps the deployment pending and cancels it at the restarted farmer, which keeps no active contract', async () => {
-    const home = await farmerHome()
+    const home = await farmerHome('pending-farmer', { cru: 4, mru: '4G', sru: '10G', hru: 0 })
     let farmer: CliDaemon = await spawnDaemon(home)
     const node = await startLoopbackPeer({ bootstrap: [farmer.ready.addresses[0]] }, {
       extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension({ settleTimeoutMs: 10_000, pendingRetryMs: 1000 })]
@@ -91,7 +81,7 @@ describe('deployments a farmer never confirmed', () => {
   })
 
   it('p2pcloud contracts cancel ID cancels a contract at its farmer; a left-over one with --farmer; an unknown one is named', async () => {
-    const fHome = await farmerHome()
+    const fHome = await farmerHome('pending-farmer', { cru: 4, mru: '4G', sru: '10G', hru: 0 })
     const tHome = await tempDir('pending-twin')
     assert.equal((await runCli(['init', '--home', tHome])).code, 0)
     const farmer = await spawnDaemon(fHome)

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -93,4 +93,16 @@ export async function spawnDaemon (home: string, options: SpawnDaemonOptions = {
       return exited
     }
   }
+}
+
+/** A farmer's home made by `p2pcloud init --farmer` (farm gent, BE) whose config states `capacity` (sizes as in config.json: "4G") instead of measuring this machine. */
+export async function farmerHome (prefix: string, capacity: Record<string, number | string>): Promise<string> {
+  const home = await tempDir(prefix)
+  const init = await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE'])
+  if (init.code !== 0) throw new Error(`p2pcloud init failed: ${init.stderr}`)
+  const configPath = join(home, 'config.json')
+  const config = JSON.parse(await readFile(configPath, 'utf8'))
+  config.farmer.capacity = { ...config.farmer.capacity, ...capacity }
+  await writeFile(configPath, JSON.stringify(config, null, 2))
+  return home
 }
