@@ -15,13 +15,24 @@ if (unknown.length > 0) {
 const selected = names.length === 0 ? benchmarks : benchmarks.filter(benchmark => names.includes(benchmark.name))
 
 const results = []
+const failed = []
 for (const benchmark of selected) {
   console.log(`running ${benchmark.name}...`)
   const started = performance.now()
-  const result = toResult(benchmark.name, await benchmark.run())
-  const path = await writeResult(resultsDir, result)
-  console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s, wrote ${path}`)
-  results.push(result)
+  try {
+    const result = toResult(benchmark.name, await benchmark.run())
+    const path = await writeResult(resultsDir, result)
+    console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s, wrote ${path}`)
+    results.push(result)
+  } catch (err) {
+    // one benchmark that fails does not keep the others from running; its old result stays
+    console.error(`  ${benchmark.name} failed: ${err.stack ?? err}`)
+    failed.push(benchmark.name)
+  }
 }
 console.log()
 console.log(formatSummary(results))
+if (failed.length > 0) {
+  console.error(`\n${failed.length} benchmark(s) failed: ${failed.join(', ')}`)
+  process.exitCode = 1
+}

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
@@ -6,15 +6,15 @@ import { contractsExtension } from '@p2pcloud/contracts'
 import { farmerExtension } from '@p2pcloud/farmer'
 import { buildFromDirectory, FlistService } from '@p2pcloud/flist'
 import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { Container, containerCapability, hostIdOf, LogStore, makeBusyboxRootfs, ociSpec, runcUnavailable } from '@p2pcloud/runtime'
+import { containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
 import { dialAddress, startLoopbackPeer } from '../loopback-peers.js'
 import { farmerSettings } from '../simulation.js'
+import { benchContainer } from './bench-container.js'
 import type { Benchmark, Measurement } from './results.js'
 import { median } from './stats.js'
 
 const GiB = 2 ** 30
-const MiB = 2 ** 20
 const RUNS = 5
 const FARMER_TOTAL: Resources = { cru: 4, mru: 8 * GiB, sru: 10 * GiB, hru: 0, ipv4u: 0 }
 const COMMAND = ['/bin/sleep', '3600']
@@ -66,37 +66,7 @@ async function seconds (work: () => Promise<unknown>): Promise<number> {
 
 /** The same container started by the runtime alone: an OCI bundle over the busybox tree, `Container.start` (runc run) until running. */
 async function directStart (dir: string, tree: string, run: number): Promise<number> {
-  const bundle = join(dir, `bundle${run}`)
-  await mkdir(bundle)
-  const id = `p2pcloud-bench-direct-${process.pid}-${run}`
-  // where the driver puts its containers' cgroups too
-  const cgroupsPath = `/p2pcloud/${id}`
-  const spec = ociSpec({
-    hostname: 'direct',
-    rootfs: tree,
-    image: { entrypoint: [], cmd: [], env: [], workingDir: '', user: '' },
-    entrypoint: [],
-    args: COMMAND,
-    env: [],
-    workdir: '',
-    user: { uid: 0, gid: 0 },
-    cru: 1,
-    mru: 64 * MiB,
-    pidsLimit: 256,
-    cgroupsPath,
-    mounts: []
-  })
-  await writeFile(join(bundle, 'config.json'), JSON.stringify(spec))
-  const container = new Container({
-    runcRoot: join(dir, 'runc'),
-    id,
-    bundle,
-    cgroupsPath,
-    memoryLimit: 64 * MiB,
-    restart: 'never',
-    logs: new LogStore(join(bundle, 'logs')),
-    onChange: () => {}
-  })
+  const { container } = await benchContainer({ dir, tree, name: `direct${run}`, command: COMMAND, pidsLimit: 256 })
   try {
     return await seconds(async () => container.start())
   } finally {

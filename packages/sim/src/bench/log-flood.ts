@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Container, LogStore, makeBusyboxRootfs, ociSpec, runcUnavailable } from '@p2pcloud/runtime'
+import { hostIdOf, makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
+import { benchContainer } from './bench-container.js'
 import type { Benchmark, Measurement } from './results.js'
 
 const MiB = 2 ** 20
@@ -19,28 +20,7 @@ interface Phase {
 
 /** Run `command` in a container with the runtime's Container and LogStore (the farmer's path) for PHASE_MS, sampling this process's RSS. */
 async function phase (dir: string, tree: string, name: string, command: string[]): Promise<Phase> {
-  const bundle = join(dir, name)
-  await mkdir(bundle)
-  const id = `p2pcloud-bench-flood-${process.pid}-${name}`
-  const cgroupsPath = `/p2pcloud/${id}`
-  const spec = ociSpec({
-    hostname: name,
-    rootfs: tree,
-    image: { entrypoint: [], cmd: [], env: [], workingDir: '', user: '' },
-    entrypoint: [],
-    args: command,
-    env: [],
-    workdir: '',
-    user: { uid: 0, gid: 0 },
-    cru: 1,
-    mru: 64 * MiB,
-    pidsLimit: 16,
-    cgroupsPath,
-    mounts: []
-  })
-  await writeFile(join(bundle, 'config.json'), JSON.stringify(spec))
-  const logsDir = join(bundle, 'logs')
-  const container = new Container({ runcRoot: join(dir, 'runc'), id, bundle, cgroupsPath, memoryLimit: 64 * MiB, restart: 'never', logs: new LogStore(logsDir), onChange: () => {} })
+  const { container, logsDir } = await benchContainer({ dir, tree, name, command, pidsLimit: 16 })
   const start = process.memoryUsage().rss
   let peakRss = start
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, SAMPLE_MS)
@@ -69,7 +49,9 @@ async function run (): Promise<Measurement> {
   if (missing !== undefined) throw new Error(`log-flood cannot run here: ${missing}`)
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-flood-'))
   try {
-    const tree = await makeBusyboxRootfs(join(dir, 'busybox'))
+    // owned by the containers' mapped root, in a directory it can reach (as the farmer's flist cache makes trees)
+    const tree = await makeBusyboxRootfs(join(dir, 'busybox'), { owner: hostIdOf(0) })
+    await chmod(dir, 0o711)
     const idle = await phase(dir, tree, 'idle', ['sleep', '3600'])
     const flood = await phase(dir, tree, 'flood', ['cat', '/dev/zero'])
     return {
