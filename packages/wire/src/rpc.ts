@@ -1,10 +1,12 @@
-import { pbStream } from '@libp2p/utils'
+import { byteStream, pbStream, type ByteStream } from '@libp2p/utils'
+import { Uint8ArrayList } from 'uint8arraylist'
 import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { Uint8ArrayList } from 'uint8arraylist'
 import { ErrorCodes, NoAnswerError, RemoteError, wireCode, wireMessage } from './errors.js'
 import { TokenBuckets } from './token-buckets.js'
+import { inboundBudget } from './byte-budget.js'
+import { frameOf, readVarint, wholeFields } from './proto-bytes.js'
 
 /** Every limit a request/response protocol declares (protocols/README.md §7.1). */
 export interface ProtocolLimits {
@@ -65,6 +67,13 @@ export interface Responder<Req, Res> {
    * iterable does; it must yield at least every `limits.timeoutMs` (a heartbeat).
    */
   stream?(request: Req, context: RequestContext): AsyncIterable<Res> | undefined
+  /**
+   * Vet a request from its first fields before a large frame is read whole (a zdb SET carries
+   * up to 4 MiB): `head` is the request decoded from the whole fields among the frame's first
+   * REQUEST_HEAD_BYTES. Throw a ProtocolError to refuse it unread. Called only for frames longer
+   * than that; `respond` still gets the whole request and must check it again.
+   */
+  admit?(head: Req, context: RequestContext): void
   /** Build the response that carries only an error. */
   errorResponse(error: WireError): Res
 }
@@ -73,29 +82,58 @@ function wireError (code: string, message: string, retryAfterMs = 0): WireError 
   return { code, message: wireMessage(message), retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)) }
 }
 
+/** Bytes of a request frame read before the rest: its first fields, which `admit` decides on. */
+export const REQUEST_HEAD_BYTES = 1024
+
 /**
- * Serve one request per stream: rate-limit the peer, read one bounded frame,
- * answer one frame, half-close. A frame over the limit or a timeout resets
- * the stream; a refused request gets an error response in the responder's words.
+ * Serve one request per stream: read the frame's length and its first REQUEST_HEAD_BYTES,
+ * rate-limit the peer and let the responder `admit` the request from its first fields, take the
+ * frame's bytes from the process's inbound budget, read the rest, answer one frame (or a
+ * stream of them), half-close, give the bytes back. A frame over the limit, a request that does
+ * not decode or a timeout resets the stream; a refused request gets an error response in the
+ * responder's words, and what is left of its frame is read and dropped, never kept.
  */
 export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'handle'>, responder: Responder<Req, Res>): Promise<void> {
   const { limits } = responder
   const rate = new TokenBuckets(limits.ratePerSecond, limits.burst)
+  const timed = (): AbortSignal => AbortSignal.timeout(limits.timeoutMs)
   await registrar.handle(responder.protocol, async (stream: Stream, connection: Connection) => {
     const remotePeer = connection.remotePeer
+    const bytes = byteStream(stream, { maxBufferSize: limits.maxRequestBytes + 16 })
+    const send = async (response: Res): Promise<void> => { await bytes.write(frameOf(responder.response.encode(response)), { signal: timed() }) }
+    let release = (): void => {}
     try {
-      const pb = pbStream(stream, { maxDataLength: limits.maxRequestBytes }).pb(responder.request)
-      const request = await pb.read({ signal: AbortSignal.timeout(limits.timeoutMs) })
-      let response: Res
+      const length = await readFrameLength(bytes, limits.maxRequestBytes, timed())
+      const head = length > 0 ? await bytes.read({ bytes: Math.min(length, REQUEST_HEAD_BYTES), signal: timed() }) : new Uint8ArrayList()
+      const unread = length - head.byteLength
       const work = new AbortController()
       // the twin resetting the stream ends a streaming call
       stream.addEventListener('close', () => { work.abort() }, { once: true })
-      const out = pb.unwrap().pb(responder.response)
-      let frames: AsyncIterable<Res> | undefined
+      const context = { remotePeer, connection, signal: work.signal }
+      // a head that does not decode is a violation, like a whole frame that does not
+      const first = unread > 0 && responder.admit != null ? responder.request.decode(wholeFields(head.subarray())) : undefined
       try {
         const waitMs = rate.take(remotePeer.toString())
         if (waitMs > 0) throw new ProtocolError(ErrorCodes.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, waitMs)
-        const context = { remotePeer, connection, signal: work.signal }
+        if (unread > 0) {
+          // no more of the frame while it is vetted and waits for room
+          pauseReading(stream)
+          if (first != null) responder.admit?.(first, context)
+          release = await inboundBudget.acquire(length, limits.timeoutMs, work.signal)
+          resumeReading(stream)
+        }
+      } catch (err: any) {
+        work.abort()
+        await send(responder.errorResponse(toWireError(err)))
+        await discard(bytes, stream, unread, limits.timeoutMs)
+        await stream.close({ signal: timed() })
+        return
+      }
+      if (unread > 0) head.append(await bytes.read({ bytes: unread, signal: timed() }))
+      const request = responder.request.decode(head)
+      let response: Res
+      let frames: AsyncIterable<Res> | undefined
+      try {
         frames = responder.stream?.(request, context)
         response = frames != null ? undefined as unknown as Res : await withTimeout(responder.respond(request, context), limits.timeoutMs)
       } catch (err: any) {
@@ -105,25 +143,62 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
       }
       if (frames != null) {
         try {
-          for await (const frame of frames) await out.write(frame, { signal: AbortSignal.timeout(limits.timeoutMs) })
+          for await (const frame of frames) await send(frame)
         } catch (err: any) {
           if (work.signal.aborted) throw err
-          await out.write(responder.errorResponse(toWireError(err)), { signal: AbortSignal.timeout(limits.timeoutMs) })
+          await send(responder.errorResponse(toWireError(err)))
         }
       } else {
-        await out.write(response, { signal: AbortSignal.timeout(limits.timeoutMs) })
+        await send(response)
       }
       work.abort()
-      await stream.close({ signal: AbortSignal.timeout(limits.timeoutMs) })
+      await stream.close({ signal: timed() })
     } catch (err: any) {
       stream.abort(err)
+    } finally {
+      release()
     }
   }, { maxInboundStreams: limits.maxInboundStreams, maxOutboundStreams: limits.maxOutboundStreams })
+}
+
+/** A frame's uvarint length prefix, read byte by byte; over `max` (or more varint bytes than `max` needs) is a violation. */
+async function readFrameLength (bytes: ByteStream<Stream>, max: number, signal: AbortSignal): Promise<number> {
+  const prefix = new Uint8Array(Math.ceil(Math.log2(max + 1) / 7) || 1)
+  for (let i = 0; i < prefix.length; i++) {
+    prefix[i] = (await bytes.read({ bytes: 1, signal })).get(0)
+    const length = readVarint(prefix.subarray(0, i + 1), 0)
+    if (length == null) continue
+    if (length.value > max) throw new Error(`a request frame of ${length.value} bytes, over the limit of ${max}`)
+    return length.value
+  }
+  throw new Error(`a request frame length of more than ${prefix.length} varint bytes, over the limit of ${max}`)
+}
+
+function pauseReading (stream: Stream): void {
+  if (stream.readStatus === 'readable') stream.pause()
+}
+
+function resumeReading (stream: Stream): void {
+  if (stream.readStatus === 'paused') stream.resume()
+}
+
+/**
+ * Read and drop what is left of a refused request's frame: the caller, still writing it, then
+ * gets the error response rather than a reset, and none of it is kept.
+ */
+async function discard (bytes: ByteStream<Stream>, stream: Stream, unread: number, timeoutMs: number): Promise<void> {
+  resumeReading(stream)
+  for (let left = unread; left > 0;) {
+    const chunk = await bytes.read({ signal: AbortSignal.timeout(timeoutMs) })
+    if (chunk == null) return
+    left -= chunk.byteLength
+  }
 }
 
 function toWireError (err: any): WireError {
   if (err instanceof ProtocolError) return wireError(err.code, err.message, err.retryAfterMs)
   if (err?.name === 'TimeoutError') return wireError(ErrorCodes.UNAVAILABLE, 'the responder took too long to answer')
+  if (err?.name === 'BudgetExhaustedError') return wireError(ErrorCodes.UNAVAILABLE, err.message, BUDGET_RETRY_AFTER_MS)
   return wireError(ErrorCodes.INTERNAL, err?.message ?? String(err))
 }
 
@@ -215,6 +290,9 @@ export async function * requestStream<Req, Res extends WithError> (
     if (!done) stream?.abort(new Error('the caller stopped reading'))
   }
 }
+
+/** When a caller refused for want of inbound budget is told to come back. */
+const BUDGET_RETRY_AFTER_MS = 1000
 
 /** Longest `retry_after_ms` a caller waits out by itself. */
 const MAX_RATE_LIMIT_WAIT_MS = 2000
