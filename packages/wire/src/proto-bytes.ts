@@ -39,14 +39,15 @@ export function readVarint (bytes: Uint8Array, at: number): { value: number, nex
   return undefined
 }
 
+/** `value` as an unsigned LEB128 varint. */
+export function varintBytes (value: number): Uint8Array {
+  const bytes: number[] = []
+  for (; value >= 0x80; value = Math.floor(value / 0x80)) bytes.push((value % 0x80) | 0x80)
+  bytes.push(value)
+  return Uint8Array.from(bytes)
+}
+
 /** `message` as a frame: its length as a uvarint, then the message, not copied (protocols/README.md §4.1). */
 export function frameOf (message: Uint8Array): Uint8ArrayList {
-  const prefix: number[] = []
-  let length = message.byteLength
-  while (length >= 0x80) {
-    prefix.push((length % 0x80) | 0x80)
-    length = Math.floor(length / 0x80)
-  }
-  prefix.push(length)
-  return new Uint8ArrayList(Uint8Array.from(prefix), message)
+  return new Uint8ArrayList(varintBytes(message.byteLength), message)
 }

@@ -1,6 +1,6 @@
 import { byteStream, pbStream, type ByteStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
-import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
+import type { AbortOptions, Connection, PeerId, Stream, StreamMessageEvent } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { ErrorCodes, NoAnswerError, RemoteError, wireCode, wireMessage } from './errors.js'
@@ -48,6 +48,17 @@ export class ProtocolError extends Error {
   }
 }
 
+/** Why a responder reset a stream after its error response: it would not read the rest of the request. */
+class RefusedUnreadError extends Error {
+  override name = 'RefusedUnreadError'
+}
+
+/**
+ * How long a responder keeps a refused request's stream after its answer, for the caller to
+ * read it, before it resets the rest of the request away (protocols/README.md §4.2).
+ */
+const REFUSED_LINGER_MS = 1000
+
 export interface RequestContext {
   remotePeer: PeerId
   connection: Connection
@@ -82,7 +93,10 @@ function wireError (code: string, message: string, retryAfterMs = 0): WireError 
   return { code, message: wireMessage(message), retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)) }
 }
 
-/** Bytes of a request frame read before the rest: its first fields, which `admit` decides on. */
+/**
+ * How far into a request frame its head reaches: the fields within these first bytes, and the
+ * tag and length of the first field that does not end within them. `admit` decides on it.
+ */
 export const REQUEST_HEAD_BYTES = 1024
 
 /**
@@ -91,7 +105,7 @@ export const REQUEST_HEAD_BYTES = 1024
  * frame's bytes from the process's inbound budget, read the rest, answer one frame (or a
  * stream of them), half-close, give the bytes back. A frame over the limit, a request that does
  * not decode or a timeout resets the stream; a refused request gets an error response in the
- * responder's words, and what is left of its frame is read and dropped, never kept.
+ * responder's words, and when the rest of its frame is unread, a reset after it.
  */
 export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'handle'>, responder: Responder<Req, Res>): Promise<void> {
   const { limits } = responder
@@ -100,11 +114,12 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
   await registrar.handle(responder.protocol, async (stream: Stream, connection: Connection) => {
     const remotePeer = connection.remotePeer
     const bytes = byteStream(stream, { maxBufferSize: limits.maxRequestBytes + 16 })
+    const intake = limitIntake(stream, REQUEST_HEAD_BYTES + 16)
     const send = async (response: Res): Promise<void> => { await bytes.write(frameOf(responder.response.encode(response)), { signal: timed() }) }
     let release = (): void => {}
     try {
       const length = await readFrameLength(bytes, limits.maxRequestBytes, timed())
-      const head = length > 0 ? await bytes.read({ bytes: Math.min(length, REQUEST_HEAD_BYTES), signal: timed() }) : new Uint8ArrayList()
+      const head = await readHead(bytes, length, timed())
       const unread = length - head.byteLength
       const work = new AbortController()
       // the twin resetting the stream ends a streaming call
@@ -117,16 +132,19 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
         if (waitMs > 0) throw new ProtocolError(ErrorCodes.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, waitMs)
         if (unread > 0) {
           // no more of the frame while it is vetted and waits for room
-          pauseReading(stream)
           if (first != null) responder.admit?.(first, context)
           release = await inboundBudget.acquire(length, limits.timeoutMs, work.signal)
-          resumeReading(stream)
+          intake.allowAll()
         }
       } catch (err: any) {
         work.abort()
         await send(responder.errorResponse(toWireError(err)))
-        await discard(bytes, stream, unread, limits.timeoutMs)
         await stream.close({ signal: timed() })
+        // Yamux has no "close read": paused, the caller can send at most its window more of the
+        // rest; it resets the stream once it has read the answer, or is reset a moment later
+        if (unread > 0 && !await closedWithin(stream, REFUSED_LINGER_MS)) {
+          stream.abort(new RefusedUnreadError(`refused before reading the last ${unread} bytes of the request`))
+        }
         return
       }
       if (unread > 0) head.append(await bytes.read({ bytes: unread, signal: timed() }))
@@ -174,24 +192,72 @@ async function readFrameLength (bytes: ByteStream<Stream>, max: number, signal: 
   throw new Error(`a request frame length of more than ${prefix.length} varint bytes, over the limit of ${max}`)
 }
 
-function pauseReading (stream: Stream): void {
-  if (stream.readStatus === 'readable') stream.pause()
+/**
+ * The head of a request frame of `length` bytes: all of it when it is no longer than
+ * REQUEST_HEAD_BYTES; else its fields up to there, read field by field, so that the head of a
+ * large field (a zdb value) is known without waiting for any byte of it.
+ */
+async function readHead (bytes: ByteStream<Stream>, length: number, signal: AbortSignal): Promise<Uint8ArrayList> {
+  const head = new Uint8ArrayList()
+  const take = async (count: number): Promise<void> => {
+    if (head.byteLength + count > length) throw new Error(`a request field runs past the end of its ${length}-byte frame`)
+    if (count > 0) head.append(await bytes.read({ bytes: count, signal }))
+  }
+  if (length <= REQUEST_HEAD_BYTES) {
+    await take(length)
+    return head
+  }
+  const varint = async (): Promise<number> => {
+    const start = head.byteLength
+    do await take(1)
+    while (head.get(head.byteLength - 1) >= 0x80 && head.byteLength - start < 10)
+    const value = readVarint(head.subarray(start), 0)
+    if (value == null) throw new Error('a request varint of more than 10 bytes')
+    return value.value
+  }
+  while (head.byteLength < REQUEST_HEAD_BYTES) {
+    const tag = await varint()
+    const wireType = tag % 8
+    if (wireType === 0) await varint()
+    else if (wireType === 1) await take(8)
+    else if (wireType === 5) await take(4)
+    else if (wireType === 2) {
+      const size = await varint()
+      if (head.byteLength + size > REQUEST_HEAD_BYTES) return head
+      await take(size)
+    } else {
+      return head // a group: no p2pcloud message has one; decoding the whole frame refuses it
+    }
+  }
+  return head
 }
 
-function resumeReading (stream: Stream): void {
-  if (stream.readStatus === 'paused') stream.resume()
+/** Whether `stream` closes (both ends, or a reset) within `timeoutMs`. */
+async function closedWithin (stream: Stream, timeoutMs: number): Promise<boolean> {
+  if (stream.status !== 'open') return true
+  return new Promise(resolve => {
+    const timer = setTimeout(() => { resolve(false) }, timeoutMs)
+    stream.addEventListener('close', () => { clearTimeout(timer); resolve(true) }, { once: true })
+  })
 }
 
 /**
- * Read and drop what is left of a refused request's frame: the caller, still writing it, then
- * gets the error response rather than a reset, and none of it is kept.
+ * Pauses `stream` as soon as more than `allowed` bytes have come in, until `allowAll`: paused,
+ * it sends no window updates, so the remote can send at most one Yamux window more, which
+ * waits in the stream. This is what keeps an unread request body out of memory.
  */
-async function discard (bytes: ByteStream<Stream>, stream: Stream, unread: number, timeoutMs: number): Promise<void> {
-  resumeReading(stream)
-  for (let left = unread; left > 0;) {
-    const chunk = await bytes.read({ signal: AbortSignal.timeout(timeoutMs) })
-    if (chunk == null) return
-    left -= chunk.byteLength
+function limitIntake (stream: Stream, allowed: number): { allowAll: () => void } {
+  let received = 0
+  const onMessage = (event: StreamMessageEvent): void => {
+    received += event.data.byteLength
+    if (received > allowed && stream.readStatus === 'readable') stream.pause()
+  }
+  stream.addEventListener('message', onMessage)
+  return {
+    allowAll: () => {
+      stream.removeEventListener('message', onMessage)
+      if (stream.readStatus === 'paused') stream.resume()
+    }
   }
 }
 
@@ -312,9 +378,25 @@ async function requestOnce<Req, Res extends WithError> (
   try {
     stream = await node.dialProtocol(peer, protocol, { signal })
     const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes })
-    await pb.write(message, responder.request, { signal })
-    await stream.close({ signal })
-    response = await pb.read(responder.response, { signal })
+    // read while writing: a responder may refuse a large request from its head (§4.2)
+    const answer = pb.read(responder.response, { signal })
+    answer.catch(() => {})
+    const open = stream
+    let sent = false
+    const writing = (async () => {
+      await pb.write(message, responder.request, { signal })
+      await open.close({ signal })
+      sent = true
+    })()
+    try {
+      response = await answer
+    } catch (err: any) {
+      await writing // a failed write says more than the read it cut short
+      throw err
+    }
+    // refused before the request was sent whole: the responder reads no more of it
+    if (!sent && response.error != null) open.abort(new Error(`answered ${response.error.code} before the request was sent whole`))
+    await writing.catch(() => {})
   } catch (err: any) {
     stream?.abort(err)
     throw new NoAnswerError(peerName, protocol, err?.message ?? String(err))
