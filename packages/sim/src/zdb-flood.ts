@@ -67,7 +67,6 @@ export async function sendZdbSet (node: Libp2p, farmer: Multiaddr, head: Uint8Ar
     // answered before the value was sent whole, as wire's request() does: stop sending it
     if (!sent) stream.abort(new Error('answered before the request was sent whole'))
     // the stream counts against the farmer's 16 per connection until both ends are closed
-    await writing.catch(() => {})
     if (stream.status === 'open') await new Promise(resolve => { stream.addEventListener('close', resolve, { once: true }) })
     return response.error?.code ?? 'OK'
   } catch {

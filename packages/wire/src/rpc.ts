@@ -48,6 +48,14 @@ export class ProtocolError extends Error {
   }
 }
 
+/**
+ * What a reader may buffer for frames of up to `maxFrame` bytes: @libp2p/utils' 4 MiB default,
+ * or the frame plus a Yamux window of what follows it (a 4 MiB zdb value did not fit before).
+ */
+function readBufferFor (maxFrame: number): number {
+  return Math.max(4 * 2 ** 20, maxFrame + 256 * 1024)
+}
+
 /** Why a responder reset a stream after its error response: it would not read the rest of the request. */
 class RefusedUnreadError extends Error {
   override name = 'RefusedUnreadError'
@@ -113,7 +121,7 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
   const timed = (): AbortSignal => AbortSignal.timeout(limits.timeoutMs)
   await registrar.handle(responder.protocol, async (stream: Stream, connection: Connection) => {
     const remotePeer = connection.remotePeer
-    const bytes = byteStream(stream, { maxBufferSize: limits.maxRequestBytes + 16 })
+    const bytes = byteStream(stream, { maxBufferSize: readBufferFor(limits.maxRequestBytes) })
     const intake = limitIntake(stream, REQUEST_HEAD_BYTES + 16)
     const send = async (response: Res): Promise<void> => { await bytes.write(frameOf(responder.response.encode(response)), { signal: timed() }) }
     let release = (): void => {}
@@ -329,7 +337,7 @@ export async function * requestStream<Req, Res extends WithError> (
   let done = false
   try {
     stream = await node.dialProtocol(peer, protocol, { signal: timed() })
-    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes })
+    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes, maxBufferSize: readBufferFor(limits.maxResponseBytes) })
     await pb.write(message, responder.request, { signal: timed() })
     await stream.close({ signal: timed() })
     while (true) {
@@ -377,7 +385,7 @@ async function requestOnce<Req, Res extends WithError> (
   let response: Res
   try {
     stream = await node.dialProtocol(peer, protocol, { signal })
-    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes })
+    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes, maxBufferSize: readBufferFor(limits.maxResponseBytes) })
     // read while writing: a responder may refuse a large request from its head (§4.2)
     const answer = pb.read(responder.response, { signal })
     answer.catch(() => {})
@@ -388,15 +396,15 @@ async function requestOnce<Req, Res extends WithError> (
       await open.close({ signal })
       sent = true
     })()
+    writing.catch(() => {})
     try {
       response = await answer
     } catch (err: any) {
       await writing // a failed write says more than the read it cut short
       throw err
     }
-    // refused before the request was sent whole: the responder reads no more of it
-    if (!sent && response.error != null) open.abort(new Error(`answered ${response.error.code} before the request was sent whole`))
-    await writing.catch(() => {})
+    // answered before the request was sent whole: a refusal, and the responder reads no more of it
+    if (!sent) open.abort(new Error(`answered before the request was sent whole: ${response.error?.code ?? 'no error'}`))
   } catch (err: any) {
     stream?.abort(err)
     throw new NoAnswerError(peerName, protocol, err?.message ?? String(err))

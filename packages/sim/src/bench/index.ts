@@ -10,9 +10,10 @@ import { proposeLatency } from './propose-latency.js'
 import type { Benchmark } from './results.js'
 import { storageTransfer } from './storage-transfer.js'
 import { streamThroughput } from './stream-throughput.js'
+import { zdbFlood } from './zdb-flood.js'
 
 /** Every benchmark `npm run bench` runs, in this order (container-deploy last: it throws where runc is missing). */
-export const benchmarks: readonly Benchmark[] = [streamThroughput, dialLatency, advertPropagation, lateJoinerDht, idlePeerMemory, proposeLatency, contractThroughput, flistBuild, flistFetch, storageTransfer, containerDeploy]
+export const benchmarks: readonly Benchmark[] = [streamThroughput, dialLatency, advertPropagation, lateJoinerDht, idlePeerMemory, proposeLatency, contractThroughput, flistBuild, flistFetch, storageTransfer, zdbFlood, containerDeploy]
 
 export * from './results.js'
 export { formatSummary } from './summary.js'
