@@ -56,7 +56,7 @@ export interface LedgerInit {
   farmerId: string
   privateKey: PrivateKey
   price: PricePolicy
-  /** How long after a lease ends the capacity stays held, so the twin can still renew. */
+  /** How long after a lease ends the capacity stays held, so the twin can still renew; at most the lease's length. */
   graceMs: number
   /** Open (active or expired) contracts one twin may hold (default DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN). */
   maxOpenPerTwin?: number
@@ -299,6 +299,15 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
   }
 
   /**
+   * How long an expired contract keeps its capacity for a renewal: the farmer's grace, but never
+   * longer than the lease was (contract.md §4.6), so a 1-minute lease holds capacity 1 minute
+   * more, not a day, at no cost.
+   */
+  private graceOf (record: ContractRecord): number {
+    return Math.min(this.init.graceMs, record.acceptance.leaseEnd - record.acceptance.leaseStart)
+  }
+
+  /**
    * Leases end unless renewed: active → expired at lease end, expired → ended
    * (capacity back) after the grace period. Usage is receipted as time passes.
    */
@@ -307,7 +316,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     for (const record of [...this.contracts.values()]) {
       if (record.state === 'active' && record.acceptance.leaseEnd <= now) {
         await this.transition(record, 'expired')
-      } else if (record.state === 'expired' && record.acceptance.leaseEnd + this.init.graceMs <= now) {
+      } else if (record.state === 'expired' && record.acceptance.leaseEnd + this.graceOf(record) <= now) {
         await this.transition(record, 'ended')
       }
       await this.receipt(this.contracts.get(record.id) as ContractRecord, now)

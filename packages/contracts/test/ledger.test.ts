@@ -5,7 +5,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { MemoryDatastore } from 'datastore-core'
 import type { PrivateKey } from '@libp2p/interface'
 import { CapacityAccount, type Resources } from '@p2pcloud/capacity'
-import { QUOTE_VALIDITY_MS } from '@p2pcloud/wire'
+import { MIN_LEASE_MS, QUOTE_VALIDITY_MS } from '@p2pcloud/wire'
 import { Ledger } from '../src/ledger.js'
 import { signProposal } from '../src/records.js'
 import { openReceipt } from '../src/receipts.js'
@@ -161,6 +161,22 @@ describe('contract ledger', () => {
     assert.equal(ledger.get(renewed.id, twin.id).state, 'active')
     assert.deepEqual(account.reserved(), amount(1, 1))
     assert.deepEqual(states, ['expired', 'ended'])
+    ledger.stop()
+  })
+
+  it('a short lease keeps its capacity after it ends no longer than it lasted, not the whole grace', async () => {
+    const { ledger, account, clock } = await setUp()
+    const twin = await party()
+    const short = await ledger.propose(await proposal(ledger, twin, amount(1, 1), MIN_LEASE_MS), twin.id)
+    clock.now += MIN_LEASE_MS
+    await ledger.sweep()
+    assert.equal(ledger.get(short.id, twin.id).state, 'expired')
+    assert.deepEqual(account.reserved(), amount(1, 1), 'held for a renewal')
+    // the grace setting is an hour; the lease was a minute
+    clock.now += MIN_LEASE_MS
+    await ledger.sweep()
+    assert.equal(ledger.get(short.id, twin.id).state, 'ended')
+    assert.deepEqual(account.reserved(), amount(0, 0))
     ledger.stop()
   })
 
