@@ -122,7 +122,8 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
   await registrar.handle(responder.protocol, async (stream: Stream, connection: Connection) => {
     const remotePeer = connection.remotePeer
     const bytes = byteStream(stream, { maxBufferSize: readBufferFor(limits.maxRequestBytes) })
-    const intake = limitIntake(stream, REQUEST_HEAD_BYTES + 16)
+    // the head, its length prefix and the tag and length of the field it stops at, with room to spare
+    const intake = limitIntake(stream, REQUEST_HEAD_BYTES + 64)
     const send = async (response: Res): Promise<void> => { await bytes.write(frameOf(responder.response.encode(response)), { signal: timed() }) }
     let release = (): void => {}
     try {
