@@ -111,9 +111,12 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
   }
 
   private async decode (stored: contractMessages.Contract): Promise<ContractRecord> {
-    const proposal = await openProposal(stored.proposalEnvelope)
-    const acceptance = await openAcceptance(stored.acceptanceEnvelope, this.init.farmerId)
     const state = (Object.keys(STATE_TO_WIRE) as ContractState[]).find(s => STATE_TO_WIRE[s] === stored.state) ?? 'ended'
+    // verified when booked and renewed; one that is over can no longer change, so its
+    // signatures are not checked again at every start
+    const options = { verify: state !== 'cancelled' && state !== 'ended' }
+    const proposal = await openProposal(stored.proposalEnvelope, options)
+    const acceptance = await openAcceptance(stored.acceptanceEnvelope, this.init.farmerId, options)
     return {
       id: contractIdOf(stored.proposalEnvelope),
       proposalEnvelope: stored.proposalEnvelope,
