@@ -175,6 +175,7 @@ describe('zdb namespaces over the mesh', () => {
     } finally {
       await twin.node.stop()
       await daemon.stop()
+      await rm(home, { recursive: true, force: true })
     }
   })
 })
