@@ -109,4 +109,24 @@ describe('p2pcloud CLI', () => {
       await a.stop()
     }
   })
+
+  it('the API answers 400 naming the segment to a malformed percent-encoding in a path', async () => {
+    const home = await tempDir('cli-e')
+    assert.equal((await runCli(['init', '--home', home])).code, 0)
+    const daemon = await spawnDaemon(home)
+    try {
+      const { token } = JSON.parse(await readFile(join(home, 'api.json'), 'utf8'))
+      for (const segment of ['%E0%A4%A', '%', '%zz', '%C0%80', 'ok%FF']) {
+        for (const path of [`/v1/deployments/${segment}`, `/v1/flists/${segment}/ls`, `/v1/store/objects/${segment}/info`]) {
+          const res = await fetch(new URL(path, daemon.ready.api), { headers: { authorization: `Bearer ${token as string}` } })
+          const body = await res.json() as { error: { name: string, message: string } }
+          assert.equal(res.status, 400, path)
+          assert.equal(body.error.name, 'BadRequest', path)
+          assert.ok(body.error.message.includes(JSON.stringify(segment)), `${path}: ${body.error.message}`)
+        }
+      }
+    } finally {
+      await daemon.stop()
+    }
+  })
 })

@@ -123,4 +123,37 @@ describe('contracts over the wire', () => {
       await daemon.stop()
     }
   })
+
+  it('a twin opening more contracts than a farmer daemon allows per twin gets TOO_MANY_CONTRACTS; cancelling one makes room', async () => {
+    const home = await farmerHome('twin-cap-farmer', { cru: 60, mru: '60G', sru: '10G', hru: 0 }, { maxOpenContractsPerTwin: 3 })
+    const daemon = await spawnDaemon(home)
+    const farmerId = peerIdFromString(daemon.ready.peerId)
+    const [twin, other] = await Promise.all([startMarketPeer(), startMarketPeer()])
+    try {
+      for (const peer of [twin, other]) await peer.node.dial(multiaddr(daemon.ready.addresses[0]), { signal: AbortSignal.timeout(10_000) })
+      const book = async (peer: MarketPeer): Promise<string> => {
+        const { envelope } = await peer.contracts.client.quote(farmerId, resources(1, 1, 0), HOUR)
+        return (await peer.contracts.client.propose(farmerId, envelope)).id
+      }
+      // at once, as a hostile twin would: the cap holds however many bookings race
+      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, async () => book(twin)))
+      const booked = outcomes.filter(o => o.status === 'fulfilled').map(o => (o as PromiseFulfilledResult<string>).value)
+      const refused = outcomes.filter(o => o.status === 'rejected').map(o => (o as PromiseRejectedResult).reason)
+      assert.equal(booked.length, 3)
+      for (const err of refused) {
+        assert.equal(err.code, 'TOO_MANY_CONTRACTS')
+        assert.match(err.message, /already holds 3 open contracts on this farmer, its limit of 3/)
+      }
+      // the cap is per twin: another twin still books
+      await book(other)
+      await twin.contracts.client.cancel(farmerId, booked[0])
+      booked.push(await book(twin))
+      await assert.rejects(book(twin), { code: 'TOO_MANY_CONTRACTS' })
+      const ledger: ContractView[] = JSON.parse((await runCli(['farmer', 'contracts', '--json', '--home', home])).stdout)
+      assert.equal(ledger.filter(c => c.twin === twin.node.peerId.toString() && c.state === 'active').length, 3)
+    } finally {
+      await stop([twin, other])
+      await daemon.stop()
+    }
+  })
 })

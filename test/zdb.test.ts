@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -8,10 +8,15 @@ import { LevelDatastore } from 'datastore-level'
 import { DeploymentClient, type Deployment } from '@p2pcloud/farmer'
 import { deploymentMessages, peerIdToBytes } from '@p2pcloud/wire'
 import { ZdbClient, zdbCapability } from '@p2pcloud/zdb'
-import { resources, startMarketPeer, waitFor, type FarmerSpec, type MarketPeer } from './helpers/index.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { floodZdb, resetPeakMemory, residentMemory } from '@p2pcloud/sim'
+import { resources, runCli, spawnDaemon, startMarketPeer, tempDir, waitFor, type FarmerSpec, type MarketPeer } from './helpers/index.js'
 
 const HOUR = 3_600_000
 const MiB = 2 ** 20
+/** The largest value a farmer before the head check read at all (its reader's buffer was 4 MiB, frame included). */
+const FLOOD_VALUE_BYTES = 4 * MiB - 1024
 const b = (text: string): Buffer => Buffer.from(text)
 /** Bytes as bytes: over the wire they come back as Uint8Array, not Buffer. */
 function assertBytes (actual: Uint8Array | undefined, expected: Uint8Array): void {
@@ -117,6 +122,60 @@ describe('zdb namespaces over the mesh', () => {
       await Promise.all([stranger, writer, reader, twin, farmer].map(async p => p.node.stop()))
       await store.close()
       await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('peers not allowed on a namespace are refused from the request head: 10 identities × 16 streams of 4 MiB SETs are answered NOT_FOUND without their values being read', async () => {
+    const home = await tempDir('zdb-flood')
+    assert.equal((await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE'])).code, 0)
+    const configPath = join(home, 'config.json')
+    const config = JSON.parse(await readFile(configPath, 'utf8'))
+    config.farmer.capacity = { ...config.farmer.capacity, cru: 2, mru: '4G', sru: '1G', hru: '1G' }
+    config.farmer.capabilities = ['zdb']
+    // the hostile identities all come from 127.0.0.1 here, not from hosts of their own
+    config.connections = { ...config.connections, inboundConnectionsPerHostPerSecond: 100 }
+    await writeFile(configPath, JSON.stringify(config, null, 2))
+    const daemon = await spawnDaemon(home)
+    const farmerId = peerIdFromString(daemon.ready.peerId)
+    const farmerAddress = multiaddr(daemon.ready.addresses[0])
+    const twin = await startMarketPeer()
+    try {
+      await twin.node.dial(farmerAddress)
+      const { envelope } = await twin.contracts.client.quote(farmerId, { cru: 0, mru: 0, sru: 0, hru: 16 * MiB, ipv4u: 0 }, HOUR)
+      const contractId = (await twin.contracts.client.propose(farmerId, envelope)).id
+      const client = new DeploymentClient(twin.node, (twin.node as any).components.privateKey)
+      await client.deploy(farmerId, { contractId, twin: twin.node.peerId.toString(), name: 'store', version: 1, signedAt: Date.now(), workloads: [zdbWorkload('objects', 16 * MiB)] })
+      await waitFor('the namespace to be ok', async () => (await client.get(farmerId, contractId).catch(() => undefined))?.workloads.every(w => w.state === 'ok') === true)
+      const target = { contractId, namespace: 'objects' }
+
+      // a stranger's head alone (its fields, then a value declared 4 MiB long that never comes) is answered
+      assert.deepEqual(await floodZdb(farmerAddress, target, { identities: 1, streams: 1, rounds: 1, valueBytes: 4 * MiB, sendValue: false }), { NOT_FOUND: 1 })
+
+      const idle = await residentMemory(daemon.child.pid as number)
+      await resetPeakMemory(daemon.child.pid as number)
+      const answers = await floodZdb(farmerAddress, target, { identities: 10, streams: 16, rounds: 2, valueBytes: FLOOD_VALUE_BYTES })
+      const flooded = await residentMemory(daemon.child.pid as number)
+      // refused as for a namespace that does not exist; a few may meet the farmer's 16 streams per
+      // connection (libp2p resets the 17th) when a new stream overtakes the close of the last one
+      const { NOT_FOUND: refused = 0, NO_ANSWER: reset = 0, ...others } = answers
+      assert.deepEqual(others, {}, `every answer is NOT_FOUND or a reset: ${JSON.stringify(answers)}`)
+      assert.equal(refused + reset, 320)
+      assert.ok(refused >= 288, `most SETs are answered NOT_FOUND: ${JSON.stringify(answers)}`)
+      const growthMiB = (flooded.peak - idle.rss) / MiB
+      console.log(`farmer daemon: idle ${(idle.rss / MiB).toFixed(0)} MiB, peak under the flood ${(flooded.peak / MiB).toFixed(0)} MiB (+${growthMiB.toFixed(0)} MiB), answers ${JSON.stringify(answers)}`)
+      // 160 SETs in flight at once would hold 640 MiB read whole. What remains is what libp2p takes in
+      // before the zdb handler runs (Yamux grants window as data arrives, up to 4 MiB a stream)
+      assert.ok(growthMiB < 512, `the farmer's peak RSS grew ${growthMiB.toFixed(0)} MiB over its idle ${(idle.rss / MiB).toFixed(0)} MiB`)
+
+      // the twin's own 4 MiB value still goes through
+      const own = new ZdbClient(twin.node, { farmer: farmerId, ...target })
+      const value = Buffer.alloc(4 * MiB, 3)
+      await own.set(b('big'), value)
+      assertBytes(await own.get(b('big')), value)
+    } finally {
+      await twin.node.stop()
+      await daemon.stop()
+      await rm(home, { recursive: true, force: true })
     }
   })
 })

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { logger } from '@libp2p/logger'
-import { methodNotAllowed, notFound, toApiError } from './errors.js'
+import { badRequest, methodNotAllowed, notFound, toApiError } from './errors.js'
 import { guardRequest } from './http-guard.js'
 import { isStreamed, type Streamed } from './streamed.js'
 
@@ -22,16 +22,25 @@ function matchPath (pattern: string, path: string): Record<string, string> | und
   const want = pattern.split('/')
   const have = path.split('/')
   if (want.length !== have.length) return undefined
-  const params: Record<string, string> = {}
+  const raw: Record<string, string> = {}
   for (let i = 0; i < want.length; i++) {
     if (want[i].startsWith(':')) {
       if (have[i] === '') return undefined
-      params[want[i].slice(1)] = decodeURIComponent(have[i])
+      raw[want[i].slice(1)] = have[i]
     } else if (want[i] !== have[i]) {
       return undefined
     }
   }
-  return params
+  // decoded only once the route matches: a bad segment is the caller's mistake on this route
+  return Object.fromEntries(Object.entries(raw).map(([name, segment]) => [name, decodeSegment(segment)]))
+}
+
+function decodeSegment (segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw badRequest(`path segment ${JSON.stringify(segment)} is not valid percent-encoded UTF-8`)
+  }
 }
 
 /** The handler for a method and path, its params, and the methods the path allows. */

@@ -20,7 +20,7 @@ export interface ContractsComponents {
 
 export interface ContractsInit {
   /** On farmers: the price policy quotes are made with, and how long capacity stays held after a lease ends. */
-  farmer?: { price: PricePolicy, graceMs: number, receiptPeriodMs?: number }
+  farmer?: { price: PricePolicy, graceMs: number, receiptPeriodMs?: number, maxOpenPerTwin?: number }
   /** How often leases are checked (default 1 s). */
   sweepIntervalMs?: number
 }
@@ -60,7 +60,8 @@ export class Contracts implements Startable {
       privateKey: this.components.privateKey,
       price: this.init.farmer.price,
       graceMs: this.init.farmer.graceMs,
-      receiptPeriodMs: this.init.farmer.receiptPeriodMs
+      receiptPeriodMs: this.init.farmer.receiptPeriodMs,
+      maxOpenPerTwin: this.init.farmer.maxOpenPerTwin
     })
     await ledger.start(this.init.sweepIntervalMs)
     this.ledger = ledger

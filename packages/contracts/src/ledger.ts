@@ -5,7 +5,7 @@ import { Key, type Datastore } from 'interface-datastore'
 import type { PrivateKey } from '@libp2p/interface'
 import { RESOURCE_UNITS, pricePerHour, toMicro, type CapacityAccount, type PricePolicy, type Resources } from '@p2pcloud/capacity'
 import {
-  ContractErrorCodes, ErrorCodes, contractIdToBytes, MAX_LEASE_MS, MAX_LISTED_CONTRACTS, MAX_LISTED_RECEIPTS, MIN_LEASE_MS, ProtocolError, QUOTE_VALIDITY_MS, contractMessages
+  ContractErrorCodes, DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN, ErrorCodes, contractIdToBytes, MAX_LEASE_MS, MAX_LISTED_CONTRACTS, MAX_LISTED_RECEIPTS, MIN_LEASE_MS, ProtocolError, QUOTE_VALIDITY_MS, contractMessages
 } from '@p2pcloud/wire'
 import { contractIdOf, openAcceptance, openProposal, signAcceptance, signQuote, type Acceptance, type Proposal } from './records.js'
 import { openReceipt, signReceipt, usageOf } from './receipts.js'
@@ -56,8 +56,10 @@ export interface LedgerInit {
   farmerId: string
   privateKey: PrivateKey
   price: PricePolicy
-  /** How long after a lease ends the capacity stays held, so the twin can still renew. */
+  /** How long after a lease ends the capacity stays held, so the twin can still renew; at most the lease's length. */
   graceMs: number
+  /** Open (active or expired) contracts one twin may hold (default DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN). */
+  maxOpenPerTwin?: number
   /** How much lease time one usage receipt covers (default 1 h). */
   receiptPeriodMs?: number
   now?: () => number
@@ -75,6 +77,8 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
   /** Quote (hex sha2-256 of its envelope) → the contract booked on it: a quote books once. */
   private readonly quotesUsed = new Map<string, string>()
   private readonly proposing = new Map<string, Promise<ContractRecord>>()
+  /** Per twin: bookings past the per-twin check and not yet in `contracts`. */
+  private readonly booking = new Map<string, number>()
   private sweeper?: ReturnType<typeof setInterval>
 
   constructor (private readonly init: LedgerInit) {
@@ -107,9 +111,12 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
   }
 
   private async decode (stored: contractMessages.Contract): Promise<ContractRecord> {
-    const proposal = await openProposal(stored.proposalEnvelope)
-    const acceptance = await openAcceptance(stored.acceptanceEnvelope, this.init.farmerId)
     const state = (Object.keys(STATE_TO_WIRE) as ContractState[]).find(s => STATE_TO_WIRE[s] === stored.state) ?? 'ended'
+    // verified when booked and renewed; one that is over can no longer change, so its
+    // signatures are not checked again at every start
+    const options = { signatureVerified: state === 'cancelled' || state === 'ended' }
+    const proposal = await openProposal(stored.proposalEnvelope, options)
+    const acceptance = await openAcceptance(stored.acceptanceEnvelope, this.init.farmerId, options)
     return {
       id: contractIdOf(stored.proposalEnvelope),
       proposalEnvelope: stored.proposalEnvelope,
@@ -179,6 +186,33 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     const quoteId = contractIdOf(proposal.quoteEnvelope)
     const booked = this.quotesUsed.get(quoteId)
     if (booked != null) return this.ownedBy(this.contracts.get(booked) as ContractRecord, remotePeer)
+    const twin = proposal.twin
+    const maxOpen = this.init.maxOpenPerTwin ?? DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN
+    const open = this.openContractsOf(twin) + (this.booking.get(twin) ?? 0)
+    if (open >= maxOpen) {
+      throw new ProtocolError(ContractErrorCodes.TOO_MANY_CONTRACTS, `${twin} already holds ${open} open contracts on this farmer, its limit of ${maxOpen}; cancel one or let one end first`)
+    }
+    this.booking.set(twin, (this.booking.get(twin) ?? 0) + 1)
+    try {
+      return await this.admit(id, proposalEnvelope, proposal, quoteId, now)
+    } finally {
+      const left = (this.booking.get(twin) ?? 1) - 1
+      if (left > 0) this.booking.set(twin, left)
+      else this.booking.delete(twin)
+    }
+  }
+
+  /** Contracts of `twin` that hold capacity: active, or expired and in their grace. */
+  private openContractsOf (twin: string): number {
+    let open = 0
+    for (const record of this.contracts.values()) {
+      if (record.proposal.twin === twin && (record.state === 'active' || record.state === 'expired')) open++
+    }
+    return open
+  }
+
+  /** Admission (contract.md §4.3 step 7): reserve the quote's resources and write the contract, at once. */
+  private async admit (id: string, proposalEnvelope: Uint8Array, proposal: Proposal, quoteId: string, now: number): Promise<ContractRecord> {
     this.quotesUsed.set(quoteId, id)
     const acceptance: Acceptance = { contractId: id, leaseStart: now, leaseEnd: now + proposal.quote.leaseMs, acceptedAt: now, version: 1 }
     const record: ContractRecord = {
@@ -268,6 +302,15 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
   }
 
   /**
+   * How long an expired contract keeps its capacity for a renewal: the farmer's grace, but never
+   * longer than the lease was (contract.md §4.6), so a 1-minute lease holds capacity 1 minute
+   * more, not a day, at no cost.
+   */
+  private graceOf (record: ContractRecord): number {
+    return Math.min(this.init.graceMs, record.acceptance.leaseEnd - record.acceptance.leaseStart)
+  }
+
+  /**
    * Leases end unless renewed: active → expired at lease end, expired → ended
    * (capacity back) after the grace period. Usage is receipted as time passes.
    */
@@ -276,7 +319,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     for (const record of [...this.contracts.values()]) {
       if (record.state === 'active' && record.acceptance.leaseEnd <= now) {
         await this.transition(record, 'expired')
-      } else if (record.state === 'expired' && record.acceptance.leaseEnd + this.init.graceMs <= now) {
+      } else if (record.state === 'expired' && record.acceptance.leaseEnd + this.graceOf(record) <= now) {
         await this.transition(record, 'ended')
       }
       await this.receipt(this.contracts.get(record.id) as ContractRecord, now)

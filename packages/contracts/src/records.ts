@@ -3,7 +3,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { resourcesFromWire, resourcesToWire, type Resources } from '@p2pcloud/capacity'
 import {
   ACCEPTANCE_RECORD, PROPOSAL_RECORD, QUOTE_RECORD, ProtocolError, contractIdFromBytes, contractIdToBytes, contractMessages,
-  openRecord, peerIdFromBytes, peerIdToBytes, sealRecord, type RecordKind
+  openRecord, peerIdFromBytes, peerIdToBytes, sealRecord, type OpenRecordOptions, type RecordKind
 } from '@p2pcloud/wire'
 
 /** A farmer's price for some capacity over a lease, good until `validUntil`. */
@@ -44,11 +44,17 @@ export function contractIdOf (proposalEnvelope: Uint8Array): string {
   return contractIdFromBytes(sha256(proposalEnvelope))
 }
 
+/**
+ * Signatures are always checked for what a peer receives; a farmer reading back a record it
+ * verified before it stored it, of a contract that is over, may skip them (contract.md §4.6).
+ */
+export type OpenOptions = OpenRecordOptions
+
 /** Open a contract-protocol record: envelope checks mapped to this protocol's codes, then `decode`. */
-export async function openContractRecord<T> (kind: RecordKind, envelope: Uint8Array, decode: (bytes: Uint8Array) => T): Promise<{ signer: string, value: T }> {
+export async function openContractRecord<T> (kind: RecordKind, envelope: Uint8Array, decode: (bytes: Uint8Array) => T, options: OpenOptions = {}): Promise<{ signer: string, value: T }> {
   let opened
   try {
-    opened = await openRecord(kind, envelope)
+    opened = await openRecord(kind, envelope, options)
   } catch (err: any) {
     const code = err.problem === 'TOO_LARGE' ? 'TOO_LARGE' : err.problem === 'BAD_SIGNATURE' || err.problem === 'KEY_TYPE' ? 'INVALID_SIGNATURE' : 'BAD_REQUEST'
     throw new ContractRecordError(code, `${kind.payloadType}: ${err.message}`)
@@ -73,7 +79,7 @@ export async function signQuote (quote: Quote, farmerKey: PrivateKey): Promise<U
   }), farmerKey)
 }
 
-export async function openQuote (envelope: Uint8Array): Promise<Quote> {
+export async function openQuote (envelope: Uint8Array, options: OpenOptions = {}): Promise<Quote> {
   const { signer, value: quote } = await openContractRecord(QUOTE_RECORD, envelope, (bytes): Quote => {
     const value = contractMessages.Quote.decode(bytes)
     return {
@@ -86,7 +92,7 @@ export async function openQuote (envelope: Uint8Array): Promise<Quote> {
       validUntil: value.validUntilMs,
       nonce: value.nonce
     }
-  })
+  }, options)
   if (quote.farmer !== signer) throw new ContractRecordError('INVALID_SIGNATURE', `quote for farmer ${quote.farmer} is signed by ${signer}`)
   return quote
 }
@@ -100,14 +106,14 @@ export async function signProposal (quoteEnvelope: Uint8Array, twin: string, cre
 }
 
 /** Verify a proposal and the quote inside it: the twin signed it, the farmer signed the quote for that twin. */
-export async function openProposal (envelope: Uint8Array): Promise<Proposal> {
+export async function openProposal (envelope: Uint8Array, options: OpenOptions = {}): Promise<Proposal> {
   const { signer, value } = await openContractRecord(PROPOSAL_RECORD, envelope, bytes => {
     const decoded = contractMessages.Proposal.decode(bytes)
     return { ...decoded, twinId: peerIdFromBytes(decoded.twin) }
-  })
+  }, options)
   const twin = value.twinId
   if (twin !== signer) throw new ContractRecordError('INVALID_SIGNATURE', `proposal for twin ${twin} is signed by ${signer}`)
-  const quote = await openQuote(value.quoteEnvelope)
+  const quote = await openQuote(value.quoteEnvelope, options)
   if (quote.twin !== twin) throw new ContractRecordError('UNAUTHORIZED', `the quote was made for ${quote.twin}, not for ${twin}`)
   return { quote, quoteEnvelope: value.quoteEnvelope, twin, createdAt: value.createdAtMs }
 }
@@ -123,8 +129,8 @@ export async function signAcceptance (acceptance: Acceptance, farmerKey: Private
 }
 
 /** Verify an acceptance signed by `farmer`. */
-export async function openAcceptance (envelope: Uint8Array, farmer: string): Promise<Acceptance> {
-  const { signer, value } = await openContractRecord(ACCEPTANCE_RECORD, envelope, bytes => contractMessages.Acceptance.decode(bytes))
+export async function openAcceptance (envelope: Uint8Array, farmer: string, options: OpenOptions = {}): Promise<Acceptance> {
+  const { signer, value } = await openContractRecord(ACCEPTANCE_RECORD, envelope, bytes => contractMessages.Acceptance.decode(bytes), options)
   if (signer !== farmer) throw new ContractRecordError('INVALID_SIGNATURE', `acceptance signed by ${signer}, not by the farmer ${farmer}`)
   return {
     contractId: contractIdFromBytes(value.contractId),

@@ -5,7 +5,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { MemoryDatastore } from 'datastore-core'
 import type { PrivateKey } from '@libp2p/interface'
 import { CapacityAccount, type Resources } from '@p2pcloud/capacity'
-import { QUOTE_VALIDITY_MS } from '@p2pcloud/wire'
+import { MIN_LEASE_MS, QUOTE_VALIDITY_MS, contractMessages } from '@p2pcloud/wire'
+import { Key } from 'interface-datastore'
 import { Ledger } from '../src/ledger.js'
 import { signProposal } from '../src/records.js'
 import { openReceipt } from '../src/receipts.js'
@@ -55,6 +56,37 @@ describe('contract ledger', () => {
     assert.deepEqual(account2.free(), amount(6, 28, 90))
     ledger.stop()
     ledger2.stop()
+  })
+
+  it('a start verifies the signatures of open contracts but not of cancelled or ended ones', async () => {
+    const { ledger, farmer, datastore, clock } = await setUp()
+    const twin = await party()
+    const over = await ledger.propose(await proposal(ledger, twin, amount(1, 1)), twin.id)
+    const open = await ledger.propose(await proposal(ledger, twin, amount(1, 1)), twin.id)
+    await ledger.cancel(over.id, twin.id)
+    ledger.stop()
+    // a signature that no longer verifies stands for the work a verification would do
+    const spoil = async (id: string): Promise<void> => {
+      const key = new Key(`/p2pcloud/contracts/${id}`)
+      const stored = contractMessages.Contract.decode(await datastore.get(key))
+      const acceptance = Uint8Array.from(stored.acceptanceEnvelope)
+      acceptance[acceptance.byteLength - 1] ^= 0xff
+      await datastore.put(key, contractMessages.Contract.encode({ ...stored, acceptanceEnvelope: acceptance }))
+    }
+    const restart = async (): Promise<Ledger> => {
+      const account = new CapacityAccount(amount(8, 32, 100), datastore)
+      await account.load()
+      const again = new Ledger({ datastore, account, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR, now: () => clock.now })
+      await again.start(60_000)
+      return again
+    }
+    await spoil(over.id)
+    const restarted = await restart()
+    assert.equal(restarted.get(over.id, twin.id).state, 'cancelled')
+    assert.equal(restarted.get(open.id, twin.id).state, 'active')
+    restarted.stop()
+    await spoil(open.id)
+    await assert.rejects(restart(), { code: 'INVALID_SIGNATURE' })
   })
 
   it('the same proposal twice (a retry) books once and returns the same contract', async () => {
@@ -161,6 +193,22 @@ describe('contract ledger', () => {
     assert.equal(ledger.get(renewed.id, twin.id).state, 'active')
     assert.deepEqual(account.reserved(), amount(1, 1))
     assert.deepEqual(states, ['expired', 'ended'])
+    ledger.stop()
+  })
+
+  it('a short lease keeps its capacity after it ends no longer than it lasted, not the whole grace', async () => {
+    const { ledger, account, clock } = await setUp()
+    const twin = await party()
+    const short = await ledger.propose(await proposal(ledger, twin, amount(1, 1), MIN_LEASE_MS), twin.id)
+    clock.now += MIN_LEASE_MS
+    await ledger.sweep()
+    assert.equal(ledger.get(short.id, twin.id).state, 'expired')
+    assert.deepEqual(account.reserved(), amount(1, 1), 'held for a renewal')
+    // the grace setting is an hour; the lease was a minute
+    clock.now += MIN_LEASE_MS
+    await ledger.sweep()
+    assert.equal(ledger.get(short.id, twin.id).state, 'ended')
+    assert.deepEqual(account.reserved(), amount(0, 0))
     ledger.stop()
   })
 

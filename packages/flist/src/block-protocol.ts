@@ -1,6 +1,7 @@
 import { CID } from 'multiformats/cid'
 import {
-  BLOCKS_LIMITS, BLOCKS_PROTOCOL, BlocksErrorCodes, MAX_CID_BYTES, MAX_CIDS_PER_REQUEST, ProtocolError, blocksMessages, requestStream,
+  BLOCKS_LIMITS, BLOCKS_PROTOCOL, BlocksErrorCodes, MAX_CID_BYTES, MAX_CIDS_PER_REQUEST, MAX_EXCHANGED_BLOCK_BYTES, ProtocolError, blocksMessages,
+  inboundBudget, requestStream,
   type Responder, type StreamOpener, type WireError
 } from '@p2pcloud/wire'
 import { isFlistCid } from './block.js'
@@ -20,8 +21,14 @@ export class BlockProtocolViolationError extends Error {
 
 const EMPTY = new Uint8Array(0)
 
-/** Blocks a responder reads ahead of the one it sends: at most 16 streams × 4 × 512 KiB held. */
+/**
+ * Blocks a responder reads ahead of the one it sends: at most 16 streams × 4 × 512 KiB held per
+ * connection, and never more than the inbound budget allows across all of them (blocks.md §7).
+ */
 const READ_AHEAD = 3
+
+/** A block read for a response frame, and the budget it holds until sent. */
+interface Held { response: BlockResponse, release: () => void }
 
 /** What both sides share: the id, the codecs and the limits. */
 const BLOCKS_CALL = { protocol: BLOCKS_PROTOCOL, request: blocksMessages.BlockRequest, response: blocksMessages.BlockResponse, limits: BLOCKS_LIMITS }
@@ -57,26 +64,39 @@ export function blocksResponder (store: BlockGetter): Responder<BlockRequest, Bl
     respond: async () => { throw new ProtocolError('INTERNAL', 'blocks are always answered as a stream') },
     stream (request, { signal }) {
       const cids = wantedCids(request)
-      const frame = async (cid: CID): Promise<BlockResponse> => {
+      // each block read holds its bytes of the process's inbound budget until it is sent
+      const frame = async (cid: CID): Promise<Held> => {
+        const release = await inboundBudget.acquire(MAX_EXCHANGED_BLOCK_BYTES, BLOCKS_LIMITS.timeoutMs, signal)
         try {
-          return { cid: cid.bytes, data: await store.get(cid, { signal }) as Uint8Array<ArrayBuffer>, missing: false }
+          return { release, response: { cid: cid.bytes, data: await store.get(cid, { signal }) as Uint8Array<ArrayBuffer>, missing: false } }
         } catch (err: any) {
+          release()
           // a block corrupted on disk is deleted by the store: we no longer hold it either
           if (err.name !== 'BlockNotFoundError' && err.name !== 'BlockHashMismatchError') throw err
-          return { cid: cid.bytes, data: EMPTY, missing: true }
+          return { release: () => {}, response: { cid: cid.bytes, data: EMPTY, missing: true } }
         }
       }
       return (async function * () {
         // the next blocks are read from disk while this one is being sent
-        const pending: Array<Promise<BlockResponse>> = []
+        const pending: Array<Promise<Held>> = []
         let next = 0
-        for (let i = 0; i < cids.length; i++) {
-          while (next < cids.length && next <= i + READ_AHEAD) {
-            const read = frame(cids[next++])
-            read.catch(() => {}) // awaited below, in order
-            pending.push(read)
+        try {
+          for (let i = 0; i < cids.length; i++) {
+            while (next < cids.length && next <= i + READ_AHEAD) {
+              const read = frame(cids[next++])
+              read.catch(() => {}) // awaited below, in order
+              pending.push(read)
+            }
+            const { release, response } = await (pending.shift() as Promise<Held>)
+            try {
+              yield response
+            } finally {
+              release()
+            }
           }
-          yield await (pending.shift() as Promise<BlockResponse>)
+        } finally {
+          // a call cut short: what was read ahead is never sent
+          for (const read of pending) read.then(held => { held.release() }, () => {})
         }
       })()
     },

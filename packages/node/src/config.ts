@@ -56,6 +56,8 @@ const farmerSchema = z.object({
    * a farmer's adverts and ledger then count cores × factor as its total CRU.
    */
   cruOvercommit: z.number().min(1).max(16).default(1),
+  /** Open (active or expired) contracts one twin may hold here; more is TOO_MANY_CONTRACTS (contract.md §4.3). */
+  maxOpenContractsPerTwin: z.number().int().min(1).default(64),
   /** How much lease time one signed usage receipt covers. */
   receiptPeriodSeconds: z.number().int().min(1).default(3600),
   /** Bytes of flists (their blocks and materialised trees) a farmer keeps for containers; unused ones are evicted above it. */

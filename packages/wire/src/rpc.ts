@@ -1,10 +1,12 @@
-import { pbStream } from '@libp2p/utils'
-import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
+import { byteStream, pbStream, type ByteStream } from '@libp2p/utils'
+import { Uint8ArrayList } from 'uint8arraylist'
+import type { AbortOptions, Connection, PeerId, Stream, StreamMessageEvent } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { Uint8ArrayList } from 'uint8arraylist'
 import { ErrorCodes, NoAnswerError, RemoteError, wireCode, wireMessage } from './errors.js'
 import { TokenBuckets } from './token-buckets.js'
+import { inboundBudget } from './byte-budget.js'
+import { frameOf, readVarint, wholeFields } from './proto-bytes.js'
 
 /** Every limit a request/response protocol declares (protocols/README.md §7.1). */
 export interface ProtocolLimits {
@@ -46,6 +48,25 @@ export class ProtocolError extends Error {
   }
 }
 
+/**
+ * What a reader may buffer for frames of up to `maxFrame` bytes: @libp2p/utils' 4 MiB default,
+ * or the frame plus a Yamux window of what follows it (a 4 MiB zdb value did not fit before).
+ */
+function readBufferFor (maxFrame: number): number {
+  return Math.max(4 * 2 ** 20, maxFrame + 256 * 1024)
+}
+
+/** Why a responder reset a stream after its error response: it would not read the rest of the request. */
+class RefusedUnreadError extends Error {
+  override name = 'RefusedUnreadError'
+}
+
+/**
+ * How long a responder keeps a refused request's stream after its answer, for the caller to
+ * read it, before it resets the rest of the request away (protocols/README.md §4.2).
+ */
+const REFUSED_LINGER_MS = 1000
+
 export interface RequestContext {
   remotePeer: PeerId
   connection: Connection
@@ -65,6 +86,13 @@ export interface Responder<Req, Res> {
    * iterable does; it must yield at least every `limits.timeoutMs` (a heartbeat).
    */
   stream?(request: Req, context: RequestContext): AsyncIterable<Res> | undefined
+  /**
+   * Vet a request from its first fields before a large frame is read whole (a zdb SET carries
+   * up to 4 MiB): `head` is the request decoded from the whole fields among the frame's first
+   * REQUEST_HEAD_BYTES. Throw a ProtocolError to refuse it unread. Called only for frames longer
+   * than that; `respond` still gets the whole request and must check it again.
+   */
+  admit?(head: Req, context: RequestContext): void
   /** Build the response that carries only an error. */
   errorResponse(error: WireError): Res
 }
@@ -74,28 +102,65 @@ function wireError (code: string, message: string, retryAfterMs = 0): WireError 
 }
 
 /**
- * Serve one request per stream: rate-limit the peer, read one bounded frame,
- * answer one frame, half-close. A frame over the limit or a timeout resets
- * the stream; a refused request gets an error response in the responder's words.
+ * How far into a request frame its head reaches: the fields within these first bytes, and the
+ * tag and length of the first field that does not end within them. `admit` decides on it.
+ */
+export const REQUEST_HEAD_BYTES = 1024
+
+/**
+ * Serve one request per stream: read the frame's length and its first REQUEST_HEAD_BYTES,
+ * rate-limit the peer and let the responder `admit` the request from its first fields, take the
+ * frame's bytes from the process's inbound budget, read the rest, answer one frame (or a
+ * stream of them), half-close, give the bytes back. A frame over the limit, a request that does
+ * not decode or a timeout resets the stream; a refused request gets an error response in the
+ * responder's words, and when the rest of its frame is unread, a reset after it.
  */
 export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'handle'>, responder: Responder<Req, Res>): Promise<void> {
   const { limits } = responder
   const rate = new TokenBuckets(limits.ratePerSecond, limits.burst)
+  const timed = (): AbortSignal => AbortSignal.timeout(limits.timeoutMs)
   await registrar.handle(responder.protocol, async (stream: Stream, connection: Connection) => {
     const remotePeer = connection.remotePeer
+    const bytes = byteStream(stream, { maxBufferSize: readBufferFor(limits.maxRequestBytes) })
+    // the head, its length prefix and the tag and length of the field it stops at, with room to spare
+    const intake = limitIntake(stream, REQUEST_HEAD_BYTES + 64)
+    const send = async (response: Res): Promise<void> => { await bytes.write(frameOf(responder.response.encode(response)), { signal: timed() }) }
+    let release = (): void => {}
     try {
-      const pb = pbStream(stream, { maxDataLength: limits.maxRequestBytes }).pb(responder.request)
-      const request = await pb.read({ signal: AbortSignal.timeout(limits.timeoutMs) })
-      let response: Res
+      const length = await readFrameLength(bytes, limits.maxRequestBytes, timed())
+      const head = await readHead(bytes, length, timed())
+      const unread = length - head.byteLength
       const work = new AbortController()
       // the twin resetting the stream ends a streaming call
       stream.addEventListener('close', () => { work.abort() }, { once: true })
-      const out = pb.unwrap().pb(responder.response)
-      let frames: AsyncIterable<Res> | undefined
+      const context = { remotePeer, connection, signal: work.signal }
+      // a head that does not decode is a violation, like a whole frame that does not
+      const first = unread > 0 && responder.admit != null ? responder.request.decode(wholeFields(head.subarray())) : undefined
       try {
         const waitMs = rate.take(remotePeer.toString())
         if (waitMs > 0) throw new ProtocolError(ErrorCodes.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, waitMs)
-        const context = { remotePeer, connection, signal: work.signal }
+        if (unread > 0) {
+          // no more of the frame while it is vetted and waits for room
+          if (first != null) responder.admit?.(first, context)
+          release = await inboundBudget.acquire(length, limits.timeoutMs, work.signal)
+          intake.allowAll()
+        }
+      } catch (err: any) {
+        work.abort()
+        await send(responder.errorResponse(toWireError(err)))
+        await stream.close({ signal: timed() })
+        // Yamux has no "close read": paused, the caller can send at most its window more of the
+        // rest; it resets the stream once it has read the answer, or is reset a moment later
+        if (unread > 0 && !await closedWithin(stream, REFUSED_LINGER_MS)) {
+          stream.abort(new RefusedUnreadError(`refused before reading the last ${unread} bytes of the request`))
+        }
+        return
+      }
+      if (unread > 0) head.append(await bytes.read({ bytes: unread, signal: timed() }))
+      const request = responder.request.decode(head)
+      let response: Res
+      let frames: AsyncIterable<Res> | undefined
+      try {
         frames = responder.stream?.(request, context)
         response = frames != null ? undefined as unknown as Res : await withTimeout(responder.respond(request, context), limits.timeoutMs)
       } catch (err: any) {
@@ -105,25 +170,110 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
       }
       if (frames != null) {
         try {
-          for await (const frame of frames) await out.write(frame, { signal: AbortSignal.timeout(limits.timeoutMs) })
+          for await (const frame of frames) await send(frame)
         } catch (err: any) {
           if (work.signal.aborted) throw err
-          await out.write(responder.errorResponse(toWireError(err)), { signal: AbortSignal.timeout(limits.timeoutMs) })
+          await send(responder.errorResponse(toWireError(err)))
         }
       } else {
-        await out.write(response, { signal: AbortSignal.timeout(limits.timeoutMs) })
+        await send(response)
       }
       work.abort()
-      await stream.close({ signal: AbortSignal.timeout(limits.timeoutMs) })
+      await stream.close({ signal: timed() })
     } catch (err: any) {
       stream.abort(err)
+    } finally {
+      release()
     }
   }, { maxInboundStreams: limits.maxInboundStreams, maxOutboundStreams: limits.maxOutboundStreams })
+}
+
+/** A frame's uvarint length prefix, read byte by byte; over `max` (or more varint bytes than `max` needs) is a violation. */
+async function readFrameLength (bytes: ByteStream<Stream>, max: number, signal: AbortSignal): Promise<number> {
+  const prefix = new Uint8Array(Math.ceil(Math.log2(max + 1) / 7) || 1)
+  for (let i = 0; i < prefix.length; i++) {
+    prefix[i] = (await bytes.read({ bytes: 1, signal })).get(0)
+    const length = readVarint(prefix.subarray(0, i + 1), 0)
+    if (length == null) continue
+    if (length.value > max) throw new Error(`a request frame of ${length.value} bytes, over the limit of ${max}`)
+    return length.value
+  }
+  throw new Error(`a request frame length of more than ${prefix.length} varint bytes, over the limit of ${max}`)
+}
+
+/**
+ * The head of a request frame of `length` bytes: all of it when it is no longer than
+ * REQUEST_HEAD_BYTES; else its fields up to there, read field by field, so that the head of a
+ * large field (a zdb value) is known without waiting for any byte of it.
+ */
+async function readHead (bytes: ByteStream<Stream>, length: number, signal: AbortSignal): Promise<Uint8ArrayList> {
+  const head = new Uint8ArrayList()
+  const take = async (count: number): Promise<void> => {
+    if (head.byteLength + count > length) throw new Error(`a request field runs past the end of its ${length}-byte frame`)
+    if (count > 0) head.append(await bytes.read({ bytes: count, signal }))
+  }
+  if (length <= REQUEST_HEAD_BYTES) {
+    await take(length)
+    return head
+  }
+  const varint = async (): Promise<number> => {
+    const start = head.byteLength
+    do await take(1)
+    while (head.get(head.byteLength - 1) >= 0x80 && head.byteLength - start < 10)
+    const value = readVarint(head.subarray(start), 0)
+    if (value == null) throw new Error('a request varint of more than 10 bytes')
+    return value.value
+  }
+  while (head.byteLength < REQUEST_HEAD_BYTES) {
+    const tag = await varint()
+    const wireType = tag % 8
+    if (wireType === 0) await varint()
+    else if (wireType === 1) await take(8)
+    else if (wireType === 5) await take(4)
+    else if (wireType === 2) {
+      const size = await varint()
+      if (head.byteLength + size > REQUEST_HEAD_BYTES) return head
+      await take(size)
+    } else {
+      return head // a group: no p2pcloud message has one; decoding the whole frame refuses it
+    }
+  }
+  return head
+}
+
+/** Whether `stream` closes (both ends, or a reset) within `timeoutMs`. */
+async function closedWithin (stream: Stream, timeoutMs: number): Promise<boolean> {
+  if (stream.status !== 'open') return true
+  return new Promise(resolve => {
+    const timer = setTimeout(() => { resolve(false) }, timeoutMs)
+    stream.addEventListener('close', () => { clearTimeout(timer); resolve(true) }, { once: true })
+  })
+}
+
+/**
+ * Pauses `stream` as soon as more than `allowed` bytes have come in, until `allowAll`: paused,
+ * it sends no window updates, so the remote can send at most one Yamux window more, which
+ * waits in the stream. This is what keeps an unread request body out of memory.
+ */
+function limitIntake (stream: Stream, allowed: number): { allowAll: () => void } {
+  let received = 0
+  const onMessage = (event: StreamMessageEvent): void => {
+    received += event.data.byteLength
+    if (received > allowed && stream.readStatus === 'readable') stream.pause()
+  }
+  stream.addEventListener('message', onMessage)
+  return {
+    allowAll: () => {
+      stream.removeEventListener('message', onMessage)
+      if (stream.readStatus === 'paused') stream.resume()
+    }
+  }
 }
 
 function toWireError (err: any): WireError {
   if (err instanceof ProtocolError) return wireError(err.code, err.message, err.retryAfterMs)
   if (err?.name === 'TimeoutError') return wireError(ErrorCodes.UNAVAILABLE, 'the responder took too long to answer')
+  if (err?.name === 'BudgetExhaustedError') return wireError(ErrorCodes.UNAVAILABLE, err.message, BUDGET_RETRY_AFTER_MS)
   return wireError(ErrorCodes.INTERNAL, err?.message ?? String(err))
 }
 
@@ -188,7 +338,7 @@ export async function * requestStream<Req, Res extends WithError> (
   let done = false
   try {
     stream = await node.dialProtocol(peer, protocol, { signal: timed() })
-    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes })
+    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes, maxBufferSize: readBufferFor(limits.maxResponseBytes) })
     await pb.write(message, responder.request, { signal: timed() })
     await stream.close({ signal: timed() })
     while (true) {
@@ -216,6 +366,9 @@ export async function * requestStream<Req, Res extends WithError> (
   }
 }
 
+/** When a caller refused for want of inbound budget is told to come back. */
+const BUDGET_RETRY_AFTER_MS = 1000
+
 /** Longest `retry_after_ms` a caller waits out by itself. */
 const MAX_RATE_LIMIT_WAIT_MS = 2000
 
@@ -233,10 +386,26 @@ async function requestOnce<Req, Res extends WithError> (
   let response: Res
   try {
     stream = await node.dialProtocol(peer, protocol, { signal })
-    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes })
-    await pb.write(message, responder.request, { signal })
-    await stream.close({ signal })
-    response = await pb.read(responder.response, { signal })
+    const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes, maxBufferSize: readBufferFor(limits.maxResponseBytes) })
+    // read while writing: a responder may refuse a large request from its head (§4.2)
+    const answer = pb.read(responder.response, { signal })
+    answer.catch(() => {})
+    const open = stream
+    let sent = false
+    const writing = (async () => {
+      await pb.write(message, responder.request, { signal })
+      await open.close({ signal })
+      sent = true
+    })()
+    writing.catch(() => {})
+    try {
+      response = await answer
+    } catch (err: any) {
+      await writing // a failed write says more than the read it cut short
+      throw err
+    }
+    // answered before the request was sent whole: a refusal, and the responder reads no more of it
+    if (!sent) open.abort(new Error(`answered before the request was sent whole: ${response.error?.code ?? 'no error'}`))
   } catch (err: any) {
     stream?.abort(err)
     throw new NoAnswerError(peerName, protocol, err?.message ?? String(err))

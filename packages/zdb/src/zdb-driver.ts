@@ -35,7 +35,8 @@ export function decodeZdbData (workload: WorkloadSpec): ZdbWorkload {
   return { size: data.size, mode: data.mode === deploymentMessages.ZdbMode.SEQ ? 'seq' : 'user', readers: peers(data.readers, 'readers'), writers: peers(data.writers, 'writers') }
 }
 
-interface Open { store: NamespaceStore, workload: ZdbWorkload }
+/** A running namespace: its store and the workload that made it. */
+export interface OpenNamespace { store: NamespaceStore, workload: ZdbWorkload }
 
 /**
  * `zdb`: a namespace of `size` bytes at `<root>/<contract id>/<name>` (data file and index),
@@ -44,7 +45,7 @@ interface Open { store: NamespaceStore, workload: ZdbWorkload }
  */
 export class ZdbDriver implements WorkloadDriver {
   readonly type = 'zdb'
-  private readonly open = new Map<string, Open>()
+  private readonly open = new Map<string, OpenNamespace>()
 
   constructor (private readonly root: string) {}
 
@@ -95,7 +96,7 @@ export class ZdbDriver implements WorkloadDriver {
   }
 
   /** The open namespace and who may use it, or undefined when it is not running. */
-  namespace (contractId: string, name: string): Open | undefined {
+  namespace (contractId: string, name: string): OpenNamespace | undefined {
     return this.open.get(this.key(contractId, name))
   }
 }

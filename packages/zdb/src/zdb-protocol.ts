@@ -3,10 +3,10 @@ import {
   type Responder
 } from '@p2pcloud/wire'
 import type { Farmer } from '@p2pcloud/farmer'
-import type { Startable } from '@libp2p/interface'
+import type { PeerId, Startable } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { NamespaceStore } from './namespace-store.js'
-import type { ZdbDriver } from './zdb-driver.js'
+import type { OpenNamespace, ZdbDriver } from './zdb-driver.js'
 
 type Request = zdbMessages.ZdbRequest
 type Response = zdbMessages.ZdbResponse
@@ -55,29 +55,38 @@ export interface ZdbResponderInit {
 /**
  * `/p2pcloud/zdb/1.0.0`, farmer side: one operation per stream on a zdb namespace, for the
  * deployment's twin and the peers its workload lists (readers: any read; writers: also
- * SET and DELETE). Anyone else is told the namespace does not exist.
+ * SET and DELETE). Anyone else is told the namespace does not exist, from the request's first
+ * fields: a value it sent is never read (zdb.md §3).
  */
 export function zdbResponder (init: ZdbResponderInit): Responder<Request, Response> {
+  /** The namespace `who` may use for `request`'s op, or the refusal (zdb.md §3, §6). */
+  const authorise = (request: Request, remotePeer: PeerId): OpenNamespace => {
+    const provisioner = init.farmer()?.provisioner
+    const driver = init.zdb()
+    if (provisioner == null || driver == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
+    const contractId = contractIdFromBytes(request.contractId)
+    const record = provisioner.get(contractId)
+    const workload = record?.deployment.workloads.find(w => w.name === request.namespace && w.type === 'zdb')
+    const namespace = workload != null ? driver.namespace(contractId, workload.name) : undefined
+    const who = remotePeer.toString()
+    const isTwin = record?.deployment.twin === who
+    const acl = namespace?.workload
+    if (record == null || workload == null || (!isTwin && acl?.readers.has(who) !== true && acl?.writers.has(who) !== true)) {
+      throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such namespace')
+    }
+    if (namespace == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, `namespace "${workload.name}" is stopped (its lease ended); renew the contract to use it again`)
+    if (WRITES.has(request.op) && !isTwin && !namespace.workload.writers.has(who)) {
+      throw new ProtocolError(ZdbErrorCodes.FORBIDDEN, `${who} may read namespace "${workload.name}" but not write it`)
+    }
+    return namespace
+  }
   return {
     ...zdbCodecs,
+    admit (head, { remotePeer }) {
+      authorise(head, remotePeer)
+    },
     async respond (request, { remotePeer }) {
-      const provisioner = init.farmer()?.provisioner
-      const driver = init.zdb()
-      if (provisioner == null || driver == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
-      const contractId = contractIdFromBytes(request.contractId)
-      const record = provisioner.get(contractId)
-      const workload = record?.deployment.workloads.find(w => w.name === request.namespace && w.type === 'zdb')
-      const namespace = workload != null ? driver.namespace(contractId, workload.name) : undefined
-      const who = remotePeer.toString()
-      const isTwin = record?.deployment.twin === who
-      const acl = namespace?.workload
-      if (record == null || workload == null || (!isTwin && acl?.readers.has(who) !== true && acl?.writers.has(who) !== true)) {
-        throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such namespace')
-      }
-      if (namespace == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, `namespace "${workload.name}" is stopped (its lease ended); renew the contract to use it again`)
-      if (WRITES.has(request.op) && !isTwin && !namespace.workload.writers.has(who)) {
-        throw new ProtocolError(ZdbErrorCodes.FORBIDDEN, `${who} may read namespace "${workload.name}" but not write it`)
-      }
+      const namespace = authorise(request, remotePeer)
       try {
         return await run(namespace.store, request)
       } catch (err: any) {

@@ -13,6 +13,7 @@ import { proposeLatency } from './propose-latency.js'
 import type { Benchmark } from './results.js'
 import { storageTransfer } from './storage-transfer.js'
 import { streamThroughput } from './stream-throughput.js'
+import { zdbFlood } from './zdb-flood.js'
 
 /** Every benchmark `npm run bench` runs, in this order (the container benches last: they throw where runc is missing). */
 export const benchmarks: readonly Benchmark[] = [
@@ -28,6 +29,7 @@ export const benchmarks: readonly Benchmark[] = [
   flistFetch,
   flistDiskAttack,
   storageTransfer,
+  zdbFlood,
   containerDeploy,
   logFlood
 ]
