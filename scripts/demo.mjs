@@ -272,7 +272,9 @@ ${web !== undefined ? `  npx p2pcloud --home ${bot} logs web --follow           
 ` : ''}  npx p2pcloud --home ${bot} store ls                            # the objects in the 4+2 pool
   npx p2pcloud --home ${bot} store status ${storage.stored.objectId}
   npx p2pcloud --home ${bot} store get ${storage.stored.objectId} -o /tmp/sample.bin
-  npx p2pcloud --home ${gent} farmer contracts
+  npx p2pcloud --home ${bot} contracts                            # this 3Bot's contracts, as its farmers hold them
+${deployed !== undefined ? `  npx p2pcloud --home ${bot} contracts cancel ${deployed.contractId}   # ends demo-data's contract; its volume goes with it
+` : ''}  npx p2pcloud --home ${gent} farmer contracts
   npx p2pcloud --home ${gent} capacity                          # a farmer's own advert
   npx p2pcloud --home ${bot} status
   npx p2pcloud --home ${bot} peers
