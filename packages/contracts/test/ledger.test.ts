@@ -255,4 +255,45 @@ describe('contract ledger', () => {
     })
     ledger.stop()
   })
+
+  it('a contract that is over leaves the live ledger once its quote cannot book, stays readable, and is dropped with its receipts after the retention', async () => {
+    const { ledger, account, farmer, datastore, clock } = await setUp()
+    const twin = await party()
+    const quote = await ledger.quote(twin.id, amount(1, 1), HOUR)
+    const first = await ledger.propose(await signProposal(quote, twin.id, clock.now, twin.key), twin.id)
+    clock.now += 60_000
+    await ledger.cancel(first.id, twin.id)
+    await ledger.sweep()
+    // the quote is still valid: a re-signed proposal on it finds the contract it booked
+    const resigned = await ledger.propose(await signProposal(quote, twin.id, clock.now, twin.key), twin.id)
+    assert.equal(resigned.id, first.id)
+    assert.equal(ledger.all().length, 1)
+    const receipts = await ledger.receipts(first.id, twin.id, 0)
+    assert.equal(receipts.length, 1)
+
+    clock.now += QUOTE_VALIDITY_MS
+    await ledger.sweep()
+    assert.equal(ledger.all().length, 0, 'out of the live ledger')
+    assert.equal((await ledger.get(first.id, twin.id)).state, 'cancelled')
+    assert.deepEqual(await ledger.receipts(first.id, twin.id, 0), receipts)
+    assert.deepEqual((await ledger.list(twin.id)).map(c => c.id), [first.id])
+    assert.equal((await ledger.cancel(first.id, twin.id)).state, 'cancelled')
+    assert.equal((await ledger.propose(first.proposalEnvelope, twin.id)).id, first.id, 'a resent proposal still answers')
+    await assert.rejects(ledger.get(first.id, farmer.id), { code: 'NOT_FOUND' })
+    // a start loads nothing of it
+    const restarted = new Ledger({ datastore, account, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR, now: () => clock.now })
+    await restarted.start(60_000)
+    assert.equal(restarted.all().length, 0)
+    assert.equal((await restarted.get(first.id, twin.id)).state, 'cancelled')
+    restarted.stop()
+
+    clock.now += 30 * 24 * HOUR
+    await ledger.sweep()
+    await assert.rejects(ledger.get(first.id, twin.id), { code: 'NOT_FOUND' })
+    await assert.rejects(ledger.receipts(first.id, twin.id, 0), { code: 'NOT_FOUND' })
+    const left = []
+    for await (const key of datastore.queryKeys({})) if (key.toString().includes(first.id)) left.push(key.toString())
+    assert.deepEqual(left, [], 'nothing of it is left on disk')
+    ledger.stop()
+  })
 })
