@@ -4,10 +4,13 @@ const DAY = 86_400_000
 /** Where the ledger keeps its contracts (live: open, or over less than a quote's validity ago) and their usage receipts. */
 export const LIVE_PREFIX = '/p2pcloud/contracts'
 export const RECEIPTS_PREFIX = '/p2pcloud/receipts'
-/** Contracts that are over, per twin in the order they finished: `<twin>/<finished at>/<id>` → the stored Contract. */
-const BY_TWIN = '/p2pcloud/contracts-finished'
-/** The same, in the order they finished across twins, for the time retention: `<finished at>/<twin>/<id>` → nothing. */
+/** Contracts that are over: `<id>` → the stored Contract, as it was in the live ledger. */
+const RECORDS = '/p2pcloud/contracts-finished'
+/** Key-only indexes of them: per twin and across twins, in the order they finished. */
+const BY_TWIN = '/p2pcloud/contracts-finished-by-twin'
 const BY_TIME = '/p2pcloud/contracts-finished-at'
+/** Per twin: how many it has kept, so a move never counts them. */
+const COUNT = '/p2pcloud/contracts-finished-count'
 
 /** How long a farmer keeps a contract that is over, and how many per twin, unless it says otherwise (contract.md §4.6). */
 export const DEFAULT_KEEP_FINISHED_MS = 30 * DAY
@@ -23,38 +26,51 @@ export interface Retention {
 interface Finished { twin: string, at: number, id: string }
 
 const at = (ms: number): string => String(ms).padStart(15, '0')
+const record = (id: string): Key => new Key(`${RECORDS}/${id}`)
 const byTwin = (f: Finished): Key => new Key(`${BY_TWIN}/${f.twin}/${at(f.at)}/${f.id}`)
 const byTime = (f: Finished): Key => new Key(`${BY_TIME}/${at(f.at)}/${f.twin}/${f.id}`)
+const count = (twin: string): Key => new Key(`${COUNT}/${twin}`)
 
 /**
  * Contracts that are over, out of the farmer's live ledger: on disk in the same datastore, read
  * only when a twin asks for one, never at start, and dropped with their receipts once past the
- * retention. Every operation reads at most one twin's records (at most `maxPerTwin`).
+ * retention. A move or a lookup touches a handful of keys; a list reads one twin's (at most
+ * `maxPerTwin`). Writes come from the ledger's sweep, one at a time.
  */
 export class FinishedContracts {
   constructor (private readonly datastore: Datastore, private readonly retention: Retention) {}
 
   /** Move a contract from `liveKey` here, in one batch, then drop the twin's oldest past its limit. */
   async add (finished: Finished, contract: Uint8Array, liveKey: Key): Promise<void> {
+    const kept = await this.countOf(finished.twin) + 1
     const batch = this.datastore.batch()
     batch.delete(liveKey)
-    batch.put(byTwin(finished), contract)
+    batch.put(record(finished.id), contract)
+    batch.put(byTwin(finished), new Uint8Array())
     batch.put(byTime(finished), new Uint8Array())
+    batch.put(count(finished.twin), new TextEncoder().encode(String(kept)))
     await batch.commit()
-    const kept = await this.of(finished.twin)
-    for (const old of kept.slice(0, Math.max(0, kept.length - this.retention.maxPerTwin))) await this.drop(old)
+    if (kept <= this.retention.maxPerTwin) return
+    const oldest: Finished[] = []
+    for await (const key of this.datastore.queryKeys({ prefix: `${BY_TWIN}/${finished.twin}/`, limit: kept - this.retention.maxPerTwin })) {
+      const [time, id] = key.toString().slice(BY_TWIN.length + finished.twin.length + 2).split('/')
+      oldest.push({ twin: finished.twin, at: Number(time), id })
+    }
+    for (const old of oldest) await this.drop(old)
   }
 
-  /** The stored Contract of `twin`'s finished contract `id`, if still kept. */
-  async get (id: string, twin: string): Promise<Uint8Array | undefined> {
-    const found = (await this.of(twin)).find(f => f.id === id)
-    return found == null ? undefined : this.datastore.get(byTwin(found))
+  /** The stored Contract of the finished contract `id`, if still kept (whoever's twin it is). */
+  async get (id: string): Promise<Uint8Array | undefined> {
+    return await this.datastore.has(record(id)) ? this.datastore.get(record(id)) : undefined
   }
 
   /** Every finished contract of `twin` still kept (at most `maxPerTwin`). */
   async list (twin: string): Promise<Uint8Array[]> {
     const contracts: Uint8Array[] = []
-    for await (const { value } of this.datastore.query({ prefix: `${BY_TWIN}/${twin}/` })) contracts.push(value)
+    for await (const key of this.datastore.queryKeys({ prefix: `${BY_TWIN}/${twin}/` })) {
+      const stored = await this.get(key.baseNamespace())
+      if (stored != null) contracts.push(stored)
+    }
     return contracts
   }
 
@@ -70,21 +86,19 @@ export class FinishedContracts {
     return old.length
   }
 
-  /** `twin`'s finished contracts, oldest first, from the keys alone. */
-  private async of (twin: string): Promise<Finished[]> {
-    const found: Finished[] = []
-    for await (const key of this.datastore.queryKeys({ prefix: `${BY_TWIN}/${twin}/` })) {
-      const [time, id] = key.toString().slice(BY_TWIN.length + twin.length + 2).split('/')
-      found.push({ twin, at: Number(time), id })
-    }
-    return found.sort((a, b) => a.at - b.at)
+  private async countOf (twin: string): Promise<number> {
+    return await this.datastore.has(count(twin)) ? Number(new TextDecoder().decode(await this.datastore.get(count(twin)))) : 0
   }
 
   /** Forget a finished contract and its receipts, in one batch. */
   private async drop (finished: Finished): Promise<void> {
+    const left = await this.countOf(finished.twin) - 1
     const batch = this.datastore.batch()
+    batch.delete(record(finished.id))
     batch.delete(byTwin(finished))
     batch.delete(byTime(finished))
+    if (left > 0) batch.put(count(finished.twin), new TextEncoder().encode(String(left)))
+    else batch.delete(count(finished.twin))
     for await (const key of this.datastore.queryKeys({ prefix: `${RECEIPTS_PREFIX}/${finished.id}/` })) batch.delete(key)
     await batch.commit()
   }

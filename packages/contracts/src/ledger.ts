@@ -179,9 +179,8 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     const id = contractIdOf(proposalEnvelope)
     const known = this.contracts.get(id)
     if (known != null) return this.ownedBy(known, remotePeer)
-    // a finished contract is kept under its twin: resent by anyone else, it is checked as a new proposal and refused
-    const over = await this.finishedOf(id, remotePeer)
-    if (over != null) return over
+    const over = await this.finishedRecord(id)
+    if (over != null) return this.ownedBy(over, remotePeer)
     // keyed by sender too: a copy relayed by someone else must not fail the twin's own request
     const key = `${id}/${remotePeer}`
     const pending = this.proposing.get(key) ?? this.book(id, proposalEnvelope, remotePeer)
@@ -263,9 +262,9 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
 
   /** `remotePeer`'s contract `id`, live or finished and still kept; else NOT_FOUND. */
   async get (id: string, remotePeer: string): Promise<ContractRecord> {
-    const record = this.held(id, remotePeer) ?? await this.finishedOf(id, remotePeer)
+    const record = this.contracts.get(id) ?? await this.finishedRecord(id)
     if (record == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such contract')
-    return record
+    return this.ownedBy(record, remotePeer)
   }
 
   /** `remotePeer`'s contract `id` if it is in the live ledger (open, or over less than a quote's validity ago). */
@@ -274,8 +273,9 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     return record?.proposal.twin === remotePeer ? record : undefined
   }
 
-  private async finishedOf (id: string, twin: string): Promise<ContractRecord | undefined> {
-    const stored = await this.finished.get(id, twin)
+  /** Contract `id` from the finished store, whoever's it is. */
+  private async finishedRecord (id: string): Promise<ContractRecord | undefined> {
+    const stored = await this.finished.get(id)
     return stored == null ? undefined : this.decode(stored)
   }
 
