@@ -74,8 +74,8 @@ export class FinishedContracts {
     return contracts
   }
 
-  /** Drop the contracts that finished more than `keepMs` before `now`, oldest first; returns how many. */
-  async expire (now: number): Promise<number> {
+  /** Drop the contracts that finished more than `keepMs` before `now`, oldest first, a batch at a time. */
+  async expire (now: number): Promise<void> {
     const old: Finished[] = []
     for await (const key of this.datastore.queryKeys({ prefix: `${BY_TIME}/`, limit: EXPIRE_BATCH })) {
       const [time, twin, id] = key.toString().slice(BY_TIME.length + 1).split('/')
@@ -83,7 +83,6 @@ export class FinishedContracts {
       old.push({ twin, at: Number(time), id })
     }
     for (const finished of old) await this.drop(finished)
-    return old.length
   }
 
   private async countOf (twin: string): Promise<number> {
