@@ -156,4 +156,67 @@ describe('contracts over the wire', () => {
       await daemon.stop()
     }
   })
+
+  it('contracts that are over leave the farmer daemon\'s live ledger and are not loaded at start; get and receipts still answer until retention drops them', async () => {
+    const PER_TWIN = 50
+    const KEPT = 40
+    const home = await farmerHome('ledger-prune-farmer', { cru: 60, mru: '60G', sru: '10G', hru: 0 }, { maxFinishedContractsPerTwin: KEPT })
+    let daemon = await spawnDaemon(home)
+    const farmerId = peerIdFromString(daemon.ready.peerId)
+    const twins = await Promise.all(Array.from({ length: 4 }, async () => startMarketPeer()))
+    const live = async (): Promise<ContractView[]> => JSON.parse((await runCli(['farmer', 'contracts', '--json', '--home', home])).stdout)
+    try {
+      for (const twin of twins) await twin.node.dial(multiaddr(daemon.ready.addresses[0]), { signal: AbortSignal.timeout(10_000) })
+      // 200 contracts made and cancelled, oldest first, and one left open per twin
+      const cancelled = await Promise.all(twins.map(async twin => {
+        const ids: string[] = []
+        for (let i = 0; i < PER_TWIN; i++) {
+          const { envelope } = await twin.contracts.client.quote(farmerId, resources(1, 1, 0), HOUR)
+          const { id } = await twin.contracts.client.propose(farmerId, envelope)
+          await twin.contracts.client.cancel(farmerId, id)
+          ids.push(id)
+        }
+        return ids
+      }))
+      const open = await Promise.all(twins.map(async twin => {
+        const { envelope } = await twin.contracts.client.quote(farmerId, resources(1, 1, 0), HOUR)
+        return (await twin.contracts.client.propose(farmerId, envelope)).id
+      }))
+      const [alice] = twins
+      const newest = cancelled[0][PER_TWIN - 1]
+      await waitFor('the receipt of a cancelled contract', async () => (await alice.contracts.client.receipts(farmerId, newest)).length === 1)
+      const receipt = (await alice.contracts.client.receipts(farmerId, newest))[0]
+
+      // once their quotes can no longer book (60 s), the cancelled ones leave the live ledger
+      await waitFor('the live ledger to hold the open contracts only', async () => (await live()).length === open.length, 120_000, 2000)
+      assert.deepEqual((await live()).map(c => c.id).sort(), [...open].sort())
+
+      const readable = async (): Promise<void> => {
+        assert.equal((await alice.contracts.client.get(farmerId, newest)).state, 'cancelled')
+        assert.deepEqual((await alice.contracts.client.receipts(farmerId, newest)).map(r => r.envelope), [receipt.envelope], 'the signed receipt, byte for byte')
+        assert.equal((await alice.contracts.client.cancel(farmerId, newest)).state, 'cancelled', 'cancel stays idempotent')
+        await assert.rejects(alice.contracts.client.renew(farmerId, newest, HOUR), { code: 'CONTRACT_ENDED' })
+        const listed = await alice.contracts.client.list(farmerId)
+        assert.equal(listed.length, 1 + KEPT, 'the open contract and the finished ones kept')
+        assert.deepEqual(listed.filter(c => c.state === 'active').map(c => c.id), [open[0]])
+        // past maxFinishedContractsPerTwin the oldest are gone, receipts and all
+        const dropped = cancelled[0][0]
+        await assert.rejects(alice.contracts.client.get(farmerId, dropped), { code: 'NOT_FOUND' })
+        await assert.rejects(alice.contracts.client.receipts(farmerId, dropped), { code: 'NOT_FOUND' })
+        // and another twin learns nothing of alice's finished contract
+        await assert.rejects(twins[1].contracts.client.get(farmerId, newest), { code: 'NOT_FOUND' })
+      }
+      await readable()
+
+      // a restart loads the open contracts only: what the ledger holds is what it loaded
+      await daemon.stop()
+      daemon = await spawnDaemon(home)
+      assert.deepEqual((await live()).map(c => c.id).sort(), [...open].sort())
+      for (const twin of twins) await twin.node.dial(multiaddr(daemon.ready.addresses[0]), { signal: AbortSignal.timeout(10_000) })
+      await readable()
+    } finally {
+      await stop(twins)
+      await daemon.stop()
+    }
+  })
 })

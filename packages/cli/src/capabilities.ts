@@ -49,7 +49,16 @@ export const daemonCapabilities: DaemonCapabilities = {
   extensionsFor: async (config, paths) => [
     await capacityExtensionForHome(config, paths),
     contractsExtension(config.farmer.enabled
-      ? { farmer: { price: config.farmer.price, graceMs: config.farmer.leaseGraceSeconds * 1000, receiptPeriodMs: config.farmer.receiptPeriodSeconds * 1000, maxOpenPerTwin: config.farmer.maxOpenContractsPerTwin } }
+      ? {
+          farmer: {
+            price: config.farmer.price,
+            graceMs: config.farmer.leaseGraceSeconds * 1000,
+            receiptPeriodMs: config.farmer.receiptPeriodSeconds * 1000,
+            maxOpenPerTwin: config.farmer.maxOpenContractsPerTwin,
+            keepFinishedMs: config.farmer.keepFinishedContractsDays * 86_400_000,
+            maxFinishedPerTwin: config.farmer.maxFinishedContractsPerTwin
+          }
+        }
       : {}),
     // before the farmer: its container driver fetches root filesystems through it
     { services: { flists: (components: any) => new FlistService(components, { root: join(paths.root, 'flists') }) } },

@@ -52,11 +52,11 @@ export function contractResponder (isFarmer: boolean, ledger: () => Ledger | und
         case 'cancel':
           return answer({ contract: contractToWire(await book.cancel(contractIdFromBytes(request.cancel?.contractId), twin)) })
         case 'get':
-          return answer({ contract: contractToWire(book.get(contractIdFromBytes(request.get?.contractId), twin)) })
+          return answer({ contract: contractToWire(await book.get(contractIdFromBytes(request.get?.contractId), twin)) })
         case 'receipts':
           return answer({ receiptEnvelopes: (await book.receipts(contractIdFromBytes(request.receipts?.contractId), twin, request.receipts?.afterSeq ?? 0)) as Array<Uint8Array<ArrayBuffer>> })
         default:
-          return answer({ contracts: book.list(twin).map(contractToWire) })
+          return answer({ contracts: (await book.list(twin)).map(contractToWire) })
       }
     },
     errorResponse: (error) => answer({ error })

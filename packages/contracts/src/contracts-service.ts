@@ -20,7 +20,7 @@ export interface ContractsComponents {
 
 export interface ContractsInit {
   /** On farmers: the price policy quotes are made with, and how long capacity stays held after a lease ends. */
-  farmer?: { price: PricePolicy, graceMs: number, receiptPeriodMs?: number, maxOpenPerTwin?: number }
+  farmer?: { price: PricePolicy, graceMs: number, receiptPeriodMs?: number, maxOpenPerTwin?: number, keepFinishedMs?: number, maxFinishedPerTwin?: number }
   /** How often leases are checked (default 1 s). */
   sweepIntervalMs?: number
 }
@@ -61,7 +61,9 @@ export class Contracts implements Startable {
       price: this.init.farmer.price,
       graceMs: this.init.farmer.graceMs,
       receiptPeriodMs: this.init.farmer.receiptPeriodMs,
-      maxOpenPerTwin: this.init.farmer.maxOpenPerTwin
+      maxOpenPerTwin: this.init.farmer.maxOpenPerTwin,
+      keepFinishedMs: this.init.farmer.keepFinishedMs,
+      maxFinishedPerTwin: this.init.farmer.maxFinishedPerTwin
     })
     await ledger.start(this.init.sweepIntervalMs)
     this.ledger = ledger

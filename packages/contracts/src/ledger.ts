@@ -9,10 +9,9 @@ import {
 } from '@p2pcloud/wire'
 import { contractIdOf, openAcceptance, openProposal, signAcceptance, signQuote, type Acceptance, type Proposal } from './records.js'
 import { openReceipt, signReceipt, usageOf } from './receipts.js'
+import { DEFAULT_KEEP_FINISHED_MS, DEFAULT_MAX_FINISHED_PER_TWIN, FinishedContracts, LIVE_PREFIX as PREFIX, RECEIPTS_PREFIX as RECEIPTS } from './finished.js'
 
 const log = logger('p2pcloud:contracts:ledger')
-const PREFIX = '/p2pcloud/contracts'
-const RECEIPTS = '/p2pcloud/receipts'
 const HOUR = 3_600_000
 
 export type ContractState = 'active' | 'expired' | 'cancelled' | 'ended'
@@ -62,27 +61,39 @@ export interface LedgerInit {
   maxOpenPerTwin?: number
   /** How much lease time one usage receipt covers (default 1 h). */
   receiptPeriodMs?: number
+  /** How long a contract that is over stays readable after it finished (default DEFAULT_KEEP_FINISHED_MS, 30 days). */
+  keepFinishedMs?: number
+  /** Contracts that are over kept per twin, the oldest dropped first (default DEFAULT_MAX_FINISHED_PER_TWIN, 500). */
+  maxFinishedPerTwin?: number
   now?: () => number
 }
 
 /**
  * The farmer's durable book of contracts. Admission is atomic: the contract
  * and the capacity it reserves are written in one level batch, in turn with
- * every other booking, and on disk before the farmer answers.
+ * every other booking, and on disk before the farmer answers. Only live
+ * contracts are held (and loaded at start): a contract that is over moves to
+ * the `FinishedContracts` store once its quote can no longer book.
  */
 export class Ledger extends TypedEventEmitter<LedgerEvents> {
   private readonly contracts = new Map<string, ContractRecord>()
-  /** Per contract: the last receipt's seq and the time it billed up to. */
+  private readonly finished: FinishedContracts
+  /** Per live contract: the last receipt's seq and the time it billed up to. */
   private readonly billed = new Map<string, { seq: number, until: number }>()
-  /** Quote (hex sha2-256 of its envelope) → the contract booked on it: a quote books once. */
+  /** Quote (hex sha2-256 of its envelope) → the live contract booked on it: a quote books once. */
   private readonly quotesUsed = new Map<string, string>()
   private readonly proposing = new Map<string, Promise<ContractRecord>>()
   /** Per twin: bookings past the per-twin check and not yet in `contracts`. */
   private readonly booking = new Map<string, number>()
   private sweeper?: ReturnType<typeof setInterval>
+  private sweeping?: Promise<void>
 
   constructor (private readonly init: LedgerInit) {
     super()
+    this.finished = new FinishedContracts(init.datastore, {
+      keepMs: init.keepFinishedMs ?? DEFAULT_KEEP_FINISHED_MS,
+      maxPerTwin: init.maxFinishedPerTwin ?? DEFAULT_MAX_FINISHED_PER_TWIN
+    })
   }
 
   private get now (): number {
@@ -91,15 +102,19 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
 
   async start (sweepIntervalMs = 1000): Promise<void> {
     for await (const { value } of this.init.datastore.query({ prefix: PREFIX + '/' })) {
-      const record = await this.decode(contractMessages.Contract.decode(value))
+      const record = await this.decode(value)
       this.contracts.set(record.id, record)
       this.quotesUsed.set(contractIdOf(record.proposal.quoteEnvelope), record.id)
     }
-    for await (const { value } of this.init.datastore.query({ prefix: RECEIPTS + '/' })) {
-      const receipt = await openReceipt(value, this.init.farmerId)
-      const last = this.billed.get(receipt.contractId)
-      if (last == null || receipt.seq > last.seq) this.billed.set(receipt.contractId, { seq: receipt.seq, until: receipt.periodEnd })
+    // the receipts of live contracts only: a finished one is billed in full
+    for (const id of this.contracts.keys()) {
+      for await (const { value } of this.init.datastore.query({ prefix: `${RECEIPTS}/${id}/` })) {
+        const receipt = await openReceipt(value, this.init.farmerId)
+        const last = this.billed.get(id)
+        if (last == null || receipt.seq > last.seq) this.billed.set(id, { seq: receipt.seq, until: receipt.periodEnd })
+      }
     }
+    log('ledger opened with %d live contracts', this.contracts.size)
     await this.sweep()
     this.sweeper = setInterval(() => { this.sweep().catch(err => { log.error('lease sweep failed - %e', err) }) }, sweepIntervalMs)
     // the sweep alone must not keep a process alive
@@ -110,7 +125,8 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     clearInterval(this.sweeper)
   }
 
-  private async decode (stored: contractMessages.Contract): Promise<ContractRecord> {
+  private async decode (bytes: Uint8Array): Promise<ContractRecord> {
+    const stored = contractMessages.Contract.decode(bytes)
     const state = (Object.keys(STATE_TO_WIRE) as ContractState[]).find(s => STATE_TO_WIRE[s] === stored.state) ?? 'ended'
     // verified when booked and renewed; one that is over can no longer change, so its
     // signatures are not checked again at every start
@@ -163,6 +179,8 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     const id = contractIdOf(proposalEnvelope)
     const known = this.contracts.get(id)
     if (known != null) return this.ownedBy(known, remotePeer)
+    const over = await this.finishedRecord(id)
+    if (over != null) return this.ownedBy(over, remotePeer)
     // keyed by sender too: a copy relayed by someone else must not fail the twin's own request
     const key = `${id}/${remotePeer}`
     const pending = this.proposing.get(key) ?? this.book(id, proposalEnvelope, remotePeer)
@@ -242,15 +260,28 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     return record
   }
 
-  get (id: string, remotePeer: string): ContractRecord {
-    const record = this.contracts.get(id)
+  /** `remotePeer`'s contract `id`, live or finished and still kept; else NOT_FOUND. */
+  async get (id: string, remotePeer: string): Promise<ContractRecord> {
+    const record = this.contracts.get(id) ?? await this.finishedRecord(id)
     if (record == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such contract')
     return this.ownedBy(record, remotePeer)
   }
 
+  /** `remotePeer`'s contract `id` if it is in the live ledger (open, or over less than a quote's validity ago). */
+  held (id: string, remotePeer: string): ContractRecord | undefined {
+    const record = this.contracts.get(id)
+    return record?.proposal.twin === remotePeer ? record : undefined
+  }
+
+  /** Contract `id` from the finished store, whoever's it is. */
+  private async finishedRecord (id: string): Promise<ContractRecord | undefined> {
+    const stored = await this.finished.get(id)
+    return stored == null ? undefined : this.decode(stored)
+  }
+
   /** Extend an active (or expired, within its grace) contract to `leaseMs` from now. */
   async renew (id: string, leaseMs: number, remotePeer: string): Promise<ContractRecord> {
-    const record = this.get(id, remotePeer)
+    const record = await this.get(id, remotePeer)
     if (record.state !== 'active' && record.state !== 'expired') {
       throw new ProtocolError(ContractErrorCodes.CONTRACT_ENDED, `contract is ${record.state}; make a new one`)
     }
@@ -276,7 +307,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
 
   /** The twin ends its contract: the capacity is free at once. */
   async cancel (id: string, remotePeer: string): Promise<ContractRecord> {
-    const record = this.get(id, remotePeer)
+    const record = await this.get(id, remotePeer)
     if (record.state === 'cancelled' || record.state === 'ended') return record
     return this.transition(record, 'cancelled')
   }
@@ -291,14 +322,16 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     return next
   }
 
-  /** A twin's contracts, newest first. */
-  list (twin: string): ContractRecord[] {
-    return this.all().filter(record => record.proposal.twin === twin).slice(0, MAX_LISTED_CONTRACTS)
+  /** A twin's contracts, live and finished still kept, newest first. */
+  async list (twin: string): Promise<ContractRecord[]> {
+    const live = this.all().filter(record => record.proposal.twin === twin)
+    const over = await Promise.all((await this.finished.list(twin)).map(async stored => this.decode(stored)))
+    return newestFirst([...live, ...over]).slice(0, MAX_LISTED_CONTRACTS)
   }
 
-  /** Every contract, newest first (for the farmer itself). */
+  /** Every contract in the live ledger, newest first (for the farmer itself). */
   all (): ContractRecord[] {
-    return [...this.contracts.values()].sort((a, b) => b.acceptance.leaseStart - a.acceptance.leaseStart)
+    return newestFirst([...this.contracts.values()])
   }
 
   /**
@@ -315,6 +348,12 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
    * (capacity back) after the grace period. Usage is receipted as time passes.
    */
   async sweep (): Promise<void> {
+    // one sweep at a time: a long one must not be overtaken by the next tick
+    this.sweeping ??= this.sweepOnce().finally(() => { this.sweeping = undefined })
+    return this.sweeping
+  }
+
+  private async sweepOnce (): Promise<void> {
     const now = this.now
     for (const record of [...this.contracts.values()]) {
       if (record.state === 'active' && record.acceptance.leaseEnd <= now) {
@@ -322,8 +361,25 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
       } else if (record.state === 'expired' && record.acceptance.leaseEnd + this.graceOf(record) <= now) {
         await this.transition(record, 'ended')
       }
-      await this.receipt(this.contracts.get(record.id) as ContractRecord, now)
+      const current = this.contracts.get(record.id) as ContractRecord
+      await this.receipt(current, now)
+      await this.retire(current, now)
     }
+    await this.finished.expire(now)
+  }
+
+  /**
+   * Move a contract that is over, its last receipt signed, out of the live ledger once its quote
+   * can no longer book: until then the quote must still lead a re-signed proposal to it (§4.3).
+   */
+  private async retire (record: ContractRecord, now: number): Promise<void> {
+    if ((record.state !== 'cancelled' && record.state !== 'ended') || record.proposal.quote.validUntil >= now) return
+    const finished = { twin: record.proposal.twin, at: record.stateChangedAt, id: record.id }
+    const { key, value } = this.entry(record)
+    await this.finished.add(finished, value, key)
+    this.contracts.delete(record.id)
+    this.billed.delete(record.id)
+    this.quotesUsed.delete(contractIdOf(record.proposal.quoteEnvelope))
   }
 
   /**
@@ -349,7 +405,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
 
   /** The twin's receipts of a contract with a seq above `afterSeq`, oldest first. */
   async receipts (id: string, remotePeer: string, afterSeq: number): Promise<Uint8Array[]> {
-    this.get(id, remotePeer)
+    await this.get(id, remotePeer)
     const found: Array<{ seq: number, envelope: Uint8Array }> = []
     for await (const { key, value } of this.init.datastore.query({ prefix: `${RECEIPTS}/${id}/` })) {
       const seq = Number(key.baseNamespace())
@@ -357,6 +413,10 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     }
     return found.sort((x, y) => x.seq - y.seq).slice(0, MAX_LISTED_RECEIPTS).map(r => r.envelope)
   }
+}
+
+function newestFirst (records: ContractRecord[]): ContractRecord[] {
+  return records.sort((a, b) => b.acceptance.leaseStart - a.acceptance.leaseStart)
 }
 
 function insufficient (free: Resources, wanted: Resources, units: string[]): ProtocolError {

@@ -2,7 +2,7 @@ import { ApiError, type Routes } from '@p2pcloud/api'
 import type { Contracts } from './contracts-service.js'
 import { contractView } from './views.js'
 
-/** `GET /v1/farmer/contracts`: every contract in this farmer's ledger, newest first. */
+/** `GET /v1/farmer/contracts`: every contract in this farmer's live ledger (open, or over for less than a quote's validity), newest first. */
 export function contractRoutes (contracts: Contracts): Routes {
   return {
     'GET /v1/farmer/contracts': async () => {

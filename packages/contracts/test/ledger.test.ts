@@ -52,7 +52,7 @@ describe('contract ledger', () => {
     await account2.load()
     const ledger2 = new Ledger({ datastore, account: account2, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR })
     await ledger2.start(60_000)
-    assert.equal(ledger2.get(record.id, twin.id).state, 'active')
+    assert.equal((await ledger2.get(record.id, twin.id)).state, 'active')
     assert.deepEqual(account2.free(), amount(6, 28, 90))
     ledger.stop()
     ledger2.stop()
@@ -82,8 +82,8 @@ describe('contract ledger', () => {
     }
     await spoil(over.id)
     const restarted = await restart()
-    assert.equal(restarted.get(over.id, twin.id).state, 'cancelled')
-    assert.equal(restarted.get(open.id, twin.id).state, 'active')
+    assert.equal((await restarted.get(over.id, twin.id)).state, 'cancelled')
+    assert.equal((await restarted.get(open.id, twin.id)).state, 'active')
     restarted.stop()
     await spoil(open.id)
     await assert.rejects(restart(), { code: 'INVALID_SIGNATURE' })
@@ -158,11 +158,11 @@ describe('contract ledger', () => {
     const a = await party()
     const b = await party()
     const record = await ledger.propose(await proposal(ledger, a, amount(2, 2)), a.id)
-    assert.throws(() => ledger.get(record.id, b.id), { code: 'NOT_FOUND' })
+    await assert.rejects(ledger.get(record.id, b.id), { code: 'NOT_FOUND' })
     await assert.rejects(ledger.renew(record.id, HOUR, b.id), { code: 'NOT_FOUND' })
     await assert.rejects(ledger.cancel(record.id, b.id), { code: 'NOT_FOUND' })
-    assert.deepEqual(ledger.list(b.id), [])
-    assert.equal(ledger.list(a.id).length, 1)
+    assert.deepEqual(await ledger.list(b.id), [])
+    assert.equal((await ledger.list(a.id)).length, 1)
     const cancelled = await ledger.cancel(record.id, a.id)
     assert.equal(cancelled.state, 'cancelled')
     assert.deepEqual(account.reserved(), amount(0, 0))
@@ -185,12 +185,12 @@ describe('contract ledger', () => {
 
     clock.now += HOUR / 2
     await ledger.sweep()
-    assert.equal(ledger.get(lapsing.id, twin.id).state, 'expired')
+    assert.equal((await ledger.get(lapsing.id, twin.id)).state, 'expired')
     assert.deepEqual(account.reserved(), amount(3, 3), 'held during the grace period')
     clock.now += HOUR
     await ledger.sweep()
-    assert.equal(ledger.get(lapsing.id, twin.id).state, 'ended')
-    assert.equal(ledger.get(renewed.id, twin.id).state, 'active')
+    assert.equal((await ledger.get(lapsing.id, twin.id)).state, 'ended')
+    assert.equal((await ledger.get(renewed.id, twin.id)).state, 'active')
     assert.deepEqual(account.reserved(), amount(1, 1))
     assert.deepEqual(states, ['expired', 'ended'])
     ledger.stop()
@@ -202,12 +202,12 @@ describe('contract ledger', () => {
     const short = await ledger.propose(await proposal(ledger, twin, amount(1, 1), MIN_LEASE_MS), twin.id)
     clock.now += MIN_LEASE_MS
     await ledger.sweep()
-    assert.equal(ledger.get(short.id, twin.id).state, 'expired')
+    assert.equal((await ledger.get(short.id, twin.id)).state, 'expired')
     assert.deepEqual(account.reserved(), amount(1, 1), 'held for a renewal')
     // the grace setting is an hour; the lease was a minute
     clock.now += MIN_LEASE_MS
     await ledger.sweep()
-    assert.equal(ledger.get(short.id, twin.id).state, 'ended')
+    assert.equal((await ledger.get(short.id, twin.id)).state, 'ended')
     assert.deepEqual(account.reserved(), amount(0, 0))
     ledger.stop()
   })
@@ -253,6 +253,47 @@ describe('contract ledger', () => {
       assert.match(err.message, /asked cru=9, free cru=8/)
       return true
     })
+    ledger.stop()
+  })
+
+  it('a contract that is over leaves the live ledger once its quote cannot book, stays readable, and is dropped with its receipts after the retention', async () => {
+    const { ledger, account, farmer, datastore, clock } = await setUp()
+    const twin = await party()
+    const quote = await ledger.quote(twin.id, amount(1, 1), HOUR)
+    const first = await ledger.propose(await signProposal(quote, twin.id, clock.now, twin.key), twin.id)
+    clock.now += 60_000
+    await ledger.cancel(first.id, twin.id)
+    await ledger.sweep()
+    // the quote is still valid: a re-signed proposal on it finds the contract it booked
+    const resigned = await ledger.propose(await signProposal(quote, twin.id, clock.now, twin.key), twin.id)
+    assert.equal(resigned.id, first.id)
+    assert.equal(ledger.all().length, 1)
+    const receipts = await ledger.receipts(first.id, twin.id, 0)
+    assert.equal(receipts.length, 1)
+
+    clock.now += QUOTE_VALIDITY_MS
+    await ledger.sweep()
+    assert.equal(ledger.all().length, 0, 'out of the live ledger')
+    assert.equal((await ledger.get(first.id, twin.id)).state, 'cancelled')
+    assert.deepEqual(await ledger.receipts(first.id, twin.id, 0), receipts)
+    assert.deepEqual((await ledger.list(twin.id)).map(c => c.id), [first.id])
+    assert.equal((await ledger.cancel(first.id, twin.id)).state, 'cancelled')
+    assert.equal((await ledger.propose(first.proposalEnvelope, twin.id)).id, first.id, 'a resent proposal still answers')
+    await assert.rejects(ledger.get(first.id, farmer.id), { code: 'NOT_FOUND' })
+    // a start loads nothing of it
+    const restarted = new Ledger({ datastore, account, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR, now: () => clock.now })
+    await restarted.start(60_000)
+    assert.equal(restarted.all().length, 0)
+    assert.equal((await restarted.get(first.id, twin.id)).state, 'cancelled')
+    restarted.stop()
+
+    clock.now += 30 * 24 * HOUR
+    await ledger.sweep()
+    await assert.rejects(ledger.get(first.id, twin.id), { code: 'NOT_FOUND' })
+    await assert.rejects(ledger.receipts(first.id, twin.id, 0), { code: 'NOT_FOUND' })
+    const left = []
+    for await (const key of datastore.queryKeys({})) if (key.toString().includes(first.id)) left.push(key.toString())
+    assert.deepEqual(left, [], 'nothing of it is left on disk')
     ledger.stop()
   })
 })

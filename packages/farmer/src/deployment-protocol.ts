@@ -1,5 +1,5 @@
 import { addResources, emptyResources, shortfall } from '@p2pcloud/capacity'
-import type { Ledger } from '@p2pcloud/contracts'
+import type { ContractRecord, Ledger } from '@p2pcloud/contracts'
 import {
   DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DeploymentErrorCodes, ErrorCodes, ProtocolError, contractIdFromBytes, contractIdToBytes,
   deploymentMessages, type Responder
@@ -44,9 +44,10 @@ export interface DeploymentResponderInit {
 }
 
 /** The checks a farmer makes before it takes a deployment (protocols/deployment.md), against the deployment it holds now. */
-function checkDeployment (ledger: Ledger, drivers: DriverRegistry, deployment: Deployment, remotePeer: string, current: DeploymentRecord | undefined): void {
+function checkDeployment (ledger: Ledger, drivers: DriverRegistry, deployment: Deployment, remotePeer: string, current: DeploymentRecord | undefined, finished?: ContractRecord): void {
   if (deployment.twin !== remotePeer) throw new ProtocolError(ErrorCodes.UNAUTHORIZED, `the deployment is signed by ${deployment.twin}, but ${remotePeer} sent it`)
-  const contract = ledger.get(deployment.contractId, remotePeer)
+  const contract = ledger.held(deployment.contractId, remotePeer) ?? finished
+  if (contract == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such contract')
   if (contract.state !== 'active') throw new ProtocolError(DeploymentErrorCodes.CONTRACT_NOT_ACTIVE, `contract ${deployment.contractId} is ${contract.state}; renew it or make a new one`)
   const expected = current == null || current.deleting ? 1 : current.deployment.version + 1
   if (deployment.version !== expected) {
@@ -104,7 +105,9 @@ export function deploymentResponder (init: DeploymentResponderInit): Responder<R
       const { ledger, provisioner } = loaded(init)
       if (request.deploymentEnvelope.byteLength > 0) {
         const deployment = await openDeployment(request.deploymentEnvelope)
-        const record = await provisioner.accept(deployment, request.deploymentEnvelope, current => { checkDeployment(ledger, init.drivers, deployment, twin, current) })
+        // a contract that is over may be out of the live ledger: read it first, so it is refused for its state
+        const finished = deployment.twin === twin && ledger.held(deployment.contractId, twin) == null ? await ledger.get(deployment.contractId, twin) : undefined
+        const record = await provisioner.accept(deployment, request.deploymentEnvelope, current => { checkDeployment(ledger, init.drivers, deployment, twin, current, finished) })
         return { status: statusToWire(record) }
       }
       if (request.delete != null) {

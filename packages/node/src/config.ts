@@ -58,6 +58,10 @@ const farmerSchema = z.object({
   cruOvercommit: z.number().min(1).max(16).default(1),
   /** Open (active or expired) contracts one twin may hold here; more is TOO_MANY_CONTRACTS (contract.md §4.3). */
   maxOpenContractsPerTwin: z.number().int().min(1).default(64),
+  /** Days a contract that is over (cancelled or ended) stays readable, with its receipts, after it finished (contract.md §4.6). */
+  keepFinishedContractsDays: z.number().min(0).max(3660).default(30),
+  /** Contracts that are over kept per twin, the oldest dropped first (contract.md §4.6). */
+  maxFinishedContractsPerTwin: z.number().int().min(0).max(10_000).default(500),
   /** How much lease time one signed usage receipt covers. */
   receiptPeriodSeconds: z.number().int().min(1).default(3600),
   /** Bytes of flists (their blocks and materialised trees) a farmer keeps for containers; unused ones are evicted above it. */

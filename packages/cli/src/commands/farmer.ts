@@ -18,7 +18,7 @@ export function registerFarmer (program: Command): void {
   const farmer = program.command('farmer').description('a farmer\'s view of its own node')
   farmer
     .command('contracts')
-    .description('every contract in this farmer\'s ledger, newest first (--json: [{"id","twin","state","resources",...}])')
+    .description('every contract in this farmer\'s live ledger (open, or over for less than a minute), newest first (--json: [{"id","twin","state","resources",...}])')
     .action(async (_options, command: Command) => {
       const context = contextOf(command)
       const contracts = await (await daemonClient(context)).request<ContractView[]>('GET', '/v1/farmer/contracts')

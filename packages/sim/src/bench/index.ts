@@ -8,6 +8,7 @@ import { flistDiskAttack } from './flist-disk-attack.js'
 import { flistFetch } from './flist-fetch.js'
 import { idlePeerMemory } from './idle-peer-memory.js'
 import { lateJoinerDht } from './late-joiner-dht.js'
+import { ledgerStart } from './ledger-start.js'
 import { logFlood } from './log-flood.js'
 import { proposeLatency } from './propose-latency.js'
 import type { Benchmark } from './results.js'
@@ -25,6 +26,7 @@ export const benchmarks: readonly Benchmark[] = [
   idlePeerMemory,
   proposeLatency,
   contractThroughput,
+  ledgerStart,
   flistBuild,
   flistFetch,
   flistDiskAttack,
