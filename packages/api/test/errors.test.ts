@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ConfigError, InvalidMultiaddrError } from '@p2pcloud/node'
+import { ConfigError, InvalidMultiaddrError, InvalidSizeError } from '@p2pcloud/node'
 import { ApiError, toApiError, type ErrorKind } from '../src/index.js'
 
 /** An error as a package of ours throws it: a name for callers, a kind for the API. */
@@ -17,9 +17,10 @@ describe('toApiError', () => {
     }
   })
 
-  it('answers the node package\'s caller errors with 400', () => {
+  it('answers the node package\'s caller errors (config, multiaddr, size) with 400', () => {
     assert.equal(toApiError(new ConfigError('bad config')).status, 400)
     assert.equal(toApiError(new InvalidMultiaddrError('bad address')).status, 400)
+    assert.equal(toApiError(new InvalidSizeError('"1X" is not a size')).status, 400)
   })
 
   it('answers an error of no kind, or of a kind it does not know, with 502', () => {
