@@ -129,4 +129,32 @@ describe('p2pcloud CLI', () => {
       await daemon.stop()
     }
   })
+
+  it('the API answers each error with the status of its class: twin, storage pool, flist and contract errors', async () => {
+    const home = await tempDir('cli-f')
+    assert.equal((await runCli(['init', '--home', home])).code, 0)
+    const daemon = await spawnDaemon(home)
+    try {
+      const { token } = JSON.parse(await readFile(join(home, 'api.json'), 'utf8'))
+      const answer = async (method: string, path: string, body?: unknown): Promise<[number, string]> => {
+        const res = await fetch(new URL(path, daemon.ready.api), { method, headers: { authorization: `Bearer ${token as string}`, 'content-type': 'application/json' }, body: body == null ? undefined : JSON.stringify(body) })
+        return [res.status, (await res.json() as { error: { name: string } }).error.name]
+      }
+      const cases: Array<[string, string, unknown, number, string]> = [
+        ['POST', '/v1/deployments', { spec: 'name: Bad' }, 400, 'SpecError'],
+        ['GET', '/v1/deployments/nope', undefined, 404, 'DeploymentNotFound'],
+        ['POST', '/v1/deployments/nope/renew', { lease: '2x' }, 400, 'InvalidDurationError'],
+        ['POST', `/v1/contracts/${'0'.repeat(64)}/cancel`, {}, 404, 'ContractNotFound'],
+        ['DELETE', '/v1/store/pools/nope', undefined, 404, 'PoolNotFound'],
+        ['POST', '/v1/store/pools', { data: 4, parity: 2, size: '1X' }, 400, 'InvalidSizeError'],
+        ['POST', '/v1/store/pools', { data: 4, parity: 2, lease: '2x' }, 400, 'InvalidDurationError'],
+        ['DELETE', '/v1/flists/bafibeifngrgq7ld2txyquqcxndlx5godv3l2maov34c5cho6u42g2msdmm', undefined, 404, 'NotPinnedError']
+      ]
+      for (const [method, path, body, status, name] of cases) {
+        assert.deepEqual(await answer(method, path, body), [status, name], `${method} ${path} ${JSON.stringify(body)}`)
+      }
+    } finally {
+      await daemon.stop()
+    }
+  })
 })

@@ -19,31 +19,33 @@ export const notFound = (message: string): ApiError => new ApiError(404, 'NotFou
 export const methodNotAllowed = (message: string): ApiError => new ApiError(405, 'MethodNotAllowed', message)
 export const payloadTooLarge = (message: string): ApiError => new ApiError(413, 'PayloadTooLarge', message)
 
-/** Errors of ours whose `name` says the caller gave something wrong. */
-const CALLER_ERRORS = new Set(['InvalidMultiaddrError', 'ConfigError'])
+/**
+ * What sort of failure an error is, as its class says in a `kind` property. The packages that
+ * throw errors (twin, storage, flist, node) say what went wrong in their own terms and know
+ * nothing of HTTP; this module alone turns a kind into a status, so that one table decides
+ * every status and a new error class needs no route to know it.
+ */
+export type ErrorKind = 'invalid' | 'forbidden' | 'not-found' | 'conflict'
 
-/** Map any thrown value onto the status and body the API sends. */
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400, // the caller gave something wrong
+  forbidden: 403, // not the caller's to have
+  'not-found': 404,
+  conflict: 409 // the state of things does not allow it now
+}
+
+function statusOfKind (kind: unknown): number | undefined {
+  return typeof kind === 'string' && Object.hasOwn(STATUS_OF_KIND, kind) ? STATUS_OF_KIND[kind as ErrorKind] : undefined
+}
+
+/**
+ * Map any thrown value onto the status and body the API sends: the status of its `kind`, and
+ * 502 for an error of no kind (a failed dial, a timeout, a farmer's refusal: the peer worked
+ * but the network said no).
+ */
 export function toApiError (err: any): ApiError {
   if (err instanceof ApiError) return err
   const name = typeof err?.name === 'string' && err.name !== 'Error' ? err.name : 'InternalError'
   const message = typeof err?.message === 'string' ? err.message : String(err)
-  if (CALLER_ERRORS.has(name)) return new ApiError(400, name, message)
-  // a failed dial, a timeout: the peer worked but the network said no
-  return new ApiError(502, name, message)
-}
-
-/**
- * Runs a route's work and answers errors of the given names with their HTTP status (the
- * message as is); anything else keeps toApiError's mapping.
- */
-export function answeringWith (statusOf: Record<string, number>): <T>(work: () => Promise<T>) => Promise<T> {
-  return async work => {
-    try {
-      return await work()
-    } catch (err: any) {
-      const status = statusOf[err?.name]
-      if (status != null) throw new ApiError(status, err.name, err.message)
-      throw err
-    }
-  }
+  return new ApiError(statusOfKind(err?.kind) ?? 502, name, message)
 }

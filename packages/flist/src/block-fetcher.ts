@@ -10,6 +10,7 @@ const log = logger('p2pcloud:flist:fetcher')
 /** Nobody of the providers tried could give these blocks. */
 export class BlocksUnavailableError extends Error {
   override name = 'BlocksUnavailableError'
+  readonly kind = 'not-found'
   constructor (readonly missing: string[], readonly providers: string[]) {
     const named = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '')
     super(providers.length === 0

@@ -1,6 +1,12 @@
+/**
+ * Errors of flists and their blocks. `kind`, where set, says what sort of failure it is
+ * (ErrorKind of @p2pcloud/api, which answers it with an HTTP status).
+ */
+
 /** A block's bytes do not hash to the CID it was asked or stored under. */
 export class BlockHashMismatchError extends Error {
   override name = 'BlockHashMismatchError'
+  readonly kind = 'invalid'
   constructor (readonly cid: string, detail = 'its bytes do not hash to its CID') {
     super(`block ${cid}: ${detail}`)
   }
@@ -9,6 +15,7 @@ export class BlockHashMismatchError extends Error {
 /** A block over MAX_BLOCK_BYTES: refused before it is hashed or stored. */
 export class BlockTooLargeError extends Error {
   override name = 'BlockTooLargeError'
+  readonly kind = 'invalid'
   constructor (readonly cid: string, readonly bytes: number, readonly max: number) {
     super(`block ${cid} is ${bytes} bytes, more than the ${max} allowed`)
   }
@@ -25,6 +32,7 @@ export class BlockNotFoundError extends Error {
 /** A manifest that breaks the format's rules (protocols/flist.md §5). */
 export class InvalidFlistError extends Error {
   override name = 'InvalidFlistError'
+  readonly kind = 'invalid'
 }
 
 /** An OCI or docker-save image tarball we cannot read. */
@@ -35,6 +43,7 @@ export class InvalidImageError extends Error {
 /** ls / cat of a path that is not there or is not what the call needs. */
 export class FlistPathError extends Error {
   override name = 'FlistPathError'
+  readonly kind = 'not-found'
   constructor (readonly path: string, detail: string) {
     super(`${path === '' ? '/' : path}: ${detail}`)
   }
@@ -43,6 +52,7 @@ export class FlistPathError extends Error {
 /** Unpinning a flist this peer did not publish. */
 export class NotPinnedError extends Error {
   override name = 'NotPinnedError'
+  readonly kind = 'not-found'
   constructor (readonly cid: string) {
     super(`flist ${cid} is not pinned on this peer (only the flists it published are)`)
   }

@@ -1,21 +1,9 @@
-import { ApiError, answeringWith, clientGone, rawBytesOnceStarted, readJsonBody, requireAbsolutePath, requireFile, withProgress, type Routes } from '@p2pcloud/api'
+import { ApiError, clientGone, rawBytesOnceStarted, readJsonBody, requireAbsolutePath, requireFile, withProgress, type Routes } from '@p2pcloud/api'
 import { parseCid } from './block-store.js'
 import { listPath } from './materialise.js'
 import type { FlistService } from './flist-service.js'
 import type { FlistEntry } from './manifest.js'
 import type { CID } from 'multiformats/cid'
-
-/** Errors of the flist package as HTTP answers; anything else (no answer from the mesh) stays a 502. */
-const STATUS_OF: Record<string, number> = {
-  InvalidFlistError: 400,
-  BlockHashMismatchError: 400,
-  BlockTooLargeError: 400,
-  FlistPathError: 404,
-  BlocksUnavailableError: 404,
-  NotPinnedError: 404
-}
-
-const answering = answeringWith(STATUS_OF)
 
 /** An entry as the API shows it: mode in octal, mtime as an ISO date. */
 export interface FlistEntryView {
@@ -48,31 +36,31 @@ export function flistRoutes (flists: FlistService): Routes {
     'POST /v1/flists': async (req) => {
       const path = requireAbsolutePath(await readJsonBody(req), 'path')
       await requireFile(path, `build a flist file from it first (p2pcloud flist build ${path} -o FILE)`)
-      return withProgress(async onProgress => answering(async () => flists.publish(path, { onProgress })))
+      return withProgress(async onProgress => flists.publish(path, { onProgress }))
     },
-    'DELETE /v1/flists/:cid': async (_req, _url, params) => answering(async () => {
+    'DELETE /v1/flists/:cid': async (_req, _url, params) => {
       await flists.unpin(cidParam(params.cid).toString())
       return { unpinned: params.cid }
-    }),
-    'GET /v1/flists/:cid/ls': async (req, url, params) => answering(async () => {
+    },
+    'GET /v1/flists/:cid/ls': async (req, url, params) => {
       const cid = cidParam(params.cid)
       const flist = await flists.manifest(cid, { signal: clientGone(req) })
       const path = url.searchParams.get('path') ?? ''
       return { cid: cid.toString(), path, config: flist.config, entries: listPath(flist, path).map(entryView) }
-    }),
-    'GET /v1/flists/:cid/file': async (req, url, params) => answering(async () => {
+    },
+    'GET /v1/flists/:cid/file': async (req, url, params) => {
       const path = url.searchParams.get('path')
       if (path == null || path === '') throw new ApiError(400, 'BadRequest', 'path is required: the file in the flist to read')
       return rawBytesOnceStarted(flists.cat(cidParam(params.cid), path, { signal: clientGone(req) }))
-    }),
+    },
     'POST /v1/flists/:cid/get': async (req, _url, params) => {
       const cid = cidParam(params.cid)
       const dir = requireAbsolutePath(await readJsonBody(req), 'dir')
       const signal = clientGone(req)
-      return withProgress(async onProgress => answering(async () => {
+      return withProgress(async onProgress => {
         const flist = await flists.get(cid, dir, { signal, onProgress })
         return { cid: cid.toString(), dir, entries: flist.entries.length, bytes: flist.entries.reduce((sum, e) => sum + e.size, 0) }
-      }))
+      })
     }
   }
 }

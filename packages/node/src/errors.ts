@@ -1,11 +1,13 @@
 /**
  * Errors raised while preparing or running a peer. Callers branch on `name`,
- * never on the message, which is written for people.
+ * never on the message, which is written for people. `kind` says what sort of failure
+ * it is (ErrorKind of @p2pcloud/api, which answers it with an HTTP status).
  */
 
 /** `config.json` is missing, unreadable, not JSON, or fails validation. */
 export class ConfigError extends Error {
   override name = 'ConfigError'
+  readonly kind = 'invalid'
 }
 
 /** The identity key file is missing, unreadable, too widely readable or not a key. */
@@ -31,6 +33,7 @@ export class HomeExistsError extends Error {
 /** A multiaddr given by a person or a file does not parse or lacks a required part. */
 export class InvalidMultiaddrError extends Error {
   override name = 'InvalidMultiaddrError'
+  readonly kind = 'invalid'
 }
 
 /** A name that was to become one component of a path on this machine could leave its directory or is no plain name. */

@@ -1,8 +1,10 @@
 /** Sizes as people write them: `512M`, `4G`, `1.5T`, `4GiB`, or plain bytes. Units are binary (1K = 1024). */
 const UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40, P: 2 ** 50 }
 
+/** A size that does not parse or is out of range; `kind` as in errors.ts. */
 export class InvalidSizeError extends Error {
   override name = 'InvalidSizeError'
+  readonly kind = 'invalid'
 }
 
 export function parseSize (text: string | number): number {

@@ -1,3 +1,8 @@
+/**
+ * Errors of the object store. `kind`, where set, says what sort of failure it is (ErrorKind
+ * of @p2pcloud/api, which answers it with an HTTP status).
+ */
+
 /** How one namespace's copy of a shard (or of a manifest) looked when it was read. */
 export type ShardHealth = 'ok' | 'missing' | 'corrupt' | 'unreachable'
 
@@ -24,6 +29,7 @@ export class NotEnoughShardsError extends Error {
 /** No namespace holds a manifest for the object (each namespace's answer is in `problems`). */
 export class ObjectNotFoundError extends Error {
   override name = 'ObjectNotFoundError'
+  readonly kind = 'not-found'
   constructor (readonly objectId: string, readonly problems: ShardProblem[]) {
     super(`object ${objectId} not found: ${describe(problems)}`)
   }
@@ -32,6 +38,7 @@ export class ObjectNotFoundError extends Error {
 /** AES-GCM refused: the object was stored under another twin's key, or its bytes were altered. */
 export class StorageKeyError extends Error {
   override name = 'StorageKeyError'
+  readonly kind = 'forbidden'
   constructor (readonly objectId: string, what: string) {
     super(`cannot decrypt ${what} of object ${objectId}: not your object or corrupted`)
   }
@@ -73,6 +80,7 @@ export class ObjectTooLargeError extends Error {
 
 export class InvalidObjectIdError extends Error {
   override name = 'InvalidObjectIdError'
+  readonly kind = 'invalid'
   constructor (id: string) {
     super(`"${id}" is not an object id (32 hex digits)`)
   }

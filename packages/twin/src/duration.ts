@@ -3,6 +3,7 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 8
 
 export class InvalidDurationError extends Error {
   override name = 'InvalidDurationError'
+  readonly kind = 'invalid'
 }
 
 /** Milliseconds in a duration such as `24h`: a whole number and one unit of s, m, h or d. */

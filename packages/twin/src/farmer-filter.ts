@@ -1,5 +1,6 @@
 import type { FindFilter, Resources } from '@p2pcloud/capacity'
 import { ContractErrorCodes } from '@p2pcloud/wire'
+import { NoCapacityError } from './errors.js'
 import { isNoAnswer } from './placement.js'
 import type { DeploymentSpec } from './spec.js'
 
@@ -34,5 +35,5 @@ export function noMatchMessage (spec: DeploymentSpec, need: Resources): string {
 
 /** A deploy moves on to the next farmer after these: it did not answer, or it has no room. */
 export function tryNextFarmer (err: any): boolean {
-  return isNoAnswer(err) || err?.code === ContractErrorCodes.INSUFFICIENT_CAPACITY || err?.name === 'NoCapacityError'
+  return isNoAnswer(err) || err?.code === ContractErrorCodes.INSUFFICIENT_CAPACITY || err instanceof NoCapacityError
 }

@@ -1,3 +1,4 @@
+export * from './errors.js'
 export * from './spec.js'
 export * from './twin.js'
 export * from './twin-store.js'

@@ -4,6 +4,7 @@ import type { PeerId, TypedEventTarget, Libp2pEvents } from '@libp2p/interface'
 import type { ContractClient, TwinContract } from '@p2pcloud/contracts'
 import type { DeploymentClient } from '@p2pcloud/farmer'
 import type { TwinDeploymentRecord, TwinStore } from './twin-store.js'
+import { DeploymentPendingError } from './errors.js'
 
 const log = logger('p2pcloud:twin:pending')
 
@@ -22,8 +23,7 @@ export async function releaseContract (contracts: ContractClient, deployments: D
 }
 
 /** A deploy failed and its farmer did not answer the cancel: the deployment stays pending. */
-export class PendingError extends Error {
-  override name = 'DeploymentPending'
+export class PendingError extends DeploymentPendingError {
   constructor (readonly record: TwinDeploymentRecord, readonly reason: Error) {
     super(`deployment "${record.name}" on farmer ${record.farmer} failed (${reason.message}) and the farmer did not answer its cancel: it stays pending (contract ${record.contractId}) and is cancelled once the farmer answers`)
   }

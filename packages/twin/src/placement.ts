@@ -25,6 +25,7 @@ export interface FailedCandidate {
 export class PlacementError extends Error {
   static override name = 'PlacementError'
   override name = 'PlacementError'
+  readonly kind = 'conflict'
   constructor (readonly what: string, readonly tried: FailedCandidate[]) {
     super(`${what}; tried ${tried.length} farmer(s): ${tried.map(t => `${t.farmer}: ${t.reason}`).join('; ')}`)
   }

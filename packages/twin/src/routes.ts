@@ -1,27 +1,8 @@
-import { ApiError, answeringWith, clientGone, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
+import { ApiError, clientGone, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { contractView } from '@p2pcloud/contracts'
 import { parseDeploymentSpec, parseDuration } from './spec.js'
 import type { Twin } from './twin.js'
-
-/** Twin errors and spec errors as HTTP answers; anything else (a farmer's refusal, no answer) stays a 502. */
-const STATUS_OF: Record<string, number> = {
-  SpecError: 400,
-  InvalidDurationError: 400,
-  DeploymentNotFound: 404,
-  WorkloadNotFound: 404,
-  DeploymentExists: 409,
-  NoMatchingFarmer: 409,
-  PlacementError: 409,
-  DeploymentPending: 409,
-  ContractNotFound: 404,
-  PoolNotFound: 404,
-  ObjectNotFoundError: 404,
-  InvalidObjectIdError: 400,
-  StorageKeyError: 403
-}
-
-export const answering = answeringWith(STATUS_OF)
 
 function isPeerId (text: string): boolean {
   try {
@@ -35,29 +16,29 @@ function isPeerId (text: string): boolean {
 /** The twin's deployments under `/v1/deployments` and its contracts under `/v1/contracts`. */
 export function twinRoutes (twin: Twin): Routes {
   return {
-    'POST /v1/deployments': async (req) => answering(async () => {
+    'POST /v1/deployments': async (req) => {
       const body = await readJsonBody(req)
       const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
       return twin.deploy(parseDeploymentSpec(requireString(body, 'spec'), source))
-    }),
+    },
     'GET /v1/deployments': async () => twin.list(),
-    'PUT /v1/deployments/:name': async (req, _url, params) => answering(async () => {
+    'PUT /v1/deployments/:name': async (req, _url, params) => {
       const body = await readJsonBody(req)
       const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
       const spec = parseDeploymentSpec(requireString(body, 'spec'), source)
       if (spec.name !== params.name) throw new ApiError(400, 'BadRequest', `the spec names "${spec.name}", not "${params.name}"`)
       return twin.update(spec)
-    }),
-    'GET /v1/deployments/:name': async (_req, _url, params) => answering(async () => twin.get(params.name)),
-    'DELETE /v1/deployments/:name': async (_req, _url, params) => answering(async () => {
+    },
+    'GET /v1/deployments/:name': async (_req, _url, params) => twin.get(params.name),
+    'DELETE /v1/deployments/:name': async (_req, _url, params) => {
       await twin.delete(params.name)
       return { deleted: params.name }
-    }),
-    'POST /v1/deployments/:name/renew': async (req, _url, params) => answering(async () => {
+    },
+    'POST /v1/deployments/:name/renew': async (req, _url, params) => {
       const lease = parseDuration(requireString(await readJsonBody(req), 'lease'))
       return twin.renew(params.name, lease)
-    }),
-    'GET /v1/deployments/:name/logs': async (req, url, params) => answering(async () => {
+    },
+    'GET /v1/deployments/:name/logs': async (req, url, params) => {
       const tail = url.searchParams.get('tail')
       const tailBytes = tail == null ? undefined : Number(tail)
       if (tailBytes != null && (!Number.isSafeInteger(tailBytes) || tailBytes < 0 || tailBytes > 2 ** 32 - 1)) throw new ApiError(400, 'BadRequest', `tail must be a number of bytes, not ${tail}`)
@@ -65,18 +46,18 @@ export function twinRoutes (twin: Twin): Routes {
       return ndjson((async function * () {
         for await (const chunk of chunks) yield { at: chunk.at, stream: chunk.stream, data: Buffer.from(chunk.data).toString('base64') }
       })())
-    }),
-    'GET /v1/deployments/:name/receipts': async (_req, _url, params) => answering(async () => twin.receipts(params.name)),
-    'GET /v1/contracts': async () => answering(async () => {
+    },
+    'GET /v1/deployments/:name/receipts': async (_req, _url, params) => twin.receipts(params.name),
+    'GET /v1/contracts': async () => {
       const farmers = [...new Set((await twin.list()).map(record => record.farmer))]
       const lists = await Promise.all(farmers.map(async farmer => twin.contracts(peerIdFromString(farmer))))
       return lists.flat().map(contractView)
-    }),
-    'POST /v1/contracts/:id/cancel': async (req, _url, params) => answering(async () => {
+    },
+    'POST /v1/contracts/:id/cancel': async (req, _url, params) => {
       const farmer = (await readJsonBody(req) as { farmer?: unknown }).farmer
       if (farmer != null && (typeof farmer !== 'string' || !isPeerId(farmer))) throw new ApiError(400, 'BadRequest', `farmer must be a peer id, not ${JSON.stringify(farmer)}`)
       if (!/^[0-9a-f]{64}$/.test(params.id)) throw new ApiError(400, 'BadRequest', `"${params.id}" is not a contract id (64 hex digits)`)
       return contractView(await twin.cancelContract(params.id, farmer ?? undefined))
-    })
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { PeerId } from '@libp2p/interface'
 import type { DeploymentClient, DeploymentStatusView } from '@p2pcloud/farmer'
-import { TwinError } from './twin.js'
+import { DeployTimeoutError } from './errors.js'
 
 const inInit = (status: DeploymentStatusView | undefined): string => (status?.workloads ?? []).filter(w => w.state === 'init').map(w => w.name).join(', ')
 
@@ -19,12 +19,12 @@ export async function settle (deployments: DeploymentClient, farmer: PeerId, con
   } catch (err: any) {
     if (err.code !== 'UNSUPPORTED_VERSION' && !signal.aborted) throw err
   }
-  if (signal.aborted) throw new TwinError('DeployTimeout', `farmer ${farmer.toString()} did not finish within ${timeoutMs} ms; still in init: ${inInit(last)}`)
+  if (signal.aborted) throw new DeployTimeoutError(`farmer ${farmer.toString()} did not finish within ${timeoutMs} ms; still in init: ${inInit(last)}`)
   const deadline = Date.now() + timeoutMs
   while (true) {
     const status = await deployments.get(farmer, contractId)
     if (status.workloads.every(w => w.state !== 'init')) return status
-    if (Date.now() > deadline) throw new TwinError('DeployTimeout', `farmer ${farmer.toString()} did not finish in time; still in init: ${inInit(status)}`)
+    if (Date.now() > deadline) throw new DeployTimeoutError(`farmer ${farmer.toString()} did not finish in time; still in init: ${inInit(status)}`)
     await new Promise(resolve => setTimeout(resolve, 200))
   }
 }

@@ -2,8 +2,9 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { ObjectStore, StorageMasterKey, zdbShardStore, type OnProgress, type RepairReport, type ShardStore } from '@p2pcloud/storage'
 import { ZdbClient } from '@p2pcloud/zdb'
 import { Key, type Datastore } from 'interface-datastore'
-import { SPEC_NAME, type DeploymentSpec } from './spec.js'
-import { TwinError, type Twin } from './twin.js'
+import { SPEC_NAME, SpecError, type DeploymentSpec } from './spec.js'
+import type { Twin } from './twin.js'
+import { DeploymentExistsError, NoMatchingFarmerError, PoolNotFoundError } from './errors.js'
 import { place, type FailedCandidate } from './placement.js'
 import type { CapacityMarket, DirectoryEntry, FindFilter } from '@p2pcloud/capacity'
 import type { StreamOpener } from '@p2pcloud/wire'
@@ -90,7 +91,7 @@ export class StoragePools {
   private key (name: string): Key { return new Key(`${PREFIX}/${name}`) }
 
   async get (name = DEFAULT_POOL): Promise<StoragePool> {
-    if (!(await this.components.datastore.has(this.key(name)))) throw new TwinError('PoolNotFound', `no storage pool named "${name}"; create one with p2pcloud store init --data K --parity M`)
+    if (!(await this.components.datastore.has(this.key(name)))) throw new PoolNotFoundError(`no storage pool named "${name}"; create one with p2pcloud store init --data K --parity M`)
     return JSON.parse(new TextDecoder().decode(await this.components.datastore.get(this.key(name))))
   }
 
@@ -103,13 +104,13 @@ export class StoragePools {
   /** Reserves k+m namespaces on distinct farmers offering zdb; on any failure what was reserved is released. */
   async create (options: CreatePoolOptions): Promise<StoragePool> {
     const name = options.name ?? DEFAULT_POOL
-    if (!SPEC_NAME.test(name) || name.length > 28) throw new TwinError('SpecError', `"${name}" is not a pool name: 1 to 28 of a-z, 0-9, _ and -`)
-    if (await this.components.datastore.has(this.key(name))) throw new TwinError('DeploymentExists', `a storage pool named "${name}" exists already`)
+    if (!SPEC_NAME.test(name) || name.length > 28) throw new SpecError(`"${name}" is not a pool name: 1 to 28 of a-z, 0-9, _ and -`)
+    if (await this.components.datastore.has(this.key(name))) throw new DeploymentExistsError(`a storage pool named "${name}" exists already`)
     const { dataShards: k, parityShards: m } = options
-    if (!Number.isInteger(k) || !Number.isInteger(m) || k < 1 || m < 0 || k + m > 64) throw new TwinError('SpecError', `--data ${k} --parity ${m}: whole numbers, data at least 1, data + parity at most 64`)
+    if (!Number.isInteger(k) || !Number.isInteger(m) || k < 1 || m < 0 || k + m > 64) throw new SpecError(`--data ${k} --parity ${m}: whole numbers, data at least 1, data + parity at most 64`)
     const candidates = choosePoolFarmers(await this.farmersOffering({ ...options.where, capability: 'zdb', minFree: { hru: options.namespaceBytes }, sort: 'price' }, k + m), Infinity)
     if (candidates.length < k + m) {
-      throw new TwinError('NoMatchingFarmer', `a ${k}+${m} pool needs ${k + m} distinct farmers offering zdb with ${options.namespaceBytes} bytes of HDD free; found ${candidates.length}`)
+      throw new NoMatchingFarmerError(`a ${k}+${m} pool needs ${k + m} distinct farmers offering zdb with ${options.namespaceBytes} bytes of HDD free; found ${candidates.length}`)
     }
     const members: PoolMember[] = []
     try {
@@ -223,7 +224,7 @@ export class StoragePools {
     const found = await this.farmersOffering({ capability: 'zdb', minFree: { hru: pool.namespaceBytes }, sort: 'price' }, avoid.size + 1)
     const old = pool.members[index]
     const candidates = choosePoolFarmers(found.filter(e => !avoid.has(e.advert.peerId)), Infinity)
-    if (candidates.length === 0) throw new TwinError('NoMatchingFarmer', `no farmer outside the pool could take namespace ${index} (of ${old.farmer}, not answering)`)
+    if (candidates.length === 0) throw new NoMatchingFarmerError(`no farmer outside the pool could take namespace ${index} (of ${old.farmer}, not answering)`)
     let member: PoolMember | undefined
     await this.placeNamespaces(candidates, 1, `no farmer outside the pool took namespace ${index} (of ${old.farmer}, not answering)`, async entry => {
       member = await this.reserveNamespace(entry, `pool-${pool.name}-${index}-${Date.now().toString(36)}`, pool.namespaceBytes, pool.leaseMs)

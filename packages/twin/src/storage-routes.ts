@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import { ApiError, clientGone, rawBytesOnceStarted, readJsonBody, requireAbsolutePath, requireFile, withProgress, type Routes } from '@p2pcloud/api'
 import { parseSize } from '@p2pcloud/node'
-import { answering } from './routes.js'
 import { parseDuration } from './spec.js'
 import type { Twin } from './twin.js'
 
@@ -29,32 +28,32 @@ export function storageRoutes (twin: Twin): Routes {
         leaseMs: parseDuration(body.lease ?? '30d'),
         where: { country: body.where?.country, farm: body.where?.farm, maxPrice: body.where?.maxPrice }
       }
-      return withProgress<string, unknown>(async onProgress => answering(async () => pools.create({ ...options, onProgress })))
+      return withProgress<string, unknown>(async onProgress => pools.create({ ...options, onProgress }))
     },
-    'DELETE /v1/store/pools/:name': async (_req, _url, params) => answering(async () => {
+    'DELETE /v1/store/pools/:name': async (_req, _url, params) => {
       await pools.remove(params.name)
       return { deleted: params.name }
-    }),
-    'GET /v1/store/objects': async (_req, url) => answering(async () => (await pools.objects(poolOf(url))).list()),
+    },
+    'GET /v1/store/objects': async (_req, url) => (await pools.objects(poolOf(url))).list(),
     'POST /v1/store/objects': async (req, url) => {
       const body: any = await readJsonBody(req)
       const path = requireAbsolutePath(body, 'path')
       const size = await requireFile(path)
-      return withProgress<{ bytes: number, segments: number, total: number }, unknown>(async onProgress => answering(async () => {
+      return withProgress<{ bytes: number, segments: number, total: number }, unknown>(async onProgress => {
         const objects = await pools.objects(poolOf(url))
         return objects.put(createReadStream(path), { name: typeof body.name === 'string' ? body.name : basename(path), onProgress: p => { onProgress({ ...p, total: size }) } })
-      }))
+      })
     },
-    'GET /v1/store/objects/:id': async (req, url, params) => answering(async () => {
+    'GET /v1/store/objects/:id': async (req, url, params) => {
       const objects = await pools.objects(poolOf(url))
       return rawBytesOnceStarted(objects.get(params.id, { signal: clientGone(req) }))
-    }),
-    'GET /v1/store/objects/:id/info': async (_req, url, params) => answering(async () => (await pools.objects(poolOf(url))).head(params.id)),
-    'GET /v1/store/objects/:id/status': async (_req, url, params) => answering(async () => (await pools.objects(poolOf(url))).status(params.id)),
-    'POST /v1/store/objects/:id/repair': async (_req, url, params) => withProgress<{ bytes: number, segments: number }, unknown>(async onProgress => answering(async () => pools.repair(params.id, { pool: poolOf(url), onProgress }))),
-    'DELETE /v1/store/objects/:id': async (_req, url, params) => answering(async () => {
+    },
+    'GET /v1/store/objects/:id/info': async (_req, url, params) => (await pools.objects(poolOf(url))).head(params.id),
+    'GET /v1/store/objects/:id/status': async (_req, url, params) => (await pools.objects(poolOf(url))).status(params.id),
+    'POST /v1/store/objects/:id/repair': async (_req, url, params) => withProgress<{ bytes: number, segments: number }, unknown>(async onProgress => pools.repair(params.id, { pool: poolOf(url), onProgress })),
+    'DELETE /v1/store/objects/:id': async (_req, url, params) => {
       await (await pools.objects(poolOf(url))).delete(params.id)
       return { deleted: params.id }
-    })
+    }
   }
 }

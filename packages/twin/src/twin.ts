@@ -8,7 +8,8 @@ import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContr
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
 import type { StreamOpener } from '@p2pcloud/wire'
-import { specResources, type DeploymentSpec } from './spec.js'
+import { SpecError, specResources, type DeploymentSpec } from './spec.js'
+import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, DeploymentPendingError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
 import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
 import { TwinStore, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
@@ -18,14 +19,6 @@ import { settle } from './settle.js'
 import { PendingDeployments, releaseContract } from './pending-deployments.js'
 
 const log = logger('p2pcloud:twin')
-
-/** A twin operation failed; `name` tells callers which way, the message says why in people's words. */
-export class TwinError extends Error {
-  constructor (name: string, message: string) {
-    super(message)
-    this.name = name
-  }
-}
 
 export interface TwinComponents {
   privateKey: PrivateKey
@@ -111,7 +104,7 @@ export class Twin {
     await this.reach(farmer, signal)
     const live = await this.components.capacity.fetchAdvert(farmer, { signal })
     const missing = shortfall(live.advert.free, { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0, ...need })
-    if (missing.length > 0) throw new TwinError('NoCapacityError', `${farmer.toString()} has too little free ${missing.join(', ')}`)
+    if (missing.length > 0) throw new NoCapacityError(`${farmer.toString()} has too little free ${missing.join(', ')}`)
   }
 
   /** Placement options shared by deploys and pools: the failure budget, the probe's timeout, who recently did not answer. */
@@ -135,7 +128,7 @@ export class Twin {
     const existing = await this.store.get(spec.name)
     if (existing != null) {
       const pending = existing.state === 'pending' ? ' (pending: its farmer did not confirm it; it is cancelled once the farmer answers)' : ''
-      throw new TwinError('DeploymentExists', `a deployment named "${spec.name}" exists already${pending}; remove it first (p2pcloud rm ${spec.name})`)
+      throw new DeploymentExistsError(`a deployment named "${spec.name}" exists already${pending}; remove it first (p2pcloud rm ${spec.name})`)
     }
     const need = specResources(spec)
     if (spec.where.farmer != null) {
@@ -144,7 +137,7 @@ export class Twin {
       return this.deployOn(farmer, spec, need)
     }
     const farmers = await this.candidates(spec, need)
-    if (farmers.length === 0) throw new TwinError('NoMatchingFarmer', noMatchMessage(spec, need))
+    if (farmers.length === 0) throw new NoMatchingFarmerError(noMatchMessage(spec, need))
     const [deployed] = await place(farmers, {
       ...this.placement,
       what: `no farmer took deployment "${spec.name}"`,
@@ -187,7 +180,7 @@ export class Twin {
     const status = await settle(this.deployments, farmer, record.contractId, this.options.settleTimeoutMs ?? 60_000)
     const failed = status.workloads.filter(w => w.state === 'error')
     if (failed.length > 0) {
-      throw new TwinError('DeployFailed', `farmer ${farmer.toString()}: ${failed.map(w => `workload "${w.name}": ${w.message}`).join('; ')}`)
+      throw new DeployFailedError(`farmer ${farmer.toString()}: ${failed.map(w => `workload "${w.name}": ${w.message}`).join('; ')}`)
     }
     return status
   }
@@ -198,7 +191,7 @@ export class Twin {
    */
   async update (spec: DeploymentSpec): Promise<TwinDeploymentView> {
     const current = await this.record(spec.name)
-    if (current.state === 'pending') throw new TwinError('DeploymentPending', `deployment "${spec.name}" is pending: its farmer never confirmed it, and it is cancelled once the farmer answers; remove it (p2pcloud rm ${spec.name}) and deploy again`)
+    if (current.state === 'pending') throw new DeploymentPendingError(`deployment "${spec.name}" is pending: its farmer never confirmed it, and it is cancelled once the farmer answers; remove it (p2pcloud rm ${spec.name}) and deploy again`)
     const version = current.version + 1
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => {
       const same = sameWorkload(current.spec.workloads.find(p => p.name === w.name), w)
@@ -224,7 +217,7 @@ export class Twin {
 
   private async record (name: string): Promise<TwinDeploymentRecord> {
     const record = await this.store.get(name)
-    if (record == null) throw new TwinError('DeploymentNotFound', `no deployment named "${name}"; see p2pcloud ls`)
+    if (record == null) throw new DeploymentNotFoundError(`no deployment named "${name}"; see p2pcloud ls`)
     return record
   }
 
@@ -237,9 +230,9 @@ export class Twin {
     const containers = record.spec.workloads.filter(w => w.type === 'container').map(w => w.name)
     const workload = options.workload ?? (containers.length === 1 ? containers[0] : undefined)
     if (workload == null) {
-      throw new TwinError('WorkloadNotFound', containers.length === 0 ? `deployment "${name}" has no container` : `deployment "${name}" has several containers (${containers.join(', ')}); name one`)
+      throw new WorkloadNotFoundError(containers.length === 0 ? `deployment "${name}" has no container` : `deployment "${name}" has several containers (${containers.join(', ')}); name one`)
     }
-    if (!containers.includes(workload)) throw new TwinError('WorkloadNotFound', `deployment "${name}" has no container named "${workload}"; its containers: ${containers.join(', ') || 'none'}`)
+    if (!containers.includes(workload)) throw new WorkloadNotFoundError(`deployment "${name}" has no container named "${workload}"; its containers: ${containers.join(', ') || 'none'}`)
     const farmer = peerIdFromString(record.farmer)
     await this.reach(farmer)
     return this.logsClient.logs(farmer, record.contractId, workload, options)
@@ -273,12 +266,12 @@ export class Twin {
   async cancelContract (contractId: string, farmerId?: string): Promise<TwinContract> {
     const record = (await this.store.list()).find(r => r.contractId === contractId)
     const named = farmerId ?? record?.farmer
-    if (named == null) throw new TwinError('ContractNotFound', `no deployment of this twin holds contract ${contractId}; name its farmer (--farmer <peer id>)`)
-    if (record != null && record.farmer !== named) throw new TwinError('SpecError', `contract ${contractId} is with farmer ${record.farmer}, not ${named}`)
+    if (named == null) throw new ContractNotFoundError(`no deployment of this twin holds contract ${contractId}; name its farmer (--farmer <peer id>)`)
+    if (record != null && record.farmer !== named) throw new SpecError(`contract ${contractId} is with farmer ${record.farmer}, not ${named}`)
     const farmer = peerIdFromString(named)
     await this.reach(farmer)
     const contract = await releaseContract(this.components.contracts.client, this.deployments, farmer, contractId)
-    if (contract == null) throw new TwinError('ContractNotFound', `farmer ${named} has no contract ${contractId} of this twin`)
+    if (contract == null) throw new ContractNotFoundError(`farmer ${named} has no contract ${contractId} of this twin`)
     if (record != null) await this.store.delete(record.name)
     return contract
   }

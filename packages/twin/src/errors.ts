@@ -1,0 +1,64 @@
+/**
+ * The ways a twin operation fails. Callers branch on `name` (part of the HTTP API's error body,
+ * so some read without the `Error` suffix: they were named so before they were classes); the
+ * message says why in people's words. `kind` says what sort of failure it is (ErrorKind of
+ * @p2pcloud/api, which answers it with an HTTP status); an error of no kind is the network's or
+ * a farmer's doing.
+ */
+
+/** Deploy or pool creation under a name this twin already holds. */
+export class DeploymentExistsError extends Error {
+  override name = 'DeploymentExists'
+  readonly kind = 'conflict'
+}
+
+/** No deployment of this twin has the name asked for. */
+export class DeploymentNotFoundError extends Error {
+  override name = 'DeploymentNotFound'
+  readonly kind = 'not-found'
+}
+
+/** Logs of a container the deployment does not have, or of none named when it has several. */
+export class WorkloadNotFoundError extends Error {
+  override name = 'WorkloadNotFound'
+  readonly kind = 'not-found'
+}
+
+/** No contract of this twin (or of the farmer named) has the id asked for. */
+export class ContractNotFoundError extends Error {
+  override name = 'ContractNotFound'
+  readonly kind = 'not-found'
+}
+
+/** No storage pool of this twin has the name asked for. */
+export class PoolNotFoundError extends Error {
+  override name = 'PoolNotFound'
+  readonly kind = 'not-found'
+}
+
+/** No farmer known to this twin offers what a deployment or pool needs. */
+export class NoMatchingFarmerError extends Error {
+  override name = 'NoMatchingFarmer'
+  readonly kind = 'conflict'
+}
+
+/** Update of a deployment whose farmer never confirmed it; PendingError is the deploy that left one so. */
+export class DeploymentPendingError extends Error {
+  override name = 'DeploymentPending'
+  readonly kind = 'conflict'
+}
+
+/** A probed farmer has too little free capacity right now: placement moves on to the next. */
+export class NoCapacityError extends Error {
+  override name = 'NoCapacityError'
+}
+
+/** A workload ended in `error` at its farmer; the message is the farmer's. */
+export class DeployFailedError extends Error {
+  override name = 'DeployFailed'
+}
+
+/** The farmer did not settle every workload within the deploy's wait. */
+export class DeployTimeoutError extends Error {
+  override name = 'DeployTimeout'
+}
