@@ -30,7 +30,7 @@ async function tool (what: string, command: string, args: string[]): Promise<str
 
 /**
  * A filesystem of a fixed size: `image` is a sparse ext4 image of `size`
- * bytes (made on first use), loop-mounted at `mountpoint`. What is written
+ * bytes (made on first use), loop-mounted at `mountpoint` (nosuid, nodev). What is written
  * there can never take more than `size` of the host's disk: past it, ENOSPC.
  * Idempotent: an image that exists keeps its data, one already mounted stays
  * mounted; another `size` resizes it (see `resize`).
@@ -46,7 +46,8 @@ export async function mountImage (image: string, mountpoint: string, size: numbe
     // also after a refused resize: the volume stays mounted as it was
     await mkdir(mountpoint, { recursive: true, mode: 0o700 })
     if (await stat(image).then(() => true, () => false) && !await isMounted(mountpoint)) {
-      await tool(`could not loop-mount ${image} at ${mountpoint}`, 'mount', ['-o', 'loop', image, mountpoint])
+      // nosuid, nodev: the tenant's setuid files and device nodes mean nothing on the host
+      await tool(`could not loop-mount ${image} at ${mountpoint}`, 'mount', ['-o', 'loop,nosuid,nodev', image, mountpoint])
     }
   }
 }

@@ -29,10 +29,12 @@ export interface ContainerDriverOptions {
   /** Everything of the containers lives here: `<root>/<id>/{bundle,layer.img,layer,logs}`, runc's state in `<root>/runc`. */
   root: string
   /**
-   * Where each container's root filesystem is mounted (`<mountRoot>/<id>`),
-   * default /run/p2pcloud/rootfs. runc reaches it as the container's root, an
-   * unprivileged host user, so every directory above it must be searchable
-   * by others, which a farmer's home (0700) is not.
+   * Where each container's root filesystem is mounted
+   * (`<mountRoot>/<id>/rootfs`), default /run/p2pcloud/rootfs. runc reaches
+   * it as the container's root, an unprivileged host user, so every directory
+   * above `<id>` must be searchable by others, which a farmer's home (0700)
+   * is not; `<id>` itself is the mapped root's, 0700, so that no other host
+   * user reaches the tree (nor a setuid file in it).
    */
   mountRoot?: string
   /** Trees owned by the container's ids as mapped on the host (user-namespace.ts); the flist cache materialises them so. */
@@ -98,8 +100,29 @@ export class ContainerDriver implements WorkloadDriver {
     return pathUnder(this.options.root, this.id(contractId, name))
   }
 
+  private get mountRoot (): string {
+    return this.options.mountRoot ?? '/run/p2pcloud/rootfs'
+  }
+
+  /** The container's own directory under the mount root, which holds the mount point of its root filesystem. */
+  private mountDir (contractId: string, name: string): string {
+    return pathUnder(this.mountRoot, this.id(contractId, name))
+  }
+
   private mountPoint (contractId: string, name: string): string {
-    return pathUnder(this.options.mountRoot ?? '/run/p2pcloud/rootfs', this.id(contractId, name))
+    return join(this.mountDir(contractId, name), 'rootfs')
+  }
+
+  /** The mount point of the container's root filesystem, reachable by its mapped root only. */
+  private async makeMountPoint (contractId: string, name: string): Promise<string> {
+    await mkdir(this.mountRoot, { recursive: true, mode: 0o711 })
+    const dir = this.mountDir(contractId, name)
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+    await giveToContainerRoot(dir)
+    await chmod(dir, 0o700)
+    const merged = this.mountPoint(contractId, name)
+    await mkdir(merged, { recursive: true, mode: 0o700 })
+    return merged
   }
 
   private get runcRoot (): string {
@@ -145,9 +168,8 @@ export class ContainerDriver implements WorkloadDriver {
     const dir = this.dir(contractId, workload.name)
     const rootfs = await this.options.rootfs.acquire(CID.decode(data.flist).toString())
     try {
-      const merged = this.mountPoint(contractId, workload.name)
       await mkdir(join(dir, 'bundle'), { recursive: true, mode: 0o700 })
-      await mkdir(merged, { recursive: true, mode: 0o711 })
+      const merged = await this.makeMountPoint(contractId, workload.name)
       await unmount(merged)
       const layer = await mountWritableLayer(dir, data.rootfsSize)
       // the upper layer's root is the container's /: its root's, open to its other users
@@ -216,7 +238,8 @@ export class ContainerDriver implements WorkloadDriver {
     await this.logsOf(contractId, name).remove()
     this.logStores.delete(this.id(contractId, name))
     await rm(this.dir(contractId, name), { recursive: true, force: true })
-    await rmdir(this.mountPoint(contractId, name)).catch(() => {})
+    // never rm -r: a mount point still mounted would take the tenant's files with it
+    for (const path of [this.mountPoint(contractId, name), this.mountDir(contractId, name)]) await rmdir(path).catch(() => {})
   }
 
   async close (): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { access, chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -222,6 +222,26 @@ describe('container driver on runc', { skip }, () => {
     const write = await driver.exec(contractId, 'inside', ['sh', '-c', 'echo mine > /data/mine'])
     assert.equal(write.code, 0, write.stderr)
     assert.equal((await stat(join(volumes.path(contractId, 'data'), 'mine'))).uid, 100000)
+  })
+
+  it('its root filesystem is reachable by its mapped root only: another host user cannot even stat it', async () => {
+    const { contractId, record } = await deploy([container('private', ['sleep', '1000'])])
+    assert.equal(record.workloads[0].state, 'ok', record.workloads[0].message)
+    const id = `p2pcloud-${contractId.slice(0, 24)}-private`
+    const { rootfs: mounted } = JSON.parse(execFileSync('runc', ['--root', join(dir, 'containers', 'runc'), 'state', id], { encoding: 'utf8' }))
+    await stat(join(mounted, 'bin/sh'))
+    const asNobody = (path: string): ReturnType<typeof spawnSync> => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'stat', path], { encoding: 'utf8' })
+    const denied = asNobody(join(mounted, 'bin/sh'))
+    assert.notEqual(denied.status, 0, `host user nobody reached ${mounted}/bin/sh: ${denied.stdout as string}`)
+    assert.match(denied.stderr as string, /Permission denied/)
+    assert.equal(asNobody(join(dir, 'mounts')).status, 0, 'the mount root itself stays searchable')
+    const layer = (await readFile('/proc/self/mounts', 'utf8')).split('\n').find(line => line.split(' ')[1] === join(dir, 'containers', id, 'layer'))
+    assert.match(layer ?? '', /[ ,]nosuid[ ,].*nodev|[ ,]nodev[ ,].*nosuid/, `the writable layer's host mount: ${layer ?? 'not mounted'}`)
+    // the container itself still runs from it
+    assert.equal((await driver.exec(contractId, 'private', ['sh', '-c', 'echo ok'])).stdout, 'ok\n')
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
+    await assert.rejects(stat(join(dir, 'mounts', id)), { code: 'ENOENT' }, 'its mount directory is gone')
   })
 
   it('a seccomp filter is on and denies new user namespaces with EPERM', async () => {
