@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { DeploymentClient, type Deployment } from '@p2pcloud/farmer'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { LevelDatastore } from 'datastore-level'
+import { DeploymentClient, isMounted, type Deployment } from '@p2pcloud/farmer'
 import { LogsClient, containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
 import { deploymentMessages } from '@p2pcloud/wire'
 import { resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
@@ -48,6 +50,47 @@ async function containerMesh (): Promise<Mesh> {
     other,
     end: async () => {
       await Promise.all([other, twin, farmer].map(async p => p.node.stop()))
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** A container farmer on a level datastore that can be stopped and started again with the same identity and state, and a twin connected to it. */
+async function restartableContainerFarmer (): Promise<{ dir: string, farmer: () => MarketPeer, twin: MarketPeer, restart: () => Promise<void>, end: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-restart-'))
+  const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
+  await chmod(dir, 0o711)
+  const containers = containerCapability({
+    root: join(dir, 'containers'),
+    mountRoot: join(dir, 'mounts'),
+    rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })
+  })
+  const privateKey = await generateKeyPair('Ed25519')
+  const start = async (): Promise<{ farmer: MarketPeer, store: LevelDatastore }> => {
+    const store = new LevelDatastore(join(dir, 'datastore'))
+    await store.open()
+    const farmer = await startMarketPeer({ privateKey, datastore: store, farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 10), volumesRoot: join(dir, 'volumes'), drivers: [containers.driver], services: { logs: containers.logsService } } })
+    return { farmer, store }
+  }
+  let running = await start()
+  const twin = await startMarketPeer({ bootstrap: running.farmer.node })
+  await waitFor('the twin to be connected', () => twin.node.getConnections(running.farmer.node.peerId).length > 0)
+  const stopFarmer = async (): Promise<void> => {
+    await running.farmer.node.stop()
+    await running.store.close()
+  }
+  return {
+    dir,
+    farmer: () => running.farmer,
+    twin,
+    restart: async () => {
+      await stopFarmer()
+      running = await start()
+      await twin.node.dial(running.farmer.node.getMultiaddrs()[0])
+    },
+    end: async () => {
+      await twin.node.stop()
+      await stopFarmer()
       await rm(dir, { recursive: true, force: true })
     }
   }
@@ -103,6 +146,37 @@ describe('containers over the mesh', { skip }, () => {
 
       await client.delete(farmer.node.peerId, contractId)
       await waitFor('the deployment to be gone', async () => client.get(farmer.node.peerId, contractId).then(() => false, (err: any) => err.code === 'NOT_FOUND'))
+    } finally {
+      await end()
+    }
+  })
+
+  it('a container listed before its volume, also after a farmer restart, mounts the loop-mounted image: writes past the volume\'s size get ENOSPC', async () => {
+    const { dir, farmer, twin, restart, end } = await restartableContainerFarmer()
+    try {
+      const contractId = await contractOf(twin, farmer(), 128 * MiB)
+      const client = clientOf(twin)
+      // the twin signs what it likes: the container first, then the 4 MiB volume it mounts
+      const workloads: Deployment['workloads'] = [
+        { name: 'writer', type: 'container', version: 1, data: containerData(['sh', '-c', 'rm -f /data/big; dd if=/dev/zero of=/data/big bs=1M count=8; echo "dd exit $?"; exec sleep 1000'], [{ volume: 'data', path: '/data', readOnly: false }]) },
+        { name: 'data', type: 'volume', version: 1, data: deploymentMessages.VolumeData.encode({ size: 4 * MiB }) }
+      ]
+      await client.deploy(farmer().node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'app', version: 1, workloads, signedAt: Date.now() })
+      const logs = new LogsClient(twin.node)
+      const output = async (): Promise<string> => text(logs.logs(farmer().node.peerId, contractId, 'writer'))
+      const states = async (): Promise<string[][]> => (await client.get(farmer().node.peerId, contractId)).workloads.map(w => [w.name, w.state])
+      await waitFor('both to be applied', async () => (await states()).every(([, state]) => state !== 'init'))
+      assert.deepEqual(await states(), [['writer', 'ok'], ['data', 'ok']])
+      await waitFor('the first run to write', async () => (await output()).includes('dd exit'), 20_000, 250)
+      assert.match(await output(), /No space left on device[\s\S]*stdout:dd exit 1\n/)
+
+      // stopping unmounted the volume and left its directory; the container comes first again
+      await restart()
+      await waitFor('the second run to write', async () => (await output()).match(/dd exit/g)?.length === 2, 20_000, 250)
+      assert.match(await output(), /dd exit 1\n[\s\S]*No space left on device[\s\S]*stdout:dd exit 1\n$/)
+      assert.ok(await isMounted(join(dir, 'volumes', contractId, 'data')))
+      await client.delete(farmer().node.peerId, contractId)
+      await waitFor('the deployment to be gone', async () => client.get(farmer().node.peerId, contractId).then(() => false, (err: any) => err.code === 'NOT_FOUND'))
     } finally {
       await end()
     }

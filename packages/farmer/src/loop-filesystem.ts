@@ -43,9 +43,10 @@ export async function mountImage (image: string, mountpoint: string, size: numbe
     if (held === undefined) await makeImage(image, size)
     else if (size !== held) await resize(image, mountpoint, held, size)
   } finally {
-    // also after a refused resize: the volume stays mounted as it was
-    await mkdir(mountpoint, { recursive: true, mode: 0o700 })
+    // also after a refused resize: the volume stays mounted as it was; no image, no mount point
+    // (a directory there would be taken for the filesystem and written without a bound)
     if (await stat(image).then(() => true, () => false) && !await isMounted(mountpoint)) {
+      await mkdir(mountpoint, { recursive: true, mode: 0o700 })
       // nosuid, nodev: the tenant's setuid files and device nodes mean nothing on the host
       await tool(`could not loop-mount ${image} at ${mountpoint}`, 'mount', ['-o', 'loop,nosuid,nodev', image, mountpoint])
     }

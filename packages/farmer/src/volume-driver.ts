@@ -18,6 +18,7 @@ const MiB = 2 ** 20
  */
 export class VolumeDriver implements WorkloadDriver {
   readonly type = 'volume'
+  readonly applyOrder = 0
   private readonly mounted = new Set<string>()
 
   constructor (private readonly root: string) {}

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
-import type { Deployment, DriverFactory, FarmerComponents, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
+import { isMounted, type Deployment, type DriverFactory, type FarmerComponents, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
 import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, WORKLOAD_NAME, deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
@@ -163,6 +163,11 @@ export class ContainerDriver implements WorkloadDriver {
 
   async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
     const data = decode(workload)
+    const mounts = data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly, volume: m.volume }))
+    for (const mount of mounts) {
+      // an unmounted volume's directory has no size bound: the container would fill the host's disk
+      if (!await isMounted(mount.source)) throw new ProtocolError(ErrorCodes.UNAVAILABLE, `container "${workload.name}": volume "${mount.volume}" (mounted at ${mount.path}) is not mounted; its own state says why`)
+    }
     await this.halt(contractId, workload.name)
     const id = this.id(contractId, workload.name)
     const dir = this.dir(contractId, workload.name)
@@ -176,7 +181,6 @@ export class ContainerDriver implements WorkloadDriver {
       await giveToContainerRoot(layer.upper)
       await chmod(layer.upper, 0o755)
       await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${rootfs.path},upperdir=${layer.upper},workdir=${layer.work}`, merged])
-      const mounts = data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly }))
       for (const mount of mounts) await giveToContainerRoot(mount.source)
       const cgroupsPath = `/p2pcloud/${id}`
       const spec = ociSpec({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
-import { access, chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { access, chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -242,6 +242,18 @@ describe('container driver on runc', { skip }, () => {
     await provisioner.remove(contractId)
     await provisioner.settled(contractId)
     await assert.rejects(stat(join(dir, 'mounts', id)), { code: 'ENOENT' }, 'its mount directory is gone')
+  })
+
+  it('a volume that is not mounted (a bare directory a stopped farmer left) is refused: nothing starts, the directory is not given to the container', async () => {
+    const contractId = 'f'.repeat(64)
+    const bare = volumes.path(contractId, 'data')
+    await mkdir(bare, { recursive: true })
+    const held = rootfs.held
+    await assert.rejects(driver.apply(contractId, container('bare', ['sleep', '1000'], { mounts: [{ volume: 'data', path: '/data', readOnly: false }] })),
+      { code: 'UNAVAILABLE', message: 'container "bare": volume "data" (mounted at /data) is not mounted; its own state says why' })
+    assert.equal((await stat(bare)).uid, 0, 'still the host root\'s')
+    assert.equal(rootfs.held, held, 'no root filesystem was taken')
+    await assert.rejects(driver.exec(contractId, 'bare', ['true']), /is not running/)
   })
 
   it('a seccomp filter is on and denies new user namespaces with EPERM', async () => {
