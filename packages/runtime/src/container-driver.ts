@@ -52,6 +52,16 @@ interface Running {
   merged: string
 }
 
+/**
+ * Absolute, normal and not /: "//" is /, and "/data/", "//data" or "/./data"
+ * would name a mount point other than the one written (and two spellings of
+ * one path would pass the check that no path is used twice).
+ */
+function isMountPath (path: string): boolean {
+  const [first, ...components] = path.split('/')
+  return first === '' && components.length > 0 && components.every(c => c !== '' && c !== '.' && c !== '..')
+}
+
 function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
   const bad = (problem: string): never => { throw new ProtocolError(ErrorCodes.BAD_REQUEST, `container "${workload.name}": ${problem}`) }
   let data: deploymentMessages.ContainerData
@@ -70,7 +80,7 @@ function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
   if (data.rootfsSize < MIN_CONTAINER_BYTES) bad(`rootfs_size ${data.rootfsSize} is below the minimum of ${MIN_CONTAINER_BYTES} bytes`)
   const paths = new Set<string>()
   for (const mount of data.mounts) {
-    if (!mount.path.startsWith('/') || mount.path.split('/').includes('..') || mount.path === '/') bad(`mount path "${mount.path}" must be absolute, without .., and not /`)
+    if (!isMountPath(mount.path)) bad(`mount path ${JSON.stringify(mount.path)} must be absolute and normal (no empty, "." or ".." component, no trailing /), and not /`)
     if (paths.has(mount.path)) bad(`mount path ${mount.path} is used twice`)
     if (!WORKLOAD_NAME.test(mount.volume)) bad(`the mount at ${mount.path} names volume ${JSON.stringify(mount.volume)}, which is not a workload name (${WORKLOAD_NAME.source})`)
     paths.add(mount.path)
