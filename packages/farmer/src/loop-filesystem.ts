@@ -71,7 +71,7 @@ async function makeImage (image: string, size: number): Promise<void> {
  * old filesystem live on its loop device. A shrink must leave room for the data.
  */
 async function resize (image: string, mountpoint: string, held: number, size: number): Promise<void> {
-  await unmountImage(mountpoint)
+  await unmount(mountpoint)
   const refuse = async (why: string): Promise<never> => {
     await truncate(image, held)
     throw new ProtocolError(ErrorCodes.BAD_REQUEST, `cannot resize from ${held} to ${size} bytes: ${why}`)
@@ -85,8 +85,12 @@ async function resize (image: string, mountpoint: string, held: number, size: nu
   if (size < held) await truncate(image, size)
 }
 
-/** Unmount (which frees the loop device `mount -o loop` set up); nothing to do when not mounted. */
-export async function unmountImage (mountpoint: string): Promise<void> {
+/**
+ * Unmount what is mounted at `mountpoint` (a loop mount's device is freed
+ * with it); nothing to do when nothing is. Any other failure (busy) is an
+ * error naming it: what was mounted there still is.
+ */
+export async function unmount (mountpoint: string): Promise<void> {
   if (!await isMounted(mountpoint)) return
   await tool(`could not unmount ${mountpoint}`, 'umount', [mountpoint])
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
-import { isMounted, type Deployment, type DriverFactory, type FarmerComponents, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
+import { isMounted, unmount, type Deployment, type DriverFactory, type FarmerComponents, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
 import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, WORKLOAD_NAME, deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
@@ -185,6 +185,7 @@ export class ContainerDriver implements WorkloadDriver {
     try {
       await mkdir(join(dir, 'bundle'), { recursive: true, mode: 0o700 })
       const merged = await this.makeMountPoint(contractId, workload.name)
+      // one still mounted (busy) is an error, never the lower half of a second overlay
       await unmount(merged)
       const layer = await mountWritableLayer(dir, data.rootfsSize)
       // the upper layer's root is the container's /: its root's, open to its other users
@@ -232,9 +233,10 @@ export class ContainerDriver implements WorkloadDriver {
   private async halt (contractId: string, name: string): Promise<void> {
     const id = this.id(contractId, name)
     const running = this.running.get(id)
-    this.running.delete(id)
     if (running != null) {
+      // kept while its overlay cannot be taken down (busy): the next halt tries again and only then gives its tree back
       await takeDown(running)
+      this.running.delete(id)
     } else {
       // a container a crashed daemon left behind
       await runc(this.runcRoot, 'delete', '--force', id).catch(() => {})
@@ -281,10 +283,6 @@ async function takeDown (running: Running): Promise<void> {
   await unmount(running.merged)
   await unmountWritableLayer(running.dir)
   await running.release()
-}
-
-async function unmount (path: string): Promise<void> {
-  await run('umount', [path]).catch(() => {})
 }
 
 export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'volumePath' | 'rootfs'> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { execFile, execFileSync, spawnSync } from 'node:child_process'
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { access, chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -254,6 +254,32 @@ describe('container driver on runc', { skip }, () => {
     assert.equal((await stat(bare)).uid, 0, 'still the host root\'s')
     assert.equal(rootfs.held, held, 'no root filesystem was taken')
     await assert.rejects(driver.exec(contractId, 'bare', ['true']), /is not running/)
+  })
+
+  it('applying again while its root filesystem is busy is an error naming the mount; no second overlay is stacked on it', async () => {
+    const held = rootfs.held
+    const { contractId, record } = await deploy([container('pinned', ['sleep', '1000'])])
+    assert.equal(record.workloads[0].state, 'ok', record.workloads[0].message)
+    const id = `p2pcloud-${contractId.slice(0, 24)}-pinned`
+    const merged = join(dir, 'mounts', id, 'rootfs')
+    const overlays = async (): Promise<number> => (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter(line => line.split(' ')[1] === merged).length
+    assert.equal(await overlays(), 1)
+    // a host process working in it keeps it busy
+    const holder = spawn('sleep', ['1000'], { cwd: merged, stdio: 'ignore' })
+    try {
+      await assert.rejects(driver.apply(contractId, record.deployment.workloads[0]), { message: new RegExp(`^could not unmount ${merged}: .*busy`) })
+      assert.equal(await overlays(), 1, 'one overlay, not two')
+    } finally {
+      holder.kill()
+      await new Promise(resolve => holder.once('exit', resolve))
+    }
+    await driver.apply(contractId, record.deployment.workloads[0])
+    assert.equal(await overlays(), 1)
+    assert.equal((await driver.exec(contractId, 'pinned', ['sh', '-c', 'echo ok'])).stdout, 'ok\n')
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
+    assert.equal(await overlays(), 0)
+    assert.equal(rootfs.held, held, 'every tree given back')
   })
 
   it('a seccomp filter is on and denies new user namespaces with EPERM', async () => {
