@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { DeploymentClient, type Deployment } from '@p2pcloud/farmer'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { LevelDatastore } from 'datastore-level'
+import { DeploymentClient, isMounted, type Deployment } from '@p2pcloud/farmer'
 import { LogsClient, containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
 import { deploymentMessages } from '@p2pcloud/wire'
 import { resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
@@ -48,6 +50,47 @@ async function containerMesh (): Promise<Mesh> {
     other,
     end: async () => {
       await Promise.all([other, twin, farmer].map(async p => p.node.stop()))
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** A container farmer on a level datastore that can be stopped and started again with the same identity and state, and a twin connected to it. */
+async function restartableContainerFarmer (): Promise<{ dir: string, farmer: () => MarketPeer, twin: MarketPeer, restart: () => Promise<void>, end: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-restart-'))
+  const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
+  await chmod(dir, 0o711)
+  const containers = containerCapability({
+    root: join(dir, 'containers'),
+    mountRoot: join(dir, 'mounts'),
+    rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })
+  })
+  const privateKey = await generateKeyPair('Ed25519')
+  const start = async (): Promise<{ farmer: MarketPeer, store: LevelDatastore }> => {
+    const store = new LevelDatastore(join(dir, 'datastore'))
+    await store.open()
+    const farmer = await startMarketPeer({ privateKey, datastore: store, farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 10), volumesRoot: join(dir, 'volumes'), drivers: [containers.driver], services: { logs: containers.logsService } } })
+    return { farmer, store }
+  }
+  let running = await start()
+  const twin = await startMarketPeer({ bootstrap: running.farmer.node })
+  await waitFor('the twin to be connected', () => twin.node.getConnections(running.farmer.node.peerId).length > 0)
+  const stopFarmer = async (): Promise<void> => {
+    await running.farmer.node.stop()
+    await running.store.close()
+  }
+  return {
+    dir,
+    farmer: () => running.farmer,
+    twin,
+    restart: async () => {
+      await stopFarmer()
+      running = await start()
+      await twin.node.dial(running.farmer.node.getMultiaddrs()[0])
+    },
+    end: async () => {
+      await twin.node.stop()
+      await stopFarmer()
       await rm(dir, { recursive: true, force: true })
     }
   }
@@ -108,25 +151,64 @@ describe('containers over the mesh', { skip }, () => {
     }
   })
 
+  it('a container listed before its volume, also after a farmer restart, mounts the loop-mounted image: writes past the volume\'s size get ENOSPC', async () => {
+    const { dir, farmer, twin, restart, end } = await restartableContainerFarmer()
+    try {
+      const contractId = await contractOf(twin, farmer(), 128 * MiB)
+      const client = clientOf(twin)
+      // the twin signs what it likes: the container first, then the 4 MiB volume it mounts
+      const workloads: Deployment['workloads'] = [
+        { name: 'writer', type: 'container', version: 1, data: containerData(['sh', '-c', 'rm -f /data/big; dd if=/dev/zero of=/data/big bs=1M count=8; echo "dd exit $?"; exec sleep 1000'], [{ volume: 'data', path: '/data', readOnly: false }]) },
+        { name: 'data', type: 'volume', version: 1, data: deploymentMessages.VolumeData.encode({ size: 4 * MiB }) }
+      ]
+      await client.deploy(farmer().node.peerId, { contractId, twin: twin.node.peerId.toString(), name: 'app', version: 1, workloads, signedAt: Date.now() })
+      const logs = new LogsClient(twin.node)
+      const output = async (): Promise<string> => text(logs.logs(farmer().node.peerId, contractId, 'writer'))
+      const states = async (): Promise<string[][]> => (await client.get(farmer().node.peerId, contractId)).workloads.map(w => [w.name, w.state])
+      await waitFor('both to be applied', async () => (await states()).every(([, state]) => state !== 'init'))
+      assert.deepEqual(await states(), [['writer', 'ok'], ['data', 'ok']])
+      await waitFor('the first run to write', async () => (await output()).includes('dd exit'), 20_000, 250)
+      assert.match(await output(), /No space left on device/)
+      assert.match(await output(), /stdout:dd exit 1\n/)
+
+      // stopping unmounted the volume and left its directory; the container comes first again
+      await restart()
+      await waitFor('the second run to write', async () => (await output()).match(/dd exit/g)?.length === 2, 20_000, 250)
+      // stdout and stderr are two pipes: count, do not order
+      const both = await output()
+      assert.equal(both.match(/stdout:dd exit 1\n/g)?.length, 2, both)
+      assert.equal(both.match(/No space left on device/g)?.length, 2, both)
+      assert.ok(await isMounted(join(dir, 'volumes', contractId, 'data')))
+      await client.delete(farmer().node.peerId, contractId)
+      await waitFor('the deployment to be gone', async () => client.get(farmer().node.peerId, contractId).then(() => false, (err: any) => err.code === 'NOT_FOUND'))
+    } finally {
+      await end()
+    }
+  })
+
   it('a mount that is not a volume of the deployment is refused by the farmer, naming it; no container starts', async () => {
     const { dir, farmer, twin, end } = await containerMesh()
     try {
       const contractId = await contractOf(twin, farmer, 128 * MiB)
       const client = clientOf(twin)
       const data: Deployment['workloads'][number] = { name: 'data', type: 'volume', version: 1, data: deploymentMessages.VolumeData.encode({ size: MiB }) }
-      const deploy = async (volume: string): Promise<unknown> => client.deploy(farmer.node.peerId, {
+      const deploy = async (volume: string, path = '/host'): Promise<unknown> => client.deploy(farmer.node.peerId, {
         contractId,
         twin: twin.node.peerId.toString(),
         name: 'app',
         version: 1,
         // signed by the twin itself: no client-side check stands between it and the farmer
-        workloads: [data, { name: 'escape', type: 'container', version: 1, data: containerData(['sh', '-c', 'ls /host; exec sleep 1000'], [{ volume, path: '/host', readOnly: false }]) }],
+        workloads: [data, { name: 'escape', type: 'container', version: 1, data: containerData(['sh', '-c', 'ls /host; exec sleep 1000'], [{ volume, path, readOnly: false }]) }],
         signedAt: Date.now()
       })
       // on the volumes directory, ../../../../.. is the host's /
       await assert.rejects(deploy('../../../../..'), { code: 'BAD_REQUEST', message: /BAD_REQUEST: container "escape": the mount at \/host names volume "\.\.\/\.\.\/\.\.\/\.\.\/\.\.", which is not a workload name/ })
       await assert.rejects(deploy('logs'), { code: 'BAD_REQUEST', message: /BAD_REQUEST: container "escape": the mount at \/host names "logs", which is not a volume of this deployment \(its volumes: data\)$/ })
       await assert.rejects(deploy('escape'), { code: 'BAD_REQUEST', message: /the mount at \/host names "escape", which is not a volume of this deployment/ })
+      // "//" is the container's /; the others are another spelling of a path
+      for (const path of ['//', '/.', '/data/', '//data', '/a/./b', '/a//b', '/a/../b', 'data', '/']) {
+        await assert.rejects(deploy('data', path), (err: any) => err.code === 'BAD_REQUEST' && err.message.endsWith(`BAD_REQUEST: container "escape": mount path ${JSON.stringify(path)} must be absolute and normal (no empty, "." or ".." component, no trailing /), and not /`), path)
+      }
       await assert.rejects(client.get(farmer.node.peerId, contractId), { code: 'NOT_FOUND' }, 'the farmer holds no deployment')
       assert.deepEqual(await readdir(join(dir, 'containers')).catch(() => []), [], 'no container was prepared')
       assert.equal((await readFile('/proc/self/mounts', 'utf8')).includes(dir), false, 'nothing is mounted')

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, chown, copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -10,7 +10,7 @@ import { contractsExtension } from '@p2pcloud/contracts'
 import { farmerExtension } from '@p2pcloud/farmer'
 import { FlistService, buildFromDirectory, loadFlist } from '@p2pcloud/flist'
 import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { containerCapability, runcUnavailable } from '@p2pcloud/runtime'
+import { containerCapability, hostIdOf, runcUnavailable } from '@p2pcloud/runtime'
 import { dialAddress, farmerSettings, startLoopbackPeer, writeRepeatedBlockFlist, writeUnderstatedFlist } from '@p2pcloud/sim'
 import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
 import { resources, tempDir, waitFor } from './helpers/index.js'
@@ -33,7 +33,7 @@ async function startFarmer (home: string): Promise<P2PCloudLibp2p> {
   const config = farmerSettings({ farm: 'gent', country: 'BE', city: '', total, capabilities: ['container'], cuHour: 0.1 })
   const containers = containerCapability({
     root: join(home, 'containers'),
-    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: CACHE_BYTES })
+    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: CACHE_BYTES, ownerShift: hostIdOf(0) })
   })
   return startLoopbackPeer({}, {
     extensions: [
@@ -138,5 +138,18 @@ describe('hostile flists against a real farmer', { skip }, () => {
     await deployFails('honest', cid.toString(), new RegExp(`1 block\\(s\\) could not be fetched \\(${lost.toString()}\\)`))
     const used = await diskUse(flists)
     assert.ok(used < 1 * MiB, `the farmer's flists take ${used} bytes, not the 23.5 MiB of blocks it fetched`)
+  })
+
+  it('a flist with a setuid file owned by uid 4294867295 (+100000 wraps to -1, "leave it root\'s") is refused naming the entry; no tree is made', async () => {
+    const src = join(work, 'setuid')
+    await mkdir(join(src, 'bin'), { recursive: true })
+    await copyFile('/bin/busybox', join(src, 'bin/su'))
+    await chown(join(src, 'bin/su'), 4294867295, 0)
+    await chmod(join(src, 'bin/su'), 0o4755)
+    const { cid } = await buildFromDirectory(src, join(work, 'setuid.flist'))
+    await (bot.services.flists as FlistService).publish(join(work, 'setuid.flist'))
+    await deployFails('setuid', cid.toString(), /entry "bin\/su": uid 4294867295 is outside a container's ids 0…65535/)
+    assert.deepEqual(await readdir(join(flists, 'cache', 'trees')), [], 'no tree')
+    assert.deepEqual((await readdir(join(flists, 'cache', 'tmp'))).filter(name => !name.startsWith('state.')), [], 'no partial tree')
   })
 })

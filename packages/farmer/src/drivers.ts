@@ -17,6 +17,13 @@ export interface WorkloadReport {
  */
 export interface WorkloadDriver {
   readonly type: string
+  /**
+   * When its workloads come in a pass over a deployment: lower first,
+   * whatever order the twin listed them in, and removals the other way round
+   * (default 1). Volumes are 0: a container never runs before, nor outlives,
+   * the volumes it mounts.
+   */
+  readonly applyOrder?: number
   /** What the workload needs from the contract; throws on data that makes no sense. */
   resources(workload: WorkloadSpec): Resources
   /**
@@ -62,6 +69,11 @@ export class DriverRegistry {
     const driver = this.drivers.get(type)
     if (driver == null) throw new UnsupportedWorkloadError(`workload type "${type}" is not supported by this farmer (it runs: ${[...this.drivers.keys()].join(', ')})`)
     return driver
+  }
+
+  /** The type's applyOrder; a type no driver runs fails in its own turn, which is the default's. */
+  applyOrder (type: string): number {
+    return this.drivers.get(type)?.applyOrder ?? 1
   }
 
   types (): string[] {

@@ -30,7 +30,7 @@ async function tool (what: string, command: string, args: string[]): Promise<str
 
 /**
  * A filesystem of a fixed size: `image` is a sparse ext4 image of `size`
- * bytes (made on first use), loop-mounted at `mountpoint`. What is written
+ * bytes (made on first use), loop-mounted at `mountpoint` (nosuid, nodev). What is written
  * there can never take more than `size` of the host's disk: past it, ENOSPC.
  * Idempotent: an image that exists keeps its data, one already mounted stays
  * mounted; another `size` resizes it (see `resize`).
@@ -43,10 +43,12 @@ export async function mountImage (image: string, mountpoint: string, size: numbe
     if (held === undefined) await makeImage(image, size)
     else if (size !== held) await resize(image, mountpoint, held, size)
   } finally {
-    // also after a refused resize: the volume stays mounted as it was
-    await mkdir(mountpoint, { recursive: true, mode: 0o700 })
+    // also after a refused resize: the volume stays mounted as it was; no image, no mount point
+    // (a directory there would be taken for the filesystem and written without a bound)
     if (await stat(image).then(() => true, () => false) && !await isMounted(mountpoint)) {
-      await tool(`could not loop-mount ${image} at ${mountpoint}`, 'mount', ['-o', 'loop', image, mountpoint])
+      await mkdir(mountpoint, { recursive: true, mode: 0o700 })
+      // nosuid, nodev: the tenant's setuid files and device nodes mean nothing on the host
+      await tool(`could not loop-mount ${image} at ${mountpoint}`, 'mount', ['-o', 'loop,nosuid,nodev', image, mountpoint])
     }
   }
 }
@@ -69,7 +71,7 @@ async function makeImage (image: string, size: number): Promise<void> {
  * old filesystem live on its loop device. A shrink must leave room for the data.
  */
 async function resize (image: string, mountpoint: string, held: number, size: number): Promise<void> {
-  await unmountImage(mountpoint)
+  await unmount(mountpoint)
   const refuse = async (why: string): Promise<never> => {
     await truncate(image, held)
     throw new ProtocolError(ErrorCodes.BAD_REQUEST, `cannot resize from ${held} to ${size} bytes: ${why}`)
@@ -83,8 +85,12 @@ async function resize (image: string, mountpoint: string, held: number, size: nu
   if (size < held) await truncate(image, size)
 }
 
-/** Unmount (which frees the loop device `mount -o loop` set up); nothing to do when not mounted. */
-export async function unmountImage (mountpoint: string): Promise<void> {
+/**
+ * Unmount what is mounted at `mountpoint` (a loop mount's device is freed
+ * with it); nothing to do when nothing is. Any other failure (busy) is an
+ * error naming it: what was mounted there still is.
+ */
+export async function unmount (mountpoint: string): Promise<void> {
   if (!await isMounted(mountpoint)) return
   await tool(`could not unmount ${mountpoint}`, 'umount', [mountpoint])
 }

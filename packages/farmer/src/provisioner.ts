@@ -39,9 +39,15 @@ interface Stored {
   deleting: boolean
 }
 
+/** What the deployment asks of a workload; none once it was dropped or the deployment is being deleted. */
+function wantedOf (record: DeploymentRecord, status: WorkloadStatus): WorkloadSpec | undefined {
+  return record.deleting ? undefined : record.deployment.workloads.find(w => w.name === status.name)
+}
+
 /**
  * Reconciles what each deployment asks for with what runs, one workload at a
- * time through its driver. A failing workload moves to `error` with the
+ * time through its driver, in the drivers' applyOrder (volumes first) whatever
+ * order the twin listed them in. A failing workload moves to `error` with the
  * driver's message and does not hold back the others. Every state change is on
  * disk; after a restart every deployment is applied again (drivers are idempotent).
  */
@@ -205,11 +211,12 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
     while (true) {
       const record = this.records.get(contractId)
       if (record == null) return
-      const pending = record.workloads.find(status => !done.has(status.name) && (status.state === 'init' ||
-        (status.state !== 'deleted' && (record.deleting || !record.deployment.workloads.some(w => w.name === status.name)))))
-      if (pending == null) break
+      const due = record.workloads.filter(status => !done.has(status.name) && (status.state === 'init' ||
+        (status.state !== 'deleted' && wantedOf(record, status) == null)))
+      if (due.length === 0) break
+      const pending = due.reduce((first, status) => this.turnOf(record, status) < this.turnOf(record, first) ? status : first)
       done.add(pending.name)
-      const wanted = record.deleting ? undefined : record.deployment.workloads.find(w => w.name === pending.name)
+      const wanted = wantedOf(record, pending)
       if (wanted == null) {
         await this.step(record, pending, async () => { await this.drivers.get(pending.type).remove(contractId, pending.name) }, 'deleted')
       } else {
@@ -225,6 +232,12 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
         this.records.delete(contractId)
       })
     }
+  }
+
+  /** Applies by the drivers' applyOrder (volumes before the containers that mount them), removals the other way round. */
+  private turnOf (record: DeploymentRecord, status: WorkloadStatus): number {
+    const order = this.drivers.applyOrder(status.type)
+    return wantedOf(record, status) != null ? order : -order
   }
 
   private async apply (contractId: string, workload: WorkloadSpec): Promise<void> {

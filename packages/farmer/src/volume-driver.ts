@@ -4,7 +4,7 @@ import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
 import type { WorkloadDriver } from './drivers.js'
 import type { WorkloadSpec } from './deployment-record.js'
-import { mountImage, unmountImage } from './loop-filesystem.js'
+import { mountImage, unmount } from './loop-filesystem.js'
 
 const MiB = 2 ** 20
 
@@ -18,6 +18,7 @@ const MiB = 2 ** 20
  */
 export class VolumeDriver implements WorkloadDriver {
   readonly type = 'volume'
+  readonly applyOrder = 0
   private readonly mounted = new Set<string>()
 
   constructor (private readonly root: string) {}
@@ -65,7 +66,7 @@ export class VolumeDriver implements WorkloadDriver {
 
   async remove (contractId: string, name: string): Promise<void> {
     const path = this.path(contractId, name)
-    await unmountImage(path)
+    await unmount(path)
     this.mounted.delete(path)
     await rm(path, { recursive: true, force: true })
     await rm(this.image(contractId, name), { force: true })
@@ -74,7 +75,7 @@ export class VolumeDriver implements WorkloadDriver {
 
   /** The farmer stops: unmount what this run mounted (the provisioner applies it again at the next start); the data stays in the images. */
   async close (): Promise<void> {
-    for (const path of this.mounted) await unmountImage(path)
+    for (const path of this.mounted) await unmount(path)
     this.mounted.clear()
   }
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deploymentMessages } from '@p2pcloud/wire'
-import { isMounted, loopMountUnavailable } from '../src/loop-filesystem.js'
+import { isMounted, loopMountUnavailable, mountImage } from '../src/loop-filesystem.js'
 import { VolumeDriver } from '../src/volume-driver.js'
 
 const MiB = 2 ** 20
@@ -44,5 +44,13 @@ describe('volume driver: a loop-mounted filesystem of the volume\'s size', { ski
     await driver.apply(CONTRACT, volume(4, 4))
     assert.equal(await readFile(join(path, 'kept'), 'utf8'), 'kept\n')
     await assert.rejects(writeFile(join(path, 'big'), Buffer.alloc(6 * MiB)), { code: 'ENOSPC' })
+  })
+
+  it('an image that cannot be made leaves no mount point, so nothing takes the bare directory for the filesystem', async () => {
+    // 8 KiB: too small for mkfs.ext4
+    const mountpoint = join(dir, 'tiny')
+    await assert.rejects(mountImage(join(dir, 'tiny.img'), mountpoint, 8192), /could not make an ext4 filesystem/)
+    await assert.rejects(stat(mountpoint), { code: 'ENOENT' })
+    await assert.rejects(stat(join(dir, 'tiny.img')), { code: 'ENOENT' })
   })
 })

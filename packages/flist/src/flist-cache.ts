@@ -15,6 +15,11 @@ import type { CID } from 'multiformats/cid'
 export interface CacheFetchOptions extends LoadFlistOptions {
   /** Called with each block the fetch stored (it was not in the store), manifest or data. */
   onStored?: (cid: CID) => void
+  /**
+   * Called once the manifest is read, before the fetch looks for its data blocks in the store,
+   * with every block the flist references (manifest and data), also those already there.
+   */
+  onNeeded?: (cids: CID[]) => void
 }
 
 export interface FlistCacheInit {
@@ -26,7 +31,8 @@ export interface FlistCacheInit {
    * Makes every block of the flist (manifest and data) local in `store`; injected by the
    * exchange. It counts the manifest into `options.budget` as it reads it (loadFlist), so a
    * flist with no room is refused before its data blocks are fetched, stores only blocks of
-   * their declared sizes, and names each block it stored, which a failed build deletes again.
+   * their declared sizes, names each block it stored, which a failed build deletes again, and
+   * names every block the flist needs, which nothing deletes while the build runs.
    */
   fetch: (cid: CID, options?: CacheFetchOptions) => Promise<void>
   /**
@@ -59,7 +65,8 @@ export interface AcquiredFlist {
 interface CachedState { lastUsedMs: number, treeBytes: number, config: ImageConfig }
 interface StateFile { version: 1, ownerShift?: number, flists: Record<string, CachedState> }
 
-interface Build { budget: DiskBudget, stored: Set<string> }
+/** A flist being fetched and built: what it declared so far, the blocks it stored and every block it needs (CID text). */
+interface Build { budget: DiskBudget, stored: Set<string>, needed: Set<string> }
 
 interface Cached extends CachedState {
   refs: number
@@ -188,10 +195,15 @@ export class FlistCache {
 
   /** Fetches and materialises the flist; when that fails, the blocks it stored that nothing else uses are deleted again. */
   private async build (cid: CID, options: AbortOptions): Promise<Cached> {
-    const build: Build = { budget: new DiskBudget(cid.toString(), () => this.room(build)), stored: new Set() }
+    const build: Build = { budget: new DiskBudget(cid.toString(), () => this.room(build)), stored: new Set(), needed: new Set([cid.toString()]) }
     this.builds.add(build)
     try {
-      await this.init.fetch(cid, { ...options, budget: build.budget, onStored: block => build.stored.add(block.toString()) })
+      await this.init.fetch(cid, {
+        ...options,
+        budget: build.budget,
+        onStored: block => build.stored.add(block.toString()),
+        onNeeded: blocks => { for (const block of blocks) build.needed.add(block.toString()) }
+      })
       const flist = await loadFlist(this.init.store, cid, options)
       const tmp = join(this.init.root, 'tmp', `${cid.toString()}.${randomBytes(6).toString('hex')}`)
       try {
@@ -253,12 +265,20 @@ export class FlistCache {
     }
   }
 
-  /** Deletes those of `blocks` that no cached flist uses and no build in progress stored. */
+  /**
+   * Deletes those of `blocks` that no cached flist uses and no build in progress stored or
+   * needs: a build finds the blocks it shares with others already in the store and fetches
+   * none of them, so what it stored is not all it reads. Asked again before each delete: a
+   * build may start while this runs.
+   */
   private async deleteUnused (blocks: Iterable<string>): Promise<void> {
-    const kept = new Set<string>()
-    for (const c of this.cached.values()) for (const block of c.blocks.keys()) kept.add(block)
-    for (const build of this.builds) for (const block of build.stored) kept.add(block)
-    for (const block of blocks) if (!kept.has(block)) await this.init.store.delete(parseCid(block))
+    for (const block of [...blocks]) if (!this.inUse(block)) await this.init.store.delete(parseCid(block))
+  }
+
+  private inUse (block: string): boolean {
+    for (const c of this.cached.values()) if (c.blocks.has(block)) return true
+    for (const build of this.builds) if (build.stored.has(block) || build.needed.has(block)) return true
+    return false
   }
 
   /** Moves the tree out of trees/ at once (rename), then deletes it. */

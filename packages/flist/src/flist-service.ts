@@ -187,6 +187,8 @@ export class FlistService implements Startable {
     const providers = this.lookup(cid, options, found => { report({ providers: found.length }) })
     report({})
     const flist = await loadFlist(this.fetchingGetter(providers.get, options.onStored), cid, options)
+    // before looking in the store: a block found there must stay until the caller has read it
+    options.onNeeded?.([...flist.manifestBlocks, ...dataBlocks(flist)])
     const missing = await this.missing(flist)
     if (missing.length > 0) {
       const sizes = dataBlockSizes(flist)

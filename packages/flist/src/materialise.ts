@@ -39,8 +39,21 @@ async function * fileContent (entry: FlistEntry, getter: BlockGetter, options?: 
 
 const toDate = (ms: number): Date => new Date(ms)
 
+/**
+ * The ids a tree materialised with an owner shift may hold: a container's
+ * user namespace maps its ids 0…65535 (@p2pcloud/runtime's CONTAINER_ID_MAP).
+ * An owner above them would be a host id outside every container's range (or,
+ * past 2^32 - 1 - shift, wrap to -1, "leave it root's"), and a setuid file of
+ * such an owner would be a host user's to run.
+ */
+export const SHIFTED_OWNER_IDS = 65_536
+
 export interface MaterialiseOptions extends AbortOptions {
-  /** Added to every entry's uid and gid (default 0): a tree for containers whose user namespace maps their id 0 to this host id. */
+  /**
+   * Added to every entry's uid and gid (default 0): a tree for containers
+   * whose user namespace maps their id 0 to this host id. With a shift, an
+   * entry owned by an id of SHIFTED_OWNER_IDS or more is an InvalidFlistError.
+   */
   ownerShift?: number
   onProgress?: OnProgress
 }
@@ -55,11 +68,12 @@ export interface MaterialiseOptions extends AbortOptions {
  */
 export async function materialise (flist: Flist, getter: BlockGetter, dir: string, options: MaterialiseOptions = {}): Promise<void> {
   validateEntries(flist.entries)
+  const shift = options.ownerShift ?? 0
+  if (shift > 0) checkShiftableOwners(flist.entries)
   const report = throttle(options.onProgress)
   const progress: Progress = { phase: 'materialise', files: 0, bytes: 0, totalBytes: flist.entries.reduce((sum, e) => sum + e.size, 0) }
   await mkdir(dir, { recursive: true, mode: 0o755 })
   if ((await readdir(dir)).length > 0) throw new FlistPathError(dir, 'is not empty; a flist is materialised into an empty directory')
-  const shift = options.ownerShift ?? 0
   const owner = async (path: string, e: FlistEntry): Promise<void> => { await lchown(path, e.uid + shift, e.gid + shift) }
   const made = new Set<string>([''])
   const place = (e: FlistEntry): string => {
@@ -122,6 +136,15 @@ export async function materialise (flist: Flist, getter: BlockGetter, dir: strin
     await lutimes(path, toDate(e.mtimeMs), toDate(e.mtimeMs))
   }
   report({ ...progress, phase: 'done' }, true)
+}
+
+/** Every owner fits the container's user namespace; checked before anything is written. */
+function checkShiftableOwners (entries: FlistEntry[]): void {
+  for (const e of entries) {
+    for (const [name, id] of [['uid', e.uid], ['gid', e.gid]] as const) {
+      if (id >= SHIFTED_OWNER_IDS) throw new InvalidFlistError(`entry ${JSON.stringify(e.path)}: ${name} ${id} is outside a container's ids 0…${SHIFTED_OWNER_IDS - 1}`)
+    }
+  }
 }
 
 const normalise = (path: string): string => path.split('/').filter(part => part !== '' && part !== '.').join('/')

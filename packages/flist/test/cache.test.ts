@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { FlistCache, FsBlockStore, buildFromDirectory, dataBlocks, importArchive, loadFlist, parseCid } from '../src/index.js'
+import { FlistCache, FsBlockStore, buildFromDirectory, dataBlocks, importArchive, loadFlist, parseCid, readArchive } from '../src/index.js'
 import { pattern, tempDir } from './helpers.js'
-import type { BlockStore, LoadFlistOptions } from '../src/index.js'
+import type { BlockStore, CacheFetchOptions, LoadFlistOptions } from '../src/index.js'
 import type { CID } from 'multiformats/cid'
 
 const KiB = 1024
@@ -112,6 +112,45 @@ describe('flist cache', () => {
     const held = await cache.acquire(a)
     assert.ok((await stat(join(held.path, 'shared'))).isFile())
     await held.release()
+  })
+
+  it('a build keeps every block it needs, also those it found in the store: another build that fails deletes only what nobody needs', async t => {
+    const work = await tempDir(t, 'cache-shared')
+    const { archives, cids: [hostile, victim] } = await fixtures(work)
+    const store = new FsBlockStore(join(work, 'blocks'))
+    const gates = new Map<string, { reached: PromiseWithResolvers<void>, go: PromiseWithResolvers<void> }>()
+    for (const cid of [hostile, victim]) gates.set(cid, { reached: Promise.withResolvers(), go: Promise.withResolvers() })
+    // as the exchange fetches: each block it lacks is stored and named, every block the flist needs is named; then it waits for the test
+    const fetch = async (cid: CID, options: CacheFetchOptions = {}): Promise<void> => {
+      const { blocks } = await readArchive(archives.get(cid.toString()) as string)
+      for await (const block of blocks) {
+        if (await store.has(block.cid)) continue
+        await store.put(block.cid, block.bytes)
+        options.onStored?.(block.cid)
+      }
+      const flist = await loadFlist(store, cid, options)
+      options.onNeeded?.([...flist.manifestBlocks, ...dataBlocks(flist)])
+      const gate = gates.get(cid.toString())
+      gate?.reached.resolve()
+      await gate?.go.promise
+    }
+    const cache = new FlistCache({ root: join(work, 'cache'), store, maxBytes: 10 * 1024 * KiB, fetch })
+    // the hostile flist shares the victim's file: it fetches it first, then fails on purpose
+    const failing = cache.acquire(hostile)
+    await gates.get(hostile)?.reached.promise
+    const own = (await loadFlist(store, parseCid(hostile))).entries.find(e => e.path === 'etc/own')?.blocks ?? []
+    assert.ok(own.length > 0)
+    const built = cache.acquire(victim)
+    await gates.get(victim)?.reached.promise
+    gates.get(hostile)?.go.reject(new Error('gave up on purpose'))
+    await assert.rejects(failing, /gave up on purpose/)
+    const shared = (await loadFlist(store, parseCid(victim))).entries.find(e => e.path === 'shared')?.blocks ?? []
+    for (const cid of shared) assert.equal(await store.has(cid), true, 'the victim needs the shared blocks it found in the store')
+    gates.get(victim)?.go.resolve()
+    const held = await built
+    assert.deepEqual(await readFile(join(held.path, 'shared')), pattern(600 * KiB, 1))
+    await held.release()
+    for (const cid of own) assert.equal(await store.has(cid), false, 'the failed build\'s own blocks are gone')
   })
 
   it('a flist with no room beside the flists in use or being fetched is refused before it is fetched, naming them', async t => {

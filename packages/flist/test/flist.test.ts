@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { chmod, chown, link as hardLink, lutimes, mkdir, readdir, readFile, symlink, utimes, writeFile } from 'node:fs/promises'
+import { chmod, chown, link as hardLink, lutimes, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe as suite, it } from 'node:test'
 import { flistMessages } from '@p2pcloud/wire'
@@ -185,6 +185,34 @@ suite('invalid flists and escape attempts', () => {
     await materialise(await loadFlist(store, blocks[0].cid), store, join(sandbox, 'ok'))
     assert.equal(await readFile(join(sandbox, 'ok/x/passwd'), 'utf8'), content.toString())
     await assert.rejects(materialise(await loadFlist(store, blocks[0].cid), store, join(sandbox, 'ok')), { name: 'FlistPathError', message: /not empty/ })
+  })
+
+  it('materialised with an owner shift, an owner outside the container\'s ids is refused before anything is written: a uid that would wrap to -1 leaves no setuid-root file', { skip: process.getuid?.() !== 0 ? 'chown needs root' : undefined }, async t => {
+    const work = await tempDir(t, 'owners')
+    const store = new FsBlockStore(join(work, 'blocks'))
+    const content = Buffer.from('#!/bin/sh\nid\n')
+    const cid = await blockCid(content)
+    await store.put(cid, content)
+    // 4294867295 + 100000 = 2^32 - 1, which chown reads as "leave the owner as it is" (root)
+    const setuid = (uid: number, gid: number): FlistEntry[] => [dir('bin'), { ...file('bin/su', [cid], content.length), mode: 0o4755, uid, gid }]
+    for (const [uid, gid, name] of [[4294867295, 0, 'uid 4294867295'], [0, 65536, 'gid 65536'], [65536, 0, 'uid 65536']] as const) {
+      const blocks = await encodeManifest(setuid(uid, gid), emptyConfig())
+      await store.put(blocks[0].cid, blocks[0].bytes)
+      const tree = join(work, `tree-${uid}-${gid}`)
+      await assert.rejects(materialise(await loadFlist(store, blocks[0].cid), store, tree, { ownerShift: 100_000 }),
+        { name: 'InvalidFlistError', message: `entry "bin/su": ${name} is outside a container's ids 0…65535` })
+      assert.deepEqual(await readdir(tree).catch(() => []), [], 'nothing written')
+    }
+    // the highest id the namespace holds is fine, and without a shift any 32-bit owner is kept as it is
+    const blocks = await encodeManifest(setuid(65535, 65535), emptyConfig())
+    await store.put(blocks[0].cid, blocks[0].bytes)
+    await materialise(await loadFlist(store, blocks[0].cid), store, join(work, 'shifted'), { ownerShift: 100_000 })
+    const shifted = await stat(join(work, 'shifted/bin/su'))
+    assert.deepEqual({ uid: shifted.uid, gid: shifted.gid, mode: shifted.mode & 0o7777 }, { uid: 165535, gid: 165535, mode: 0o4755 })
+    const unshifted = await encodeManifest(setuid(70000, 70000), emptyConfig())
+    await store.put(unshifted[0].cid, unshifted[0].bytes)
+    await materialise(await loadFlist(store, unshifted[0].cid), store, join(work, 'unshifted'))
+    assert.equal((await stat(join(work, 'unshifted/bin/su'))).uid, 70000)
   })
 
   it('bounds: too many blocks for a file, an unknown version', async t => {

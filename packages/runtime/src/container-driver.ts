@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
-import type { Deployment, DriverFactory, FarmerComponents, WorkloadDriver, WorkloadReport, WorkloadSpec } from '@p2pcloud/farmer'
+import { isMounted, unmount, type Deployment, type DriverFactory, type FarmerComponents, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
 import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, WORKLOAD_NAME, deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
@@ -29,10 +29,12 @@ export interface ContainerDriverOptions {
   /** Everything of the containers lives here: `<root>/<id>/{bundle,layer.img,layer,logs}`, runc's state in `<root>/runc`. */
   root: string
   /**
-   * Where each container's root filesystem is mounted (`<mountRoot>/<id>`),
-   * default /run/p2pcloud/rootfs. runc reaches it as the container's root, an
-   * unprivileged host user, so every directory above it must be searchable
-   * by others, which a farmer's home (0700) is not.
+   * Where each container's root filesystem is mounted
+   * (`<mountRoot>/<id>/rootfs`), default /run/p2pcloud/rootfs. runc reaches
+   * it as the container's root, an unprivileged host user, so every directory
+   * above `<id>` must be searchable by others, which a farmer's home (0700)
+   * is not; `<id>` itself is the mapped root's, 0700, so that no other host
+   * user reaches the tree (nor a setuid file in it).
    */
   mountRoot?: string
   /** Trees owned by the container's ids as mapped on the host (user-namespace.ts); the flist cache materialises them so. */
@@ -48,6 +50,16 @@ interface Running {
   /** Its directory (writable layer image, bundle, logs) and where its root filesystem is mounted. */
   dir: string
   merged: string
+}
+
+/**
+ * Absolute, normal and not /: "//" is /, and "/data/", "//data" or "/./data"
+ * would name a mount point other than the one written (and two spellings of
+ * one path would pass the check that no path is used twice).
+ */
+function isMountPath (path: string): boolean {
+  const [first, ...components] = path.split('/')
+  return first === '' && components.length > 0 && components.every(c => c !== '' && c !== '.' && c !== '..')
 }
 
 function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
@@ -68,7 +80,7 @@ function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
   if (data.rootfsSize < MIN_CONTAINER_BYTES) bad(`rootfs_size ${data.rootfsSize} is below the minimum of ${MIN_CONTAINER_BYTES} bytes`)
   const paths = new Set<string>()
   for (const mount of data.mounts) {
-    if (!mount.path.startsWith('/') || mount.path.split('/').includes('..') || mount.path === '/') bad(`mount path "${mount.path}" must be absolute, without .., and not /`)
+    if (!isMountPath(mount.path)) bad(`mount path ${JSON.stringify(mount.path)} must be absolute and normal (no empty, "." or ".." component, no trailing /), and not /`)
     if (paths.has(mount.path)) bad(`mount path ${mount.path} is used twice`)
     if (!WORKLOAD_NAME.test(mount.volume)) bad(`the mount at ${mount.path} names volume ${JSON.stringify(mount.volume)}, which is not a workload name (${WORKLOAD_NAME.source})`)
     paths.add(mount.path)
@@ -98,8 +110,29 @@ export class ContainerDriver implements WorkloadDriver {
     return pathUnder(this.options.root, this.id(contractId, name))
   }
 
+  private get mountRoot (): string {
+    return this.options.mountRoot ?? '/run/p2pcloud/rootfs'
+  }
+
+  /** The container's own directory under the mount root, which holds the mount point of its root filesystem. */
+  private mountDir (contractId: string, name: string): string {
+    return pathUnder(this.mountRoot, this.id(contractId, name))
+  }
+
   private mountPoint (contractId: string, name: string): string {
-    return pathUnder(this.options.mountRoot ?? '/run/p2pcloud/rootfs', this.id(contractId, name))
+    return join(this.mountDir(contractId, name), 'rootfs')
+  }
+
+  /** The mount point of the container's root filesystem, reachable by its mapped root only. */
+  private async makeMountPoint (contractId: string, name: string): Promise<string> {
+    await mkdir(this.mountRoot, { recursive: true, mode: 0o711 })
+    const dir = this.mountDir(contractId, name)
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+    await giveToContainerRoot(dir)
+    await chmod(dir, 0o700)
+    const merged = this.mountPoint(contractId, name)
+    await mkdir(merged, { recursive: true, mode: 0o700 })
+    return merged
   }
 
   private get runcRoot (): string {
@@ -140,21 +173,25 @@ export class ContainerDriver implements WorkloadDriver {
 
   async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
     const data = decode(workload)
+    const mounts = data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly, volume: m.volume }))
+    for (const mount of mounts) {
+      // an unmounted volume's directory has no size bound: the container would fill the host's disk
+      if (!await isMounted(mount.source)) throw new ProtocolError(ErrorCodes.UNAVAILABLE, `container "${workload.name}": volume "${mount.volume}" (mounted at ${mount.path}) is not mounted; its own state says why`)
+    }
     await this.halt(contractId, workload.name)
     const id = this.id(contractId, workload.name)
     const dir = this.dir(contractId, workload.name)
     const rootfs = await this.options.rootfs.acquire(CID.decode(data.flist).toString())
     try {
-      const merged = this.mountPoint(contractId, workload.name)
       await mkdir(join(dir, 'bundle'), { recursive: true, mode: 0o700 })
-      await mkdir(merged, { recursive: true, mode: 0o711 })
+      const merged = await this.makeMountPoint(contractId, workload.name)
+      // one still mounted (busy) is an error, never the lower half of a second overlay
       await unmount(merged)
       const layer = await mountWritableLayer(dir, data.rootfsSize)
       // the upper layer's root is the container's /: its root's, open to its other users
       await giveToContainerRoot(layer.upper)
       await chmod(layer.upper, 0o755)
       await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${rootfs.path},upperdir=${layer.upper},workdir=${layer.work}`, merged])
-      const mounts = data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly }))
       for (const mount of mounts) await giveToContainerRoot(mount.source)
       const cgroupsPath = `/p2pcloud/${id}`
       const spec = ociSpec({
@@ -196,9 +233,10 @@ export class ContainerDriver implements WorkloadDriver {
   private async halt (contractId: string, name: string): Promise<void> {
     const id = this.id(contractId, name)
     const running = this.running.get(id)
-    this.running.delete(id)
     if (running != null) {
+      // kept while its overlay cannot be taken down (busy): the next halt tries again and only then gives its tree back
       await takeDown(running)
+      this.running.delete(id)
     } else {
       // a container a crashed daemon left behind
       await runc(this.runcRoot, 'delete', '--force', id).catch(() => {})
@@ -216,7 +254,8 @@ export class ContainerDriver implements WorkloadDriver {
     await this.logsOf(contractId, name).remove()
     this.logStores.delete(this.id(contractId, name))
     await rm(this.dir(contractId, name), { recursive: true, force: true })
-    await rmdir(this.mountPoint(contractId, name)).catch(() => {})
+    // never rm -r: a mount point still mounted would take the tenant's files with it
+    for (const path of [this.mountPoint(contractId, name), this.mountDir(contractId, name)]) await rmdir(path).catch(() => {})
   }
 
   async close (): Promise<void> {
@@ -244,10 +283,6 @@ async function takeDown (running: Running): Promise<void> {
   await unmount(running.merged)
   await unmountWritableLayer(running.dir)
   await running.release()
-}
-
-async function unmount (path: string): Promise<void> {
-  await run('umount', [path]).catch(() => {})
 }
 
 export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'volumePath' | 'rootfs'> {

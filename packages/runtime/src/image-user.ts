@@ -10,6 +10,9 @@ export class ImageUserError extends Error {
   override name = 'ImageUserError'
 }
 
+/** root is 0 also in a tree without /etc/passwd or /etc/group (as Docker has it). */
+const ROOT: Account = { name: 'root', id: 0, gid: 0 }
+
 /**
  * The uid and gid the flist's `user` names: `uid[:gid]` or `name[:group]`,
  * names looked up in the root filesystem's /etc/passwd and /etc/group (as
@@ -17,8 +20,10 @@ export class ImageUserError extends Error {
  */
 export async function resolveImageUser (rootfs: string, user: string): Promise<{ uid: number, gid: number }> {
   if (user === '') return { uid: 0, gid: 0 }
-  const [userPart, groupPart] = user.split(':', 2)
-  const passwd = parseAccounts(await readAccountFile(rootfs, 'passwd'))
+  const parts = user.split(':')
+  if (parts.length > 2 || parts.includes('')) throw new ImageUserError(`the flist's user "${user}" is not uid[:gid] or name[:group]`)
+  const [userPart, groupPart] = parts
+  const passwd = [...parseAccounts(await readAccountFile(rootfs, 'passwd')), ROOT]
   const account = /^\d+$/.test(userPart) ? passwd.find(a => a.id === Number(userPart)) : passwd.find(a => a.name === userPart)
   if (account === undefined && !/^\d+$/.test(userPart)) throw new ImageUserError(`the flist's user "${user}": no user "${userPart}" in its /etc/passwd`)
   const uid = account?.id ?? Number(userPart)
@@ -27,7 +32,7 @@ export async function resolveImageUser (rootfs: string, user: string): Promise<{
     if (/^\d+$/.test(groupPart)) {
       gid = Number(groupPart)
     } else {
-      const group = parseAccounts(await readAccountFile(rootfs, 'group')).find(g => g.name === groupPart)
+      const group = [...parseAccounts(await readAccountFile(rootfs, 'group')), ROOT].find(g => g.name === groupPart)
       if (group === undefined) throw new ImageUserError(`the flist's user "${user}": no group "${groupPart}" in its /etc/group`)
       gid = group.id
     }

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { mountImage, unmountImage } from '@p2pcloud/farmer'
+import { mountImage, unmount } from '@p2pcloud/farmer'
 
 /**
  * A container's writable root layer (the overlay's upper and work
@@ -24,5 +24,5 @@ export async function mountWritableLayer (dir: string, size: number): Promise<{ 
 
 /** Unmount it (after the overlay over it is gone); the image and its data stay until the directory is removed. */
 export async function unmountWritableLayer (dir: string): Promise<void> {
-  await unmountImage(join(dir, 'layer'))
+  await unmount(join(dir, 'layer'))
 }

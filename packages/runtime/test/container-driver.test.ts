@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { execFile, execFileSync } from 'node:child_process'
-import { access, chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { access, chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -222,6 +222,64 @@ describe('container driver on runc', { skip }, () => {
     const write = await driver.exec(contractId, 'inside', ['sh', '-c', 'echo mine > /data/mine'])
     assert.equal(write.code, 0, write.stderr)
     assert.equal((await stat(join(volumes.path(contractId, 'data'), 'mine'))).uid, 100000)
+  })
+
+  it('its root filesystem is reachable by its mapped root only: another host user cannot even stat it', async () => {
+    const { contractId, record } = await deploy([container('private', ['sleep', '1000'])])
+    assert.equal(record.workloads[0].state, 'ok', record.workloads[0].message)
+    const id = `p2pcloud-${contractId.slice(0, 24)}-private`
+    const { rootfs: mounted } = JSON.parse(execFileSync('runc', ['--root', join(dir, 'containers', 'runc'), 'state', id], { encoding: 'utf8' }))
+    await stat(join(mounted, 'bin/sh'))
+    const asNobody = (path: string): ReturnType<typeof spawnSync> => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'stat', path], { encoding: 'utf8' })
+    const denied = asNobody(join(mounted, 'bin/sh'))
+    assert.notEqual(denied.status, 0, `host user nobody reached ${mounted}/bin/sh: ${denied.stdout as string}`)
+    assert.match(denied.stderr as string, /Permission denied/)
+    assert.equal(asNobody(join(dir, 'mounts')).status, 0, 'the mount root itself stays searchable')
+    const layer = (await readFile('/proc/self/mounts', 'utf8')).split('\n').find(line => line.split(' ')[1] === join(dir, 'containers', id, 'layer'))
+    assert.match(layer ?? '', /[ ,]nosuid[ ,].*nodev|[ ,]nodev[ ,].*nosuid/, `the writable layer's host mount: ${layer ?? 'not mounted'}`)
+    // the container itself still runs from it
+    assert.equal((await driver.exec(contractId, 'private', ['sh', '-c', 'echo ok'])).stdout, 'ok\n')
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
+    await assert.rejects(stat(join(dir, 'mounts', id)), { code: 'ENOENT' }, 'its mount directory is gone')
+  })
+
+  it('a volume that is not mounted (a bare directory a stopped farmer left) is refused: nothing starts, the directory is not given to the container', async () => {
+    const contractId = 'f'.repeat(64)
+    const bare = volumes.path(contractId, 'data')
+    await mkdir(bare, { recursive: true })
+    const held = rootfs.held
+    await assert.rejects(driver.apply(contractId, container('bare', ['sleep', '1000'], { mounts: [{ volume: 'data', path: '/data', readOnly: false }] })),
+      { code: 'UNAVAILABLE', message: 'container "bare": volume "data" (mounted at /data) is not mounted; its own state says why' })
+    assert.equal((await stat(bare)).uid, 0, 'still the host root\'s')
+    assert.equal(rootfs.held, held, 'no root filesystem was taken')
+    await assert.rejects(driver.exec(contractId, 'bare', ['true']), /is not running/)
+  })
+
+  it('applying again while its root filesystem is busy is an error naming the mount; no second overlay is stacked on it', async () => {
+    const held = rootfs.held
+    const { contractId, record } = await deploy([container('pinned', ['sleep', '1000'])])
+    assert.equal(record.workloads[0].state, 'ok', record.workloads[0].message)
+    const id = `p2pcloud-${contractId.slice(0, 24)}-pinned`
+    const merged = join(dir, 'mounts', id, 'rootfs')
+    const overlays = async (): Promise<number> => (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter(line => line.split(' ')[1] === merged).length
+    assert.equal(await overlays(), 1)
+    // a host process working in it keeps it busy
+    const holder = spawn('sleep', ['1000'], { cwd: merged, stdio: 'ignore' })
+    try {
+      await assert.rejects(driver.apply(contractId, record.deployment.workloads[0]), { message: new RegExp(`^could not unmount ${merged}: .*busy`) })
+      assert.equal(await overlays(), 1, 'one overlay, not two')
+    } finally {
+      holder.kill()
+      await new Promise(resolve => holder.once('exit', resolve))
+    }
+    await driver.apply(contractId, record.deployment.workloads[0])
+    assert.equal(await overlays(), 1)
+    assert.equal((await driver.exec(contractId, 'pinned', ['sh', '-c', 'echo ok'])).stdout, 'ok\n')
+    await provisioner.remove(contractId)
+    await provisioner.settled(contractId)
+    assert.equal(await overlays(), 0)
+    assert.equal(rootfs.held, held, 'every tree given back')
   })
 
   it('a seccomp filter is on and denies new user namespaces with EPERM', async () => {

@@ -32,6 +32,23 @@ describe("the flist's user", () => {
     await assert.rejects(resolveImageUser(rootfs, '70000'), { name: 'ImageUserError', message: /id 70000 is outside the container's ids 0…65535/ })
   })
 
+  it('root is 0:0 also in a tree without /etc/passwd or /etc/group; one that names its own root keeps it', async () => {
+    const bare = join(dir, 'bare')
+    await mkdir(bare)
+    for (const user of ['root', '0', 'root:root', '0:root', 'root:0']) assert.deepEqual(await resolveImageUser(bare, user), { uid: 0, gid: 0 }, user)
+    await assert.rejects(resolveImageUser(bare, 'web'), { name: 'ImageUserError', message: /no user "web"/ })
+    const own = join(dir, 'own-root')
+    await mkdir(join(own, 'etc'), { recursive: true })
+    await writeFile(join(own, 'etc/passwd'), 'root:x:0:7::/root:/bin/sh\n')
+    assert.deepEqual(await resolveImageUser(own, 'root'), { uid: 0, gid: 7 })
+  })
+
+  it('a user with more than two parts or an empty one is an ImageUserError naming it', async () => {
+    for (const user of ['a:b:c', '1000:1000:7', '1000:', ':1000', ':']) {
+      await assert.rejects(resolveImageUser(rootfs, user), { name: 'ImageUserError', message: `the flist's user "${user}" is not uid[:gid] or name[:group]` }, user)
+    }
+  })
+
   it('a symlinked /etc/passwd or /etc is not followed onto the host', async () => {
     const hostile = join(dir, 'hostile')
     await mkdir(join(hostile, 'etc'), { recursive: true })
