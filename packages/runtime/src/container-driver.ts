@@ -6,7 +6,7 @@ import { CID } from 'multiformats/cid'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
 import { isMounted, unmount, type Deployment, type DriverFactory, type FarmerComponents, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
 import { pathUnder } from '@p2pcloud/node'
-import { ErrorCodes, ProtocolError, WORKLOAD_NAME, deploymentMessages } from '@p2pcloud/wire'
+import { ErrorCodes, ProtocolError, WORKLOAD_NAME, deploymentMessages, isMountPath } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
 import { resolveImageUser } from './image-user.js'
 import { LogStore, type LogChunk } from './log-store.js'
@@ -50,16 +50,6 @@ interface Running {
   /** Its directory (writable layer image, bundle, logs) and where its root filesystem is mounted. */
   dir: string
   merged: string
-}
-
-/**
- * Absolute, normal and not /: "//" is /, and "/data/", "//data" or "/./data"
- * would name a mount point other than the one written (and two spellings of
- * one path would pass the check that no path is used twice).
- */
-function isMountPath (path: string): boolean {
-  const [first, ...components] = path.split('/')
-  return first === '' && components.length > 0 && components.every(c => c !== '' && c !== '.' && c !== '..')
 }
 
 function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {

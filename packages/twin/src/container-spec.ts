@@ -1,6 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { isScalar } from 'yaml'
 import { formatSize, parseSize } from '@p2pcloud/node'
+import { isMountPath } from '@p2pcloud/wire'
 import type { Entry, Located, SpecReader } from './spec-reader.js'
 
 /** A container run from an flist; sizes in bytes. */
@@ -89,6 +90,7 @@ export function parseContainer (reader: SpecReader, entries: Map<string, Entry>,
       const pathAt = reader.required(mount, 'path', item, 'where the volume appears in the container, e.g. /data')
       const path = absolutePath(reader, pathAt)
       if (path === '/') reader.fail(pathAt, 'a volume cannot be mounted over the root directory')
+      if (!isMountPath(path)) reader.fail(pathAt, `"${path}" is not a normal path (no empty or "." component)`)
       if (paths.has(path)) reader.fail(pathAt, `${path} is mounted twice`)
       paths.add(path)
       const readOnly = mount.get('read-only')

@@ -402,6 +402,9 @@ describe('container workloads', () => {
     refused(container('    mounts: [{volume: data, path: data}]'), { field: 'workloads[1].mounts[0].path', line: 8, message: /must be an absolute path/ })
     refused(container('    mounts: [{volume: data, path: /}]'), { field: 'workloads[1].mounts[0].path', line: 8, message: /over the root directory/ })
     refused(container('    mounts: [{volume: data, path: /a}, {volume: data, path: /a/}]'), { field: 'workloads[1].mounts[1].path', line: 8, message: /\/a is mounted twice/ })
+    for (const path of ['//data', '/a/./b', '/a//b']) {
+      refused(container(`    mounts: [{volume: data, path: "${path}"}]`), { field: 'workloads[1].mounts[0].path', line: 8, message: /is not a normal path/ })
+    }
   })
 
   it('refuses too little memory, a fraction of a core, an unknown policy, a bad env name and unknown keys', () => {

@@ -10,6 +10,17 @@ export const DEPLOYMENT_RECORD: RecordKind = { domain: 'p2pcloud-deployment', pa
 export const WORKLOAD_NAME = /^[a-z0-9_-]{1,36}$/
 export const MAX_WORKLOADS = 64
 
+/**
+ * Where a container mounts a volume: absolute, normal and not /. "//" is /, and
+ * "/data/", "//data" or "/./data" would name a mount point other than the one
+ * written (and two spellings of one path would pass the check that no path is
+ * used twice).
+ */
+export function isMountPath (path: string): boolean {
+  const [first, ...components] = path.split('/')
+  return first === '' && components.length > 0 && components.every(c => c !== '' && c !== '.' && c !== '..')
+}
+
 export const DeploymentErrorCodes = {
   INVALID_SIGNATURE: 'INVALID_SIGNATURE',
   CONTRACT_NOT_ACTIVE: 'CONTRACT_NOT_ACTIVE',
