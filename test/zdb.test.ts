@@ -219,6 +219,9 @@ describe('zdb namespaces over the mesh', () => {
       const victimTarget = await deployNamespace(victim, farmerId)
       const fillerTarget = await deployNamespace(filler, farmerId)
 
+      const pid = daemon.child.pid as number
+      const idle = await residentMemory(pid)
+      await resetPeakMemory(pid)
       // 16 streams asking for 8 blocks each, never read: before, 16 × 4 × 512 KiB of the inbound budget for 10 s
       stopHoarding = await askBlocksUnread(hoarder, farmerAddress, cids.slice(0, 8), 16)
       // the filler may write to its own namespace: each SET's head is admitted and its 4 MiB
@@ -226,6 +229,8 @@ describe('zdb namespaces over the mesh', () => {
       const head = zdbSetHead(fillerTarget, 4 * MiB)
       const filling = [filler.node, fillerAgain].flatMap(node => Array.from({ length: 16 }, async () => sendZdbSet(node, farmerAddress, head, undefined)))
       await waitFor('the filler\'s 32 SETs to be open', () => [filler.node, fillerAgain].every(node => node.getConnections(farmerId).flatMap(c => c.streams).filter(s => s.protocol === ZDB_PROTOCOL).length === 16))
+      // and their heads read by the farmer, so that the twin's SET comes after them
+      await new Promise(resolve => setTimeout(resolve, 500))
 
       const value = Buffer.alloc(4 * MiB, 5)
       const own = new ZdbClient(victim.node, { farmer: farmerId, ...victimTarget })
@@ -234,7 +239,9 @@ describe('zdb namespaces over the mesh', () => {
 
       // the filler itself is held to its share: a few SETs are taken at a time, the rest wait and are refused
       const answers = await Promise.all(filling)
-      console.log(`the filler's 32 unfinished SETs: ${JSON.stringify(answers.reduce<Record<string, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {}))}`)
+      const attacked = await residentMemory(pid)
+      const counts = answers.reduce<Record<string, number>>((counted, code) => ({ ...counted, [code]: (counted[code] ?? 0) + 1 }), {})
+      console.log(`farmer daemon: idle ${(idle.rss / MiB).toFixed(0)} MiB, peak under the attack ${(attacked.peak / MiB).toFixed(0)} MiB (+${((attacked.peak - idle.rss) / MiB).toFixed(0)} MiB); the filler's 32 unfinished SETs: ${JSON.stringify(counts)}`)
     } finally {
       stopHoarding()
       await Promise.all([hoarder, fillerAgain, filler.node, victim.node].map(async node => node.stop()))
