@@ -44,18 +44,12 @@ export class ByteBudget {
   async acquire (peer: string, bytes: number, timeoutMs: number, signal?: AbortSignal): Promise<() => void> {
     signal?.throwIfAborted()
     const amount = Math.min(bytes, this.perPeer)
+    // those left waiting wait for their own share, or for the shared room: then this waits behind them
+    if (this.withinShare(peer, amount) && this.used + amount <= this.capacity && !this.waiting.some(w => this.withinShare(w.peer, w.bytes))) {
+      this.take(peer, amount)
+      return this.releaser(peer, amount)
+    }
     return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const onAbort = (): void => { giveUp(signal?.reason) }
-      const waiter: Waiter = {
-        peer,
-        bytes: amount,
-        grant: () => {
-          clearTimeout(timer)
-          signal?.removeEventListener('abort', onAbort)
-          resolve(this.releaser(peer, amount))
-        }
-      }
       const giveUp = (reason: unknown): void => {
         const at = this.waiting.indexOf(waiter)
         if (at < 0) return
@@ -65,17 +59,34 @@ export class ByteBudget {
         reject(reason)
         this.grantWaiting() // the waiter gone may have blocked smaller ones behind it
       }
-      this.waiting.push(waiter)
-      this.grantWaiting()
-      if (!this.waiting.includes(waiter)) return
-      timer = setTimeout(() => { giveUp(this.exhausted(peer, amount, timeoutMs)) }, timeoutMs)
+      const onAbort = (): void => { giveUp(signal?.reason) }
+      const timer = setTimeout(() => { giveUp(this.exhausted(peer, amount, timeoutMs)) }, timeoutMs)
+      const waiter: Waiter = {
+        peer,
+        bytes: amount,
+        grant: () => {
+          clearTimeout(timer)
+          signal?.removeEventListener('abort', onAbort)
+          resolve(this.releaser(peer, amount))
+        }
+      }
       signal?.addEventListener('abort', onAbort, { once: true })
+      this.waiting.push(waiter)
     })
+  }
+
+  private withinShare (peer: string, amount: number): boolean {
+    return this.heldBy(peer) + amount <= this.perPeer
+  }
+
+  private take (peer: string, amount: number): void {
+    this.used += amount
+    this.heldByPeer.set(peer, this.heldBy(peer) + amount)
   }
 
   private exhausted (peer: string, amount: number, timeoutMs: number): BudgetExhaustedError {
     const wanted = `${mib(amount)} more did not fit within ${timeoutMs} ms`
-    if (this.heldBy(peer) + amount > this.perPeer) return new BudgetExhaustedError(`peer ${peer} already holds ${mib(this.heldBy(peer))} here, its limit of ${mib(this.perPeer)} per peer; ${wanted}`)
+    if (!this.withinShare(peer, amount)) return new BudgetExhaustedError(`peer ${peer} already holds ${mib(this.heldBy(peer))} here, its limit of ${mib(this.perPeer)} per peer; ${wanted}`)
     return new BudgetExhaustedError(`this peer already holds ${mib(this.used)} for remote peers, its limit of ${mib(this.capacity)}; ${wanted}`)
   }
 
@@ -96,15 +107,14 @@ export class ByteBudget {
     for (let i = 0; i < this.waiting.length;) {
       const waiter = this.waiting[i]
       // waits for its own peer's bytes only: no reason to hold back anyone else
-      if (this.heldBy(waiter.peer) + waiter.bytes > this.perPeer) {
+      if (!this.withinShare(waiter.peer, waiter.bytes)) {
         i++
         continue
       }
       // first in line for the shared room: no one behind it overtakes it
       if (this.used + waiter.bytes > this.capacity) return
       this.waiting.splice(i, 1)
-      this.used += waiter.bytes
-      this.heldByPeer.set(waiter.peer, this.heldBy(waiter.peer) + waiter.bytes)
+      this.take(waiter.peer, waiter.bytes)
       waiter.grant()
     }
   }
