@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,11 +7,14 @@ import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { LevelDatastore } from 'datastore-level'
 import { DeploymentClient, type Deployment } from '@p2pcloud/farmer'
-import { deploymentMessages, peerIdToBytes } from '@p2pcloud/wire'
+import { FsBlockStore, blockCid } from '@p2pcloud/flist'
+import { MAX_EXCHANGED_BLOCK_BYTES, ZDB_PROTOCOL, deploymentMessages, peerIdToBytes } from '@p2pcloud/wire'
 import { ZdbClient, zdbCapability } from '@p2pcloud/zdb'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { floodZdb, resetPeakMemory, residentMemory } from '@p2pcloud/sim'
+import { askBlocksUnread, barePeer, floodZdb, resetPeakMemory, residentMemory, sendZdbSet, zdbSetHead } from '@p2pcloud/sim'
+import type { PeerId } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
 import { resources, runCli, spawnDaemon, startMarketPeer, tempDir, waitFor, type FarmerSpec, type MarketPeer } from './helpers/index.js'
 
 const HOUR = 3_600_000
@@ -40,6 +44,30 @@ function zdbWorkload (name: string, size: number, options: { seq?: boolean, read
 
 async function untilOk (client: DeploymentClient, farmer: MarketPeer, contractId: string): Promise<void> {
   await waitFor('the namespaces to be ok', async () => (await client.get(farmer.node.peerId, contractId).catch(() => undefined))?.workloads.every(w => w.state === 'ok') === true)
+}
+
+/** A farmer's home offering zdb, its daemon not yet started. */
+async function zdbFarmerHome (name: string): Promise<string> {
+  const home = await tempDir(name)
+  assert.equal((await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE'])).code, 0)
+  const configPath = join(home, 'config.json')
+  const config = JSON.parse(await readFile(configPath, 'utf8'))
+  config.farmer.capacity = { ...config.farmer.capacity, cru: 2, mru: '4G', sru: '1G', hru: '1G' }
+  config.farmer.capabilities = ['zdb']
+  // the hostile identities all come from 127.0.0.1 here, not from hosts of their own
+  config.connections = { ...config.connections, inboundConnectionsPerHostPerSecond: 100 }
+  await writeFile(configPath, JSON.stringify(config, null, 2))
+  return home
+}
+
+/** `twin` rents a 16 MiB namespace "objects" on the farmer and waits for it to be ok. */
+async function deployNamespace (twin: MarketPeer, farmerId: PeerId): Promise<{ contractId: string, namespace: string }> {
+  const { envelope } = await twin.contracts.client.quote(farmerId, { cru: 0, mru: 0, sru: 0, hru: 16 * MiB, ipv4u: 0 }, HOUR)
+  const contractId = (await twin.contracts.client.propose(farmerId, envelope)).id
+  const client = new DeploymentClient(twin.node, (twin.node as any).components.privateKey)
+  await client.deploy(farmerId, { contractId, twin: twin.node.peerId.toString(), name: 'store', version: 1, signedAt: Date.now(), workloads: [zdbWorkload('objects', 16 * MiB)] })
+  await waitFor('the namespace to be ok', async () => (await client.get(farmerId, contractId).catch(() => undefined))?.workloads.every(w => w.state === 'ok') === true)
+  return { contractId, namespace: 'objects' }
 }
 
 describe('zdb namespaces over the mesh', () => {
@@ -126,27 +154,14 @@ describe('zdb namespaces over the mesh', () => {
   })
 
   it('peers not allowed on a namespace are refused from the request head: 10 identities × 16 streams of 4 MiB SETs are answered NOT_FOUND without their values being read', async () => {
-    const home = await tempDir('zdb-flood')
-    assert.equal((await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE'])).code, 0)
-    const configPath = join(home, 'config.json')
-    const config = JSON.parse(await readFile(configPath, 'utf8'))
-    config.farmer.capacity = { ...config.farmer.capacity, cru: 2, mru: '4G', sru: '1G', hru: '1G' }
-    config.farmer.capabilities = ['zdb']
-    // the hostile identities all come from 127.0.0.1 here, not from hosts of their own
-    config.connections = { ...config.connections, inboundConnectionsPerHostPerSecond: 100 }
-    await writeFile(configPath, JSON.stringify(config, null, 2))
+    const home = await zdbFarmerHome('zdb-flood')
     const daemon = await spawnDaemon(home)
     const farmerId = peerIdFromString(daemon.ready.peerId)
     const farmerAddress = multiaddr(daemon.ready.addresses[0])
     const twin = await startMarketPeer()
     try {
       await twin.node.dial(farmerAddress)
-      const { envelope } = await twin.contracts.client.quote(farmerId, { cru: 0, mru: 0, sru: 0, hru: 16 * MiB, ipv4u: 0 }, HOUR)
-      const contractId = (await twin.contracts.client.propose(farmerId, envelope)).id
-      const client = new DeploymentClient(twin.node, (twin.node as any).components.privateKey)
-      await client.deploy(farmerId, { contractId, twin: twin.node.peerId.toString(), name: 'store', version: 1, signedAt: Date.now(), workloads: [zdbWorkload('objects', 16 * MiB)] })
-      await waitFor('the namespace to be ok', async () => (await client.get(farmerId, contractId).catch(() => undefined))?.workloads.every(w => w.state === 'ok') === true)
-      const target = { contractId, namespace: 'objects' }
+      const target = await deployNamespace(twin, farmerId)
 
       // a stranger's head alone (its fields, then a value declared 4 MiB long that never comes) is answered
       assert.deepEqual(await floodZdb(farmerAddress, target, { identities: 1, streams: 1, rounds: 1, valueBytes: 4 * MiB, sendValue: false }), { NOT_FOUND: 1 })
@@ -174,6 +189,62 @@ describe('zdb namespaces over the mesh', () => {
       assertBytes(await own.get(b('big')), value)
     } finally {
       await twin.node.stop()
+      await daemon.stop()
+      await rm(home, { recursive: true, force: true })
+    }
+  })
+  it('a peer holding blocks streams unread and a tenant filling the inbound budget with SETs it never finishes do not make another twin\'s 4 MiB SET UNAVAILABLE', async () => {
+    const home = await zdbFarmerHome('zdb-budget')
+    // blocks the farmer serves to anyone: 16 of 512 KiB
+    const blocks = new FsBlockStore(join(home, 'flists', 'blocks'))
+    const cids: CID[] = []
+    for (let i = 0; i < 16; i++) {
+      const bytes = randomBytes(MAX_EXCHANGED_BLOCK_BYTES)
+      const cid = await blockCid(bytes)
+      await blocks.put(cid, bytes)
+      cids.push(cid)
+    }
+    const daemon = await spawnDaemon(home)
+    const farmerId = peerIdFromString(daemon.ready.peerId)
+    const farmerAddress = multiaddr(daemon.ready.addresses[0])
+    const victim = await startMarketPeer()
+    const fillerKey = await generateKeyPair('Ed25519')
+    const filler = await startMarketPeer({ privateKey: fillerKey })
+    // the same tenant on a second connection: 32 SETs in flight, not the 16 one connection allows
+    const fillerAgain = await barePeer(fillerKey)
+    const hoarder = await barePeer()
+    let stopHoarding = (): void => {}
+    try {
+      await Promise.all([victim, filler].map(async p => p.node.dial(farmerAddress)))
+      const victimTarget = await deployNamespace(victim, farmerId)
+      const fillerTarget = await deployNamespace(filler, farmerId)
+
+      const pid = daemon.child.pid as number
+      const idle = await residentMemory(pid)
+      await resetPeakMemory(pid)
+      // 16 streams asking for 8 blocks each, never read: before, 16 × 4 × 512 KiB of the inbound budget for 10 s
+      stopHoarding = await askBlocksUnread(hoarder, farmerAddress, cids.slice(0, 8), 16)
+      // the filler may write to its own namespace: each SET's head is admitted and its 4 MiB
+      // taken from the budget, and its value never comes (held until the read timeout)
+      const head = zdbSetHead(fillerTarget, 4 * MiB)
+      const filling = [filler.node, fillerAgain].flatMap(node => Array.from({ length: 16 }, async () => sendZdbSet(node, farmerAddress, head, undefined)))
+      await waitFor('the filler\'s 32 SETs to be open', () => [filler.node, fillerAgain].every(node => node.getConnections(farmerId).flatMap(c => c.streams).filter(s => s.protocol === ZDB_PROTOCOL).length === 16))
+      // and their heads read by the farmer, so that the twin's SET comes after them
+      await new Promise(resolve => setTimeout(resolve, 500))
+
+      const value = Buffer.alloc(4 * MiB, 5)
+      const own = new ZdbClient(victim.node, { farmer: farmerId, ...victimTarget })
+      await own.set(b('big'), value)
+      assertBytes(await own.get(b('big')), value)
+
+      // the filler itself is held to its share: a few SETs are taken at a time, the rest wait and are refused
+      const answers = await Promise.all(filling)
+      const attacked = await residentMemory(pid)
+      const counts = answers.reduce<Record<string, number>>((counted, code) => ({ ...counted, [code]: (counted[code] ?? 0) + 1 }), {})
+      console.log(`farmer daemon: idle ${(idle.rss / MiB).toFixed(0)} MiB, peak under the attack ${(attacked.peak / MiB).toFixed(0)} MiB (+${((attacked.peak - idle.rss) / MiB).toFixed(0)} MiB); the filler's 32 unfinished SETs: ${JSON.stringify(counts)}`)
+    } finally {
+      stopHoarding()
+      await Promise.all([hoarder, fillerAgain, filler.node, victim.node].map(async node => node.stop()))
       await daemon.stop()
       await rm(home, { recursive: true, force: true })
     }

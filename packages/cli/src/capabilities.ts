@@ -55,6 +55,7 @@ export const daemonCapabilities: DaemonCapabilities = {
             graceMs: config.farmer.leaseGraceSeconds * 1000,
             receiptPeriodMs: config.farmer.receiptPeriodSeconds * 1000,
             maxOpenPerTwin: config.farmer.maxOpenContractsPerTwin,
+            maxOpen: config.farmer.maxOpenContracts,
             keepFinishedMs: config.farmer.keepFinishedContractsDays * 86_400_000,
             maxFinishedPerTwin: config.farmer.maxFinishedContractsPerTwin
           }

@@ -20,7 +20,7 @@ export interface ContractsComponents {
 
 export interface ContractsInit {
   /** On farmers: the price policy quotes are made with, and how long capacity stays held after a lease ends. */
-  farmer?: { price: PricePolicy, graceMs: number, receiptPeriodMs?: number, maxOpenPerTwin?: number, keepFinishedMs?: number, maxFinishedPerTwin?: number }
+  farmer?: { price: PricePolicy, graceMs: number, receiptPeriodMs?: number, maxOpenPerTwin?: number, maxOpen?: number, keepFinishedMs?: number, maxFinishedPerTwin?: number }
   /** How often leases are checked (default 1 s). */
   sweepIntervalMs?: number
 }
@@ -62,6 +62,7 @@ export class Contracts implements Startable {
       graceMs: this.init.farmer.graceMs,
       receiptPeriodMs: this.init.farmer.receiptPeriodMs,
       maxOpenPerTwin: this.init.farmer.maxOpenPerTwin,
+      maxOpen: this.init.farmer.maxOpen,
       keepFinishedMs: this.init.farmer.keepFinishedMs,
       maxFinishedPerTwin: this.init.farmer.maxFinishedPerTwin
     })

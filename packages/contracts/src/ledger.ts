@@ -5,10 +5,11 @@ import { Key, type Datastore } from 'interface-datastore'
 import type { PrivateKey } from '@libp2p/interface'
 import { RESOURCE_UNITS, pricePerHour, toMicro, type CapacityAccount, type PricePolicy, type Resources } from '@p2pcloud/capacity'
 import {
-  ContractErrorCodes, DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN, ErrorCodes, contractIdToBytes, MAX_LEASE_MS, MAX_LISTED_CONTRACTS, MAX_LISTED_RECEIPTS, MIN_LEASE_MS, ProtocolError, QUOTE_VALIDITY_MS, contractMessages
+  ContractErrorCodes, DEFAULT_MAX_OPEN_CONTRACTS, DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN, ErrorCodes, contractIdToBytes, MAX_LEASE_MS, MAX_LISTED_CONTRACTS, MAX_LISTED_RECEIPTS, MIN_LEASE_MS, ProtocolError, QUOTE_VALIDITY_MS, contractMessages
 } from '@p2pcloud/wire'
 import { contractIdOf, openAcceptance, openProposal, signAcceptance, signQuote, type Acceptance, type Proposal } from './records.js'
 import { openReceipt, signReceipt, usageOf } from './receipts.js'
+import { OpenContracts } from './open-contracts.js'
 import { DEFAULT_KEEP_FINISHED_MS, DEFAULT_MAX_FINISHED_PER_TWIN, FinishedContracts, LIVE_PREFIX as PREFIX, RECEIPTS_PREFIX as RECEIPTS } from './finished.js'
 
 const log = logger('p2pcloud:contracts:ledger')
@@ -59,6 +60,8 @@ export interface LedgerInit {
   graceMs: number
   /** Open (active or expired) contracts one twin may hold (default DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN). */
   maxOpenPerTwin?: number
+  /** Open contracts all twins together may hold (default DEFAULT_MAX_OPEN_CONTRACTS): Sybil twins each under their own limit still meet it. */
+  maxOpen?: number
   /** How much lease time one usage receipt covers (default 1 h). */
   receiptPeriodMs?: number
   /** How long a contract that is over stays readable after it finished (default DEFAULT_KEEP_FINISHED_MS, 30 days). */
@@ -83,8 +86,8 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
   /** Quote (hex sha2-256 of its envelope) → the live contract booked on it: a quote books once. */
   private readonly quotesUsed = new Map<string, string>()
   private readonly proposing = new Map<string, Promise<ContractRecord>>()
-  /** Per twin: bookings past the per-twin check and not yet in `contracts`. */
-  private readonly booking = new Map<string, number>()
+  /** Open contracts and bookings in progress, per twin and in all, in step with `contracts`. */
+  private readonly open = new OpenContracts()
   private sweeper?: ReturnType<typeof setInterval>
   private sweeping?: Promise<void>
 
@@ -103,7 +106,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
   async start (sweepIntervalMs = 1000): Promise<void> {
     for await (const { value } of this.init.datastore.query({ prefix: PREFIX + '/' })) {
       const record = await this.decode(value)
-      this.contracts.set(record.id, record)
+      this.keep(record)
       this.quotesUsed.set(contractIdOf(record.proposal.quoteEnvelope), record.id)
     }
     // the receipts of live contracts only: a finished one is billed in full
@@ -142,6 +145,17 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
       proposal,
       acceptance
     }
+  }
+
+  /** Every change of the live ledger goes through here and `drop`, so that the open counts follow it. */
+  private keep (record: ContractRecord): void {
+    this.open.change(this.contracts.get(record.id), record)
+    this.contracts.set(record.id, record)
+  }
+
+  private drop (id: string): void {
+    this.open.change(this.contracts.get(id), undefined)
+    this.contracts.delete(id)
   }
 
   private entry (record: ContractRecord): { key: Key, value: Uint8Array } {
@@ -205,28 +219,20 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     const booked = this.quotesUsed.get(quoteId)
     if (booked != null) return this.ownedBy(this.contracts.get(booked) as ContractRecord, remotePeer)
     const twin = proposal.twin
-    const maxOpen = this.init.maxOpenPerTwin ?? DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN
-    const open = this.openContractsOf(twin) + (this.booking.get(twin) ?? 0)
-    if (open >= maxOpen) {
-      throw new ProtocolError(ContractErrorCodes.TOO_MANY_CONTRACTS, `${twin} already holds ${open} open contracts on this farmer, its limit of ${maxOpen}; cancel one or let one end first`)
+    const maxPerTwin = this.init.maxOpenPerTwin ?? DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN
+    if (this.open.of(twin) >= maxPerTwin) {
+      throw new ProtocolError(ContractErrorCodes.TOO_MANY_CONTRACTS, `${twin} already holds ${this.open.of(twin)} open contracts on this farmer, its limit of ${maxPerTwin}; cancel one or let one end first`)
     }
-    this.booking.set(twin, (this.booking.get(twin) ?? 0) + 1)
+    const maxOpen = this.init.maxOpen ?? DEFAULT_MAX_OPEN_CONTRACTS
+    if (this.open.total >= maxOpen) {
+      throw new ProtocolError(ContractErrorCodes.TOO_MANY_CONTRACTS, `this farmer already holds ${this.open.total} open contracts of all twins together, its limit of ${maxOpen}; try another farmer`)
+    }
+    const bookingDone = this.open.booking(twin)
     try {
       return await this.admit(id, proposalEnvelope, proposal, quoteId, now)
     } finally {
-      const left = (this.booking.get(twin) ?? 1) - 1
-      if (left > 0) this.booking.set(twin, left)
-      else this.booking.delete(twin)
+      bookingDone()
     }
-  }
-
-  /** Contracts of `twin` that hold capacity: active, or expired and in their grace. */
-  private openContractsOf (twin: string): number {
-    let open = 0
-    for (const record of this.contracts.values()) {
-      if (record.proposal.twin === twin && (record.state === 'active' || record.state === 'expired')) open++
-    }
-    return open
   }
 
   /** Admission (contract.md §4.3 step 7): reserve the quote's resources and write the contract, at once. */
@@ -249,7 +255,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
       if (err.name === 'InsufficientCapacityError') throw insufficient(err.free, err.wanted, err.units)
       throw err
     }
-    this.contracts.set(id, record)
+    this.keep(record)
     this.safeDispatchEvent('change', { detail: record })
     return record
   }
@@ -300,7 +306,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
       stateChangedAt: record.state === 'active' ? record.stateChangedAt : now
     }
     await this.init.account.record([this.entry(renewed)])
-    this.contracts.set(id, renewed)
+    this.keep(renewed)
     if (record.state !== 'active') this.safeDispatchEvent('change', { detail: renewed })
     return renewed
   }
@@ -317,7 +323,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     const releases = state === 'cancelled' || state === 'ended'
     if (releases) await this.init.account.release(record.proposal.quote.resources, [this.entry(next)])
     else await this.init.account.record([this.entry(next)])
-    this.contracts.set(record.id, next)
+    this.keep(next)
     this.safeDispatchEvent('change', { detail: next })
     return next
   }
@@ -377,7 +383,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
     const finished = { twin: record.proposal.twin, at: record.stateChangedAt, id: record.id }
     const { key, value } = this.entry(record)
     await this.finished.add(finished, value, key)
-    this.contracts.delete(record.id)
+    this.drop(record.id)
     this.billed.delete(record.id)
     this.quotesUsed.delete(contractIdOf(record.proposal.quoteEnvelope))
   }

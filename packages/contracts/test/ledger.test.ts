@@ -26,12 +26,12 @@ async function party (): Promise<Party> {
   return { key, id: peerIdFromPrivateKey(key).toString() }
 }
 
-async function setUp (total = amount(8, 32, 100)): Promise<{ ledger: Ledger, account: CapacityAccount, farmer: Party, datastore: MemoryDatastore, clock: { now: number } }> {
+async function setUp (total = amount(8, 32, 100), limits: { maxOpenPerTwin?: number, maxOpen?: number } = {}): Promise<{ ledger: Ledger, account: CapacityAccount, farmer: Party, datastore: MemoryDatastore, clock: { now: number } }> {
   const farmer = await party()
   const datastore = new MemoryDatastore()
   const account = new CapacityAccount(total, datastore)
   const clock = { now: Date.UTC(2030, 0, 1) }
-  const ledger = new Ledger({ datastore, account, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR, now: () => clock.now })
+  const ledger = new Ledger({ datastore, account, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR, now: () => clock.now, ...limits })
   await ledger.start(60_000)
   return { ledger, account, farmer, datastore, clock }
 }
@@ -151,6 +151,52 @@ describe('contract ledger', () => {
     envelope[envelope.length - 1] ^= 1
     await assert.rejects(ledger.propose(envelope, twin.id), { code: 'INVALID_SIGNATURE' })
     ledger.stop()
+  })
+
+  it('open contracts are counted per twin and for all twins together: one more than either limit is TOO_MANY_CONTRACTS, a cancel or an end makes room, and a restart counts the same', async () => {
+    const limits = { maxOpenPerTwin: 2, maxOpen: 3 }
+    const { ledger, farmer, datastore, clock } = await setUp(amount(8, 32, 100), limits)
+    const [a, b, c] = await Promise.all([party(), party(), party()])
+    const small = amount(1, 1)
+    const [first] = await Promise.all([ledger.propose(await proposal(ledger, a, small), a.id), ledger.propose(await proposal(ledger, a, small), a.id)])
+    await assert.rejects(ledger.propose(await proposal(ledger, a, small), a.id), (err: any) => {
+      assert.equal(err.code, 'TOO_MANY_CONTRACTS')
+      assert.match(err.message, new RegExp(`${a.id} already holds 2 open contracts on this farmer, its limit of 2`))
+      return true
+    })
+    // a Sybil twin under its own limit meets the farmer's
+    const shortLease = await ledger.propose(await proposal(ledger, b, small, MIN_LEASE_MS), b.id)
+    const sybil = await proposal(ledger, c, small)
+    await assert.rejects(ledger.propose(sybil, c.id), (err: any) => {
+      assert.equal(err.code, 'TOO_MANY_CONTRACTS')
+      assert.match(err.message, /this farmer already holds 3 open contracts of all twins together, its limit of 3/)
+      return true
+    })
+
+    // a restart loads the same counts: still full, for the twin and for the farmer
+    ledger.stop()
+    const account = new CapacityAccount(amount(8, 32, 100), datastore)
+    await account.load()
+    const restarted = new Ledger({ datastore, account, farmerId: farmer.id, privateKey: farmer.key, price, graceMs: HOUR, now: () => clock.now, ...limits })
+    await restarted.start(60_000)
+    await assert.rejects(restarted.propose(await proposal(restarted, a, small), a.id), { code: 'TOO_MANY_CONTRACTS', message: /limit of 2;/ })
+    await assert.rejects(restarted.propose(sybil, c.id), { code: 'TOO_MANY_CONTRACTS', message: /all twins together/ })
+
+    // a cancel frees a place of the twin and of the farmer; a renewal takes none
+    await restarted.cancel(first.id, a.id)
+    await restarted.renew(shortLease.id, HOUR, b.id)
+    const third = await restarted.propose(sybil, c.id)
+    await assert.rejects(restarted.propose(await proposal(restarted, a, small), a.id), { code: 'TOO_MANY_CONTRACTS', message: /all twins together/ })
+    // an expired contract still holds its place during its grace; an ended one no longer
+    clock.now += 2 * HOUR
+    await restarted.sweep()
+    assert.equal((await restarted.get(third.id, c.id)).state, 'expired')
+    await assert.rejects(restarted.propose(await proposal(restarted, a, small, HOUR, clock.now), a.id), { code: 'TOO_MANY_CONTRACTS' })
+    clock.now += HOUR
+    await restarted.sweep()
+    assert.equal((await restarted.get(third.id, c.id)).state, 'ended')
+    await restarted.propose(await proposal(restarted, a, small, HOUR, clock.now), a.id)
+    restarted.stop()
   })
 
   it('only the twin sees, renews and cancels its contract', async () => {

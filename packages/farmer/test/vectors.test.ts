@@ -230,7 +230,7 @@ describe('deployment test vectors', () => {
         let response: deploymentMessages.Response
         try {
           const request = deploymentMessages.Request.decode(unhex(v.encoded))
-          const context = { remotePeer: keys[v.from].peerId, connection: undefined as any, signal: new AbortController().signal }
+          const context = { remotePeer: keys[v.from].peerId, connection: undefined as any, signal: new AbortController().signal, drained: () => true }
           // watch streams: its vector is the first frame, the status at that moment
           const frames = responder.stream?.(request, context)?.[Symbol.asyncIterator]()
           if (frames != null) {

@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import {
-  BLOCKS_LIMITS, BLOCKS_PROTOCOL, BlocksErrorCodes, MAX_CID_BYTES, MAX_CIDS_PER_REQUEST, MAX_EXCHANGED_BLOCK_BYTES, ProtocolError, blocksMessages,
-  inboundBudget, requestStream,
+  BLOCKS_LIMITS, BLOCKS_PROTOCOL, BlocksErrorCodes, ByteBudget, MAX_CID_BYTES, MAX_CIDS_PER_REQUEST, MAX_EXCHANGED_BLOCK_BYTES, ProtocolError, blocksMessages,
+  requestStream,
   type Responder, type StreamOpener, type WireError
 } from '@p2pcloud/wire'
 import { isFlistCid } from './block.js'
@@ -22,10 +22,23 @@ export class BlockProtocolViolationError extends Error {
 const EMPTY = new Uint8Array(0)
 
 /**
- * Blocks a responder reads ahead of the one it sends: at most 16 streams × 4 × 512 KiB held per
- * connection, and never more than the inbound budget allows across all of them (blocks.md §7).
+ * Blocks a responder reads ahead of the one it sends, once the caller has taken a frame whole and
+ * while it keeps up: a stream holds at most 4 × 512 KiB, one that is not read 512 KiB (blocks.md §7).
  */
 const READ_AHEAD = 3
+
+/** Most bytes of blocks read for responses this process holds at once, all streams and peers together (blocks.md §7). */
+export const BLOCK_RESPONSE_BUDGET_BYTES = 32 * 2 ** 20
+
+/** Most of it one remote peer may hold: an eighth, two streams reading ahead. */
+export const BLOCK_RESPONSE_BUDGET_PER_PEER_BYTES = BLOCK_RESPONSE_BUDGET_BYTES / 8
+
+/**
+ * Response memory, kept apart from the inbound budget of requests: a peer that asks for blocks
+ * and does not read them holds this, never the room another peer's request needs. One per
+ * process, as memory is.
+ */
+const blockResponses = new ByteBudget(BLOCK_RESPONSE_BUDGET_BYTES, BLOCK_RESPONSE_BUDGET_PER_PEER_BYTES)
 
 /** A block read for a response frame, and the budget it holds until sent. */
 interface Held { response: BlockResponse, release: () => void }
@@ -62,11 +75,12 @@ export function blocksResponder (store: BlockGetter): Responder<BlockRequest, Bl
   return {
     ...BLOCKS_CALL,
     respond: async () => { throw new ProtocolError('INTERNAL', 'blocks are always answered as a stream') },
-    stream (request, { signal }) {
+    stream (request, { remotePeer, signal, drained }) {
       const cids = wantedCids(request)
-      // each block read holds its bytes of the process's inbound budget until it is sent
+      const peer = remotePeer.toString()
+      // each block read holds its bytes of the process's response budget until it is sent
       const frame = async (cid: CID): Promise<Held> => {
-        const release = await inboundBudget.acquire(MAX_EXCHANGED_BLOCK_BYTES, BLOCKS_LIMITS.timeoutMs, signal)
+        const release = await blockResponses.acquire(peer, MAX_EXCHANGED_BLOCK_BYTES, BLOCKS_LIMITS.timeoutMs, signal)
         try {
           return { release, response: { cid: cid.bytes, data: await store.get(cid, { signal }) as Uint8Array<ArrayBuffer>, missing: false } }
         } catch (err: any) {
@@ -77,12 +91,14 @@ export function blocksResponder (store: BlockGetter): Responder<BlockRequest, Bl
         }
       }
       return (async function * () {
-        // the next blocks are read from disk while this one is being sent
+        // the next blocks are read from disk while this one is being sent, but only for a caller
+        // that took the last frame whole: one that does not read holds only the block it is sent
         const pending: Array<Promise<Held>> = []
         let next = 0
         try {
           for (let i = 0; i < cids.length; i++) {
-            while (next < cids.length && next <= i + READ_AHEAD) {
+            const ahead = i > 0 && drained() ? READ_AHEAD : 0
+            while (next < cids.length && next <= i + ahead) {
               const read = frame(cids[next++])
               read.catch(() => {}) // awaited below, in order
               pending.push(read)

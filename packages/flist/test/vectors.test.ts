@@ -142,8 +142,8 @@ describe('blocks test vectors', () => {
       await store.put(CID.decode(unhex(cid)), unhex(data))
     }
     const responder = blocksResponder(store)
-    // the responder reads only the signal of a request's context
-    const context = { signal: new AbortController().signal } as any
+    // the responder reads only the caller, the signal and the drain of a stream's context
+    const context = { remotePeer: 'a caller', signal: new AbortController().signal, drained: () => true } as any
     const answer = async (request: blocksMessages.BlockRequest): Promise<string[]> => {
       try {
         const frames: string[] = []

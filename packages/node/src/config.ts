@@ -58,6 +58,8 @@ const farmerSchema = z.object({
   cruOvercommit: z.number().min(1).max(16).default(1),
   /** Open (active or expired) contracts one twin may hold here; more is TOO_MANY_CONTRACTS (contract.md §4.3). */
   maxOpenContractsPerTwin: z.number().int().min(1).default(64),
+  /** Open contracts all twins together may hold here, so that many twins of one owner cannot each take their share; more is TOO_MANY_CONTRACTS (contract.md §4.3). */
+  maxOpenContracts: z.number().int().min(1).default(10_000),
   /** Days a contract that is over (cancelled or ended) stays readable, with its receipts, after it finished (contract.md §4.6). */
   keepFinishedContractsDays: z.number().min(0).max(3660).default(30),
   /** Contracts that are over kept per twin, the oldest dropped first (contract.md §4.6). */

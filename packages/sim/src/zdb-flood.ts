@@ -3,7 +3,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { tcp } from '@libp2p/tcp'
 import { pbStream } from '@libp2p/utils'
 import { yamux } from '@libp2p/yamux'
-import type { Stream } from '@libp2p/interface'
+import type { PrivateKey, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { ZDB_LIMITS, ZDB_PROTOCOL, contractIdToBytes, varintBytes, zdbMessages } from '@p2pcloud/wire'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -28,6 +28,11 @@ export interface ZdbFloodOptions {
 
 /** How the farmer answered each request: its error code, `OK`, or `NO_ANSWER` (reset, EOF, timeout). */
 export type ZdbFloodAnswers = Record<string, number>
+
+/** A bare peer (TCP + Noise + Yamux only), under `privateKey` when given: a second connection of that identity. */
+export async function barePeer (privateKey?: PrivateKey): Promise<Libp2p> {
+  return createLibp2p({ privateKey, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
+}
 
 /** Field 5 (value), length-delimited: the tag byte of a ZdbRequest's value. */
 const VALUE_TAG = 0x2a
@@ -94,7 +99,7 @@ export async function floodZdb (farmer: Multiaddr, target: ZdbTarget, options: Z
   const nodes: Libp2p[] = []
   const answers: ZdbFloodAnswers = {}
   try {
-    for (let i = 0; i < options.identities; i++) nodes.push(await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] }))
+    for (let i = 0; i < options.identities; i++) nodes.push(await barePeer())
     // one small request first: a burst of streams on a connection the farmer has not finished
     // setting up is refused by its muxer (MaxEarlyStreamsError), which is not what is measured
     await Promise.all(nodes.map(async node => sendZdbSet(node, farmer, zdbSetHead(target, 1), Uint8Array.of(0))))

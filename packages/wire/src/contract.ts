@@ -20,12 +20,15 @@ export const ContractErrorCodes = {
   QUOTE_EXPIRED: 'QUOTE_EXPIRED',
   INVALID_SIGNATURE: 'INVALID_SIGNATURE',
   CONTRACT_ENDED: 'CONTRACT_ENDED',
-  /** The twin already holds as many open (active or expired) contracts on this farmer as it allows. */
+  /** The twin, or all twins together, already hold as many open (active or expired) contracts on this farmer as it allows. */
   TOO_MANY_CONTRACTS: 'TOO_MANY_CONTRACTS'
 } as const
 
 /** How many open contracts one twin may hold on one farmer unless the farmer says otherwise. */
 export const DEFAULT_MAX_OPEN_CONTRACTS_PER_TWIN = 64
+
+/** How many open contracts of all twins together one farmer holds unless it says otherwise: Sybil twins meet it. */
+export const DEFAULT_MAX_OPEN_CONTRACTS = 10_000
 
 /** A list answer holds at most this many contracts (the newest first). */
 export const MAX_LISTED_CONTRACTS = 500

@@ -74,6 +74,12 @@ export interface RequestContext {
   signal: AbortSignal
 }
 
+/** A streaming call's context: also whether the caller keeps up with the frames. */
+export interface StreamContext extends RequestContext {
+  /** Whether all that was sent on this stream so far has left this process. */
+  drained: () => boolean
+}
+
 export interface Responder<Req, Res> {
   protocol: string
   request: MessageCodec<Req>
@@ -85,7 +91,7 @@ export interface Responder<Req, Res> {
    * undefined when this request is an ordinary one. The stream ends when the
    * iterable does; it must yield at least every `limits.timeoutMs` (a heartbeat).
    */
-  stream?(request: Req, context: RequestContext): AsyncIterable<Res> | undefined
+  stream?(request: Req, context: StreamContext): AsyncIterable<Res> | undefined
   /**
    * Vet a request from its first fields before a large frame is read whole (a zdb SET carries
    * up to 4 MiB): `head` is the request decoded from the whole fields among the frame's first
@@ -110,7 +116,7 @@ export const REQUEST_HEAD_BYTES = 1024
 /**
  * Serve one request per stream: read the frame's length and its first REQUEST_HEAD_BYTES,
  * rate-limit the peer and let the responder `admit` the request from its first fields, take the
- * frame's bytes from the process's inbound budget, read the rest, answer one frame (or a
+ * frame's bytes from the process's inbound budget (within the remote peer's share of it), read the rest, answer one frame (or a
  * stream of them), half-close, give the bytes back. A frame over the limit, a request that does
  * not decode or a timeout resets the stream; a refused request gets an error response in the
  * responder's words, and when the rest of its frame is unread, a reset after it.
@@ -133,7 +139,7 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
       const work = new AbortController()
       // the twin resetting the stream ends a streaming call
       stream.addEventListener('close', () => { work.abort() }, { once: true })
-      const context = { remotePeer, connection, signal: work.signal }
+      const context = { remotePeer, connection, signal: work.signal, drained: () => !stream.writableNeedsDrain && stream.writeBufferLength === 0 }
       // a head that does not decode is a violation, like a whole frame that does not
       const first = unread > 0 && responder.admit != null ? responder.request.decode(wholeFields(head.subarray())) : undefined
       try {
@@ -142,7 +148,7 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
         if (unread > 0) {
           // no more of the frame while it is vetted and waits for room
           if (first != null) responder.admit?.(first, context)
-          release = await inboundBudget.acquire(length, limits.timeoutMs, work.signal)
+          release = await inboundBudget.acquire(remotePeer.toString(), length, limits.timeoutMs, work.signal)
           intake.allowAll()
         }
       } catch (err: any) {
@@ -394,8 +400,9 @@ async function requestOnce<Req, Res extends WithError> (
     let sent = false
     const writing = (async () => {
       await pb.write(message, responder.request, { signal })
-      await open.close({ signal })
+      // sent whole: an answer that comes before the close is done is no refusal
       sent = true
+      await open.close({ signal })
     })()
     writing.catch(() => {})
     try {

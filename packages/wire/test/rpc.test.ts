@@ -144,6 +144,31 @@ describe('request/response over real libp2p streams', () => {
     assertBytes(again.advertEnvelope, bytes(1000))
   })
 
+  it('an answer that comes before the caller\'s close is done does not reset the stream: the request was sent whole', async () => {
+    const protocol = freshProtocol('slow-close')
+    await handleRequests(registrarOf(server), responderFor(protocol, async () => ({ advertEnvelope: bytes(10) })))
+    let stream: Stream | undefined
+    let closed: Promise<void> | undefined
+    // a caller whose close is slow (its FIN waits behind other traffic): it ends only after the answer is in
+    const slowClosing = {
+      dialProtocol: async (...args: Parameters<Libp2p['dialProtocol']>) => {
+        const opened = await client.dialProtocol(...args)
+        const answered = new Promise(resolve => { opened.addEventListener('message', resolve, { once: true }) })
+        const close = opened.close.bind(opened)
+        opened.close = async options => {
+          closed = answered.then(async () => { await new Promise(resolve => setTimeout(resolve, 50)) }).then(async () => { await close(options) })
+          await closed
+        }
+        stream = opened
+        return opened
+      }
+    }
+    const response = await request(slowClosing, server.peerId, callerSide(protocol), {})
+    assertBytes(response.advertEnvelope, bytes(10))
+    await closed
+    assert.equal(stream?.status, 'closed')
+  })
+
   it('a call can be addressed by multiaddrs', async () => {
     const protocol = freshProtocol('addr')
     await handleRequests(registrarOf(server), responderFor(protocol, async () => ({ advertEnvelope: bytes(3) })))
