@@ -139,8 +139,8 @@ export class StoragePools {
       wanted,
       probe: async (farmer, signal) => { await this.twin.probe(peerIdFromString(farmer), { hru: namespaceBytes }, signal) },
       use: async farmer => { await use(byFarmer.get(farmer) as DirectoryEntry) },
-      // a farmer's refusal says nothing about the next farmer; a pending namespace holds its deployment name
-      tryNextAfter: err => err?.name !== 'DeploymentPending',
+      // a farmer's refusal, or a reservation it left pending (which holds no name), says nothing about the next farmer
+      tryNextAfter: () => true,
       onFailure
     })
   }
