@@ -112,7 +112,7 @@ export async function place<T> (candidates: string[], options: PlaceOptions<T>):
       const farmer = ordered[i]
       const timeoutMs = options.probeTimeoutMs ?? PROBE_TIMEOUT_MS
       const signal = AbortSignal.timeout(timeoutMs)
-      probes.push(options.probe(farmer, signal).then(() => { options.unreliable.delete(farmer) }, err => {
+      probes.push(options.probe(farmer, signal).catch(err => {
         throw signal.aborted ? Object.assign(new Error(`no answer within ${timeoutMs} ms (${err?.message as string})`), { name: 'TimeoutError' }) : err
       }))
       // awaited in turn below; no probe result is ever left unhandled
@@ -140,6 +140,8 @@ export async function place<T> (candidates: string[], options: PlaceOptions<T>):
     }
     try {
       done.push(await options.use(farmer))
+      // only taking the work clears a farmer: one that claims room in every probe and then refuses must stay last
+      options.unreliable.delete(farmer)
     } catch (err) {
       if (!options.tryNextAfter(err)) throw err
       fail(farmer, err, true)
