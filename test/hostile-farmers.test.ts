@@ -4,10 +4,11 @@ import { describe, it } from 'node:test'
 import type { Stream } from '@libp2p/interface'
 import { pbStream } from '@libp2p/utils'
 import { capacityExtension, resourcesFromWire, type CapacityMarket } from '@p2pcloud/capacity'
-import { contractsExtension, type Ledger } from '@p2pcloud/contracts'
+import { contractsExtension, type Contracts, type Ledger } from '@p2pcloud/contracts'
+import { DeploymentClient } from '@p2pcloud/farmer'
 import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
 import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
-import { parseDeploymentSpec, twinExtension, type Twin, type TwinOptions } from '@p2pcloud/twin'
+import { PendingDeployments, TwinStore, parseDeploymentSpec, twinExtension, type Twin, type TwinOptions } from '@p2pcloud/twin'
 import { CONTRACT_PROTOCOL, ContractErrorCodes, contractMessages } from '@p2pcloud/wire'
 import { zdbCapability } from '@p2pcloud/zdb'
 import { resources, startMarketPeer, tempDir, waitFor, type MarketPeer } from './helpers/index.js'
@@ -113,6 +114,20 @@ describe('hostile farmers', () => {
         assert.ok(twin.unreliable.has(hostileId), 'tried last by the next placements')
       }))
       assert.deepEqual((await deployer.twin.list()).map(d => [d.name, d.farmer]), [['app', honestId]])
+
+      // once its lease and the farmer's grace are over, the farmer has freed it anyway: the
+      // reservation is forgotten without asking the farmer (the same store, the clock moved there)
+      const [reservation] = await deployer.twin.pendingReservations()
+      const store = new TwinStore((deployer.node as any).components.datastore)
+      const later = new PendingDeployments({
+        store,
+        contracts: (deployer.node.services.contracts as Contracts).client,
+        deployments: new DeploymentClient(deployer.node, (deployer.node as any).components.privateKey),
+        reach: async () => {},
+        now: () => reservation.dropAfter
+      })
+      assert.deepEqual(await later.resolveAll(), [])
+      assert.deepEqual(await deployer.twin.pendingReservations(), [])
 
       // the honest farmer goes away: rm cannot cancel there and says so; --force forgets it here
       await honest.node.stop()

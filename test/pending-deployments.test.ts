@@ -32,7 +32,7 @@ async function exists (path: string): Promise<boolean> {
 }
 
 describe('deployments a farmer never confirmed', () => {
-  it('a farmer killed with SIGKILL in the middle of a deploy: the twin keeps the deployment pending and cancels it at the restarted farmer, which keeps no active contract', async () => {
+  it('a farmer killed with SIGKILL in the middle of a deploy: the twin keeps the reservation pending and cancels it at the restarted farmer, which keeps no active contract', async () => {
     const home = await farmerHome('pending-farmer', { cru: 4, mru: '4G', sru: '10G', hru: 0 })
     let farmer: CliDaemon = await spawnDaemon(home)
     const node = await startLoopbackPeer({ bootstrap: [farmer.ready.addresses[0]] }, {
@@ -54,23 +54,24 @@ describe('deployments a farmer never confirmed', () => {
         }
         return openStream(peer, protocols, options)
       }
+      // the only farmer: the placement passes over it and has no other
       await assert.rejects(twin.deploy(parseDeploymentSpec(spec('app'))), (err: any) => {
-        assert.equal(err.name, 'DeploymentPending')
-        assert.match(err.message, new RegExp(`deployment "app" on farmer ${farmer.ready.peerId} failed \\(no answer .*\\) .* stays pending`))
+        assert.equal(err.name, 'PlacementError')
+        assert.match(err.message, new RegExp(`deployment "app" on farmer ${farmer.ready.peerId} failed \\(no answer .*\\) .* contract [0-9a-f]{64} stays pending`))
         return true
       })
       connections.openStream = openStream
 
-      const [pending] = await twin.list()
-      assert.equal(pending?.name, 'app', 'the twin still knows the deployment')
-      assert.equal(pending.state, 'pending')
-      assert.deepEqual(await twin.resolvePending(), ['app'], 'stays pending while the farmer is down')
+      assert.deepEqual(await twin.list(), [], 'the name is not held')
+      const [pending] = await twin.pendingReservations()
+      assert.equal(pending?.name, 'app', 'the twin still knows the contract it proposed')
+      assert.deepEqual((await twin.resolvePending()).map(p => p.contractId), [pending.contractId], 'stays pending while the farmer is down')
 
       const volume = join(home, 'volumes', pending.contractId, 'data')
 
       // back, from the same home: the contract is in its ledger, and it reconciles the deployment it took
       farmer = await spawnDaemon(home, { args: ['--bootstrap', dialAddress(node)] })
-      await waitFor('the twin to resolve the pending deployment', async () => (await twin.list()).length === 0, 30_000)
+      await waitFor('the twin to resolve the pending reservation', async () => (await twin.pendingReservations()).length === 0, 30_000)
       const contracts = await ledger(home)
       assert.deepEqual(contracts.map(c => [c.id, c.state]), [[pending.contractId, 'cancelled']])
       await waitFor('the farmer to delete the workload of the cancelled contract', async () => !await exists(volume))

@@ -45,6 +45,22 @@ describe('place', () => {
     })
   })
 
+  it('remembers a farmer that claimed room and then refused for capacity, not one whose probe said it has too little room', async () => {
+    const unreliable = new UnreliableFarmers()
+    const refusal = Object.assign(new Error('not enough free capacity'), { name: 'RemoteError', code: 'INSUFFICIENT_CAPACITY' })
+    const honestNo = Object.assign(new Error('too little free hru'), { name: 'NoCapacityError' })
+    const used: string[] = []
+    assert.deepEqual(await place(['liar', 'full', 'ok'], options({}, [], used, {
+      unreliable,
+      probe: async farmer => { if (farmer === 'full') throw honestNo },
+      use: async farmer => { if (farmer === 'liar') throw refusal; used.push(farmer); return farmer }
+    })), ['ok'])
+    assert.deepEqual(['liar', 'full', 'ok'].map(f => unreliable.has(f)), [true, false, false])
+    // the liar's probe answers again next time: only taking the work would clear it
+    assert.deepEqual(await place(['liar', 'ok'], options({}, [], used, { unreliable })), ['ok'])
+    assert.ok(unreliable.has('liar'))
+  })
+
   it('places several on distinct farmers, and throws a use failure it must not pass over', async () => {
     assert.deepEqual(await place(['a', 'b', 'a', 'c'], options({}, ['b'], [], { wanted: 2 })), ['a', 'c'])
     await assert.rejects(place(['a', 'b'], options({}, [], [], { use: async () => { throw new Error('final') }, tryNextAfter: () => false })), { message: 'final' })
