@@ -81,7 +81,7 @@ describe('deployments a farmer never confirmed', () => {
     }
   })
 
-  it('p2pcloud contracts cancel ID cancels a contract at its farmer; a left-over one with --farmer; an unknown one is named', async () => {
+  it('p2pcloud contracts cancel ID cancels a contract at its farmer; a left-over one with --farmer; an unknown one is named; rm --force forgets a deployment whose farmer is gone', async () => {
     const fHome = await farmerHome('pending-farmer', { cru: 4, mru: '4G', sru: '10G', hru: 0 })
     const tHome = await tempDir('pending-twin')
     assert.equal((await runCli(['init', '--home', tHome])).code, 0)
@@ -115,6 +115,20 @@ describe('deployments a farmer never confirmed', () => {
       const unknown = await runCli(['contracts', 'cancel', 'ab'.repeat(32), '--farmer', farmer.ready.peerId, '--home', tHome])
       assert.notEqual(unknown.code, 0)
       assert.match(unknown.stderr, /has no contract abab/)
+
+      // a deployment whose farmer is gone: rm says so and points at --force, which forgets it here
+      await writeFile(file, spec('gone'))
+      const gone = await runCli(['deploy', '--json', '--home', tHome, file])
+      assert.equal(gone.code, 0, gone.stderr)
+      const goneId = JSON.parse(gone.stdout).contractId
+      await farmer.stop()
+      const refused = await runCli(['rm', 'gone', '--home', tHome])
+      assert.notEqual(refused.code, 0)
+      assert.match(refused.stderr, new RegExp(`farmer ${farmer.ready.peerId} did not answer .*p2pcloud rm --force gone forgets the deployment here`))
+      const forced = await runCli(['rm', 'gone', '--force', '--home', tHome])
+      assert.equal(forced.code, 0, forced.stderr)
+      assert.match(forced.stdout, new RegExp(`forgot gone: farmer ${farmer.ready.peerId} did not answer .*forgotten here only: it may hold contract ${goneId} until its lease ends`))
+      assert.equal(JSON.parse((await runCli(['ls', '--json', '--home', tHome])).stdout).length, 0)
     } finally {
       await twin.stop()
       await farmer.stop()
