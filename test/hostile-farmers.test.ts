@@ -96,10 +96,11 @@ describe('hostile farmers', () => {
     try {
       await Promise.all([hearBoth(deployer.node, hostile, honest), hearBoth(pooler.node, hostile, honest)])
 
-      const [deployed, pool] = await Promise.all([
-        deployer.twin.deploy(volumeSpec('app')),
-        pooler.twin.pools.create({ dataShards: 1, parityShards: 0, namespaceBytes: 64 * MiB, leaseMs: 3_600_000 })
-      ])
+      const deploying = deployer.twin.deploy(volumeSpec('app'))
+      const pooling = pooler.twin.pools.create({ dataShards: 1, parityShards: 0, namespaceBytes: 64 * MiB, leaseMs: 3_600_000 })
+      // the name is stored only once the deploy settles; meanwhile a second deploy of it is refused
+      await assert.rejects(deployer.twin.deploy(volumeSpec('app')), { name: 'DeploymentExists', message: 'a deployment named "app" is being deployed' })
+      const [deployed, pool] = await Promise.all([deploying, pooling])
       assert.equal(deployed.farmer, honestId)
       assert.equal(deployed.status?.workloads[0].state, 'ok')
       assert.deepEqual(pool.members.map(m => [m.deployment, m.farmer]), [['pool-default-0', honestId]])

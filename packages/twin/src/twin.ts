@@ -77,6 +77,8 @@ export class Twin {
   /** Farmers that recently let a placement down (no answer, or a refusal for capacity after claiming room): placements try them last. */
   readonly unreliable = new UnreliableFarmers()
   private readonly pending: PendingDeployments
+  /** Names of the deploys running in this process. */
+  private readonly deploying = new Set<string>()
 
   constructor (private readonly components: TwinComponents, private readonly options: TwinOptions = {}) {
     this.store = new TwinStore(components.datastore)
@@ -147,6 +149,17 @@ export class Twin {
    * reservation pending is passed over.
    */
   async deploy (spec: DeploymentSpec): Promise<TwinDeploymentView> {
+    // the name is stored only once the deploy settled: until then this holds it against a second deploy
+    if (this.deploying.has(spec.name)) throw new TwinError('DeploymentExists', `a deployment named "${spec.name}" is being deployed`)
+    this.deploying.add(spec.name)
+    try {
+      return await this.deployNew(spec)
+    } finally {
+      this.deploying.delete(spec.name)
+    }
+  }
+
+  private async deployNew (spec: DeploymentSpec): Promise<TwinDeploymentView> {
     const existing = await this.store.get(spec.name)
     if (existing != null) throw new TwinError('DeploymentExists', `a deployment named "${spec.name}" exists already; remove it first (p2pcloud rm ${spec.name})`)
     const need = specResources(spec)
