@@ -140,8 +140,9 @@ describe('hostile farmers', () => {
       assert.equal((await deployer.twin.list()).length, 1, 'kept without --force')
       const forgotten = await deployer.twin.delete('app', { force: true })
       assert.equal(forgotten.cancelled, false)
-      assert.match(forgotten.note ?? '', new RegExp(`forgotten here only: it may hold contract ${deployed.contractId} until its lease ends`))
+      assert.match(forgotten.note ?? '', new RegExp(`forgotten here: it may hold contract ${deployed.contractId} until its lease ends \\(cancelled if it answers before\\)`))
       assert.deepEqual(await deployer.twin.list(), [])
+      assert.deepEqual((await deployer.twin.pendingReservations()).map(r => [r.contractId, r.farmer]), [[deployed.contractId, honestId]], 'cancelled if the farmer comes back')
     } finally {
       await Promise.all([deployer.node, pooler.node, hostile.node, honest.node].map(async n => n.stop()))
     }

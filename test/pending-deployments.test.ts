@@ -85,7 +85,7 @@ describe('deployments a farmer never confirmed', () => {
     const fHome = await farmerHome('pending-farmer', { cru: 4, mru: '4G', sru: '10G', hru: 0 })
     const tHome = await tempDir('pending-twin')
     assert.equal((await runCli(['init', '--home', tHome])).code, 0)
-    const farmer = await spawnDaemon(fHome)
+    let farmer = await spawnDaemon(fHome)
     const twin = await spawnDaemon(tHome, { args: ['--bootstrap', farmer.ready.addresses[0]] })
     try {
       const file = join(tHome, 'app.yaml')
@@ -127,8 +127,12 @@ describe('deployments a farmer never confirmed', () => {
       assert.match(refused.stderr, new RegExp(`farmer ${farmer.ready.peerId} did not answer .*p2pcloud rm --force gone forgets the deployment here`))
       const forced = await runCli(['rm', 'gone', '--force', '--home', tHome])
       assert.equal(forced.code, 0, forced.stderr)
-      assert.match(forced.stdout, new RegExp(`forgot gone: farmer ${farmer.ready.peerId} did not answer .*forgotten here only: it may hold contract ${goneId} until its lease ends`))
+      assert.match(forced.stdout, new RegExp(`forgot gone: farmer ${farmer.ready.peerId} did not answer .*forgotten here: it may hold contract ${goneId} until its lease ends \\(cancelled if it answers before\\)`))
       assert.equal(JSON.parse((await runCli(['ls', '--json', '--home', tHome])).stdout).length, 0)
+
+      // its contract stays a pending reservation of the twin: cancelled once the farmer is back
+      farmer = await spawnDaemon(fHome, { args: ['--bootstrap', twin.ready.addresses[0]] })
+      await waitFor('the twin to cancel the forgotten deployment\'s contract', async () => (await ledger(fHome)).find(c => c.id === goneId)?.state === 'cancelled', 60_000, 1000)
     } finally {
       await twin.stop()
       await farmer.stop()

@@ -128,6 +128,12 @@ export class PendingDeployments {
     }
   }
 
+  /** Keep a contract whose farmer does not answer as pending (e.g. a deployment forgotten by force): cancelled once the farmer answers. */
+  async keep (reservation: PendingReservation): Promise<void> {
+    await this.init.store.putPending(reservation)
+    this.farmers.add(reservation.farmer)
+  }
+
   /** Cancel a pending reservation at its farmer and forget it; false (and kept) when the farmer does not answer. */
   private async release (reservation: PendingReservation): Promise<boolean> {
     try {

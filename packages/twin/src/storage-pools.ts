@@ -119,7 +119,8 @@ export class StoragePools {
         members.push(await this.reserveNamespace(entry, `pool-${name}-${members.length}`, options.namespaceBytes, options.leaseMs))
       }, options.namespaceBytes, failure => { options.onProgress?.(`passing over ${failure.farmer}: ${failure.reason}`) })
     } catch (err) {
-      await Promise.all(members.map(async member => this.twin.delete(member.deployment).catch(() => {})))
+      // forced: a farmer that stopped answering keeps neither the member's name nor, once back, its contract
+      await Promise.all(members.map(async member => this.twin.delete(member.deployment, { force: true }).catch(() => {})))
       throw err
     }
     const pool: StoragePool = { name, dataShards: k, parityShards: m, namespaceBytes: options.namespaceBytes, leaseMs: options.leaseMs, createdAt: Date.now(), members }
@@ -230,8 +231,8 @@ export class StoragePools {
     }, pool.namespaceBytes)
     pool.members[index] = member as PoolMember
     await this.components.datastore.put(this.key(pool.name), new TextEncoder().encode(JSON.stringify(pool)))
-    // the old farmer may come back: its contract is cancelled when it does (best effort now)
-    await this.twin.delete(old.deployment).catch(() => {})
+    // the old farmer may come back: its contract is cancelled when it does (a pending reservation)
+    await this.twin.delete(old.deployment, { force: true }).catch(() => {})
     return member as PoolMember
   }
 }

@@ -7,7 +7,7 @@ import { shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capaci
 import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
-import type { StreamOpener } from '@p2pcloud/wire'
+import { QUOTE_VALIDITY_MS, type StreamOpener } from '@p2pcloud/wire'
 import { specResources, type DeploymentSpec } from './spec.js'
 import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
@@ -283,8 +283,9 @@ export class Twin {
 
   /**
    * Delete the workloads and cancel the contract: the capacity goes back to the farmer. With
-   * `force`, a deployment whose farmer does not answer is forgotten here all the same (the farmer
-   * may hold its contract until the lease ends).
+   * `force`, a deployment whose farmer does not answer is forgotten here all the same: its
+   * contract becomes a pending reservation, cancelled if the farmer answers before its lease
+   * ends (until then the farmer may hold it).
    */
   async delete (name: string, options: { force?: boolean } = {}): Promise<TwinDeletion> {
     const record = await this.record(name)
@@ -296,8 +297,10 @@ export class Twin {
       if (!isNoAnswer(err)) throw err
       const holds = `it may hold contract ${record.contractId} until its lease ends`
       if (options.force !== true) throw new TwinError('FarmerNotAnswering', `farmer ${record.farmer} did not answer (${err.message as string}); p2pcloud rm --force ${name} forgets the deployment here, and ${holds}`)
+      // renewals are not recorded: the first lease bounds how long it is retried, best effort
+      await this.pending.keep({ contractId: record.contractId, farmer: record.farmer, name, createdAt: Date.now(), dropAfter: dropAfterOf(record.createdAt + QUOTE_VALIDITY_MS, record.spec.leaseMs) })
       await this.store.delete(name)
-      return { deleted: name, contractId: record.contractId, farmer: record.farmer, cancelled: false, note: `farmer ${record.farmer} did not answer (${err.message as string}); forgotten here only: ${holds}` }
+      return { deleted: name, contractId: record.contractId, farmer: record.farmer, cancelled: false, note: `farmer ${record.farmer} did not answer (${err.message as string}); forgotten here: ${holds} (cancelled if it answers before)` }
     }
     await this.store.delete(name)
     return { deleted: name, contractId: record.contractId, farmer: record.farmer, cancelled: true }
