@@ -165,10 +165,14 @@ export class StoragePools {
     return { deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId }
   }
 
-  /** At least `needed` matching farmers when the mesh has them (the DHT is asked only when the directory knows fewer), plus spares the directory knows. */
+  /**
+   * At least `needed` matching farmers when the mesh has them (the DHT is asked only when the
+   * directory knows fewer), plus spares the directory knows: as many more as placements try last,
+   * so that cheap farmers that let placements down cannot fill the list.
+   */
   private async farmersOffering (filter: FindFilter, needed: number): Promise<DirectoryEntry[]> {
     await this.components.capacity.find({ ...filter, limit: needed })
-    return this.components.capacity.directory.query({ ...filter, limit: needed * 3 })
+    return this.components.capacity.directory.query({ ...filter, limit: needed * 3 + this.twin.unreliable.size })
   }
 
   /** Deletes the pool's namespaces (and every object in them) and cancels their contracts. */
