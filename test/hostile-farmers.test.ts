@@ -96,7 +96,11 @@ describe('hostile farmers', () => {
     try {
       await Promise.all([hearBoth(deployer.node, hostile, honest), hearBoth(pooler.node, hostile, honest)])
 
-      const deploying = deployer.twin.deploy(volumeSpec('app'))
+      const started = Date.now()
+      const deploying = deployer.twin.deploy(volumeSpec('app')).finally(() => {
+        // a figure for the log, not an assertion: what a farmer that never confirms costs a deploy
+        console.log(`deploy past a farmer that never answers the proposal nor the cancel took ${Date.now() - started} ms`)
+      })
       const pooling = pooler.twin.pools.create({ dataShards: 1, parityShards: 0, namespaceBytes: 64 * MiB, leaseMs: 3_600_000 })
       // the name is stored only once the deploy settles; meanwhile a second deploy of it is refused
       await assert.rejects(deployer.twin.deploy(volumeSpec('app')), { name: 'DeploymentExists', message: 'a deployment named "app" is being deployed' })
