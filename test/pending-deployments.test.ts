@@ -32,7 +32,7 @@ async function exists (path: string): Promise<boolean> {
 }
 
 describe('deployments a farmer never confirmed', () => {
-  it('a farmer killed with SIGKILL in the middle of a deploy: the twin keeps the deployment pending and cancels it at the restarted farmer, which keeps no active contract', async () => {
+  it('a farmer killed with SIGKILL in the middle of a deploy: the twin keeps the reservation pending and cancels it at the restarted farmer, which keeps no active contract', async () => {
     const home = await farmerHome('pending-farmer', { cru: 4, mru: '4G', sru: '10G', hru: 0 })
     let farmer: CliDaemon = await spawnDaemon(home)
     const node = await startLoopbackPeer({ bootstrap: [farmer.ready.addresses[0]] }, {
@@ -54,23 +54,24 @@ describe('deployments a farmer never confirmed', () => {
         }
         return openStream(peer, protocols, options)
       }
+      // the only farmer: the placement passes over it and has no other
       await assert.rejects(twin.deploy(parseDeploymentSpec(spec('app'))), (err: any) => {
-        assert.equal(err.name, 'DeploymentPending')
-        assert.match(err.message, new RegExp(`deployment "app" on farmer ${farmer.ready.peerId} failed \\(no answer .*\\) .* stays pending`))
+        assert.equal(err.name, 'PlacementError')
+        assert.match(err.message, new RegExp(`deployment "app" on farmer ${farmer.ready.peerId} failed \\(no answer .*\\) .* contract [0-9a-f]{64} stays pending`))
         return true
       })
       connections.openStream = openStream
 
-      const [pending] = await twin.list()
-      assert.equal(pending?.name, 'app', 'the twin still knows the deployment')
-      assert.equal(pending.state, 'pending')
-      assert.deepEqual(await twin.resolvePending(), ['app'], 'stays pending while the farmer is down')
+      assert.deepEqual(await twin.list(), [], 'the name is not held')
+      const [pending] = await twin.pendingReservations()
+      assert.equal(pending?.name, 'app', 'the twin still knows the contract it proposed')
+      assert.deepEqual((await twin.resolvePending()).map(p => p.contractId), [pending.contractId], 'stays pending while the farmer is down')
 
       const volume = join(home, 'volumes', pending.contractId, 'data')
 
       // back, from the same home: the contract is in its ledger, and it reconciles the deployment it took
       farmer = await spawnDaemon(home, { args: ['--bootstrap', dialAddress(node)] })
-      await waitFor('the twin to resolve the pending deployment', async () => (await twin.list()).length === 0, 30_000)
+      await waitFor('the twin to resolve the pending reservation', async () => (await twin.pendingReservations()).length === 0, 30_000)
       const contracts = await ledger(home)
       assert.deepEqual(contracts.map(c => [c.id, c.state]), [[pending.contractId, 'cancelled']])
       await waitFor('the farmer to delete the workload of the cancelled contract', async () => !await exists(volume))
@@ -80,11 +81,11 @@ describe('deployments a farmer never confirmed', () => {
     }
   })
 
-  it('p2pcloud contracts cancel ID cancels a contract at its farmer; a left-over one with --farmer; an unknown one is named', async () => {
+  it('p2pcloud contracts cancel ID cancels a contract at its farmer; a left-over one with --farmer; an unknown one is named; rm --force forgets a deployment whose farmer is gone', async () => {
     const fHome = await farmerHome('pending-farmer', { cru: 4, mru: '4G', sru: '10G', hru: 0 })
     const tHome = await tempDir('pending-twin')
     assert.equal((await runCli(['init', '--home', tHome])).code, 0)
-    const farmer = await spawnDaemon(fHome)
+    let farmer = await spawnDaemon(fHome)
     const twin = await spawnDaemon(tHome, { args: ['--bootstrap', farmer.ready.addresses[0]] })
     try {
       const file = join(tHome, 'app.yaml')
@@ -114,6 +115,24 @@ describe('deployments a farmer never confirmed', () => {
       const unknown = await runCli(['contracts', 'cancel', 'ab'.repeat(32), '--farmer', farmer.ready.peerId, '--home', tHome])
       assert.notEqual(unknown.code, 0)
       assert.match(unknown.stderr, /has no contract abab/)
+
+      // a deployment whose farmer is gone: rm says so and points at --force, which forgets it here
+      await writeFile(file, spec('gone'))
+      const gone = await runCli(['deploy', '--json', '--home', tHome, file])
+      assert.equal(gone.code, 0, gone.stderr)
+      const goneId = JSON.parse(gone.stdout).contractId
+      await farmer.stop()
+      const refused = await runCli(['rm', 'gone', '--home', tHome])
+      assert.notEqual(refused.code, 0)
+      assert.match(refused.stderr, new RegExp(`farmer ${farmer.ready.peerId} did not answer .*p2pcloud rm --force gone forgets the deployment here`))
+      const forced = await runCli(['rm', 'gone', '--force', '--home', tHome])
+      assert.equal(forced.code, 0, forced.stderr)
+      assert.match(forced.stdout, new RegExp(`forgot gone: farmer ${farmer.ready.peerId} did not answer .*forgotten here: it may hold contract ${goneId} until its lease ends \\(cancelled if it answers before\\)`))
+      assert.equal(JSON.parse((await runCli(['ls', '--json', '--home', tHome])).stdout).length, 0)
+
+      // its contract stays a pending reservation of the twin: cancelled once the farmer is back
+      farmer = await spawnDaemon(fHome, { args: ['--bootstrap', twin.ready.addresses[0]] })
+      await waitFor('the twin to cancel the forgotten deployment\'s contract', async () => (await ledger(fHome)).find(c => c.id === goneId)?.state === 'cancelled', 60_000, 1000)
     } finally {
       await twin.stop()
       await farmer.stop()

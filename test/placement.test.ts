@@ -108,7 +108,7 @@ describe('placement past forged and dead farmers', () => {
       console.log(`deploy past a closed port and a tarpit took ${Date.now() - started} ms`)
       assert.equal(deployed.farmer, farmer.node.peerId.toString())
       assert.equal(deployed.status?.workloads[0].state, 'ok')
-      assert.ok(twin.unreachable.has(forged) && twin.unreachable.has(silent), 'the forged farmers are remembered as not answering')
+      assert.ok(twin.unreliable.has(forged) && twin.unreliable.has(silent), 'the forged farmers are remembered as not answering')
 
       // store init: the same, and the farmer that did not answer is not even tried first now
       const progress: string[] = []

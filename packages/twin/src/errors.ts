@@ -48,6 +48,14 @@ export class DeploymentPendingError extends Error {
   readonly kind = 'conflict'
 }
 
+/**
+ * `rm` of a deployment whose farmer does not answer: nothing was removed; `rm --force` forgets it
+ * here (its contract is kept as a pending reservation, cancelled once the farmer answers).
+ */
+export class FarmerNotAnsweringError extends Error {
+  override name = 'FarmerNotAnswering'
+}
+
 /** A probed farmer has too little free capacity right now: placement moves on to the next. */
 export class NoCapacityError extends Error {
   override name = 'NoCapacityError'

@@ -1,7 +1,4 @@
 import type { FindFilter, Resources } from '@p2pcloud/capacity'
-import { ContractErrorCodes } from '@p2pcloud/wire'
-import { NoCapacityError } from './errors.js'
-import { isNoAnswer } from './placement.js'
 import type { DeploymentSpec } from './spec.js'
 
 /**
@@ -31,9 +28,4 @@ export function noMatchMessage (spec: DeploymentSpec, need: Resources): string {
   const offering = spec.where.capability == null && neededCapability(spec) != null ? ` offering ${neededCapability(spec)}` : ''
   const free = Object.entries(need).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(', ') || 'nothing'
   return `no farmer${offering} matches ${JSON.stringify(spec.where)} with free ${free}`
-}
-
-/** A deploy moves on to the next farmer after these: it did not answer, or it has no room. */
-export function tryNextFarmer (err: any): boolean {
-  return isNoAnswer(err) || err?.code === ContractErrorCodes.INSUFFICIENT_CAPACITY || err instanceof NoCapacityError
 }

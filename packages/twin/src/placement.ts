@@ -1,9 +1,11 @@
 /**
  * Placement: trying candidate farmers in order until enough of them took the work. One forged or
  * dead farmer costs one bounded probe, never the whole placement: candidates are probed a few ahead
- * in parallel, used strictly in the given (price or spread) order, and a farmer that did not answer
- * is remembered for a while so that the next placements try it last.
+ * in parallel, used strictly in the given (price or spread) order, and a farmer that let a placement
+ * down (did not answer, or claimed room and then refused for capacity) is remembered for a while so
+ * that the next placements try it last.
  */
+import { ContractErrorCodes } from '@p2pcloud/wire'
 
 /** A placement gives up once this many candidates failed. */
 export const MAX_FAILED_CANDIDATES = 8
@@ -11,9 +13,9 @@ export const MAX_FAILED_CANDIDATES = 8
 export const PROBE_TIMEOUT_MS = 10_000
 /** How many candidates are probed ahead of the one being used. */
 export const PROBE_AHEAD = 3
-/** How long a farmer that did not answer is tried last, and how many such farmers are remembered. */
-export const UNREACHABLE_MS = 5 * 60_000
-export const MAX_UNREACHABLE_REMEMBERED = 1024
+/** How long a farmer that let a placement down is tried last, and how many such farmers are remembered. */
+export const UNRELIABLE_MS = 5 * 60_000
+export const MAX_UNRELIABLE_REMEMBERED = 1024
 
 /** One candidate that could not take the work, and why, in its or the network's words. */
 export interface FailedCandidate {
@@ -31,11 +33,11 @@ export class PlacementError extends Error {
   }
 }
 
-/** Farmers that recently did not answer, each until its expiry; the oldest is forgotten first when full. */
-export class UnreachableFarmers {
+/** Farmers that recently let a placement down, each until its expiry; the oldest is forgotten first when full. */
+export class UnreliableFarmers {
   private readonly until = new Map<string, number>()
 
-  constructor (private readonly ttlMs = UNREACHABLE_MS, private readonly max = MAX_UNREACHABLE_REMEMBERED, private readonly now: () => number = Date.now) {}
+  constructor (private readonly ttlMs = UNRELIABLE_MS, private readonly max = MAX_UNRELIABLE_REMEMBERED, private readonly now: () => number = Date.now) {}
 
   add (farmer: string): void {
     this.until.delete(farmer)
@@ -60,8 +62,8 @@ export class UnreachableFarmers {
     return this.until.size
   }
 
-  /** The same farmers, those that recently did not answer moved to the end (each part keeps its order). */
-  lastIfUnreachable<T> (candidates: T[], farmerOf: (candidate: T) => string): T[] {
+  /** The same farmers, those that recently let a placement down moved to the end (each part keeps its order). */
+  lastIfUnreliable<T> (candidates: T[], farmerOf: (candidate: T) => string): T[] {
     return [...candidates.filter(c => !this.has(farmerOf(c))), ...candidates.filter(c => this.has(farmerOf(c)))]
   }
 }
@@ -69,6 +71,15 @@ export class UnreachableFarmers {
 /** Did this failure mean the farmer could not be reached (rather than that it answered no)? */
 export function isNoAnswer (err: any): boolean {
   return err?.name === 'NoAnswerError' || err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.code === 'UNAVAILABLE'
+}
+
+/**
+ * Did a farmer whose probe answered with room let the placement down: no answer, a refusal for
+ * capacity after all (what a Sybil at price 0 does to spend every placement's failure budget), or
+ * a reservation it left pending? The next candidate is tried, and this farmer last for a while.
+ */
+export function isLetDown (err: any): boolean {
+  return isNoAnswer(err) || err?.code === ContractErrorCodes.INSUFFICIENT_CAPACITY || err?.name === 'NoCapacityError' || err?.name === 'DeploymentPending'
 }
 
 export interface PlaceOptions<T> {
@@ -82,27 +93,27 @@ export interface PlaceOptions<T> {
   use: (farmer: string) => Promise<T>
   /** A failure of `use` after which the next candidate is tried; any other is thrown as is. */
   tryNextAfter: (err: any) => boolean
-  unreachable: UnreachableFarmers
+  unreliable: UnreliableFarmers
   probeTimeoutMs?: number
   maxFailed?: number
   onFailure?: (failure: FailedCandidate) => void
 }
 
 /**
- * Use candidates in order (those recently unreachable last) until `wanted` took the work; throws
+ * Use candidates in order (those that recently let a placement down last) until `wanted` took the work; throws
  * a PlacementError naming each farmer that failed once `maxFailed` failed or none are left.
  */
 export async function place<T> (candidates: string[], options: PlaceOptions<T>): Promise<T[]> {
   const wanted = options.wanted ?? 1
   const maxFailed = options.maxFailed ?? MAX_FAILED_CANDIDATES
-  const ordered = options.unreachable.lastIfUnreachable([...new Set(candidates)], c => c)
+  const ordered = options.unreliable.lastIfUnreliable([...new Set(candidates)], c => c)
   const probes: Array<Promise<void>> = []
   const probeAt = (index: number): Promise<void> => {
     for (let i = probes.length; i < Math.min(ordered.length, index + PROBE_AHEAD); i++) {
       const farmer = ordered[i]
       const timeoutMs = options.probeTimeoutMs ?? PROBE_TIMEOUT_MS
       const signal = AbortSignal.timeout(timeoutMs)
-      probes.push(options.probe(farmer, signal).then(() => { options.unreachable.delete(farmer) }, err => {
+      probes.push(options.probe(farmer, signal).catch(err => {
         throw signal.aborted ? Object.assign(new Error(`no answer within ${timeoutMs} ms (${err?.message as string})`), { name: 'TimeoutError' }) : err
       }))
       // awaited in turn below; no probe result is ever left unhandled
@@ -112,8 +123,9 @@ export async function place<T> (candidates: string[], options: PlaceOptions<T>):
   }
   const done: T[] = []
   const failed: FailedCandidate[] = []
-  const fail = (farmer: string, err: any): void => {
-    if (isNoAnswer(err)) options.unreachable.add(farmer)
+  const fail = (farmer: string, err: any, afterProbe: boolean): void => {
+    // a probe that says "too little room" is honest; the same refusal after a probe that claimed room is not
+    if (afterProbe ? isLetDown(err) : isNoAnswer(err)) options.unreliable.add(farmer)
     const failure = { farmer, reason: err?.message ?? String(err) }
     failed.push(failure)
     options.onFailure?.(failure)
@@ -124,14 +136,16 @@ export async function place<T> (candidates: string[], options: PlaceOptions<T>):
       await probeAt(index)
     } catch (err) {
       // a failed probe always moves on: the farmer (or its advert) is at fault
-      fail(farmer, err)
+      fail(farmer, err, false)
       continue
     }
     try {
       done.push(await options.use(farmer))
+      // only taking the work clears a farmer: one that claims room in every probe and then refuses must stay last
+      options.unreliable.delete(farmer)
     } catch (err) {
       if (!options.tryNextAfter(err)) throw err
-      fail(farmer, err)
+      fail(farmer, err, true)
     }
   }
   if (done.length < wanted) {

@@ -30,10 +30,7 @@ export function twinRoutes (twin: Twin): Routes {
       return twin.update(spec)
     },
     'GET /v1/deployments/:name': async (_req, _url, params) => twin.get(params.name),
-    'DELETE /v1/deployments/:name': async (_req, _url, params) => {
-      await twin.delete(params.name)
-      return { deleted: params.name }
-    },
+    'DELETE /v1/deployments/:name': async (_req, url, params) => twin.delete(params.name, { force: url.searchParams.get('force') === '1' }),
     'POST /v1/deployments/:name/renew': async (req, _url, params) => {
       const lease = parseDuration(requireString(await readJsonBody(req), 'lease'))
       return twin.renew(params.name, lease)

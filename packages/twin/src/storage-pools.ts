@@ -120,7 +120,8 @@ export class StoragePools {
         members.push(await this.reserveNamespace(entry, `pool-${name}-${members.length}`, options.namespaceBytes, options.leaseMs))
       }, options.namespaceBytes, failure => { options.onProgress?.(`passing over ${failure.farmer}: ${failure.reason}`) })
     } catch (err) {
-      await Promise.all(members.map(async member => this.twin.delete(member.deployment).catch(() => {})))
+      // forced: a farmer that stopped answering keeps neither the member's name nor, once back, its contract
+      await Promise.all(members.map(async member => this.twin.delete(member.deployment, { force: true }).catch(() => {})))
       throw err
     }
     const pool: StoragePool = { name, dataShards: k, parityShards: m, namespaceBytes: options.namespaceBytes, leaseMs: options.leaseMs, createdAt: Date.now(), members }
@@ -140,8 +141,8 @@ export class StoragePools {
       wanted,
       probe: async (farmer, signal) => { await this.twin.probe(peerIdFromString(farmer), { hru: namespaceBytes }, signal) },
       use: async farmer => { await use(byFarmer.get(farmer) as DirectoryEntry) },
-      // a farmer's refusal says nothing about the next farmer; a pending namespace holds its deployment name
-      tryNextAfter: err => err?.name !== 'DeploymentPending',
+      // a farmer's refusal, or a reservation it left pending (which holds no name), says nothing about the next farmer
+      tryNextAfter: () => true,
       onFailure
     })
   }
@@ -165,10 +166,14 @@ export class StoragePools {
     return { deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId }
   }
 
-  /** At least `needed` matching farmers when the mesh has them (the DHT is asked only when the directory knows fewer), plus spares the directory knows. */
+  /**
+   * At least `needed` matching farmers when the mesh has them (the DHT is asked only when the
+   * directory knows fewer), plus spares the directory knows: as many more as placements try last,
+   * so that cheap farmers that let placements down cannot fill the list.
+   */
   private async farmersOffering (filter: FindFilter, needed: number): Promise<DirectoryEntry[]> {
     await this.components.capacity.find({ ...filter, limit: needed })
-    return this.components.capacity.directory.query({ ...filter, limit: needed * 3 })
+    return this.components.capacity.directory.query({ ...filter, limit: needed * 3 + this.twin.unreliable.size })
   }
 
   /** Deletes the pool's namespaces (and every object in them) and cancels their contracts. */
@@ -231,8 +236,8 @@ export class StoragePools {
     }, pool.namespaceBytes)
     pool.members[index] = member as PoolMember
     await this.components.datastore.put(this.key(pool.name), new TextEncoder().encode(JSON.stringify(pool)))
-    // the old farmer may come back: its contract is cancelled when it does (best effort now)
-    await this.twin.delete(old.deployment).catch(() => {})
+    // the old farmer may come back: its contract is cancelled when it does (a pending reservation)
+    await this.twin.delete(old.deployment, { force: true }).catch(() => {})
     return member as PoolMember
   }
 }

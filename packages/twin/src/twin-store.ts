@@ -3,6 +3,7 @@ import type { DeploymentSpec } from './spec.js'
 
 const PREFIX = '/p2pcloud/twin/deployments'
 const RECEIPTS = '/p2pcloud/twin/receipts'
+const PENDING = '/p2pcloud/twin/pending'
 
 /** What the 3Bot remembers of one of its deployments. */
 export interface TwinDeploymentRecord {
@@ -15,10 +16,24 @@ export interface TwinDeploymentRecord {
   workloadVersions: Record<string, number>
   createdAt: number
   /**
-   * `pending` from before the proposal is sent until every workload settled; a deploy whose farmer
-   * did not confirm stays pending until it is cancelled there. Absent in records of older versions: deployed.
+   * Always `deployed` now: a deploy in progress or left unconfirmed is a PendingReservation. Older
+   * versions stored `pending` here (moved to a reservation at start); absent in older records: deployed.
    */
   state?: 'pending' | 'deployed'
+}
+
+/**
+ * A contract proposed to a farmer and not (yet) confirmed: kept by contract id, not by the
+ * deployment's name, so that one farmer that never answers holds neither the name nor the deploy.
+ */
+export interface PendingReservation {
+  contractId: string
+  farmer: string
+  /** The deployment it was for (for people; another deployment may take the name). */
+  name: string
+  createdAt: number
+  /** When the farmer has freed the capacity anyway (quote validity + lease + its grace, at most the lease): forgotten then. */
+  dropAfter: number
 }
 
 /** The twin's own deployments, by name, in the peer's level datastore. */
@@ -51,6 +66,20 @@ export class TwinStore {
     const found: Array<{ seq: number, envelope: Uint8Array }> = []
     for await (const { key, value } of this.datastore.query({ prefix: `${RECEIPTS}/${contractId}/` })) found.push({ seq: Number(key.baseNamespace()), envelope: value })
     return found.sort((a, b) => a.seq - b.seq)
+  }
+
+  async putPending (reservation: PendingReservation): Promise<void> {
+    await this.datastore.put(new Key(`${PENDING}/${reservation.contractId}`), new TextEncoder().encode(JSON.stringify(reservation)))
+  }
+
+  async deletePending (contractId: string): Promise<void> {
+    await this.datastore.delete(new Key(`${PENDING}/${contractId}`))
+  }
+
+  async listPending (): Promise<PendingReservation[]> {
+    const found: PendingReservation[] = []
+    for await (const { value } of this.datastore.query({ prefix: PENDING + '/' })) found.push(JSON.parse(new TextDecoder().decode(value)))
+    return found.sort((a, b) => a.createdAt - b.createdAt)
   }
 
   async list (): Promise<TwinDeploymentRecord[]> {

@@ -7,16 +7,16 @@ import { shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capaci
 import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
-import type { StreamOpener } from '@p2pcloud/wire'
+import { QUOTE_VALIDITY_MS, type StreamOpener } from '@p2pcloud/wire'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
-import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, DeploymentPendingError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
+import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
 import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
-import { TwinStore, type TwinDeploymentRecord } from './twin-store.js'
+import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
-import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreachableFarmers, place } from './placement.js'
-import { farmerFilter, noMatchMessage, tryNextFarmer } from './farmer-filter.js'
+import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
+import { farmerFilter, noMatchMessage } from './farmer-filter.js'
 import { settle } from './settle.js'
-import { PendingDeployments, releaseContract } from './pending-deployments.js'
+import { PendingDeployments, dropAfterOf, releaseContract } from './pending-deployments.js'
 
 const log = logger('p2pcloud:twin')
 
@@ -34,6 +34,15 @@ export interface TwinComponents {
 export interface TwinDeploymentView extends TwinDeploymentRecord {
   status?: DeploymentStatusView
   contract?: { state: string, leaseEnd: string }
+}
+
+/** What `delete` did: the contract is cancelled at its farmer, or (forced) only forgotten here, `note` saying why. */
+export interface TwinDeletion {
+  deleted: string
+  contractId: string
+  farmer: string
+  cancelled: boolean
+  note?: string
 }
 
 export interface TwinOptions {
@@ -58,9 +67,11 @@ export class Twin {
   private readonly logsClient: LogsClient
   /** Storage pools of zdb namespaces and the encrypted, erasure-coded objects in them. */
   readonly pools: StoragePools
-  /** Farmers that recently did not answer: placements try them last. */
-  readonly unreachable = new UnreachableFarmers()
+  /** Farmers that recently let a placement down (no answer, or a refusal for capacity after claiming room): placements try them last. */
+  readonly unreliable = new UnreliableFarmers()
   private readonly pending: PendingDeployments
+  /** Names of the deploys running in this process. */
+  private readonly deploying = new Set<string>()
 
   constructor (private readonly components: TwinComponents, private readonly options: TwinOptions = {}) {
     this.store = new TwinStore(components.datastore)
@@ -86,9 +97,14 @@ export class Twin {
     this.pending.stop()
   }
 
-  /** Resolve every deployment left pending now (cancelled at a farmer that answers); the names still pending. */
-  async resolvePending (): Promise<string[]> {
+  /** Resolve every reservation left pending now (cancelled at a farmer that answers); those still pending. */
+  async resolvePending (): Promise<PendingReservation[]> {
     return this.pending.resolveAll()
+  }
+
+  /** Contracts proposed whose farmer did not confirm them nor answer their cancel (cancelled once it answers). */
+  async pendingReservations (): Promise<PendingReservation[]> {
+    return this.store.listPending()
   }
 
   /** Dial a farmer by the addresses of its advert when we hold no connection to it. */
@@ -107,29 +123,38 @@ export class Twin {
     if (missing.length > 0) throw new NoCapacityError(`${farmer.toString()} has too little free ${missing.join(', ')}`)
   }
 
-  /** Placement options shared by deploys and pools: the failure budget, the probe's timeout, who recently did not answer. */
-  get placement (): { unreachable: UnreachableFarmers, maxFailed: number, probeTimeoutMs: number } {
-    return { unreachable: this.unreachable, maxFailed: this.options.maxFailedFarmers ?? MAX_FAILED_CANDIDATES, probeTimeoutMs: this.options.probeTimeoutMs ?? PROBE_TIMEOUT_MS }
+  /** Placement options shared by deploys and pools: the failure budget, the probe's timeout, who recently let a placement down. */
+  get placement (): { unreliable: UnreliableFarmers, maxFailed: number, probeTimeoutMs: number } {
+    return { unreliable: this.unreliable, maxFailed: this.options.maxFailedFarmers ?? MAX_FAILED_CANDIDATES, probeTimeoutMs: this.options.probeTimeoutMs ?? PROBE_TIMEOUT_MS }
   }
 
-  /** Matching farmers, cheapest first: enough that the failure budget can be spent on others than those that recently did not answer. */
+  /** Matching farmers, cheapest first: enough that the failure budget can be spent on others than those that recently let a placement down. */
   private async candidates (spec: DeploymentSpec, need: Resources): Promise<string[]> {
     const filter = farmerFilter(spec, need)
     const { maxFailed } = this.placement
     await this.components.capacity.find({ ...filter, limit: maxFailed })
-    return this.components.capacity.directory.query({ ...filter, limit: maxFailed + this.unreachable.size }).map(entry => entry.advert.peerId)
+    return this.components.capacity.directory.query({ ...filter, limit: maxFailed + this.unreliable.size }).map(entry => entry.advert.peerId)
   }
 
   /**
    * Deploy on the farmer the spec pins (its own error when it fails), else on the cheapest matching
-   * farmer that answers and takes it: one that does not answer or has no room is passed over.
+   * farmer that answers and takes it: one that does not answer, has no room, or leaves its
+   * reservation pending is passed over.
    */
   async deploy (spec: DeploymentSpec): Promise<TwinDeploymentView> {
-    const existing = await this.store.get(spec.name)
-    if (existing != null) {
-      const pending = existing.state === 'pending' ? ' (pending: its farmer did not confirm it; it is cancelled once the farmer answers)' : ''
-      throw new DeploymentExistsError(`a deployment named "${spec.name}" exists already${pending}; remove it first (p2pcloud rm ${spec.name})`)
+    // the name is stored only once the deploy settled: until then this holds it against a second deploy
+    if (this.deploying.has(spec.name)) throw new DeploymentExistsError(`a deployment named "${spec.name}" is being deployed`)
+    this.deploying.add(spec.name)
+    try {
+      return await this.deployNew(spec)
+    } finally {
+      this.deploying.delete(spec.name)
     }
+  }
+
+  private async deployNew (spec: DeploymentSpec): Promise<TwinDeploymentView> {
+    const existing = await this.store.get(spec.name)
+    if (existing != null) throw new DeploymentExistsError(`a deployment named "${spec.name}" exists already; remove it first (p2pcloud rm ${spec.name})`)
     const need = specResources(spec)
     if (spec.where.farmer != null) {
       const farmer = peerIdFromString(spec.where.farmer)
@@ -143,27 +168,27 @@ export class Twin {
       what: `no farmer took deployment "${spec.name}"`,
       probe: async (farmer, signal) => { await this.probe(peerIdFromString(farmer), need, signal) },
       use: async farmer => this.deployOn(peerIdFromString(farmer), spec, need),
-      tryNextAfter: tryNextFarmer
+      tryNextAfter: isLetDown
     })
     return deployed
   }
 
   /**
-   * Quote, propose, deploy, settle on one farmer. The deployment is kept as pending before the
-   * proposal leaves: a farmer (or this twin) that dies before it is confirmed leaves a record to
-   * resolve, never a contract nobody knows of.
+   * Quote, propose, deploy, settle on one farmer. A pending reservation is kept before the
+   * proposal leaves: a farmer (or this twin) that dies before it is confirmed leaves a contract id
+   * to resolve, never a contract nobody knows of. The deployment is stored once it settled.
    */
   private async deployOn (farmer: PeerId, spec: DeploymentSpec, need: Resources): Promise<TwinDeploymentView> {
-    const { envelope } = await this.components.contracts.client.quote(farmer, need, spec.leaseMs)
+    const { quote, envelope } = await this.components.contracts.client.quote(farmer, need, spec.leaseMs)
     const proposal = await signProposal(envelope, this.components.peerId.toString(), Date.now(), this.components.privateKey)
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => [w.name, 1]))
-    const record: TwinDeploymentRecord = { name: spec.name, farmer: farmer.toString(), contractId: contractIdOf(proposal), spec, version: 1, workloadVersions, createdAt: Date.now(), state: 'pending' }
-    return this.pending.whileDeploying(record, async () => {
+    const record: TwinDeploymentRecord = { name: spec.name, farmer: farmer.toString(), contractId: contractIdOf(proposal), spec, version: 1, workloadVersions, createdAt: Date.now(), state: 'deployed' }
+    const reservation = { contractId: record.contractId, farmer: record.farmer, name: spec.name, createdAt: record.createdAt, dropAfter: dropAfterOf(quote.validUntil, quote.leaseMs) }
+    return this.pending.whileDeploying(reservation, async () => {
       const contract = await this.components.contracts.client.sendProposal(farmer, proposal)
       const status = await this.send(farmer, record)
-      const deployed: TwinDeploymentRecord = { ...record, state: 'deployed' }
-      await this.store.put(deployed)
-      return { ...deployed, status, contract: contractSummary(contract) }
+      await this.store.put(record)
+      return { ...record, status, contract: contractSummary(contract) }
     })
   }
 
@@ -191,7 +216,6 @@ export class Twin {
    */
   async update (spec: DeploymentSpec): Promise<TwinDeploymentView> {
     const current = await this.record(spec.name)
-    if (current.state === 'pending') throw new DeploymentPendingError(`deployment "${spec.name}" is pending: its farmer never confirmed it, and it is cancelled once the farmer answers; remove it (p2pcloud rm ${spec.name}) and deploy again`)
     const version = current.version + 1
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => {
       const same = sameWorkload(current.spec.workloads.find(p => p.name === w.name), w)
@@ -250,13 +274,29 @@ export class Twin {
     return { ...record, status, contract: contractSummary(contract) }
   }
 
-  /** Delete the workloads and cancel the contract: the capacity goes back to the farmer. */
-  async delete (name: string): Promise<void> {
+  /**
+   * Delete the workloads and cancel the contract: the capacity goes back to the farmer. With
+   * `force`, a deployment whose farmer does not answer is forgotten here all the same: its
+   * contract becomes a pending reservation, cancelled if the farmer answers before its lease
+   * ends (until then the farmer may hold it).
+   */
+  async delete (name: string, options: { force?: boolean } = {}): Promise<TwinDeletion> {
     const record = await this.record(name)
     const farmer = peerIdFromString(record.farmer)
     await this.reach(farmer)
-    await releaseContract(this.components.contracts.client, this.deployments, farmer, record.contractId)
+    try {
+      await releaseContract(this.components.contracts.client, this.deployments, farmer, record.contractId)
+    } catch (err: any) {
+      if (!isNoAnswer(err)) throw err
+      const holds = `it may hold contract ${record.contractId} until its lease ends`
+      if (options.force !== true) throw new FarmerNotAnsweringError(`farmer ${record.farmer} did not answer (${err.message as string}); p2pcloud rm --force ${name} forgets the deployment here, and ${holds}`)
+      // renewals are not recorded: the first lease bounds how long it is retried, best effort
+      await this.pending.keep({ contractId: record.contractId, farmer: record.farmer, name, createdAt: Date.now(), dropAfter: dropAfterOf(record.createdAt + QUOTE_VALIDITY_MS, record.spec.leaseMs) })
+      await this.store.delete(name)
+      return { deleted: name, contractId: record.contractId, farmer: record.farmer, cancelled: false, note: `farmer ${record.farmer} did not answer (${err.message as string}); forgotten here: ${holds} (cancelled if it answers before)` }
+    }
     await this.store.delete(name)
+    return { deleted: name, contractId: record.contractId, farmer: record.farmer, cancelled: true }
   }
 
   /**
@@ -265,14 +305,17 @@ export class Twin {
    */
   async cancelContract (contractId: string, farmerId?: string): Promise<TwinContract> {
     const record = (await this.store.list()).find(r => r.contractId === contractId)
-    const named = farmerId ?? record?.farmer
+    const pending = (await this.store.listPending()).find(r => r.contractId === contractId)
+    const named = farmerId ?? record?.farmer ?? pending?.farmer
     if (named == null) throw new ContractNotFoundError(`no deployment of this twin holds contract ${contractId}; name its farmer (--farmer <peer id>)`)
-    if (record != null && record.farmer !== named) throw new SpecError(`contract ${contractId} is with farmer ${record.farmer}, not ${named}`)
+    const holder = record ?? pending
+    if (holder != null && holder.farmer !== named) throw new SpecError(`contract ${contractId} is with farmer ${holder.farmer}, not ${named}`)
     const farmer = peerIdFromString(named)
     await this.reach(farmer)
     const contract = await releaseContract(this.components.contracts.client, this.deployments, farmer, contractId)
     if (contract == null) throw new ContractNotFoundError(`farmer ${named} has no contract ${contractId} of this twin`)
     if (record != null) await this.store.delete(record.name)
+    if (pending != null) await this.store.deletePending(contractId)
     return contract
   }
 

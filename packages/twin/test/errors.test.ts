@@ -2,11 +2,10 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { toApiError } from '@p2pcloud/api'
 import { InvalidObjectIdError, ObjectNotFoundError, StorageKeyError } from '@p2pcloud/storage'
-import { ContractNotFoundError, DeployFailedError, DeployTimeoutError, DeploymentExistsError, DeploymentNotFoundError, DeploymentPendingError, NoCapacityError, NoMatchingFarmerError, PoolNotFoundError, SpecError, WorkloadNotFoundError } from '../src/index.js'
+import { ContractNotFoundError, DeployFailedError, DeployTimeoutError, DeploymentExistsError, DeploymentNotFoundError, DeploymentPendingError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, PoolNotFoundError, SpecError, WorkloadNotFoundError } from '../src/index.js'
 import { InvalidDurationError } from '../src/duration.js'
 import { PlacementError } from '../src/placement.js'
 import { PendingError } from '../src/pending-deployments.js'
-import type { TwinDeploymentRecord } from '../src/twin-store.js'
 
 describe('twin errors over the API', () => {
   it('each class answers with the name and status the API documents', () => {
@@ -25,7 +24,8 @@ describe('twin errors over the API', () => {
       [new NoMatchingFarmerError('no farmer matches'), 'NoMatchingFarmer', 409],
       [new PlacementError('no farmer took it', []), 'PlacementError', 409],
       [new DeploymentPendingError('is pending'), 'DeploymentPending', 409],
-      [new PendingError({ name: 'app', farmer: 'f', contractId: 'c' } as unknown as TwinDeploymentRecord, new Error('no answer')), 'DeploymentPending', 409],
+      [new PendingError({ name: 'app', farmer: 'f', contractId: 'c', createdAt: 0, dropAfter: 0 }, new Error('no answer')), 'DeploymentPending', 409],
+      [new FarmerNotAnsweringError('farmer f did not answer'), 'FarmerNotAnswering', 502],
       [new DeployFailedError('the farmer said no'), 'DeployFailed', 502],
       [new DeployTimeoutError('still in init'), 'DeployTimeout', 502],
       [new NoCapacityError('too little free sru'), 'NoCapacityError', 502]

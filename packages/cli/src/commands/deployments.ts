@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import type { ContractView, UsageReceipt } from '@p2pcloud/contracts'
 import { formatSize } from '@p2pcloud/node'
-import { specResources, type TwinDeploymentRecord, type TwinDeploymentView } from '@p2pcloud/twin'
+import { specResources, type TwinDeletion, type TwinDeploymentRecord, type TwinDeploymentView } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 
@@ -17,7 +17,7 @@ function deploymentLines (d: TwinDeploymentView): string[] {
 
 function recordLine (d: TwinDeploymentRecord): string {
   const need = specResources(d.spec)
-  return `${d.name.padEnd(24)}${d.state === 'pending' ? ' (pending)' : ''} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD${need.hru > 0 ? `, ${formatSize(need.hru)} HDD` : ''}  farmer ${d.farmer}`
+  return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD${need.hru > 0 ? `, ${formatSize(need.hru)} HDD` : ''}  farmer ${d.farmer}`
 }
 
 async function readSpec (file: string): Promise<string> {
@@ -92,10 +92,12 @@ export function registerDeployments (program: Command): void {
     .command('rm')
     .description('delete a deployment and cancel its contract')
     .argument('<name>')
-    .action(async (name: string, _options, command: Command) => {
+    .option('--force', 'when its farmer does not answer, forget the deployment here anyway (the farmer may hold its contract until the lease ends)')
+    .action(async (name: string, options: { force?: boolean }, command: Command) => {
       const context = contextOf(command)
-      const result = await (await daemonClient(context)).request<{ deleted: string }>('DELETE', `/v1/deployments/${encodeURIComponent(name)}`)
-      print(context, result, r => [`deleted ${r.deleted}; its contract is cancelled`])
+      const force = options.force === true ? '?force=1' : ''
+      const result = await (await daemonClient(context)).request<TwinDeletion>('DELETE', `/v1/deployments/${encodeURIComponent(name)}${force}`)
+      print(context, result, r => [r.cancelled ? `deleted ${r.deleted}; its contract is cancelled` : `forgot ${r.deleted}: ${r.note ?? ''}`])
     })
 
   program
