@@ -5,12 +5,10 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { LevelDatastore } from 'datastore-level'
 import { DeploymentClient, isMounted, type Deployment } from '@p2pcloud/farmer'
 import { LogsClient, containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
 import { deploymentMessages } from '@p2pcloud/wire'
-import { resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
+import { resources, restartableFarmer, startMarketPeer, waitFor, type FarmerSpec, type MarketPeer } from './helpers/index.js'
 
 const HOUR = 3_600_000
 const MiB = 2 ** 20
@@ -28,9 +26,8 @@ async function text (chunks: AsyncIterable<LogChunk>): Promise<string> {
 
 interface Mesh { dir: string, farmer: MarketPeer, twin: MarketPeer, other: MarketPeer, end: () => Promise<void> }
 
-/** A farmer that runs containers from one busybox tree (the flist cache on a daemon), and two twins connected to it. */
-async function containerMesh (): Promise<Mesh> {
-  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-'))
+/** A farmer's spec that runs containers from one busybox tree in `dir` (the flist cache on a daemon), volumes under `dir/volumes`. */
+async function containerFarmer (dir: string): Promise<FarmerSpec> {
   const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
   // the containers' mapped root reaches its root filesystem under mounts/
   await chmod(dir, 0o711)
@@ -39,7 +36,13 @@ async function containerMesh (): Promise<Mesh> {
     mountRoot: join(dir, 'mounts'),
     rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })
   })
-  const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 10), volumesRoot: join(dir, 'volumes'), drivers: [containers.driver], services: { logs: containers.logsService } } })
+  return { farm: 'gent', country: 'BE', total: resources(4, 8, 10), volumesRoot: join(dir, 'volumes'), drivers: [containers.driver], services: { logs: containers.logsService } }
+}
+
+/** A container farmer and two twins connected to it. */
+async function containerMesh (): Promise<Mesh> {
+  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-'))
+  const farmer = await startMarketPeer({ farmer: await containerFarmer(dir) })
   const twin = await startMarketPeer({ bootstrap: farmer.node })
   const other = await startMarketPeer({ bootstrap: farmer.node })
   await waitFor('the twins to be connected', () => [twin, other].every(t => t.node.getConnections(farmer.node.peerId).length > 0))
@@ -50,47 +53,6 @@ async function containerMesh (): Promise<Mesh> {
     other,
     end: async () => {
       await Promise.all([other, twin, farmer].map(async p => p.node.stop()))
-      await rm(dir, { recursive: true, force: true })
-    }
-  }
-}
-
-/** A container farmer on a level datastore that can be stopped and started again with the same identity and state, and a twin connected to it. */
-async function restartableContainerFarmer (): Promise<{ dir: string, farmer: () => MarketPeer, twin: MarketPeer, restart: () => Promise<void>, end: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-restart-'))
-  const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
-  await chmod(dir, 0o711)
-  const containers = containerCapability({
-    root: join(dir, 'containers'),
-    mountRoot: join(dir, 'mounts'),
-    rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })
-  })
-  const privateKey = await generateKeyPair('Ed25519')
-  const start = async (): Promise<{ farmer: MarketPeer, store: LevelDatastore }> => {
-    const store = new LevelDatastore(join(dir, 'datastore'))
-    await store.open()
-    const farmer = await startMarketPeer({ privateKey, datastore: store, farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 10), volumesRoot: join(dir, 'volumes'), drivers: [containers.driver], services: { logs: containers.logsService } } })
-    return { farmer, store }
-  }
-  let running = await start()
-  const twin = await startMarketPeer({ bootstrap: running.farmer.node })
-  await waitFor('the twin to be connected', () => twin.node.getConnections(running.farmer.node.peerId).length > 0)
-  const stopFarmer = async (): Promise<void> => {
-    await running.farmer.node.stop()
-    await running.store.close()
-  }
-  return {
-    dir,
-    farmer: () => running.farmer,
-    twin,
-    restart: async () => {
-      await stopFarmer()
-      running = await start()
-      await twin.node.dial(running.farmer.node.getMultiaddrs()[0])
-    },
-    end: async () => {
-      await twin.node.stop()
-      await stopFarmer()
       await rm(dir, { recursive: true, force: true })
     }
   }
@@ -152,7 +114,10 @@ describe('containers over the mesh', { skip }, () => {
   })
 
   it('a container listed before its volume, also after a farmer restart, mounts the loop-mounted image: writes past the volume\'s size get ENOSPC', async () => {
-    const { dir, farmer, twin, restart, end } = await restartableContainerFarmer()
+    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-restart-'))
+    const peers = await restartableFarmer(dir, await containerFarmer(dir))
+    const { twin } = peers
+    const farmer = (): MarketPeer => peers.farmer
     try {
       const contractId = await contractOf(twin, farmer(), 128 * MiB)
       const client = clientOf(twin)
@@ -172,7 +137,7 @@ describe('containers over the mesh', { skip }, () => {
       assert.match(await output(), /stdout:dd exit 1\n/)
 
       // stopping unmounted the volume and left its directory; the container comes first again
-      await restart()
+      await peers.restart()
       await waitFor('the second run to write', async () => (await output()).match(/dd exit/g)?.length === 2, 20_000, 250)
       // stdout and stderr are two pipes: count, do not order
       const both = await output()
@@ -182,7 +147,8 @@ describe('containers over the mesh', { skip }, () => {
       await client.delete(farmer().node.peerId, contractId)
       await waitFor('the deployment to be gone', async () => client.get(farmer().node.peerId, contractId).then(() => false, (err: any) => err.code === 'NOT_FOUND'))
     } finally {
-      await end()
+      await peers.stop()
+      await rm(dir, { recursive: true, force: true })
     }
   })
 

@@ -6,10 +6,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { LevelDatastore } from 'datastore-level'
 import { DeploymentClient, isMounted, loopMountUnavailable, type Deployment, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { deploymentMessages } from '@p2pcloud/wire'
-import { resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
+import { resources, restartableFarmer, startMarketPeer, waitFor, type MarketPeer, type RestartableFarmer } from './helpers/index.js'
 
 const HOUR = 3_600_000
 const MiB = 2 ** 20
@@ -36,38 +35,10 @@ async function untilSettled (client: DeploymentClient, farmer: MarketPeer, contr
   return status as DeploymentStatusView
 }
 
-/** A farmer on a level datastore in `dir` (volumes under `dir/volumes`) that can be stopped and started again with the same identity, and a twin connected to it. */
-async function restartableFarmer (dir: string): Promise<{ farmer: MarketPeer, twin: MarketPeer, volumesRoot: string, restart: (whileDown?: () => Promise<void>) => Promise<void>, stop: () => Promise<void> }> {
+/** A restartable farmer with its volumes under `dir/volumes`, and its twin. */
+async function restartableVolumeFarmer (dir: string): Promise<RestartableFarmer & { volumesRoot: string }> {
   const volumesRoot = join(dir, 'volumes')
-  const privateKey = await generateKeyPair('Ed25519')
-  const spec = { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot }
-  const start = async (): Promise<{ farmer: MarketPeer, store: LevelDatastore }> => {
-    const store = new LevelDatastore(join(dir, 'datastore'))
-    await store.open()
-    return { farmer: await startMarketPeer({ farmer: spec, privateKey, datastore: store }), store }
-  }
-  let running = await start()
-  const twin = await startMarketPeer({ bootstrap: running.farmer.node })
-  await waitFor('the twin to be connected', () => twin.node.getConnections(running.farmer.node.peerId).length > 0)
-  const stopFarmer = async (): Promise<void> => {
-    await running.farmer.node.stop()
-    await running.store.close()
-  }
-  return {
-    get farmer () { return running.farmer },
-    twin,
-    volumesRoot,
-    restart: async whileDown => {
-      await stopFarmer()
-      await whileDown?.()
-      running = await start()
-      await twin.node.dial(running.farmer.node.getMultiaddrs()[0])
-    },
-    stop: async () => {
-      await twin.node.stop()
-      await stopFarmer()
-    }
-  }
+  return Object.assign(await restartableFarmer(dir, { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot }), { volumesRoot })
 }
 
 describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
@@ -120,7 +91,7 @@ describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
   })
 
   it('a farmer restart brings volume deployments back, and cancelling the contract removes them', async () => {
-    const peers = await restartableFarmer(await mkdtemp(join(tmpdir(), 'p2pcloud-farmer-restart-')))
+    const peers = await restartableVolumeFarmer(await mkdtemp(join(tmpdir(), 'p2pcloud-farmer-restart-')))
     const { twin, volumesRoot } = peers
     try {
       const contractId = await reserve(twin, peers.farmer, 50)
@@ -145,7 +116,7 @@ describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
 describe('volume sizes', { skip: loopMountUnavailable() }, () => {
   it('a volume refuses writes past its size, keeps its data over a farmer restart, and its removal frees the loop device and the image', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-volume-size-'))
-    const peers = await restartableFarmer(dir)
+    const peers = await restartableVolumeFarmer(dir)
     const { twin, volumesRoot } = peers
     try {
       const contractId = await reserve(twin, peers.farmer, 50)

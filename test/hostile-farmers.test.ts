@@ -11,20 +11,11 @@ import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
 import { PendingDeployments, TwinStore, parseDeploymentSpec, twinExtension, type Twin, type TwinOptions } from '@p2pcloud/twin'
 import { CONTRACT_PROTOCOL, ContractErrorCodes, contractMessages } from '@p2pcloud/wire'
 import { zdbCapability } from '@p2pcloud/zdb'
-import { resources, startMarketPeer, tempDir, waitFor, type MarketPeer } from './helpers/index.js'
+import { resources, startMarketPeer, tempDir, volumeSpecYaml, waitFor, type MarketPeer } from './helpers/index.js'
 
 const MiB = 2 ** 20
 
-const volumeSpec = (name: string): ReturnType<typeof parseDeploymentSpec> => parseDeploymentSpec(`
-name: ${name}
-where:
-  country: BE
-lease: 1h
-workloads:
-  - name: data
-    type: volume
-    size: 1G
-`)
+const volumeSpec = (name: string): ReturnType<typeof parseDeploymentSpec> => parseDeploymentSpec(volumeSpecYaml(name))
 
 /** A real farmer offering zdb in BE, at `cuHour` (0: the cheapest there is). */
 async function zdbFarmer (dir: string, farm: string, cuHour?: number, bootstrap?: MarketPeer): Promise<MarketPeer> {

@@ -8,18 +8,7 @@ import { VERSION } from '@p2pcloud/node'
 import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
 import { parseDeploymentSpec, twinExtension, type Twin, type TwinDeploymentRecord } from '@p2pcloud/twin'
 import { DEPLOYMENT_PROTOCOL } from '@p2pcloud/wire'
-import { farmerHome, runCli, spawnDaemon, tempDir, waitFor, type CliDaemon } from './helpers/index.js'
-
-const spec = (name: string): string => `
-name: ${name}
-where:
-  country: BE
-lease: 1h
-workloads:
-  - name: data
-    type: volume
-    size: 1G
-`
+import { farmerHome, runCli, spawnDaemon, tempDir, volumeSpecYaml, waitFor, type CliDaemon } from './helpers/index.js'
 
 async function ledger (home: string): Promise<ContractView[]> {
   const result = await runCli(['farmer', 'contracts', '--json', '--home', home])
@@ -55,7 +44,7 @@ describe('deployments a farmer never confirmed', () => {
         return openStream(peer, protocols, options)
       }
       // the only farmer: the placement passes over it and has no other
-      await assert.rejects(twin.deploy(parseDeploymentSpec(spec('app'))), (err: any) => {
+      await assert.rejects(twin.deploy(parseDeploymentSpec(volumeSpecYaml('app'))), (err: any) => {
         assert.equal(err.name, 'PlacementError')
         assert.match(err.message, new RegExp(`deployment "app" on farmer ${farmer.ready.peerId} failed \\(no answer .*\\) .* contract [0-9a-f]{64} stays pending`))
         return true
@@ -89,7 +78,7 @@ describe('deployments a farmer never confirmed', () => {
     const twin = await spawnDaemon(tHome, { args: ['--bootstrap', farmer.ready.addresses[0]] })
     try {
       const file = join(tHome, 'app.yaml')
-      await writeFile(file, spec('app'))
+      await writeFile(file, volumeSpecYaml('app'))
       let deployed: TwinDeploymentRecord | undefined
       await waitFor('a deploy on the farmer', async () => {
         const result = await runCli(['deploy', '--json', '--home', tHome, file])
@@ -117,7 +106,7 @@ describe('deployments a farmer never confirmed', () => {
       assert.match(unknown.stderr, /has no contract abab/)
 
       // a deployment whose farmer is gone: rm says so and points at --force, which forgets it here
-      await writeFile(file, spec('gone'))
+      await writeFile(file, volumeSpecYaml('gone'))
       const gone = await runCli(['deploy', '--json', '--home', tHome, file])
       assert.equal(gone.code, 0, gone.stderr)
       const goneId = JSON.parse(gone.stdout).contractId

@@ -1,11 +1,14 @@
 import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { contractsExtension, type Contracts } from '@p2pcloud/contracts'
 import { farmerExtension, type DriverFactory, type Farmer } from '@p2pcloud/farmer'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { LevelDatastore } from 'datastore-level'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultConfig, VERSION, type P2PCloudLibp2p, type PeerConfig } from '@p2pcloud/node'
 import { dialAddress, farmerSettings, startLoopbackPeer, type LoopbackPeerOptions } from '@p2pcloud/sim'
+import { waitFor } from './wait.js'
 
 export interface MarketPeer {
   node: P2PCloudLibp2p
@@ -79,4 +82,44 @@ export async function startMarketPeer (options: MarketPeerOptions = {}): Promise
 
 export function resources (cru: number, mruGiB: number, sruGiB = 100, hruGiB = 0): Resources {
   return { cru, mru: mruGiB * GiB, sru: sruGiB * GiB, hru: hruGiB * GiB, ipv4u: 0 }
+}
+
+export interface RestartableFarmer {
+  /** The farmer now running (a new peer object after each restart, with the same identity). */
+  readonly farmer: MarketPeer
+  twin: MarketPeer
+  /** Stop the farmer, run `whileDown`, start it again from its level datastore and reconnect the twin. */
+  restart: (whileDown?: () => Promise<void>) => Promise<void>
+  stop: () => Promise<void>
+}
+
+/** A farmer on a level datastore in `dir` that can be stopped and started again with the same identity and state, and a twin connected to it. */
+export async function restartableFarmer (dir: string, spec: FarmerSpec): Promise<RestartableFarmer> {
+  const privateKey = await generateKeyPair('Ed25519')
+  const start = async (): Promise<{ farmer: MarketPeer, store: LevelDatastore }> => {
+    const store = new LevelDatastore(join(dir, 'datastore'))
+    await store.open()
+    return { farmer: await startMarketPeer({ farmer: spec, privateKey, datastore: store }), store }
+  }
+  let running = await start()
+  const twin = await startMarketPeer({ bootstrap: running.farmer.node })
+  await waitFor('the twin to be connected', () => twin.node.getConnections(running.farmer.node.peerId).length > 0)
+  const stopFarmer = async (): Promise<void> => {
+    await running.farmer.node.stop()
+    await running.store.close()
+  }
+  return {
+    get farmer () { return running.farmer },
+    twin,
+    restart: async whileDown => {
+      await stopFarmer()
+      await whileDown?.()
+      running = await start()
+      await twin.node.dial(running.farmer.node.getMultiaddrs()[0])
+    },
+    stop: async () => {
+      await twin.node.stop()
+      await stopFarmer()
+    }
+  }
 }
