@@ -6,7 +6,7 @@
 // request of stream.json against the js farmer (Ledger + Provisioner + VolumeDriver +
 // deploymentResponder, in a temporary directory) and checks that it answers exactly the
 // response written.
-// Usage: npx tsc --build packages/farmer, then `npx node scripts/deployment-vectors.mjs`.
+// Usage: npx tsc --build packages/farmer packages/test-utils, then `npx node scripts/deployment-vectors.mjs`.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -18,6 +18,7 @@ import {
 } from '../packages/wire/dist/src/index.js'
 import { CapacityAccount } from '../packages/capacity/dist/src/index.js'
 import { Ledger, contractIdOf, signProposal, signQuote } from '../packages/contracts/dist/src/index.js'
+import { VECTORS, readVectors } from '../packages/test-utils/dist/src/index.js'
 import {
   DriverRegistry, Provisioner, VolumeDriver, deploymentResponder, openDeployment, signDeployment
 } from '../packages/farmer/dist/src/index.js'
@@ -67,9 +68,8 @@ const quoteEnvelope = await signQuote({
 const proposalEnvelope = await signProposal(quoteEnvelope, keys.twin.id, T0 + 5 * SECOND, keys.twin.privateKey)
 const contractId = contractIdOf(proposalEnvelope)
 {
-  const contractDir = new URL('../protocols/vectors/contract/', import.meta.url)
-  if (existsSync(new URL('records.json', contractDir))) {
-    const contractIdVector = vectorKit.loadVectors(contractDir, 'records.json').vectors.find(v => v.name === 'contract-id')
+  if (existsSync(new URL('contract/records.json', VECTORS))) {
+    const contractIdVector = readVectors('contract/records.json').vectors.find(v => v.name === 'contract-id')
     if (contractIdVector.contract_id !== contractId) throw new Error(`the contract is not the one of the contract vectors: ${contractId}`)
   }
 }

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -13,7 +10,8 @@ import { LevelDatastore } from 'datastore-level'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE, signAdvert, type Advert } from '@p2pcloud/capacity'
 import { CAPACITY_TOPIC, peerIdFromBytes } from '@p2pcloud/wire'
-import { GiB, resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { GiB, resources, startMarketPeer, type MarketPeer } from './helpers/index.js'
 
 const FLOOD = 5000
 const MAX_FARMERS = 300
@@ -65,7 +63,7 @@ describe('capacity market under a Sybil advert flood', () => {
   it('fresh-key adverts through one relaying peer: the directory stays within its bound, the excess is ignored, the farmer that answered stays on top', async () => {
     const peers: MarketPeer[] = []
     let attacker: Libp2p<{ pubsub: GossipSub }> | undefined
-    const store = new LevelDatastore(await mkdtemp(join(tmpdir(), 'p2pcloud-flood-')))
+    const store = new LevelDatastore(await tempDir('flood'))
     await store.open()
     try {
       const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(8, 32) } })

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { LevelDatastore } from 'datastore-level'
 import { signAdvert, type Advert } from '@p2pcloud/capacity'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
-import { resources, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { resources, startMarketPeer, type MarketPeer } from './helpers/index.js'
 
 async function stop (peers: MarketPeer[]): Promise<void> {
   await Promise.all(peers.map(async p => p.node.stop()))
@@ -93,7 +91,7 @@ describe('capacity market', () => {
   })
 
   it('a restarted farmer keeps its identity and its seq keeps increasing', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-farmer-'))
+    const dir = await tempDir('farmer')
     const privateKey = await generateKeyPair('Ed25519')
     const spec = { farm: 'gent', country: 'BE', total: resources(4, 8) }
     const firstStore = await openLevel(dir)

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { runCli, spawnDaemon, tempDir, waitFor } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { runCli, spawnDaemon } from './helpers/index.js'
 
 describe('p2pcloud CLI', () => {
   it('init creates a home chosen by --home or P2PCLOUD_HOME, and --json prints the peer id', async () => {

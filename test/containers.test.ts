@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
-import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { chmod, readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
@@ -8,7 +7,8 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { DeploymentClient, isMounted, type Deployment } from '@p2pcloud/farmer'
 import { LogsClient, containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
 import { deploymentMessages } from '@p2pcloud/wire'
-import { resources, restartableFarmer, startMarketPeer, waitFor, type FarmerSpec, type MarketPeer } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { resources, restartableFarmer, startMarketPeer, type FarmerSpec, type MarketPeer } from './helpers/index.js'
 
 const HOUR = 3_600_000
 const MiB = 2 ** 20
@@ -41,7 +41,7 @@ async function containerFarmer (dir: string): Promise<FarmerSpec> {
 
 /** A container farmer and two twins connected to it. */
 async function containerMesh (): Promise<Mesh> {
-  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-'))
+  const dir = await tempDir('containers')
   const farmer = await startMarketPeer({ farmer: await containerFarmer(dir) })
   const twin = await startMarketPeer({ bootstrap: farmer.node })
   const other = await startMarketPeer({ bootstrap: farmer.node })
@@ -114,7 +114,7 @@ describe('containers over the mesh', { skip }, () => {
   })
 
   it('a container listed before its volume, also after a farmer restart, mounts the loop-mounted image: writes past the volume\'s size get ENOSPC', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-containers-restart-'))
+    const dir = await tempDir('containers-restart')
     const peers = await restartableFarmer(dir, await containerFarmer(dir))
     const { twin } = peers
     const farmer = (): MarketPeer => peers.farmer

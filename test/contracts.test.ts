@@ -4,7 +4,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { ContractView } from '@p2pcloud/contracts'
 import { contractIdOf, signProposal } from '@p2pcloud/contracts'
 import { multiaddr } from '@multiformats/multiaddr'
-import { farmerHome, resources, runCli, spawnDaemon, startMarketPeer, waitFor, type MarketPeer } from './helpers/index.js'
+import { waitFor } from '@p2pcloud/test-utils'
+import { farmerHome, resources, runCli, spawnDaemon, startMarketPeer, type MarketPeer } from './helpers/index.js'
 
 const HOUR = 3_600_000
 

@@ -5,7 +5,8 @@ import { runcUnavailable } from '@p2pcloud/runtime'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
-import { runCli, tempDir, waitFor } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { runCli } from './helpers/index.js'
 
 const DEMO = fileURLToPath(new URL('../../scripts/demo.mjs', import.meta.url))
 

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { DeploymentClient, isMounted, loopMountUnavailable, type Deployment, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { deploymentMessages } from '@p2pcloud/wire'
-import { resources, restartableFarmer, startMarketPeer, waitFor, type MarketPeer, type RestartableFarmer } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { resources, restartableFarmer, startMarketPeer, type MarketPeer, type RestartableFarmer } from './helpers/index.js'
 
 const HOUR = 3_600_000
 const MiB = 2 ** 20
@@ -43,7 +43,7 @@ async function restartableVolumeFarmer (dir: string): Promise<RestartableFarmer 
 
 describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
   it('deploys, updates and deletes a volume deployment; the farmer checks signature, contract, version and fit', async () => {
-    const volumesRoot = join(await mkdtemp(join(tmpdir(), 'p2pcloud-vol-')), 'volumes')
+    const volumesRoot = join(await tempDir('vol'), 'volumes')
     const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot } })
     const twin = await startMarketPeer({ bootstrap: farmer.node })
     const other = await startMarketPeer({ bootstrap: farmer.node })
@@ -91,7 +91,7 @@ describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
   })
 
   it('a farmer restart brings volume deployments back, and cancelling the contract removes them', async () => {
-    const peers = await restartableVolumeFarmer(await mkdtemp(join(tmpdir(), 'p2pcloud-farmer-restart-')))
+    const peers = await restartableVolumeFarmer(await tempDir('farmer-restart'))
     const { twin, volumesRoot } = peers
     try {
       const contractId = await reserve(twin, peers.farmer, 50)
@@ -115,7 +115,7 @@ describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
 
 describe('volume sizes', { skip: loopMountUnavailable() }, () => {
   it('a volume refuses writes past its size, keeps its data over a farmer restart, and its removal frees the loop device and the image', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-volume-size-'))
+    const dir = await tempDir('volume-size')
     const peers = await restartableVolumeFarmer(dir)
     const { twin, volumesRoot } = peers
     try {

@@ -4,8 +4,9 @@ import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { makeEveryKindTree, treeOf } from './helpers/flist.js'
-import { runCli, spawnDaemon, tempDir, waitFor, type CliDaemon, type CliResult } from './helpers/index.js'
+import { runCli, spawnDaemon, type CliDaemon, type CliResult } from './helpers/index.js'
 
 /** The command failed with one clear `error:` line (after any progress lines) on stderr matching `expected`, and printed no result. */
 function assertFails (result: CliResult, expected: RegExp, what: string): void {

@@ -11,7 +11,8 @@ import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
 import { PendingDeployments, TwinStore, parseDeploymentSpec, twinExtension, type Twin, type TwinOptions } from '@p2pcloud/twin'
 import { CONTRACT_PROTOCOL, ContractErrorCodes, contractMessages } from '@p2pcloud/wire'
 import { zdbCapability } from '@p2pcloud/zdb'
-import { resources, startMarketPeer, tempDir, volumeSpecYaml, waitFor, type MarketPeer } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { resources, startMarketPeer, volumeSpecYaml, type MarketPeer } from './helpers/index.js'
 
 const MiB = 2 ** 20
 

@@ -13,7 +13,8 @@ import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
 import { containerCapability, hostIdOf, runcUnavailable } from '@p2pcloud/runtime'
 import { dialAddress, farmerSettings, startLoopbackPeer, writeRepeatedBlockFlist, writeUnderstatedFlist } from '@p2pcloud/sim'
 import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
-import { resources, tempDir, waitFor } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { resources } from './helpers/index.js'
 
 const MiB = 2 ** 20
 const GiB = 2 ** 30

@@ -4,7 +4,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { defaultConfig, initHome, startHomePeer, type P2PCloudLibp2p } from '@p2pcloud/node'
 import { dialAddress, startLoopbackPeer, startLoopbackStar, stopAll } from '@p2pcloud/sim'
-import { tempDir, waitFor } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
 
 const TOPIC = '/p2pcloud/test/1.0.0'
 

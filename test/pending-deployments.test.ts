@@ -8,7 +8,8 @@ import { VERSION } from '@p2pcloud/node'
 import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
 import { parseDeploymentSpec, twinExtension, type Twin, type TwinDeploymentRecord } from '@p2pcloud/twin'
 import { DEPLOYMENT_PROTOCOL } from '@p2pcloud/wire'
-import { farmerHome, runCli, spawnDaemon, tempDir, volumeSpecYaml, waitFor, type CliDaemon } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { farmerHome, runCli, spawnDaemon, volumeSpecYaml, type CliDaemon } from './helpers/index.js'
 
 async function ledger (home: string): Promise<ContractView[]> {
   const result = await runCli(['farmer', 'contracts', '--json', '--home', home])

@@ -11,7 +11,8 @@ import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
 import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
 import { zdbCapability } from '@p2pcloud/zdb'
-import { GiB, resources, startMarketPeer, tempDir, waitFor, type MarketPeer } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { GiB, resources, startMarketPeer, type MarketPeer } from './helpers/index.js'
 
 const MiB = 2 ** 20
 

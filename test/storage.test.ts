@@ -10,7 +10,8 @@ import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { POOL_NAMESPACE, twinExtension, type Twin } from '@p2pcloud/twin'
 import { ZdbClient, zdbCapability } from '@p2pcloud/zdb'
-import { resources, startMarketPeer, tempDir, waitFor, type MarketPeer } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { resources, startMarketPeer, type MarketPeer } from './helpers/index.js'
 
 const MiB = 2 ** 20
 const FARMS = [['gent', 'BE'], ['liege', 'BE'], ['berlin', 'DE'], ['paris', 'FR'], ['austin', 'US'], ['lyon', 'FR'], ['oslo', 'NO']]

@@ -8,7 +8,8 @@ import { contractsExtension } from '@p2pcloud/contracts'
 import { loopMountUnavailable } from '@p2pcloud/farmer'
 import { VERSION } from '@p2pcloud/node'
 import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
-import { resources, startMarketPeer, tempDir, waitFor } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { resources, startMarketPeer } from './helpers/index.js'
 
 async function startTwin (bootstrap: Parameters<typeof dialAddress>[0]): Promise<{ node: Awaited<ReturnType<typeof startLoopbackPeer>>, twin: Twin }> {
   const node = await startLoopbackPeer({ bootstrap: [dialAddress(bootstrap)] }, {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -15,7 +14,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { askBlocksUnread, barePeer, floodZdb, resetPeakMemory, residentMemory, sendZdbSet, zdbSetHead } from '@p2pcloud/sim'
 import type { PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
-import { resources, runCli, spawnDaemon, startMarketPeer, tempDir, waitFor, type FarmerSpec, type MarketPeer } from './helpers/index.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { resources, runCli, spawnDaemon, startMarketPeer, type FarmerSpec, type MarketPeer } from './helpers/index.js'
 
 const HOUR = 3_600_000
 const MiB = 2 ** 20
@@ -72,7 +72,7 @@ async function deployNamespace (twin: MarketPeer, farmerId: PeerId): Promise<{ c
 
 describe('zdb namespaces over the mesh', () => {
   it('the twin and the peers it lists use a namespace, others cannot, the quota holds, and a farmer restart keeps every record', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-zdb-mesh-'))
+    const dir = await tempDir('zdb-mesh')
     const privateKey = await generateKeyPair('Ed25519')
     const farmerSpec = (): FarmerSpec => {
       const zdb = zdbCapability({ root: join(dir, 'zdb') })

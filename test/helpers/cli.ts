@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tempDir } from '@p2pcloud/test-utils'
 
 /** The real `p2pcloud` command, run with the Node that runs the tests. */
 export const CLI = fileURLToPath(new URL('../../../packages/cli/bin/p2pcloud.js', import.meta.url))
@@ -11,10 +11,6 @@ export interface CliResult {
   code: number | null
   stdout: string
   stderr: string
-}
-
-export async function tempDir (prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `p2pcloud-${prefix}-`))
 }
 
 /** The command line that runs the CLI, inside network namespace `netns` when given. */

@@ -1,4 +1,3 @@
-export * from './wait.js'
 export * from './cli.js'
 export * from './netns.js'
 export * from './market.js'

@@ -3,12 +3,10 @@ import { contractsExtension, type Contracts } from '@p2pcloud/contracts'
 import { farmerExtension, type DriverFactory, type Farmer } from '@p2pcloud/farmer'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { LevelDatastore } from 'datastore-level'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultConfig, VERSION, type P2PCloudLibp2p, type PeerConfig } from '@p2pcloud/node'
 import { dialAddress, farmerSettings, startLoopbackPeer, type LoopbackPeerOptions } from '@p2pcloud/sim'
-import { waitFor } from './wait.js'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
 
 export interface MarketPeer {
   node: P2PCloudLibp2p
@@ -65,7 +63,7 @@ export async function startMarketPeer (options: MarketPeerOptions = {}): Promise
     : {})
   const extensions = [extension, contracts]
   if (options.farmer != null) {
-    extensions.push(farmerExtension({ volumesRoot: options.farmer.volumesRoot ?? join(await mkdtemp(join(tmpdir(), 'p2pcloud-volumes-')), 'volumes'), drivers: options.farmer.drivers }))
+    extensions.push(farmerExtension({ volumesRoot: options.farmer.volumesRoot ?? join(await tempDir('volumes'), 'volumes'), drivers: options.farmer.drivers }))
     if (options.farmer.services != null) extensions.push({ services: options.farmer.services })
   }
   const node = await startLoopbackPeer(

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
-import { mkdtemp, readFile, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFile, stat } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import { defaultConfig, initHome } from '@p2pcloud/node'
+import { tempDir } from '@p2pcloud/test-utils'
 import { ApiClient, MAX_BODY_BYTES, startDaemon, type Daemon } from '../src/index.js'
 
 interface RawResponse { status: number, body: any }
@@ -31,7 +30,7 @@ describe('local API', () => {
   let token: string
 
   before(async () => {
-    const home = await mkdtemp(join(tmpdir(), 'p2pcloud-api-'))
+    const home = await tempDir('api')
     const base = defaultConfig()
     await initHome(home, { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { ...base.mdns, enabled: false } })
     daemon = await startDaemon(home)

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { MemoryDatastore } from 'datastore-core'
 import { LevelDatastore } from 'datastore-level'
+import { tempDir } from '@p2pcloud/test-utils'
 import { CapacityAccount, InsufficientCapacityError } from '../src/account.js'
 import { RESOURCE_UNITS, emptyResources, type Resources } from '../src/resources.js'
 
@@ -28,7 +28,7 @@ describe('CapacityAccount', () => {
   })
 
   async function levelPath (): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-account-'))
+    const dir = await tempDir('account')
     dirs.push(dir)
     return join(dir, 'datastore')
   }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { MemoryDatastore } from 'datastore-core'
 import { LevelDatastore } from 'datastore-level'
 import { Key, type Datastore } from 'interface-datastore'
+import { tempDir } from '@p2pcloud/test-utils'
 import { signAdvert, verifyAdvert, type Advert, type VerifiedAdvert } from '../src/advert.js'
 import { DEFAULT_FIND_LIMIT, Directory, type DirectoryEntry } from '../src/directory.js'
 import { MINUTE, TOTAL, advertAt, farmer, type Farmer } from './fixtures.js'
@@ -293,7 +293,7 @@ describe('Directory persistence', () => {
   })
 
   it('survives closing and reopening a LevelDatastore', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-directory-'))
+    const dir = await tempDir('directory')
     dirs.push(dir)
     const path = join(dir, 'datastore')
     const [x, y, z] = await Promise.all([farmer(), farmer(), farmer()])
@@ -351,7 +351,7 @@ describe('Directory bound', () => {
   })
 
   it('admissions running together stay within the bound, in memory and on a level datastore', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-directory-bound-'))
+    const dir = await tempDir('directory-bound')
     const datastore = new LevelDatastore(join(dir, 'datastore'))
     await datastore.open()
     try {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, statfs } from 'node:fs/promises'
+import { rm, statfs } from 'node:fs/promises'
 import { availableParallelism, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { PeerConfig } from '@p2pcloud/node'
+import { tempDir } from '@p2pcloud/test-utils'
 import { MICRO, computeUnits, fromMicro, pricePerHour, storageUnits, toMicro, type PricePolicy } from '../src/pricing.js'
 import { isRotational, memoryReserve, probeCapacity } from '../src/probe.js'
 import { emptyResources, type Resources } from '../src/resources.js'
@@ -113,7 +114,7 @@ describe('probeCapacity', () => {
   const none: PeerConfig['farmer']['capacity'] = { cru: null, mru: null, sru: null, hru: null, ipv4u: 0 }
 
   before(async () => {
-    home = await mkdtemp(join(tmpdir(), 'p2pcloud-probe-'))
+    home = await tempDir('probe')
   })
   after(async () => {
     await rm(home, { recursive: true, force: true })
@@ -178,13 +179,10 @@ describe('isRotational', () => {
 
 describe('CRU overcommit', () => {
   it('a farmer home with cruOvercommit 4 books four times its cores, and only its cores', async () => {
-    const { mkdtemp } = await import('node:fs/promises')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
     const { defaultConfig, homePaths } = await import('@p2pcloud/node')
     const { capacityExtensionForHome } = await import('../src/extension.js')
     const { probeCapacity } = await import('../src/probe.js')
-    const home = await mkdtemp(join(tmpdir(), 'p2pcloud-overcommit-'))
+    const home = await tempDir('overcommit')
     const base = defaultConfig()
     const config = { ...base, farmer: { ...base.farmer, enabled: true, farm: 'gent', country: 'BE', cruOvercommit: 4, capacity: { ...base.farmer.capacity, cru: 8, mru: 16 * 2 ** 30 } } }
     const extension = await capacityExtensionForHome(config, homePaths(home))

@@ -4,6 +4,7 @@ import { RecordEnvelope } from '@libp2p/peer-record'
 import type { PrivateKey } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
 import { ADVERT_RECORD, capacityMessages, vectorKit } from '@p2pcloud/wire'
+import { readVectors, vectorFiles } from '@p2pcloud/test-utils'
 import {
   Directory, InvalidAdvertError, advertDhtRecords, indexKeyCid, indexKeyName, signAdvert, verifyAdvert,
   type IndexKey, type VerifiedAdvert
@@ -15,9 +16,6 @@ import {
  * envelope byte for byte from the vector's fields and keys; (ii) our checks
  * give every vector's expected outcome, with the clock at its now_ms.
  */
-
-const root = new URL('../../../../', import.meta.url)
-const dir = new URL('protocols/vectors/capacity/', root)
 
 type Json = vectorKit.Json
 
@@ -87,7 +85,7 @@ function indexKeyFromName (name: string): IndexKey {
   throw new Error(`unknown index key ${name}`)
 }
 
-const files = vectorKit.vectorFiles(dir)
+const files = vectorFiles('capacity')
 
 describe('capacity test vectors', () => {
   it('exist', () => {
@@ -95,7 +93,7 @@ describe('capacity test vectors', () => {
   })
 
   for (const file of files) {
-    const content: Json = vectorKit.loadVectors(dir, file)
+    const content: Json = readVectors(`capacity/${file}`)
 
     describe(file, () => {
       const keys: Record<string, PrivateKey> = {}

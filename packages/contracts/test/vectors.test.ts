@@ -6,6 +6,7 @@ import { CapacityAccount, pricePerHour, toMicro, type PricePolicy, type Resource
 import {
   ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, MAX_LISTED_RECEIPTS, PROPOSAL_RECORD, QUOTE_RECORD, RECEIPT_RECORD, contractMessages, vectorKit, wireMessage
 } from '@p2pcloud/wire'
+import { readVectors, vectorFiles } from '@p2pcloud/test-utils'
 import {
   ContractClient, Ledger, contractIdOf, contractResponder, openAcceptance, openProposal, openQuote, openReceipt, signAcceptance, signProposal, signQuote,
   signReceipt, usageOf
@@ -20,9 +21,6 @@ import {
  * Usage receipts are opened with openReceipt, and their numbers recomputed
  * with usageOf from the quote's terms.
  */
-
-const root = new URL('../../../../', import.meta.url)
-const dir = new URL('protocols/vectors/contract/', root)
 
 type Json = vectorKit.Json
 type Key = vectorKit.VectorKey
@@ -163,8 +161,8 @@ async function twinOutcome (response: contractMessages.Response, request: contra
   }
 }
 
-const files = vectorKit.vectorFiles(dir)
-const load = (file: string): Json => vectorKit.loadVectors(dir, file)
+const files = vectorFiles('contract')
+const load = (file: string): Json => readVectors(`contract/${file}`)
 
 describe('contract test vectors', () => {
   it('exist', () => {

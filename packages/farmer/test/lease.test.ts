@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -9,6 +8,7 @@ import { MemoryDatastore } from 'datastore-core'
 import { CapacityAccount } from '@p2pcloud/capacity'
 import { Ledger, signProposal } from '@p2pcloud/contracts'
 import { deploymentMessages } from '@p2pcloud/wire'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { signDeployment, openDeployment } from '../src/deployment-record.js'
 import { DriverRegistry } from '../src/drivers.js'
 import { followContracts } from '../src/farmer-service.js'
@@ -18,11 +18,6 @@ import { VolumeDriver } from '../src/volume-driver.js'
 
 const HOUR = 3_600_000
 const MiB = 2 ** 20
-
-async function until (what: string, condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 10))
-  assert.ok(condition(), what)
-}
 
 describe('workloads follow their contract\'s lease', { skip: loopMountUnavailable() }, () => {
   it('stopped at expiry, back on renewal, removed when the grace period ends', async () => {
@@ -35,7 +30,7 @@ describe('workloads follow their contract\'s lease', { skip: loopMountUnavailabl
     const account = new CapacityAccount({ cru: 4, mru: 8 * 2 ** 30, sru: 100 * 2 ** 30, hru: 0, ipv4u: 0 }, datastore)
     const ledger = new Ledger({ datastore, account, farmerId, privateKey: farmerKey, price: { currency: 'TFT', cuHour: 0.1, suHour: 0.05, ipv4Hour: 0.02 }, graceMs: HOUR, now: () => clock.now })
     await ledger.start(60_000)
-    const volumesRoot = join(await mkdtemp(join(tmpdir(), 'p2pcloud-lease-')), 'volumes')
+    const volumesRoot = join(await tempDir('lease'), 'volumes')
     const provisioner = new Provisioner(datastore, new DriverRegistry().register(new VolumeDriver(volumesRoot)), () => clock.now)
     await provisioner.load()
     const unfollow = followContracts(ledger, provisioner)
@@ -45,23 +40,23 @@ describe('workloads follow their contract\'s lease', { skip: loopMountUnavailabl
       const envelope = await signDeployment({ contractId: contract.id, twin: twinId, name: 'app', version: 1, signedAt: clock.now, workloads: [{ name: 'data', type: 'volume', version: 1, data: deploymentMessages.VolumeData.encode({ size: 10 * MiB }) }] }, twinKey)
       await provisioner.accept(await openDeployment(envelope), envelope)
       const state = (): string | undefined => provisioner.get(contract.id)?.workloads[0].state
-      await until('the volume to be ok', () => state() === 'ok')
+      await waitFor('the volume to be ok', () => state() === 'ok')
 
       clock.now += HOUR
       await ledger.sweep()
-      await until('the volume to be stopped at lease expiry', () => state() === 'stopped')
+      await waitFor('the volume to be stopped at lease expiry', () => state() === 'stopped')
       assert.match(provisioner.get(contract.id)?.workloads[0].message ?? '', /lease expired/)
       assert.ok((await stat(join(volumesRoot, contract.id, 'data'))).isDirectory(), 'its data is kept')
 
       await ledger.renew(contract.id, HOUR, twinId)
-      await until('the renewal to bring it back', () => state() === 'ok')
+      await waitFor('the renewal to bring it back', () => state() === 'ok')
 
       clock.now += HOUR
       await ledger.sweep()
-      await until('stopped again', () => state() === 'stopped')
+      await waitFor('stopped again', () => state() === 'stopped')
       clock.now += HOUR
       await ledger.sweep()
-      await until('removed when the grace period ends', () => provisioner.get(contract.id) == null)
+      await waitFor('removed when the grace period ends', () => provisioner.get(contract.id) == null)
       await assert.rejects(stat(join(volumesRoot, contract.id, 'data')), { code: 'ENOENT' })
     } finally {
       unfollow()

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { RecordEnvelope } from '@libp2p/peer-record'
@@ -12,6 +11,7 @@ import {
   DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DEPLOYMENT_RECORD, DeploymentErrorCodes, MAX_WORKLOADS, WORKLOAD_NAME,
   deploymentMessages, vectorKit, wireMessage
 } from '@p2pcloud/wire'
+import { readVectors, tempDir, vectorFiles } from '@p2pcloud/test-utils'
 import { DriverRegistry, Provisioner, VolumeDriver, deploymentResponder, openDeployment, signDeployment } from '../src/index.js'
 
 /**
@@ -22,9 +22,6 @@ import { DriverRegistry, Provisioner, VolumeDriver, deploymentResponder, openDep
  * refuses the invalid ones with the stated code; (iii) replayed in order
  * against our farmer, every request of stream.json gets its reply vector.
  */
-
-const root = new URL('../../../../', import.meta.url)
-const dir = new URL('protocols/vectors/deployment/', root)
 
 type Json = vectorKit.Json
 type Key = vectorKit.VectorKey
@@ -101,12 +98,12 @@ function twinOutcome (response: deploymentMessages.Response, request: deployment
 // container-data.json holds ContainerData only (no keys, no envelopes); the runtime's vector test checks it
 // the workload types' own data messages are checked by their packages (runtime, zdb)
 const CHECKED_ELSEWHERE = ['container-data.json', 'zdb-data.json']
-const files = vectorKit.vectorFiles(dir).filter(file => !CHECKED_ELSEWHERE.includes(file))
-const load = (file: string): Json => vectorKit.loadVectors(dir, file)
+const files = vectorFiles('deployment').filter(file => !CHECKED_ELSEWHERE.includes(file))
+const load = (file: string): Json => readVectors(`deployment/${file}`)
 
 describe('deployment test vectors', () => {
   it('exist', () => {
-    assert.deepEqual(vectorKit.vectorFiles(dir), ['container-data.json', 'records-invalid.json', 'records.json', 'stream.json', 'zdb-data.json'])
+    assert.deepEqual(vectorFiles('deployment'), ['container-data.json', 'records-invalid.json', 'records.json', 'stream.json', 'zdb-data.json'])
   })
 
   const records = vectorKit.byName(load('records.json').vectors)
@@ -196,7 +193,7 @@ describe('deployment test vectors', () => {
     const state = content.farmer_state
     const clock = { now: 0 }
     const datastore = new MemoryDatastore()
-    const volumesRoot = await mkdtemp(join(tmpdir(), 'p2pcloud-deployment-vectors-'))
+    const volumesRoot = await tempDir('deployment-vectors')
     try {
       const ledger = new Ledger({
         datastore,

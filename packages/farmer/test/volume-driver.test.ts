@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { deploymentMessages } from '@p2pcloud/wire'
+import { tempDir } from '@p2pcloud/test-utils'
 import { isMounted, loopMountUnavailable, mountImage } from '../src/loop-filesystem.js'
 import { VolumeDriver } from '../src/volume-driver.js'
 
@@ -18,7 +18,7 @@ describe('volume driver: a loop-mounted filesystem of the volume\'s size', { ski
   let dir: string
   let driver: VolumeDriver
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'p2pcloud-volumes-'))
+    dir = await tempDir('volumes')
     driver = new VolumeDriver(dir)
   })
   after(async () => {

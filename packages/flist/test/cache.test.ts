@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { tempDir } from '@p2pcloud/test-utils'
 import { FlistCache, FsBlockStore, buildFromDirectory, dataBlocks, importArchive, loadFlist, parseCid, readArchive } from '../src/index.js'
-import { pattern, tempDir } from './helpers.js'
+import { pattern } from './helpers.js'
 import type { BlockStore, CacheFetchOptions, LoadFlistOptions } from '../src/index.js'
 import type { CID } from 'multiformats/cid'
 
@@ -40,7 +41,7 @@ async function fixtures (work: string): Promise<{ archives: Map<string, string>,
 
 describe('flist cache', () => {
   it('shares one tree between acquires, evicts only unreferenced flists LRU first, keeps a pinned flist\'s blocks, survives a restart', async t => {
-    const work = await tempDir(t, 'cache')
+    const work = await tempDir('flist-cache', t)
     const { archives, cids: [a, b, c] } = await fixtures(work)
     const store = new FsBlockStore(join(work, 'blocks'))
     const fetched: string[] = []
@@ -93,7 +94,7 @@ describe('flist cache', () => {
   })
 
   it('a failed fetch leaves nothing behind and the next acquire tries again', async t => {
-    const work = await tempDir(t, 'cache-fail')
+    const work = await tempDir('flist-cache-fail', t)
     const { archives, cids: [a] } = await fixtures(work)
     const store = new FsBlockStore(join(work, 'blocks'))
     let fail = true
@@ -115,7 +116,7 @@ describe('flist cache', () => {
   })
 
   it('a build keeps every block it needs, also those it found in the store: another build that fails deletes only what nobody needs', async t => {
-    const work = await tempDir(t, 'cache-shared')
+    const work = await tempDir('flist-cache-shared', t)
     const { archives, cids: [hostile, victim] } = await fixtures(work)
     const store = new FsBlockStore(join(work, 'blocks'))
     const gates = new Map<string, { reached: PromiseWithResolvers<void>, go: PromiseWithResolvers<void> }>()
@@ -154,7 +155,7 @@ describe('flist cache', () => {
   })
 
   it('a flist with no room beside the flists in use or being fetched is refused before it is fetched, naming them', async t => {
-    const work = await tempDir(t, 'cache-room')
+    const work = await tempDir('flist-cache-room', t)
     const { archives, cids: [a, b, c] } = await fixtures(work)
     const store = new FsBlockStore(join(work, 'blocks'))
     // one flist: 904 KiB of tree + 900 KiB of blocks; one fits, two do not
@@ -182,7 +183,7 @@ describe('flist cache', () => {
   })
 
   it('an ownerShift is added to every owner in the trees; reopened with another shift, the cache builds them again', { skip: process.getuid?.() !== 0 ? 'chown needs root' : undefined }, async t => {
-    const work = await tempDir(t, 'cache-shift')
+    const work = await tempDir('flist-cache-shift', t)
     const { archives, cids: [a] } = await fixtures(work)
     const store = new FsBlockStore(join(work, 'blocks'))
     let fetches = 0

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -9,6 +8,7 @@ import { createPeer, defaultConfig, parseConfig, type P2PCloudLibp2p } from '@p2
 import {
   BLOCKS_LIMITS, BLOCKS_PROTOCOL, MAX_CIDS_PER_REQUEST, blocksMessages, handleRequests, requestStream, type StreamOpener
 } from '@p2pcloud/wire'
+import { tempDir } from '@p2pcloud/test-utils'
 import { BlockFetcher, blockCid, blocksResponder, FsBlockStore, requestBlocks, type BlockGetter } from '../src/index.js'
 import type { CID } from 'multiformats/cid'
 
@@ -41,7 +41,7 @@ describe('block exchange over real peers on loopback', () => {
   let empty: P2PCloudLibp2p
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'p2pcloud-exchange-'))
+    dir = await tempDir('exchange')
     store = new FsBlockStore(join(dir, 'source'))
     // 40 blocks: more than one request's worth, one of them full size
     for (let i = 0; i < 40; i++) {

@@ -7,7 +7,8 @@ import {
   FLIST_LIMITS, FsBlockStore, MAX_BLOCK_BYTES, blockCid, buildFromDirectory, dataBlocks, encodeManifest, emptyConfig,
   importArchive, listPath, loadFlist, manifestCid, materialise, readArchive, readFile as catFile, verifyBlock
 } from '../src/index.js'
-import { describe, pattern, tempDir, withoutInodes } from './helpers.js'
+import { tempDir } from '@p2pcloud/test-utils'
+import { describe, pattern, withoutInodes } from './helpers.js'
 import type { Flist, FlistEntry } from '../src/index.js'
 
 const T = Date.UTC(2025, 5, 1, 12, 0, 0, 123)
@@ -42,7 +43,7 @@ async function makeTree (dir: string): Promise<void> {
 
 suite('flist build → store → materialise', () => {
   it('gives back the identical tree, stores identical content once, and names it deterministically', async t => {
-    const work = await tempDir(t, 'roundtrip')
+    const work = await tempDir('flist-roundtrip', t)
     const src = join(work, 'src')
     await mkdir(src)
     await makeTree(src)
@@ -96,7 +97,7 @@ suite('flist build → store → materialise', () => {
   })
 
   it('splits a big manifest into pages the root lists, and reads it back', async t => {
-    const work = await tempDir(t, 'pages')
+    const work = await tempDir('flist-pages', t)
     const entries: FlistEntry[] = [{ path: 'd', type: 'dir', mode: 0o755, uid: 0, gid: 0, mtimeMs: T, size: 0, blocks: [] }]
     for (let i = 0; i < 6000; i++) entries.push({ path: `d/${String(i).padStart(5, '0')}-${'x'.repeat(200)}`, type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtimeMs: T, size: 0, blocks: [], target: 'y'.repeat(100) })
     const blocks = await encodeManifest(entries, { ...emptyConfig(), cmd: ['/bin/sh'] })
@@ -114,7 +115,7 @@ suite('flist build → store → materialise', () => {
 
 suite('blocks', () => {
   it('a corrupted block is rejected: by verifyBlock, by put, and by the store when read from disk (and deleted)', async t => {
-    const work = await tempDir(t, 'corrupt')
+    const work = await tempDir('flist-corrupt', t)
     const bytes = pattern(1000)
     const cid = await blockCid(bytes)
     const bad = Buffer.from(bytes)
@@ -141,7 +142,7 @@ const link = (path: string, target: string, type: 'symlink' | 'hardlink' = 'syml
 
 suite('invalid flists and escape attempts', () => {
   it('are refused by the encoder, by loadFlist and by materialise, and nothing is written outside', async t => {
-    const work = await tempDir(t, 'escape')
+    const work = await tempDir('flist-escape', t)
     const store = new FsBlockStore(join(work, 'blocks'))
     const content = Buffer.from('root::0:0::/root:/bin/sh\n')
     const cid = await blockCid(content)
@@ -188,7 +189,7 @@ suite('invalid flists and escape attempts', () => {
   })
 
   it('materialised with an owner shift, an owner outside the container\'s ids is refused before anything is written: a uid that would wrap to -1 leaves no setuid-root file', { skip: process.getuid?.() !== 0 ? 'chown needs root' : undefined }, async t => {
-    const work = await tempDir(t, 'owners')
+    const work = await tempDir('flist-owners', t)
     const store = new FsBlockStore(join(work, 'blocks'))
     const content = Buffer.from('#!/bin/sh\nid\n')
     const cid = await blockCid(content)
@@ -216,7 +217,7 @@ suite('invalid flists and escape attempts', () => {
   })
 
   it('bounds: too many blocks for a file, an unknown version', async t => {
-    const work = await tempDir(t, 'bounds')
+    const work = await tempDir('flist-bounds', t)
     const cid = await blockCid(new Uint8Array(MAX_BLOCK_BYTES))
     const huge = (FLIST_LIMITS.maxFileBlocks + 1) * MAX_BLOCK_BYTES
     await assert.rejects(encodeManifest([file('x', Array(FLIST_LIMITS.maxFileBlocks + 1).fill(cid), huge)], emptyConfig()), { name: 'InvalidFlistError', message: /more than 8192/ })

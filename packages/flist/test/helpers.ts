@@ -1,14 +1,6 @@
 import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, readdir, readlink, lstat, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, readdir, readlink, lstat } from 'node:fs/promises'
 import { join } from 'node:path'
-
-/** A fresh directory under os.tmpdir(); removed by `cleanup`. */
-export async function tempDir (t: { after: (fn: () => Promise<void>) => void }, name: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `p2pcloud-flist-${name}-`))
-  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
-  return dir
-}
 
 /** Deterministic bytes: byte i is (seed + i * 7) % 251. */
 export function pattern (size: number, seed = 0): Buffer {

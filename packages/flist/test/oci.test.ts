@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { gzipSync } from 'node:zlib'
 import tar from 'tar-stream'
+import { tempDir } from '@p2pcloud/test-utils'
 import { FsBlockStore, buildFromOciImage, importArchive, loadFlist, readFile as catFile } from '../src/index.js'
-import { tempDir } from './helpers.js'
 
 const T = new Date(Date.UTC(2025, 0, 2, 3, 4, 5))
 
@@ -90,7 +90,7 @@ async function ociLayout (): Promise<Buffer> {
 
 describe('flists from OCI images', () => {
   it('docker save and OCI layout tarballs give the expected tree and config, and the same CID', async t => {
-    const work = await tempDir(t, 'oci')
+    const work = await tempDir('flist-oci', t)
     const cids: string[] = []
     for (const [shape, image] of [['docker-save', await dockerSave()], ['oci-layout', await ociLayout()]] as const) {
       await writeFile(join(work, `${shape}.tar`), image)
@@ -118,7 +118,7 @@ describe('flists from OCI images', () => {
   })
 
   it('refuses a blob that does not match its digest, and a layer entry with ".."', async t => {
-    const work = await tempDir(t, 'oci-bad')
+    const work = await tempDir('flist-oci-bad', t)
     const image = await ociLayout()
     const l2 = await layer2()
     const tampered = Buffer.from(image)

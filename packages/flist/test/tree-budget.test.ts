@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { tempDir } from '@p2pcloud/test-utils'
 import { DiskBudget, FsBlockStore, TREE_LIMITS, encodeManifest, emptyConfig, entryDiskBytes, loadFlist } from '../src/index.js'
-import { tempDir } from './helpers.js'
 import type { BlockGetter, FlistEntry } from '../src/index.js'
 import type { CID } from 'multiformats/cid'
 
@@ -13,7 +13,7 @@ const link = (path: string): FlistEntry => ({ path, type: 'symlink', mode: 0o777
 
 /** The manifest blocks of `entries` in a store, and a getter over it that counts what it is asked for. */
 async function stored (t: any, entries: FlistEntry[]): Promise<{ root: CID, blocks: number, getter: BlockGetter & { asked: number } }> {
-  const store = new FsBlockStore(join(await tempDir(t, 'budget'), 'blocks'))
+  const store = new FsBlockStore(join(await tempDir('flist-budget', t), 'blocks'))
   const blocks = await encodeManifest(entries, emptyConfig())
   for (const b of blocks) await store.put(b.cid, b.bytes)
   const getter = { asked: 0, get: async (cid: CID) => { getter.asked++; return store.get(cid) } }

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { BLOCKS_LIMITS, BLOCKS_PROTOCOL, blocksMessages, flistMessages, vectorKit } from '@p2pcloud/wire'
+import { readVectors, tempDir } from '@p2pcloud/test-utils'
 import { FsBlockStore, blockCid, blocksResponder, dataBlocks, encodeManifest, isFlistCid, loadFlist, manifestCid, verifyBlock } from '../src/index.js'
-import { tempDir } from './helpers.js'
 import type { EntryType, FlistEntry, ImageConfig } from '../src/index.js'
 
 /**
@@ -18,8 +17,6 @@ import type { EntryType, FlistEntry, ImageConfig } from '../src/index.js'
 
 type Json = vectorKit.Json
 const { hex, unhex } = vectorKit
-
-const vectors = async (path: string): Promise<Json> => JSON.parse(await readFile(new URL(`../../../../protocols/vectors/${path}`, import.meta.url), 'utf8'))
 
 // ---- a decoded message as the vectors' fields -----------------------------------------------
 
@@ -57,8 +54,8 @@ const entryOf = (f: Json): FlistEntry => ({
 
 const configOf = (f: Json): ImageConfig => ({ entrypoint: f.entrypoint ?? [], cmd: f.cmd ?? [], env: f.env ?? [], workingDir: f.working_dir ?? '', user: f.user ?? '' })
 
-const flistFile = await vectors('flist/manifest.json')
-const blocksFile = await vectors('blocks/messages.json')
+const flistFile = readVectors('flist/manifest.json')
+const blocksFile = readVectors('blocks/messages.json')
 
 describe('flist test vectors', () => {
   const file = flistFile
@@ -95,7 +92,7 @@ describe('flist test vectors', () => {
   })
 
   it('loadFlist of the block gives back the entries and config, and every data block is a vector', async t => {
-    const store = new FsBlockStore(join(await tempDir(t, 'vectors'), 'blocks'))
+    const store = new FsBlockStore(join(await tempDir('flist-vectors', t), 'blocks'))
     const dataVectors = file.vectors.filter((v: Json) => v.codec === 'raw').map((v: Json) => v.cid)
     for (const v of manifests) {
       const cid = CID.parse(v.cid)
@@ -136,7 +133,7 @@ describe('blocks test vectors', () => {
   })
 
   it('our responder answers each request with exactly the response vectors', async t => {
-    const store = new FsBlockStore(join(await tempDir(t, 'vector-responder'), 'blocks'))
+    const store = new FsBlockStore(join(await tempDir('flist-vector-responder', t), 'blocks'))
     for (const name of ['response-data-block', 'response-manifest-block']) {
       const { cid, data } = byName.get(name).fields
       await store.put(CID.decode(unhex(cid)), unhex(data))

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { tempDir } from '@p2pcloud/test-utils'
 import { applyOverrides, defaultConfig, initHome, readConfig, startHomePeer } from '../src/index.js'
 
 async function tempHome (): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'p2pcloud-config-'))
+  return tempDir('config')
 }
 
 describe('config.json', () => {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict'
-import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises'
 import { describe, it } from 'node:test'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { tempDir } from '@p2pcloud/test-utils'
 import { initHome, readIdentityFile } from '../src/index.js'
 
 async function tempHome (): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'p2pcloud-identity-'))
+  return tempDir('identity')
 }
 
 describe('identity', () => {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { tempDir } from '@p2pcloud/test-utils'
 import { acquireHomeLock } from '../src/index.js'
 
 describe('home lock', () => {
   it('a second holder is refused with the pid of the first', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'p2pcloud-lock-'))
+    const home = await tempDir('lock')
     const path = join(home, 'daemon.lock')
     const lock = await acquireHomeLock(path, home)
     await assert.rejects(acquireHomeLock(path, home), (err: Error) => {
@@ -23,7 +23,7 @@ describe('home lock', () => {
   })
 
   it('a lock left by a process that died is taken over', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'p2pcloud-lock-'))
+    const home = await tempDir('lock')
     const path = join(home, 'daemon.lock')
     // the pid of a process that has certainly exited
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString()

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process'
-import { access, chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { access, chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { MemoryDatastore } from 'datastore-core'
@@ -10,6 +9,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { DriverRegistry, Provisioner, VolumeDriver, type Deployment, type DeploymentRecord } from '@p2pcloud/farmer'
 import { deploymentMessages } from '@p2pcloud/wire'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { ContainerDriver, hostIdOf, makeBusyboxRootfs, runcUnavailable, type ImageConfig, type RootfsSource } from '../src/index.js'
 
 const MiB = 2 ** 20
@@ -43,7 +43,7 @@ describe('container driver on runc', { skip }, () => {
   let n = 0
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'p2pcloud-runtime-'))
+    dir = await tempDir('runtime')
     rootfs = new DirectoryRootfs(await makeBusyboxRootfs(join(dir, 'busybox'), { owner: hostIdOf(0) }))
     volumes = new VolumeDriver(join(dir, 'volumes'))
     // the containers' mapped root reaches its root filesystem under mounts/
@@ -66,13 +66,11 @@ describe('container driver on runc', { skip }, () => {
     return { contractId, record: provisioner.get(contractId) as DeploymentRecord }
   }
 
-  async function until (contractId: string, name: string, state: string, tries = 400): Promise<string> {
-    for (let i = 0; i < tries; i++) {
-      const status = provisioner.get(contractId)?.workloads.find(w => w.name === name)
-      if (status?.state === state) return status.message
-      await new Promise(resolve => setTimeout(resolve, 50))
-    }
-    throw new Error(`${name} never reached ${state}: ${JSON.stringify(provisioner.get(contractId)?.workloads)}`)
+  /** Wait until workload `name` is in `state`; its message then. */
+  async function until (contractId: string, name: string, state: string, timeoutMs = 20_000): Promise<string> {
+    const workload = (): { state: string, message: string } | undefined => provisioner.get(contractId)?.workloads.find(w => w.name === name)
+    await waitFor(`${name} to reach ${state}`, () => workload()?.state === state, timeoutMs, 50)
+    return workload()?.message ?? ''
   }
 
   async function output (contractId: string, name: string): Promise<string> {
@@ -84,7 +82,7 @@ describe('container driver on runc', { skip }, () => {
   it('runs it isolated: logs its output, sees only its own processes and only lo, exec works', async () => {
     const { contractId, record } = await deploy([container('web', ['sh', '-c', 'echo "$GREETING from $FROM_IMAGE"; echo oops >&2; exec sleep 1000'])])
     assert.equal(record.workloads[0].state, 'ok', record.workloads[0].message)
-    for (let i = 0; i < 100 && !(await output(contractId, 'web')).includes('oops'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    await outputWith(contractId, 'web', 'oops')
     assert.match(await output(contractId, 'web'), /hello from yes\n/)
     const ps = await driver.exec(contractId, 'web', ['ps', '-o', 'pid,args'])
     assert.equal(ps.code, 0)
@@ -123,7 +121,7 @@ describe('container driver on runc', { skip }, () => {
     let contractId: string
     try {
       contractId = (await deploy([container('flood', ['sh', '-c', `head -c ${floodBytes} /dev/zero; echo flood over`])])).contractId
-      assert.match(await until(contractId, 'flood', 'error', 2400), /exited with code 0/)
+      assert.match(await until(contractId, 'flood', 'error', 120_000), /exited with code 0/)
     } finally {
       clearInterval(sampler)
     }
@@ -140,7 +138,7 @@ describe('container driver on runc', { skip }, () => {
 
   /** Wait until the workload's output contains `text`; the output then. */
   async function outputWith (contractId: string, name: string, text: string): Promise<string> {
-    for (let i = 0; i < 400 && !(await output(contractId, name)).includes(text); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    await waitFor(`${JSON.stringify(text)} in ${name}'s output`, async () => (await output(contractId, name)).includes(text), 20_000, 50)
     return output(contractId, name)
   }
 
@@ -201,7 +199,7 @@ describe('container driver on runc', { skip }, () => {
     const { workloads } = provisioner.get(contractId) as DeploymentRecord
     await driver.apply(contractId, (provisioner.get(contractId) as DeploymentRecord).deployment.workloads[0])
     assert.equal(workloads[0].state, 'ok')
-    for (let i = 0; i < 100 && !(await output(contractId, 'keeper')).includes('kept\nkept\n'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    await outputWith(contractId, 'keeper', 'kept\nkept\n')
     assert.match(await output(contractId, 'keeper'), /kept\nkept\n/)
   })
 
@@ -209,7 +207,7 @@ describe('container driver on runc', { skip }, () => {
     const data = { name: 'data', type: 'volume', version: 1, data: deploymentMessages.VolumeData.encode({ size: MiB }) }
     const { contractId, record } = await deploy([data, container('inside', ['sh', '-c', 'cat /proc/self/uid_map; exec sleep 1000'], { mounts: [{ volume: 'data', path: '/data', readOnly: false }] })])
     assert.equal(record.workloads[1].state, 'ok', record.workloads[1].message)
-    for (let i = 0; i < 100 && !(await output(contractId, 'inside')).includes('\n'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    await outputWith(contractId, 'inside', '\n')
     assert.match(await output(contractId, 'inside'), /^\s*0\s+100000\s+65536\n$/)
     // seen from the host: the container's pid 1 runs as uid 100000, not root
     const state = JSON.parse(execFileSync('runc', ['--root', join(dir, 'containers', 'runc'), 'state', `p2pcloud-${contractId.slice(0, 24)}-inside`], { encoding: 'utf8' }))
@@ -299,12 +297,12 @@ describe('container driver on runc', { skip }, () => {
       rootfs.user = '1000:1000'
       const numeric = await deploy([container('numeric', ['sh', '-c', 'echo "$(id -u):$(id -g)"; grep CapEff /proc/self/status; exec sleep 1000'])])
       assert.equal(numeric.record.workloads[0].state, 'ok', numeric.record.workloads[0].message)
-      for (let i = 0; i < 100 && !(await output(numeric.contractId, 'numeric')).includes('CapEff'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+      await outputWith(numeric.contractId, 'numeric', 'CapEff')
       assert.match(await output(numeric.contractId, 'numeric'), /^1000:1000\nCapEff:\s+0+\n$/)
       rootfs.user = 'nobody'
       const named = await deploy([container('named', ['sh', '-c', 'echo "$(id -u):$(id -g)"; exec sleep 1000'])])
       assert.equal(named.record.workloads[0].state, 'ok', named.record.workloads[0].message)
-      for (let i = 0; i < 100 && !(await output(named.contractId, 'named')).includes('\n'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+      await outputWith(named.contractId, 'named', '\n')
       assert.equal(await output(named.contractId, 'named'), '65534:65534\n')
       rootfs.user = 'bob'
       const unknown = await deploy([container('unknown', ['sleep', '1000'])])

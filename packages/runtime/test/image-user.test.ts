@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { tempDir } from '@p2pcloud/test-utils'
 import { resolveImageUser } from '../src/index.js'
 
 describe("the flist's user", () => {
   let dir: string
   let rootfs: string
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'p2pcloud-image-user-'))
+    dir = await tempDir('image-user')
     rootfs = join(dir, 'rootfs')
     await mkdir(join(rootfs, 'etc'), { recursive: true })
     await writeFile(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nweb:x:1000:1001::/home/web:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n')

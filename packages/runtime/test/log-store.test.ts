@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '@p2pcloud/test-utils'
 import { FOLLOW_QUEUE_BYTES, LogStore } from '../src/index.js'
 
 const KiB = 1024
 
 describe('log store', () => {
   let dir: string
-  before(async () => { dir = await mkdtemp(join(tmpdir(), 'p2pcloud-logs-')) })
+  before(async () => { dir = await tempDir('logs') })
   after(async () => { await rm(dir, { recursive: true, force: true }) })
 
   it('a follower that does not read holds at most FOLLOW_QUEUE_BYTES: the oldest waiting output is dropped, the newest reaches it', async () => {

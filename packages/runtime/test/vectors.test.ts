@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
 import { describe, it } from 'node:test'
 import { deploymentMessages, logsMessages, vectorKit } from '@p2pcloud/wire'
-
-const vectors = async (path: string): Promise<any> => JSON.parse(await readFile(new URL(`../../../../protocols/vectors/${path}`, import.meta.url), 'utf8'))
+import { readVectors } from '@p2pcloud/test-utils'
 
 describe('protocol vectors of containers', () => {
   it('logs: every request and response decodes to its fields and encodes to the same bytes', async () => {
-    const file = await vectors('logs/messages.json')
+    const file = readVectors('logs/messages.json')
     assert.equal(file.protocol, '/p2pcloud/logs/1.0.0')
     for (const vector of file.vectors) {
       const codec = (logsMessages as any)[vector.message]
@@ -24,7 +22,7 @@ describe('protocol vectors of containers', () => {
   })
 
   it('ContainerData: decodes to its fields, uint64 sizes above 2^31 included', async () => {
-    const file = await vectors('deployment/container-data.json')
+    const file = readVectors('deployment/container-data.json')
     for (const vector of file.vectors) {
       const decoded = deploymentMessages.ContainerData.decode(vectorKit.unhex(vector.encoded))
       assert.equal(vectorKit.hex(decoded.flist), vector.fields.flist, vector.name)

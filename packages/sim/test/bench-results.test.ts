@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { tempDir } from '@p2pcloud/test-utils'
 import { toResult, writeResult } from '../src/bench/index.js'
 
 const measurement = {
@@ -24,7 +24,7 @@ describe('benchmark results', () => {
   })
 
   it('are written as <name>.json into a directory created on demand, with no temporary file left', async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), 'p2pcloud-bench-')), 'bench', 'results')
+    const dir = join(await tempDir('bench'), 'bench', 'results')
     const result = toResult('dial-latency', { ...measurement, extra: { p99: 1.23456 } })
     const path = await writeResult(dir, result)
     assert.equal(path, join(dir, 'dial-latency.json'))

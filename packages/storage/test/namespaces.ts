@@ -1,7 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { NamespaceStore } from '@p2pcloud/zdb'
+import { tempDir } from '@p2pcloud/test-utils'
 import { namespaceShardStore, type ShardStore } from '../src/index.js'
 
 /** Real zdb namespaces on disk (the farmer's storage engine without the network), gone after the test. */
@@ -19,7 +19,7 @@ export interface Namespaces {
 interface TestContext { after: (fn: () => Promise<void>) => void }
 
 export async function openNamespaces (t: TestContext, count: number): Promise<Namespaces> {
-  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-storage-'))
+  const dir = await tempDir('storage')
   const engines: NamespaceStore[] = []
   const open = async (name: string): Promise<NamespaceStore> => {
     const engine = await NamespaceStore.open(join(dir, name), { mode: 'user', maxBytes: 256 * 2 ** 20 })

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs'
 import { generateKeyPairFromSeed, privateKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { RecordEnvelope } from '@libp2p/peer-record'
@@ -151,12 +150,6 @@ export async function reproduceEnvelope (env: EnvelopeJson, payload: Uint8Array,
 }
 
 // ---- vector files -------------------------------------------------------------------------
-
-/** The vector files in `dir`, sorted. */
-export const vectorFiles = (dir: URL): string[] => readdirSync(dir).filter(name => name.endsWith('.json')).sort()
-
-/** A vector file's content. */
-export const loadVectors = (dir: URL, file: string): Json => JSON.parse(readFileSync(new URL(file, dir), 'utf8'))
 
 /** The vectors of a file by name. */
 export const byName = (vectors: Json[]): Map<string, Json> => new Map(vectors.map(v => [v.name, v]))

@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtemp, open, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
+import { tempDir } from '@p2pcloud/test-utils'
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES, NamespaceStore, RECORD_HEADER_BYTES } from '../src/index.js'
 
 const b = (text: string): Buffer => Buffer.from(text)
 
-async function tempDir (t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-zdb-'))
-  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
-  return dir
-}
-
 describe('zdb namespace store', () => {
   it('sets, gets, overwrites, deletes, scans in pages, and keeps it all across a reopen', async t => {
-    const dir = await tempDir(t)
+    const dir = await tempDir('zdb', t)
     let store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 1 << 20 })
     assert.deepEqual(await store.set(b('a'), b('one')), b('a'))
     await Promise.all([store.set(b('b'), b('two')), store.set(b('c'), b('three')), store.set(b('a'), b('uno'))])
@@ -46,7 +40,7 @@ describe('zdb namespace store', () => {
   })
 
   it('seq mode assigns increasing 8-byte keys, never reused after a delete and a reopen, and refuses chosen keys', async t => {
-    const dir = await tempDir(t)
+    const dir = await tempDir('zdb', t)
     let store = await NamespaceStore.open(dir, { mode: 'seq', maxBytes: 1 << 20 })
     const keys = await Promise.all([store.set(undefined, b('x')), store.set(undefined, b('y')), store.set(undefined, b('z'))])
     assert.deepEqual(keys.map(k => Buffer.from(k).readBigUInt64BE(0)), [0n, 1n, 2n])
@@ -60,7 +54,7 @@ describe('zdb namespace store', () => {
   })
 
   it('enforces the quota on the bytes appended, and the key and value limits', async t => {
-    const dir = await tempDir(t)
+    const dir = await tempDir('zdb', t)
     const store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 4096 })
     await store.set(b('big'), Buffer.alloc(3000))
     await assert.rejects(store.set(b('more'), Buffer.alloc(2000)), { name: 'ZdbQuotaError', message: /namespace full: this write needs 2015 bytes, 3014 of 4096 are used/ })
@@ -73,7 +67,7 @@ describe('zdb namespace store', () => {
   })
 
   it('a flipped bit in a stored value is reported as a damaged record, not returned', async t => {
-    const dir = await tempDir(t)
+    const dir = await tempDir('zdb', t)
     let store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 1 << 20 })
     await store.set(b('a'), b('first value'))
     await store.set(b('b'), b('second value'))
@@ -91,7 +85,7 @@ describe('zdb namespace store', () => {
   })
 
   it('loses no acknowledged write when the writer is killed with SIGKILL, and cuts the half-written tail', async t => {
-    const dir = await tempDir(t)
+    const dir = await tempDir('zdb', t)
     const writer = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/writer.js', import.meta.url)), dir], { stdio: ['ignore', 'pipe', 'inherit'] })
     const acked: string[] = []
     let buffered = ''

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { MemoryDatastore } from 'datastore-core'
 import { ProtocolError, ZDB_LIMITS, ZDB_PROTOCOL, deploymentMessages, vectorKit, zdbMessages } from '@p2pcloud/wire'
 import { DriverRegistry, Provisioner, signDeployment, type Farmer } from '@p2pcloud/farmer'
+import { readVectors, tempDir } from '@p2pcloud/test-utils'
 import { RECORD_HEADER_BYTES, ZdbDriver, decodeRecord, decodeZdbData, encodeRecord, zdbResponder, type RecordKind } from '../src/index.js'
 
 /**
@@ -17,8 +17,6 @@ import { RECORD_HEADER_BYTES, ZdbDriver, decodeRecord, decodeZdbData, encodeReco
 
 type Json = vectorKit.Json
 const { hex, unhex } = vectorKit
-
-const vectors = async (path: string): Promise<Json> => JSON.parse(await readFile(new URL(`../../../../protocols/vectors/${path}`, import.meta.url), 'utf8'))
 
 // ---- a decoded message as the vectors' fields -----------------------------------------------
 
@@ -38,15 +36,9 @@ function fieldsOf (message: object): Json {
   return fields
 }
 
-const messagesFile = await vectors('zdb/messages.json')
-const recordsFile = await vectors('zdb/records.json')
-const dataFile = await vectors('deployment/zdb-data.json')
-
-async function tempDir (t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-zdb-vectors-'))
-  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
-  return dir
-}
+const messagesFile = readVectors('zdb/messages.json')
+const recordsFile = readVectors('zdb/records.json')
+const dataFile = readVectors('deployment/zdb-data.json')
 
 describe('ZdbData test vectors', () => {
   it('decode to their fields, encode to the same bytes, and pass or fail the driver\'s check as they say', async () => {
@@ -114,7 +106,7 @@ describe('zdb message test vectors', () => {
   })
 
   it('the js farmer answers the session with exactly its response frames and writes exactly the record vectors', async t => {
-    const root = await tempDir(t)
+    const root = await tempDir('zdb-vectors', t)
     const keys = await vectorKit.loadKeys(file.keys)
     const data = vectorKit.byName(dataFile.vectors)
     const { deployment } = file
