@@ -23,7 +23,8 @@ export const ledgerSettingsFields = {
   receiptPeriodSeconds: z.number().int().min(1).default(3600)
 }
 
-const ledgerSettingsSchema = z.object(ledgerSettingsFields)
+/** The ledger fields alone, e.g. for a farmer assembled in a test or simulation. */
+export const ledgerSettingsSchema = z.object(ledgerSettingsFields)
 
 export type LedgerSettings = z.infer<typeof ledgerSettingsSchema>
 
