@@ -48,6 +48,33 @@ describe('p2pcloud CLI', () => {
     }
   })
 
+  it('init writes config.json as it always has, core and domain sections in the same order with the same defaults', async () => {
+    for (const [args, fixture] of [[[], 'init-config.json'], [['--farmer', '--farm', 'f1', '--country', 'be'], 'init-farmer-config.json']] as const) {
+      const home = await tempDir('cli-init-format')
+      assert.equal((await runCli(['init', '--home', home, ...args])).code, 0)
+      assert.equal(await readFile(join(home, 'config.json'), 'utf8'), await readFile(new URL(`../fixtures/${fixture}`, import.meta.url), 'utf8'), fixture)
+    }
+  })
+
+  it('a bad value in a domain\'s section (directory, and farmer fields of capacity, contracts and flist) is named by its path', async () => {
+    const home = await tempDir('cli-domain-config')
+    assert.equal((await runCli(['init', '--home', home])).code, 0)
+    const configPath = join(home, 'config.json')
+    const config = JSON.parse(await readFile(configPath, 'utf8'))
+    config.directory.maxFarmers = 0
+    config.farmer = { ...config.farmer, enabled: true, farm: 'gent', country: 'BE', capabilities: ['gpu'], leaseGraceSeconds: -1, flistCacheBytes: '4Q' }
+    await writeFile(configPath, JSON.stringify(config))
+    const result = await runCli(['start', '--home', home, '--no-mdns'])
+    assert.notEqual(result.code, 0)
+    for (const field of ['directory.maxFarmers', 'farmer.capabilities.0', 'farmer.leaseGraceSeconds', 'farmer.flistCacheBytes']) {
+      assert.match(result.stderr, new RegExp(`${configPath}: .*${field.replaceAll('.', '\\.')}: `), field)
+    }
+    config.farmer = { ...config.farmer, capabilities: [], leaseGraceSeconds: 0, flistCacheBytes: '1G', country: 'BEL' }
+    config.directory.maxFarmers = 1
+    await writeFile(configPath, JSON.stringify(config))
+    assert.match((await runCli(['start', '--home', home, '--no-mdns'])).stderr, /farmer\.country: "BEL" is not a two-letter ISO 3166 country code/)
+  })
+
   it('a corrupt config.json stops start with the file named, and is not overwritten', async () => {
     const home = await tempDir('cli-corrupt')
     assert.equal((await runCli(['init', '--home', home])).code, 0)

@@ -1,10 +1,10 @@
-import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import { advertSettingsSchema, capacityExtension, type AdvertSettings, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { contractsExtension, type Contracts } from '@p2pcloud/contracts'
 import { farmerExtension, type DriverFactory, type Farmer } from '@p2pcloud/farmer'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { LevelDatastore } from 'datastore-level'
 import { join } from 'node:path'
-import { defaultConfig, VERSION, type P2PCloudLibp2p, type PeerConfig } from '@p2pcloud/node'
+import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
 import { dialAddress, farmerSettings, startLoopbackPeer, type LoopbackPeerOptions } from '@p2pcloud/sim'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 
@@ -20,7 +20,7 @@ export interface FarmerSpec {
   farm: string
   country: string
   total: Resources
-  capabilities?: PeerConfig['farmer']['capabilities']
+  capabilities?: AdvertSettings['capabilities']
   cuHour?: number
   advertTtlSeconds?: number
   leaseGraceMs?: number
@@ -34,9 +34,9 @@ export interface FarmerSpec {
 
 export const GiB = 2 ** 30
 
-/** A farmer config as init --farmer writes it, with the given farm, country and totals. */
-export function farmerConfig (spec: FarmerSpec): PeerConfig['farmer'] {
-  const profile = { farm: spec.farm, country: spec.country, city: '', total: spec.total, capabilities: spec.capabilities ?? [], cuHour: spec.cuHour ?? defaultConfig().farmer.price.cuHour }
+/** What a farmer advertises as init --farmer writes it, with the given farm, country and totals. */
+export function farmerConfig (spec: FarmerSpec): AdvertSettings {
+  const profile = { farm: spec.farm, country: spec.country, city: '', total: spec.total, capabilities: spec.capabilities ?? [], cuHour: spec.cuHour ?? advertSettingsSchema.parse({}).price.cuHour }
   return farmerSettings(profile, spec.advertTtlSeconds)
 }
 

@@ -1,11 +1,11 @@
 import { logger } from '@libp2p/logger'
 import { Key, type Datastore } from 'interface-datastore'
 import type { PrivateKey } from '@libp2p/interface'
-import type { PeerConfig } from '@p2pcloud/node'
 import type { CapacityAccount } from './account.js'
 import { signAdvert, verifyAdvert, type Advert, type VerifiedAdvert } from './advert.js'
 import { advertKey, type IndexKey } from './dht-records.js'
 import type { Directory } from './directory.js'
+import type { AdvertSettings } from './settings.js'
 
 const log = logger('p2pcloud:capacity:advertiser')
 const SEQ_KEY = new Key('/p2pcloud/capacity/advert-seq')
@@ -25,7 +25,7 @@ export interface AdvertChannels {
 export interface AdvertiserInit {
   peerId: string
   privateKey: PrivateKey
-  farmer: PeerConfig['farmer']
+  farmer: AdvertSettings
   account: CapacityAccount
   directory: Directory
   datastore: Datastore

@@ -4,7 +4,6 @@ import { serviceDependencies, type PeerId, type PrivateKey, type Startable } fro
 import type { AddressManager, Registrar } from '@libp2p/interface-internal'
 import type { KadDHT, SingleKadDHT } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
-import type { PeerConfig } from '@p2pcloud/node'
 import { ADVERT_RECORD, CAPACITY_PROTOCOL, CAPACITY_TOPIC, TokenBuckets, handleRequests, type StreamOpener } from '@p2pcloud/wire'
 import { CapacityAccount } from './account.js'
 import { verifyAdvert, type VerifiedAdvert } from './advert.js'
@@ -14,6 +13,7 @@ import { indexKeyCid } from './dht-records.js'
 import { lookUpFarmers } from './dht-lookup.js'
 import { DEFAULT_FIND_LIMIT, Directory, type DirectoryEntry, type DirectoryLimits, type FindFilter } from './directory.js'
 import type { Resources } from './resources.js'
+import type { AdvertSettings } from './settings.js'
 
 const log = logger('p2pcloud:capacity')
 
@@ -44,7 +44,7 @@ export interface CapacityMarketComponents {
 
 export interface CapacityMarketInit {
   /** Set on farmers: what to advertise and the measured totals. */
-  farmer?: { config: PeerConfig['farmer'], total: Resources }
+  farmer?: { config: AdvertSettings, total: Resources }
   version: string
   /** How often expired adverts are evicted from the directory. */
   evictIntervalMs?: number

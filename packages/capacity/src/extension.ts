@@ -1,9 +1,10 @@
-import type { HomePaths, PeerConfig, PeerExtension } from '@p2pcloud/node'
+import type { HomePaths, PeerExtension } from '@p2pcloud/node'
 import { VERSION } from '@p2pcloud/node'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
 import { capacityMarket, type CapacityMarketInit } from './capacity-market.js'
 import { advertDhtRecords } from './dht-records.js'
 import { probeCapacity } from './probe.js'
+import type { AdvertSettings, DirectorySettings } from './settings.js'
 
 /**
  * Gossipsub scoring of the capacity topic: a peer loses score for every
@@ -34,7 +35,7 @@ export function capacityExtension (init: CapacityMarketInit): PeerExtension {
 }
 
 /** For a peer started from its home: a farmer's totals are measured (or taken from config.json). */
-export async function capacityExtensionForHome (config: PeerConfig, paths: HomePaths): Promise<PeerExtension> {
+export async function capacityExtensionForHome (config: { directory: DirectorySettings, farmer: AdvertSettings }, paths: HomePaths): Promise<PeerExtension> {
   const version = `p2pcloud/${VERSION}`
   const limits = { maxFarmers: config.directory.maxFarmers, newFarmersPerRelayPerMinute: config.directory.newFarmersPerRelayPerMinute }
   if (!config.farmer.enabled) return capacityExtension({ version, ...limits })

@@ -1,7 +1,7 @@
 import { readFile, realpath, stat, statfs } from 'node:fs/promises'
 import { availableParallelism, totalmem } from 'node:os'
 import { join } from 'node:path'
-import type { PeerConfig } from '@p2pcloud/node'
+import type { CapacityOverrides } from './settings.js'
 import type { Resources } from './resources.js'
 
 const GiB = 2 ** 30
@@ -52,7 +52,7 @@ export interface ProbeResult {
  * capacity. config.json's `farmer.capacity` overrides any figure (so one
  * machine can run several farmers in tests and demos).
  */
-export async function probeCapacity (home: string, overrides: PeerConfig['farmer']['capacity']): Promise<ProbeResult> {
+export async function probeCapacity (home: string, overrides: CapacityOverrides): Promise<ProbeResult> {
   const memory = totalmem()
   const fs = await statfs(home)
   const freeDisk = fs.bavail * fs.bsize

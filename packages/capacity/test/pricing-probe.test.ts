@@ -3,11 +3,11 @@ import { rm, statfs } from 'node:fs/promises'
 import { availableParallelism, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { PeerConfig } from '@p2pcloud/node'
 import { tempDir } from '@p2pcloud/test-utils'
 import { MICRO, computeUnits, fromMicro, pricePerHour, storageUnits, toMicro, type PricePolicy } from '../src/pricing.js'
 import { isRotational, memoryReserve, probeCapacity } from '../src/probe.js'
 import { emptyResources, type Resources } from '../src/resources.js'
+import { advertSettingsSchema, directorySettingsSchema, type CapacityOverrides } from '../src/settings.js'
 
 const GB = 1e9
 const GiB = 2 ** 30
@@ -111,7 +111,7 @@ describe('memoryReserve', () => {
 
 describe('probeCapacity', () => {
   let home: string
-  const none: PeerConfig['farmer']['capacity'] = { cru: null, mru: null, sru: null, hru: null, ipv4u: 0 }
+  const none: CapacityOverrides = { cru: null, mru: null, sru: null, hru: null, ipv4u: 0 }
 
   before(async () => {
     home = await tempDir('probe')
@@ -146,7 +146,7 @@ describe('probeCapacity', () => {
   })
 
   it('config overrides win over every measured figure', async () => {
-    const overrides: PeerConfig['farmer']['capacity'] = { cru: 3, mru: 5 * GB, sru: 7 * GB, hru: 11 * GB, ipv4u: 2 }
+    const overrides: CapacityOverrides = { cru: 3, mru: 5 * GB, sru: 7 * GB, hru: 11 * GB, ipv4u: 2 }
     const { total, sources } = await probeCapacity(home, overrides)
     assert.deepEqual(total, { cru: 3, mru: 5 * GB, sru: 7 * GB, hru: 11 * GB, ipv4u: 2 })
     for (const unit of ['cru', 'mru', 'sru', 'hru'] as const) assert.equal(sources[unit], 'config.json farmer.capacity')
@@ -179,12 +179,12 @@ describe('isRotational', () => {
 
 describe('CRU overcommit', () => {
   it('a farmer home with cruOvercommit 4 books four times its cores, and only its cores', async () => {
-    const { defaultConfig, homePaths } = await import('@p2pcloud/node')
+    const { homePaths } = await import('@p2pcloud/node')
     const { capacityExtensionForHome } = await import('../src/extension.js')
     const { probeCapacity } = await import('../src/probe.js')
     const home = await tempDir('overcommit')
-    const base = defaultConfig()
-    const config = { ...base, farmer: { ...base.farmer, enabled: true, farm: 'gent', country: 'BE', cruOvercommit: 4, capacity: { ...base.farmer.capacity, cru: 8, mru: 16 * 2 ** 30 } } }
+    const base = advertSettingsSchema.parse({})
+    const config = { directory: directorySettingsSchema.parse({}), farmer: { ...base, enabled: true, farm: 'gent', country: 'BE', cruOvercommit: 4, capacity: { ...base.capacity, cru: 8, mru: 16 * 2 ** 30 } } }
     const extension = await capacityExtensionForHome(config, homePaths(home))
     const probed = await probeCapacity(home, config.farmer.capacity)
     const market = (extension.services?.capacity as any)({ datastore: undefined })

@@ -1,13 +1,14 @@
 import { join } from 'node:path'
 import type { DaemonCapabilities } from '@p2pcloud/api'
 import { capacityExtensionForHome, capacityRoutes, type CapacityMarket } from '@p2pcloud/capacity'
-import { contractRoutes, contractsExtension, type Contracts } from '@p2pcloud/contracts'
+import { contractRoutes, contractsExtension, farmerContractsInit, type Contracts } from '@p2pcloud/contracts'
 import { farmerExtension, loopMountUnavailable, type DriverFactory } from '@p2pcloud/farmer'
 import { FlistService, flistRoutes } from '@p2pcloud/flist'
-import { ConfigError, type PeerConfig, type PeerExtension } from '@p2pcloud/node'
+import { ConfigError, type PeerExtension } from '@p2pcloud/node'
 import { containerCapability, containerRuntimeMissing, hostIdOf } from '@p2pcloud/runtime'
 import { storageRoutes, twinExtension, twinRoutes, type Twin } from '@p2pcloud/twin'
 import { zdbCapability } from '@p2pcloud/zdb'
+import { daemonConfigSchema, type DaemonConfig } from './config.js'
 
 /**
  * A farmer's workloads: volumes always; containers when its config offers them, their root
@@ -16,7 +17,7 @@ import { zdbCapability } from '@p2pcloud/zdb'
  * containers, whose sizes are loop-mounted images, without root; containers without a
  * container runtime) is refused at start, not at the first deployment.
  */
-async function farmerExtensions (config: PeerConfig, home: string): Promise<PeerExtension[]> {
+async function farmerExtensions (config: DaemonConfig, home: string): Promise<PeerExtension[]> {
   const drivers: DriverFactory[] = []
   const services: Record<string, (components: any) => unknown> = {}
   const noLoopMounts = loopMountUnavailable()
@@ -45,22 +46,11 @@ async function farmerExtensions (config: PeerConfig, home: string): Promise<Peer
 }
 
 /** What a `p2pcloud start` daemon runs beside the core peer: the capacity market, contracts, flists, on farmers the workloads, and the twin SDK. */
-export const daemonCapabilities: DaemonCapabilities = {
+export const daemonCapabilities: DaemonCapabilities<DaemonConfig> = {
+  configSchema: daemonConfigSchema,
   extensionsFor: async (config, paths) => [
     await capacityExtensionForHome(config, paths),
-    contractsExtension(config.farmer.enabled
-      ? {
-          farmer: {
-            price: config.farmer.price,
-            graceMs: config.farmer.leaseGraceSeconds * 1000,
-            receiptPeriodMs: config.farmer.receiptPeriodSeconds * 1000,
-            maxOpenPerTwin: config.farmer.maxOpenContractsPerTwin,
-            maxOpen: config.farmer.maxOpenContracts,
-            keepFinishedMs: config.farmer.keepFinishedContractsDays * 86_400_000,
-            maxFinishedPerTwin: config.farmer.maxFinishedContractsPerTwin
-          }
-        }
-      : {}),
+    contractsExtension(config.farmer.enabled ? { farmer: farmerContractsInit(config.farmer, config.farmer.price) } : {}),
     // before the farmer: its container driver fetches root filesystems through it
     { services: { flists: (components: any) => new FlistService(components, { root: join(paths.root, 'flists') }) } },
     ...(config.farmer.enabled ? await farmerExtensions(config, paths.root) : []),

@@ -14,8 +14,8 @@ function multiaddrString (needsPeerId: boolean): z.ZodType<string> {
   })
 }
 
-/** A size in bytes, or a string such as "4G"; always bytes after parsing. */
-const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
+/** A size in bytes, or a string such as "4G"; always bytes after parsing. For the domains' settings too. */
+export const sizeSetting = z.union([z.number(), z.string()]).transform((value, ctx) => {
   try {
     return parseSize(value)
   } catch (err: any) {
@@ -24,66 +24,13 @@ const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
   }
 })
 
-/** What a farmer may say it offers; later issues derive these from installed workload drivers. */
-export const CAPABILITIES = ['volume', 'container', 'zdb', 'gateway', 'relay'] as const
-
-const farmerSchema = z.object({
-  enabled: z.boolean().default(false),
-  farm: z.string().max(64).default(''),
-  country: z.string().default(''),
-  city: z.string().max(64).default(''),
-  /** Totals that replace the measured ones (null = measure this machine). */
-  capacity: z.object({
-    cru: z.number().int().min(0).nullable().default(null),
-    mru: size.nullable().default(null),
-    sru: size.nullable().default(null),
-    hru: size.nullable().default(null),
-    ipv4u: z.number().int().min(0).default(0)
-  }).strict().prefault({}),
-  price: z.object({
-    currency: z.string().regex(/^[A-Z]{3,8}$/, 'a currency code such as TFT').default('TFT'),
-    cuHour: z.number().min(0).default(0.1),
-    suHour: z.number().min(0).default(0.05),
-    ipv4Hour: z.number().min(0).default(0.02)
-  }).strict().prefault({}),
-  capabilities: z.array(z.enum(CAPABILITIES)).default([]),
-  gatewayDomain: z.string().max(253).default(''),
-  advertTtlSeconds: z.number().int().min(2).max(3600).default(600),
-  /** After a lease ends, its workloads are stopped and its capacity held this long (so the twin can renew) before deletion. */
-  leaseGraceSeconds: z.number().int().min(0).default(86_400),
-  /**
-   * Cores may be booked this many times over (CPU is shared fairly; memory and disks never are):
-   * a farmer's adverts and ledger then count cores × factor as its total CRU.
-   */
-  cruOvercommit: z.number().min(1).max(16).default(1),
-  /** Open (active or expired) contracts one twin may hold here; more is TOO_MANY_CONTRACTS (contract.md §4.3). */
-  maxOpenContractsPerTwin: z.number().int().min(1).default(64),
-  /** Open contracts all twins together may hold here, so that many twins of one owner cannot each take their share; more is TOO_MANY_CONTRACTS (contract.md §4.3). */
-  maxOpenContracts: z.number().int().min(1).default(10_000),
-  /** Days a contract that is over (cancelled or ended) stays readable, with its receipts, after it finished (contract.md §4.6). */
-  keepFinishedContractsDays: z.number().min(0).max(3660).default(30),
-  /** Contracts that are over kept per twin, the oldest dropped first (contract.md §4.6). */
-  maxFinishedContractsPerTwin: z.number().int().min(0).max(10_000).default(500),
-  /** How much lease time one signed usage receipt covers. */
-  receiptPeriodSeconds: z.number().int().min(1).default(3600),
-  /** Bytes of flists (their blocks and materialised trees) a farmer keeps for containers; unused ones are evicted above it. */
-  flistCacheBytes: size.default(10 * 2 ** 30)
-}).strict().superRefine((farmer, ctx) => {
-  if (!farmer.enabled) return
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(farmer.farm)) {
-    ctx.addIssue({ code: 'custom', path: ['farm'], message: 'a farmer needs a farm name (letters, digits, "_", "-", ".")' })
-  }
-  if (!/^[A-Z]{2}$/.test(farmer.country)) {
-    ctx.addIssue({ code: 'custom', path: ['country'], message: `"${farmer.country}" is not a two-letter ISO 3166 country code such as BE` })
-  }
-})
-
 /**
- * Every setting of a peer, with its default. `p2pcloud init` writes the parsed
- * defaults out in full so that a farmer sees (and can edit) every knob; the
- * meaning of each field is documented in packages/node/README.md.
+ * Every setting of the core peer, with its default; the meaning of each field is
+ * documented in packages/node/README.md. The domains a daemon runs (capacity
+ * market, contracts, workloads) own their sections of config.json; where the
+ * daemon is assembled, their schemas join these fields into one (see configSchema).
  */
-export const configSchema = z.object({
+export const coreConfigFields = {
   listen: z.array(multiaddrString(false)).default([`/ip4/0.0.0.0/tcp/${DEFAULT_PORT}`, `/ip6/::/tcp/${DEFAULT_PORT}`]),
   announce: z.array(multiaddrString(false)).default([]),
   bootstrap: z.array(multiaddrString(true)).default([]),
@@ -108,12 +55,6 @@ export const configSchema = z.object({
     /** IPs (e.g. your farm's NAT) never penalised for hosting many peers. */
     ipColocationWhitelist: z.array(z.union([z.ipv4(), z.ipv6()])).default([])
   }).strict().prefault({}),
-  directory: z.object({
-    /** Most farmers this peer's capacity directory holds, in memory and on disk (a Sybil defence). */
-    maxFarmers: z.number().int().min(1).default(10_000),
-    /** Farmers new to the directory that one gossip peer may relay per minute; the rest are ignored. */
-    newFarmersPerRelayPerMinute: z.number().int().min(1).default(600)
-  }).strict().prefault({}),
   dht: z.object({
     clientMode: z.boolean().default(false),
     addresses: z.enum(['all', 'public', 'private']).default('all')
@@ -125,16 +66,21 @@ export const configSchema = z.object({
     inboundConnectionsPerHostPerSecond: z.number().int().min(1).default(5),
     dialTimeoutMs: z.number().int().min(100).default(10_000),
     keepAlivePeers: z.number().int().min(0).default(16)
-  }).strict().prefault({}),
-  farmer: farmerSchema.prefault({})
-}).strict()
+  }).strict().prefault({})
+}
+
+/** The config of a core peer alone; a daemon's config adds its domains' sections to it. */
+export const configSchema = z.object(coreConfigFields).strict()
 
 export type PeerConfig = z.infer<typeof configSchema>
 export type PeerConfigInput = z.input<typeof configSchema>
 
+/** A whole config.json: the core peer's fields and any domain sections, parsed to `C`. */
+export type ConfigSchema<C extends PeerConfig = PeerConfig> = z.ZodType<C>
+
 /** The full default configuration, as `init` writes it. */
-export function defaultConfig (): PeerConfig {
-  return configSchema.parse({})
+export function defaultConfig<C extends PeerConfig = PeerConfig> (schema: ConfigSchema<C> = configSchema as ConfigSchema<any>): C {
+  return schema.parse({})
 }
 
 function describeIssues (error: z.ZodError): string {
@@ -144,15 +90,15 @@ function describeIssues (error: z.ZodError): string {
 }
 
 /** Validate a configuration object; `source` names it in the error (usually the file path). */
-export function parseConfig (value: unknown, source: string): PeerConfig {
-  const result = configSchema.safeParse(value)
+export function parseConfig<C extends PeerConfig = PeerConfig> (value: unknown, source: string, schema: ConfigSchema<C> = configSchema as ConfigSchema<any>): C {
+  const result = schema.safeParse(value)
   if (!result.success) {
     throw new ConfigError(`${source}: ${describeIssues(result.error)}`)
   }
   return result.data
 }
 
-export async function readConfig (path: string): Promise<PeerConfig> {
+export async function readConfig<C extends PeerConfig = PeerConfig> (path: string, schema: ConfigSchema<C> = configSchema as ConfigSchema<any>): Promise<C> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -168,7 +114,7 @@ export async function readConfig (path: string): Promise<PeerConfig> {
   } catch (err: any) {
     throw new ConfigError(`${path}: not valid JSON: ${err.message}`)
   }
-  return parseConfig(value, path)
+  return parseConfig(value, path, schema)
 }
 
 /** Write a new config file; `flag: 'wx'` so an existing file is never overwritten. */

@@ -2,7 +2,7 @@ import { mkdir, stat } from 'node:fs/promises'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { LevelDatastore } from 'datastore-level'
 import type { PeerId } from '@libp2p/interface'
-import { defaultConfig, parseConfig, readConfig, writeNewConfig, type PeerConfig } from './config.js'
+import { configSchema, defaultConfig, parseConfig, readConfig, writeNewConfig, type ConfigSchema, type PeerConfig } from './config.js'
 import { HomeExistsError } from './errors.js'
 import { homePaths, type HomePaths } from './home.js'
 import { createIdentityFile, readIdentityFile } from './identity.js'
@@ -17,12 +17,13 @@ export interface InitResult {
 
 /**
  * Create a home: an Ed25519 identity (0600) and a config.json with every
- * default written out. Refuses to touch a home that already has an identity.
+ * default of `schema` (a core peer's, unless a daemon adds its domains') written out.
+ * Refuses to touch a home that already has an identity.
  */
-export async function initHome (root: string, overrides: Partial<PeerConfig> = {}): Promise<InitResult> {
+export async function initHome<C extends PeerConfig = PeerConfig> (root: string, overrides: Partial<C> = {}, schema: ConfigSchema<C> = configSchema as ConfigSchema<any>): Promise<InitResult> {
   const paths = homePaths(root)
   // validate before creating anything, so a bad option leaves no half-made home behind
-  const config = parseConfig({ ...defaultConfig(), ...overrides }, 'init options')
+  const config = parseConfig({ ...defaultConfig(schema), ...overrides }, 'init options', schema)
   const exists = await stat(paths.identityKey).then(() => true, () => false)
   if (exists) {
     throw new HomeExistsError(`${root} is already initialised (${paths.identityKey} exists); nothing was changed`)
@@ -46,7 +47,7 @@ export interface RunOverrides {
   api?: { host?: PeerConfig['api']['host'], port?: number }
 }
 
-export function applyOverrides (config: PeerConfig, overrides: RunOverrides, source: string): PeerConfig {
+export function applyOverrides<C extends PeerConfig = PeerConfig> (config: C, overrides: RunOverrides, source: string, schema: ConfigSchema<C> = configSchema as ConfigSchema<any>): C {
   return parseConfig({
     ...config,
     listen: overrides.listen ?? config.listen,
@@ -54,30 +55,31 @@ export function applyOverrides (config: PeerConfig, overrides: RunOverrides, sou
     mdns: { ...config.mdns, enabled: overrides.mdns ?? config.mdns.enabled },
     relay: { ...config.relay, server: overrides.relayServer ?? config.relay.server },
     api: { ...config.api, ...overrides.api }
-  }, source)
+  }, source, schema)
 }
 
 /** A peer started from its home: holds the home's lock until stopped. */
-export interface HomePeer {
+export interface HomePeer<C extends PeerConfig = PeerConfig> {
   libp2p: P2PCloudLibp2p
-  config: PeerConfig
+  config: C
   paths: HomePaths
   /** Stop libp2p, close the datastore and release the lock; safe to call twice. */
   stop(): Promise<void>
 }
 
-/**
- * Run the peer that lives in `root`: lock the home, read config and identity,
- * open the level datastore (peer store and DHT records survive restarts) and start libp2p.
- */
 /** The capabilities a home peer runs, chosen from its configuration (a farmer advertises, every peer keeps a directory). */
-export type ExtensionsFor = (config: PeerConfig, paths: HomePaths) => PeerExtension[] | Promise<PeerExtension[]>
+export type ExtensionsFor<C extends PeerConfig = PeerConfig> = (config: C, paths: HomePaths) => PeerExtension[] | Promise<PeerExtension[]>
 
-export async function startHomePeer (root: string, overrides: RunOverrides = {}, extensionsFor: ExtensionsFor = () => []): Promise<HomePeer> {
+/**
+ * Run the peer that lives in `root`: lock the home, read its config (by `schema`: the core
+ * peer's, or a daemon's with its domains' sections) and identity, open the level datastore
+ * (peer store and DHT records survive restarts) and start libp2p.
+ */
+export async function startHomePeer<C extends PeerConfig = PeerConfig> (root: string, overrides: RunOverrides = {}, extensionsFor: ExtensionsFor<C> = () => [], schema: ConfigSchema<C> = configSchema as ConfigSchema<any>): Promise<HomePeer<C>> {
   const paths = homePaths(root)
   // read first: a missing or broken home is reported before anything is created in it
-  const fileConfig = await readConfig(paths.config)
-  const config = applyOverrides(fileConfig, overrides, `${paths.config} with command-line options`)
+  const fileConfig = await readConfig(paths.config, schema)
+  const config = applyOverrides(fileConfig, overrides, `${paths.config} with command-line options`, schema)
   const privateKey = await readIdentityFile(paths.identityKey)
   const lock = await acquireHomeLock(paths.lock, root)
   const cleanup: Array<() => Promise<void>> = [async () => { await lock.release() }]

@@ -3,7 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { tempDir } from '@p2pcloud/test-utils'
-import { applyOverrides, defaultConfig, initHome, readConfig, startHomePeer } from '../src/index.js'
+import { z } from 'zod'
+import { applyOverrides, coreConfigFields, defaultConfig, initHome, readConfig, startHomePeer } from '../src/index.js'
 
 async function tempHome (): Promise<string> {
   return tempDir('config')
@@ -71,11 +72,14 @@ describe('config.json', () => {
     assert.deepEqual(config.connections, defaultConfig().connections)
   })
 
-  it('the capacity directory limits default to 10,000 farmers and 600 new ones per relaying peer per minute, and must be positive', async () => {
-    assert.deepEqual(defaultConfig().directory, { maxFarmers: 10_000, newFarmersPerRelayPerMinute: 600 })
+  it('a section the core peer does not know (a domain\'s, such as farmer) is refused unless the schema given adds it', async () => {
     const home = await tempHome()
-    await writeFile(join(home, 'config.json'), JSON.stringify({ directory: { maxFarmers: 0 } }))
-    await assert.rejects(readConfig(join(home, 'config.json')), /directory\.maxFarmers: /)
+    await writeFile(join(home, 'config.json'), JSON.stringify({ farmer: { enabled: false } }))
+    await assert.rejects(readConfig(join(home, 'config.json')), /farmer/)
+    const withFarmer = z.object({ ...coreConfigFields, farmer: z.object({ enabled: z.boolean() }).strict() }).strict()
+    assert.deepEqual((await readConfig(join(home, 'config.json'), withFarmer)).farmer, { enabled: false })
+    await writeFile(join(home, 'config.json'), JSON.stringify({ farmer: { enabled: 1 } }))
+    await assert.rejects(readConfig(join(home, 'config.json'), withFarmer), /farmer\.enabled: /)
   })
 
   it('command-line overrides replace listen, add to bootstrap and flip switches', () => {

@@ -1,6 +1,6 @@
-import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import { advertSettingsSchema, CAPABILITIES, capacityExtension, type AdvertSettings, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
-import { CAPABILITIES, defaultConfig, VERSION, type P2PCloudLibp2p, type PeerConfig, type PeerConfigInput } from '@p2pcloud/node'
+import { VERSION, type P2PCloudLibp2p, type PeerConfigInput } from '@p2pcloud/node'
 import { dialAddress, loopbackConfig, startLoopbackPeer } from './loopback-peers.js'
 import { pick, randomInt, sample, seededRandom, type Random } from './random.js'
 
@@ -13,7 +13,7 @@ export interface FarmerProfile {
   country: string
   city: string
   total: Resources
-  capabilities: PeerConfig['farmer']['capabilities']
+  capabilities: AdvertSettings['capabilities']
   cuHour: number
 }
 
@@ -173,9 +173,9 @@ export function drawFarmerProfile (farmerIndex: number, random: Random): FarmerP
   }
 }
 
-/** The farmer section of a peer config, as `init --farmer` would write it. */
-export function farmerSettings (profile: FarmerProfile, advertTtlSeconds?: number): PeerConfig['farmer'] {
-  const base = defaultConfig().farmer
+/** What a farmer advertises, as `init --farmer` would write it in the farmer section. */
+export function farmerSettings (profile: FarmerProfile, advertTtlSeconds?: number): AdvertSettings {
+  const base = advertSettingsSchema.parse({})
   return {
     ...base,
     enabled: true,

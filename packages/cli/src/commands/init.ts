@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { defaultConfig, initHome } from '@p2pcloud/node'
+import { daemonConfigSchema, type DaemonConfig } from '../config.js'
 import { contextOf } from '../context.js'
 import { print } from '../output.js'
 
@@ -11,7 +12,7 @@ interface InitOptions {
 }
 
 /** The farmer section for `init --farmer`; config validation names whatever is missing or wrong. */
-function farmerSection (options: InitOptions): Parameters<typeof initHome>[1] {
+function farmerSection (options: InitOptions): Partial<DaemonConfig> {
   if (options.farmer !== true) {
     if (options.farm != null || options.country != null || options.city != null) {
       throw new Error('--farm, --country and --city describe a farmer; add --farmer')
@@ -20,7 +21,7 @@ function farmerSection (options: InitOptions): Parameters<typeof initHome>[1] {
   }
   return {
     farmer: {
-      ...defaultConfig().farmer,
+      ...defaultConfig(daemonConfigSchema).farmer,
       enabled: true,
       farm: options.farm ?? '',
       country: options.country?.toUpperCase() ?? '',
@@ -40,7 +41,7 @@ export function registerInit (program: Command): void {
     .addHelpText('after', '\nThe home is --home DIR, else $P2PCLOUD_HOME, else ~/.p2pcloud. An existing identity is never replaced.\nA farmer\'s capacity is measured at start; config.json "farmer.capacity" can set it instead.')
     .action(async (options: InitOptions, command: Command) => {
       const context = contextOf(command)
-      const { peerId, paths } = await initHome(context.home, farmerSection(options))
+      const { peerId, paths } = await initHome(context.home, farmerSection(options), daemonConfigSchema)
       print(context, { peerId: peerId.toString(), home: paths.root, config: paths.config, identity: paths.identityKey, farmer: options.farmer === true }, value => [
         `initialised p2pcloud ${value.farmer ? 'farmer' : 'peer'} ${value.peerId}`,
         `  home:     ${value.home}`,

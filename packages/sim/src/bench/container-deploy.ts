@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { contractsExtension } from '@p2pcloud/contracts'
 import { farmerExtension } from '@p2pcloud/farmer'
-import { buildFromDirectory, FlistService } from '@p2pcloud/flist'
+import { buildFromDirectory, DEFAULT_FLIST_CACHE_BYTES, FlistService } from '@p2pcloud/flist'
 import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
 import { containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
@@ -24,7 +24,7 @@ async function startFarmer (home: string): Promise<P2PCloudLibp2p> {
   const config = farmerSettings({ farm: 'bench', country: 'BE', city: '', total: FARMER_TOTAL, capabilities: ['container'], cuHour: 0.1 })
   const containers = containerCapability({
     root: join(home, 'containers'),
-    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: config.flistCacheBytes, ownerShift: hostIdOf(0) })
+    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: DEFAULT_FLIST_CACHE_BYTES, ownerShift: hostIdOf(0) })
   })
   return startLoopbackPeer({}, {
     extensions: [

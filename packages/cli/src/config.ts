@@ -1,0 +1,37 @@
+import { z } from 'zod'
+import { advertSettingsFields, advertSettingsProblems, directorySettingsSchema } from '@p2pcloud/capacity'
+import { ledgerSettingsFields } from '@p2pcloud/contracts'
+import { flistCacheSettingsFields } from '@p2pcloud/flist'
+import { coreConfigFields } from '@p2pcloud/node'
+
+const { cruOvercommit, ...advert } = advertSettingsFields
+const { leaseGraceSeconds, ...ledger } = ledgerSettingsFields
+const { dht, connections, ...core } = coreConfigFields
+
+/**
+ * config.json's `farmer` section: what it advertises (capacity), how its ledger is bounded
+ * (contracts) and its flist cache (flist). Fields are in the order `init` has always written them.
+ */
+const farmerSettingsSchema = z.object({
+  ...advert,
+  leaseGraceSeconds,
+  cruOvercommit,
+  ...ledger,
+  ...flistCacheSettingsFields
+}).strict().superRefine(advertSettingsProblems)
+
+/**
+ * A daemon's config.json: the core peer's fields and the sections of the domains it runs,
+ * each owned by its package (`directory` by capacity, `farmer` as above), in the order
+ * `init` has always written them.
+ */
+export const daemonConfigSchema = z.object({
+  ...core,
+  directory: directorySettingsSchema.prefault({}),
+  dht,
+  connections,
+  farmer: farmerSettingsSchema.prefault({})
+}).strict()
+
+export type DaemonConfig = z.infer<typeof daemonConfigSchema>
+export type DaemonConfigInput = z.input<typeof daemonConfigSchema>
