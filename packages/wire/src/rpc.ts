@@ -295,9 +295,22 @@ async function withTimeout<T> (work: Promise<T>, timeoutMs: number): Promise<T> 
   }
 }
 
-/** What can open a stream: a libp2p node. */
+/** What can open a stream: a libp2p node (`force`: on a new connection even when one is open). */
 export interface StreamOpener {
-  dialProtocol(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: AbortOptions): Promise<Stream>
+  dialProtocol(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: AbortOptions & { force?: boolean }): Promise<Stream>
+}
+
+/**
+ * Open a stream. A connection found closing under us (its muxer closed, the connection manager
+ * not yet told) is no answer from the peer: try once more on a new connection.
+ */
+async function openStream (node: StreamOpener, peer: PeerId | Multiaddr | Multiaddr[], protocol: string, signal: AbortSignal): Promise<Stream> {
+  try {
+    return await node.dialProtocol(peer, protocol, { signal })
+  } catch (err: any) {
+    if (err?.name !== 'ConnectionClosedError' || signal.aborted) throw err
+    return node.dialProtocol(peer, protocol, { signal, force: true })
+  }
 }
 
 /**
@@ -343,7 +356,7 @@ export async function * requestStream<Req, Res extends WithError> (
   let stream: Stream | undefined
   let done = false
   try {
-    stream = await node.dialProtocol(peer, protocol, { signal: timed() })
+    stream = await openStream(node, peer, protocol, timed())
     const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes, maxBufferSize: readBufferFor(limits.maxResponseBytes) })
     await pb.write(message, responder.request, { signal: timed() })
     await stream.close({ signal: timed() })
@@ -391,7 +404,7 @@ async function requestOnce<Req, Res extends WithError> (
   let stream: Stream | undefined
   let response: Res
   try {
-    stream = await node.dialProtocol(peer, protocol, { signal })
+    stream = await openStream(node, peer, protocol, signal)
     const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes, maxBufferSize: readBufferFor(limits.maxResponseBytes) })
     // read while writing: a responder may refuse a large request from its head (§4.2)
     const answer = pb.read(responder.response, { signal })

@@ -169,6 +169,28 @@ describe('request/response over real libp2p streams', () => {
     assert.equal(stream?.status, 'closed')
   })
 
+  it('a connection found closing under the call (libp2p\'s ConnectionClosedError) is tried once more on a new connection', async () => {
+    const protocol = freshProtocol('stale')
+    await handleRequests(registrarOf(server), responderFor(protocol, async () => ({ advertEnvelope: bytes(10) })))
+    const forced: boolean[] = []
+    // what libp2p's connection.newStream throws when the muxer closed before the connection manager dropped it
+    const staleFirst = {
+      dialProtocol: async (...[peer, protocols, options]: Parameters<Libp2p['dialProtocol']>) => {
+        forced.push((options as { force?: boolean } | undefined)?.force === true)
+        if (forced.length === 1) throw Object.assign(new Error('The connection muxer is "closed" and not "open"'), { name: 'ConnectionClosedError' })
+        return client.dialProtocol(peer, protocols, options)
+      }
+    }
+    const before = client.getConnections(server.peerId).length
+    const response = await request(staleFirst, server.peerId, callerSide(protocol), {})
+    assertBytes(response.advertEnvelope, bytes(10))
+    assert.deepEqual(forced, [false, true])
+    assert.equal(client.getConnections(server.peerId).length, before + 1, 'a new connection')
+    // any other failure is no answer at once
+    const failing = { dialProtocol: async () => { throw new Error('refused') } }
+    await assert.rejects(request(failing, server.peerId, callerSide(protocol), {}), { name: 'NoAnswerError' })
+  })
+
   it('a call can be addressed by multiaddrs', async () => {
     const protocol = freshProtocol('addr')
     await handleRequests(registrarOf(server), responderFor(protocol, async () => ({ advertEnvelope: bytes(3) })))
