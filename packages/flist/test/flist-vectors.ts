@@ -12,10 +12,7 @@ import type { EntryType, FlistEntry, ImageConfig } from '../src/index.js'
  */
 
 type Json = vectorKit.Json
-const { hex, utf8 } = vectorKit
-
-// the fields a proto3 encoder writes: every field but those at their default ("0" is a uint64 zero)
-const setOnly = (fields: Json): Json => Object.fromEntries(Object.entries(fields).filter(([, v]) => !(v === 0 || v === '0' || v === '' || v === false || (Array.isArray(v) && v.length === 0))))
+const { hex, utf8, setOnly } = vectorKit
 
 // ---- flist ------------------------------------------------------------------------------
 
