@@ -89,14 +89,14 @@ export function wireAdvert (f: Json): capacityMessages.Advert {
   }
 }
 
-/** Sign `payload` as `signer` and describe the envelope; `tamper` flips bits of the signature afterwards. */
 interface EnvelopeOptions { signer?: KeyName, domain?: string, payloadType?: string, tamper?: vectorKit.Tamper }
+/** Sign `payload` as `signer` and describe the envelope; `tamper` flips bits of the signature afterwards. */
 async function envelopeOf (payload: Uint8Array, { signer = 'farmer', domain = ADVERT_RECORD.domain, payloadType = ADVERT_RECORD.payloadType, tamper }: EnvelopeOptions = {}): Promise<vectorKit.EnvelopeJson> {
   return vectorKit.envelopeOf(payload, keys[signer].privateKey, { signer, domain, payloadType, tamper })
 }
 
-/** One Advert vector: fields → encoded payload → envelope. */
 interface AdvertOptions { nowMs?: number, expect?: string, problem?: string, envelope?: EnvelopeOptions, extra?: Json }
+/** One Advert vector: fields → encoded payload → envelope. */
 async function advertVector (name: string, description: string, fields: Json, { nowMs = NOW, expect = 'ACCEPT', problem, envelope = {}, extra = {} }: AdvertOptions = {}): Promise<Json> {
   const payload = capacityMessages.Advert.encode(wireAdvert(fields))
   const env = await envelopeOf(payload, envelope)
