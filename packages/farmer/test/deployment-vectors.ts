@@ -1,8 +1,8 @@
 import { DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DEPLOYMENT_RECORD, deploymentMessages, vectorKit } from '@p2pcloud/wire'
 import { readVectors, type VectorFiles } from '@p2pcloud/test-utils'
-import { contractIdOf, signProposal, signQuote } from '@p2pcloud/contracts'
+import { contractIdOf } from '@p2pcloud/contracts'
 import { openDeployment, signDeployment } from '../src/index.js'
-import { amount as resourcesOf, recordOutcome, replayStream, twinOutcome, wireDeployment, wireRequest, wireResponse } from './deployment-fields.js'
+import { recordOutcome, replayStream, twinOutcome, wireDeployment, wireRequest, wireResponse } from './deployment-fields.js'
 
 /**
  * The generator of the deployment protocol's vectors, protocols/vectors/deployment/*.json but
@@ -15,16 +15,12 @@ import { amount as resourcesOf, recordOutcome, replayStream, twinOutcome, wireDe
  */
 
 type Json = vectorKit.Json
-const { hex, unhex, seedFrom } = vectorKit
+const { hex, unhex } = vectorKit
 
 // ---- keys (tests only): the keys of the contract vectors ---------------------------------
 
-const keys = {
-  farmer: await vectorKit.ed25519Key(seedFrom(0x00)), // the key of protocols/README.md §5.3
-  twin: await vectorKit.ed25519Key(seedFrom(0x20)),
-  other: await vectorKit.ed25519Key(seedFrom(0x40))
-}
-type KeyName = keyof typeof keys
+type KeyName = 'farmer' | 'twin' | 'other'
+const keys = await vectorKit.loadKeys(readVectors('contract/stream.json').keys) as Record<KeyName, vectorKit.VectorKey>
 const keysJson = (names: KeyName[]): Json => vectorKit.keysJson(keys, names)
 const peerIdHex = (name: KeyName): string => vectorKit.peerIdHex(keys[name])
 
@@ -33,35 +29,22 @@ const peerIdHex = (name: KeyName): string => vectorKit.peerIdHex(keys[name])
 const T0 = 1767225600000 // 2026-01-01T00:00:00Z
 const SECOND = 1000
 const DAY = 86_400_000
-const LEASE = 30 * DAY
 const GRACE = DAY
 const KiB = 1024
 const MiB = 2 ** 20
 const GiB = 2 ** 30
 
-/** An Amount in fields, from numbers. */
-const amount = vectorKit.resourcesJson
-const TOTAL = amount(8, 32_000_000_000, 1_000_000_000_000, 4_000_000_000_000, 2)
-const ASKED = amount(2, 8_000_000_000, 50_000_000_000, 1_200_000_000_000, 1)
-const BOOKED = T0 + 6 * SECOND
-
-// the contract of protocols/vectors/contract/ (quote at T0, proposal at T0 + 5 s, booked at T0 + 6 s);
-// npm run vectors writes those first
-const quoteEnvelope = await signQuote({
-  farmer: keys.farmer.id,
-  twin: keys.twin.id,
-  resources: resourcesOf(ASKED),
-  currency: 'TFT',
-  pricePerHourMicro: 282500,
-  leaseMs: LEASE,
-  validUntil: T0 + 60 * SECOND,
-  nonce: unhex('a0a1a2a3a4a5a6a7a8a9aaabacadaeaf')
-}, keys.farmer.privateKey)
-const proposalEnvelope = await signProposal(quoteEnvelope, keys.twin.id, T0 + 5 * SECOND, keys.twin.privateKey)
+// The contract of the contract vectors, which npm run vectors writes first: the twin's proposal on
+// the farmer's quote (quote at T0, proposal at T0 + 5 s), booked at T0 + 6 s by a farmer that holds
+// TOTAL.
+const contractVectors = vectorKit.byName(readVectors('contract/records.json').vectors)
+const proposalEnvelope = unhex(contractVectors.get('proposal').envelope.encoded)
 const contractId = contractIdOf(proposalEnvelope)
-if (readVectors('contract/records.json').vectors.find((v: Json) => v.name === 'contract-id').contract_id !== contractId) {
-  throw new Error(`the contract is not the one of the contract vectors: ${contractId}`)
-}
+if (contractId !== contractVectors.get('contract-id').contract_id) throw new Error(`the contract is not the one of the contract vectors: ${contractId}`)
+const ASKED: Json = contractVectors.get('quote').fields.resources
+const LEASE = Number(contractVectors.get('quote').fields.lease_ms)
+const TOTAL: Json = readVectors('contract/stream.json').farmer_state.total
+const BOOKED = T0 + 6 * SECOND
 const OTHER_CONTRACT = 'ff'.repeat(32) // a contract id that no farmer holds
 
 // ---- envelopes ----------------------------------------------------------------------------
