@@ -42,7 +42,7 @@ const GiB = 1024 ** 3
 const resources = vectorKit.resourcesJson
 
 /** The full advert of the farmer, in the JSON form of protocols/README.md §8.1 (proto field names). */
-export function advertFields (overrides: Json = {}): Json {
+function advertFields (overrides: Json = {}): Json {
   return {
     peer_id: peerIdHex('farmer'),
     farm: 'ghent-farm',
