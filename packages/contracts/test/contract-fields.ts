@@ -21,10 +21,10 @@ const { hex, unhex } = vectorKit
 export const loadKeys = async (json: Json): Promise<Record<string, Key>> => vectorKit.loadKeys(json, ['Ed25519'])
 
 export const amount = (r: Json): Resources => vectorKit.resources(r)
-export const wireAmount = (r: Json): contractMessages.Amount | undefined => r == null ? undefined : amount(r)
+const wireAmount = (r: Json): contractMessages.Amount | undefined => r == null ? undefined : amount(r)
 export const policy = (p: Json): PricePolicy => ({ currency: p.currency, cuHour: Number(p.cu_hour_micro) / 1e6, suHour: Number(p.su_hour_micro) / 1e6, ipv4Hour: Number(p.ipv4_hour_micro) / 1e6 })
 
-export const wireQuote = (f: Json): contractMessages.Quote => ({
+const wireQuote = (f: Json): contractMessages.Quote => ({
   farmer: unhex(f.farmer),
   twin: unhex(f.twin),
   resources: wireAmount(f.resources),
@@ -34,15 +34,15 @@ export const wireQuote = (f: Json): contractMessages.Quote => ({
   validUntilMs: Number(f.valid_until_ms),
   nonce: unhex(f.nonce)
 })
-export const wireProposal = (f: Json): contractMessages.Proposal => ({ quoteEnvelope: unhex(f.quote_envelope), twin: unhex(f.twin), createdAtMs: Number(f.created_at_ms) })
-export const wireAcceptance = (f: Json): contractMessages.Acceptance => ({
+const wireProposal = (f: Json): contractMessages.Proposal => ({ quoteEnvelope: unhex(f.quote_envelope), twin: unhex(f.twin), createdAtMs: Number(f.created_at_ms) })
+const wireAcceptance = (f: Json): contractMessages.Acceptance => ({
   contractId: unhex(f.contract_id),
   leaseStartMs: Number(f.lease_start_ms),
   leaseEndMs: Number(f.lease_end_ms),
   acceptedAtMs: Number(f.accepted_at_ms),
   version: Number(f.version)
 })
-export const wireReceipt = (f: Json): contractMessages.UsageReceipt => ({
+const wireReceipt = (f: Json): contractMessages.UsageReceipt => ({
   contractId: unhex(f.contract_id),
   seq: Number(f.seq),
   periodStartMs: Number(f.period_start_ms),
@@ -53,7 +53,7 @@ export const wireReceipt = (f: Json): contractMessages.UsageReceipt => ({
   currency: f.currency,
   amountMicro: Number(f.amount_micro)
 })
-export const wireContract = (f: Json): contractMessages.Contract => ({
+const wireContract = (f: Json): contractMessages.Contract => ({
   contractId: unhex(f.contract_id),
   proposalEnvelope: unhex(f.proposal_envelope),
   acceptanceEnvelope: unhex(f.acceptance_envelope),

@@ -25,10 +25,10 @@ const { hex, unhex } = vectorKit
 /** The keys of a vector file: Ed25519 only. */
 export const loadKeys = async (json: Json): Promise<Record<string, Key>> => vectorKit.loadKeys(json, ['Ed25519'])
 
-export const amount = (r: Json): Resources => vectorKit.resources(r)
+const amount = (r: Json): Resources => vectorKit.resources(r)
 
 export const wireVolumeData = (f: Json): deploymentMessages.VolumeData => ({ size: Number(f.size) })
-export const wireWorkload = (f: Json): deploymentMessages.Workload => ({ name: f.name, type: f.type, version: Number(f.version), data: unhex(f.data) })
+const wireWorkload = (f: Json): deploymentMessages.Workload => ({ name: f.name, type: f.type, version: Number(f.version), data: unhex(f.data) })
 export const wireDeployment = (f: Json): deploymentMessages.Deployment => ({
   contractId: unhex(f.contract_id),
   twin: unhex(f.twin),
@@ -37,10 +37,10 @@ export const wireDeployment = (f: Json): deploymentMessages.Deployment => ({
   workloads: (f.workloads ?? []).map(wireWorkload),
   signedAtMs: Number(f.signed_at_ms)
 })
-export const wireWorkloadStatus = (f: Json): deploymentMessages.WorkloadStatus => ({
+const wireWorkloadStatus = (f: Json): deploymentMessages.WorkloadStatus => ({
   name: f.name, type: f.type, version: Number(f.version), state: f.state, message: f.message, changedAtMs: Number(f.changed_at_ms)
 })
-export const wireStatus = (f: Json): deploymentMessages.DeploymentStatus => ({
+const wireStatus = (f: Json): deploymentMessages.DeploymentStatus => ({
   contractId: unhex(f.contract_id), name: f.name, version: Number(f.version), workloads: (f.workloads ?? []).map(wireWorkloadStatus)
 })
 const { compact } = vectorKit
