@@ -9,6 +9,7 @@ import {
   Directory, InvalidAdvertError, advertDhtRecords, indexKeyCid, indexKeyName, signAdvert, verifyAdvert,
   type IndexKey, type VerifiedAdvert
 } from '../src/index.js'
+import { wireAdvert } from './capacity-vectors.js'
 
 /**
  * The capacity test vectors (protocols/vectors/capacity/*.json, format of
@@ -20,30 +21,6 @@ import {
 type Json = vectorKit.Json
 
 const { hex, unhex, utf8, frame, atTime } = vectorKit
-
-const resources = (r: Json): capacityMessages.Resources | undefined => r == null ? undefined : vectorKit.resources(r)
-
-/** A vector's `fields` (proto field names, 64-bit integers as decimal strings, bytes as hex) → the protons message. */
-function wireAdvert (f: Json): capacityMessages.Advert {
-  return {
-    peerId: unhex(f.peer_id),
-    farm: f.farm,
-    country: f.country,
-    city: f.city,
-    total: resources(f.total),
-    free: resources(f.free),
-    capabilities: f.capabilities,
-    gatewayDomain: f.gateway_domain,
-    price: f.price == null
-      ? undefined
-      : { currency: f.price.currency, cuHourMicro: Number(f.price.cu_hour_micro), suHourMicro: Number(f.price.su_hour_micro), ipv4HourMicro: Number(f.price.ipv4_hour_micro) },
-    addresses: f.addresses.map((a: string) => unhex(a)),
-    version: f.version,
-    seq: Number(f.seq),
-    issuedAtMs: Number(f.issued_at_ms),
-    expiresAtMs: Number(f.expires_at_ms)
-  }
-}
 
 function wireResponse (f: Json): capacityMessages.CapacityResponse {
   if (f.error != null) {

@@ -9,7 +9,7 @@ import type { EntryType, FlistEntry, ImageConfig } from '../src/index.js'
 
 /**
  * The flist and block exchange test vectors (protocols/vectors/flist/manifest.json,
- * protocols/vectors/blocks/messages.json, written by scripts/flist-vectors.mjs): every block
+ * protocols/vectors/blocks/messages.json, written by flist-vectors.ts): every block
  * hashes to its CID, every message decodes to its fields and encodes to the same bytes, the
  * encoder builds the manifest vectors from their entries, and the responder answers the
  * request vectors with exactly the response vectors.

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 
 /**
  * The protocol test vectors, protocols/vectors/<protocol>/*.json (format of protocols/README.md
@@ -15,3 +15,13 @@ export const vectorFiles = (protocol: string): string[] =>
 
 /** One vector file, by its path under protocols/vectors, e.g. `zdb/messages.json`. */
 export const readVectors = (path: string): VectorFile => JSON.parse(readFileSync(new URL(path, VECTORS), 'utf8'))
+
+/** What a vector generator makes: each file's content by its path under protocols/vectors. */
+export type VectorFiles = Record<string, VectorFile>
+
+/** One vector file, as the generators write it: JSON indented by two spaces, a newline at the end. */
+export function writeVectors (path: string, content: VectorFile): void {
+  const url = new URL(path, VECTORS)
+  mkdirSync(new URL('.', url), { recursive: true })
+  writeFileSync(url, JSON.stringify(content, null, 2) + '\n')
+}

@@ -6,8 +6,9 @@ import { sealRecord } from './envelope.js'
 
 /**
  * The helpers that write and check the protocol test vectors (protocols/vectors/<protocol>/*.json,
- * format of protocols/README.md §8.1): the generators in scripts/*-vectors.mjs and the vector
- * tests of each package. Only for vectors and tests: the keys here come from published seeds.
+ * format of protocols/README.md §8.1): the generators (test/<protocol>-vectors.ts of each package,
+ * run by `npm run vectors`) and the vector tests. Only for vectors and tests: the keys here come
+ * from published seeds.
  */
 
 /** A vector as its JSON file holds it: proto field names, 64-bit integers as decimal strings, bytes as hex. */
@@ -168,6 +169,9 @@ export const resourcesJson = (cru: number, mru: number, sru: number, hru: number
 /** An Error message in fields → the protons message. */
 export const wireError = (e: Json): { code: any, message: string, retryAfterMs: number } | undefined =>
   e == null ? undefined : { code: e.code, message: e.message, retryAfterMs: Number(e.retry_after_ms) }
+
+/** The fields a proto3 encoder writes: every field but those at their default ("0" is a uint64 zero). */
+export const setOnly = (fields: Json): Json => Object.fromEntries(Object.entries(fields).filter(([, v]) => !(v === 0 || v === '0' || v === '' || v === false || (Array.isArray(v) && v.length === 0))))
 
 /** Without the keys that are undefined, as a decoder gives it. */
 export const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined)) as T

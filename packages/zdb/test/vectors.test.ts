@@ -10,7 +10,7 @@ import { RECORD_HEADER_BYTES, ZdbDriver, decodeRecord, decodeZdbData, encodeReco
 
 /**
  * The zdb test vectors (protocols/vectors/zdb/*.json and protocols/vectors/deployment/zdb-data.json,
- * written by scripts/zdb-vectors.mjs): every message decodes to its fields and encodes to the
+ * written by zdb-vectors.ts): every message decodes to its fields and encodes to the
  * same bytes, the driver's check of ZdbData gives each vector's outcome, the js farmer answers
  * the session's requests with exactly its response frames and writes exactly the record vectors.
  */

@@ -1,22 +1,24 @@
-// Writes the test vectors of the logs protocol (protocols/vectors/logs/messages.json) and of the
-// container workload's data (protocols/vectors/deployment/container-data.json). Deterministic:
-// fixed fields, so running it again writes the same bytes. The runtime package's vector test
-// checks that our codecs produce exactly these bytes.
-// Usage: npx tsc --build packages/wire, then `npx node scripts/container-vectors.mjs`.
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { deploymentMessages, logsMessages, vectorKit } from '../packages/wire/dist/src/index.js'
+import { deploymentMessages, logsMessages, vectorKit } from '@p2pcloud/wire'
+import type { VectorFiles } from '@p2pcloud/test-utils'
 
+/**
+ * The generator of the logs protocol's vectors (protocols/vectors/logs/messages.json) and of the
+ * container workload's data (protocols/vectors/deployment/container-data.json), which
+ * vectors.test.ts checks. Deterministic: fixed fields, so running it again writes the same bytes.
+ * Run by `npm run vectors`.
+ */
+
+type Json = vectorKit.Json
 const { unhex } = vectorKit
-const write = (path, json) => {
-  const url = new URL(`../protocols/vectors/${path}`, import.meta.url)
-  mkdirSync(new URL('.', url), { recursive: true })
-  writeFileSync(url, JSON.stringify(json, null, 2) + '\n')
-}
+
 const CONTRACT = '6b2c0d1a9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b'
 // CIDv1 raw sha2-256 of the empty block: an flist id as bytes
 const FLIST = '01551220e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
-const logs = [
+/** A message as the vector lists it (`fields`) and as the codec takes it (`value`). */
+interface Message { name: string, message: 'LogsRequest' | 'LogsResponse', fields: Json, value: any }
+
+const logs: Message[] = [
   { name: 'request-follow-tail', message: 'LogsRequest', fields: { contract_id: CONTRACT, workload: 'web', follow: true, tail_bytes: 4096 }, value: { contractId: unhex(CONTRACT), workload: 'web', follow: true, tailBytes: 4096 } },
   { name: 'request-all-kept', message: 'LogsRequest', fields: { contract_id: CONTRACT, workload: 'web', follow: false, tail_bytes: 0 }, value: { contractId: unhex(CONTRACT), workload: 'web', follow: false, tailBytes: 0 } },
   {
@@ -28,13 +30,8 @@ const logs = [
   { name: 'response-heartbeat', message: 'LogsResponse', fields: { chunks: [] }, value: { chunks: [] } },
   { name: 'response-not-found', message: 'LogsResponse', fields: { error: { code: 'NOT_FOUND', message: 'no such deployment' } }, value: { chunks: [], error: { code: 'NOT_FOUND', message: 'no such deployment', retryAfterMs: 0 } } }
 ]
-write('logs/messages.json', {
-  protocol: '/p2pcloud/logs/1.0.0',
-  description: 'Requests and response frames of the logs protocol (logs.md §5); "frame" is what goes on the stream.',
-  vectors: logs.map(({ name, message, fields, value }) => ({ name, message, fields, ...vectorKit.encodedAndFrame(logsMessages[message].encode(value)) }))
-})
 
-const containers = [
+const containers: Array<{ name: string, fields: Json, value: deploymentMessages.ContainerData }> = [
   {
     name: 'container-full',
     fields: { flist: FLIST, entrypoint: ['/bin/httpd'], args: ['-f', '-p', '8080'], env: ['MODE=demo'], workdir: '/www', cru: 1, mru: '268435456', rootfs_size: '536870912', mounts: [{ volume: 'data', path: '/data', read_only: true }], restart: 'ON_FAILURE' },
@@ -46,8 +43,18 @@ const containers = [
     value: { flist: unhex(FLIST), entrypoint: [], args: [], env: [], workdir: '', cru: 2, mru: 3221225472, rootfsSize: 16777216, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER }
   }
 ]
-write('deployment/container-data.json', {
-  protocol: '/p2pcloud/deployment/1.0.0',
-  description: 'ContainerData, the data of a "container" workload (deployment.md §5.6); mru above 2^31 checks the uint64 encoding.',
-  vectors: containers.map(({ name, fields, value }) => ({ name, message: 'ContainerData', fields, encoded: vectorKit.hex(deploymentMessages.ContainerData.encode(value)) }))
-})
+
+export async function generateVectors (): Promise<VectorFiles> {
+  return {
+    'logs/messages.json': {
+      protocol: '/p2pcloud/logs/1.0.0',
+      description: 'Requests and response frames of the logs protocol (logs.md §5); "frame" is what goes on the stream.',
+      vectors: logs.map(({ name, message, fields, value }) => ({ name, message, fields, ...vectorKit.encodedAndFrame(logsMessages[message].encode(value)) }))
+    },
+    'deployment/container-data.json': {
+      protocol: '/p2pcloud/deployment/1.0.0',
+      description: 'ContainerData, the data of a "container" workload (deployment.md §5.6); mru above 2^31 checks the uint64 encoding.',
+      vectors: containers.map(({ name, fields, value }) => ({ name, message: 'ContainerData', fields, encoded: vectorKit.hex(deploymentMessages.ContainerData.encode(value)) }))
+    }
+  }
+}
