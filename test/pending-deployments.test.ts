@@ -119,6 +119,8 @@ describe('deployments a farmer never confirmed', () => {
       assert.equal(forced.code, 0, forced.stderr)
       assert.match(forced.stdout, new RegExp(`forgot gone: farmer ${farmer.ready.peerId} did not answer .*forgotten here: it may hold contract ${goneId} until its lease ends \\(cancelled if it answers before\\)`))
       assert.equal(JSON.parse((await runCli(['ls', '--json', '--home', tHome])).stdout).length, 0)
+      const listed = await runCli(['ls', '--home', tHome])
+      assert.match(listed.stdout, new RegExp(`^no deployments\\npending: contract ${goneId} on farmer ${farmer.ready.peerId} \\(for "gone"\\), not confirmed; cancelled once the farmer answers, forgotten after \\d{4}-`))
 
       // its contract stays a pending reservation of the twin: cancelled once the farmer is back
       farmer = await spawnDaemon(fHome, { args: ['--bootstrap', twin.ready.addresses[0]] })

@@ -22,6 +22,7 @@ export function twinRoutes (twin: Twin): Routes {
       return twin.deploy(parseDeploymentSpec(requireString(body, 'spec'), source))
     },
     'GET /v1/deployments': async () => twin.list(),
+    'GET /v1/pending': async () => twin.pendingReservations(),
     'PUT /v1/deployments/:name': async (req, _url, params) => {
       const body = await readJsonBody(req)
       const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import type { ContractView, UsageReceipt } from '@p2pcloud/contracts'
 import { formatSize } from '@p2pcloud/node'
-import { specResources, type TwinDeletion, type TwinDeploymentRecord, type TwinDeploymentView } from '@p2pcloud/twin'
+import { specResources, type PendingReservation, type TwinDeletion, type TwinDeploymentRecord, type TwinDeploymentView } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 
@@ -18,6 +18,10 @@ function deploymentLines (d: TwinDeploymentView): string[] {
 function recordLine (d: TwinDeploymentRecord): string {
   const need = specResources(d.spec)
   return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD${need.hru > 0 ? `, ${formatSize(need.hru)} HDD` : ''}  farmer ${d.farmer}`
+}
+
+function pendingLine (r: PendingReservation): string {
+  return `pending: contract ${r.contractId} on farmer ${r.farmer} (for "${r.name}"), not confirmed; cancelled once the farmer answers, forgotten after ${new Date(r.dropAfter).toISOString()}`
 }
 
 async function readSpec (file: string): Promise<string> {
@@ -71,11 +75,13 @@ export function registerDeployments (program: Command): void {
 
   program
     .command('ls')
-    .description('this twin\'s deployments')
+    .description('this twin\'s deployments, then the contracts it could not confirm (pending reservations)')
     .action(async (_options, command: Command) => {
       const context = contextOf(command)
-      const list = await (await daemonClient(context)).request<TwinDeploymentRecord[]>('GET', '/v1/deployments')
-      print(context, list, l => l.length === 0 ? ['no deployments'] : l.map(recordLine))
+      const client = await daemonClient(context)
+      const list = await client.request<TwinDeploymentRecord[]>('GET', '/v1/deployments')
+      const pending = await client.request<PendingReservation[]>('GET', '/v1/pending')
+      print(context, list, l => [...(l.length === 0 ? ['no deployments'] : l.map(recordLine)), ...pending.map(pendingLine)])
     })
 
   program
