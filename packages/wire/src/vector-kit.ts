@@ -3,6 +3,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { RecordEnvelope } from '@libp2p/peer-record'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { sealRecord } from './envelope.js'
+import { varintBytes } from './proto-bytes.js'
 
 /**
  * The helpers that write and check the protocol test vectors (protocols/vectors/<protocol>/*.json,
@@ -21,22 +22,10 @@ export const unhex = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(B
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(text, 'utf8'))
 export const fromUtf8 = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
 
-/** Unsigned LEB128, as protobuf and the stream frames use it. */
-export function uvarint (n: number): Uint8Array<ArrayBuffer> {
-  const out: number[] = []
-  do {
-    let byte = n & 0x7f
-    n = Math.floor(n / 128)
-    if (n > 0) byte |= 0x80
-    out.push(byte)
-  } while (n > 0)
-  return new Uint8Array(out)
-}
-
 export const concat = (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.concat(parts))
 
 /** A stream frame: uvarint length prefix, then the message. */
-export const frame = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => concat(uvarint(bytes.byteLength), bytes)
+export const frame = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => concat(varintBytes(bytes.byteLength), bytes)
 
 /** The `encoded` and `frame` members of a stream message vector, in that order. */
 export const encodedAndFrame = (encoded: Uint8Array): { encoded: string, frame: string } => ({ encoded: hex(encoded), frame: hex(frame(encoded)) })
