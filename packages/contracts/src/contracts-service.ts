@@ -1,11 +1,11 @@
 import type { PeerId, PrivateKey, Startable } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
-import type { CapacityMarket, PricePolicy } from '@p2pcloud/capacity'
+import type { CapacityMarket } from '@p2pcloud/capacity'
 import type { PeerExtension } from '@p2pcloud/node'
 import { CONTRACT_PROTOCOL, handleRequests, type StreamOpener } from '@p2pcloud/wire'
 import { contractResponder } from './contract-protocol.js'
-import { Ledger } from './ledger.js'
+import { Ledger, type LedgerInit } from './ledger.js'
 import { ContractClient } from './twin-client.js'
 
 export interface ContractsComponents {
@@ -20,7 +20,7 @@ export interface ContractsComponents {
 
 export interface ContractsInit {
   /** On farmers: the price policy quotes are made with, and how long capacity stays held after a lease ends. */
-  farmer?: { price: PricePolicy, graceMs: number, receiptPeriodMs?: number, maxOpenPerTwin?: number, maxOpen?: number, keepFinishedMs?: number, maxFinishedPerTwin?: number }
+  farmer?: Pick<LedgerInit, 'price' | 'graceMs' | 'receiptPeriodMs' | 'maxOpenPerTwin' | 'maxOpen' | 'keepFinishedMs' | 'maxFinishedPerTwin'>
   /** How often leases are checked (default 1 s). */
   sweepIntervalMs?: number
 }
@@ -58,13 +58,7 @@ export class Contracts implements Startable {
       account,
       farmerId: this.components.peerId.toString(),
       privateKey: this.components.privateKey,
-      price: this.init.farmer.price,
-      graceMs: this.init.farmer.graceMs,
-      receiptPeriodMs: this.init.farmer.receiptPeriodMs,
-      maxOpenPerTwin: this.init.farmer.maxOpenPerTwin,
-      maxOpen: this.init.farmer.maxOpen,
-      keepFinishedMs: this.init.farmer.keepFinishedMs,
-      maxFinishedPerTwin: this.init.farmer.maxFinishedPerTwin
+      ...this.init.farmer
     })
     await ledger.start(this.init.sweepIntervalMs)
     this.ledger = ledger

@@ -1,6 +1,7 @@
 import { Key, type Datastore } from 'interface-datastore'
 
-const DAY = 86_400_000
+/** A day in milliseconds. */
+export const DAY = 86_400_000
 /** Where the ledger keeps its contracts (live: open, or over less than a quote's validity ago) and their usage receipts. */
 export const LIVE_PREFIX = '/p2pcloud/contracts'
 export const RECEIPTS_PREFIX = '/p2pcloud/receipts'

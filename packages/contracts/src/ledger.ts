@@ -330,7 +330,7 @@ export class Ledger extends TypedEventEmitter<LedgerEvents> {
 
   /** A twin's contracts, live and finished still kept, newest first. */
   async list (twin: string): Promise<ContractRecord[]> {
-    const live = this.all().filter(record => record.proposal.twin === twin)
+    const live = [...this.contracts.values()].filter(record => record.proposal.twin === twin)
     const over = await Promise.all((await this.finished.list(twin)).map(async stored => this.decode(stored)))
     return newestFirst([...live, ...over]).slice(0, MAX_LISTED_CONTRACTS)
   }
