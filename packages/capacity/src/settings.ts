@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { sizeSetting } from '@p2pcloud/node'
+import { DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE } from './capacity-market.js'
+import { DEFAULT_MAX_FARMERS } from './directory.js'
 
 /** What a farmer may say it offers; later issues derive these from installed workload drivers. */
 export const CAPABILITIES = ['volume', 'container', 'zdb', 'gateway', 'relay'] as const
@@ -7,9 +9,9 @@ export const CAPABILITIES = ['volume', 'container', 'zdb', 'gateway', 'relay'] a
 /** config.json's `directory` section: the bounds of this peer's capacity directory (README "Settings"). */
 export const directorySettingsSchema = z.object({
   /** Most farmers this peer's capacity directory holds, in memory and on disk (a Sybil defence). */
-  maxFarmers: z.number().int().min(1).default(10_000),
+  maxFarmers: z.number().int().min(1).default(DEFAULT_MAX_FARMERS),
   /** Farmers new to the directory that one gossip peer may relay per minute; the rest are ignored. */
-  newFarmersPerRelayPerMinute: z.number().int().min(1).default(600)
+  newFarmersPerRelayPerMinute: z.number().int().min(1).default(DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE)
 }).strict()
 
 export type DirectorySettings = z.infer<typeof directorySettingsSchema>
