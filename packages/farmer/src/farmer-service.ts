@@ -81,8 +81,9 @@ export class Farmer implements Startable {
   async stop (): Promise<void> {
     this.unfollow?.()
     await this.components.registrar.unhandle(DEPLOYMENT_PROTOCOL)
-    // the last registered first: containers stop before the volumes they mount are unmounted
-    for (const driver of this.drivers.all().reverse()) await driver.close?.().catch(err => { log.error('closing the %s driver failed - %e', driver.type, err) })
+    // the reverse of the apply order: containers stop before the volumes they mount are unmounted
+    const closing = this.drivers.all().reverse().sort((a, b) => this.drivers.applyOrder(b.type) - this.drivers.applyOrder(a.type))
+    for (const driver of closing) await driver.close?.().catch(err => { log.error('closing the %s driver failed - %e', driver.type, err) })
   }
 }
 

@@ -57,8 +57,8 @@ export class VolumeDriver implements WorkloadDriver {
     try {
       await mountImage(this.image(contractId, workload.name), this.path(contractId, workload.name), size)
     } catch (err: any) {
-      if (err instanceof ProtocolError) throw new ProtocolError(err.code, `volume "${workload.name}": ${err.message}`)
-      throw new Error(`volume "${workload.name}": ${err.message}`)
+      err.message = `volume "${workload.name}": ${err.message as string}`
+      throw err
     }
     this.mounted.add(this.path(contractId, workload.name))
     await writeFile(this.metadataPath(contractId, workload.name), JSON.stringify({ size, version: workload.version }) + '\n')

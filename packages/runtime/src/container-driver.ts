@@ -174,9 +174,8 @@ export class ContainerDriver implements WorkloadDriver {
     const rootfs = await this.options.rootfs.acquire(CID.decode(data.flist).toString())
     try {
       await mkdir(join(dir, 'bundle'), { recursive: true, mode: 0o700 })
+      // halt above took any overlay down (a busy one is an error): never the lower half of a second overlay
       const merged = await this.makeMountPoint(contractId, workload.name)
-      // one still mounted (busy) is an error, never the lower half of a second overlay
-      await unmount(merged)
       const layer = await mountWritableLayer(dir, data.rootfsSize)
       // the upper layer's root is the container's /: its root's, open to its other users
       await giveToContainerRoot(layer.upper)

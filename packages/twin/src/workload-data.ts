@@ -33,7 +33,7 @@ export function encodeWorkloadData (workload: WorkloadSpec): Uint8Array {
   })
 }
 
-/** Volumes first: the farmer applies workloads in order, and a container mounts volumes that must exist. */
+/** Volumes first: a container mounts volumes that must exist (farmers before their apply order applied workloads in the order sent). */
 export function inApplyOrder (workloads: WorkloadSpec[]): WorkloadSpec[] {
   return [...workloads.filter(w => w.type === 'volume'), ...workloads.filter(w => w.type !== 'volume')]
 }
