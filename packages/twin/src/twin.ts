@@ -3,7 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2pEvents, PeerId, PrivateKey, TypedEventTarget } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
-import { shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import { emptyResources, shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
 import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
@@ -119,7 +119,7 @@ export class Twin {
   async probe (farmer: PeerId, need: Partial<Resources>, signal: AbortSignal): Promise<void> {
     await this.reach(farmer, signal)
     const live = await this.components.capacity.fetchAdvert(farmer, { signal })
-    const missing = shortfall(live.advert.free, { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0, ...need })
+    const missing = shortfall(live.advert.free, { ...emptyResources(), ...need })
     if (missing.length > 0) throw new NoCapacityError(`${farmer.toString()} has too little free ${missing.join(', ')}`)
   }
 
