@@ -6,7 +6,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { ErrorCodes, NoAnswerError, RemoteError, wireCode, wireMessage } from './errors.js'
 import { TokenBuckets } from './token-buckets.js'
 import { inboundBudget } from './byte-budget.js'
-import { frameOf, readVarint, wholeFields } from './proto-bytes.js'
+import { frameOf, readVarint } from './proto-bytes.js'
 
 /** Every limit a request/response protocol declares (protocols/README.md §7.1). */
 export interface ProtocolLimits {
@@ -134,14 +134,14 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
     let release = (): void => {}
     try {
       const length = await readFrameLength(bytes, limits.maxRequestBytes, timed())
-      const head = await readHead(bytes, length, timed())
+      const { head, whole } = await readHead(bytes, length, timed())
       const unread = length - head.byteLength
       const work = new AbortController()
       // the twin resetting the stream ends a streaming call
       stream.addEventListener('close', () => { work.abort() }, { once: true })
       const context = { remotePeer, connection, signal: work.signal, drained: () => !stream.writableNeedsDrain && stream.writeBufferLength === 0 }
       // a head that does not decode is a violation, like a whole frame that does not
-      const first = unread > 0 && responder.admit != null ? responder.request.decode(wholeFields(head.subarray())) : undefined
+      const first = unread > 0 && responder.admit != null ? responder.request.decode(head.subarray(0, whole)) : undefined
       try {
         const waitMs = rate.take(remotePeer.toString())
         if (waitMs > 0) throw new ProtocolError(ErrorCodes.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, waitMs)
@@ -210,9 +210,10 @@ async function readFrameLength (bytes: ByteStream<Stream>, max: number, signal: 
 /**
  * The head of a request frame of `length` bytes: all of it when it is no longer than
  * REQUEST_HEAD_BYTES; else its fields up to there, read field by field, so that the head of a
- * large field (a zdb value) is known without waiting for any byte of it.
+ * large field (a zdb value) is known without waiting for any byte of it. `whole`: how many of
+ * its bytes are whole fields (the rest is the tag and length of the field it stops at).
  */
-async function readHead (bytes: ByteStream<Stream>, length: number, signal: AbortSignal): Promise<Uint8ArrayList> {
+async function readHead (bytes: ByteStream<Stream>, length: number, signal: AbortSignal): Promise<{ head: Uint8ArrayList, whole: number }> {
   const head = new Uint8ArrayList()
   const take = async (count: number): Promise<void> => {
     if (head.byteLength + count > length) throw new Error(`a request field runs past the end of its ${length}-byte frame`)
@@ -220,7 +221,7 @@ async function readHead (bytes: ByteStream<Stream>, length: number, signal: Abor
   }
   if (length <= REQUEST_HEAD_BYTES) {
     await take(length)
-    return head
+    return { head, whole: length }
   }
   const varint = async (): Promise<number> => {
     const start = head.byteLength
@@ -231,6 +232,7 @@ async function readHead (bytes: ByteStream<Stream>, length: number, signal: Abor
     return value.value
   }
   while (head.byteLength < REQUEST_HEAD_BYTES) {
+    const fieldStart = head.byteLength
     const tag = await varint()
     const wireType = tag % 8
     if (wireType === 0) await varint()
@@ -238,13 +240,13 @@ async function readHead (bytes: ByteStream<Stream>, length: number, signal: Abor
     else if (wireType === 5) await take(4)
     else if (wireType === 2) {
       const size = await varint()
-      if (head.byteLength + size > REQUEST_HEAD_BYTES) return head
+      if (head.byteLength + size > REQUEST_HEAD_BYTES) return { head, whole: fieldStart }
       await take(size)
     } else {
-      return head // a group: no p2pcloud message has one; decoding the whole frame refuses it
+      return { head, whole: fieldStart } // a group: no p2pcloud message has one; decoding the whole frame refuses it
     }
   }
-  return head
+  return { head, whole: head.byteLength }
 }
 
 /** Whether `stream` closes (both ends, or a reset) within `timeoutMs`. */
