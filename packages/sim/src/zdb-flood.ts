@@ -3,7 +3,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { tcp } from '@libp2p/tcp'
 import { pbStream } from '@libp2p/utils'
 import { yamux } from '@libp2p/yamux'
-import type { PrivateKey, Stream } from '@libp2p/interface'
+import type { PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { ZDB_LIMITS, ZDB_PROTOCOL, contractIdToBytes, varintBytes, zdbMessages } from '@p2pcloud/wire'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -61,9 +61,9 @@ export async function sendZdbSet (node: Libp2p, farmer: Multiaddr, head: Uint8Ar
     // raw bytes on the stream itself (pb only reads); a refusal may reset the stream mid-value
     let sent = false
     const writing = (async () => {
-      await sendAll(stream, head, signal)
+      if (!stream.send(head)) await stream.onDrain({ signal })
       if (value == null) return
-      await sendAll(stream, value, signal)
+      if (!stream.send(value)) await stream.onDrain({ signal })
       await stream.close({ signal })
       sent = true
     })()
@@ -77,15 +77,6 @@ export async function sendZdbSet (node: Libp2p, farmer: Multiaddr, head: Uint8Ar
   } catch {
     return 'NO_ANSWER'
   }
-}
-
-async function sendAll (stream: Stream, bytes: Uint8Array, signal: AbortSignal): Promise<void> {
-  if (stream.send(bytes)) return
-  await new Promise((resolve, reject) => {
-    stream.addEventListener('drain', resolve, { once: true })
-    stream.addEventListener('close', () => { reject(new Error('the stream closed')) }, { once: true })
-    signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
-  })
 }
 
 /**
