@@ -125,9 +125,10 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
   const { limits } = responder
   const rate = new TokenBuckets(limits.ratePerSecond, limits.burst)
   const timed = (): AbortSignal => AbortSignal.timeout(limits.timeoutMs)
+  const maxBufferSize = readBufferFor(limits.maxRequestBytes)
   await registrar.handle(responder.protocol, async (stream: Stream, connection: Connection) => {
     const remotePeer = connection.remotePeer
-    const bytes = byteStream(stream, { maxBufferSize: readBufferFor(limits.maxRequestBytes) })
+    const bytes = byteStream(stream, { maxBufferSize })
     // the head, its length prefix and the tag and length of the field it stops at, with room to spare
     const intake = limitIntake(stream, REQUEST_HEAD_BYTES + 64)
     const send = async (response: Res): Promise<void> => { await bytes.write(frameOf(responder.response.encode(response)), { signal: timed() }) }

@@ -79,8 +79,10 @@ export function registerDeployments (program: Command): void {
     .action(async (_options, command: Command) => {
       const context = contextOf(command)
       const client = await daemonClient(context)
-      const list = await client.request<TwinDeploymentRecord[]>('GET', '/v1/deployments')
-      const pending = await client.request<PendingReservation[]>('GET', '/v1/pending')
+      const [list, pending] = await Promise.all([
+        client.request<TwinDeploymentRecord[]>('GET', '/v1/deployments'),
+        client.request<PendingReservation[]>('GET', '/v1/pending')
+      ])
       print(context, list, l => [...(l.length === 0 ? ['no deployments'] : l.map(recordLine)), ...pending.map(pendingLine)])
     })
 
