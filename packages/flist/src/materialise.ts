@@ -1,6 +1,7 @@
 import { constants } from 'node:fs'
 import { chmod, lchown, link, lutimes, mkdir, open, readdir, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { CONTAINER_IDS } from '@p2pcloud/wire'
 import { BlockHashMismatchError, FlistPathError, InvalidFlistError } from './errors.js'
 import { chunkSize, parentOf, validateEntries } from './manifest.js'
 import { throttle } from './progress.js'
@@ -46,7 +47,7 @@ const toDate = (ms: number): Date => new Date(ms)
  * past 2^32 - 1 - shift, wrap to -1, "leave it root's"), and a setuid file of
  * such an owner would be a host user's to run.
  */
-export const SHIFTED_OWNER_IDS = 65_536
+export const SHIFTED_OWNER_IDS = CONTAINER_IDS
 
 export interface MaterialiseOptions extends AbortOptions {
   /**

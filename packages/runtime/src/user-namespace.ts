@@ -1,4 +1,5 @@
 import { chown } from 'node:fs/promises'
+import { CONTAINER_IDS } from '@p2pcloud/wire'
 
 /**
  * Every container runs in its own user namespace whose ids 0…65535 are the
@@ -12,7 +13,7 @@ import { chown } from 'node:fs/promises'
  * their pid, mount and network namespaces; they cannot signal, trace or reach
  * each other's files through the shared ids.
  */
-export const CONTAINER_ID_MAP = { hostId: 100_000, size: 65_536 }
+export const CONTAINER_ID_MAP = { hostId: 100_000, size: CONTAINER_IDS }
 
 /** The host id of the container's id `id` (0 → its root's host id). */
 export function hostIdOf (id: number): number {

@@ -10,6 +10,9 @@ export const DEPLOYMENT_RECORD: RecordKind = { domain: 'p2pcloud-deployment', pa
 export const WORKLOAD_NAME = /^[a-z0-9_-]{1,36}$/
 export const MAX_WORKLOADS = 64
 
+/** How many user and group ids a container has (0…65535, deployment.md and flist.md): owners and users past them are refused. */
+export const CONTAINER_IDS = 65_536
+
 /**
  * Where a container mounts a volume: absolute, normal and not /. "//" is /, and
  * "/data/", "//data" or "/./data" would name a mount point other than the one
