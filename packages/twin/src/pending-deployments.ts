@@ -4,7 +4,7 @@ import type { PeerId, TypedEventTarget, Libp2pEvents } from '@libp2p/interface'
 import type { ContractClient, TwinContract } from '@p2pcloud/contracts'
 import type { DeploymentClient } from '@p2pcloud/farmer'
 import { QUOTE_VALIDITY_MS } from '@p2pcloud/wire'
-import type { PendingReservation, TwinStore } from './twin-store.js'
+import type { PendingReservation, TwinDeploymentRecord, TwinStore } from './twin-store.js'
 import { DeploymentPendingError } from './errors.js'
 
 const log = logger('p2pcloud:twin:pending')
@@ -37,6 +37,16 @@ export class PendingError extends DeploymentPendingError {
  */
 export function dropAfterOf (validUntil: number, leaseMs: number): number {
   return validUntil + 2 * leaseMs
+}
+
+/**
+ * The pending reservation of a deployment's contract, from the twin's record of it: the quote
+ * was good until at most QUOTE_VALIDITY_MS after the record was made (renewals are not
+ * recorded: the first lease bounds how long it is retried, best effort).
+ */
+export function reservationOf (record: TwinDeploymentRecord, createdAt = record.createdAt): PendingReservation {
+  const dropAfter = dropAfterOf(record.createdAt + QUOTE_VALIDITY_MS, record.spec.leaseMs)
+  return { contractId: record.contractId, farmer: record.farmer, name: record.name, createdAt, dropAfter }
 }
 
 export interface PendingDeploymentsInit {
@@ -90,8 +100,7 @@ export class PendingDeployments {
   private async moveOldPending (): Promise<void> {
     for (const record of await this.init.store.list()) {
       if (record.state !== 'pending') continue
-      const validUntil = record.createdAt + QUOTE_VALIDITY_MS
-      await this.init.store.putPending({ contractId: record.contractId, farmer: record.farmer, name: record.name, createdAt: record.createdAt, dropAfter: dropAfterOf(validUntil, record.spec.leaseMs) })
+      await this.init.store.putPending(reservationOf(record))
       await this.init.store.delete(record.name)
     }
   }

@@ -7,7 +7,7 @@ import { emptyResources, shortfall, type CapacityMarket, type Resources } from '
 import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
-import { QUOTE_VALIDITY_MS, type StreamOpener } from '@p2pcloud/wire'
+import type { StreamOpener } from '@p2pcloud/wire'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
 import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
 import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
@@ -16,7 +16,7 @@ import { StoragePools } from './storage-pools.js'
 import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
 import { farmerFilter, noMatchMessage } from './farmer-filter.js'
 import { settle } from './settle.js'
-import { PendingDeployments, dropAfterOf, releaseContract } from './pending-deployments.js'
+import { PendingDeployments, dropAfterOf, releaseContract, reservationOf } from './pending-deployments.js'
 
 const log = logger('p2pcloud:twin')
 
@@ -290,8 +290,7 @@ export class Twin {
       if (!isNoAnswer(err)) throw err
       const holds = `it may hold contract ${record.contractId} until its lease ends`
       if (options.force !== true) throw new FarmerNotAnsweringError(`farmer ${record.farmer} did not answer (${err.message as string}); p2pcloud rm --force ${name} forgets the deployment here, and ${holds}`)
-      // renewals are not recorded: the first lease bounds how long it is retried, best effort
-      await this.pending.keep({ contractId: record.contractId, farmer: record.farmer, name, createdAt: Date.now(), dropAfter: dropAfterOf(record.createdAt + QUOTE_VALIDITY_MS, record.spec.leaseMs) })
+      await this.pending.keep(reservationOf(record, Date.now()))
       await this.store.delete(name)
       return { deleted: name, contractId: record.contractId, farmer: record.farmer, cancelled: false, note: `farmer ${record.farmer} did not answer (${err.message as string}); forgotten here: ${holds} (cancelled if it answers before)` }
     }
