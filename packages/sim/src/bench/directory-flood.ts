@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { LevelDatastore } from 'datastore-level'
 import { Directory, signAdvert, verifyAdvert, type Advert, type FindFilter } from '@p2pcloud/capacity'
 import { peerIdFromBytes } from '@p2pcloud/wire'
+import { collector } from './collector.js'
 import type { Benchmark, Measurement } from './results.js'
 
 /** Fresh identities flooded into one directory: twice the default bound, then as many again (the Sybil flood of issue #12 was 36,000). */
@@ -28,11 +27,6 @@ const COUNTRIES = ['BE', 'DE', 'FR', 'NL', 'US', 'JP']
 const MiB = 2 ** 20
 const GiB = 2 ** 30
 
-/** `gc()` without --expose-gc on the command line (`npm run bench` runs plain node). */
-function collector (): () => void {
-  setFlagsFromString('--expose-gc')
-  return runInNewContext('gc') as () => void
-}
 
 async function settledMemory (gc: () => void): Promise<NodeJS.MemoryUsage> {
   for (let i = 0; i < 3; i++) {

@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { LevelDatastore } from 'datastore-level'
 import { CapacityAccount } from '@p2pcloud/capacity'
 import { Ledger, signProposal, type LedgerInit } from '@p2pcloud/contracts'
 import { QUOTE_VALIDITY_MS, peerIdFromBytes } from '@p2pcloud/wire'
+import { collector } from './collector.js'
 import type { Benchmark, Measurement } from './results.js'
 
 /** The attack of issue #12 finding 10: 4,048 contracts made (and cancelled) in 60 s by four identities. */
@@ -20,11 +19,6 @@ const MiB = 2 ** 20
 const HOUR = 3_600_000
 const STORAGE = { cru: 0, mru: 0, sru: GiB, hru: 0, ipv4u: 0 }
 
-/** `gc()` without --expose-gc on the command line (`npm run bench` runs plain node). */
-function collector (): () => void {
-  setFlagsFromString('--expose-gc')
-  return runInNewContext('gc') as () => void
-}
 
 function settledHeap (gc: () => void): number {
   for (let i = 0; i < 3; i++) gc()
