@@ -172,8 +172,7 @@ export class StoragePools {
    * so that cheap farmers that let placements down cannot fill the list.
    */
   private async farmersOffering (filter: FindFilter, needed: number): Promise<DirectoryEntry[]> {
-    await this.components.capacity.find({ ...filter, limit: needed })
-    return this.components.capacity.directory.query({ ...filter, limit: needed * 3 + this.twin.unreliable.size })
+    return this.twin.matchingFarmers(filter, needed, needed * 3)
   }
 
   /** Deletes the pool's namespaces (and every object in them) and cancels their contracts. */

@@ -3,7 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2pEvents, PeerId, PrivateKey, TypedEventTarget } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
-import { emptyResources, shortfall, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import { emptyResources, shortfall, type CapacityMarket, type DirectoryEntry, type FindFilter, type Resources } from '@p2pcloud/capacity'
 import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
@@ -130,10 +130,18 @@ export class Twin {
 
   /** Matching farmers, cheapest first: enough that the failure budget can be spent on others than those that recently let a placement down. */
   private async candidates (spec: DeploymentSpec, need: Resources): Promise<string[]> {
-    const filter = farmerFilter(spec, need)
     const { maxFailed } = this.placement
-    await this.components.capacity.find({ ...filter, limit: maxFailed })
-    return this.components.capacity.directory.query({ ...filter, limit: maxFailed + this.unreliable.size }).map(entry => entry.advert.peerId)
+    return (await this.matchingFarmers(farmerFilter(spec, need), maxFailed, maxFailed)).map(entry => entry.advert.peerId)
+  }
+
+  /**
+   * Farmers matching `filter`: `find` looks for `needed` (asking the DHT when the directory holds
+   * too few), then the directory gives `spares` more, and as many again as farmers that recently
+   * let a placement down (placement tries those last).
+   */
+  async matchingFarmers (filter: FindFilter, needed: number, spares: number): Promise<DirectoryEntry[]> {
+    await this.components.capacity.find({ ...filter, limit: needed })
+    return this.components.capacity.directory.query({ ...filter, limit: spares + this.unreliable.size })
   }
 
   /**
