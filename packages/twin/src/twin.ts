@@ -28,7 +28,7 @@ export interface TwinComponents {
   contracts: Contracts
   /** Optional: without it, pending deployments are retried on the timer only. */
   events?: TypedEventTarget<Libp2pEvents>
-  connectionManager: { openStream: StreamOpener['dialProtocol'], openConnection(peer: any, options?: any): Promise<unknown> }
+  connectionManager: { openStream: StreamOpener['dialProtocol'], openConnection(peer: any, options?: any): Promise<unknown>, closeConnections(peer: PeerId, options?: any): Promise<void> }
 }
 
 export interface TwinDeploymentView extends TwinDeploymentRecord {
@@ -118,7 +118,13 @@ export class Twin {
   /** Can `farmer` take `need`? Dialled, and asked for its live free capacity (its own word, not a possibly stale advert). */
   async probe (farmer: PeerId, need: Partial<Resources>, signal: AbortSignal): Promise<void> {
     await this.reach(farmer, signal)
-    const live = await this.components.capacity.fetchAdvert(farmer, { signal })
+    const live = await this.components.capacity.fetchAdvert(farmer, { signal }).catch(async err => {
+      if (!isNoAnswer(err) || signal.aborted) throw err
+      // a connection that died under us can linger as "open" (its muxer closed): hang up and dial its advert afresh, once
+      await this.components.connectionManager.closeConnections(farmer, { signal }).catch(() => {})
+      await this.reach(farmer, signal)
+      return this.components.capacity.fetchAdvert(farmer, { signal })
+    })
     const missing = shortfall(live.advert.free, { ...emptyResources(), ...need })
     if (missing.length > 0) throw new NoCapacityError(`${farmer.toString()} has too little free ${missing.join(', ')}`)
   }
