@@ -1,0 +1,4 @@
+export * from './commands.js'
+export * from './wireguard-config.js'
+export * from './wireguard-device.js'
+export * from './wireguard-keys.js'
