@@ -68,6 +68,11 @@ export class WireguardDevice {
     }
   }
 
+  /** Remove one peer, ending its session: its next handshake starts afresh at whatever endpoint the next `configure` gives it. */
+  async removePeer (publicKey: string): Promise<void> {
+    await run('wg', ['set', this.name, 'peer', publicKey, 'remove'], { netns: this.netns })
+  }
+
   async status (): Promise<WireguardStatus> {
     return parseWireguardDump(await run('wg', ['show', this.name, 'dump'], { netns: this.netns }))
   }
