@@ -67,7 +67,8 @@ export interface NetworkOverlayOptions {
   keys: WireguardKeyPair
   listenPort: number
   overlay: OverlayNamespace
-  relays: NetworkRelay
+  /** Opens relays to other members (the peer's NetworkRelay service). */
+  relays: Pick<NetworkRelay, 'open'>
   timings?: Partial<PathTimings>
 }
 

@@ -1,7 +1,7 @@
 import { logger } from '@libp2p/logger'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import {
-  ErrorCodes, MAX_RELAYED_DATAGRAM, MAX_RELAY_HANDSHAKE_BYTES, NETWORK_ID_BYTES, NETWORK_RELAY_LIMITS, NETWORK_RELAY_PROTOCOL,
+  ErrorCodes, MAX_RELAY_HANDSHAKE_BYTES, NETWORK_ID_BYTES, NETWORK_RELAY_LIMITS, NETWORK_RELAY_PROTOCOL,
   RemoteError, TokenBuckets, WIREGUARD_KEY_BYTES, networkRelayMessages, openStream, wireMessage, type StreamOpener
 } from '@p2pcloud/wire'
 import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
@@ -77,7 +77,7 @@ export class NetworkRelay implements Startable {
       stream.abort(err)
       throw err
     }
-    return this.keep(networkId, peer, await DatagramRelay.start(stream, frames, wireguardPort))
+    return this.keep(networkId, peer, await DatagramRelay.start(frames.unwrap(), wireguardPort))
   }
 
   /** The relay to `peer` for network `networkId`, while one is open. */
@@ -103,9 +103,7 @@ export class NetworkRelay implements Startable {
       await stream.close({ signal })
     }
     try {
-      const bytes = await frames.read({ signal })
-      if (bytes.byteLength > MAX_RELAY_HANDSHAKE_BYTES) throw new Error(`RelayOpen of ${bytes.byteLength} bytes is over ${MAX_RELAY_HANDSHAKE_BYTES}`)
-      const open = networkRelayMessages.RelayOpen.decode(bytes)
+      const open = networkRelayMessages.RelayOpen.decode(await frames.read({ signal }))
       const waitMs = this.rate.take(peer.toString())
       if (waitMs > 0) { await refuse(ErrorCodes.RATE_LIMITED, `too many relays opened; retry in ${waitMs} ms`, waitMs); return }
       const problem = checkOpen(open)
@@ -114,7 +112,7 @@ export class NetworkRelay implements Startable {
       const membership = this.init.authorize(open.networkId, peer, open.publicKey)
       if (membership === undefined) { await refuse(ErrorCodes.NOT_FOUND, 'no such network here, or you are not a member of it'); return }
       await frames.write(networkRelayMessages.RelayAccept.encode({}), { signal })
-      const relay = this.keep(open.networkId, peer, await DatagramRelay.start(stream, frames, membership.wireguardPort))
+      const relay = this.keep(open.networkId, peer, await DatagramRelay.start(frames.unwrap(), membership.wireguardPort))
       this.init.onInbound?.(open.networkId, peer, relay)
     } catch (err: any) {
       log('relay from %p refused - %e', peer, err)
@@ -123,9 +121,9 @@ export class NetworkRelay implements Startable {
   }
 }
 
-/** Frames of at most one datagram (the handshake's are smaller still, checked as read). */
+/** The handshake's frames; the datagrams after it are read by the relay itself. */
 function framesOf (stream: Stream): LengthPrefixedStream<Stream> {
-  return lpStream(stream, { maxDataLength: MAX_RELAYED_DATAGRAM })
+  return lpStream(stream, { maxDataLength: MAX_RELAY_HANDSHAKE_BYTES })
 }
 
 /** The relay as a libp2p service: `services: { networkRelay: networkRelay(init) }`. */
