@@ -66,7 +66,7 @@ export function zdbResponder (init: ZdbResponderInit): Responder<Request, Respon
     if (provisioner == null || driver == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
     const contractId = contractIdFromBytes(request.contractId)
     const record = provisioner.get(contractId)
-    const workload = record?.deployment.workloads.find(w => w.name === request.namespace && w.type === 'zdb')
+    const workload = record?.deployment.workloads.find(w => w.name === request.namespace && w.type === driver.type)
     const namespace = workload != null ? driver.namespace(contractId, workload.name) : undefined
     const who = remotePeer.toString()
     const isTwin = record?.deployment.twin === who
