@@ -1,7 +1,8 @@
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Resources } from '@p2pcloud/capacity'
 import type { WorkloadSpec } from './deployment-record.js'
-import type { DriverFactory, Farmer } from './farmer-service.js'
+import type { DriverFactory } from './drivers.js'
+import type { Provisioner } from './provisioner.js'
 import type { Entry, Located, SpecReader } from './spec-reader.js'
 
 /** A workload as a spec describes it: its name, its type and its kind's own fields. */
@@ -16,10 +17,10 @@ export interface ReadWorkload {
   at: Located
 }
 
-/** What a kind's services get from the peer: the farmer is there once it started. */
+/** What a kind's services get from the peer: the farmer's deployments, once it loaded them. */
 export interface KindServiceComponents {
   registrar: Registrar
-  farmer?: Farmer
+  farmer?: { readonly provisioner?: Provisioner }
 }
 
 /** The factories of a kind's services by service name, typed so a daemon's service map can be. */

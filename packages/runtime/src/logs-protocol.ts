@@ -1,6 +1,5 @@
 import type { Startable } from '@libp2p/interface'
-import type { Registrar } from '@libp2p/interface-internal'
-import type { Farmer } from '@p2pcloud/farmer'
+import type { KindServiceComponents } from '@p2pcloud/farmer'
 import {
   ErrorCodes, LOGS_HEARTBEAT_MS, LOGS_LIMITS, LOGS_MAX_FRAME_DATA, LOGS_PROTOCOL, ProtocolError, contractIdFromBytes, handleRequests, logsMessages,
   type Responder
@@ -66,7 +65,7 @@ export interface ContainerLogs {
 }
 
 export interface LogsResponderInit {
-  farmer: () => Farmer | undefined
+  farmer: () => KindServiceComponents['farmer']
   containers: () => ContainerLogs | undefined
 }
 
@@ -105,14 +104,9 @@ export function logsResponder (init: LogsResponderInit): Responder<Request, Resp
   }
 }
 
-export interface LogsServiceComponents {
-  registrar: Registrar
-  farmer?: Farmer
-}
-
 /** Serves the logs protocol on a farmer; add after the farmer extension. */
 export class LogsService implements Startable {
-  constructor (private readonly components: LogsServiceComponents, private readonly containers: () => ContainerLogs | undefined) {}
+  constructor (private readonly components: KindServiceComponents, private readonly containers: () => ContainerLogs | undefined) {}
 
   async start (): Promise<void> {
     await handleRequests(this.components.registrar, logsResponder({ farmer: () => this.components.farmer, containers: this.containers }))
