@@ -12,8 +12,8 @@ export interface KindSpec {
 }
 
 /** One workload of a spec, with where it was written (for errors that point at it). */
-export interface ReadWorkload {
-  workload: KindSpec
+export interface ReadWorkload<Spec extends KindSpec = KindSpec> {
+  workload: Spec
   at: Located
 }
 

@@ -1,5 +1,5 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { CAPABILITY_NAME, COUNTRY_CODE, FARM_NAME } from '@p2pcloud/capacity'
+import { CAPABILITY_NAME, COUNTRY_CODE, FARM_NAME, addResources, emptyResources } from '@p2pcloud/capacity'
 import { SpecReader, type Located, type ReadWorkload } from '@p2pcloud/farmer'
 import { MAX_LEASE_MS, MAX_WORKLOADS, MIN_LEASE_MS, WORKLOAD_NAME } from '@p2pcloud/wire'
 import { workloadKinds, type AnyWorkloadSpec } from '@p2pcloud/workloads'
@@ -63,12 +63,7 @@ export function parseDeploymentSpec (text: string, source = 'spec'): DeploymentS
 
 /** What the deployment needs: the sum of what each workload books, counted from its data as the farmer counts it. */
 export function specResources (spec: DeploymentSpec): SpecResources {
-  const need: SpecResources = { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 }
-  for (const workload of spec.workloads) {
-    const booked = workloadKinds.resources(workload)
-    for (const unit of Object.keys(need) as Array<keyof SpecResources>) need[unit] += booked[unit]
-  }
-  return need
+  return spec.workloads.reduce((need, workload) => addResources(need, workloadKinds.resources(workload)), emptyResources())
 }
 
 function checkName (reader: SpecReader, at: Located): string {
@@ -140,7 +135,7 @@ function parseWorkloads (reader: SpecReader, at: Located): WorkloadSpec[] {
   if (items.length === 0) reader.fail(at, 'no workloads; a spec needs at least one')
   if (items.length > MAX_WORKLOADS) reader.fail(items[MAX_WORKLOADS], `${items.length} workloads; a deployment holds at most ${MAX_WORKLOADS}`)
   const seen = new Map<string, string>()
-  const read: ReadWorkload[] = items.map(item => {
+  const read: Array<ReadWorkload<WorkloadSpec>> = items.map(item => {
     const { workload, nameAt } = parseWorkload(reader, item)
     const first = seen.get(workload.name)
     if (first != null) reader.fail(nameAt, `"${workload.name}" is also the name of ${first}; workload names must be unique`)
@@ -151,11 +146,11 @@ function parseWorkloads (reader: SpecReader, at: Located): WorkloadSpec[] {
   // counted from each workload's data, which its kind's checks above made sure decodes
   let total = 0
   for (const { workload, at } of read) {
-    const { mru, sru, hru } = workloadKinds.resources(workload as WorkloadSpec)
+    const { mru, sru, hru } = workloadKinds.resources(workload)
     total += mru + sru + hru
     if (!Number.isSafeInteger(total)) reader.fail(at, 'the workloads add up to more bytes than can be counted exactly')
   }
-  return read.map(({ workload }) => workload as WorkloadSpec)
+  return read.map(({ workload }) => workload)
 }
 
 function parseWorkload (reader: SpecReader, at: Located): { workload: WorkloadSpec, nameAt: Located } {
@@ -169,5 +164,5 @@ function parseWorkload (reader: SpecReader, at: Located): { workload: WorkloadSp
   if (kind == null) reader.fail(typeAt, `"${type}" is not a workload type; known: ${[...workloadKinds.types(), ...workloadKinds.planned].join(', ')}`)
   reader.onlyKeys(entries, kind.specKeys, `a ${type} workload`)
   const nameAt = reader.required(entries, 'name', at, 'every workload needs a name such as data')
-  return { workload: kind.parseSpec(reader, entries, at, checkName(reader, nameAt)) as WorkloadSpec, nameAt }
+  return { workload: kind.parseSpec(reader, entries, at, checkName(reader, nameAt)), nameAt }
 }
