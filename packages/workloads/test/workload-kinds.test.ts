@@ -41,6 +41,16 @@ describe('the workload kinds', () => {
     assert.deepEqual(workloadKinds.resources(zdb('z')), { cru: 0, mru: 0, sru: 0, hru: MiB, ipv4u: 0 })
   })
 
+  it('refuse data that does not decode as BAD_REQUEST, naming the workload, as a farmer answers it', () => {
+    for (const kind of workloadKinds.all) {
+      assert.throws(() => kind.decode({ name: 'w', type: kind.type, version: 1, data: Uint8Array.of(0xff) }), (err: any) => {
+        assert.equal(err.code, 'BAD_REQUEST', kind.type)
+        assert.match(err.message, new RegExp(`^${kind.type} "w": data does not decode`))
+        return true
+      })
+    }
+  })
+
   it('offer a farmer the kinds of its capabilities', () => {
     assert.deepEqual(workloadKinds.offeredBy(['zdb', 'gateway', 'volume']).map(kind => kind.type), ['volume', 'zdb'])
   })
