@@ -2,46 +2,32 @@ import { join } from 'node:path'
 import type { DaemonCapabilities } from '@p2pcloud/api'
 import { capacityExtensionForHome, capacityRoutes, type CapacityMarket } from '@p2pcloud/capacity'
 import { contractRoutes, contractsExtension, farmerContractsInit, type Contracts } from '@p2pcloud/contracts'
-import { farmerExtension, loopMountUnavailable, type DriverFactory } from '@p2pcloud/farmer'
+import { farmerExtension, type DriverFactory, type KindServiceFactories } from '@p2pcloud/farmer'
 import { FlistService, flistRoutes } from '@p2pcloud/flist'
 import { ConfigError, type PeerExtension } from '@p2pcloud/node'
-import { containerCapability, containerRuntimeMissing, hostIdOf } from '@p2pcloud/runtime'
 import { storageRoutes, twinExtension, twinRoutes, type Twin } from '@p2pcloud/twin'
-import { zdbCapability } from '@p2pcloud/zdb'
+import { workloadKinds, type KindServices } from '@p2pcloud/workloads'
 import { daemonConfigSchema, type DaemonConfig } from './config.js'
 
 /**
- * A farmer's workloads: volumes always; containers when its config offers them, their root
- * filesystems from a flist cache over this peer's flist exchange; zdb namespaces under
- * `<home>/zdb` when it offers zdb. Offering what this machine cannot enforce (volumes or
- * containers, whose sizes are loop-mounted images, without root; containers without a
- * container runtime) is refused at start, not at the first deployment.
+ * A farmer's workloads: volumes always, and each kind whose capability its config offers, with
+ * its driver and services (containers: root filesystems from a flist cache over this peer's flist
+ * exchange; zdb namespaces under `<home>/zdb`). Offering what this machine cannot run (volumes or
+ * containers, whose sizes are loop-mounted images, without root; containers without a container
+ * runtime) is refused at start, not at the first deployment.
  */
 async function farmerExtensions (config: DaemonConfig, home: string): Promise<PeerExtension[]> {
   const drivers: DriverFactory[] = []
-  const services: Record<string, (components: any) => unknown> = {}
-  const noLoopMounts = loopMountUnavailable()
-  for (const sized of ['volume', 'container'] as const) {
-    if (noLoopMounts !== undefined && config.farmer.capabilities.includes(sized)) {
-      throw new ConfigError(`farmer.capabilities offers "${sized}", but ${noLoopMounts} (its size is enforced on a loop-mounted image); run the farmer as root or remove "${sized}"`)
-    }
+  const services: KindServiceFactories<Partial<KindServices>> = {}
+  for (const kind of workloadKinds.offeredBy(config.farmer.capabilities)) {
+    const missing = await kind.missing?.()
+    if (missing !== undefined) throw new ConfigError(`farmer.capabilities offers "${kind.capability}", but ${missing}`)
+    const onFarmer = kind.farmer?.({ home, flistCacheBytes: config.farmer.flistCacheBytes })
+    if (onFarmer == null) continue
+    drivers.push(onFarmer.driver)
+    Object.assign(services, onFarmer.services)
   }
-  if (config.farmer.capabilities.includes('container')) {
-    const missing = await containerRuntimeMissing()
-    if (missing !== undefined) throw new ConfigError(`farmer.capabilities offers "container", but ${missing}`)
-    const containers = containerCapability({
-      root: join(home, 'containers'),
-      rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: config.farmer.flistCacheBytes, ownerShift: hostIdOf(0) })
-    })
-    drivers.push(containers.driver)
-    services.logs = containers.logsService
-  }
-  if (config.farmer.capabilities.includes('zdb')) {
-    const zdb = zdbCapability({ root: join(home, 'zdb') })
-    drivers.push(zdb.driver)
-    services.zdb = zdb.service
-  }
-  // the logs and zdb services read components.farmer: they come after the farmer
+  // the kinds' services read components.farmer: they come after the farmer
   return [farmerExtension({ volumesRoot: join(home, 'volumes'), drivers }), { services }]
 }
 
