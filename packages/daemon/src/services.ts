@@ -3,7 +3,7 @@ import { capacityExtensionForHome, type CapacityMarket, type CapacityTuning } fr
 import { contractsService, farmerContractsInit, type Contracts, type ContractsInit } from '@p2pcloud/contracts'
 import { farmerService, loopMountUnavailable, type DriverFactory, type Farmer } from '@p2pcloud/farmer'
 import { flistService, type FlistService, type FlistServiceInit } from '@p2pcloud/flist'
-import { ConfigError, type PeerExtension, type ServiceFactories } from '@p2pcloud/node'
+import { ConfigError, type HomePeer, type P2PCloudLibp2p, type PeerExtension, type ServiceFactories } from '@p2pcloud/node'
 import { containerCapability, containerRuntimeMissing, hostIdOf, type ContainerCapabilityInit, type LogsService } from '@p2pcloud/runtime'
 import { twinService, type Twin, type TwinOptions } from '@p2pcloud/twin'
 import { zdbCapability, type ZdbService } from '@p2pcloud/zdb'
@@ -21,6 +21,12 @@ export interface DaemonServices {
   zdb?: ZdbService
   twin: Twin
 }
+
+/** A peer running what a daemon runs. */
+export type DaemonLibp2p = P2PCloudLibp2p<DaemonServices>
+
+/** A daemon's peer, started from its home, with its services typed. */
+export type DaemonPeer = HomePeer<DaemonConfig, DaemonServices>
 
 /** The factories of what the farmer side adds. */
 type FarmerServices = Pick<ServiceFactories<DaemonServices>, 'farmer' | 'logs' | 'zdb'>

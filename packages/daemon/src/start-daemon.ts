@@ -1,11 +1,8 @@
 import { newApiToken, removeApiInfo, startApiServer, writeApiInfo, type RunningApiServer } from '@p2pcloud/api'
-import { startHomePeer, type HomePeer, type RunOverrides } from '@p2pcloud/node'
-import { daemonConfigSchema, type DaemonConfig } from './config.js'
+import { startHomePeer, type RunOverrides } from '@p2pcloud/node'
+import { daemonConfigSchema } from './config.js'
 import { daemonRoutes } from './routes/index.js'
-import { daemonExtension, type DaemonServices } from './services.js'
-
-/** A daemon's peer, started from its home, with its services typed. */
-export type DaemonPeer = HomePeer<DaemonConfig, DaemonServices>
+import { daemonExtension, type DaemonPeer } from './services.js'
 
 /** A running peer with its local API published in `<home>/api.json`. */
 export interface Daemon {

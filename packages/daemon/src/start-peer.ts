@@ -2,12 +2,9 @@ import { mkdir } from 'node:fs/promises'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
-import { createPeer, parseConfig, type P2PCloudLibp2p } from '@p2pcloud/node'
+import { createPeer, parseConfig } from '@p2pcloud/node'
 import { daemonConfigSchema, type DaemonConfigInput } from './config.js'
-import { daemonExtension, type DaemonServices, type DaemonTuning } from './services.js'
-
-/** A peer running what a daemon runs. */
-export type DaemonLibp2p = P2PCloudLibp2p<DaemonServices>
+import { daemonExtension, type DaemonLibp2p, type DaemonTuning } from './services.js'
 
 export interface StartPeerOptions {
   /** Its config.json as an object (defaults filled in as `init` would). */

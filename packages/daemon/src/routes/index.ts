@@ -1,5 +1,5 @@
 import type { Routes } from '@p2pcloud/api'
-import type { DaemonPeer } from '../start-daemon.js'
+import type { DaemonPeer } from '../services.js'
 import { capacityRoutes } from './capacity.js'
 import { contractRoutes } from './contracts.js'
 import { flistRoutes } from './flists.js'
