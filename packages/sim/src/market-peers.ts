@@ -16,7 +16,8 @@ export interface ContractPeerOptions {
   /** Where its files would live (it writes none: its farmer books contracts but runs no workloads). */
   home: string
   bootstrap?: DaemonLibp2p
-  farmer?: { total: Resources, country?: string }
+  /** `maxOpenContractsPerTwin` as in config.json (default 64). */
+  farmer?: { total: Resources, country?: string, maxOpenContractsPerTwin?: number }
   datastore?: Datastore
 }
 
@@ -27,7 +28,10 @@ export async function startContractPeer (options: ContractPeerOptions): Promise<
   const node = await startLoopbackDaemon({
     home: options.home,
     datastore: options.datastore,
-    config: { ...simulationConfig(options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {}), ...(farmer != null ? { farmer } : {}) },
+    config: {
+      ...simulationConfig(options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {}),
+      ...(farmer != null ? { farmer: { ...farmer, maxOpenContractsPerTwin: options.farmer?.maxOpenContractsPerTwin } } : {})
+    },
     tuning: { advertiseOnly: true }
   })
   return { node, market: node.services.capacity, contracts: node.services.contracts }

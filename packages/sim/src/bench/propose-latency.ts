@@ -19,7 +19,8 @@ const GiB = 2 ** 30
  */
 async function run (): Promise<Measurement> {
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-propose-'))
-  const farmer = await startContractPeer({ home: join(dir, 'farmer'), farmer: { total: { cru: 64, mru: 256 * GiB, sru: 100_000 * GiB, hru: 0, ipv4u: 0 } } })
+  // one twin keeps every contract it proposes open: more than a farmer's default limit per twin
+  const farmer = await startContractPeer({ home: join(dir, 'farmer'), farmer: { total: { cru: 64, mru: 256 * GiB, sru: 100_000 * GiB, hru: 0, ipv4u: 0 }, maxOpenContractsPerTwin: ROUNDS + 20 } })
   const twin = await startContractPeer({ home: join(dir, 'twin'), bootstrap: farmer.node })
   try {
     await serveEchoRequests(farmer.node)
