@@ -1,7 +1,6 @@
 import { logger } from '@libp2p/logger'
 import type { Startable } from '@libp2p/interface'
 import type { ContractRecord, Ledger } from '@p2pcloud/contracts'
-import type { PeerExtension } from '@p2pcloud/node'
 import { DEPLOYMENT_PROTOCOL, handleRequests } from '@p2pcloud/wire'
 import { deploymentResponder } from './deployment-protocol.js'
 import { DriverRegistry, type DriverFactory, type FarmerComponents } from './drivers.js'
@@ -89,11 +88,7 @@ export function followContracts (ledger: Ledger, provisioner: Provisioner): () =
   return () => { ledger.removeEventListener('change', onChange) }
 }
 
+/** The farmer's service; it uses the contracts service, and its drivers may use those before it. */
 export function farmerService (init: FarmerInit): (components: FarmerComponents) => Farmer {
   return (components) => new Farmer(components, init)
-}
-
-/** Add after the contracts extension on farmers. */
-export function farmerExtension (init: FarmerInit): PeerExtension {
-  return { services: { farmer: farmerService(init) } }
 }

@@ -3,7 +3,7 @@ import { CID } from 'multiformats/cid'
 import { emptyResources } from '@p2pcloud/capacity'
 import {
   loopMountsMissing, sizeEntry, volumeKind,
-  type DriverFactory, type Entry, type FarmerComponents, type KindServiceComponents, type Located, type SpecReader, type WorkloadKind
+  type DriverFactory, type Entry, type FarmerComponents, type KindFarmerInit, type KindServiceComponents, type Located, type SpecReader, type WorkloadKind
 } from '@p2pcloud/farmer'
 import {
   ErrorCodes, MAX_CONTAINER_CPU, MIN_CONTAINER_MEMORY, MIN_CONTAINER_ROOTFS, ProtocolError, WORKLOAD_NAME, deploymentMessages, isMountPath,
@@ -159,7 +159,7 @@ export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'v
 }
 
 /**
- * Containers on a farmer: the driver for `farmerExtension({ drivers })` and
+ * Containers on a farmer: the driver for `farmerService({ drivers })` and
  * the logs service (add it after the farmer), sharing one ContainerDriver.
  */
 export function containerCapability (init: ContainerCapabilityInit): { driver: DriverFactory, logsService: (components: KindServiceComponents) => LogsService } {
@@ -171,6 +171,11 @@ export function containerCapability (init: ContainerCapabilityInit): { driver: D
     },
     logsService: components => new LogsService(components, () => driver)
   }
+}
+
+/** What a farmer gives the container kind: besides the common settings, where root filesystems come from when not the flist cache (tests and benchmarks). */
+export interface ContainerFarmerInit extends KindFarmerInit {
+  rootfs?: ContainerCapabilityInit['rootfs']
 }
 
 /** The flist exchange's part a farmer's containers use: a cache of root filesystems. */
@@ -218,10 +223,10 @@ export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, {
   decode,
   resources: data => ({ ...emptyResources(), cru: data.cru, mru: data.mru, sru: data.rootfsSize }),
   missing: async () => loopMountsMissing('container') ?? await containerRuntimeMissing(),
-  farmer: ({ home, flistCacheBytes }) => {
+  farmer: ({ home, flistCacheBytes, rootfs }: ContainerFarmerInit) => {
     const containers = containerCapability({
       root: join(home, 'containers'),
-      rootfs: components => (components.flists as FlistCaches).cache({ root: join(home, 'flists', 'cache'), maxBytes: flistCacheBytes, ownerShift: hostIdOf(0) })
+      rootfs: rootfs ?? (components => (components.flists as FlistCaches).cache({ root: join(home, 'flists', 'cache'), maxBytes: flistCacheBytes, ownerShift: hostIdOf(0) }))
     })
     return { driver: containers.driver, services: { logs: containers.logsService } }
   }

@@ -18,7 +18,7 @@ export interface ZdbWorkloadSpec {
 }
 
 /**
- * zdb namespaces on a farmer: the driver for `farmerExtension({ drivers })` and the
+ * zdb namespaces on a farmer: the driver for `farmerService({ drivers })` and the
  * protocol's service (add it after the farmer), sharing one ZdbDriver.
  */
 export function zdbCapability (init: { root: string }): { driver: DriverFactory, service: (components: KindServiceComponents) => ZdbService } {
