@@ -9,8 +9,9 @@ const HELP = `usage: npm run sim -- [options]
 Starts N real p2pcloud peers in one process, listening on 127.0.0.1 only (no
 mDNS, nothing leaves this machine). Peer 0 starts alone; every later peer
 bootstraps from --degree random peers started before it. --farmers of them are
-farmers with countries and capacities drawn from --seed; all run the capacity
-market. Prints progress, then a report, and exits.
+farmers with countries and capacities drawn from --seed; all run what a daemon
+runs (farmers advertise and book contracts, no workloads). Prints progress,
+then a report, and exits.
 
 options:
   --peers N              peers in the mesh, farmers included (default 50, 1..1000)

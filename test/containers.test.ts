@@ -5,7 +5,7 @@ import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { DeploymentClient, isMounted, type Deployment } from '@p2pcloud/farmer'
-import { LogsClient, containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
+import { LogsClient, hostIdOf, makeBusyboxRootfs, runcUnavailable, type LogChunk } from '@p2pcloud/runtime'
 import { deploymentMessages } from '@p2pcloud/wire'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { resources, restartableFarmer, startMarketPeer, type FarmerSpec, type MarketPeer } from './helpers/index.js'
@@ -26,17 +26,13 @@ async function text (chunks: AsyncIterable<LogChunk>): Promise<string> {
 
 interface Mesh { dir: string, farmer: MarketPeer, twin: MarketPeer, other: MarketPeer, end: () => Promise<void> }
 
-/** A farmer's spec that runs containers from one busybox tree in `dir` (the flist cache on a daemon), volumes under `dir/volumes`. */
+/** A farmer's spec that runs containers from one busybox tree in `dir` (the flist cache on a daemon), its home `dir`. */
 async function containerFarmer (dir: string): Promise<FarmerSpec> {
   const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
-  // the containers' mapped root reaches its root filesystem under mounts/
+  // the containers' mapped root reaches its root filesystem in dir/tree
   await chmod(dir, 0o711)
-  const containers = containerCapability({
-    root: join(dir, 'containers'),
-    mountRoot: join(dir, 'mounts'),
-    rootfs: () => ({ acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) })
-  })
-  return { farm: 'gent', country: 'BE', total: resources(4, 8, 10), volumesRoot: join(dir, 'volumes'), drivers: [containers.driver], services: { logs: containers.logsService } }
+  const rootfs = { acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) }
+  return { farm: 'gent', country: 'BE', total: resources(4, 8, 10), capabilities: ['container'], home: dir, rootfs: () => rootfs }
 }
 
 /** A container farmer and two twins connected to it. */

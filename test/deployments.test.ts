@@ -35,16 +35,16 @@ async function untilSettled (client: DeploymentClient, farmer: MarketPeer, contr
   return status as DeploymentStatusView
 }
 
-/** A restartable farmer with its volumes under `dir/volumes`, and its twin. */
+/** A restartable farmer with its home in `dir` (its volumes under `dir/volumes`), and its twin. */
 async function restartableVolumeFarmer (dir: string): Promise<RestartableFarmer & { volumesRoot: string }> {
-  const volumesRoot = join(dir, 'volumes')
-  return Object.assign(await restartableFarmer(dir, { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot }), { volumesRoot })
+  return Object.assign(await restartableFarmer(dir, { farm: 'gent', country: 'BE', total: resources(4, 8, 1) }), { volumesRoot: join(dir, 'volumes') })
 }
 
 describe('deployments of volumes', { skip: loopMountUnavailable() }, () => {
   it('deploys, updates and deletes a volume deployment; the farmer checks signature, contract, version and fit', async () => {
-    const volumesRoot = join(await tempDir('vol'), 'volumes')
-    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 1), volumesRoot } })
+    const home = await tempDir('vol')
+    const volumesRoot = join(home, 'volumes')
+    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8, 1), home } })
     const twin = await startMarketPeer({ bootstrap: farmer.node })
     const other = await startMarketPeer({ bootstrap: farmer.node })
     try {

@@ -4,11 +4,11 @@ import { dirname, join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { LevelDatastore } from 'datastore-level'
 import {
-  ArchiveWriter, FsBlockStore, blocksResponder, buildFromDirectory, flistService, importArchive, manifestCid, readArchive,
+  ArchiveWriter, FsBlockStore, blocksResponder, buildFromDirectory, importArchive, manifestCid, readArchive,
   type ArchiveBlock, type FlistFetchProgress, type FlistService, type FlistServiceInit, type Progress
 } from '@p2pcloud/flist'
 import { handleRequests } from '@p2pcloud/wire'
-import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
+import { dialAddress, startLoopbackDaemon, startLoopbackPeer } from '@p2pcloud/sim'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { MiB, makeEveryKindTree, treeOf } from './helpers/flist.js'
 import type { P2PCloudLibp2p } from '@p2pcloud/node'
@@ -21,13 +21,15 @@ const LOOKUP_MS = 3000
 
 interface FlistPeer { node: P2PCloudLibp2p, flists: FlistService }
 
-/** A real peer on loopback running the FlistService as a daemon does, its store under `root`. */
+/** A real peer on loopback running what a daemon runs, its home `root`. */
 async function startFlistPeer (root: string, options: { bootstrap?: P2PCloudLibp2p, init?: Partial<FlistServiceInit>, datastore?: Datastore } = {}): Promise<FlistPeer> {
-  const node = await startLoopbackPeer(
-    options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {},
-    { extensions: [{ services: { flists: flistService({ root, lookupTimeoutMs: LOOKUP_MS, ...options.init }) } }], datastore: options.datastore }
-  )
-  return { node, flists: node.services.flists as FlistService }
+  const node = await startLoopbackDaemon({
+    home: root,
+    datastore: options.datastore,
+    config: { bootstrap: options.bootstrap != null ? [dialAddress(options.bootstrap)] : [] },
+    tuning: { flists: { lookupTimeoutMs: LOOKUP_MS, ...options.init } }
+  })
+  return { node, flists: node.services.flists }
 }
 
 const routingTableSize = (node: P2PCloudLibp2p): number => (node.services.dht as unknown as { routingTable?: { size: number } }).routingTable?.size ?? 0

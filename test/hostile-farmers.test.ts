@@ -3,14 +3,12 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import type { Stream } from '@libp2p/interface'
 import { pbStream } from '@libp2p/utils'
-import { capacityExtension, resourcesFromWire, type CapacityMarket } from '@p2pcloud/capacity'
-import { contractsExtension, type Contracts, type Ledger } from '@p2pcloud/contracts'
+import { resourcesFromWire } from '@p2pcloud/capacity'
+import type { Ledger } from '@p2pcloud/contracts'
+import type { DaemonLibp2p } from '@p2pcloud/daemon'
 import { DeploymentClient } from '@p2pcloud/farmer'
-import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
-import { PendingDeployments, TwinStore, parseDeploymentSpec, twinExtension, type Twin, type TwinOptions } from '@p2pcloud/twin'
+import { PendingDeployments, TwinStore, parseDeploymentSpec, type TwinOptions } from '@p2pcloud/twin'
 import { CONTRACT_PROTOCOL, ContractErrorCodes, contractMessages } from '@p2pcloud/wire'
-import { zdbCapability } from '@p2pcloud/zdb'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { resources, startMarketPeer, volumeSpecYaml, type MarketPeer } from './helpers/index.js'
 
@@ -20,10 +18,9 @@ const volumeSpec = (name: string): ReturnType<typeof parseDeploymentSpec> => par
 
 /** A real farmer offering zdb in BE, at `cuHour` (0: the cheapest there is). */
 async function zdbFarmer (dir: string, farm: string, cuHour?: number, bootstrap?: MarketPeer): Promise<MarketPeer> {
-  const zdb = zdbCapability({ root: join(dir, `zdb-${farm}`) })
   return startMarketPeer({
     bootstrap: bootstrap?.node,
-    farmer: { farm, country: 'BE', total: resources(4, 8, 20, 20), capabilities: ['zdb'], cuHour, drivers: [zdb.driver], services: { zdb: zdb.service } }
+    farmer: { farm, country: 'BE', total: resources(4, 8, 20, 20), capabilities: ['zdb'], cuHour, home: join(dir, farm) }
   })
 }
 
@@ -62,15 +59,12 @@ async function refuseForCapacity (): Promise<contractMessages.Response> {
   return answer({ error: { code: ContractErrorCodes.INSUFFICIENT_CAPACITY, message: 'not enough free capacity', retryAfterMs: 0 } })
 }
 
-async function startTwin (bootstrap: MarketPeer, options: TwinOptions = {}): Promise<{ node: P2PCloudLibp2p, twin: Twin }> {
-  const node = await startLoopbackPeer({ bootstrap: [dialAddress(bootstrap.node)] }, {
-    extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension({ settleTimeoutMs: 10_000, ...options })]
-  })
-  return { node, twin: node.services.twin as Twin }
+async function startTwin (bootstrap: MarketPeer, options: TwinOptions = {}): Promise<MarketPeer> {
+  return startMarketPeer({ bootstrap: bootstrap.node, twin: { settleTimeoutMs: 10_000, ...options } })
 }
 
-async function hearBoth (node: P2PCloudLibp2p, cheapest: MarketPeer, other: MarketPeer): Promise<void> {
-  const directory = (node.services.capacity as CapacityMarket).directory
+async function hearBoth (node: DaemonLibp2p, cheapest: MarketPeer, other: MarketPeer): Promise<void> {
+  const directory = node.services.capacity.directory
   await waitFor('the twin to hear both farmers', () => directory.get(cheapest.node.peerId.toString()) != null && directory.get(other.node.peerId.toString()) != null, 30_000)
   assert.equal(directory.query({ country: 'BE', sort: 'price' })[0].advert.peerId, cheapest.node.peerId.toString(), 'the hostile farmer is the cheapest')
 }
@@ -118,7 +112,7 @@ describe('hostile farmers', () => {
       const store = new TwinStore((deployer.node as any).components.datastore)
       const later = new PendingDeployments({
         store,
-        contracts: (deployer.node.services.contracts as Contracts).client,
+        contracts: deployer.contracts.client,
         deployments: new DeploymentClient(deployer.node, (deployer.node as any).components.privateKey),
         reach: async () => {},
         now: () => reservation.dropAfter

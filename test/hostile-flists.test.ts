@@ -5,14 +5,11 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { after, before, describe, it } from 'node:test'
-import { capacityExtension, type CapacityMarket } from '@p2pcloud/capacity'
-import { contractsExtension } from '@p2pcloud/contracts'
-import { farmerExtension } from '@p2pcloud/farmer'
-import { FlistService, buildFromDirectory, loadFlist } from '@p2pcloud/flist'
-import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { containerCapability, hostIdOf, runcUnavailable } from '@p2pcloud/runtime'
-import { dialAddress, farmerSettings, startLoopbackPeer, writeRepeatedBlockFlist, writeUnderstatedFlist } from '@p2pcloud/sim'
-import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
+import type { DaemonLibp2p } from '@p2pcloud/daemon'
+import { buildFromDirectory, loadFlist } from '@p2pcloud/flist'
+import { runcUnavailable } from '@p2pcloud/runtime'
+import { dialAddress, farmerSettings, startLoopbackDaemon, writeRepeatedBlockFlist, writeUnderstatedFlist } from '@p2pcloud/sim'
+import { parseDeploymentSpec, type Twin } from '@p2pcloud/twin'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { resources } from './helpers/index.js'
 
@@ -28,36 +25,15 @@ async function diskUse (dir: string): Promise<number> {
   return Number(stdout.split('\t')[0])
 }
 
-/** A farmer offering containers, wired as a daemon wires one (cli's capabilities.ts), its flist cache holding CACHE_BYTES. */
-async function startFarmer (home: string): Promise<P2PCloudLibp2p> {
-  const total = resources(4, 8, 10)
-  const config = farmerSettings({ farm: 'gent', country: 'BE', city: '', total, capabilities: ['container'], cuHour: 0.1 })
-  const containers = containerCapability({
-    root: join(home, 'containers'),
-    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: CACHE_BYTES, ownerShift: hostIdOf(0) })
-  })
-  return startLoopbackPeer({}, {
-    extensions: [
-      capacityExtension({ version: `p2pcloud/${VERSION}`, debounceMs: 50, farmer: { config, total } }),
-      contractsExtension({ farmer: { price: config.price, graceMs: 60_000 } }),
-      // before the farmer: its container driver fetches root filesystems through it
-      { services: { flists: (components: any) => new FlistService(components, { root: join(home, 'flists') }) } },
-      farmerExtension({ volumesRoot: join(home, 'volumes'), drivers: [containers.driver] }),
-      { services: { logs: containers.logsService } }
-    ]
-  })
+/** A farmer offering containers, as a daemon runs one, its flist cache holding CACHE_BYTES. */
+async function startFarmer (home: string): Promise<DaemonLibp2p> {
+  const farmer = farmerSettings({ farm: 'gent', country: 'BE', city: '', total: resources(4, 8, 10), capabilities: ['container'], cuHour: 0.1 })
+  return startLoopbackDaemon({ home, config: { farmer: { ...farmer, flistCacheBytes: CACHE_BYTES } }, tuning: { capacity: { debounceMs: 50 } } })
 }
 
 /** A 3Bot: publishes flists and deploys with the twin SDK. */
-async function startThreeBot (home: string, farmer: P2PCloudLibp2p): Promise<P2PCloudLibp2p> {
-  return startLoopbackPeer({ bootstrap: [dialAddress(farmer)] }, {
-    extensions: [
-      capacityExtension({ version: `p2pcloud/${VERSION}` }),
-      contractsExtension({}),
-      { services: { flists: (components: any) => new FlistService(components, { root: join(home, 'flists') }) } },
-      twinExtension({ settleTimeoutMs: 120_000 })
-    ]
-  })
+async function startThreeBot (home: string, farmer: DaemonLibp2p): Promise<DaemonLibp2p> {
+  return startLoopbackDaemon({ home, config: { bootstrap: [dialAddress(farmer)] }, tuning: { twin: { settleTimeoutMs: 120_000 } } })
 }
 
 const containerSpec = (name: string, flist: string): ReturnType<typeof parseDeploymentSpec> => parseDeploymentSpec(`
@@ -74,8 +50,8 @@ workloads:
 
 describe('hostile flists against a real farmer', { skip }, () => {
   let work: string
-  let farmer: P2PCloudLibp2p
-  let bot: P2PCloudLibp2p
+  let farmer: DaemonLibp2p
+  let bot: DaemonLibp2p
   let twin: Twin
   let flists: string
 
@@ -83,9 +59,9 @@ describe('hostile flists against a real farmer', { skip }, () => {
     work = await tempDir('hostile-flists')
     farmer = await startFarmer(join(work, 'farmer'))
     bot = await startThreeBot(join(work, 'bot'), farmer)
-    twin = bot.services.twin as Twin
+    twin = bot.services.twin
     flists = join(work, 'farmer', 'flists')
-    await waitFor('the 3Bot to hear the farmer', () => (bot.services.capacity as CapacityMarket).directory.size === 1)
+    await waitFor('the 3Bot to hear the farmer', () => bot.services.capacity.directory.size === 1)
   })
 
   after(async () => {
@@ -106,7 +82,7 @@ describe('hostile flists against a real farmer', { skip }, () => {
   it('a flist whose few KB of blocks declare a 2 GiB tree is refused before any data block is fetched or anything written', async () => {
     const { cid, archiveBytes } = await writeRepeatedBlockFlist(join(work, 'repeated.flist'), 2 * GiB)
     assert.ok(archiveBytes < 1 * MiB, `${archiveBytes}: the attack is small`)
-    await (bot.services.flists as FlistService).publish(join(work, 'repeated.flist'))
+    await bot.services.flists.publish(join(work, 'repeated.flist'))
     await deployFails('repeated', cid.toString(),
       new RegExp(`flist ${cid.toString()}: its manifest declares at least 2\\.0 GiB \\(\\d+ bytes\\) of disk \\(so far: manifest .*, tree 2\\.0 GiB, .*\\), more than the 64 MiB \\(67108864 bytes\\) this farmer.s flist cache holds`))
     assert.deepEqual(await readdir(join(flists, 'cache', 'trees')), [], 'no tree')
@@ -118,7 +94,7 @@ describe('hostile flists against a real farmer', { skip }, () => {
   it('a flist whose manifest understates its blocks (1 KiB declared, 512 KiB each) is stopped at its first block', async () => {
     // 96 MiB of distinct blocks behind a manifest that declares ~600 KiB in all
     const { cid } = await writeUnderstatedFlist(join(work, 'understated.flist'), 192, 1024)
-    await (bot.services.flists as FlistService).publish(join(work, 'understated.flist'))
+    await bot.services.flists.publish(join(work, 'understated.flist'))
     await deployFails('understated', cid.toString(),
       new RegExp(`flist ${cid.toString()}: block \\w+ is 524288 bytes, its manifest declares 1024`))
     assert.deepEqual(await readdir(join(flists, 'cache', 'trees')), [], 'no tree')
@@ -131,7 +107,7 @@ describe('hostile flists against a real farmer', { skip }, () => {
     await mkdir(src)
     for (let i = 0; i < 24; i++) await writeFile(join(src, `f${i}`), randomBytes(MiB))
     const { cid } = await buildFromDirectory(src, join(work, 'honest.flist'))
-    const botFlists = bot.services.flists as FlistService
+    const botFlists = bot.services.flists
     await botFlists.publish(join(work, 'honest.flist'))
     const lost = (await loadFlist(botFlists.store, cid)).entries.at(-1)?.blocks[0]
     assert.ok(lost != null)
@@ -148,7 +124,7 @@ describe('hostile flists against a real farmer', { skip }, () => {
     await chown(join(src, 'bin/su'), 4294867295, 0)
     await chmod(join(src, 'bin/su'), 0o4755)
     const { cid } = await buildFromDirectory(src, join(work, 'setuid.flist'))
-    await (bot.services.flists as FlistService).publish(join(work, 'setuid.flist'))
+    await bot.services.flists.publish(join(work, 'setuid.flist'))
     await deployFails('setuid', cid.toString(), /entry "bin\/su": uid 4294867295 is outside a container's ids 0…65535/)
     assert.deepEqual(await readdir(join(flists, 'cache', 'trees')), [], 'no tree')
     assert.deepEqual((await readdir(join(flists, 'cache', 'tmp'))).filter(name => !name.startsWith('state.')), [], 'no partial tree')

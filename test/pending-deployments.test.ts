@@ -2,11 +2,9 @@ import assert from 'node:assert/strict'
 import { access, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { capacityExtension } from '@p2pcloud/capacity'
-import { contractsExtension, type ContractView } from '@p2pcloud/contracts'
-import { VERSION } from '@p2pcloud/node'
-import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
-import { parseDeploymentSpec, twinExtension, type Twin, type TwinDeploymentRecord } from '@p2pcloud/twin'
+import type { ContractView } from '@p2pcloud/contracts'
+import { dialAddress, startLoopbackDaemon } from '@p2pcloud/sim'
+import { parseDeploymentSpec, type TwinDeploymentRecord } from '@p2pcloud/twin'
 import { DEPLOYMENT_PROTOCOL } from '@p2pcloud/wire'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { farmerHome, runCli, spawnDaemon, volumeSpecYaml, type CliDaemon } from './helpers/index.js'
@@ -25,12 +23,14 @@ describe('deployments a farmer never confirmed', () => {
   it('a farmer killed with SIGKILL in the middle of a deploy: the twin keeps the reservation pending and cancels it at the restarted farmer, which keeps no active contract', async () => {
     const home = await farmerHome('pending-farmer', { cru: 4, mru: '4G', sru: '10G', hru: 0 })
     let farmer: CliDaemon = await spawnDaemon(home)
-    const node = await startLoopbackPeer({ bootstrap: [farmer.ready.addresses[0]] }, {
-      extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension({ settleTimeoutMs: 10_000, pendingRetryMs: 1000 })]
+    const node = await startLoopbackDaemon({
+      home: await tempDir('pending-twin'),
+      config: { bootstrap: [farmer.ready.addresses[0]] },
+      tuning: { twin: { settleTimeoutMs: 10_000, pendingRetryMs: 1000 } }
     })
-    const twin = node.services.twin as Twin
+    const twin = node.services.twin
     try {
-      await waitFor('the twin to hear the farmer', () => (node.services.capacity as any).directory.get(farmer.ready.peerId) != null, 30_000)
+      await waitFor('the twin to hear the farmer', () => node.services.capacity.directory.get(farmer.ready.peerId) != null, 30_000)
       // the hook: the second deployment stream of this deploy is its watch, opened once the farmer
       // has booked the contract and taken the deployment; the farmer dies right then
       const connections = (node as any).components.connectionManager

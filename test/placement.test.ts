@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server, type Socket } from 'node:net'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { capacityExtension, signAdvert, type CapacityMarket } from '@p2pcloud/capacity'
-import { contractsExtension } from '@p2pcloud/contracts'
+import { signAdvert } from '@p2pcloud/capacity'
 import { VERSION } from '@p2pcloud/node'
-import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
-import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
+import { parseDeploymentSpec } from '@p2pcloud/twin'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
-import { zdbCapability } from '@p2pcloud/zdb'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { GiB, resources, startMarketPeer, type MarketPeer } from './helpers/index.js'
 
@@ -64,7 +60,7 @@ async function forgeAdvert (from: MarketPeer, country: string, port?: number): P
     issuedAt: now,
     expiresAt: now + 10 * 60_000
   }, key)
-  await (from.node.services.pubsub as any).publish(CAPACITY_TOPIC, envelope)
+  await from.node.services.pubsub.publish(CAPACITY_TOPIC, envelope)
   return peerId
 }
 
@@ -82,20 +78,16 @@ workloads:
 describe('placement past forged and dead farmers', () => {
   it('forged price-0 adverts whose address is a closed port or a tarpit neither stall deploy nor store init; with only such farmers the error names each one and why', async () => {
     const dir = await tempDir('placement')
-    const zdb = zdbCapability({ root: join(dir, 'zdb') })
     const farmer = await startMarketPeer({
-      farmer: { farm: 'gent', country: 'BE', total: resources(2, 4, 10, 10), capabilities: ['zdb'], drivers: [zdb.driver], services: { zdb: zdb.service } }
+      farmer: { farm: 'gent', country: 'BE', total: resources(2, 4, 10, 10), capabilities: ['zdb'], home: dir }
     })
     const attacker = await startMarketPeer({ bootstrap: farmer.node })
-    const node = await startLoopbackPeer({ bootstrap: [dialAddress(farmer.node)] }, {
-      extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension({ settleTimeoutMs: 10_000 })]
-    })
-    const twin = node.services.twin as Twin
+    const { node, twin } = await startMarketPeer({ bootstrap: farmer.node, twin: { settleTimeoutMs: 10_000 } })
     const tarpit = await silentPort()
-    const directory = (node.services.capacity as CapacityMarket).directory
+    const directory = node.services.capacity.directory
     try {
       await waitFor('the twin and the attacker on the capacity topic', () =>
-        (node.services.pubsub as any).getSubscribers(CAPACITY_TOPIC).length > 0 && (attacker.node.services.pubsub as any).getMeshPeers(CAPACITY_TOPIC).length > 0, 30_000)
+        node.services.pubsub.getSubscribers(CAPACITY_TOPIC).length > 0 && (attacker.node.services.pubsub as any).getMeshPeers(CAPACITY_TOPIC).length > 0, 30_000)
       await waitFor('the twin to hear the farmer', () => directory.get(farmer.node.peerId.toString()) != null)
       const forged = await forgeAdvert(attacker, 'BE')
       const silent = await forgeAdvert(attacker, 'BE', tarpit.port)

@@ -3,13 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { capacityExtension } from '@p2pcloud/capacity'
-import { contractsExtension } from '@p2pcloud/contracts'
-import { VERSION } from '@p2pcloud/node'
-import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { POOL_NAMESPACE, twinExtension, type Twin } from '@p2pcloud/twin'
-import { ZdbClient, zdbCapability } from '@p2pcloud/zdb'
+import { POOL_NAMESPACE } from '@p2pcloud/twin'
+import { ZdbClient } from '@p2pcloud/zdb'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { resources, startMarketPeer, type MarketPeer } from './helpers/index.js'
 
@@ -27,23 +23,17 @@ describe('storage over zdb namespaces on farmers', () => {
     const dir = await tempDir('storage')
     const farmers: MarketPeer[] = []
     for (const [farm, country] of FARMS) {
-      const zdb = zdbCapability({ root: join(dir, farm) })
       farmers.push(await startMarketPeer({
         // a chain: one peer taking many dials from one host in a second is rate-limited
         bootstrap: farmers.at(-1)?.node,
-        farmer: { farm, country, total: resources(2, 4, 1, 10), capabilities: ['zdb'], drivers: [zdb.driver], services: { zdb: zdb.service } }
+        farmer: { farm, country, total: resources(2, 4, 1, 10), capabilities: ['zdb'], home: join(dir, farm) }
       }))
     }
-    const startTwin = async (via: number): Promise<{ node: Awaited<ReturnType<typeof startLoopbackPeer>>, twin: Twin }> => {
-      const node = await startLoopbackPeer({ bootstrap: [dialAddress(farmers[via].node)] }, {
-        extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension({ settleTimeoutMs: 10_000 })]
-      })
-      return { node, twin: node.services.twin as Twin }
-    }
+    const startTwin = async (via: number): Promise<MarketPeer> => startMarketPeer({ bootstrap: farmers[via].node, twin: { settleTimeoutMs: 10_000 } })
     const { node, twin } = await startTwin(1)
     const other = await startTwin(4)
     try {
-      await waitFor('the twin to hear every farmer', () => (node.services.capacity as any).directory.size === FARMS.length, 60_000).catch(err => { throw new Error(`${err.message as string}: it knows ${(node.services.capacity as any).directory.size}`) })
+      await waitFor('the twin to hear every farmer', () => node.services.capacity.directory.size === FARMS.length, 60_000).catch(err => { throw new Error(`${err.message as string}: it knows ${node.services.capacity.directory.size}`) })
       const pool = await twin.pools.create({ dataShards: 4, parityShards: 2, namespaceBytes: 64 * MiB, leaseMs: 3_600_000 })
       assert.equal(new Set(pool.members.map(m => m.farmer)).size, 6)
       // distinct farms (the spreading order itself: choosePoolFarmers' unit test)

@@ -2,20 +2,14 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
-import { capacityExtension } from '@p2pcloud/capacity'
-import { contractsExtension } from '@p2pcloud/contracts'
+import { parseDeploymentSpec } from '@p2pcloud/twin'
 import { loopMountUnavailable } from '@p2pcloud/farmer'
-import { VERSION } from '@p2pcloud/node'
-import { dialAddress, startLoopbackPeer } from '@p2pcloud/sim'
+import type { DaemonLibp2p } from '@p2pcloud/daemon'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
-import { resources, startMarketPeer } from './helpers/index.js'
+import { resources, startMarketPeer, type MarketPeer } from './helpers/index.js'
 
-async function startTwin (bootstrap: Parameters<typeof dialAddress>[0]): Promise<{ node: Awaited<ReturnType<typeof startLoopbackPeer>>, twin: Twin }> {
-  const node = await startLoopbackPeer({ bootstrap: [dialAddress(bootstrap)] }, {
-    extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension({ settleTimeoutMs: 10_000 })]
-  })
-  return { node, twin: node.services.twin as Twin }
+async function startTwin (bootstrap: DaemonLibp2p): Promise<MarketPeer> {
+  return startMarketPeer({ bootstrap, twin: { settleTimeoutMs: 10_000 } })
 }
 
 const spec = (name: string, size: string, extra = ''): ReturnType<typeof parseDeploymentSpec> => parseDeploymentSpec(`
@@ -34,7 +28,7 @@ describe('twin SDK', { skip: loopMountUnavailable() }, () => {
     const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(2, 4, 10), receiptPeriodMs: 300 } })
     const { node, twin } = await startTwin(farmer.node)
     try {
-      await waitFor('the twin to hear the farmer', () => (node.services.capacity as any).directory.size === 1)
+      await waitFor('the twin to hear the farmer', () => node.services.capacity.directory.size === 1)
       const deployed = await twin.deploy(spec('app', '2G'))
       assert.equal(deployed.farmer, farmer.node.peerId.toString())
       assert.deepEqual(deployed.status?.workloads.map(w => [w.name, w.state]), [['data', 'ok']])
@@ -78,12 +72,12 @@ workloads:
 
   it('a deploy that cannot succeed fails with the farmer\'s own message, and leaves no contract behind', async () => {
     // the farmer's volumes root is a file: creating any volume fails on the farmer
-    const broken = join(await tempDir('broken-volumes'), 'volumes')
-    await writeFile(broken, 'not a directory')
-    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(2, 4, 10), volumesRoot: broken } })
+    const home = await tempDir('broken-volumes')
+    await writeFile(join(home, 'volumes'), 'not a directory')
+    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(2, 4, 10), home } })
     const { node, twin } = await startTwin(farmer.node)
     try {
-      await waitFor('the twin to hear the farmer', () => (node.services.capacity as any).directory.size === 1)
+      await waitFor('the twin to hear the farmer', () => node.services.capacity.directory.size === 1)
       const started = Date.now()
       await assert.rejects(twin.deploy(spec('app', '1G')), (err: any) => {
         assert.equal(err.name, 'DeployFailed')

@@ -8,7 +8,7 @@ import { LevelDatastore } from 'datastore-level'
 import { DeploymentClient, type Deployment } from '@p2pcloud/farmer'
 import { FsBlockStore, blockCid } from '@p2pcloud/flist'
 import { MAX_EXCHANGED_BLOCK_BYTES, ZDB_PROTOCOL, deploymentMessages, peerIdToBytes } from '@p2pcloud/wire'
-import { ZdbClient, zdbCapability } from '@p2pcloud/zdb'
+import { ZdbClient } from '@p2pcloud/zdb'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { askBlocksUnread, barePeer, floodZdb, resetPeakMemory, residentMemory, sendZdbSet, zdbSetHead } from '@p2pcloud/sim'
@@ -74,13 +74,10 @@ describe('zdb namespaces over the mesh', () => {
   it('the twin and the peers it lists use a namespace, others cannot, the quota holds, and a farmer restart keeps every record', async () => {
     const dir = await tempDir('zdb-mesh')
     const privateKey = await generateKeyPair('Ed25519')
-    const farmerSpec = (): FarmerSpec => {
-      const zdb = zdbCapability({ root: join(dir, 'zdb') })
-      return { farm: 'gent', country: 'BE', total: resources(2, 4, 1, 10), capabilities: ['zdb'], drivers: [zdb.driver], services: { zdb: zdb.service } }
-    }
+    const farmerSpec: FarmerSpec = { farm: 'gent', country: 'BE', total: resources(2, 4, 1, 10), capabilities: ['zdb'], home: dir }
     let store = new LevelDatastore(join(dir, 'datastore'))
     await store.open()
-    let farmer = await startMarketPeer({ farmer: farmerSpec(), privateKey, datastore: store })
+    let farmer = await startMarketPeer({ farmer: farmerSpec, privateKey, datastore: store })
     const twin = await startMarketPeer({ bootstrap: farmer.node })
     const reader = await startMarketPeer({ bootstrap: farmer.node })
     const writer = await startMarketPeer({ bootstrap: farmer.node })
@@ -135,7 +132,7 @@ describe('zdb namespaces over the mesh', () => {
       await store.close()
       store = new LevelDatastore(join(dir, 'datastore'))
       await store.open()
-      farmer = await startMarketPeer({ farmer: farmerSpec(), privateKey, datastore: store })
+      farmer = await startMarketPeer({ farmer: farmerSpec, privateKey, datastore: store })
       await twin.node.dial(farmer.node.getMultiaddrs()[0])
       await untilOk(client, farmer, contractId)
       assertBytes(await own.get(b('big')), big)

@@ -1,17 +1,20 @@
-import { advertSettingsSchema, capacityExtension, type AdvertSettings, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
-import { contractsExtension, type Contracts } from '@p2pcloud/contracts'
-import { farmerExtension, type DriverFactory, type Farmer } from '@p2pcloud/farmer'
+import { advertSettingsSchema, type AdvertSettings, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import type { Contracts } from '@p2pcloud/contracts'
+import type { DaemonLibp2p, DaemonTuning } from '@p2pcloud/daemon'
+import type { Farmer } from '@p2pcloud/farmer'
+import type { Twin, TwinOptions } from '@p2pcloud/twin'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { LevelDatastore } from 'datastore-level'
 import { join } from 'node:path'
-import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { dialAddress, farmerSettings, startLoopbackPeer, type LoopbackPeerOptions } from '@p2pcloud/sim'
+import { dialAddress, farmerSettings, startLoopbackDaemon, type LoopbackPeerOptions } from '@p2pcloud/sim'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 
+/** A real peer on loopback running what a daemon runs, with its services at hand. */
 export interface MarketPeer {
-  node: P2PCloudLibp2p
+  node: DaemonLibp2p
   market: CapacityMarket
   contracts: Contracts
+  twin: Twin
   /** Set on farmers. */
   farmer?: Farmer
 }
@@ -23,59 +26,46 @@ export interface FarmerSpec {
   capabilities?: AdvertSettings['capabilities']
   cuHour?: number
   advertTtlSeconds?: number
-  leaseGraceMs?: number
   receiptPeriodMs?: number
-  /** Where volumes go; a fresh temp directory when not given. */
-  volumesRoot?: string
-  /** Workload drivers beside volume, and services that go after the farmer (e.g. containers and their logs). */
-  drivers?: DriverFactory[]
-  services?: Record<string, (components: any) => unknown>
+  /** Its home: volumes, containers and zdb namespaces live under it; a fresh temp directory when not given. */
+  home?: string
+  /** Where containers' root filesystems come from (default: the flist cache). */
+  rootfs?: DaemonTuning['rootfs']
 }
 
 export const GiB = 2 ** 30
 
-/** What a farmer advertises as init --farmer writes it, with the given farm, country and totals. */
-export function farmerConfig (spec: FarmerSpec): AdvertSettings {
-  const profile = { farm: spec.farm, country: spec.country, city: '', total: spec.total, capabilities: spec.capabilities ?? [], cuHour: spec.cuHour ?? advertSettingsSchema.parse({}).price.cuHour }
-  return farmerSettings(profile, spec.advertTtlSeconds)
-}
-
-/** A real peer on loopback running the capacity market; a farmer when `farmer` is given. */
-export interface MarketPeerOptions extends Omit<LoopbackPeerOptions, 'extensions'> {
-  bootstrap?: P2PCloudLibp2p
+/** A farmer when `farmer` is given; tuned for tests (a 50 ms advert debounce). */
+export interface MarketPeerOptions extends LoopbackPeerOptions {
+  bootstrap?: DaemonLibp2p
   farmer?: FarmerSpec
+  twin?: TwinOptions
   readvertiseBelowTopicPeers?: number
   maxFarmers?: number
   newFarmersPerRelayPerMinute?: number
 }
 
 export async function startMarketPeer (options: MarketPeerOptions = {}): Promise<MarketPeer> {
-  const extension = capacityExtension({
-    version: `p2pcloud/${VERSION}`,
-    debounceMs: 50,
-    readvertiseBelowTopicPeers: options.readvertiseBelowTopicPeers,
-    maxFarmers: options.maxFarmers,
-    newFarmersPerRelayPerMinute: options.newFarmersPerRelayPerMinute,
-    ...(options.farmer != null ? { farmer: { config: farmerConfig(options.farmer), total: options.farmer.total } } : {})
+  const { farmer } = options
+  const directory = { maxFarmers: options.maxFarmers, newFarmersPerRelayPerMinute: options.newFarmersPerRelayPerMinute }
+  const node = await startLoopbackDaemon({
+    home: farmer?.home ?? await tempDir(farmer != null ? 'farmer' : 'peer'),
+    privateKey: options.privateKey,
+    datastore: options.datastore,
+    config: {
+      bootstrap: options.bootstrap != null ? [dialAddress(options.bootstrap)] : [],
+      directory,
+      ...(farmer != null ? { farmer: farmerSettings({ ...farmer, city: '', capabilities: farmer.capabilities ?? [], cuHour: farmer.cuHour ?? advertSettingsSchema.parse({}).price.cuHour }, farmer.advertTtlSeconds) } : {})
+    },
+    tuning: {
+      capacity: { debounceMs: 50, readvertiseBelowTopicPeers: options.readvertiseBelowTopicPeers },
+      contracts: { receiptPeriodMs: farmer?.receiptPeriodMs },
+      twin: options.twin,
+      rootfs: farmer?.rootfs
+    }
   })
-  const contracts = contractsExtension(options.farmer != null
-    ? { farmer: { price: farmerConfig(options.farmer).price, graceMs: options.farmer.leaseGraceMs ?? 60_000, receiptPeriodMs: options.farmer.receiptPeriodMs } }
-    : {})
-  const extensions = [extension, contracts]
-  if (options.farmer != null) {
-    extensions.push(farmerExtension({ volumesRoot: options.farmer.volumesRoot ?? join(await tempDir('volumes'), 'volumes'), drivers: options.farmer.drivers }))
-    if (options.farmer.services != null) extensions.push({ services: options.farmer.services })
-  }
-  const node = await startLoopbackPeer(
-    options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {},
-    { extensions, privateKey: options.privateKey, datastore: options.datastore }
-  )
-  return {
-    node,
-    market: node.services.capacity as CapacityMarket,
-    contracts: node.services.contracts as Contracts,
-    ...(options.farmer != null ? { farmer: node.services.farmer as Farmer } : {})
-  }
+  const { capacity, contracts, twin } = node.services
+  return { node, market: capacity, contracts, twin, ...(node.services.farmer != null ? { farmer: node.services.farmer } : {}) }
 }
 
 export function resources (cru: number, mruGiB: number, sruGiB = 100, hruGiB = 0): Resources {
@@ -91,13 +81,13 @@ export interface RestartableFarmer {
   stop: () => Promise<void>
 }
 
-/** A farmer on a level datastore in `dir` that can be stopped and started again with the same identity and state, and a twin connected to it. */
+/** A farmer whose home is `dir` (its datastore in it) that can be stopped and started again with the same identity and state, and a twin connected to it. */
 export async function restartableFarmer (dir: string, spec: FarmerSpec): Promise<RestartableFarmer> {
   const privateKey = await generateKeyPair('Ed25519')
   const start = async (): Promise<{ farmer: MarketPeer, store: LevelDatastore }> => {
     const store = new LevelDatastore(join(dir, 'datastore'))
     await store.open()
-    return { farmer: await startMarketPeer({ farmer: spec, privateKey, datastore: store }), store }
+    return { farmer: await startMarketPeer({ farmer: { home: dir, ...spec }, privateKey, datastore: store }), store }
   }
   let running = await start()
   const twin = await startMarketPeer({ bootstrap: running.farmer.node })

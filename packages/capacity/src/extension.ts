@@ -1,7 +1,7 @@
-import type { HomePaths, PeerExtension } from '@p2pcloud/node'
+import type { PeerExtension } from '@p2pcloud/node'
 import { VERSION } from '@p2pcloud/node'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
-import { capacityMarket, type CapacityMarketInit } from './capacity-market.js'
+import { capacityMarket, type CapacityMarket, type CapacityMarketInit } from './capacity-market.js'
 import { advertDhtRecords } from './dht-records.js'
 import { probeCapacity } from './probe.js'
 import type { AdvertSettings, DirectorySettings } from './settings.js'
@@ -26,7 +26,7 @@ export const CAPACITY_TOPIC_SCORE = {
 }
 
 /** What the capacity market adds to a peer: its service, the advert DHT record type, the topic's scoring. */
-export function capacityExtension (init: CapacityMarketInit): PeerExtension {
+export function capacityExtension (init: CapacityMarketInit): PeerExtension<{ capacity: CapacityMarket }> {
   return {
     services: { capacity: capacityMarket(init) },
     ...advertDhtRecords,
@@ -34,13 +34,15 @@ export function capacityExtension (init: CapacityMarketInit): PeerExtension {
   }
 }
 
-/** For a peer started from its home: a farmer's totals are measured (or taken from config.json). */
-export async function capacityExtensionForHome (config: { directory: DirectorySettings, farmer: AdvertSettings }, paths: HomePaths): Promise<PeerExtension> {
-  const version = `p2pcloud/${VERSION}`
-  const limits = { maxFarmers: config.directory.maxFarmers, newFarmersPerRelayPerMinute: config.directory.newFarmersPerRelayPerMinute }
-  if (!config.farmer.enabled) return capacityExtension({ version, ...limits })
-  const { total } = await probeCapacity(paths.root, config.farmer.capacity)
+/** Timers a config.json does not set, for peers in tests and simulations. */
+export type CapacityTuning = Pick<CapacityMarketInit, 'debounceMs' | 'readvertiseBelowTopicPeers' | 'evictIntervalMs'>
+
+/** For a peer whose files live in `home`: a farmer's totals are measured there (or taken from its config). */
+export async function capacityExtensionForHome (config: { directory: DirectorySettings, farmer: AdvertSettings }, home: string, tuning: CapacityTuning = {}): Promise<PeerExtension<{ capacity: CapacityMarket }>> {
+  const init = { version: `p2pcloud/${VERSION}`, maxFarmers: config.directory.maxFarmers, newFarmersPerRelayPerMinute: config.directory.newFarmersPerRelayPerMinute, ...tuning }
+  if (!config.farmer.enabled) return capacityExtension(init)
+  const { total } = await probeCapacity(home, config.farmer.capacity)
   // only cores are overcommitted: what is booked of memory and disks is always there
   const bookable = { ...total, cru: Math.floor(total.cru * config.farmer.cruOvercommit) }
-  return capacityExtension({ version, ...limits, farmer: { config: config.farmer, total: bookable } })
+  return capacityExtension({ ...init, farmer: { config: config.farmer, total: bookable } })
 }

@@ -179,15 +179,14 @@ describe('isRotational', () => {
 
 describe('CRU overcommit', () => {
   it('a farmer home with cruOvercommit 4 books four times its cores, and only its cores', async () => {
-    const { homePaths } = await import('@p2pcloud/node')
     const { capacityExtensionForHome } = await import('../src/extension.js')
     const { probeCapacity } = await import('../src/probe.js')
     const home = await tempDir('overcommit')
     const base = advertSettingsSchema.parse({})
     const config = { directory: directorySettingsSchema.parse({}), farmer: { ...base, enabled: true, farm: 'gent', country: 'BE', cruOvercommit: 4, capacity: { ...base.capacity, cru: 8, mru: 16 * 2 ** 30 } } }
-    const extension = await capacityExtensionForHome(config, homePaths(home))
+    const extension = await capacityExtensionForHome(config, home)
     const probed = await probeCapacity(home, config.farmer.capacity)
-    const market = (extension.services?.capacity as any)({ datastore: undefined })
+    const market = (extension.services.capacity as any)({ datastore: undefined })
     assert.equal(market.account.total.cru, 32)
     assert.equal(market.account.total.mru, probed.total.mru)
   })

@@ -2,7 +2,6 @@ import type { PeerId, PrivateKey, Startable } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
 import type { CapacityMarket } from '@p2pcloud/capacity'
-import type { PeerExtension } from '@p2pcloud/node'
 import { CONTRACT_PROTOCOL, handleRequests, type StreamOpener } from '@p2pcloud/wire'
 import { contractResponder } from './contract-protocol.js'
 import { Ledger, type LedgerInit } from './ledger.js'
@@ -71,11 +70,7 @@ export class Contracts implements Startable {
   }
 }
 
+/** The contracts service; it uses the capacity market's service. */
 export function contractsService (init: ContractsInit): (components: ContractsComponents) => Contracts {
   return (components) => new Contracts(components, init)
-}
-
-/** Add after the capacity extension: the contracts service uses the capacity market. */
-export function contractsExtension (init: ContractsInit): PeerExtension {
-  return { services: { contracts: contractsService(init) } }
 }

@@ -1,4 +1,7 @@
+import type { Registrar } from '@libp2p/interface-internal'
+import type { Datastore } from 'interface-datastore'
 import type { Resources } from '@p2pcloud/capacity'
+import type { Contracts } from '@p2pcloud/contracts'
 import type { Deployment, WorkloadSpec } from './deployment-record.js'
 
 /** Something a driver saw happen to a workload on its own, after it was applied: a container exited, was OOM-killed, came back. */
@@ -80,3 +83,20 @@ export class DriverRegistry {
     return [...this.drivers.keys()]
   }
 }
+
+export interface FarmerComponents {
+  registrar: Registrar
+  datastore: Datastore
+  /** The contracts service: deployments run under its farmer's contracts. */
+  contracts: Contracts
+  /** Services added before this one (e.g. the flist exchange a container driver fetches from). */
+  [service: string]: unknown
+}
+
+/** Where the farmer's volumes are mounted: containers mount them from there. */
+export interface VolumePaths {
+  path: (contractId: string, name: string) => string
+}
+
+/** Builds a workload driver from the peer's components; how other packages add workload types. */
+export type DriverFactory = (components: FarmerComponents, volumes: VolumePaths) => WorkloadDriver

@@ -1,28 +1,13 @@
 import { logger } from '@libp2p/logger'
 import type { Startable } from '@libp2p/interface'
-import type { Registrar } from '@libp2p/interface-internal'
-import type { Datastore } from 'interface-datastore'
-import type { Contracts, ContractRecord, Ledger } from '@p2pcloud/contracts'
-import type { PeerExtension } from '@p2pcloud/node'
+import type { ContractRecord, Ledger } from '@p2pcloud/contracts'
 import { DEPLOYMENT_PROTOCOL, handleRequests } from '@p2pcloud/wire'
 import { deploymentResponder } from './deployment-protocol.js'
-import { DriverRegistry, type WorkloadDriver } from './drivers.js'
+import { DriverRegistry, type DriverFactory, type FarmerComponents } from './drivers.js'
 import { Provisioner } from './provisioner.js'
 import { VolumeDriver } from './volume-driver.js'
 
 const log = logger('p2pcloud:farmer')
-
-export interface FarmerComponents {
-  registrar: Registrar
-  datastore: Datastore
-  /** The contracts service: deployments run under its farmer's contracts. */
-  contracts: Contracts
-  /** Services added before this one (e.g. the flist exchange a container driver fetches from). */
-  [service: string]: unknown
-}
-
-/** Builds a workload driver from the peer's components; how other packages add workload types. */
-export type DriverFactory = (components: FarmerComponents, volumes: VolumeDriver) => WorkloadDriver
 
 export interface FarmerInit {
   /** Where volume workloads live (`<home>/volumes`). */
@@ -103,11 +88,7 @@ export function followContracts (ledger: Ledger, provisioner: Provisioner): () =
   return () => { ledger.removeEventListener('change', onChange) }
 }
 
+/** The farmer's service; it uses the contracts service, and its drivers may use those before it. */
 export function farmerService (init: FarmerInit): (components: FarmerComponents) => Farmer {
   return (components) => new Farmer(components, init)
-}
-
-/** Add after the contracts extension on farmers. */
-export function farmerExtension (init: FarmerInit): PeerExtension {
-  return { services: { farmer: farmerService(init) } }
 }

@@ -10,6 +10,12 @@ export function loopMountUnavailable (): string | undefined {
   return process.getuid?.() === 0 ? undefined : 'loop-mounting a filesystem image needs root'
 }
 
+/** Why a kind whose size is a loop-mounted image cannot run here, or undefined when it can. */
+export function loopMountsMissing (capability: string): string | undefined {
+  const reason = loopMountUnavailable()
+  return reason === undefined ? undefined : `${reason} (its size is enforced on a loop-mounted image); run the farmer as root or remove "${capability}"`
+}
+
 /** The mount table's paths escape space, tab, newline and backslash as octal. */
 function unescapeMountPath (path: string): string {
   return path.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)))

@@ -1,12 +1,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { emptyResources, type Resources } from '@p2pcloud/capacity'
+import type { Resources } from '@p2pcloud/capacity'
 import { pathUnder } from '@p2pcloud/node'
-import { ErrorCodes, ProtocolError, deploymentMessages } from '@p2pcloud/wire'
 import type { WorkloadDriver } from './drivers.js'
 import type { WorkloadSpec } from './deployment-record.js'
 import { mountImage, unmount } from './loop-filesystem.js'
-
-const MiB = 2 ** 20
+import { volumeKind } from './volume-kind.js'
 
 /**
  * `volume`: an ext4 filesystem of exactly its size, an image file
@@ -17,25 +15,14 @@ const MiB = 2 ** 20
  * with its image on remove.
  */
 export class VolumeDriver implements WorkloadDriver {
-  readonly type = 'volume'
-  readonly applyOrder = 0
+  readonly type = volumeKind.type
+  readonly applyOrder = volumeKind.applyOrder
   private readonly mounted = new Set<string>()
 
   constructor (private readonly root: string) {}
 
-  private sizeOf (workload: WorkloadSpec): number {
-    let size: number
-    try {
-      size = deploymentMessages.VolumeData.decode(workload.data).size
-    } catch (err: any) {
-      throw new ProtocolError(ErrorCodes.BAD_REQUEST, `volume "${workload.name}": data does not decode: ${err.message}`)
-    }
-    if (size < MiB) throw new ProtocolError(ErrorCodes.BAD_REQUEST, `volume "${workload.name}": size ${size} is below the minimum of 1 MiB`)
-    return size
-  }
-
   resources (workload: WorkloadSpec): Resources {
-    return { ...emptyResources(), sru: this.sizeOf(workload) }
+    return volumeKind.resources(volumeKind.decode(workload))
   }
 
   /** Where a volume's data lives; containers of the same deployment mount it from here. */
@@ -52,7 +39,7 @@ export class VolumeDriver implements WorkloadDriver {
   }
 
   async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
-    const size = this.sizeOf(workload)
+    const { size } = volumeKind.decode(workload)
     await mkdir(pathUnder(this.root, contractId), { recursive: true, mode: 0o700 })
     try {
       await mountImage(this.image(contractId, workload.name), this.path(contractId, workload.name), size)

@@ -59,8 +59,8 @@ export function applyOverrides<C extends PeerConfig = PeerConfig> (config: C, ov
 }
 
 /** A peer started from its home: holds the home's lock until stopped. */
-export interface HomePeer<C extends PeerConfig = PeerConfig> {
-  libp2p: P2PCloudLibp2p
+export interface HomePeer<C extends PeerConfig = PeerConfig, S = object> {
+  libp2p: P2PCloudLibp2p<S>
   config: C
   paths: HomePaths
   /** Stop libp2p, close the datastore and release the lock; safe to call twice. */
@@ -68,14 +68,14 @@ export interface HomePeer<C extends PeerConfig = PeerConfig> {
 }
 
 /** The capabilities a home peer runs, chosen from its configuration (a farmer advertises, every peer keeps a directory). */
-export type ExtensionsFor<C extends PeerConfig = PeerConfig> = (config: C, paths: HomePaths) => PeerExtension[] | Promise<PeerExtension[]>
+export type ExtensionFor<C extends PeerConfig = PeerConfig, S = object> = (config: C, paths: HomePaths) => PeerExtension<S> | Promise<PeerExtension<S>>
 
 /**
  * Run the peer that lives in `root`: lock the home, read its config (by `schema`: the core
  * peer's, or a daemon's with its domains' sections) and identity, open the level datastore
  * (peer store and DHT records survive restarts) and start libp2p.
  */
-export async function startHomePeer<C extends PeerConfig = PeerConfig> (root: string, overrides: RunOverrides = {}, extensionsFor: ExtensionsFor<C> = () => [], schema: ConfigSchema<C> = configSchema as ConfigSchema<any>): Promise<HomePeer<C>> {
+export async function startHomePeer<C extends PeerConfig = PeerConfig, S = object> (root: string, overrides: RunOverrides = {}, extensionFor?: ExtensionFor<C, S>, schema: ConfigSchema<C> = configSchema as ConfigSchema<any>): Promise<HomePeer<C, S>> {
   const paths = homePaths(root)
   // read first: a missing or broken home is reported before anything is created in it
   const fileConfig = await readConfig(paths.config, schema)
@@ -90,7 +90,7 @@ export async function startHomePeer<C extends PeerConfig = PeerConfig> (root: st
     const datastore = new LevelDatastore(paths.datastore)
     await datastore.open()
     cleanup.push(async () => { await datastore.close() })
-    const libp2p = await createPeer({ config, privateKey, datastore, extensions: await extensionsFor(config, paths) })
+    const libp2p = await createPeer({ config, privateKey, datastore, extension: await extensionFor?.(config, paths) })
     cleanup.push(async () => { await libp2p.stop() })
     let stopping: Promise<void> | undefined
     return {

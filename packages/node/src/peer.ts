@@ -3,42 +3,35 @@ import { autoNAT } from '@libp2p/autonat'
 import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub } from '@libp2p/gossipsub'
 import { createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { identify, identifyPush } from '@libp2p/identify'
-import { type KadDHT, kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
-import { ping, type Ping } from '@libp2p/ping'
+import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { Datastore } from 'interface-datastore'
-import type { PeerDiscovery, PrivateKey, ServiceMap } from '@libp2p/interface'
+import type { PeerDiscovery, PrivateKey } from '@libp2p/interface'
 import type { PeerConfig } from './config.js'
 import { AGENT_NAME, DHT_PROTOCOL, MDNS_SERVICE_TAG } from './protocol-ids.js'
 import { DiscoveryDialer } from './discovery-dialer.js'
-import { mergeExtensions, type PeerExtension } from './extensions.js'
+import type { PeerExtension } from './extensions.js'
+import type { PeerServices } from './peer-services.js'
 import { keepKnownPeers } from './known-peers.js'
 import { VERSION } from './version.js'
 
-/** The services every p2pcloud peer runs; later capabilities add theirs beside them. */
-export interface PeerServices extends ServiceMap {
-  identify: unknown
-  identifyPush: unknown
-  ping: Ping
-  dht: KadDHT
-  pubsub: GossipSub
-}
+/** A peer with the core services and the services `S` of its extension. */
+export type P2PCloudLibp2p<S = object> = Libp2p<PeerServices & S>
 
-export type P2PCloudLibp2p = Libp2p<PeerServices>
-
-export interface CreatePeerOptions {
+export interface CreatePeerOptions<S = object> {
   config: PeerConfig
   privateKey: PrivateKey
   /** Where the peer store and DHT records live; omit for a throw-away in-memory peer. */
   datastore?: Datastore
-  /** Capabilities that add services, DHT record types and topic scoring. */
-  extensions?: PeerExtension[]
+  /** What the capabilities add: services, DHT record types and topic scoring. */
+  extension?: PeerExtension<S>
   /** Start listening at once (default true). */
   start?: boolean
 }
@@ -55,10 +48,9 @@ const dhtAddressMappers = {
  * mixes with IPFS's), gossipsub, AutoNAT, circuit relay v2 (client always,
  * server opt-in), DCUtR, mDNS (opt-out) and the bootstrap list.
  */
-export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudLibp2p> {
-  const { config } = options
-  const extension = mergeExtensions(options.extensions ?? [])
-  const topicScores = Object.fromEntries(Object.entries(extension.topicScoreParams)
+export async function createPeer<S = object> (options: CreatePeerOptions<S>): Promise<P2PCloudLibp2p<S>> {
+  const { config, extension } = options
+  const topicScores = Object.fromEntries(Object.entries(extension?.topicScoreParams ?? {})
     .map(([topic, params]) => [topic, createTopicScoreParams(params)]))
   const dialer = new DiscoveryDialer(config.connections.minConnections, config.connections.dialTimeoutMs)
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
@@ -83,8 +75,8 @@ export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudL
       logPrefix: 'p2pcloud:dht',
       datastorePrefix: '/p2pcloud-dht',
       metricsPrefix: 'p2pcloud_dht',
-      validators: extension.dhtValidators,
-      selectors: extension.dhtSelectors
+      validators: extension?.dhtValidators,
+      selectors: extension?.dhtSelectors
     }),
     // gossipsub only: floodsub would offer a second, unscored way into every topic
     pubsub: gossipsub({
@@ -106,9 +98,9 @@ export async function createPeer (options: CreatePeerOptions): Promise<P2PCloudL
     services.relay = circuitRelayServer({ reservations: { maxReservations: config.relay.maxReservations } })
   }
   // after the core services: extension services find them in their components
-  Object.assign(services, extension.services)
+  Object.assign(services, extension?.services)
 
-  const node = await createLibp2p<PeerServices>({
+  const node = await createLibp2p<PeerServices & S>({
     privateKey: options.privateKey,
     // identify announces this as our agent version
     nodeInfo: { name: AGENT_NAME, version: VERSION, userAgent: `${AGENT_NAME}/${VERSION} node/${process.versions.node}` },

@@ -3,22 +3,19 @@ import { chmod, mkdir, rm, rmdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
-import { emptyResources, type Resources } from '@p2pcloud/capacity'
-import { isMounted, unmount, type Deployment, type DriverFactory, type FarmerComponents, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
+import type { Resources } from '@p2pcloud/capacity'
+import { isMounted, unmount, volumeKind, type Deployment, type KindRules, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
 import { pathUnder } from '@p2pcloud/node'
-import { ErrorCodes, ProtocolError, WORKLOAD_NAME, deploymentMessages, isMountPath } from '@p2pcloud/wire'
+import { ErrorCodes, ProtocolError, type ContainerData, type deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
 import { resolveImageUser } from './image-user.js'
 import { LogStore, type LogChunk } from './log-store.js'
-import { LogsService, type LogsServiceComponents } from './logs-protocol.js'
 import { ociSpec } from './oci-spec.js'
 import type { RootfsSource } from './rootfs-source.js'
 import { giveToContainerRoot } from './user-namespace.js'
 import { mountWritableLayer, unmountWritableLayer } from './writable-layer.js'
 
 const run = promisify(execFile)
-const MiB = 2 ** 20
-export const MIN_CONTAINER_BYTES = 16 * MiB
 const RESTART: Record<deploymentMessages.RestartPolicy, RestartPolicy> = {
   NEVER: 'never',
   ON_FAILURE: 'on-failure',
@@ -26,6 +23,8 @@ const RESTART: Record<deploymentMessages.RestartPolicy, RestartPolicy> = {
 }
 
 export interface ContainerDriverOptions {
+  /** Its kind (container-kind.ts), which builds it: the type and how its data is read and counted. */
+  kind: KindRules<ContainerData>
   /** Everything of the containers lives here: `<root>/<id>/{bundle,layer.img,layer,logs}`, runc's state in `<root>/runc`. */
   root: string
   /**
@@ -52,32 +51,6 @@ interface Running {
   merged: string
 }
 
-function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
-  const bad = (problem: string): never => { throw new ProtocolError(ErrorCodes.BAD_REQUEST, `container "${workload.name}": ${problem}`) }
-  let data: deploymentMessages.ContainerData
-  try {
-    data = deploymentMessages.ContainerData.decode(workload.data)
-  } catch (err: any) {
-    return bad(`data does not decode: ${err.message}`)
-  }
-  try {
-    CID.decode(data.flist)
-  } catch {
-    bad('flist is not a CID')
-  }
-  if (data.cru < 1) bad('cru must be at least 1 core')
-  if (data.mru < MIN_CONTAINER_BYTES) bad(`mru ${data.mru} is below the minimum of ${MIN_CONTAINER_BYTES} bytes`)
-  if (data.rootfsSize < MIN_CONTAINER_BYTES) bad(`rootfs_size ${data.rootfsSize} is below the minimum of ${MIN_CONTAINER_BYTES} bytes`)
-  const paths = new Set<string>()
-  for (const mount of data.mounts) {
-    if (!isMountPath(mount.path)) bad(`mount path ${JSON.stringify(mount.path)} must be absolute and normal (no empty, "." or ".." component, no trailing /), and not /`)
-    if (paths.has(mount.path)) bad(`mount path ${mount.path} is used twice`)
-    if (!WORKLOAD_NAME.test(mount.volume)) bad(`the mount at ${mount.path} names volume ${JSON.stringify(mount.volume)}, which is not a workload name (${WORKLOAD_NAME.source})`)
-    paths.add(mount.path)
-  }
-  return data
-}
-
 /**
  * `container`: a root filesystem from an flist (the cache's read-only tree
  * under a per-container overlay), run by runc with CRU/MRU/pid limits, its
@@ -85,11 +58,15 @@ function decode (workload: WorkloadSpec): deploymentMessages.ContainerData {
  * The writable layer is a loop-mounted image of the booked root size.
  */
 export class ContainerDriver implements WorkloadDriver {
-  readonly type = 'container'
+  readonly type: string
+  readonly applyOrder: number
   private readonly running = new Map<string, Running>()
   private report: (report: WorkloadReport) => void = () => {}
 
-  constructor (private readonly options: ContainerDriverOptions) {}
+  constructor (private readonly options: ContainerDriverOptions) {
+    this.type = options.kind.type
+    this.applyOrder = options.kind.applyOrder
+  }
 
   /** runc ids: [\w+-.]; contract ids are 64 hex digits, workload names ^[a-z0-9_-]{1,36}$. */
   private id (contractId: string, name: string): string {
@@ -143,14 +120,13 @@ export class ContainerDriver implements WorkloadDriver {
   }
 
   resources (workload: WorkloadSpec): Resources {
-    const data = decode(workload)
-    return { ...emptyResources(), cru: data.cru, mru: data.mru, sru: data.rootfsSize }
+    return this.options.kind.resources(this.options.kind.decode(workload))
   }
 
   /** A container mounts volumes of its own deployment only: never another workload, another contract's data or a host path. */
   checkReferences (workload: WorkloadSpec, deployment: Deployment): void {
-    const volumes = deployment.workloads.filter(w => w.type === 'volume').map(w => w.name)
-    for (const mount of decode(workload).mounts) {
+    const volumes = deployment.workloads.filter(w => w.type === volumeKind.type).map(w => w.name)
+    for (const mount of this.options.kind.decode(workload).mounts) {
       if (!volumes.includes(mount.volume)) {
         throw new ProtocolError(ErrorCodes.BAD_REQUEST, `container "${workload.name}": the mount at ${mount.path} names ${JSON.stringify(mount.volume)}, which is not a volume of this deployment (its volumes: ${volumes.length > 0 ? volumes.join(', ') : 'none'})`)
       }
@@ -162,7 +138,7 @@ export class ContainerDriver implements WorkloadDriver {
   }
 
   async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
-    const data = decode(workload)
+    const data = this.options.kind.decode(workload)
     const mounts = data.mounts.map(m => ({ source: this.options.volumePath(contractId, m.volume), path: m.path, readOnly: m.readOnly, volume: m.volume }))
     for (const mount of mounts) {
       // an unmounted volume's directory has no size bound: the container would fill the host's disk
@@ -272,24 +248,4 @@ async function takeDown (running: Running): Promise<void> {
   await unmount(running.merged)
   await unmountWritableLayer(running.dir)
   await running.release()
-}
-
-export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'volumePath' | 'rootfs'> {
-  /** Where root filesystems come from, given the peer's components (on a daemon: the flist cache over the flist exchange). */
-  rootfs: (components: FarmerComponents) => RootfsSource
-}
-
-/**
- * Containers on a farmer: the driver for `farmerExtension({ drivers })` and
- * the logs service (add it after the farmer), sharing one ContainerDriver.
- */
-export function containerCapability (init: ContainerCapabilityInit): { driver: DriverFactory, logsService: (components: LogsServiceComponents) => LogsService } {
-  let driver: ContainerDriver | undefined
-  return {
-    driver: (components, volumes) => {
-      driver = new ContainerDriver({ ...init, rootfs: init.rootfs(components), volumePath: (contractId, name) => volumes.path(contractId, name) })
-      return driver
-    },
-    logsService: components => new LogsService(components, () => driver)
-  }
 }

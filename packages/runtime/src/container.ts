@@ -8,7 +8,8 @@ import type { LogStore } from './log-store.js'
 const log = logger('p2pcloud:runtime:container')
 const run = promisify(execFile)
 
-export type RestartPolicy = 'never' | 'on-failure' | 'always'
+export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const
+export type RestartPolicy = typeof RESTART_POLICIES[number]
 
 export interface ContainerOptions {
   /** runc's state directory (`runc --root`). */

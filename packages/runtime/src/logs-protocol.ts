@@ -1,11 +1,9 @@
 import type { Startable } from '@libp2p/interface'
-import type { Registrar } from '@libp2p/interface-internal'
-import type { Farmer } from '@p2pcloud/farmer'
+import type { KindServiceComponents } from '@p2pcloud/farmer'
 import {
   ErrorCodes, LOGS_HEARTBEAT_MS, LOGS_LIMITS, LOGS_MAX_FRAME_DATA, LOGS_PROTOCOL, ProtocolError, contractIdFromBytes, handleRequests, logsMessages,
   type Responder
 } from '@p2pcloud/wire'
-import type { ContainerDriver } from './container-driver.js'
 import type { LogChunk } from './log-store.js'
 
 type Request = logsMessages.LogsRequest
@@ -59,9 +57,16 @@ async function * withHeartbeat<T> (source: AsyncIterator<T>, ms: number): AsyncG
   }
 }
 
+/** Where the logs come from: the container driver, which the container kind (container-kind.ts) hands over. */
+export interface ContainerLogs {
+  /** The workload type whose output it keeps. */
+  readonly type: string
+  logs: (contractId: string, name: string, options: { tailBytes?: number, follow?: boolean, signal?: AbortSignal }) => AsyncGenerator<LogChunk>
+}
+
 export interface LogsResponderInit {
-  farmer: () => Farmer | undefined
-  containers: () => ContainerDriver | undefined
+  farmer: () => KindServiceComponents['farmer']
+  containers: () => ContainerLogs | undefined
 }
 
 /** `/p2pcloud/logs/1.0.0`, farmer side: a container's output, to its deployment's twin only. */
@@ -81,7 +86,7 @@ export function logsResponder (init: LogsResponderInit): Responder<Request, Resp
         // another twin's deployment answers exactly like one that does not exist
         if (record == null || record.deployment.twin !== remotePeer.toString()) throw new ProtocolError(ErrorCodes.NOT_FOUND, 'no such deployment')
         const workload = record.deployment.workloads.find(w => w.name === request.workload)
-        if (workload?.type !== 'container') throw new ProtocolError(ErrorCodes.NOT_FOUND, `deployment "${record.deployment.name}" has no container named "${request.workload}"`)
+        if (workload?.type !== containers.type) throw new ProtocolError(ErrorCodes.NOT_FOUND, `deployment "${record.deployment.name}" has no container named "${request.workload}"`)
         const options = { tailBytes: request.tailBytes > 0 ? request.tailBytes : undefined, follow: request.follow, signal }
         if (!request.follow) {
           const kept: LogChunk[] = []
@@ -99,14 +104,9 @@ export function logsResponder (init: LogsResponderInit): Responder<Request, Resp
   }
 }
 
-export interface LogsServiceComponents {
-  registrar: Registrar
-  farmer?: Farmer
-}
-
 /** Serves the logs protocol on a farmer; add after the farmer extension. */
 export class LogsService implements Startable {
-  constructor (private readonly components: LogsServiceComponents, private readonly containers: () => ContainerDriver | undefined) {}
+  constructor (private readonly components: KindServiceComponents, private readonly containers: () => ContainerLogs | undefined) {}
 
   async start (): Promise<void> {
     await handleRequests(this.components.registrar, logsResponder({ farmer: () => this.components.farmer, containers: this.containers }))

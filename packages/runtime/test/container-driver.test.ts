@@ -10,7 +10,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { DriverRegistry, Provisioner, VolumeDriver, type Deployment, type DeploymentRecord } from '@p2pcloud/farmer'
 import { deploymentMessages } from '@p2pcloud/wire'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
-import { ContainerDriver, hostIdOf, makeBusyboxRootfs, runcUnavailable, type ImageConfig, type RootfsSource } from '../src/index.js'
+import { ContainerDriver, containerKind, hostIdOf, makeBusyboxRootfs, runcUnavailable, type ImageConfig, type RootfsSource } from '../src/index.js'
 
 const MiB = 2 ** 20
 const skip = await runcUnavailable()
@@ -48,7 +48,7 @@ describe('container driver on runc', { skip }, () => {
     volumes = new VolumeDriver(join(dir, 'volumes'))
     // the containers' mapped root reaches its root filesystem under mounts/
     await chmod(dir, 0o711)
-    driver = new ContainerDriver({ root: join(dir, 'containers'), mountRoot: join(dir, 'mounts'), rootfs, volumePath: (c, name) => volumes.path(c, name), pidsLimit: 32 })
+    driver = new ContainerDriver({ kind: containerKind, root: join(dir, 'containers'), mountRoot: join(dir, 'mounts'), rootfs, volumePath: (c, name) => volumes.path(c, name), pidsLimit: 32 })
     provisioner = new Provisioner(new MemoryDatastore(), new DriverRegistry().register(volumes).register(driver))
   })
   after(async () => {

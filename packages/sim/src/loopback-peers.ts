@@ -1,7 +1,8 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
-import { createPeer, defaultConfig, parseConfig, type P2PCloudLibp2p, type PeerConfigInput, type PeerExtension } from '@p2pcloud/node'
+import { startPeer, type DaemonConfigInput, type DaemonLibp2p, type StartPeerOptions } from '@p2pcloud/daemon'
+import { createPeer, defaultConfig, parseConfig, type P2PCloudLibp2p, type PeerConfigInput } from '@p2pcloud/node'
 
 /**
  * Settings for peers that must only ever talk over loopback: listen on
@@ -18,21 +19,29 @@ export function loopbackConfig (overrides: PeerConfigInput = {}): ReturnType<typ
 }
 
 export interface LoopbackPeerOptions {
-  extensions?: PeerExtension[]
   /** Default: a fresh Ed25519 identity. */
   privateKey?: PrivateKey
   /** Default: in memory; pass a level datastore to test what survives a restart. */
   datastore?: Datastore
 }
 
-/** A real, started peer on 127.0.0.1. */
+/** A real, started peer on 127.0.0.1 with the core services alone. */
 export async function startLoopbackPeer (overrides: PeerConfigInput = {}, options: LoopbackPeerOptions = {}): Promise<P2PCloudLibp2p> {
   return createPeer({
     config: loopbackConfig(overrides),
     privateKey: options.privateKey ?? await generateKeyPair('Ed25519'),
-    datastore: options.datastore,
-    extensions: options.extensions
+    datastore: options.datastore
   })
+}
+
+export interface LoopbackDaemonOptions extends Omit<StartPeerOptions, 'config'> {
+  /** On top of the loopback settings: e.g. `bootstrap`, a `farmer` section. */
+  config?: DaemonConfigInput
+}
+
+/** A real, started peer on 127.0.0.1 running what a daemon runs (the daemon's own assembly). */
+export async function startLoopbackDaemon (options: LoopbackDaemonOptions): Promise<DaemonLibp2p> {
+  return startPeer({ ...options, config: { ...loopbackConfig(), ...options.config } })
 }
 
 /** The first dialable address of a started peer, `/p2p/<id>` included. */

@@ -1,33 +1,38 @@
-import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
-import { contractsExtension, type Contracts } from '@p2pcloud/contracts'
-import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
+import type { CapacityMarket, Resources } from '@p2pcloud/capacity'
+import type { Contracts } from '@p2pcloud/contracts'
+import type { DaemonLibp2p } from '@p2pcloud/daemon'
 import type { Datastore } from 'interface-datastore'
-import { dialAddress, startLoopbackPeer } from './loopback-peers.js'
+import { dialAddress, startLoopbackDaemon } from './loopback-peers.js'
 import { farmerSettings, simulationConfig } from './simulation.js'
 
 /** A loopback peer with the capacity market and contracts; a farmer when `farmer` is given. */
 export interface ContractPeer {
-  node: P2PCloudLibp2p
+  node: DaemonLibp2p
   market: CapacityMarket
   contracts: Contracts
 }
 
 export interface ContractPeerOptions {
-  bootstrap?: P2PCloudLibp2p
-  farmer?: { total: Resources, country?: string }
+  /** Where its files would live (it writes none: its farmer books contracts but runs no workloads). */
+  home: string
+  bootstrap?: DaemonLibp2p
+  /** `maxOpenContractsPerTwin` as in config.json (default 64). */
+  farmer?: { total: Resources, country?: string, maxOpenContractsPerTwin?: number }
   datastore?: Datastore
 }
 
-export async function startContractPeer (options: ContractPeerOptions = {}): Promise<ContractPeer> {
+export async function startContractPeer (options: ContractPeerOptions): Promise<ContractPeer> {
   const farmer = options.farmer == null
     ? undefined
     : farmerSettings({ farm: 'bench', country: options.farmer.country ?? 'BE', city: '', total: options.farmer.total, capabilities: [], cuHour: 0.1 })
-  const node = await startLoopbackPeer(simulationConfig(options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {}), {
+  const node = await startLoopbackDaemon({
+    home: options.home,
     datastore: options.datastore,
-    extensions: [
-      capacityExtension({ version: `p2pcloud/${VERSION}`, ...(farmer != null && options.farmer != null ? { farmer: { config: farmer, total: options.farmer.total } } : {}) }),
-      contractsExtension(farmer != null ? { farmer: { price: farmer.price, graceMs: 60_000 } } : {})
-    ]
+    config: {
+      ...simulationConfig(options.bootstrap != null ? { bootstrap: [dialAddress(options.bootstrap)] } : {}),
+      ...(farmer != null ? { farmer: { ...farmer, maxOpenContractsPerTwin: options.farmer?.maxOpenContractsPerTwin } } : {})
+    },
+    tuning: { advertiseOnly: true }
   })
-  return { node, market: node.services.capacity as CapacityMarket, contracts: node.services.contracts as Contracts }
+  return { node, market: node.services.capacity, contracts: node.services.contracts }
 }

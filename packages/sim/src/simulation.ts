@@ -1,7 +1,11 @@
-import { advertSettingsSchema, CAPABILITIES, capacityExtension, type AdvertSettings, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CAPABILITIES, type AdvertSettings, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
+import type { DaemonLibp2p, FarmerSettingsInput } from '@p2pcloud/daemon'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
-import { VERSION, type P2PCloudLibp2p, type PeerConfigInput } from '@p2pcloud/node'
-import { dialAddress, loopbackConfig, startLoopbackPeer } from './loopback-peers.js'
+import type { P2PCloudLibp2p, PeerConfigInput } from '@p2pcloud/node'
+import { dialAddress, loopbackConfig, startLoopbackDaemon } from './loopback-peers.js'
 import { pick, randomInt, sample, seededRandom, type Random } from './random.js'
 
 const GiB = 2 ** 30
@@ -61,7 +65,7 @@ export type SimulationProgress =
 export interface SimPeer {
   /** Position in start order; the bootstrap topology only points backwards. */
   index: number
-  node: P2PCloudLibp2p
+  node: DaemonLibp2p
   market: CapacityMarket
   /** Set on farmers. */
   farmer?: FarmerProfile
@@ -173,18 +177,21 @@ export function drawFarmerProfile (farmerIndex: number, random: Random): FarmerP
   }
 }
 
-/** What a farmer advertises, as `init --farmer` would write it in the farmer section. */
-export function farmerSettings (profile: FarmerProfile, advertTtlSeconds?: number): AdvertSettings {
-  const base = advertSettingsSchema.parse({})
+/**
+ * The farmer section of a simulated farmer's config: what it advertises, its totals stated
+ * (not measured), and a minute of lease grace (a real farmer's default is a day).
+ */
+export function farmerSettings (profile: FarmerProfile, advertTtlSeconds?: number): FarmerSettingsInput {
   return {
-    ...base,
     enabled: true,
     farm: profile.farm,
     country: profile.country,
     city: profile.city,
+    capacity: profile.total,
     capabilities: profile.capabilities,
-    price: { ...base.price, cuHour: profile.cuHour },
-    advertTtlSeconds: advertTtlSeconds ?? base.advertTtlSeconds
+    price: { cuHour: profile.cuHour },
+    advertTtlSeconds,
+    leaseGraceSeconds: 60
   }
 }
 
@@ -208,10 +215,6 @@ export function simulationConfig (overrides: PeerConfigInput = {}): PeerConfigIn
       ...overrides.connections
     }
   }
-}
-
-function capacityOf (node: P2PCloudLibp2p): CapacityMarket {
-  return node.services.capacity as CapacityMarket
 }
 
 async function sleep (ms: number): Promise<void> {
@@ -283,27 +286,29 @@ export async function startSimulation (options: SimulationOptions): Promise<Simu
   const startTime = performance.now()
   const elapsed = (): number => performance.now() - startTime
 
+  // the peers' homes: only what they publish or fetch would be written there
+  const homes = await mkdtemp(join(tmpdir(), 'p2pcloud-sim-'))
   const startPeer = async (index: number, bootstrapFrom: number[], farmer?: FarmerProfile): Promise<SimPeer> => {
-    const extension = capacityExtension({
-      version: `p2pcloud/${VERSION}`,
-      debounceMs: options.debounceMs,
-      ...(farmer != null ? { farmer: { config: farmerSettings(farmer, options.advertTtlSeconds), total: farmer.total } } : {})
-    })
     const bootstrap = bootstrapFrom.map(i => {
       const peer = peers.find(candidate => candidate.index === i)
       if (peer == null) throw new Error(`no running peer ${i} to bootstrap from`)
       return dialAddress(peer.node)
     })
-    const node = await startLoopbackPeer({ ...config, bootstrap }, { extensions: [extension] })
+    const node = await startLoopbackDaemon({
+      home: join(homes, `peer-${index}`),
+      config: { ...config, bootstrap, ...(farmer != null ? { farmer: farmerSettings(farmer, options.advertTtlSeconds) } : {}) },
+      tuning: { capacity: { debounceMs: options.debounceMs }, advertiseOnly: true }
+    })
     node.addEventListener('connection:open', onOpen)
     node.addEventListener('connection:close', onClose)
-    return { index, node, market: capacityOf(node), farmer, bootstrappedFrom: bootstrapFrom }
+    return { index, node, market: node.services.capacity, farmer, bootstrappedFrom: bootstrapFrom }
   }
 
   const stop = async (): Promise<void> => {
     if (stopped) return
     stopped = true
     await stopQuietly(peers)
+    await rm(homes, { recursive: true, force: true })
   }
 
   try {

@@ -1,14 +1,14 @@
 import type { FindFilter, Resources } from '@p2pcloud/capacity'
+import { workloadKinds } from '@p2pcloud/workloads'
 import type { DeploymentSpec } from './spec.js'
 
 /**
- * The capability farmers must offer: the spec's own, else "container" when it runs containers
- * (only farmers with a runtime can), else "zdb" when it holds namespaces. One filter: a spec
- * with both finds container farmers, and a farmer without zdb refuses it.
+ * The capability farmers must offer: the spec's own, else the one its workloads' kinds ask for
+ * ("container" when it runs containers: only farmers with a runtime can; else "zdb" when it holds
+ * namespaces). One filter: a spec with both finds container farmers, and a farmer without zdb refuses it.
  */
 export function neededCapability (spec: DeploymentSpec): string | undefined {
-  if (spec.where.capability != null) return spec.where.capability
-  return ['container', 'zdb'].find(type => spec.workloads.some(w => w.type === type))
+  return spec.where.capability ?? workloadKinds.placementCapability(spec.workloads.map(w => w.type))
 }
 
 /** The farmers a spec can go to: its `where`, its capability, room for `need`; cheapest first. */

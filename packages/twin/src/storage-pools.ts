@@ -3,12 +3,11 @@ import { ObjectStore, StorageMasterKey, zdbShardStore, type OnProgress, type Rep
 import { ZdbClient } from '@p2pcloud/zdb'
 import { Key, type Datastore } from 'interface-datastore'
 import { SPEC_NAME, SpecError, type DeploymentSpec } from './spec.js'
-import type { Twin } from './twin.js'
 import { DeploymentExistsError, NoMatchingFarmerError, PoolNotFoundError } from './errors.js'
-import { place, type FailedCandidate } from './placement.js'
-import type { CapacityMarket, DirectoryEntry, FindFilter } from '@p2pcloud/capacity'
+import { place, type FailedCandidate, type PlaceOptions } from './placement.js'
+import type { CapacityMarket, DirectoryEntry, FindFilter, Resources } from '@p2pcloud/capacity'
 import type { StreamOpener } from '@p2pcloud/wire'
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 const PREFIX = '/p2pcloud/twin/pools'
 /** The zdb workload of each pool deployment. */
@@ -78,13 +77,29 @@ export function choosePoolFarmers (candidates: DirectoryEntry[], count: number):
 }
 
 /**
+ * What pools ask of the twin that owns them (the Twin is one): its placement settings, the
+ * deployments of their namespaces, and finding and reaching farmers. Declared here, so that the
+ * twin and its pools do not import each other.
+ */
+export interface PoolDeployer {
+  readonly placement: Pick<PlaceOptions<unknown>, 'unreliable' | 'maxFailed' | 'probeTimeoutMs'>
+  deploy: (spec: DeploymentSpec) => Promise<{ farmer: string, contractId: string }>
+  delete: (name: string, options?: { force?: boolean }) => Promise<unknown>
+  /** Dial the farmer and ask for its live capacity; throws when it cannot take `need`. */
+  probe: (farmer: PeerId, need: Partial<Resources>, signal: AbortSignal) => Promise<void>
+  matchingFarmers: (filter: FindFilter, needed: number, spares: number) => Promise<DirectoryEntry[]>
+  /** Dial the farmer by its advert when there is no connection to it. */
+  reach: (farmer: PeerId) => Promise<void>
+}
+
+/**
  * The twin's storage pools (kept in its datastore) and the object stores over them: a pool is
  * reserved as k+m deployments of one zdb namespace each, on distinct farmers.
  */
 export class StoragePools {
   private readonly master: StorageMasterKey
 
-  constructor (private readonly components: { datastore: Datastore, capacity: CapacityMarket, privateKey: PrivateKey }, private readonly twin: Twin, private readonly node: StreamOpener) {
+  constructor (private readonly components: { datastore: Datastore, capacity: CapacityMarket, privateKey: PrivateKey }, private readonly twin: PoolDeployer, private readonly node: StreamOpener) {
     this.master = StorageMasterKey.fromIdentity(components.privateKey)
   }
 

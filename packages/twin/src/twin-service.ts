@@ -1,7 +1,6 @@
-import type { PeerExtension } from '@p2pcloud/node'
 import { Twin, type TwinComponents, type TwinOptions } from './twin.js'
 
-/** The 3Bot SDK as a libp2p service; add it after the capacity and contracts extensions. */
-export function twinExtension (options: TwinOptions = {}): PeerExtension {
-  return { services: { twin: (components: TwinComponents) => new Twin(components, options) } }
+/** The 3Bot SDK as a libp2p service; it uses the capacity market and contracts services. */
+export function twinService (options: TwinOptions = {}): (components: TwinComponents) => Twin {
+  return components => new Twin(components, options)
 }

@@ -8,9 +8,10 @@ import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContr
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
 import type { StreamOpener } from '@p2pcloud/wire'
+import { workloadKinds } from '@p2pcloud/workloads'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
 import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
-import { encodeWorkloadData, inApplyOrder, sameWorkload } from './workload-data.js'
+import { sameWorkload } from './workload-data.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
 import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
@@ -214,7 +215,7 @@ export class Twin {
       name: record.name,
       version: record.version,
       signedAt: Date.now(),
-      workloads: inApplyOrder(record.spec.workloads).map(w => ({ name: w.name, type: w.type, version: record.workloadVersions[w.name], data: encodeWorkloadData(w) }))
+      workloads: workloadKinds.inApplyOrder(record.spec.workloads).map(w => ({ name: w.name, type: w.type, version: record.workloadVersions[w.name], data: workloadKinds.encode(w) }))
     })
     const status = await settle(this.deployments, farmer, record.contractId, this.options.settleTimeoutMs ?? 60_000)
     const failed = status.workloads.filter(w => w.state === 'error')
@@ -265,7 +266,7 @@ export class Twin {
    */
   async logs (name: string, options: { workload?: string, follow?: boolean, tailBytes?: number, signal?: AbortSignal } = {}): Promise<AsyncGenerator<LogChunk>> {
     const record = await this.record(name)
-    const containers = record.spec.workloads.filter(w => w.type === 'container').map(w => w.name)
+    const containers = record.spec.workloads.filter(w => workloadKinds.get(w.type)?.hasLogs === true).map(w => w.name)
     const workload = options.workload ?? (containers.length === 1 ? containers[0] : undefined)
     if (workload == null) {
       throw new WorkloadNotFoundError(containers.length === 0 ? `deployment "${name}" has no container` : `deployment "${name}" has several containers (${containers.join(', ')}); name one`)

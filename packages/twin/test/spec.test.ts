@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { MAX_WORKLOADS } from '@p2pcloud/wire'
 import {
-  formatDuration, InvalidDurationError, MAX_WORKLOADS, parseDeploymentSpec, parseDuration, SpecError, specResources
+  formatDuration, InvalidDurationError, parseDeploymentSpec, parseDuration, SpecError, specResources
 } from '../src/index.js'
 
 const FARMER = '12D3KooWKnDdG3iXw9eTFijk3EWSunZcFi54Zka4wmtqtt6rPxc8'

@@ -1,10 +1,9 @@
 import { rm } from 'node:fs/promises'
-import { emptyResources, type Resources } from '@p2pcloud/capacity'
+import type { Resources } from '@p2pcloud/capacity'
 import { pathUnder } from '@p2pcloud/node'
-import { ErrorCodes, ProtocolError, ZDB_MAX_PEERS, ZDB_MIN_SIZE, deploymentMessages, peerIdFromBytes } from '@p2pcloud/wire'
+import { ErrorCodes, ProtocolError } from '@p2pcloud/wire'
 import { NamespaceStore, type NamespaceMode } from './namespace-store.js'
-import type { WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
-
+import type { KindRules, WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
 
 /** What a zdb workload asks for, decoded and checked. */
 export interface ZdbWorkload {
@@ -13,26 +12,6 @@ export interface ZdbWorkload {
   /** Peer ids (text) that may read, and those that may also write, besides the twin. */
   readers: Set<string>
   writers: Set<string>
-}
-
-export function decodeZdbData (workload: WorkloadSpec): ZdbWorkload {
-  const bad = (detail: string): never => { throw new ProtocolError(ErrorCodes.BAD_REQUEST, `zdb "${workload.name}": ${detail}`) }
-  let data: deploymentMessages.ZdbData
-  try {
-    data = deploymentMessages.ZdbData.decode(workload.data)
-  } catch (err: any) {
-    return bad(`data does not decode: ${err.message as string}`)
-  }
-  if (data.size < ZDB_MIN_SIZE) bad(`size ${data.size} is below the minimum of 1 MiB`)
-  if (data.readers.length + data.writers.length > ZDB_MAX_PEERS) bad(`lists ${data.readers.length + data.writers.length} readers and writers; at most ${ZDB_MAX_PEERS}`)
-  const peers = (list: Uint8Array[], what: string): Set<string> => new Set(list.map((bytes, i) => {
-    try {
-      return peerIdFromBytes(bytes)
-    } catch {
-      return bad(`${what}[${i}] is not a peer id`)
-    }
-  }))
-  return { size: data.size, mode: data.mode === deploymentMessages.ZdbMode.SEQ ? 'seq' : 'user', readers: peers(data.readers, 'readers'), writers: peers(data.writers, 'writers') }
 }
 
 /** A running namespace: its store and the workload that made it. */
@@ -44,20 +23,25 @@ export interface OpenNamespace { store: NamespaceStore, workload: ZdbWorkload }
  * data, remove deletes it. The zdb protocol reaches it through `namespace()`.
  */
 export class ZdbDriver implements WorkloadDriver {
-  readonly type = 'zdb'
+  readonly type: string
+  readonly applyOrder: number
   private readonly open = new Map<string, OpenNamespace>()
 
-  constructor (private readonly root: string) {}
+  /** `kind` is zdb-kind.ts's, which builds the driver: the type and how its data is read and counted. */
+  constructor (private readonly root: string, private readonly kind: KindRules<ZdbWorkload>) {
+    this.type = kind.type
+    this.applyOrder = kind.applyOrder
+  }
 
   private key (contractId: string, name: string): string { return `${contractId}/${name}` }
   private dir (contractId: string, name: string): string { return pathUnder(this.root, contractId, name) }
 
   resources (workload: WorkloadSpec): Resources {
-    return { ...emptyResources(), hru: decodeZdbData(workload).size }
+    return this.kind.resources(this.kind.decode(workload))
   }
 
   async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
-    const wanted = decodeZdbData(workload)
+    const wanted = this.kind.decode(workload)
     const key = this.key(contractId, workload.name)
     let current = this.open.get(key)
     if (current !== undefined && current.workload.mode !== wanted.mode) {

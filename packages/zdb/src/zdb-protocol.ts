@@ -2,9 +2,8 @@ import {
   ErrorCodes, ProtocolError, ZDB_LIMITS, ZDB_MAX_SCAN_LIMIT, ZDB_PROTOCOL, ZdbErrorCodes, contractIdFromBytes, handleRequests, zdbMessages,
   type Responder
 } from '@p2pcloud/wire'
-import type { Farmer } from '@p2pcloud/farmer'
+import type { KindServiceComponents } from '@p2pcloud/farmer'
 import type { PeerId, Startable } from '@libp2p/interface'
-import type { Registrar } from '@libp2p/interface-internal'
 import type { NamespaceStore } from './namespace-store.js'
 import type { OpenNamespace, ZdbDriver } from './zdb-driver.js'
 
@@ -48,7 +47,7 @@ async function run (store: NamespaceStore, request: Request): Promise<Response> 
 }
 
 export interface ZdbResponderInit {
-  farmer: () => Farmer | undefined
+  farmer: () => KindServiceComponents['farmer']
   zdb: () => ZdbDriver | undefined
 }
 
@@ -66,7 +65,7 @@ export function zdbResponder (init: ZdbResponderInit): Responder<Request, Respon
     if (provisioner == null || driver == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
     const contractId = contractIdFromBytes(request.contractId)
     const record = provisioner.get(contractId)
-    const workload = record?.deployment.workloads.find(w => w.name === request.namespace && w.type === 'zdb')
+    const workload = record?.deployment.workloads.find(w => w.name === request.namespace && w.type === driver.type)
     const namespace = workload != null ? driver.namespace(contractId, workload.name) : undefined
     const who = remotePeer.toString()
     const isTwin = record?.deployment.twin === who
@@ -99,14 +98,9 @@ export function zdbResponder (init: ZdbResponderInit): Responder<Request, Respon
   }
 }
 
-export interface ZdbServiceComponents {
-  registrar: Registrar
-  farmer?: Farmer
-}
-
 /** Serves the zdb protocol on a farmer; add after the farmer extension. */
 export class ZdbService implements Startable {
-  constructor (private readonly components: ZdbServiceComponents, private readonly zdb: () => ZdbDriver | undefined) {}
+  constructor (private readonly components: KindServiceComponents, private readonly zdb: () => ZdbDriver | undefined) {}
 
   async start (): Promise<void> {
     await handleRequests(this.components.registrar, zdbResponder({ farmer: () => this.components.farmer, zdb: this.zdb }))

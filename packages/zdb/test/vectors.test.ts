@@ -6,7 +6,7 @@ import { MemoryDatastore } from 'datastore-core'
 import { ProtocolError, ZDB_LIMITS, ZDB_PROTOCOL, deploymentMessages, vectorKit, zdbMessages } from '@p2pcloud/wire'
 import { DriverRegistry, Provisioner, signDeployment, type Farmer } from '@p2pcloud/farmer'
 import { readVectors, tempDir } from '@p2pcloud/test-utils'
-import { RECORD_HEADER_BYTES, ZdbDriver, decodeRecord, decodeZdbData, encodeRecord, zdbResponder, type RecordKind } from '../src/index.js'
+import { RECORD_HEADER_BYTES, ZdbDriver, decodeRecord, encodeRecord, zdbKind, zdbResponder, type RecordKind } from '../src/index.js'
 
 /**
  * The zdb test vectors (protocols/vectors/zdb/*.json and protocols/vectors/deployment/zdb-data.json,
@@ -48,7 +48,7 @@ describe('ZdbData test vectors', () => {
       const decoded = deploymentMessages.ZdbData.decode(unhex(v.encoded))
       assert.deepEqual(fieldsOf(decoded), v.fields, v.name)
       assert.equal(hex(deploymentMessages.ZdbData.encode(decoded)), v.encoded, v.name)
-      const check = (): ReturnType<typeof decodeZdbData> => decodeZdbData({ name: 'ns', type: 'zdb', version: 1, data: unhex(v.encoded) })
+      const check = (): ReturnType<typeof zdbKind.decode> => zdbKind.decode({ name: 'ns', type: 'zdb', version: 1, data: unhex(v.encoded) })
       if (v.expect !== 'ACCEPT') {
         assert.throws(check, (err: any) => err instanceof ProtocolError && err.code === v.expect, v.name)
         continue
@@ -110,7 +110,7 @@ describe('zdb message test vectors', () => {
     const keys = await vectorKit.loadKeys(file.keys)
     const data = vectorKit.byName(dataFile.vectors)
     const { deployment } = file
-    const driver = new ZdbDriver(root)
+    const driver = new ZdbDriver(root, zdbKind)
     t.after(async () => { await driver.close() })
     const provisioner = new Provisioner(new MemoryDatastore(), new DriverRegistry().register(driver))
     const signed = {

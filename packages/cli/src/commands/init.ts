@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { defaultConfig, initHome } from '@p2pcloud/node'
-import { daemonConfigSchema, type DaemonConfig } from '../config.js'
+import { daemonConfigSchema, type DaemonConfig } from '@p2pcloud/daemon'
 import { contextOf } from '../context.js'
 import { print } from '../output.js'
 

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander'
-import { startDaemon, type Daemon } from '@p2pcloud/api'
-import { daemonCapabilities } from '../capabilities.js'
+import { startDaemon, type Daemon } from '@p2pcloud/daemon'
 import { contextOf } from '../context.js'
 import { printError } from '../output.js'
 import { apiAddressArg, collect, multiaddrArg, peerMultiaddrArg } from '../options.js'
@@ -69,7 +68,7 @@ export function registerStart (program: Command): void {
         mdns: options.mdns === false ? false : undefined,
         relayServer: options.relayServer,
         api: options.api
-      }, daemonCapabilities)
+      })
       stopOnSignals(daemon, context.json)
       const node = daemon.peer.libp2p
       const ready = {

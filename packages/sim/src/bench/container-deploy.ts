@@ -1,14 +1,12 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { capacityExtension, type CapacityMarket, type Resources } from '@p2pcloud/capacity'
-import { contractsExtension } from '@p2pcloud/contracts'
-import { farmerExtension } from '@p2pcloud/farmer'
-import { buildFromDirectory, DEFAULT_FLIST_CACHE_BYTES, FlistService } from '@p2pcloud/flist'
-import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { containerCapability, hostIdOf, makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
-import { parseDeploymentSpec, twinExtension, type Twin } from '@p2pcloud/twin'
-import { dialAddress, startLoopbackPeer } from '../loopback-peers.js'
+import type { Resources } from '@p2pcloud/capacity'
+import type { DaemonLibp2p } from '@p2pcloud/daemon'
+import { buildFromDirectory } from '@p2pcloud/flist'
+import { hostIdOf, makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
+import { parseDeploymentSpec } from '@p2pcloud/twin'
+import { dialAddress, startLoopbackDaemon } from '../loopback-peers.js'
 import { farmerSettings } from '../simulation.js'
 import { benchContainer } from './bench-container.js'
 import type { Benchmark, Measurement } from './results.js'
@@ -19,35 +17,10 @@ const RUNS = 5
 const FARMER_TOTAL: Resources = { cru: 4, mru: 8 * GiB, sru: 10 * GiB, hru: 0, ipv4u: 0 }
 const COMMAND = ['/bin/sleep', '3600']
 
-/** A farmer offering containers, wired as a daemon wires one (cli's capabilities.ts): root filesystems from a flist cache over its flist exchange. */
-async function startFarmer (home: string): Promise<P2PCloudLibp2p> {
-  const config = farmerSettings({ farm: 'bench', country: 'BE', city: '', total: FARMER_TOTAL, capabilities: ['container'], cuHour: 0.1 })
-  const containers = containerCapability({
-    root: join(home, 'containers'),
-    rootfs: components => (components.flists as FlistService).cache({ root: join(home, 'flists', 'cache'), maxBytes: DEFAULT_FLIST_CACHE_BYTES, ownerShift: hostIdOf(0) })
-  })
-  return startLoopbackPeer({}, {
-    extensions: [
-      capacityExtension({ version: `p2pcloud/${VERSION}`, debounceMs: 50, farmer: { config, total: FARMER_TOTAL } }),
-      contractsExtension({ farmer: { price: config.price, graceMs: 60_000 } }),
-      // before the farmer: its container driver fetches root filesystems through it
-      { services: { flists: (components: any) => new FlistService(components, { root: join(home, 'flists') }) } },
-      farmerExtension({ volumesRoot: join(home, 'volumes'), drivers: [containers.driver] }),
-      { services: { logs: containers.logsService } }
-    ]
-  })
-}
-
-/** A 3Bot: the capacity market, contracts, flists (to publish) and the twin SDK. */
-async function startTwin (home: string, farmer: P2PCloudLibp2p): Promise<P2PCloudLibp2p> {
-  return startLoopbackPeer({ bootstrap: [dialAddress(farmer)] }, {
-    extensions: [
-      capacityExtension({ version: `p2pcloud/${VERSION}` }),
-      contractsExtension({}),
-      { services: { flists: (components: any) => new FlistService(components, { root: join(home, 'flists') }) } },
-      twinExtension()
-    ]
-  })
+/** A farmer offering containers, as a daemon runs one: root filesystems from a flist cache over its flist exchange. */
+async function startFarmer (home: string): Promise<DaemonLibp2p> {
+  const farmer = farmerSettings({ farm: 'bench', country: 'BE', city: '', total: FARMER_TOTAL, capabilities: ['container'], cuHour: 0.1 })
+  return startLoopbackDaemon({ home, config: { farmer }, tuning: { capacity: { debounceMs: 50 } } })
 }
 
 async function until (what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -84,7 +57,7 @@ async function run (): Promise<Measurement> {
   const missing = await runcUnavailable()
   if (missing !== undefined) throw new Error(`container-deploy cannot run here: ${missing}`)
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-deploy-'))
-  const peers: P2PCloudLibp2p[] = []
+  const peers: DaemonLibp2p[] = []
   try {
     const tree = await makeBusyboxRootfs(join(dir, 'busybox'))
     // the direct containers' root: the flist's tree as the farmer's cache makes it, where their mapped root can reach it
@@ -93,12 +66,13 @@ async function run (): Promise<Measurement> {
     await chmod(join(dir, 'direct'), 0o711)
     const farmer = await startFarmer(join(dir, 'farmer'))
     peers.push(farmer)
-    const node = await startTwin(join(dir, 'twin'), farmer)
+    // a 3Bot: the capacity market, contracts, flists (to publish) and the twin SDK
+    const node = await startLoopbackDaemon({ home: join(dir, 'twin'), config: { bootstrap: [dialAddress(farmer)] } })
     peers.push(node)
-    const twin = node.services.twin as Twin
-    await until('the twin to hear the farmer', () => (node.services.capacity as CapacityMarket).directory.size === 1)
+    const twin = node.services.twin
+    await until('the twin to hear the farmer', () => node.services.capacity.directory.size === 1)
     const built = await buildFromDirectory(tree, join(dir, 'busybox.flist'))
-    await (node.services.flists as FlistService).publish(join(dir, 'busybox.flist'))
+    await node.services.flists.publish(join(dir, 'busybox.flist'))
     const spec = parseDeploymentSpec(`
 name: sleeper
 lease: 1h

@@ -42,11 +42,11 @@ async function run (): Promise<Measurement> {
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-ledger-'))
   const datastore = new LevelDatastore(join(dir, 'datastore'))
   await datastore.open()
-  const farmer = await startContractPeer({ datastore, farmer: { total: { cru: 64, mru: 256 * GiB, sru: 100_000 * GiB, hru: 0, ipv4u: 0 } } })
+  const farmer = await startContractPeer({ home: join(dir, 'farmer'), datastore, farmer: { total: { cru: 64, mru: 256 * GiB, sru: 100_000 * GiB, hru: 0, ipv4u: 0 } } })
   const twins: ContractPeer[] = []
   try {
     await serveEchoRequests(farmer.node)
-    for (let i = 0; i < TWINS; i++) twins.push(await startContractPeer({ bootstrap: farmer.node }))
+    for (let i = 0; i < TWINS; i++) twins.push(await startContractPeer({ home: join(dir, `twin-${i}`), bootstrap: farmer.node }))
     await Promise.all(twins.map(async twin => twin.node.dial(farmer.node.getMultiaddrs())))
     await new Promise(resolve => setTimeout(resolve, SETTLE_MS))
     await storm(farmer, twins, 1) // warm-up: JIT, connections, first streams

@@ -3,10 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { FlistService } from '@p2pcloud/flist'
-import type { P2PCloudLibp2p } from '@p2pcloud/node'
+import type { DaemonLibp2p } from '@p2pcloud/daemon'
 import { writeRepeatedBlockFlist, writeUnderstatedFlist } from '../hostile-flists.js'
-import { startLoopbackPeer } from '../loopback-peers.js'
+import { startLoopbackDaemon } from '../loopback-peers.js'
 import type { Benchmark, Measurement } from './results.js'
 
 const MiB = 2 ** 20
@@ -22,11 +21,6 @@ async function diskUse (dir: string): Promise<number> {
   return Number(stdout.split('\t')[0])
 }
 
-async function startFlistPeer (root: string): Promise<{ node: P2PCloudLibp2p, flists: FlistService }> {
-  const node = await startLoopbackPeer({}, { extensions: [{ services: { flists: (components: any) => new FlistService(components, { root }) } }] })
-  return { node, flists: node.services.flists as FlistService }
-}
-
 /**
  * Disk a farmer's flist cache of 64 MiB takes when a tenant's container asks it for a hostile
  * flist (FlistCache.acquire, what the container driver calls): a 2 GiB tree whose every
@@ -36,19 +30,19 @@ async function startFlistPeer (root: string): Promise<{ node: P2PCloudLibp2p, fl
  */
 async function run (): Promise<Measurement> {
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-flist-disk-'))
-  const peers: P2PCloudLibp2p[] = []
+  const peers: DaemonLibp2p[] = []
   try {
     const repeated = await writeRepeatedBlockFlist(join(dir, 'repeated.flist'), DECLARED_BYTES)
     const understated = await writeUnderstatedFlist(join(dir, 'understated.flist'), UNDERSTATED_FILES, 1024)
-    const bot = await startFlistPeer(join(dir, 'bot'))
-    const farmer = await startFlistPeer(join(dir, 'farmer'))
-    const unbounded = await startFlistPeer(join(dir, 'unbounded'))
-    peers.push(bot.node, farmer.node, unbounded.node)
-    for (const peer of [farmer, unbounded]) await peer.node.dial(bot.node.getMultiaddrs())
-    await bot.flists.publish(join(dir, 'repeated.flist'))
-    await bot.flists.publish(join(dir, 'understated.flist'))
+    const bot = await startLoopbackDaemon({ home: join(dir, 'bot') })
+    const farmer = await startLoopbackDaemon({ home: join(dir, 'farmer') })
+    const unbounded = await startLoopbackDaemon({ home: join(dir, 'unbounded') })
+    peers.push(bot, farmer, unbounded)
+    for (const peer of [farmer, unbounded]) await peer.dial(bot.getMultiaddrs())
+    await bot.services.flists.publish(join(dir, 'repeated.flist'))
+    await bot.services.flists.publish(join(dir, 'understated.flist'))
 
-    const cache = farmer.flists.cache({ root: join(dir, 'farmer', 'cache'), maxBytes: CACHE_BYTES })
+    const cache = farmer.services.flists.cache({ root: join(dir, 'farmer', 'cache'), maxBytes: CACHE_BYTES })
     // the disk while the flist is held, as by the container that asked for it (released, an unused flist over the limit is evicted)
     const attack = async (cid: string): Promise<number> => {
       const held = await cache.acquire(cid).catch(() => undefined)
@@ -58,7 +52,7 @@ async function run (): Promise<Measurement> {
     }
     const repeatedBytes = await attack(repeated.cid.toString())
     const understatedBytes = await attack(understated.cid.toString())
-    await unbounded.flists.get(repeated.cid, join(dir, 'unbounded', 'tree'))
+    await unbounded.services.flists.get(repeated.cid, join(dir, 'unbounded', 'tree'))
     return {
       metric: 'disk taken by a 64 MiB flist cache asked for a 2 GiB flist of one repeated block',
       value: repeatedBytes / MiB,

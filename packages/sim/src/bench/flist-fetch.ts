@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildFromDirectory, FlistService } from '@p2pcloud/flist'
-import type { P2PCloudLibp2p } from '@p2pcloud/node'
-import { startLoopbackPeer } from '../loopback-peers.js'
+import { buildFromDirectory } from '@p2pcloud/flist'
+import type { DaemonLibp2p } from '@p2pcloud/daemon'
+import { startLoopbackDaemon } from '../loopback-peers.js'
 import type { Benchmark, Measurement } from './results.js'
 import { CHUNK, handleTransfers, libp2pTransfer, megabytesPerSecond } from './stream-throughput.js'
 
@@ -32,12 +32,6 @@ async function makeTree (dir: string): Promise<{ bytes: number, files: number }>
   return { bytes, files }
 }
 
-/** A peer with its flists under `root`, as a daemon adds the service (capabilities.ts). */
-async function startFlistPeer (root: string): Promise<{ node: P2PCloudLibp2p, flists: FlistService }> {
-  const node = await startLoopbackPeer({}, { extensions: [{ services: { flists: (components: any) => new FlistService(components, { root }) } }] })
-  return { node, flists: node.services.flists as FlistService }
-}
-
 async function milliseconds (work: () => Promise<unknown>): Promise<number> {
   const started = performance.now()
   await work()
@@ -51,7 +45,7 @@ async function milliseconds (work: () => Promise<unknown>): Promise<number> {
  */
 async function run (): Promise<Measurement> {
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-flist-fetch-'))
-  const peers: P2PCloudLibp2p[] = []
+  const peers: DaemonLibp2p[] = []
   try {
     const tree = join(dir, 'tree')
     await mkdir(tree)
@@ -63,20 +57,20 @@ async function run (): Promise<Measurement> {
     const rawRates: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
       // two new peers each round: no earlier fetcher provides the flist, no rate limit carries over
-      const a = await startFlistPeer(join(dir, 'a'))
-      const b = await startFlistPeer(join(dir, `b${round}`))
-      peers.push(a.node, b.node)
-      await handleTransfers(b.node)
-      await b.node.dial(a.node.getMultiaddrs())
+      const a = await startLoopbackDaemon({ home: join(dir, 'a') })
+      const b = await startLoopbackDaemon({ home: join(dir, `b${round}`) })
+      peers.push(a, b)
+      await handleTransfers(b)
+      await b.dial(a.getMultiaddrs())
       // once connected: A's provider record goes to B's DHT
-      await a.flists.publish(join(dir, 'tree.flist'))
+      await a.services.flists.publish(join(dir, 'tree.flist'))
       const fetch = async (): Promise<void> => {
-        fetchRates.push(megabytesPerSecond(bytes, await milliseconds(async () => b.flists.get(built.cid, join(dir, `out${round}`)))))
+        fetchRates.push(megabytesPerSecond(bytes, await milliseconds(async () => b.services.flists.get(built.cid, join(dir, `out${round}`)))))
       }
-      const raw = async (): Promise<void> => { rawRates.push(megabytesPerSecond(rawBytes, await libp2pTransfer(a.node, b.node.getMultiaddrs(), rawBytes))) }
+      const raw = async (): Promise<void> => { rawRates.push(megabytesPerSecond(rawBytes, await libp2pTransfer(a, b.getMultiaddrs(), rawBytes))) }
       // alternate which goes first, so that warming up (JIT, connection windows) favours neither
       if (round % 2 === 0) { await fetch(); await raw() } else { await raw(); await fetch() }
-      await Promise.all([a.node.stop(), b.node.stop()])
+      await Promise.all([a.stop(), b.stop()])
     }
     return {
       metric: 'cold fetch + materialise of a ~50 MB flist from another peer, best of rounds',

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { echoRequest, serveEchoRequests } from './echo-request.js'
 import { startContractPeer } from '../market-peers.js'
 import type { Benchmark, Measurement } from './results.js'
@@ -15,8 +18,10 @@ const GiB = 2 ** 30
  * the protocol, the contract-throughput benchmark the durable path.
  */
 async function run (): Promise<Measurement> {
-  const farmer = await startContractPeer({ farmer: { total: { cru: 64, mru: 256 * GiB, sru: 100_000 * GiB, hru: 0, ipv4u: 0 } } })
-  const twin = await startContractPeer({ bootstrap: farmer.node })
+  const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-propose-'))
+  // one twin keeps every contract it proposes open: more than a farmer's default limit per twin
+  const farmer = await startContractPeer({ home: join(dir, 'farmer'), farmer: { total: { cru: 64, mru: 256 * GiB, sru: 100_000 * GiB, hru: 0, ipv4u: 0 }, maxOpenContractsPerTwin: ROUNDS + 20 } })
+  const twin = await startContractPeer({ home: join(dir, 'twin'), bootstrap: farmer.node })
   try {
     await serveEchoRequests(farmer.node)
     await twin.node.dial(farmer.node.getMultiaddrs())
@@ -47,6 +52,7 @@ async function run (): Promise<Measurement> {
     }
   } finally {
     await Promise.all([twin, farmer].map(async p => p.node.stop()))
+    await rm(dir, { recursive: true, force: true })
   }
 }
 

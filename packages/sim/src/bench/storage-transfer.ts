@@ -4,12 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { unixfs } from '@helia/unixfs'
 import { multiaddr } from '@multiformats/multiaddr'
-import { capacityExtension, type CapacityMarket } from '@p2pcloud/capacity'
-import { contractsExtension } from '@p2pcloud/contracts'
-import { VERSION, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { twinExtension, type Twin } from '@p2pcloud/twin'
+import type { DaemonLibp2p } from '@p2pcloud/daemon'
 import { CID } from 'multiformats/cid'
-import { startLoopbackPeer } from '../loopback-peers.js'
+import { startLoopbackDaemon } from '../loopback-peers.js'
 import { simulationConfig } from '../simulation.js'
 import { BenchWorker } from './bench-worker.js'
 import { chunksOf } from './file-chunks.js'
@@ -50,12 +47,6 @@ async function startZdbFarmers (dir: string): Promise<ZdbFarmer[]> {
     await Promise.all(farmers.map(async farmer => farmer.stop()))
     throw err
   }
-}
-
-async function startTwin (bootstrap: string): Promise<P2PCloudLibp2p> {
-  return startLoopbackPeer(simulationConfig({ bootstrap: [bootstrap] }), {
-    extensions: [capacityExtension({ version: `p2pcloud/${VERSION}` }), contractsExtension({}), twinExtension()]
-  })
 }
 
 async function until (what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -125,15 +116,15 @@ interface RoundTimes { uploadMs: number, downloadMs: number, rawMs: number, heli
 async function run (): Promise<Measurement> {
   const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-storage-'))
   let farmers: ZdbFarmer[] = []
-  let node: P2PCloudLibp2p | undefined
+  let node: DaemonLibp2p | undefined
   try {
     // shared: the Helia provider's thread reads the same bytes without a copy
     const data = randomFillSync(new Uint8Array(new SharedArrayBuffer(FILE_BYTES)))
     farmers = await startZdbFarmers(dir)
-    const twinNode = node = await startTwin(farmers[0].started.address)
-    const market = node.services.capacity as CapacityMarket
+    const twinNode = node = await startLoopbackDaemon({ home: join(dir, 'twin'), config: simulationConfig({ bootstrap: [farmers[0].started.address] }) })
+    const market = node.services.capacity
     await until('the twin to hear every farmer', () => market.directory.size === FARMS.length)
-    const twin = node.services.twin as Twin
+    const twin = node.services.twin
     await phase('creating the pool', async () => twin.pools.create({ dataShards: DATA_SHARDS, parityShards: PARITY_SHARDS, namespaceBytes: NAMESPACE_BYTES, leaseMs: 3_600_000 }))
     const objects = await twin.pools.objects()
     await handleTransfers(node)

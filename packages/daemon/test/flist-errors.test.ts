@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { toApiError } from '@p2pcloud/api'
-import { BlockHashMismatchError, BlockNotFoundError, BlocksUnavailableError, BlockTooLargeError, FlistPathError, FlistTooLargeError, InvalidFlistError, NotPinnedError } from '../src/index.js'
+import { BlockHashMismatchError, BlockNotFoundError, BlocksUnavailableError, BlockTooLargeError, FlistPathError, FlistTooLargeError, InvalidFlistError, NotPinnedError } from '@p2pcloud/flist'
 
 describe('flist errors over the API', () => {
   it('each class answers with the status the API documents', () => {

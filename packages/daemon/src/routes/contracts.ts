@@ -1,6 +1,5 @@
 import { ApiError, type Routes } from '@p2pcloud/api'
-import type { Contracts } from './contracts-service.js'
-import { contractView } from './views.js'
+import { contractView, type Contracts } from '@p2pcloud/contracts'
 
 /** `GET /v1/farmer/contracts`: every contract in this farmer's live ledger (open, or over for less than a quote's validity), newest first. */
 export function contractRoutes (contracts: Contracts): Routes {

@@ -2,8 +2,7 @@ import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import { ApiError, clientGone, rawBytesOnceStarted, readJsonBody, requireAbsolutePath, requireFile, withProgress, type Routes } from '@p2pcloud/api'
 import { parseSize } from '@p2pcloud/node'
-import { parseDuration } from './spec.js'
-import type { Twin } from './twin.js'
+import { parseDuration, type Twin } from '@p2pcloud/twin'
 
 const poolOf = (url: URL): string | undefined => url.searchParams.get('pool') ?? undefined
 

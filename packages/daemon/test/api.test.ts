@@ -4,7 +4,8 @@ import { readFile, stat } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import { defaultConfig, initHome } from '@p2pcloud/node'
 import { tempDir } from '@p2pcloud/test-utils'
-import { ApiClient, MAX_BODY_BYTES, startDaemon, type Daemon } from '../src/index.js'
+import { ApiClient, MAX_BODY_BYTES } from '@p2pcloud/api'
+import { startDaemon, type Daemon } from '../src/index.js'
 
 interface RawResponse { status: number, body: any }
 

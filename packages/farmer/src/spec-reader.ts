@@ -19,7 +19,8 @@ export const MAX_SPEC_CHARS = 1024 * 1024
 
 /**
  * Walks a parsed YAML document for the spec parser: type checks, unknown keys and
- * locations live here so that spec.ts reads as the list of rules.
+ * locations live here so that the twin's spec.ts and each workload kind's parseSpec
+ * read as the list of rules.
  */
 export class SpecReader {
   private readonly lines = new LineCounter()
@@ -82,6 +83,12 @@ export class SpecReader {
     return entry
   }
 
+  /** An optional entry; `key:` with no value counts as absent. */
+  optional (entries: Map<string, Entry>, key: string): Entry | undefined {
+    const entry = entries.get(key)
+    return entry == null || this.isEmpty(entry) ? undefined : entry
+  }
+
   sequence (at: Located): Located[] {
     if (!isSeq(at.node)) this.fail(at, `must be a list, not ${describe(at.node)}`)
     return at.node.items.map((item, index) => {
@@ -103,6 +110,11 @@ export class SpecReader {
   number (at: Located): number {
     if (isScalar(at.node) && typeof at.node.value === 'number') return at.node.value
     this.fail(at, `must be a number, not ${describe(at.node)}`)
+  }
+
+  boolean (at: Located): boolean {
+    if (isScalar(at.node) && typeof at.node.value === 'boolean') return at.node.value
+    this.fail(at, `must be true or false, not ${String(isScalar(at.node) ? at.node.source ?? at.node.value : 'a list or mapping')}`)
   }
 
   /** A string or a number, for values such as sizes that may be written either way. */

@@ -35,3 +35,5 @@ export const daemonConfigSchema = z.object({
 
 export type DaemonConfig = z.infer<typeof daemonConfigSchema>
 export type DaemonConfigInput = z.input<typeof daemonConfigSchema>
+/** config.json's `farmer` section as written (defaults may be left out). */
+export type FarmerSettingsInput = z.input<typeof farmerSettingsSchema>

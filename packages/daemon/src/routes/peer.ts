@@ -1,10 +1,8 @@
+import { idView, peersView, peerView, readJsonBody, requireString, statusView, type Routes } from '@p2pcloud/api'
 import { DHT_PROTOCOL, parseMultiaddr, type HomePeer } from '@p2pcloud/node'
-import { readJsonBody, requireString } from './json-body.js'
-import { idView, peersView, peerView, statusView } from './peer-views.js'
-import type { Routes } from './server.js'
 
-/** The `/v1` endpoints of a running peer (see packages/api/README.md). */
-export function v1Routes (peer: HomePeer, startedAt: Date): Routes {
+/** The core peer's `/v1` endpoints: id, status, peers, connect (see packages/api/README.md). */
+export function peerRoutes (peer: HomePeer, startedAt: Date): Routes {
   const node = peer.libp2p
   return {
     'GET /v1/id': async () => idView(node),

@@ -1,7 +1,5 @@
 import { ApiError, badRequest, type Routes } from '@p2pcloud/api'
-import type { CapacityMarket } from './capacity-market.js'
-import { parseFindParams, type FindParams } from './find-query.js'
-import { advertView } from './views.js'
+import { advertView, parseFindParams, type CapacityMarket, type FindParams } from '@p2pcloud/capacity'
 
 /** How long `GET /v1/find` may spend asking the DHT before it answers with what it has. */
 const FIND_DHT_TIMEOUT_MS = 10_000

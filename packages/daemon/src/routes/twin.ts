@@ -1,8 +1,7 @@
 import { ApiError, clientGone, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { contractView } from '@p2pcloud/contracts'
-import { parseDeploymentSpec, parseDuration } from './spec.js'
-import type { Twin } from './twin.js'
+import { parseDeploymentSpec, parseDuration, type Twin } from '@p2pcloud/twin'
 
 function isPeerId (text: string): boolean {
   try {

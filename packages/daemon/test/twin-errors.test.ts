@@ -2,10 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { toApiError } from '@p2pcloud/api'
 import { InvalidObjectIdError, ObjectNotFoundError, StorageKeyError } from '@p2pcloud/storage'
-import { ContractNotFoundError, DeployFailedError, DeployTimeoutError, DeploymentExistsError, DeploymentNotFoundError, DeploymentPendingError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, PoolNotFoundError, SpecError, WorkloadNotFoundError } from '../src/index.js'
-import { InvalidDurationError } from '../src/duration.js'
-import { PlacementError } from '../src/placement.js'
-import { PendingError } from '../src/pending-deployments.js'
+import { ContractNotFoundError, DeployFailedError, DeployTimeoutError, DeploymentExistsError, DeploymentNotFoundError, DeploymentPendingError, FarmerNotAnsweringError, InvalidDurationError, NoCapacityError, NoMatchingFarmerError, PendingError, PlacementError, PoolNotFoundError, SpecError, WorkloadNotFoundError } from '@p2pcloud/twin'
 
 describe('twin errors over the API', () => {
   it('each class answers with the name and status the API documents', () => {

@@ -1,0 +1,5 @@
+export * from './config.js'
+export * from './services.js'
+export * from './start-daemon.js'
+export * from './start-peer.js'
+export { daemonRoutes } from './routes/index.js'

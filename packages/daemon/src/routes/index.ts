@@ -1,0 +1,21 @@
+import type { Routes } from '@p2pcloud/api'
+import type { DaemonPeer } from '../services.js'
+import { capacityRoutes } from './capacity.js'
+import { contractRoutes } from './contracts.js'
+import { flistRoutes } from './flists.js'
+import { peerRoutes } from './peer.js'
+import { storageRoutes } from './storage.js'
+import { twinRoutes } from './twin.js'
+
+/** Every endpoint of a daemon's local API, each domain's over its service. */
+export function daemonRoutes (peer: DaemonPeer, startedAt: Date): Routes {
+  const { services } = peer.libp2p
+  return {
+    ...peerRoutes(peer, startedAt),
+    ...capacityRoutes(services.capacity),
+    ...contractRoutes(services.contracts),
+    ...flistRoutes(services.flists),
+    ...twinRoutes(services.twin),
+    ...storageRoutes(services.twin)
+  }
+}

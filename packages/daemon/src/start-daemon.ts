@@ -1,0 +1,46 @@
+import { newApiToken, removeApiInfo, startApiServer, writeApiInfo, type RunningApiServer } from '@p2pcloud/api'
+import { startHomePeer, type RunOverrides } from '@p2pcloud/node'
+import { daemonConfigSchema } from './config.js'
+import { daemonRoutes } from './routes/index.js'
+import { daemonExtension, type DaemonPeer } from './services.js'
+
+/** A running peer with its local API published in `<home>/api.json`. */
+export interface Daemon {
+  peer: DaemonPeer
+  api: RunningApiServer
+  /** Close the API, remove api.json, stop the peer; safe to call twice. */
+  stop(): Promise<void>
+}
+
+/** Run the daemon that lives in `home`: its config.json says what it runs; `overrides` are the command line's. */
+export async function startDaemon (home: string, overrides: RunOverrides = {}): Promise<Daemon> {
+  const peer = await startHomePeer(home, overrides, async (config, paths) => daemonExtension(config, paths.root), daemonConfigSchema)
+  const token = newApiToken()
+  let api: RunningApiServer
+  try {
+    api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes: daemonRoutes(peer, new Date()) })
+  } catch (err) {
+    await peer.stop()
+    throw err
+  }
+  try {
+    await writeApiInfo(peer.paths.apiInfo, { url: api.url, token })
+  } catch (err) {
+    await api.close()
+    await peer.stop()
+    throw err
+  }
+  let stopping: Promise<void> | undefined
+  return {
+    peer,
+    api,
+    async stop () {
+      stopping ??= (async () => {
+        await removeApiInfo(peer.paths.apiInfo)
+        await api.close()
+        await peer.stop()
+      })()
+      await stopping
+    }
+  }
+}
