@@ -25,7 +25,7 @@ const range = NetworkRange.parse('10.66.0.0/16')
 /** Short enough for a test to see every decision; the defaults are in minutes. */
 const timings = { directTimeoutMs: 1500, retryDirectMs: 2000, keepaliveSeconds: 1 }
 
-type RelayNode = P2PCloudLibp2p & { services: { networkRelay: NetworkRelay } }
+type RelayNode = P2PCloudLibp2p<{ networkRelay: NetworkRelay }>
 
 /** One member host: a libp2p peer with the relay service, the network's namespace and one workload in it. */
 interface Host {
@@ -61,7 +61,7 @@ describe('paths between two members: direct when WireGuard reaches, relayed when
     const node = await createPeer({
       config: parseConfig({ ...base, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { ...base.mdns, enabled: false } }, 'overlay test peer'),
       privateKey: await generateKeyPair('Ed25519'),
-      extensions: [{
+      extension: {
         services: {
           networkRelay: networkRelay({
             // the other host, with its key, is the one member
@@ -72,8 +72,8 @@ describe('paths between two members: direct when WireGuard reaches, relayed when
             onInbound: (_id, peer, relay) => { void self.network?.inbound(peer, relay) }
           })
         }
-      }]
-    }) as RelayNode
+      }
+    })
     cleanup.push(async () => { await node.stop() })
     Object.assign(self, { node })
     const made = self as Host

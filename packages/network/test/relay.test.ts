@@ -22,11 +22,10 @@ const hasWireguard = (() => {
 })()
 const skip = await canCreateNetns() && hasWireguard ? false : 'needs root, iproute2, wireguard-go and wireguard-tools (wg)'
 
-async function relayPeer (init: NetworkRelayInit): Promise<P2PCloudLibp2p & { services: { networkRelay: NetworkRelay } }> {
+async function relayPeer (init: NetworkRelayInit): Promise<P2PCloudLibp2p<{ networkRelay: NetworkRelay }>> {
   const base = defaultConfig()
   const config = parseConfig({ ...base, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { ...base.mdns, enabled: false } }, 'relay test peer')
-  const node = await createPeer({ config, privateKey: await generateKeyPair('Ed25519'), extensions: [{ services: { networkRelay: networkRelay(init) } }] })
-  return node as P2PCloudLibp2p & { services: { networkRelay: NetworkRelay } }
+  return await createPeer({ config, privateKey: await generateKeyPair('Ed25519'), extension: { services: { networkRelay: networkRelay(init) } } })
 }
 
 interface Member { keys: WireguardKeyPair, device: WireguardDevice, netns: string, address: string, port: number }

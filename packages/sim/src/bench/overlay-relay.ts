@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { formatIpv4, generateWireguardKeys, NetworkOverlay, NetworkRange, networkRelay, OverlayNamespace, overlayNames, type NetworkRelay } from '@p2pcloud/network'
-import type { P2PCloudLibp2p } from '@p2pcloud/node'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { createPeer, type P2PCloudLibp2p } from '@p2pcloud/node'
 import { waitFor } from '@p2pcloud/test-utils'
-import { startLoopbackPeer, stopAll } from '../loopback-peers.js'
+import { loopbackConfig, stopAll } from '../loopback-peers.js'
 import { iperfMegabytesPerSecond } from './iperf.js'
 import type { Benchmark, Measurement } from './results.js'
 import { median } from './stats.js'
@@ -13,7 +14,7 @@ const RUNS = 3
 const STREAM_BYTES = 64 * 2 ** 20
 const range = NetworkRange.parse('10.69.0.0/16')
 
-interface Member { node: P2PCloudLibp2p & { services: { networkRelay: NetworkRelay } }, overlay: OverlayNamespace, network?: NetworkOverlay, workload: string, address: string }
+interface Member { node: P2PCloudLibp2p<{ networkRelay: NetworkRelay }>, overlay: OverlayNamespace, network?: NetworkOverlay, workload: string, address: string }
 
 /**
  * TCP throughput between two workloads whose only path is the mesh relay (their WireGuard
@@ -29,16 +30,18 @@ async function run (): Promise<Measurement> {
   const cleanup: Array<() => Promise<void>> = []
   try {
     for (const i of [0, 1]) {
-      const node = await startLoopbackPeer({}, {
-        extensions: [{
+      const node = await createPeer({
+        config: loopbackConfig(),
+        privateKey: await generateKeyPair('Ed25519'),
+        extension: {
           services: {
             networkRelay: networkRelay({
               authorize: (id, peer, key) => Buffer.from(id).equals(networkId) && peer.equals(members[1 - i]?.node.peerId) && Buffer.from(key).toString('base64') === keys[1 - i].publicKey ? { wireguardPort: ports[i] } : undefined,
               onInbound: (_id, peer, relay) => { void members[i].network?.inbound(peer, relay) }
             })
           }
-        }]
-      }) as Member['node']
+        }
+      })
       cleanup.push(async () => { await stopAll([node]) })
       const overlay = await OverlayNamespace.create({ names: overlayNames(randomBytes(4).toString('hex')), range, subnet: range.subnet(i + 1), implementation: 'wireguard-go' })
       cleanup.push(async () => { await overlay.destroy() })
