@@ -7,8 +7,12 @@
 #   busybox-static: a tiny real root filesystem for container tests, the demo and benchmarks
 #   e2fsprogs, mount: mkfs.ext4, e2fsck, resize2fs and losetup for volumes and container root
 #     layers, each a loop-mounted ext4 image of its size
+#   wireguard-go, wireguard-tools: the data plane of private networks (userspace WireGuard where
+#     the kernel has no module) and `wg`, which configures it
+#   iptables: the NAT routers of the tests' small internets (and a farmer's egress NAT)
+#   iputils-ping: the tests ping across private networks
 set -euo pipefail
-packages=(iproute2 runc busybox-static e2fsprogs mount)
+packages=(iproute2 runc busybox-static e2fsprogs mount wireguard-go wireguard-tools iptables iputils-ping)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

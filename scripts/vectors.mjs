@@ -12,7 +12,8 @@ const generators = {
   deployment: '../packages/farmer/dist/test/deployment-vectors.js',
   container: '../packages/runtime/dist/test/container-vectors.js',
   flist: '../packages/flist/dist/test/flist-vectors.js',
-  zdb: '../packages/zdb/dist/test/zdb-vectors.js'
+  zdb: '../packages/zdb/dist/test/zdb-vectors.js',
+  'network-relay': '../packages/network/dist/test/network-relay-vectors.js'
 }
 
 const wanted = process.argv.slice(2)

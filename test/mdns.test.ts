@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { tempDir, waitFor } from '@p2pcloud/test-utils'
-import { canCreateNetns, createTestLan, runCli, spawnDaemon, type CliDaemon, type TestLan } from './helpers/index.js'
+import { canCreateNetns, createTestLan, tempDir, waitFor, type TestLan } from '@p2pcloud/test-utils'
+import { runCli, spawnDaemon, type CliDaemon } from './helpers/index.js'
 
 // mDNS multicasts to the LAN, so this test builds its own LAN of network
 // namespaces (root only) instead of touching the host's network.

@@ -1,4 +1,3 @@
 export * from './cli.js'
-export * from './netns.js'
 export * from './market.js'
 export * from './specs.js'

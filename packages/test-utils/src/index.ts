@@ -1,3 +1,5 @@
 export * from './temp-dir.js'
 export * from './wait-for.js'
 export * from './vectors.js'
+export * from './netns.js'
+export * from './test-internet.js'

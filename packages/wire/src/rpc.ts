@@ -300,19 +300,19 @@ async function withTimeout<T> (work: Promise<T>, timeoutMs: number): Promise<T> 
 
 /** What can open a stream: a libp2p node (`force`: on a new connection even when one is open). */
 export interface StreamOpener {
-  dialProtocol(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: AbortOptions & { force?: boolean }): Promise<Stream>
+  dialProtocol(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: AbortOptions & { force?: boolean, runOnLimitedConnection?: boolean }): Promise<Stream>
 }
 
 /**
  * Open a stream. A connection found closing under us (its muxer closed, the connection manager
  * not yet told) is no answer from the peer: try once more on a new connection.
  */
-async function openStream (node: StreamOpener, peer: PeerId | Multiaddr | Multiaddr[], protocol: string, signal: AbortSignal): Promise<Stream> {
+export async function openStream (node: StreamOpener, peer: PeerId | Multiaddr | Multiaddr[], protocol: string, signal: AbortSignal, options: { runOnLimitedConnection?: boolean } = {}): Promise<Stream> {
   try {
-    return await node.dialProtocol(peer, protocol, { signal })
+    return await node.dialProtocol(peer, protocol, { ...options, signal })
   } catch (err: any) {
     if (err?.name !== 'ConnectionClosedError' || signal.aborted) throw err
-    return node.dialProtocol(peer, protocol, { signal, force: true })
+    return node.dialProtocol(peer, protocol, { ...options, signal, force: true })
   }
 }
 

@@ -10,13 +10,15 @@ import { idlePeerMemory } from './idle-peer-memory.js'
 import { lateJoinerDht } from './late-joiner-dht.js'
 import { ledgerStart } from './ledger-start.js'
 import { logFlood } from './log-flood.js'
+import { overlayRelay } from './overlay-relay.js'
+import { overlayThroughput } from './overlay-throughput.js'
 import { proposeLatency } from './propose-latency.js'
 import type { Benchmark } from './results.js'
 import { storageTransfer } from './storage-transfer.js'
 import { streamThroughput } from './stream-throughput.js'
 import { zdbFlood } from './zdb-flood.js'
 
-/** Every benchmark `npm run bench` runs, in this order (the container benches last: they throw where runc is missing). */
+/** Every benchmark `npm run bench` runs, in this order (the container and network benches last: they throw where runc or wireguard-go is missing). */
 export const benchmarks: readonly Benchmark[] = [
   streamThroughput,
   dialLatency,
@@ -33,7 +35,9 @@ export const benchmarks: readonly Benchmark[] = [
   storageTransfer,
   zdbFlood,
   containerDeploy,
-  logFlood
+  logFlood,
+  overlayThroughput,
+  overlayRelay
 ]
 
 export * from './results.js'

@@ -4,8 +4,13 @@ import { promisify } from 'node:util'
 
 const exec = promisify(execFile)
 
-async function ip (...args: string[]): Promise<void> {
+export async function runIp (...args: string[]): Promise<void> {
   await exec('ip', args)
+}
+
+/** `command args…` inside network namespace `netns`; resolves with its stdout. */
+export async function netnsExec (netns: string, command: string, ...args: string[]): Promise<string> {
+  return (await exec('ip', ['netns', 'exec', netns, command, ...args])).stdout
 }
 
 /** A switched LAN of `hosts` network namespaces, made by the test and removed by `destroy()`. */
@@ -31,27 +36,27 @@ export async function createTestLan (hosts: number): Promise<TestLan> {
   const switchNs = `p2pc-${id}-sw`
   const created: string[] = []
   const destroy = async (): Promise<void> => {
-    for (const netns of created.reverse()) await ip('netns', 'del', netns).catch(() => {})
+    for (const netns of created.reverse()) await runIp('netns', 'del', netns).catch(() => {})
   }
   try {
-    await ip('netns', 'add', switchNs)
+    await runIp('netns', 'add', switchNs)
     created.push(switchNs)
-    await ip('-n', switchNs, 'link', 'add', 'br0', 'type', 'bridge')
-    await ip('-n', switchNs, 'link', 'set', 'br0', 'up')
+    await runIp('-n', switchNs, 'link', 'add', 'br0', 'type', 'bridge')
+    await runIp('-n', switchNs, 'link', 'set', 'br0', 'up')
     const lanHosts = []
     for (let i = 1; i <= hosts; i++) {
       const netns = `p2pc-${id}-h${i}`
-      await ip('netns', 'add', netns)
+      await runIp('netns', 'add', netns)
       created.push(netns)
-      await ip('-n', switchNs, 'link', 'add', `port${i}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns)
-      await ip('-n', switchNs, 'link', 'set', `port${i}`, 'master', 'br0')
-      await ip('-n', switchNs, 'link', 'set', `port${i}`, 'up')
+      await runIp('-n', switchNs, 'link', 'add', `port${i}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns)
+      await runIp('-n', switchNs, 'link', 'set', `port${i}`, 'master', 'br0')
+      await runIp('-n', switchNs, 'link', 'set', `port${i}`, 'up')
       const address = `${subnet}.${i}`
-      await ip('-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0')
-      await ip('-n', netns, 'link', 'set', 'eth0', 'up')
-      await ip('-n', netns, 'link', 'set', 'lo', 'up')
+      await runIp('-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0')
+      await runIp('-n', netns, 'link', 'set', 'eth0', 'up')
+      await runIp('-n', netns, 'link', 'set', 'lo', 'up')
       // a host without a default route still needs one for multicast (mDNS)
-      await ip('-n', netns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
+      await runIp('-n', netns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
       lanHosts.push({ netns, address })
     }
     return { hosts: lanHosts, destroy }
