@@ -7,8 +7,10 @@
 #   busybox-static: a tiny real root filesystem for container tests, the demo and benchmarks
 #   e2fsprogs, mount: mkfs.ext4, e2fsck, resize2fs and losetup for volumes and container root
 #     layers, each a loop-mounted ext4 image of its size
+#   pebble: the ACME test server (and pebble-challtestsrv, its DNS) the gateway's certificate tests obtain certificates from
+#   curl: the HTTP and TLS client the gateway's tests reach names through (--resolve, --cacert)
 set -euo pipefail
-packages=(iproute2 runc busybox-static e2fsprogs mount)
+packages=(iproute2 runc busybox-static e2fsprogs mount pebble curl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
