@@ -16,7 +16,8 @@ export type ClientHelloProgress =
 
 /**
  * Reads the server name (SNI) from the ClientHello at the start of `bytes`, which may span several
- * TLS records and may not all have arrived yet. A ClientHello longer than `maxBytes`, or anything
+ * TLS records and may not all have arrived yet. A ClientHello whose records take more than
+ * `maxBytes` (known from the first record header that crosses it), or anything
  * that is not a well-formed ClientHello, is a ClientHelloError. The bytes are not consumed: the
  * caller hands them on unchanged (passthrough) or to its own TLS (termination).
  */
@@ -25,7 +26,7 @@ export function readClientHello (bytes: Uint8Array, maxBytes: number): ClientHel
   if (handshake == null || handshake.length < HANDSHAKE_HEADER_BYTES) return { complete: false }
   if (handshake[0] !== HANDSHAKE_CLIENT_HELLO) throw new ClientHelloError(`the first handshake message is of type ${handshake[0]}, not a ClientHello`)
   const length = (handshake[1] << 16) | (handshake[2] << 8) | handshake[3]
-  if (length + HANDSHAKE_HEADER_BYTES > maxBytes) throw new ClientHelloError(`a ClientHello of ${length} bytes is over the limit of ${maxBytes}`)
+  if (length + HANDSHAKE_HEADER_BYTES > maxBytes) throw new ClientHelloError(`a ClientHello of ${length} bytes is over the limit of ${maxBytes} bytes`)
   if (handshake.length < HANDSHAKE_HEADER_BYTES + length) return { complete: false }
   return { complete: true, serverName: serverNameOf(new Reader(handshake.subarray(HANDSHAKE_HEADER_BYTES, HANDSHAKE_HEADER_BYTES + length))) }
 }
@@ -38,10 +39,10 @@ function handshakeBytes (bytes: Uint8Array, maxBytes: number): Uint8Array | unde
     if (bytes[offset] !== CONTENT_TYPE_HANDSHAKE) throw new ClientHelloError(`a record of content type ${bytes[offset]} where a handshake record was expected (not TLS?)`)
     const length = (bytes[offset + 3] << 8) | bytes[offset + 4]
     if (length === 0 || length > MAX_RECORD_BYTES) throw new ClientHelloError(`a handshake record of ${length} bytes`)
+    if (offset + RECORD_HEADER_BYTES + length > maxBytes) throw new ClientHelloError(`a ClientHello of more than ${maxBytes} bytes is over the limit`)
     if (offset + RECORD_HEADER_BYTES + length > bytes.length) break
     fragments.push(bytes.subarray(offset + RECORD_HEADER_BYTES, offset + RECORD_HEADER_BYTES + length))
     offset += RECORD_HEADER_BYTES + length
-    if (offset > maxBytes) break
   }
   if (fragments.length === 0) return undefined
   return fragments.length === 1 ? fragments[0] : Buffer.concat(fragments)

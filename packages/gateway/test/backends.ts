@@ -69,6 +69,7 @@ async function started (server: Server, t: Cleanup): Promise<Backend> {
   sockets.on('connection', (socket: any) => socket.on('message', (data: Buffer) => socket.send(`echo: ${data.toString()}`)))
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   t.after(async () => {
+    for (const client of sockets.clients) client.terminate()
     sockets.close()
     server.closeAllConnections()
     await new Promise(resolve => server.close(resolve))

@@ -13,6 +13,7 @@ declare module 'ws' {
 
   export class WebSocketServer extends EventEmitter {
     constructor (options: { server: Server })
+    readonly clients: Set<WebSocket>
     close (): void
   }
 }
