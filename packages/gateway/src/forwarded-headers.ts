@@ -5,11 +5,14 @@ import type { IncomingMessage } from 'node:http'
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade'])
 // Only the gateway knows who the client is; what the client says about it is dropped, not appended to.
 const CLIENT_CLAIMS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded'])
+// What frames and addresses a message is never dropped because a Connection header names it: a
+// body without its framing would reach the backend as the start of another request.
+const FRAMING = new Set(['host', 'content-length', 'transfer-encoding'])
 
 /** The header names a message's Connection header lists: hop-by-hop too (RFC 9110 §7.6.1). */
 function connectionOptions (message: IncomingMessage): Set<string> {
   const value = message.headers.connection
-  return new Set((value ?? '').split(',').map(name => name.trim().toLowerCase()).filter(name => name !== ''))
+  return new Set((value ?? '').split(',').map(name => name.trim().toLowerCase()).filter(name => name !== '' && !FRAMING.has(name)))
 }
 
 /** `rawHeaders` (name, value, name, value …) without the pairs whose lower-case name `drop` holds. */

@@ -140,18 +140,29 @@ export class HttpProxy {
       setHost: false,
       createConnection: () => backend as any
     })
-    res.once('close', () => outgoing.destroy())
-    const tooSlow = setTimeout(() => {
-      if (!res.headersSent) sendPage(res, pages.backendResponseTimeout(host, limits.backendResponseTimeoutMs), true)
+    let tooSlow: NodeJS.Timeout | undefined
+    let answered = false
+    res.once('close', () => {
+      clearTimeout(tooSlow)
       outgoing.destroy()
-    }, limits.backendResponseTimeoutMs)
+    })
+    // the backend's time to answer counts from the end of the request body: an upload may be long
+    outgoing.once('finish', () => {
+      if (answered) return
+      tooSlow = setTimeout(() => {
+        if (!res.headersSent) sendPage(res, pages.backendResponseTimeout(host, limits.backendResponseTimeoutMs), true)
+        outgoing.destroy()
+      }, limits.backendResponseTimeoutMs)
+    })
     outgoing.once('response', response => {
+      answered = true
       clearTimeout(tooSlow)
       res.writeHead(response.statusCode ?? 502, response.statusMessage, forwardedResponseHeaders(response))
       pipeline(response, res, () => {})
     })
     outgoing.on('error', err => {
       clearTimeout(tooSlow)
+      if (res.writableEnded) return // our own 504 page is on its way
       if (res.headersSent) {
         res.destroy()
         return

@@ -24,7 +24,7 @@ export interface FrontDoorLimits {
   maxConnectionsPerPort: number
   /** Time for a backend connection to open; longer is answered 504. */
   backendConnectTimeoutMs: number
-  /** Time for a backend to start its response once the request is sent; longer is answered 504. */
+  /** Time for a backend to start its response once the whole request is sent; longer is answered 504. */
   backendResponseTimeoutMs: number
   /** Seconds a client is told to wait (Retry-After) when a name is at its connection limit. */
   retryAfterSeconds: number

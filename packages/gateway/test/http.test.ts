@@ -24,9 +24,12 @@ describe('front door: HTTP by Host', () => {
     assert.equal(byFqdn.body, 'hello from shop')
 
     const echoed = await curl(`http://www.gw.test:${door.httpPort}/headers?q=1`, [...resolve,
-      '-H', 'X-Custom-Case: Kept', '-H', 'X-Forwarded-For: 203.0.113.66', '-H', 'X-Forwarded-Proto: https'])
+      '-H', 'X-Custom-Case: Kept', '-H', 'X-Forwarded-For: 203.0.113.66', '-H', 'X-Forwarded-Proto: https',
+      '-H', 'Connection: keep-alive, X-Hop, Host', '-H', 'X-Hop: for the gateway only'])
     const { headers, rawHeaders, url } = JSON.parse(echoed.body)
     assert.equal(url, '/headers?q=1')
+    assert.equal(headers.host, `www.gw.test:${door.httpPort}`, 'a Connection header cannot strip Host')
+    assert.equal(headers['x-hop'], undefined, 'headers the Connection header names stay at the gateway')
     assert.ok(rawHeaders.includes('X-Custom-Case'), 'header names keep their case')
     assert.equal(headers['x-custom-case'], 'Kept')
     assert.equal(headers['x-forwarded-for'], '127.0.0.1', 'the client cannot choose its own X-Forwarded-For')
