@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { createSecureContext, type SecureContext } from 'node:tls'
+import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls'
 import { WebSocket } from 'ws'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { tcpBackend } from '../src/index.js'
-import { startHttpBackend, startTlsBackend } from './backends.js'
+import { deadPort, startHttpBackend, startTlsBackend } from './backends.js'
 import { curl, resolveTo127 } from './curl.js'
 import { rawConnection, startFrontDoor } from './front-door.js'
 import { selfSignedCertificate } from './test-certificates.js'
@@ -66,6 +66,37 @@ describe('front door: TLS by SNI', () => {
     const echoed = new Promise(resolve => socket.once('message', (data: Buffer) => resolve(data.toString())))
     socket.send('over wss')
     assert.equal(await echoed, 'echo: over wss')
+  })
+
+  it('refuses with an alert a passthrough name whose backend is down, and a name served over plain HTTP only', async t => {
+    const door = await startFrontDoor(t)
+    door.routes.set('down.gw.test', { tls: 'passthrough', connect: tcpBackend('127.0.0.1', await deadPort()) })
+    door.routes.set('plain.gw.test', { tls: 'none', connect: tcpBackend('127.0.0.1', await deadPort()) })
+    const resolve = [...resolveTo127(['down.gw.test', 'plain.gw.test'], [door.httpsPort]), '--insecure']
+    const down = await curl(`https://down.gw.test:${door.httpsPort}/`, resolve)
+    assert.equal(down.exitCode, 35)
+    assert.match(down.stderr, /internal error/)
+    const plain = await curl(`https://plain.gw.test:${door.httpsPort}/`, resolve)
+    assert.match(plain.stderr, /unrecognized name/)
+  })
+
+  it('cuts a slow client on a terminated connection too (408)', async t => {
+    const own = selfSignedCertificate('site.gw.test')
+    const context = createSecureContext(own)
+    const door = await startFrontDoor(t, { certificates: () => context, limits: { headerTimeoutMs: 600 } })
+    door.routes.set('site.gw.test', { tls: 'terminate', connect: tcpBackend('127.0.0.1', await deadPort()) })
+    const socket = tlsConnect({ host: '127.0.0.1', port: door.httpsPort, servername: 'site.gw.test', ca: own.cert })
+    let received = ''
+    let closed = false
+    socket.on('data', chunk => { received += chunk.toString() })
+    socket.on('error', () => {})
+    socket.on('close', () => { closed = true })
+    await new Promise(resolve => socket.once('secureConnect', resolve))
+    socket.write('GET / HTTP/1.1\r\nHost: site.gw.test\r\n')
+    const drip = setInterval(() => { if (!closed) socket.write('X-Drip: 1\r\n') }, 100)
+    t.after(() => { clearInterval(drip); socket.destroy() })
+    await waitFor('the slow client to be cut', () => closed)
+    assert.match(received, /^HTTP\/1\.1 408 /)
   })
 
   it('stops a removed passthrough name: its open connection is closed and new ones get an alert', async t => {
