@@ -16,14 +16,18 @@ export function parseHostname (input: string): string {
   return name
 }
 
+/** parseHostname's answer, or undefined for a name that is not a valid hostname (one a client sent). */
+export function canonicalHostname (name: string): string | undefined {
+  try {
+    return parseHostname(name)
+  } catch {
+    return undefined
+  }
+}
+
 /** The hostname of a Host header (`name` or `name:port`), or undefined when it is not a valid one. */
 export function hostOfHeader (header: string | undefined): string | undefined {
   if (header == null) return undefined
   const match = /^([^:]+)(?::\d{1,5})?$/.exec(header)
-  if (match == null) return undefined
-  try {
-    return parseHostname(match[1])
-  } catch {
-    return undefined
-  }
+  return match == null ? undefined : canonicalHostname(match[1])
 }

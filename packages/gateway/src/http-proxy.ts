@@ -6,7 +6,7 @@ import { connectBackend } from './backend.js'
 import { CHALLENGE_PATH_PREFIX, type ChallengeResponder } from './challenges.js'
 import { BackendTimeoutError } from './errors.js'
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './forwarded-headers.js'
-import { hostOfHeader } from './hostname.js'
+import { canonicalHostname, hostOfHeader } from './hostname.js'
 import type { FrontDoorLimits } from './limits.js'
 import { pages, rawPage, sendPage, type Page } from './pages.js'
 import type { Route, RouteTable } from './routes.js'
@@ -75,8 +75,8 @@ export class HttpProxy {
     const encrypted = isEncrypted(req)
     if (encrypted) {
       // A terminated connection serves the name its certificate is for, not any name the client asks.
-      const servername = (req.socket as TLSSocket).servername
-      if (servername !== host) return pages.misdirected(host, String(servername))
+      const servername = String((req.socket as TLSSocket).servername)
+      if (canonicalHostname(servername) !== host) return pages.misdirected(host, servername)
     }
     const route = this.init.routes.get(host)
     if (route == null) return pages.noRoute(host)

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net'
 import { TLSSocket, type SecureContext } from 'node:tls'
 import { logger } from '@libp2p/logger'
 import { connectBackend } from './backend.js'
-import { parseHostname } from './hostname.js'
+import { canonicalHostname } from './hostname.js'
 import type { FrontDoorLimits } from './limits.js'
 import type { Route, RouteTable } from './routes.js'
 import { readClientHello } from './sni.js'
@@ -63,7 +63,7 @@ export class TlsFront {
   }
 
   private dispatch (socket: Socket, hello: Buffer, serverName: string | undefined, deadline: number): void {
-    const name = serverName == null ? undefined : validHostname(serverName)
+    const name = serverName == null ? undefined : canonicalHostname(serverName)
     const route = name == null ? undefined : this.init.routes.get(name)
     if (name == null || route == null || route.tls === 'none') {
       refuse(socket, ALERT_UNRECOGNIZED_NAME, `no TLS route for server name ${JSON.stringify(serverName?.slice(0, 80))}`)
@@ -128,14 +128,6 @@ export class TlsFront {
       clearTimeout(timer)
       this.init.terminated(tls)
     })
-  }
-}
-
-function validHostname (name: string): string | undefined {
-  try {
-    return parseHostname(name)
-  } catch {
-    return undefined
   }
 }
 
