@@ -28,7 +28,7 @@ interface Admitted {
   proto: 'http' | 'https'
 }
 
-const isPage = (value: object): value is Page => 'status' in value
+const isPage = (value: Admitted | Page): value is Page => 'status' in value
 
 /**
  * HTTP/1.1 by Host: each request (on plain HTTP, or on TLS the front door terminated) goes to its
@@ -99,17 +99,19 @@ export class HttpProxy {
   }
 
   /** The backend connection for one request or upgrade, or the page that says why there is none. */
-  private async open (admitted: Admitted, client: Duplex): Promise<Duplex | Page> {
+  private async open (admitted: Admitted, client: Duplex): Promise<{ backend: Duplex } | { page: Page }> {
     const cancel = new AbortController()
     const abort = (): void => { cancel.abort() }
     client.once('close', abort)
     try {
-      return await connectBackend(admitted.route.connect, this.init.limits.backendConnectTimeoutMs, cancel.signal)
+      return { backend: await connectBackend(admitted.route.connect, this.init.limits.backendConnectTimeoutMs, cancel.signal) }
     } catch (err: any) {
       log('no backend connection for %s: %e', admitted.host, err)
-      return err instanceof BackendTimeoutError
-        ? pages.backendConnectTimeout(admitted.host, err.timeoutMs)
-        : pages.unreachable(admitted.host, err.message)
+      return {
+        page: err instanceof BackendTimeoutError
+          ? pages.backendConnectTimeout(admitted.host, err.timeoutMs)
+          : pages.unreachable(admitted.host, err.message)
+      }
     } finally {
       client.off('close', abort)
     }
@@ -124,13 +126,14 @@ export class HttpProxy {
       return
     }
     res.once('close', lease.release)
-    const backend = await this.open(admitted, res.socket ?? req.socket)
-    if (res.destroyed) {
-      if (!isPage(backend)) backend.destroy()
+    const opened = await this.open(admitted, res.socket ?? req.socket)
+    if ('page' in opened) {
+      if (!res.destroyed) sendPage(res, opened.page)
       return
     }
-    if (isPage(backend)) {
-      sendPage(res, backend)
+    const { backend } = opened
+    if (res.destroyed) {
+      backend.destroy()
       return
     }
     const outgoing = request({
@@ -182,13 +185,14 @@ export class HttpProxy {
       socket.end(rawPage(pages.busy(host, limits.retryAfterSeconds)))
       return
     }
-    const backend = await this.open(admitted, socket)
-    if (socket.destroyed || isPage(backend)) {
+    const opened = await this.open(admitted, socket)
+    if ('page' in opened || socket.destroyed) {
       lease.release()
-      if (isPage(backend)) socket.end(rawPage(backend))
-      else backend.destroy()
+      if ('page' in opened) socket.end(rawPage(opened.page))
+      else opened.backend.destroy()
       return
     }
+    const { backend } = opened
     backend.write(requestHead(req, forwardedRequestHeaders(req, proto, true)))
     if (head.length > 0) backend.write(head)
     close = splice(socket, backend, limits.idleTimeoutMs, lease.release)
