@@ -17,7 +17,7 @@ export interface AcmeCertificatesInit {
   email?: string
   /** Renew this long before expiry, or at two thirds of a shorter certificate's life. Default 30 days. */
   renewBeforeMs?: number
-  /** A failed renewal is retried after this, doubling up to `retryMaxMs`. Defaults 1 minute and 6 hours. */
+  /** A failed renewal is retried after this, doubling up to `retryMaxMs`. Defaults 5 minutes and 6 hours. */
   retryMinMs?: number
   retryMaxMs?: number
   /** How often an order in progress is polled, at first (it backs off from there). Default 1 s. */
@@ -50,7 +50,8 @@ interface Managed {
 }
 
 export const DEFAULT_RENEW_BEFORE_MS = 30 * 24 * 3600_000
-const DEFAULT_RETRY_MIN_MS = 60_000
+// 5 min doubling: at most 4 failed validations in an hour, under Let's Encrypt's 5 per hostname
+const DEFAULT_RETRY_MIN_MS = 5 * 60_000
 const DEFAULT_RETRY_MAX_MS = 6 * 3600_000
 const DEFAULT_POLL_MIN_MS = 1000
 /** setTimeout's longest delay; later dates are reached in steps. */
