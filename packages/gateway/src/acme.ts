@@ -22,6 +22,8 @@ export interface AcmeCertificatesInit {
   retryMaxMs?: number
   /** How often an order in progress is polled, at first (it backs off from there). Default 1 s. */
   pollMinMs?: number
+  /** Orders run at once; more wait their turn (a gateway starting with many names must not flood its CA). Default 4. */
+  maxConcurrentOrders?: number
   /** The pending HTTP-01 tokens, when the front door was given its own before this was made. */
   challenges?: Http01Challenges
 }
@@ -54,6 +56,7 @@ export const DEFAULT_RENEW_BEFORE_MS = 30 * 24 * 3600_000
 const DEFAULT_RETRY_MIN_MS = 5 * 60_000
 const DEFAULT_RETRY_MAX_MS = 6 * 3600_000
 const DEFAULT_POLL_MIN_MS = 1000
+const DEFAULT_MAX_CONCURRENT_ORDERS = 4
 /** setTimeout's longest delay; later dates are reached in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
@@ -70,6 +73,9 @@ export class AcmeCertificates {
   private readonly names = new Map<string, Managed>()
   private client?: acme.Client
   private stopped = false
+  private ordersRunning = 0
+  /** Orders waiting for a turn; at most one per managed name (orders of a name are shared). */
+  private readonly ordersWaiting: Array<() => void> = []
 
   constructor (private readonly init: AcmeCertificatesInit) {
     this.store = new CertificateStore(init.dir)
@@ -153,6 +159,7 @@ export class AcmeCertificates {
     const client = this.client
     if (client == null) throw new Error('AcmeCertificates.start() was not called')
     clearTimeout(managed.timer)
+    await this.turn()
     try {
       const [key, csr] = await acme.crypto.createCsr({ commonName: name, altNames: [name] }, await acme.crypto.createPrivateEcdsaKey())
       const chain = await client.auto({
@@ -177,6 +184,7 @@ export class AcmeCertificates {
       log('certificate for %s obtained, serial %s, valid until %s', name, certificate.serialNumber, certificate.notAfter.toISOString())
     } catch (err) {
       const failure = new CertificateOrderError(name, err)
+      if (this.names.get(name) !== managed) throw failure // released: no retry
       managed.failures++
       managed.lastError = failure.message
       const retryMin = this.init.retryMinMs ?? DEFAULT_RETRY_MIN_MS
@@ -184,7 +192,20 @@ export class AcmeCertificates {
       log.error('%s; %s, retrying in %d s', failure.message, managed.current != null ? 'the old certificate stays in service' : 'the name has no certificate', Math.round(delay / 1000))
       this.schedule(name, managed, new Date(Date.now() + delay))
       throw failure
+    } finally {
+      const next = this.ordersWaiting.shift()
+      if (next != null) next() // the turn passes straight on
+      else this.ordersRunning--
     }
+  }
+
+  /** Returns once this order may run: at once while fewer than maxConcurrentOrders run, else when one ends. */
+  private async turn (): Promise<void> {
+    if (this.ordersRunning < (this.init.maxConcurrentOrders ?? DEFAULT_MAX_CONCURRENT_ORDERS)) {
+      this.ordersRunning++
+      return
+    }
+    await new Promise<void>(resolve => this.ordersWaiting.push(resolve))
   }
 
   /** Serves `certificate` for `name` and schedules its renewal. */

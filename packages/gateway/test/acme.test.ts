@@ -22,12 +22,12 @@ describe('ACME certificates from a real pebble, through the front door', () => {
   let door: FrontDoor
   let certificates: AcmeCertificates
   let rootFile: string
+  const challenges = new Http01Challenges()
 
   before(async () => {
     dir = await tempDir('gateway-acme', cleanup)
     backend = await startHttpBackend('acme site', cleanup)
     // pebble must know the front door's HTTP port, so the door comes first and ACME after pebble
-    const challenges = new Http01Challenges()
     door = new FrontDoor({
       http: { host: '127.0.0.1', port: 0 },
       https: { host: '127.0.0.1', port: 0 },
@@ -87,6 +87,14 @@ describe('ACME certificates from a real pebble, through the front door', () => {
     assert.equal(certificates.status('renew.gw.test')?.failures, 0)
     const response = await verifiedCurl('renew.gw.test')
     assert.equal(response.exitCode, 0, response.stderr)
+  })
+
+  it('runs orders in turn when more are asked for than may run at once', async () => {
+    const queued = new AcmeCertificates({ directoryUrl: pebble.directoryUrl, dir: join(dir, 'queued'), challenges, pollMinMs: 200, maxConcurrentOrders: 1 })
+    await queued.start()
+    after(async () => { queued.stop() })
+    await Promise.all(['q1.gw.test', 'q2.gw.test', 'q3.gw.test'].map(async name => { await queued.obtain(name) }))
+    for (const name of ['q1.gw.test', 'q2.gw.test', 'q3.gw.test']) assert.ok(queued.secureContext(name) != null, name)
   })
 
   it('refuses names that are not hostnames before any order or path', async () => {
