@@ -13,7 +13,8 @@ const generators = {
   container: '../packages/runtime/dist/test/container-vectors.js',
   flist: '../packages/flist/dist/test/flist-vectors.js',
   zdb: '../packages/zdb/dist/test/zdb-vectors.js',
-  'network-relay': '../packages/network/dist/test/network-relay-vectors.js'
+  'network-relay': '../packages/network/dist/test/network-relay-vectors.js',
+  'network-data': '../packages/network/dist/test/network-data-vectors.js'
 }
 
 const wanted = process.argv.slice(2)

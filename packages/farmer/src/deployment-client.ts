@@ -32,7 +32,7 @@ function statusFromWire (status: deploymentMessages.DeploymentStatus | undefined
   }
 }
 
-/** The twin's side of `/p2pcloud/deployment/1.0.0`. Refusals arrive as RemoteError in the farmer's words. */
+/** The twin's side of `/p2pcloud/deployment/1.1.0` (1.0.0 with an older farmer). Refusals arrive as RemoteError in the farmer's words. */
 export class DeploymentClient {
   constructor (private readonly node: StreamOpener, private readonly twinKey: PrivateKey) {}
 

@@ -1,7 +1,7 @@
 import { addResources, emptyResources, shortfall } from '@p2pcloud/capacity'
 import type { ContractRecord, Ledger } from '@p2pcloud/contracts'
 import {
-  DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DeploymentErrorCodes, ErrorCodes, ProtocolError, contractIdFromBytes, contractIdToBytes,
+  DEPLOYMENT_COMPATIBLE, DEPLOYMENT_LIMITS, DEPLOYMENT_PROTOCOL, DeploymentErrorCodes, ErrorCodes, ProtocolError, contractIdFromBytes, contractIdToBytes,
   deploymentMessages, type Responder
 } from '@p2pcloud/wire'
 import { openDeployment, type Deployment } from './deployment-record.js'
@@ -13,6 +13,7 @@ type Response = deploymentMessages.Response
 
 export const deploymentCodecs = {
   protocol: DEPLOYMENT_PROTOCOL,
+  compatible: DEPLOYMENT_COMPATIBLE,
   request: deploymentMessages.Request,
   response: deploymentMessages.Response,
   limits: DEPLOYMENT_LIMITS
@@ -31,7 +32,7 @@ export function statusToWire (record: DeploymentRecord): deploymentMessages.Depl
     contractId: contractIdToBytes(record.deployment.contractId),
     name: record.deployment.name,
     version: record.deployment.version,
-    workloads: record.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state], message: w.message, changedAtMs: w.changedAt }))
+    workloads: record.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state], message: w.message, changedAtMs: w.changedAt, result: w.result ?? new Uint8Array() }))
   }
 }
 
@@ -92,7 +93,7 @@ function owned (provisioner: Provisioner, contractId: string, twin: string): Dep
   return record
 }
 
-/** `/p2pcloud/deployment/1.0.0`, farmer side: deploy, update, delete, get, watch. */
+/** `/p2pcloud/deployment/1.1.0` (and 1.0.0), farmer side: deploy, update, delete, get, watch. */
 export function deploymentResponder (init: DeploymentResponderInit): Responder<Request, Response> {
   return {
     ...deploymentCodecs,

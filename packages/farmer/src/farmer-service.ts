@@ -1,8 +1,8 @@
 import { logger } from '@libp2p/logger'
 import type { Startable } from '@libp2p/interface'
 import type { ContractRecord, Ledger } from '@p2pcloud/contracts'
-import { DEPLOYMENT_PROTOCOL, handleRequests } from '@p2pcloud/wire'
-import { deploymentResponder } from './deployment-protocol.js'
+import { handleRequests, protocolIds } from '@p2pcloud/wire'
+import { deploymentCodecs, deploymentResponder } from './deployment-protocol.js'
 import { DriverRegistry, type DriverFactory, type FarmerComponents } from './drivers.js'
 import { Provisioner } from './provisioner.js'
 import { VolumeDriver } from './volume-driver.js'
@@ -19,7 +19,7 @@ export interface FarmerInit {
 }
 
 /**
- * A farmer's workloads: answers `/p2pcloud/deployment/1.0.0`, and its
+ * A farmer's workloads: answers `/p2pcloud/deployment/1.1.0` (and 1.0.0), and its
  * provisioner keeps each deployment converged with what runs; a contract that
  * ends or is cancelled has its workloads removed.
  */
@@ -65,7 +65,7 @@ export class Farmer implements Startable {
 
   async stop (): Promise<void> {
     this.unfollow?.()
-    await this.components.registrar.unhandle(DEPLOYMENT_PROTOCOL)
+    for (const id of protocolIds(deploymentCodecs)) await this.components.registrar.unhandle(id)
     // the reverse of the apply order: containers stop before the volumes they mount are unmounted
     const closing = this.drivers.all().reverse().sort((a, b) => this.drivers.applyOrder(b.type) - this.drivers.applyOrder(a.type))
     for (const driver of closing) await driver.close?.().catch(err => { log.error('closing the %s driver failed - %e', driver.type, err) })

@@ -17,6 +17,8 @@ export interface WorkloadStatus {
   state: WorkloadState
   message: string
   changedAt: number
+  /** What its driver reported once applied (a network's NetworkResult), encoded; absent for most types. */
+  result?: Uint8Array<ArrayBuffer>
 }
 
 /** What the farmer holds for one contract: the twin's signed deployment and each workload's state. */

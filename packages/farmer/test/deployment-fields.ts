@@ -38,7 +38,7 @@ export const wireDeployment = (f: Json): deploymentMessages.Deployment => ({
   signedAtMs: Number(f.signed_at_ms)
 })
 const wireWorkloadStatus = (f: Json): deploymentMessages.WorkloadStatus => ({
-  name: f.name, type: f.type, version: Number(f.version), state: f.state, message: f.message, changedAtMs: Number(f.changed_at_ms)
+  name: f.name, type: f.type, version: Number(f.version), state: f.state, message: f.message, changedAtMs: Number(f.changed_at_ms), result: unhex(f.result ?? '')
 })
 const wireStatus = (f: Json): deploymentMessages.DeploymentStatus => ({
   contractId: unhex(f.contract_id), name: f.name, version: Number(f.version), workloads: (f.workloads ?? []).map(wireWorkloadStatus)

@@ -304,7 +304,7 @@ export async function generateVectors (): Promise<VectorFiles> {
 
   files['stream.json'] = {
     protocol: DEPLOYMENT_PROTOCOL,
-    description: 'Requests and responses of /p2pcloud/deployment/1.0.0 with their frames. The Request vectors are one session with one farmer, in order: each is sent by "from" at "now_ms" to "responder" (the farmer below, or a peer that runs no deployments) and is answered by the Response vector named in "reply"; "record" names the signed deployment of records.json it carries; after answering, the farmer\'s provisioner converges with its clock at "settle_ms" before the next request. Response vectors name the request they answer ("in_reply_to") and the farmer that sent them ("remote_peer"); their "expect" is what the twin concludes.',
+    description: 'Requests and responses of /p2pcloud/deployment/1.1.0 with their frames. The Request vectors are one session with one farmer, in order: each is sent by "from" at "now_ms" to "responder" (the farmer below, or a peer that runs no deployments) and is answered by the Response vector named in "reply"; "record" names the signed deployment of records.json it carries; after answering, the farmer\'s provisioner converges with its clock at "settle_ms" before the next request. Response vectors name the request they answer ("in_reply_to") and the farmer that sent them ("remote_peer"); their "expect" is what the twin concludes.',
     keys: keysJson(['farmer', 'twin', 'other']),
     farmer_state: {
       total: TOTAL,

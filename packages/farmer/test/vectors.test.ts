@@ -28,14 +28,14 @@ async function reproduceEnvelope (env: vectorKit.EnvelopeJson, payload: Uint8Arr
 }
 
 // container-data.json holds ContainerData only (no keys, no envelopes); the runtime's vector test checks it
-// the workload types' own data messages are checked by their packages (runtime, zdb)
-const CHECKED_ELSEWHERE = ['container-data.json', 'zdb-data.json']
+// the workload types' own data messages are checked by their packages (runtime, zdb, network)
+const CHECKED_ELSEWHERE = ['container-data.json', 'network-data.json', 'zdb-data.json']
 const files = vectorFiles('deployment').filter(file => !CHECKED_ELSEWHERE.includes(file))
 const load = (file: string): Json => readVectors(`deployment/${file}`)
 
 describe('deployment test vectors', () => {
   it('exist', () => {
-    assert.deepEqual(vectorFiles('deployment'), ['container-data.json', 'records-invalid.json', 'records.json', 'stream.json', 'zdb-data.json'])
+    assert.deepEqual(vectorFiles('deployment'), ['container-data.json', 'network-data.json', 'records-invalid.json', 'records.json', 'stream.json', 'zdb-data.json'])
   })
 
   const records = vectorKit.byName(load('records.json').vectors)
@@ -123,7 +123,7 @@ describe('deployment test vectors', () => {
   })
 
   it('the record kind, names and limits are the ones the vectors and the spec use', () => {
-    assert.equal(DEPLOYMENT_PROTOCOL, '/p2pcloud/deployment/1.0.0')
+    assert.equal(DEPLOYMENT_PROTOCOL, '/p2pcloud/deployment/1.1.0')
     assert.deepEqual(DEPLOYMENT_RECORD, { domain: 'p2pcloud-deployment', payloadType: '/p2pcloud/deployment/deployment', maxBytes: 65536 })
     assert.equal(WORKLOAD_NAME.source, '^[a-z0-9_-]{1,36}$')
     assert.equal(MAX_WORKLOADS, 64)

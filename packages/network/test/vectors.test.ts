@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { networkRelayMessages, vectorKit } from '@p2pcloud/wire'
+import { deploymentMessages, networkRelayMessages, vectorKit } from '@p2pcloud/wire'
 import { readVectors } from '@p2pcloud/test-utils'
 
 describe('protocol vectors of the network relay', () => {
@@ -22,6 +22,28 @@ describe('protocol vectors of the network relay', () => {
       } else {
         assert.equal(decoded.error?.code, vector.fields.error?.code, vector.name)
         assert.equal(decoded.error?.message, vector.fields.error?.message, vector.name)
+      }
+    }
+  })
+})
+
+describe('protocol vectors of the network workload', () => {
+  it('NetworkData, NetworkResult and a container in a network decode to their fields and encode to the same bytes', () => {
+    const file = readVectors('deployment/network-data.json')
+    assert.equal(file.protocol, '/p2pcloud/deployment/1.1.0')
+    for (const vector of file.vectors) {
+      const codec = (deploymentMessages as any)[vector.message]
+      const decoded = codec.decode(vectorKit.unhex(vector.encoded))
+      assert.equal(vectorKit.hex(codec.encode(decoded)), vector.encoded, vector.name)
+      if (vector.message === 'NetworkData') {
+        assert.deepEqual([vectorKit.hex(decoded.networkId), decoded.range, decoded.subnet], [vector.fields.network_id, vector.fields.range, vector.fields.subnet], vector.name)
+        assert.deepEqual(decoded.members.map((m: any) => ({ peer_id: vectorKit.hex(m.peerId), public_key: vectorKit.hex(m.publicKey), subnet: m.subnet, ...(m.endpoints.length > 0 ? { endpoints: m.endpoints } : {}) })), vector.fields.members ?? [], vector.name)
+      } else if (vector.message === 'NetworkResult') {
+        assert.equal(vectorKit.hex(decoded.publicKey), vector.fields.public_key)
+        assert.deepEqual(decoded.endpoints, vector.fields.endpoints)
+        assert.deepEqual(decoded.paths.map((p: any) => ({ peer_id: vectorKit.hex(p.peerId), path: p.path, endpoint: p.endpoint, latest_handshake_ms: String(p.latestHandshakeMs) })), vector.fields.paths)
+      } else {
+        assert.deepEqual([decoded.network, decoded.ip], [vector.fields.network, vector.fields.ip], vector.name)
       }
     }
   })

@@ -35,12 +35,12 @@ const containers: Array<{ name: string, fields: Json, value: deploymentMessages.
   {
     name: 'container-full',
     fields: { flist: FLIST, entrypoint: ['/bin/httpd'], args: ['-f', '-p', '8080'], env: ['MODE=demo'], workdir: '/www', cru: 1, mru: '268435456', rootfs_size: '536870912', mounts: [{ volume: 'data', path: '/data', read_only: true }], restart: 'ON_FAILURE' },
-    value: { flist: unhex(FLIST), entrypoint: ['/bin/httpd'], args: ['-f', '-p', '8080'], env: ['MODE=demo'], workdir: '/www', cru: 1, mru: 268435456, rootfsSize: 536870912, mounts: [{ volume: 'data', path: '/data', readOnly: true }], restart: deploymentMessages.RestartPolicy.ON_FAILURE }
+    value: { flist: unhex(FLIST), entrypoint: ['/bin/httpd'], args: ['-f', '-p', '8080'], env: ['MODE=demo'], workdir: '/www', cru: 1, mru: 268435456, rootfsSize: 536870912, mounts: [{ volume: 'data', path: '/data', readOnly: true }], restart: deploymentMessages.RestartPolicy.ON_FAILURE, network: '', ip: '' }
   },
   {
     name: 'container-minimal',
     fields: { flist: FLIST, cru: 2, mru: '3221225472', rootfs_size: '16777216' },
-    value: { flist: unhex(FLIST), entrypoint: [], args: [], env: [], workdir: '', cru: 2, mru: 3221225472, rootfsSize: 16777216, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER }
+    value: { flist: unhex(FLIST), entrypoint: [], args: [], env: [], workdir: '', cru: 2, mru: 3221225472, rootfsSize: 16777216, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, network: '', ip: '' }
   }
 ]
 
@@ -52,7 +52,7 @@ export async function generateVectors (): Promise<VectorFiles> {
       vectors: logs.map(({ name, message, fields, value }) => ({ name, message, fields, ...vectorKit.encodedAndFrame(logsMessages[message].encode(value)) }))
     },
     'deployment/container-data.json': {
-      protocol: '/p2pcloud/deployment/1.0.0',
+      protocol: '/p2pcloud/deployment/1.1.0',
       description: 'ContainerData, the data of a "container" workload (deployment.md §5.6); mru above 2^31 checks the uint64 encoding.',
       vectors: containers.map(({ name, fields, value }) => ({ name, message: 'ContainerData', fields, encoded: vectorKit.hex(deploymentMessages.ContainerData.encode(value)) }))
     }

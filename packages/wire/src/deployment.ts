@@ -1,8 +1,10 @@
 import type { RecordKind } from './envelope.js'
 import type { ProtocolLimits } from './rpc.js'
 
-/** Names, records and limits of the deployment protocol (protocols/deployment.proto). */
-export const DEPLOYMENT_PROTOCOL = '/p2pcloud/deployment/1.0.0'
+/** Names, records and limits of the deployment protocol (protocols/deployment.proto). 1.1.0 added private networks. */
+export const DEPLOYMENT_PROTOCOL = '/p2pcloud/deployment/1.1.0'
+/** What a 1.1.0 peer still speaks: 1.0.0 has no network type, container network or workload result, and those fields are simply absent. */
+export const DEPLOYMENT_COMPATIBLE = ['/p2pcloud/deployment/1.0.0'] as const
 
 export const DEPLOYMENT_RECORD: RecordKind = { domain: 'p2pcloud-deployment', payloadType: '/p2pcloud/deployment/deployment', maxBytes: 64 * 1024 }
 

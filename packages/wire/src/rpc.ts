@@ -81,7 +81,10 @@ export interface StreamContext extends RequestContext {
 }
 
 export interface Responder<Req, Res> {
+  /** The newest id this side speaks. */
   protocol: string
+  /** Older ids of the same major it still speaks (protocols/README.md §2.1): registered beside `protocol`, proposed after it. */
+  compatible?: readonly string[]
   request: MessageCodec<Req>
   response: MessageCodec<Res>
   limits: ProtocolLimits
@@ -126,7 +129,7 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
   const rate = new TokenBuckets(limits.ratePerSecond, limits.burst)
   const timed = (): AbortSignal => AbortSignal.timeout(limits.timeoutMs)
   const maxBufferSize = readBufferFor(limits.maxRequestBytes)
-  await registrar.handle(responder.protocol, async (stream: Stream, connection: Connection) => {
+  const handler = async (stream: Stream, connection: Connection): Promise<void> => {
     const remotePeer = connection.remotePeer
     const bytes = byteStream(stream, { maxBufferSize })
     // the head, its length prefix and the tag and length of the field it stops at, with room to spare
@@ -192,7 +195,16 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
     } finally {
       release()
     }
-  }, { maxInboundStreams: limits.maxInboundStreams, maxOutboundStreams: limits.maxOutboundStreams })
+  }
+  // each id has its own stream limits: an old caller's streams count apart from a new one's
+  for (const id of protocolIds(responder)) {
+    await registrar.handle(id, handler, { maxInboundStreams: limits.maxInboundStreams, maxOutboundStreams: limits.maxOutboundStreams })
+  }
+}
+
+/** Every id a responder speaks, newest first: what it registers, and what a caller proposes. */
+export function protocolIds (responder: Pick<Responder<unknown, unknown>, 'protocol' | 'compatible'>): string[] {
+  return [responder.protocol, ...(responder.compatible ?? [])]
 }
 
 /** A frame's uvarint length prefix, read byte by byte; over `max` (or more varint bytes than `max` needs) is a violation. */
@@ -307,7 +319,7 @@ export interface StreamOpener {
  * Open a stream. A connection found closing under us (its muxer closed, the connection manager
  * not yet told) is no answer from the peer: try once more on a new connection.
  */
-export async function openStream (node: StreamOpener, peer: PeerId | Multiaddr | Multiaddr[], protocol: string, signal: AbortSignal, options: { runOnLimitedConnection?: boolean } = {}): Promise<Stream> {
+export async function openStream (node: StreamOpener, peer: PeerId | Multiaddr | Multiaddr[], protocol: string | string[], signal: AbortSignal, options: { runOnLimitedConnection?: boolean } = {}): Promise<Stream> {
   try {
     return await node.dialProtocol(peer, protocol, { ...options, signal })
   } catch (err: any) {
@@ -324,7 +336,7 @@ export async function openStream (node: StreamOpener, peer: PeerId | Multiaddr |
 export async function request<Req, Res extends WithError> (
   node: StreamOpener,
   peer: PeerId | Multiaddr | Multiaddr[],
-  responder: Pick<Responder<Req, Res>, 'protocol' | 'request' | 'response' | 'limits'>,
+  responder: Pick<Responder<Req, Res>, 'protocol' | 'compatible' | 'request' | 'response' | 'limits'>,
   message: Req,
   options: AbortOptions & { rateLimitRetries?: number } = {}
 ): Promise<Res> {
@@ -348,7 +360,7 @@ export async function request<Req, Res extends WithError> (
 export async function * requestStream<Req, Res extends WithError> (
   node: StreamOpener,
   peer: PeerId,
-  responder: Pick<Responder<Req, Res>, 'protocol' | 'request' | 'response' | 'limits'>,
+  responder: Pick<Responder<Req, Res>, 'protocol' | 'compatible' | 'request' | 'response' | 'limits'>,
   message: Req,
   options: AbortOptions & { idleMs?: number } = {}
 ): AsyncGenerator<Res> {
@@ -359,7 +371,7 @@ export async function * requestStream<Req, Res extends WithError> (
   let stream: Stream | undefined
   let done = false
   try {
-    stream = await openStream(node, peer, protocol, timed())
+    stream = await openStream(node, peer, protocolIds(responder), timed())
     const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes, maxBufferSize: readBufferFor(limits.maxResponseBytes) })
     await pb.write(message, responder.request, { signal: timed() })
     await stream.close({ signal: timed() })
@@ -397,7 +409,7 @@ const MAX_RATE_LIMIT_WAIT_MS = 2000
 async function requestOnce<Req, Res extends WithError> (
   node: StreamOpener,
   peer: PeerId | Multiaddr | Multiaddr[],
-  responder: Pick<Responder<Req, Res>, 'protocol' | 'request' | 'response' | 'limits'>,
+  responder: Pick<Responder<Req, Res>, 'protocol' | 'compatible' | 'request' | 'response' | 'limits'>,
   message: Req,
   options: AbortOptions
 ): Promise<Res> {
@@ -407,7 +419,7 @@ async function requestOnce<Req, Res extends WithError> (
   let stream: Stream | undefined
   let response: Res
   try {
-    stream = await openStream(node, peer, protocol, signal)
+    stream = await openStream(node, peer, protocolIds(responder), signal)
     const pb = pbStream(stream, { maxDataLength: limits.maxResponseBytes, maxBufferSize: readBufferFor(limits.maxResponseBytes) })
     // read while writing: a responder may refuse a large request from its head (§4.2)
     const answer = pb.read(responder.response, { signal })

@@ -27,3 +27,6 @@ export function isMountPath (path: string): boolean {
   const [first, ...components] = path.split('/')
   return first === '' && components.length > 0 && components.every(c => c !== '' && c !== '.' && c !== '..')
 }
+
+/** Other members one network workload lists at most: a /16 holds 254 member /24s. */
+export const MAX_NETWORK_MEMBERS = 253

@@ -45,7 +45,7 @@ const zdbData = (name: string, { size, mode = 'USER', readers = [], writers = []
 function zdbDataFile (keys: Keys): Json {
   const peer = (name: KeyName): string => vectorKit.peerIdHex(keys[name])
   return {
-    protocol: '/p2pcloud/deployment/1.0.0',
+    protocol: '/p2pcloud/deployment/1.1.0',
     description: 'ZdbData, the data of a "zdb" workload (deployment.md §5.1). "expect" is what the farmer\'s check 15c (deployment.md §4.3) answers a deployment holding it: ACCEPT or BAD_REQUEST. ' +
       'zdb-user-peers has a size above 2^32 (uint64); zdb-65-peers lists the reader 33 times and the writer 32 times (duplicates count). Peer ids are the keys of vectors/zdb/messages.json.',
     keys: vectorKit.keysJson(keys, ['reader', 'writer']),

@@ -256,6 +256,8 @@ export interface ContainerData {
   rootfsSize: number
   mounts: Mount[]
   restart: RestartPolicy
+  network: string
+  ip: string
 }
 
 export namespace ContainerData {
@@ -326,6 +328,16 @@ export namespace ContainerData {
           RestartPolicy.codec().encode(obj.restart, w)
         }
 
+        if ((obj.network != null && obj.network !== '')) {
+          w.uint32(90)
+          w.string(obj.network)
+        }
+
+        if ((obj.ip != null && obj.ip !== '')) {
+          w.uint32(98)
+          w.string(obj.ip)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -340,7 +352,9 @@ export namespace ContainerData {
           mru: 0,
           rootfsSize: 0,
           mounts: [],
-          restart: RestartPolicy.NEVER
+          restart: RestartPolicy.NEVER,
+          network: '',
+          ip: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -405,6 +419,14 @@ export namespace ContainerData {
             }
             case 10: {
               obj.restart = RestartPolicy.codec().decode(reader)
+              break
+            }
+            case 11: {
+              obj.network = reader.string()
+              break
+            }
+            case 12: {
+              obj.ip = reader.string()
               break
             }
             default: {
@@ -534,6 +556,20 @@ export namespace ContainerData {
               }
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.network`,
+                value: reader.string()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.ip`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -612,6 +648,16 @@ export namespace ContainerData {
     value: RestartPolicy
   }
 
+  export interface ContainerDataNetworkFieldEvent {
+    field: '$.network'
+    value: string
+  }
+
+  export interface ContainerDataIpFieldEvent {
+    field: '$.ip'
+    value: string
+  }
+
   export function encode (obj: Partial<ContainerData>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ContainerData.codec())
   }
@@ -620,7 +666,7 @@ export namespace ContainerData {
     return decodeMessage(buf, ContainerData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContainerData>): Generator<ContainerDataFlistFieldEvent | ContainerDataEntrypointFieldEvent | ContainerDataArgsFieldEvent | ContainerDataEnvFieldEvent | ContainerDataWorkdirFieldEvent | ContainerDataCruFieldEvent | ContainerDataMruFieldEvent | ContainerDataRootfsSizeFieldEvent | ContainerDataMountsVolumeFieldEvent | ContainerDataMountsPathFieldEvent | ContainerDataMountsReadOnlyFieldEvent | ContainerDataRestartFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContainerData>): Generator<ContainerDataFlistFieldEvent | ContainerDataEntrypointFieldEvent | ContainerDataArgsFieldEvent | ContainerDataEnvFieldEvent | ContainerDataWorkdirFieldEvent | ContainerDataCruFieldEvent | ContainerDataMruFieldEvent | ContainerDataRootfsSizeFieldEvent | ContainerDataMountsVolumeFieldEvent | ContainerDataMountsPathFieldEvent | ContainerDataMountsReadOnlyFieldEvent | ContainerDataRestartFieldEvent | ContainerDataNetworkFieldEvent | ContainerDataIpFieldEvent> {
     return streamMessage(buf, ContainerData.codec(), opts)
   }
 }
@@ -831,6 +877,752 @@ export namespace ZdbData {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ZdbData>): Generator<ZdbDataSizeFieldEvent | ZdbDataModeFieldEvent | ZdbDataReadersFieldEvent | ZdbDataWritersFieldEvent> {
     return streamMessage(buf, ZdbData.codec(), opts)
+  }
+}
+
+export interface NetworkMember {
+  peerId: Uint8Array<ArrayBuffer>
+  publicKey: Uint8Array<ArrayBuffer>
+  subnet: number
+  endpoints: string[]
+}
+
+export namespace NetworkMember {
+  let _codec: Codec<NetworkMember>
+
+  export const codec = (): Codec<NetworkMember> => {
+    if (_codec == null) {
+      _codec = message<NetworkMember>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.peerId)
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.publicKey)
+        }
+
+        if ((obj.subnet != null && obj.subnet !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.subnet)
+        }
+
+        if (obj.endpoints != null && obj.endpoints.length > 0) {
+          for (const value of obj.endpoints) {
+            w.uint32(34)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peerId: uint8ArrayAlloc(0),
+          publicKey: uint8ArrayAlloc(0),
+          subnet: 0,
+          endpoints: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.subnet = reader.uint32()
+              break
+            }
+            case 4: {
+              if (opts.limits?.endpoints != null && obj.endpoints.length === opts.limits.endpoints) {
+                throw new MaxLengthError('Decode error - repeated field "endpoints" had too many elements')
+              }
+
+              obj.endpoints.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          endpoints: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.subnet`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.endpoints != null && obj.endpoints === opts.limits.endpoints) {
+                throw new MaxLengthError('Streaming decode error - repeated field "endpoints" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.endpoints[]`,
+                index: obj.endpoints,
+                value: reader.string()
+              }
+
+              obj.endpoints++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface NetworkMemberPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NetworkMemberPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NetworkMemberSubnetFieldEvent {
+    field: '$.subnet'
+    value: number
+  }
+
+  export interface NetworkMemberEndpointsFieldEvent {
+    field: '$.endpoints[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<NetworkMember>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, NetworkMember.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NetworkMember>): NetworkMember {
+    return decodeMessage(buf, NetworkMember.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NetworkMember>): Generator<NetworkMemberPeerIdFieldEvent | NetworkMemberPublicKeyFieldEvent | NetworkMemberSubnetFieldEvent | NetworkMemberEndpointsFieldEvent> {
+    return streamMessage(buf, NetworkMember.codec(), opts)
+  }
+}
+
+export interface NetworkData {
+  networkId: Uint8Array<ArrayBuffer>
+  range: string
+  subnet: number
+  members: NetworkMember[]
+}
+
+export namespace NetworkData {
+  let _codec: Codec<NetworkData>
+
+  export const codec = (): Codec<NetworkData> => {
+    if (_codec == null) {
+      _codec = message<NetworkData>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.networkId != null && obj.networkId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.networkId)
+        }
+
+        if ((obj.range != null && obj.range !== '')) {
+          w.uint32(18)
+          w.string(obj.range)
+        }
+
+        if ((obj.subnet != null && obj.subnet !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.subnet)
+        }
+
+        if (obj.members != null && obj.members.length > 0) {
+          for (const value of obj.members) {
+            w.uint32(34)
+            NetworkMember.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          networkId: uint8ArrayAlloc(0),
+          range: '',
+          subnet: 0,
+          members: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.networkId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.range = reader.string()
+              break
+            }
+            case 3: {
+              obj.subnet = reader.uint32()
+              break
+            }
+            case 4: {
+              if (opts.limits?.members != null && obj.members.length === opts.limits.members) {
+                throw new MaxLengthError('Decode error - repeated field "members" had too many elements')
+              }
+
+              obj.members.push(NetworkMember.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.members$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          members: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.networkId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.range`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.subnet`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.members != null && obj.members === opts.limits.members) {
+                throw new MaxLengthError('Streaming decode error - repeated field "members" had too many elements')
+              }
+
+              for (const evt of NetworkMember.codec().stream(reader, reader.uint32(), `${prefix}.members[]`, {
+                limits: opts.limits?.members$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.members
+                }
+              }
+
+              obj.members++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface NetworkDataNetworkIdFieldEvent {
+    field: '$.networkId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NetworkDataRangeFieldEvent {
+    field: '$.range'
+    value: string
+  }
+
+  export interface NetworkDataSubnetFieldEvent {
+    field: '$.subnet'
+    value: number
+  }
+
+  export interface NetworkDataMembersPeerIdFieldEvent {
+    field: '$.members[].peerId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface NetworkDataMembersPublicKeyFieldEvent {
+    field: '$.members[].publicKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface NetworkDataMembersSubnetFieldEvent {
+    field: '$.members[].subnet'
+    value: number
+    index: number
+  }
+
+  export interface NetworkDataMembersEndpointsFieldEvent {
+    field: '$.members[].endpoints[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<NetworkData>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, NetworkData.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NetworkData>): NetworkData {
+    return decodeMessage(buf, NetworkData.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NetworkData>): Generator<NetworkDataNetworkIdFieldEvent | NetworkDataRangeFieldEvent | NetworkDataSubnetFieldEvent | NetworkDataMembersPeerIdFieldEvent | NetworkDataMembersPublicKeyFieldEvent | NetworkDataMembersSubnetFieldEvent | NetworkDataMembersEndpointsFieldEvent> {
+    return streamMessage(buf, NetworkData.codec(), opts)
+  }
+}
+
+export enum NetworkPathKind {
+  CONNECTING = 'CONNECTING',
+  DIRECT = 'DIRECT',
+  RELAYED = 'RELAYED'
+}
+
+enum __NetworkPathKindValues {
+  CONNECTING = 0,
+  DIRECT = 1,
+  RELAYED = 2
+}
+
+export namespace NetworkPathKind {
+  export const codec = (): Codec<NetworkPathKind> => {
+    return enumeration<NetworkPathKind>(__NetworkPathKindValues)
+  }
+}
+
+export interface NetworkPath {
+  peerId: Uint8Array<ArrayBuffer>
+  path: NetworkPathKind
+  endpoint: string
+  latestHandshakeMs: number
+}
+
+export namespace NetworkPath {
+  let _codec: Codec<NetworkPath>
+
+  export const codec = (): Codec<NetworkPath> => {
+    if (_codec == null) {
+      _codec = message<NetworkPath>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.peerId)
+        }
+
+        if (obj.path != null && __NetworkPathKindValues[obj.path] !== 0) {
+          w.uint32(16)
+          NetworkPathKind.codec().encode(obj.path, w)
+        }
+
+        if ((obj.endpoint != null && obj.endpoint !== '')) {
+          w.uint32(26)
+          w.string(obj.endpoint)
+        }
+
+        if ((obj.latestHandshakeMs != null && obj.latestHandshakeMs !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.latestHandshakeMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peerId: uint8ArrayAlloc(0),
+          path: NetworkPathKind.CONNECTING,
+          endpoint: '',
+          latestHandshakeMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.path = NetworkPathKind.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.endpoint = reader.string()
+              break
+            }
+            case 4: {
+              obj.latestHandshakeMs = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.path`,
+                value: NetworkPathKind.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.endpoint`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.latestHandshakeMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface NetworkPathPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NetworkPathPathFieldEvent {
+    field: '$.path'
+    value: NetworkPathKind
+  }
+
+  export interface NetworkPathEndpointFieldEvent {
+    field: '$.endpoint'
+    value: string
+  }
+
+  export interface NetworkPathLatestHandshakeMsFieldEvent {
+    field: '$.latestHandshakeMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<NetworkPath>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, NetworkPath.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NetworkPath>): NetworkPath {
+    return decodeMessage(buf, NetworkPath.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NetworkPath>): Generator<NetworkPathPeerIdFieldEvent | NetworkPathPathFieldEvent | NetworkPathEndpointFieldEvent | NetworkPathLatestHandshakeMsFieldEvent> {
+    return streamMessage(buf, NetworkPath.codec(), opts)
+  }
+}
+
+export interface NetworkResult {
+  publicKey: Uint8Array<ArrayBuffer>
+  endpoints: string[]
+  paths: NetworkPath[]
+}
+
+export namespace NetworkResult {
+  let _codec: Codec<NetworkResult>
+
+  export const codec = (): Codec<NetworkResult> => {
+    if (_codec == null) {
+      _codec = message<NetworkResult>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.publicKey)
+        }
+
+        if (obj.endpoints != null && obj.endpoints.length > 0) {
+          for (const value of obj.endpoints) {
+            w.uint32(18)
+            w.string(value)
+          }
+        }
+
+        if (obj.paths != null && obj.paths.length > 0) {
+          for (const value of obj.paths) {
+            w.uint32(26)
+            NetworkPath.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          publicKey: uint8ArrayAlloc(0),
+          endpoints: [],
+          paths: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.endpoints != null && obj.endpoints.length === opts.limits.endpoints) {
+                throw new MaxLengthError('Decode error - repeated field "endpoints" had too many elements')
+              }
+
+              obj.endpoints.push(reader.string())
+              break
+            }
+            case 3: {
+              if (opts.limits?.paths != null && obj.paths.length === opts.limits.paths) {
+                throw new MaxLengthError('Decode error - repeated field "paths" had too many elements')
+              }
+
+              obj.paths.push(NetworkPath.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.paths$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          endpoints: 0,
+          paths: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.endpoints != null && obj.endpoints === opts.limits.endpoints) {
+                throw new MaxLengthError('Streaming decode error - repeated field "endpoints" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.endpoints[]`,
+                index: obj.endpoints,
+                value: reader.string()
+              }
+
+              obj.endpoints++
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.paths != null && obj.paths === opts.limits.paths) {
+                throw new MaxLengthError('Streaming decode error - repeated field "paths" had too many elements')
+              }
+
+              for (const evt of NetworkPath.codec().stream(reader, reader.uint32(), `${prefix}.paths[]`, {
+                limits: opts.limits?.paths$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.paths
+                }
+              }
+
+              obj.paths++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface NetworkResultPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NetworkResultEndpointsFieldEvent {
+    field: '$.endpoints[]'
+    index: number
+    value: string
+  }
+
+  export interface NetworkResultPathsPeerIdFieldEvent {
+    field: '$.paths[].peerId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface NetworkResultPathsPathFieldEvent {
+    field: '$.paths[].path'
+    value: NetworkPathKind
+    index: number
+  }
+
+  export interface NetworkResultPathsEndpointFieldEvent {
+    field: '$.paths[].endpoint'
+    value: string
+    index: number
+  }
+
+  export interface NetworkResultPathsLatestHandshakeMsFieldEvent {
+    field: '$.paths[].latestHandshakeMs'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<NetworkResult>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, NetworkResult.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NetworkResult>): NetworkResult {
+    return decodeMessage(buf, NetworkResult.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NetworkResult>): Generator<NetworkResultPublicKeyFieldEvent | NetworkResultEndpointsFieldEvent | NetworkResultPathsPeerIdFieldEvent | NetworkResultPathsPathFieldEvent | NetworkResultPathsEndpointFieldEvent | NetworkResultPathsLatestHandshakeMsFieldEvent> {
+    return streamMessage(buf, NetworkResult.codec(), opts)
   }
 }
 
@@ -1267,6 +2059,7 @@ export interface WorkloadStatus {
   state: WorkloadState
   message: string
   changedAtMs: number
+  result: Uint8Array<ArrayBuffer>
 }
 
 export namespace WorkloadStatus {
@@ -1309,6 +2102,11 @@ export namespace WorkloadStatus {
           w.uint64Number(obj.changedAtMs)
         }
 
+        if ((obj.result != null && obj.result.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.result)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1319,7 +2117,8 @@ export namespace WorkloadStatus {
           version: 0,
           state: WorkloadState.INIT,
           message: '',
-          changedAtMs: 0
+          changedAtMs: 0,
+          result: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1350,6 +2149,10 @@ export namespace WorkloadStatus {
             }
             case 6: {
               obj.changedAtMs = reader.uint64Number()
+              break
+            }
+            case 7: {
+              obj.result = reader.bytes()
               break
             }
             default: {
@@ -1409,6 +2212,13 @@ export namespace WorkloadStatus {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.result`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1451,6 +2261,11 @@ export namespace WorkloadStatus {
     value: number
   }
 
+  export interface WorkloadStatusResultFieldEvent {
+    field: '$.result'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<WorkloadStatus>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, WorkloadStatus.codec())
   }
@@ -1459,7 +2274,7 @@ export namespace WorkloadStatus {
     return decodeMessage(buf, WorkloadStatus.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkloadStatus>): Generator<WorkloadStatusNameFieldEvent | WorkloadStatusTypeFieldEvent | WorkloadStatusVersionFieldEvent | WorkloadStatusStateFieldEvent | WorkloadStatusMessageFieldEvent | WorkloadStatusChangedAtMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkloadStatus>): Generator<WorkloadStatusNameFieldEvent | WorkloadStatusTypeFieldEvent | WorkloadStatusVersionFieldEvent | WorkloadStatusStateFieldEvent | WorkloadStatusMessageFieldEvent | WorkloadStatusChangedAtMsFieldEvent | WorkloadStatusResultFieldEvent> {
     return streamMessage(buf, WorkloadStatus.codec(), opts)
   }
 }
@@ -1663,6 +2478,12 @@ export namespace DeploymentStatus {
     index: number
   }
 
+  export interface DeploymentStatusWorkloadsResultFieldEvent {
+    field: '$.workloads[].result'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<DeploymentStatus>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeploymentStatus.codec())
   }
@@ -1671,7 +2492,7 @@ export namespace DeploymentStatus {
     return decodeMessage(buf, DeploymentStatus.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeploymentStatus>): Generator<DeploymentStatusContractIdFieldEvent | DeploymentStatusNameFieldEvent | DeploymentStatusVersionFieldEvent | DeploymentStatusWorkloadsNameFieldEvent | DeploymentStatusWorkloadsTypeFieldEvent | DeploymentStatusWorkloadsVersionFieldEvent | DeploymentStatusWorkloadsStateFieldEvent | DeploymentStatusWorkloadsMessageFieldEvent | DeploymentStatusWorkloadsChangedAtMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeploymentStatus>): Generator<DeploymentStatusContractIdFieldEvent | DeploymentStatusNameFieldEvent | DeploymentStatusVersionFieldEvent | DeploymentStatusWorkloadsNameFieldEvent | DeploymentStatusWorkloadsTypeFieldEvent | DeploymentStatusWorkloadsVersionFieldEvent | DeploymentStatusWorkloadsStateFieldEvent | DeploymentStatusWorkloadsMessageFieldEvent | DeploymentStatusWorkloadsChangedAtMsFieldEvent | DeploymentStatusWorkloadsResultFieldEvent> {
     return streamMessage(buf, DeploymentStatus.codec(), opts)
   }
 }
@@ -2217,6 +3038,12 @@ export namespace Response {
     index: number
   }
 
+  export interface ResponseStatusWorkloadsResultFieldEvent {
+    field: '$.status.workloads[].result'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<Response>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Response.codec())
   }
@@ -2225,7 +3052,7 @@ export namespace Response {
     return decodeMessage(buf, Response.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseErrorCodeFieldEvent | ResponseErrorMessageFieldEvent | ResponseErrorRetryAfterMsFieldEvent | ResponseStatusContractIdFieldEvent | ResponseStatusNameFieldEvent | ResponseStatusVersionFieldEvent | ResponseStatusWorkloadsNameFieldEvent | ResponseStatusWorkloadsTypeFieldEvent | ResponseStatusWorkloadsVersionFieldEvent | ResponseStatusWorkloadsStateFieldEvent | ResponseStatusWorkloadsMessageFieldEvent | ResponseStatusWorkloadsChangedAtMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseErrorCodeFieldEvent | ResponseErrorMessageFieldEvent | ResponseErrorRetryAfterMsFieldEvent | ResponseStatusContractIdFieldEvent | ResponseStatusNameFieldEvent | ResponseStatusVersionFieldEvent | ResponseStatusWorkloadsNameFieldEvent | ResponseStatusWorkloadsTypeFieldEvent | ResponseStatusWorkloadsVersionFieldEvent | ResponseStatusWorkloadsStateFieldEvent | ResponseStatusWorkloadsMessageFieldEvent | ResponseStatusWorkloadsChangedAtMsFieldEvent | ResponseStatusWorkloadsResultFieldEvent> {
     return streamMessage(buf, Response.codec(), opts)
   }
 }
