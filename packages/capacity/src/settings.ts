@@ -4,7 +4,7 @@ import { DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE } from './capacity-market.js'
 import { DEFAULT_MAX_FARMERS } from './directory.js'
 
 /** What a farmer may say it offers; later issues derive these from installed workload drivers. */
-export const CAPABILITIES = ['volume', 'container', 'zdb', 'gateway', 'relay'] as const
+export const CAPABILITIES = ['volume', 'container', 'zdb', 'network', 'gateway', 'relay'] as const
 
 /** config.json's `directory` section: the bounds of this peer's capacity directory (README "Settings"). */
 export const directorySettingsSchema = z.object({

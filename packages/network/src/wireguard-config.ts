@@ -20,6 +20,15 @@ export interface WireguardConfig {
 
 const CIDR = /^[0-9a-fA-F.:]+\/\d{1,3}$/
 const ENDPOINT = /^(\[[0-9a-fA-F:.]+\]|[0-9.]+):\d{1,5}$/
+const IPV4_ENDPOINT = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/
+
+/** Whether `text` is an IPv4 endpoint `a.b.c.d:port`, as members list them. */
+export function isEndpoint (text: string): boolean {
+  const match = IPV4_ENDPOINT.exec(text)
+  if (match === null) return false
+  const numbers = match.slice(1).map(Number)
+  return numbers.slice(0, 4).every(octet => octet <= 255) && numbers[4] >= 1 && numbers[4] <= 65535
+}
 
 /** The config in `wg`'s file format; every value is checked first, since a newline in one would add lines of its own. */
 export function formatWireguardConfig (config: WireguardConfig): string {
