@@ -4,22 +4,13 @@ import { randomBytes, randomInt } from 'node:crypto'
 import { after, describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { createPeer, defaultConfig, parseConfig, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { canCreateNetns, netnsExec, waitFor } from '@p2pcloud/test-utils'
+import { pings, waitFor, wireguardWorldMissing } from '@p2pcloud/test-utils'
 import {
   formatIpv4, generateWireguardKeys, NetworkOverlay, NetworkRange, networkRelay, OverlayNamespace, overlayNames,
   type NetworkRelay, type OverlayPeer, type PathKind, type WireguardKeyPair
 } from '../src/index.js'
 
-const hasWireguard = (() => {
-  try {
-    execFileSync('wg', ['--version'])
-    execFileSync('wireguard-go', ['--version'])
-    return true
-  } catch {
-    return false
-  }
-})()
-const skip = await canCreateNetns() && hasWireguard ? false : 'needs root, iproute2, wireguard-go and wireguard-tools (wg)'
+const skip = await wireguardWorldMissing()
 
 const range = NetworkRange.parse('10.66.0.0/16')
 /** Short enough for a test to see every decision; the defaults are in minutes. */
@@ -84,8 +75,7 @@ describe('paths between two members: direct when WireGuard reaches, relayed when
   }
 
   const peerOf = (h: Host, endpoints: string[]): OverlayPeer => ({ peerId: h.node.peerId, publicKey: h.keys.publicKey, subnet: range.subnet(h.subnet), endpoints })
-  const ping = async (from: Host, to: Host): Promise<boolean> =>
-    await netnsExec(from.workload, 'ping', '-c', '1', '-W', '1', formatIpv4(range.subnet(to.subnet).base + 2)).then(() => true, () => false)
+  const ping = async (from: Host, to: Host): Promise<boolean> => await pings(from.workload, formatIpv4(range.subnet(to.subnet).base + 2))
   const pathsAre = async (want: PathKind): Promise<boolean> => {
     for (const h of hosts) await h.network?.tick()
     const paths = await Promise.all(hosts.map(async h => (await h.network?.paths())?.[0]?.path))

@@ -2,19 +2,10 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
-import { canCreateNetns, createTestInternet, netnsExec, waitFor, type TestInternet } from '@p2pcloud/test-utils'
+import { createTestInternet, pings, waitFor, wireguardWorldMissing, type TestInternet } from '@p2pcloud/test-utils'
 import { formatIpv4, generateWireguardKeys, NetworkRange, OverlayNamespace, overlayNames, type WireguardKeyPair } from '../src/index.js'
 
-const hasWireguard = (() => {
-  try {
-    execFileSync('wg', ['--version'])
-    execFileSync('wireguard-go', ['--version'])
-    return true
-  } catch {
-    return false
-  }
-})()
-const skip = await canCreateNetns() && hasWireguard ? false : 'needs root, iproute2, wireguard-go and wireguard-tools (wg)'
+const skip = await wireguardWorldMissing()
 
 interface Member { site: string, index: number, overlay: OverlayNamespace, keys: WireguardKeyPair, workload: string, address: number }
 
@@ -34,8 +25,7 @@ describe('a network across the sites of a test internet, one namespace per netwo
     await internet?.destroy()
   })
 
-  const ping = async (netns: string, address: number): Promise<boolean> =>
-    await netnsExec(netns, 'ping', '-c', '1', '-W', '1', formatIpv4(address)).then(() => true, () => false)
+  const ping = async (netns: string, address: number): Promise<boolean> => await pings(netns, formatIpv4(address))
 
   /** What a farmer does for one network: its namespace and device, and one workload (a bare namespace, as a container's is) attached. */
   const join = async (site: string, index: number): Promise<Member> => {

@@ -7,20 +7,11 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { lpStream } from '@libp2p/utils'
 import type { PeerId } from '@libp2p/interface'
 import { createPeer, defaultConfig, parseConfig, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { canCreateNetns, netnsExec, waitFor } from '@p2pcloud/test-utils'
+import { pings, waitFor, wireguardWorldMissing } from '@p2pcloud/test-utils'
 import { ErrorCodes, NETWORK_RELAY_PROTOCOL, networkRelayMessages } from '@p2pcloud/wire'
 import { generateWireguardKeys, networkRelay, WireguardDevice, type NetworkRelay, type NetworkRelayInit, type WireguardKeyPair } from '../src/index.js'
 
-const hasWireguard = (() => {
-  try {
-    execFileSync('wg', ['--version'])
-    execFileSync('wireguard-go', ['--version'])
-    return true
-  } catch {
-    return false
-  }
-})()
-const skip = await canCreateNetns() && hasWireguard ? false : 'needs root, iproute2, wireguard-go and wireguard-tools (wg)'
+const skip = await wireguardWorldMissing()
 
 async function relayPeer (init: NetworkRelayInit): Promise<P2PCloudLibp2p<{ networkRelay: NetworkRelay }>> {
   const base = defaultConfig()
@@ -79,8 +70,7 @@ describe('the network relay: WireGuard datagrams over a libp2p stream between me
     }
   })
 
-  const ping = async (from: Member, to: Member): Promise<boolean> =>
-    await netnsExec(from.netns, 'ping', '-c', '1', '-W', '1', to.address).then(() => true, () => false)
+  const ping = async (from: Member, to: Member): Promise<boolean> => await pings(from.netns, to.address)
 
   it('carries a ping between two members whose only path is the relay, and stops when it closes', async () => {
     const [ma, mb] = members

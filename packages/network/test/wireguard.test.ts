@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
-import { canCreateNetns, createTestInternet, netnsExec, waitFor, type TestInternet } from '@p2pcloud/test-utils'
+import { createTestInternet, hasWireguard, pings, waitFor, wireguardWorldMissing, type TestInternet } from '@p2pcloud/test-utils'
 import { formatWireguardConfig, generateWireguardKeys, parseWireguardDump, WireguardDevice, wireguardPublicKey, type WireguardKeyPair } from '../src/index.js'
 
-const hasWireguardTools = (() => {
-  try {
-    execFileSync('wg', ['--version'])
-    execFileSync('wireguard-go', ['--version'])
-    return true
-  } catch {
-    return false
-  }
-})()
-const world = await canCreateNetns() && hasWireguardTools ? false : 'needs root, iproute2, wireguard-go and wireguard-tools (wg)'
+const world = await wireguardWorldMissing()
 
 describe('WireGuard keys and configs', () => {
-  it('makes key pairs that wg agrees with', { skip: hasWireguardTools ? false : 'needs wg' }, () => {
+  it('makes key pairs that wg agrees with', { skip: hasWireguard() ? false : 'needs wg' }, () => {
     const keys = generateWireguardKeys()
     assert.equal(execFileSync('wg', ['pubkey'], { input: keys.privateKey }).toString().trim(), keys.publicKey)
     assert.equal(wireguardPublicKey(keys.privateKey), keys.publicKey)
@@ -62,8 +53,7 @@ describe('WireGuard devices between sites of a test internet', { skip: world }, 
     await internet?.destroy()
   })
 
-  const ping = async (netns: string, address: string): Promise<boolean> =>
-    await netnsExec(netns, 'ping', '-c', '1', '-W', '1', address).then(() => true, () => false)
+  const ping = pings
 
   it('carries packets between two public sites and, from behind a NAT, to a public one; the device can live in another namespace than its socket', async () => {
     for (const name of ['a', 'b', 'c']) keys[name] = generateWireguardKeys()

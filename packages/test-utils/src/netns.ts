@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 
@@ -64,4 +64,25 @@ export async function createTestLan (hosts: number): Promise<TestLan> {
     await destroy()
     throw err
   }
+}
+
+/** Whether userspace WireGuard (`wireguard-go`) and `wg` are installed. */
+export function hasWireguard (): boolean {
+  try {
+    execFileSync('wg', ['--version'])
+    execFileSync('wireguard-go', ['--version'])
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Why tests of WireGuard between namespaces cannot run here, or false when they can: a node:test `skip` value. */
+export async function wireguardWorldMissing (): Promise<string | false> {
+  return await canCreateNetns() && hasWireguard() ? false : 'needs root, iproute2, wireguard-go and wireguard-tools (wg)'
+}
+
+/** Whether namespace `netns` reaches `address` with one ping within a second. */
+export async function pings (netns: string, address: string): Promise<boolean> {
+  return await netnsExec(netns, 'ping', '-c', '1', '-W', '1', address).then(() => true, () => false)
 }

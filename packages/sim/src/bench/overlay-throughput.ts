@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { createTestInternet, netnsExec, waitFor, type TestInternet } from '@p2pcloud/test-utils'
+import { createTestInternet, pings, waitFor, type TestInternet } from '@p2pcloud/test-utils'
 import { formatIpv4, generateWireguardKeys, NetworkOverlay, NetworkRange, OverlayNamespace, overlayNames, WireguardDevice } from '@p2pcloud/network'
 import { iperfMegabytesPerSecond } from './iperf.js'
 import type { Benchmark, Measurement } from './results.js'
@@ -47,7 +47,7 @@ async function overlay (internet: TestInternet): Promise<{ overlays: OverlayName
     await network.setPeers([{ peerId: other.peerId, publicKey: other.keys.publicKey, subnet: range.subnet(2 - i), endpoints: [`${other.site.publicAddress}:${other.port}`] }])
   }
   const addresses = members.map((_, i) => formatIpv4(range.subnet(i + 1).base + 2))
-  await waitFor('the overlay\'s direct path', async () => await netnsExec(members[0].workload, 'ping', '-c', '1', '-W', '1', addresses[1]).then(() => true, () => false), 15_000)
+  await waitFor('the overlay\'s direct path', async () => await pings(members[0].workload, addresses[1]), 15_000)
   return { overlays: members.map(m => m.overlay), networks, workloads: members.map(m => m.workload), addresses }
 }
 
