@@ -11,10 +11,11 @@
 #     the kernel has no module) and `wg`, which configures it
 #   iptables: the NAT routers of the tests' small internets (and a farmer's egress NAT)
 #   iputils-ping: the tests ping across private networks
+#   iperf3: the network benchmarks' throughput (npm run bench)
 #   pebble: the ACME test server (and pebble-challtestsrv, its DNS) the gateway's certificate tests obtain certificates from
 #   curl: the HTTP and TLS client the gateway's tests reach names through (--resolve, --cacert)
 set -euo pipefail
-packages=(iproute2 runc busybox-static e2fsprogs mount wireguard-go wireguard-tools iptables iputils-ping pebble curl)
+packages=(iproute2 runc busybox-static e2fsprogs mount wireguard-go wireguard-tools iptables iputils-ping iperf3 pebble curl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
