@@ -1,4 +1,5 @@
-import type { Registrar } from '@libp2p/interface-internal'
+import type { PeerId } from '@libp2p/interface'
+import type { AddressManager, Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
 import type { Resources } from '@p2pcloud/capacity'
 import type { Contracts } from '@p2pcloud/contracts'
@@ -113,6 +114,10 @@ export class DriverRegistry {
 }
 
 export interface FarmerComponents {
+  /** This farmer (a network driver names itself among the members). */
+  peerId: PeerId
+  /** Its own addresses (a network driver's endpoints are their IPv4 hosts). */
+  addressManager: Pick<AddressManager, 'getAddresses'>
   registrar: Registrar
   datastore: Datastore
   /** The contracts service: deployments run under its farmer's contracts. */
