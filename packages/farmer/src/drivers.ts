@@ -106,7 +106,7 @@ export class DriverRegistry {
       return networks
     }
     return {
-      attach: async (...args) => { await of().attach(...args) },
+      attach: async (...args) => await of().attach(...args),
       // nothing can be attached where no driver runs networks
       detach: async owner => { await this.all().find(driver => driver.networks != null)?.networks?.detach(owner) }
     }
@@ -131,6 +131,15 @@ export interface VolumePaths {
   path: (contractId: string, name: string) => string
 }
 
+/** An OCI hook: a command the container runtime runs with the container's state (JSON, with its `pid`) on stdin. */
+export interface OciHook {
+  path: string
+  args: string[]
+  env?: string[]
+  /** Seconds. */
+  timeout?: number
+}
+
 /**
  * A deployment's networks on this farmer, as containers use them: the driver that runs
  * `network` workloads offers it (WorkloadDriver.networks), so that the container driver
@@ -138,12 +147,13 @@ export interface VolumePaths {
  */
 export interface NetworkAttachments {
   /**
-   * Give the network namespace `netns` (the container's own, /var/run/netns/<netns>) an
-   * interface in network workload `network` of contract `contractId`, at `ip`. Throws when the
-   * network does not run here, or `ip` is taken by another workload (`owner` names the holder).
+   * Book `ip` in network workload `network` of contract `contractId` for `owner`, and say how
+   * its container gets an interface there: a `createRuntime` hook, run each time the container's
+   * own network namespace is made, before its process starts. Throws when the network does not
+   * run here, or `ip` is taken by another owner (`ip … is taken by <owner>`).
    */
-  attach(contractId: string, network: string, netns: string, ip: string, owner: string): Promise<void>
-  /** Give back what `owner` was attached with (idempotent). */
+  attach(contractId: string, network: string, ip: string, owner: string): Promise<{ hook: OciHook }>
+  /** Give back what `owner` holds, and its interface if its container still runs (idempotent). */
   detach(owner: string): Promise<void>
 }
 

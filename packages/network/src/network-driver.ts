@@ -3,7 +3,7 @@ import { logger } from '@libp2p/logger'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
-import type { ApplyContext, KindRules, NetworkAttachments, WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
+import type { ApplyContext, KindRules, NetworkAttachments, OciHook, WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
 import { ErrorCodes, ProtocolError } from '@p2pcloud/wire'
 import { parseIpv4, type Ipv4 } from './address-plan.js'
 import { ip } from './commands.js'
@@ -97,7 +97,7 @@ export class NetworkDriver implements WorkloadDriver {
     if (self >= 0) throw new ProtocolError(ErrorCodes.BAD_REQUEST, `network "${workload.name}": members[${self}] is this farmer`)
     const ref = `${contractId}/${workload.name}`
     await this.serial(async () => {
-      const id = networkHostId(twin, hex(data.networkId))
+      const id = networkHostId(this.options.self.toString(), twin, hex(data.networkId))
       // a new version may name another network: it leaves the one it ran
       const before = await this.networkOf(ref)
       if (before !== undefined && before !== id) await this.release(before, ref)
@@ -160,7 +160,7 @@ export class NetworkDriver implements WorkloadDriver {
   }
 
   readonly networks: NetworkAttachments = {
-    attach: async (contractId, network, netns, address, owner) => { await this.serial(async () => { await this.attachTo(`${contractId}/${network}`, network, netns, address, owner) }) },
+    attach: async (contractId, network, address, owner) => await this.serial(async () => await this.attachTo(`${contractId}/${network}`, network, address, owner)),
     detach: async owner => { await this.serial(async () => { await this.detachFrom(owner) }) }
   }
 
@@ -247,7 +247,7 @@ export class NetworkDriver implements WorkloadDriver {
     }
   }
 
-  private async attachTo (ref: string, name: string, netns: string, address: string, owner: string): Promise<void> {
+  private async attachTo (ref: string, name: string, address: string, owner: string): Promise<{ hook: OciHook }> {
     const network = [...this.running.values()].find(n => n.stored.workloads.includes(ref))
     if (network === undefined) throw new Error(`network "${name}" does not run on this farmer; its own state says why`)
     const ipv4 = parseIpv4(address)
@@ -256,9 +256,10 @@ export class NetworkDriver implements WorkloadDriver {
     if (holder !== undefined && holder !== owner) throw new Error(`ip ${address} is taken by ${holder}`)
     await this.detachFrom(owner)
     const veth = `p2pv${createHash('sha256').update(owner).digest('hex').slice(0, 8)}`
+    const script = network.overlay.attachScript(ipv4, veth)
     network.attached.set(ipv4, owner)
     this.owners.set(owner, { id: network.id, address: ipv4, veth })
-    await network.overlay.attach(netns, ipv4, veth)
+    return { hook: { path: '/bin/sh', args: ['sh', '-c', script], env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], timeout: 30 } }
   }
 
   private async detachFrom (owner: string): Promise<void> {

@@ -25,11 +25,12 @@ export interface StoredNetwork {
 const ID = /^[0-9a-f]{8}$/
 
 /**
- * The 8 hex digits that name twin `twin`'s network `networkId` on this farmer: its directory,
- * namespace and device. Derived from both, so another twin's network_id is another network.
+ * The 8 hex digits that name twin `twin`'s network `networkId` on farmer `farmer`: its directory,
+ * namespace and device. Derived from the twin and the id, so another twin's network_id is another
+ * network; and from the farmer, so farmers sharing a host (tests) never share a namespace.
  */
-export function networkHostId (twin: string, networkId: string): string {
-  return createHash('sha256').update(`${twin}/${networkId}`).digest('hex').slice(0, 8)
+export function networkHostId (farmer: string, twin: string, networkId: string): string {
+  return createHash('sha256').update(`${farmer}/${twin}/${networkId}`).digest('hex').slice(0, 8)
 }
 
 /** Two networks whose ids share a host id: the later one cannot run here. */

@@ -4,11 +4,11 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
 import type { Resources } from '@p2pcloud/capacity'
-import { isMounted, unmount, volumeKind, type Deployment, type KindRules, type NetworkAttachments, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
+import { isMounted, unmount, volumeKind, type Deployment, type KindRules, type NetworkAttachments, type OciHook, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
 import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, type ContainerData, type deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
-import { ContainerNetwork, checkContainerNetwork } from './container-network.js'
+import { checkContainerNetwork } from './container-network.js'
 import { resolveImageUser } from './image-user.js'
 import { LogStore, type LogChunk } from './log-store.js'
 import { ociSpec } from './oci-spec.js'
@@ -65,22 +65,15 @@ export class ContainerDriver implements WorkloadDriver {
   readonly applyOrder: number
   private readonly running = new Map<string, Running>()
   private report: (report: WorkloadReport) => void = () => {}
-  private readonly network: ContainerNetwork
 
   constructor (private readonly options: ContainerDriverOptions) {
     this.type = options.kind.type
     this.applyOrder = options.kind.applyOrder
-    this.network = new ContainerNetwork(options.networks)
   }
 
   /** runc ids: [\w+-.]; contract ids are 64 hex digits, workload names ^[a-z0-9_-]{1,36}$. */
   private id (contractId: string, name: string): string {
     return `p2pcloud-${contractId.slice(0, 24)}-${name}`
-  }
-
-  /** Its own network namespace, when it joins a network (names under /var/run/netns hold no /). */
-  private netns (contractId: string, name: string): string {
-    return `p2pc-${contractId.slice(0, 24)}-${name}`
   }
 
   /** Who holds its address in its network, as a taken address names it. */
@@ -180,8 +173,7 @@ export class ContainerDriver implements WorkloadDriver {
       await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${rootfs.path},upperdir=${layer.upper},workdir=${layer.work}`, merged])
       for (const mount of mounts) await giveToContainerRoot(mount.source)
       const cgroupsPath = `/p2pcloud/${id}`
-      const netns = data.network !== '' ? this.netns(contractId, workload.name) : undefined
-      if (netns !== undefined) await this.network.join(contractId, workload.name, data, netns, this.owner(contractId, workload.name))
+      const attachment = data.network !== '' ? await this.joinNetwork(contractId, workload.name, data) : undefined
       const spec = ociSpec({
         hostname: workload.name,
         rootfs: merged,
@@ -196,7 +188,7 @@ export class ContainerDriver implements WorkloadDriver {
         pidsLimit: this.options.pidsLimit ?? 256,
         cgroupsPath,
         mounts,
-        netnsPath: netns !== undefined ? ContainerNetwork.path(netns) : undefined
+        createRuntimeHooks: attachment !== undefined ? [attachment.hook] : undefined
       })
       await writeFile(join(dir, 'bundle', 'config.json'), JSON.stringify(spec, null, 2))
       const container = new Container({
@@ -232,7 +224,13 @@ export class ContainerDriver implements WorkloadDriver {
       await unmount(this.mountPoint(contractId, name))
       await unmountWritableLayer(this.dir(contractId, name))
     }
-    await this.network.leave(this.netns(contractId, name), this.owner(contractId, name))
+    await this.options.networks?.detach(this.owner(contractId, name))
+  }
+
+  /** Book its address in its network; the hook gives each run of it its interface there. */
+  private async joinNetwork (contractId: string, name: string, data: ContainerData): Promise<{ hook: OciHook }> {
+    if (this.options.networks === undefined) throw new Error(`container "${name}": this farmer runs no networks`)
+    return await this.options.networks.attach(contractId, data.network, data.ip, this.owner(contractId, name))
   }
 
   async stop (contractId: string, name: string): Promise<void> {

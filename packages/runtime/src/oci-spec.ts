@@ -1,3 +1,4 @@
+import type { OciHook } from '@p2pcloud/farmer'
 import type { ImageConfig } from './rootfs-source.js'
 import { seccompProfile } from './seccomp-profile.js'
 import { idMappings } from './user-namespace.js'
@@ -17,8 +18,8 @@ export interface SpecInput {
   pidsLimit: number
   cgroupsPath: string
   mounts: Array<{ source: string, path: string, readOnly: boolean }>
-  /** A network namespace made for it (/var/run/netns/…), which runc joins; absent: a fresh one, loopback only. */
-  netnsPath?: string
+  /** Run once its namespaces exist, before its process starts (a network's attachment); absent: loopback only. */
+  createRuntimeHooks?: OciHook[]
 }
 
 /** runc's default capabilities, less NET_RAW and AUDIT_WRITE: a small set a normal service needs. */
@@ -33,8 +34,8 @@ function mergeEnv (...lists: string[][]): string[] {
 
 /**
  * An OCI runtime spec (runc spec's defaults, our limits and mounts). New
- * user/pid/mount/ipc/uts/net namespaces (runc brings `lo` up), or the network
- * namespace made for it when it joins a network, the user
+ * user/pid/mount/ipc/uts/net namespaces (runc brings `lo` up; a network's hook
+ * gives the net namespace its interface before the process starts), the user
  * namespace mapped as user-namespace.ts says, and the seccomp filter of
  * seccomp-profile.ts. A user other than root keeps CAPS only in its bounding
  * set, as after an execve by a non-root user.
@@ -55,6 +56,7 @@ export function ociSpec (input: SpecInput): object {
       noNewPrivileges: true
     },
     root: { path: input.rootfs, readonly: false },
+    ...(input.createRuntimeHooks !== undefined ? { hooks: { createRuntime: input.createRuntimeHooks } } : {}),
     hostname: input.hostname,
     mounts: [
       { destination: '/proc', type: 'proc', source: 'proc' },
@@ -74,7 +76,7 @@ export function ociSpec (input: SpecInput): object {
         cpu: { period: 100000, quota: input.cru * 100000 },
         pids: { limit: input.pidsLimit }
       },
-      namespaces: ['user', 'pid', 'network', 'ipc', 'uts', 'mount'].map(type => type === 'network' && input.netnsPath !== undefined ? { type, path: input.netnsPath } : { type }),
+      namespaces: ['user', 'pid', 'network', 'ipc', 'uts', 'mount'].map(type => ({ type })),
       ...idMappings(),
       seccomp: seccompProfile(),
       maskedPaths: ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware', '/proc/scsi'],
