@@ -145,6 +145,8 @@ describe('private networks on farmers: containers reach each other over WireGuar
   let onA: string
   let onB: string
   let keyA: string
+  /** A's containers as deployed in version 2, unchanged by later versions. */
+  let containersOnA: Workload[]
 
   it('each farmer makes its own key; its containers reach the other farmer\'s by overlay address, directly; one without a network has loopback only', async () => {
     onA = await contract(0, 0)
@@ -161,13 +163,14 @@ describe('private networks on farmers: containers reach each other over WireGuar
     // the twin lists each to the other (here, where both share the host, at its loopback port)
     const member = (farmer: number, key: string, subnet: number): NetworkMemberSpec =>
       ({ peerId: farmers[farmer].node.peerId.toString(), publicKey: key, subnet, endpoints: [`127.0.0.1:${farmers[farmer].port}`] })
-    await deploy(0, 0, onA, 2, [networkWorkload('net', 2, networkId, range, 1, [member(1, b.publicKey, 2)]),
-      container('web', 2, 'net', '10.77.1.2'), container('dup', 2, 'net', '10.77.1.2'), container('plain', 2)])
+    containersOnA = [container('web', 2, 'net', '10.77.1.2'), container('dup', 2, 'net', '10.77.1.2'), container('plain', 2)]
+    await deploy(0, 0, onA, 2, [networkWorkload('net', 2, networkId, range, 1, [member(1, b.publicKey, 2)]), ...containersOnA])
     await deploy(0, 1, onB, 2, [networkWorkload('net', 2, networkId, range, 2, [member(0, a.publicKey, 1)]), container('web', 2, 'net', '10.77.2.2')])
     await running(0, 0, onA, 'web')
     const dup = await settled(0, 0, onA, 'dup')
     assert.equal(dup.state, 'error')
     assert.match(dup.message, /ip 10\.77\.1\.2 is taken by container "web"/)
+    await running(0, 0, onA, 'plain')
     await running(0, 1, onB, 'web')
 
     await waitFor('B\'s container to reach A\'s', async () => (await fetchPage(1, onB, 'web', '10.77.1.2')).includes('hello-web'), 20_000, 250)
@@ -235,6 +238,13 @@ describe('private networks on farmers: containers reach each other over WireGuar
     assert.equal((await result(0, 0, onA, 'net')).publicKey, keyA)
     await waitFor('A\'s container to be back', async () => (await status(0, 0, onA, 'web'))?.state === 'ok', 30_000, 200)
     await waitFor('B\'s container to reach A\'s again', async () => (await fetchPage(1, onB, 'web', '10.77.1.2')).includes('hello-web'), 30_000, 250)
+  })
+
+  it('a member the twin takes off a farmer\'s list loses access to it, and the containers keep running', async () => {
+    await deploy(0, 0, onA, 3, [networkWorkload('net', 3, networkId, range, 1, []), ...containersOnA])
+    await waitFor('A to list no member', async () => (await result(0, 0, onA, 'net')).paths.length === 0, 10_000, 100)
+    await waitFor('B\'s container to lose A\'s', async () => !(await fetchPage(1, onB, 'web', '10.77.1.2')).includes('hello-web'), 20_000, 250)
+    assert.equal((await status(0, 0, onA, 'web'))?.state, 'ok')
   })
 
   it('removing a network\'s last workload takes its namespace and key off the farmer', async () => {
