@@ -10,11 +10,14 @@ const { dht, connections, ...core } = coreConfigFields
 
 const port = z.number().int().min(1).max(65535)
 
-/** `farmer.network`: the UDP ports its networks' WireGuard devices listen on, one per network. */
+/**
+ * `farmer.network`: the UDP ports its networks' WireGuard devices listen on, one per network.
+ * Optional, so that `init` writes config.json as before: absent, the ports are 51820–52819
+ * (@p2pcloud/network's DEFAULT_NETWORK_PORTS).
+ */
 const networkSettingsSchema = z.object({
   ports: z.object({ first: port, last: port }).strict()
     .refine(range => range.first <= range.last, { message: 'first must not be above last' })
-    .default({ first: 51820, last: 52819 })
 }).strict()
 
 /**
@@ -27,7 +30,7 @@ const farmerSettingsSchema = z.object({
   cruOvercommit,
   ...ledger,
   ...flistCacheSettingsFields,
-  network: networkSettingsSchema.prefault({})
+  network: networkSettingsSchema.optional()
 }).strict().superRefine(advertSettingsProblems)
 
 /**

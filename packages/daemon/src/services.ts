@@ -62,7 +62,7 @@ async function farmerExtensions (config: DaemonConfig, home: string, tuning: Dae
     home,
     flistCacheBytes: config.farmer.flistCacheBytes,
     rootfs: tuning.rootfs,
-    network: { ...tuning.network, ports: config.farmer.network.ports }
+    network: { ...tuning.network, ports: config.farmer.network?.ports }
   }
   for (const kind of workloadKinds.offeredBy(config.farmer.capabilities)) {
     const missing = await kind.missing?.()
