@@ -8,16 +8,29 @@ const { cruOvercommit, ...advert } = advertSettingsFields
 const { leaseGraceSeconds, ...ledger } = ledgerSettingsFields
 const { dht, connections, ...core } = coreConfigFields
 
+const port = z.number().int().min(1).max(65535)
+
+/**
+ * `farmer.network`: the UDP ports its networks' WireGuard devices listen on, one per network.
+ * Optional, so that `init` writes config.json as before: absent, the ports are 51820–52819
+ * (@p2pcloud/network's DEFAULT_NETWORK_PORTS).
+ */
+const networkSettingsSchema = z.object({
+  ports: z.object({ first: port, last: port }).strict()
+    .refine(range => range.first <= range.last, { message: 'first must not be above last' })
+}).strict()
+
 /**
  * config.json's `farmer` section: what it advertises (capacity), how its ledger is bounded
- * (contracts) and its flist cache (flist). Fields are in the order `init` has always written them.
+ * (contracts), its flist cache (flist) and its networks' ports. Fields are in the order `init` has always written them.
  */
 const farmerSettingsSchema = z.object({
   ...advert,
   leaseGraceSeconds,
   cruOvercommit,
   ...ledger,
-  ...flistCacheSettingsFields
+  ...flistCacheSettingsFields,
+  network: networkSettingsSchema.optional()
 }).strict().superRefine(advertSettingsProblems)
 
 /**

@@ -4,6 +4,7 @@ import { contractsService, farmerContractsInit, type Contracts, type ContractsIn
 import { farmerService, type DriverFactory, type Farmer, type KindServiceFactories } from '@p2pcloud/farmer'
 import { flistService, type FlistService, type FlistServiceInit } from '@p2pcloud/flist'
 import { ConfigError, type HomePeer, type P2PCloudLibp2p, type PeerExtension, type ServiceFactories } from '@p2pcloud/node'
+import type { NetworkFarmerInit } from '@p2pcloud/network'
 import type { ContainerCapabilityInit, ContainerFarmerInit } from '@p2pcloud/runtime'
 import { twinService, type Twin, type TwinOptions } from '@p2pcloud/twin'
 import { workloadKinds, type KindServices } from '@p2pcloud/workloads'
@@ -41,6 +42,8 @@ export interface DaemonTuning {
   twin?: TwinOptions
   /** Containers' root filesystems (default: the flist cache over this peer's flist exchange). */
   rootfs?: ContainerCapabilityInit['rootfs']
+  /** Networks' shorter timers and a chosen WireGuard (the defaults: every 5 s, minutes to retry direct, the kernel's where it has one). */
+  network?: Omit<NonNullable<NetworkFarmerInit['network']>, 'ports'>
   /** A farmer that advertises and books contracts but runs no workloads, whatever it offers (the simulation's many farmers). */
   advertiseOnly?: boolean
 }
@@ -55,7 +58,12 @@ export interface DaemonTuning {
 async function farmerExtensions (config: DaemonConfig, home: string, tuning: DaemonTuning): Promise<FarmerServices> {
   const drivers: DriverFactory[] = []
   const services: KindServiceFactories<Partial<KindServices>> = {}
-  const init: ContainerFarmerInit = { home, flistCacheBytes: config.farmer.flistCacheBytes, rootfs: tuning.rootfs }
+  const init: ContainerFarmerInit & NetworkFarmerInit = {
+    home,
+    flistCacheBytes: config.farmer.flistCacheBytes,
+    rootfs: tuning.rootfs,
+    network: { ...tuning.network, ports: config.farmer.network?.ports }
+  }
   for (const kind of workloadKinds.offeredBy(config.farmer.capabilities)) {
     const missing = await kind.missing?.()
     if (missing !== undefined) throw new ConfigError(`farmer.capabilities offers "${kind.capability}", but ${missing}`)

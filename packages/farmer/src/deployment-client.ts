@@ -4,8 +4,10 @@ import { deploymentCodecs } from './deployment-protocol.js'
 import { signDeployment, type Deployment } from './deployment-record.js'
 import type { WorkloadState, WorkloadStatus } from './provisioner.js'
 
-/** A workload's state as the farmer reports it: the same shape it keeps. */
-export type WorkloadStatusView = WorkloadStatus
+/** A workload's state as the farmer reports it: the shape it keeps, with what its driver reports (a network's NetworkResult, encoded) when anything. */
+export interface WorkloadStatusView extends WorkloadStatus {
+  result?: Uint8Array<ArrayBuffer>
+}
 
 export interface DeploymentStatusView {
   contractId: string
@@ -28,7 +30,7 @@ function statusFromWire (status: deploymentMessages.DeploymentStatus | undefined
     contractId: contractIdFromBytes(status.contractId),
     name: status.name,
     version: status.version,
-    workloads: status.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state] ?? 'error', message: w.message, changedAt: w.changedAtMs }))
+    workloads: status.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state] ?? 'error', message: w.message, changedAt: w.changedAtMs, ...(w.result.byteLength > 0 ? { result: w.result } : {}) }))
   }
 }
 

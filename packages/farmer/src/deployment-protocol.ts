@@ -27,12 +27,17 @@ const STATES: Record<WorkloadState, deploymentMessages.WorkloadState> = {
   stopped: deploymentMessages.WorkloadState.STOPPED
 }
 
-export function statusToWire (record: DeploymentRecord): deploymentMessages.DeploymentStatus {
+/** The record on the wire, each workload with what its driver reports now (a network's current paths). */
+export function statusToWire (record: DeploymentRecord, drivers: DriverRegistry): deploymentMessages.DeploymentStatus {
+  const resultOf = (type: string, name: string): Uint8Array<ArrayBuffer> => {
+    if (!drivers.types().includes(type)) return new Uint8Array()
+    return drivers.get(type).result?.(record.deployment.contractId, name) ?? new Uint8Array()
+  }
   return {
     contractId: contractIdToBytes(record.deployment.contractId),
     name: record.deployment.name,
     version: record.deployment.version,
-    workloads: record.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state], message: w.message, changedAtMs: w.changedAt, result: w.result ?? new Uint8Array() }))
+    workloads: record.workloads.map(w => ({ name: w.name, type: w.type, version: w.version, state: STATES[w.state], message: w.message, changedAtMs: w.changedAt, result: w.state === 'deleted' ? new Uint8Array() : resultOf(w.type, w.name) }))
   }
 }
 
@@ -109,13 +114,13 @@ export function deploymentResponder (init: DeploymentResponderInit): Responder<R
         // a contract that is over may be out of the live ledger: read it first, so it is refused for its state
         const finished = deployment.twin === twin && ledger.held(deployment.contractId, twin) == null ? await ledger.get(deployment.contractId, twin) : undefined
         const record = await provisioner.accept(deployment, request.deploymentEnvelope, current => { checkDeployment(ledger, init.drivers, deployment, twin, current, finished) })
-        return { status: statusToWire(record) }
+        return { status: statusToWire(record, init.drivers) }
       }
       if (request.delete != null) {
         const record = owned(provisioner, contractIdFromBytes(request.delete?.contractId), twin)
-        return { status: statusToWire((await provisioner.remove(record.deployment.contractId)) ?? record) }
+        return { status: statusToWire((await provisioner.remove(record.deployment.contractId)) ?? record, init.drivers) }
       }
-      return { status: statusToWire(owned(provisioner, contractIdFromBytes(request.get?.contractId), twin)) }
+      return { status: statusToWire(owned(provisioner, contractIdFromBytes(request.get?.contractId), twin), init.drivers) }
     },
     stream (request, { remotePeer, signal }) {
       if (request.watch == null || request.deploymentEnvelope.byteLength > 0 || request.delete != null || request.get != null) return undefined
@@ -153,7 +158,7 @@ async function * watch (init: DeploymentResponderInit, contractId: string, twin:
   const { provisioner } = loaded(init)
   let record = owned(provisioner, contractId, twin)
   while (!signal.aborted) {
-    yield { status: statusToWire(record) }
+    yield { status: statusToWire(record, init.drivers) }
     if (record.deleting && record.workloads.every(w => w.state === 'deleted')) return
     // the changed record itself: the last change of a deletion is gone from the provisioner at once
     const current = await nextChange(provisioner, contractId, signal) ?? provisioner.get(contractId)

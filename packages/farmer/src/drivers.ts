@@ -1,4 +1,5 @@
-import type { Registrar } from '@libp2p/interface-internal'
+import type { PeerId } from '@libp2p/interface'
+import type { AddressManager, Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
 import type { Resources } from '@p2pcloud/capacity'
 import type { Contracts } from '@p2pcloud/contracts'
@@ -35,8 +36,8 @@ export interface WorkloadDriver {
    * volumes). Absent: the workload refers to nothing else.
    */
   checkReferences?(workload: WorkloadSpec, deployment: Deployment): void
-  /** Bring the workload to the state `workload` describes. */
-  apply(contractId: string, workload: WorkloadSpec): Promise<void>
+  /** Bring the workload to the state `workload` describes; `context` says whose deployment it is. */
+  apply(contractId: string, workload: WorkloadSpec, context: ApplyContext): Promise<void>
   /** Remove the workload and everything it left on the node. */
   remove(contractId: string, name: string): Promise<void>
   /** Stop it but keep its data (the lease expired; a renewal applies it again). Absent: nothing runs to stop. */
@@ -47,8 +48,22 @@ export interface WorkloadDriver {
    * state changes on its own.
    */
   attach?(report: (report: WorkloadReport) => void): void
+  /**
+   * What the workload reports now (a network's NetworkResult: its key, endpoints and current
+   * paths), encoded; read whenever its status is answered (deploy, get, watch), so it is as
+   * current as the driver's own view. Absent, or undefined: nothing to report.
+   */
+  result?(contractId: string, name: string): Uint8Array<ArrayBuffer> | undefined
+  /** Set by the driver of `network` workloads: how containers attach to its networks. */
+  readonly networks?: NetworkAttachments
   /** The farmer is shutting down: stop what runs without forgetting it (a start applies it again). */
   close?(): Promise<void>
+}
+
+/** What a driver learns of the deployment beside the workload it applies. */
+export interface ApplyContext {
+  /** The twin whose deployment it is (checked against the contract when it was accepted). */
+  twin: string
 }
 
 export class UnsupportedWorkloadError extends Error {
@@ -82,9 +97,27 @@ export class DriverRegistry {
   types (): string[] {
     return [...this.drivers.keys()]
   }
+
+  /** The attachments of whichever driver runs networks, looked up when used (drivers register in any order). */
+  networkAttachments (): NetworkAttachments {
+    const of = (): NetworkAttachments => {
+      const networks = this.all().find(driver => driver.networks != null)?.networks
+      if (networks == null) throw new UnsupportedWorkloadError('this farmer runs no networks (it does not offer "network")')
+      return networks
+    }
+    return {
+      attach: async (...args) => await of().attach(...args),
+      // nothing can be attached where no driver runs networks
+      detach: async owner => { await this.all().find(driver => driver.networks != null)?.networks?.detach(owner) }
+    }
+  }
 }
 
 export interface FarmerComponents {
+  /** This farmer (a network driver names itself among the members). */
+  peerId: PeerId
+  /** Its own addresses (a network driver's endpoints are their IPv4 hosts). */
+  addressManager: Pick<AddressManager, 'getAddresses'>
   registrar: Registrar
   datastore: Datastore
   /** The contracts service: deployments run under its farmer's contracts. */
@@ -98,5 +131,31 @@ export interface VolumePaths {
   path: (contractId: string, name: string) => string
 }
 
+/** An OCI hook: a command the container runtime runs with the container's state (JSON, with its `pid`) on stdin. */
+export interface OciHook {
+  path: string
+  args: string[]
+  env?: string[]
+  /** Seconds. */
+  timeout?: number
+}
+
+/**
+ * A deployment's networks on this farmer, as containers use them: the driver that runs
+ * `network` workloads offers it (WorkloadDriver.networks), so that the container driver
+ * reaches it without either package importing the other.
+ */
+export interface NetworkAttachments {
+  /**
+   * Book `ip` in network workload `network` of contract `contractId` for `owner`, and say how
+   * its container gets an interface there: a `createRuntime` hook, run each time the container's
+   * own network namespace is made, before its process starts. Throws when the network does not
+   * run here, or `ip` is taken by another owner (`ip … is taken by <owner>`).
+   */
+  attach(contractId: string, network: string, ip: string, owner: string): Promise<{ hook: OciHook }>
+  /** Give back what `owner` holds, and its interface if its container still runs (idempotent). */
+  detach(owner: string): Promise<void>
+}
+
 /** Builds a workload driver from the peer's components; how other packages add workload types. */
-export type DriverFactory = (components: FarmerComponents, volumes: VolumePaths) => WorkloadDriver
+export type DriverFactory = (components: FarmerComponents, volumes: VolumePaths, networks: NetworkAttachments) => WorkloadDriver

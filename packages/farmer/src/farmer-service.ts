@@ -31,7 +31,7 @@ export class Farmer implements Startable {
   constructor (private readonly components: FarmerComponents, private readonly init: FarmerInit) {
     const volumes = new VolumeDriver(init.volumesRoot)
     this.drivers = new DriverRegistry().register(volumes)
-    for (const factory of init.drivers ?? []) this.drivers.register(factory(components, volumes))
+    for (const factory of init.drivers ?? []) this.drivers.register(factory(components, volumes, this.drivers.networkAttachments()))
   }
 
   async start (): Promise<void> {

@@ -17,8 +17,6 @@ export interface WorkloadStatus {
   state: WorkloadState
   message: string
   changedAt: number
-  /** What its driver reported once applied (a network's NetworkResult), encoded; absent for most types. */
-  result?: Uint8Array<ArrayBuffer>
 }
 
 /** What the farmer holds for one contract: the twin's signed deployment and each workload's state. */
@@ -222,7 +220,7 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
       if (wanted == null) {
         await this.step(record, pending, async () => { await this.drivers.get(pending.type).remove(contractId, pending.name) }, 'deleted')
       } else {
-        await this.step(record, pending, async () => { await this.apply(contractId, wanted) }, 'ok')
+        await this.step(record, pending, async () => { await this.drivers.get(wanted.type).apply(contractId, wanted, { twin: record.deployment.twin }) }, 'ok')
       }
     }
     const record = this.records.get(contractId)
@@ -240,10 +238,6 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
   private turnOf (record: DeploymentRecord, status: WorkloadStatus): number {
     const order = this.drivers.applyOrder(status.type)
     return wantedOf(record, status) != null ? order : -order
-  }
-
-  private async apply (contractId: string, workload: WorkloadSpec): Promise<void> {
-    await this.drivers.get(workload.type).apply(contractId, workload)
   }
 
   private async step (record: DeploymentRecord, status: WorkloadStatus, work: () => Promise<void>, success: WorkloadState): Promise<void> {

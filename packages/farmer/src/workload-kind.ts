@@ -1,4 +1,4 @@
-import type { Registrar } from '@libp2p/interface-internal'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Resources } from '@p2pcloud/capacity'
 import type { WorkloadSpec } from './deployment-record.js'
 import type { DriverFactory } from './drivers.js'
@@ -20,6 +20,8 @@ export interface ReadWorkload<Spec extends KindSpec = KindSpec> {
 /** What a kind's services get from the peer: the farmer's deployments, once it loaded them. */
 export interface KindServiceComponents {
   registrar: Registrar
+  /** Services that open streams to other peers (the network relay). */
+  connectionManager: Pick<ConnectionManager, 'openStream'>
   farmer?: { readonly provisioner?: Provisioner }
 }
 

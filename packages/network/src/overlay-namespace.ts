@@ -12,6 +12,9 @@ export interface OverlayNames {
 }
 
 const ID = /^[0-9a-f]{8}$/
+const INTERFACE = /^[a-zA-Z0-9_-]{1,15}$/
+/** What a hook's command line may hold unquoted: names, addresses, CIDRs, paths and `$pid`. */
+const SAFE_WORD = /^[A-Za-z0-9_.:/=$-]+$/
 
 /** Host-wide names for the network whose id is `id` (8 hex digits the caller derives from the network, e.g. a hash). */
 export function overlayNames (id: string): OverlayNames {
@@ -75,15 +78,44 @@ export class OverlayNamespace {
    * whose far end (`eth0` there) holds `address`/24, with the /16 routed through the gateway.
    */
   async attach (workloadNetns: string, address: number, vethName: string): Promise<void> {
-    if (!this.options.subnet.isWorkloadAddress(address)) throw new Error(`${formatIpv4(address)} is not a workload address of ${this.options.subnet.toString()}`)
     await ip(['link', 'del', vethName], this.netns).catch(() => {})
-    await ip(['link', 'add', vethName, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', workloadNetns], this.netns)
-    await ip(['link', 'set', vethName, 'master', 'br0'], this.netns)
-    await ip(['link', 'set', vethName, 'up'], this.netns)
-    await ip(['addr', 'add', `${formatIpv4(address)}/24`, 'dev', 'eth0'], workloadNetns)
-    await ip(['link', 'set', 'eth0', 'up'], workloadNetns)
-    await ip(['link', 'set', 'lo', 'up'], workloadNetns)
-    await ip(['route', 'replace', this.options.range.toString(), 'via', formatIpv4(this.options.subnet.gateway)], workloadNetns)
+    for (const [command, ...args] of this.attachCommands({ name: workloadNetns, path: `/var/run/netns/${workloadNetns}` }, address, vethName)) await run(command, args)
+  }
+
+  /**
+   * The same as a shell script for an OCI `createRuntime` hook: runc runs it with the new
+   * container's state (its `pid`) on stdin, once the container's own namespaces exist and
+   * before its process starts, so the workload finds its interface from its first instruction.
+   */
+  attachScript (address: number, vethName: string): string {
+    const commands = this.attachCommands({ name: '$pid', path: '/proc/$pid/ns/net' }, address, vethName)
+    const line = (argv: string[]): string => argv.map(word => {
+      if (!SAFE_WORD.test(word)) throw new Error(`"${word}" cannot be written into a hook`)
+      return word
+    }).join(' ')
+    return [
+      'set -e',
+      'pid=$(sed -n \'s/.*"pid": *\\([0-9][0-9]*\\).*/\\1/p\')',
+      '[ -n "$pid" ]',
+      `${line(['ip', '-n', this.netns, 'link', 'del', vethName])} 2>/dev/null || true`,
+      ...commands.map(line)
+    ].join('\n')
+  }
+
+  /** The commands that attach the namespace `target` names (for `ip … netns`, and as a path for nsenter). */
+  private attachCommands (target: { name: string, path: string }, address: number, vethName: string): string[][] {
+    if (!this.options.subnet.isWorkloadAddress(address)) throw new Error(`${formatIpv4(address)} is not a workload address of ${this.options.subnet.toString()}`)
+    if (!INTERFACE.test(vethName)) throw new Error(`"${vethName}" is not an interface name`)
+    const inWorkload = (...args: string[]): string[] => ['nsenter', `--net=${target.path}`, 'ip', ...args]
+    return [
+      ['ip', '-n', this.netns, 'link', 'add', vethName, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', target.name],
+      ['ip', '-n', this.netns, 'link', 'set', vethName, 'master', 'br0'],
+      ['ip', '-n', this.netns, 'link', 'set', vethName, 'up'],
+      inWorkload('addr', 'add', `${formatIpv4(address)}/24`, 'dev', 'eth0'),
+      inWorkload('link', 'set', 'eth0', 'up'),
+      inWorkload('link', 'set', 'lo', 'up'),
+      inWorkload('route', 'replace', this.options.range.toString(), 'via', formatIpv4(this.options.subnet.gateway))
+    ]
   }
 
   /** Remove the network from this host: its namespace goes, and with it the bridge, the veths and the device. */

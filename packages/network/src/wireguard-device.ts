@@ -114,7 +114,7 @@ async function removeDevice (name: string, netns?: string): Promise<void> {
 }
 
 /** Whether the kernel can make WireGuard devices: make and remove one. */
-async function kernelHasWireguard (netns?: string): Promise<boolean> {
+export async function kernelHasWireguard (netns?: string): Promise<boolean> {
   const probe = `p2pwgprobe${process.pid % 10000}`
   try {
     await ip(['link', 'add', probe, 'type', 'wireguard'], netns)

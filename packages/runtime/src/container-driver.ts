@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CID } from 'multiformats/cid'
 import type { Resources } from '@p2pcloud/capacity'
-import { isMounted, unmount, volumeKind, type Deployment, type KindRules, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
+import { isMounted, unmount, volumeKind, type Deployment, type KindRules, type NetworkAttachments, type OciHook, type WorkloadDriver, type WorkloadReport, type WorkloadSpec } from '@p2pcloud/farmer'
 import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, type ContainerData, type deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
+import { checkContainerNetwork } from './container-network.js'
 import { resolveImageUser } from './image-user.js'
 import { LogStore, type LogChunk } from './log-store.js'
 import { ociSpec } from './oci-spec.js'
@@ -41,6 +42,8 @@ export interface ContainerDriverOptions {
   volumePath: (contractId: string, name: string) => string
   /** Most processes one container may have (default 256). */
   pidsLimit?: number
+  /** The farmer's networks, which containers with a `network` join; absent: such a container fails. */
+  networks?: NetworkAttachments
 }
 
 interface Running {
@@ -71,6 +74,11 @@ export class ContainerDriver implements WorkloadDriver {
   /** runc ids: [\w+-.]; contract ids are 64 hex digits, workload names ^[a-z0-9_-]{1,36}$. */
   private id (contractId: string, name: string): string {
     return `p2pcloud-${contractId.slice(0, 24)}-${name}`
+  }
+
+  /** Who holds its address in its network, as a taken address names it. */
+  private owner (contractId: string, name: string): string {
+    return `container "${name}" of contract ${contractId}`
   }
 
   private dir (contractId: string, name: string): string {
@@ -123,10 +131,16 @@ export class ContainerDriver implements WorkloadDriver {
     return this.options.kind.resources(this.options.kind.decode(workload))
   }
 
-  /** A container mounts volumes of its own deployment only: never another workload, another contract's data or a host path. */
+  /**
+   * A container mounts volumes of its own deployment only (never another workload, another
+   * contract's data or a host path), and joins a network workload of its deployment only, at an
+   * address of that network's /24 here.
+   */
   checkReferences (workload: WorkloadSpec, deployment: Deployment): void {
     const volumes = deployment.workloads.filter(w => w.type === volumeKind.type).map(w => w.name)
-    for (const mount of this.options.kind.decode(workload).mounts) {
+    const data = this.options.kind.decode(workload)
+    checkContainerNetwork(workload.name, data, deployment)
+    for (const mount of data.mounts) {
       if (!volumes.includes(mount.volume)) {
         throw new ProtocolError(ErrorCodes.BAD_REQUEST, `container "${workload.name}": the mount at ${mount.path} names ${JSON.stringify(mount.volume)}, which is not a volume of this deployment (its volumes: ${volumes.length > 0 ? volumes.join(', ') : 'none'})`)
       }
@@ -159,6 +173,7 @@ export class ContainerDriver implements WorkloadDriver {
       await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${rootfs.path},upperdir=${layer.upper},workdir=${layer.work}`, merged])
       for (const mount of mounts) await giveToContainerRoot(mount.source)
       const cgroupsPath = `/p2pcloud/${id}`
+      const attachment = data.network !== '' ? await this.joinNetwork(contractId, workload.name, data) : undefined
       const spec = ociSpec({
         hostname: workload.name,
         rootfs: merged,
@@ -172,7 +187,8 @@ export class ContainerDriver implements WorkloadDriver {
         mru: data.mru,
         pidsLimit: this.options.pidsLimit ?? 256,
         cgroupsPath,
-        mounts
+        mounts,
+        createRuntimeHooks: attachment !== undefined ? [attachment.hook] : undefined
       })
       await writeFile(join(dir, 'bundle', 'config.json'), JSON.stringify(spec, null, 2))
       const container = new Container({
@@ -208,6 +224,13 @@ export class ContainerDriver implements WorkloadDriver {
       await unmount(this.mountPoint(contractId, name))
       await unmountWritableLayer(this.dir(contractId, name))
     }
+    await this.options.networks?.detach(this.owner(contractId, name))
+  }
+
+  /** Book its address in its network; the hook gives each run of it its interface there. */
+  private async joinNetwork (contractId: string, name: string, data: ContainerData): Promise<{ hook: OciHook }> {
+    if (this.options.networks === undefined) throw new Error(`container "${name}": this farmer runs no networks`)
+    return await this.options.networks.attach(contractId, data.network, data.ip, this.owner(contractId, name))
   }
 
   async stop (contractId: string, name: string): Promise<void> {

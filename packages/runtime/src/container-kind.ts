@@ -11,6 +11,7 @@ import {
 } from '@p2pcloud/wire'
 import { containerRuntimeMissing } from './busybox-rootfs.js'
 import { RESTART_POLICIES, type RestartPolicy } from './container.js'
+import { isIpv4 } from './container-network.js'
 import { ContainerDriver, type ContainerDriverOptions } from './container-driver.js'
 import { LogsService } from './logs-protocol.js'
 import type { RootfsSource } from './rootfs-source.js'
@@ -36,6 +37,13 @@ export interface ContainerWorkloadSpec {
   rootfs: number
   mounts: Array<{ volume: string, path: string, readOnly: boolean }>
   restart: RestartPolicy
+  /**
+   * The private network it joins: as a spec writes it, the name of one of the twin's networks;
+   * on the wire, the name of the `network` workload the twin puts beside it.
+   */
+  network?: string
+  /** Its address in the network (dotted IPv4); the twin picks one when absent. */
+  ip?: string
 }
 
 const MOUNT_KEYS = ['volume', 'path', 'read-only']
@@ -104,6 +112,17 @@ function parseContainer (reader: SpecReader, entries: Map<string, Entry>, at: Lo
       return { volume, path, readOnly: readOnly == null ? false : reader.boolean(readOnly) }
     })
   }
+  const network = value('network')
+  if (network != null) {
+    container.network = reader.text(network)
+    if (!WORKLOAD_NAME.test(container.network)) reader.fail(network, `"${container.network}" is not a network name (${WORKLOAD_NAME.source}); p2pcloud network create NAME makes one`)
+  }
+  const ip = value('ip')
+  if (ip != null) {
+    container.ip = reader.text(ip)
+    if (!isIpv4(container.ip)) reader.fail(ip, `"${container.ip}" is not an IPv4 address such as 10.20.3.7`)
+    if (container.network === undefined) reader.fail(ip, 'an ip is an address in a network: give the container a network too')
+  }
   const restart = value('restart')
   if (restart != null) {
     const policy = reader.text(restart)
@@ -150,10 +169,13 @@ function decode (workload: { name: string, data: Uint8Array }): ContainerData {
     if (!WORKLOAD_NAME.test(mount.volume)) bad(`the mount at ${mount.path} names volume ${JSON.stringify(mount.volume)}, which is not a workload name (${WORKLOAD_NAME.source})`)
     paths.add(mount.path)
   }
+  if (data.network !== '' && !WORKLOAD_NAME.test(data.network)) bad(`network ${JSON.stringify(data.network)} is not a workload name (${WORKLOAD_NAME.source})`)
+  if (data.ip !== '' && !isIpv4(data.ip)) bad(`ip ${JSON.stringify(data.ip)} is not a dotted IPv4 address`)
+  if ((data.network === '') !== (data.ip === '')) bad(data.network === '' ? `ip ${data.ip} is given without a network` : `network "${data.network}" is given without an ip`)
   return data
 }
 
-export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'volumePath' | 'rootfs' | 'kind'> {
+export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'volumePath' | 'rootfs' | 'kind' | 'networks'> {
   /** Where root filesystems come from, given the peer's components (on a daemon: the flist cache over the flist exchange). */
   rootfs: (components: FarmerComponents) => RootfsSource
 }
@@ -165,8 +187,8 @@ export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'v
 export function containerCapability (init: ContainerCapabilityInit): { driver: DriverFactory, logsService: (components: KindServiceComponents) => LogsService } {
   let driver: ContainerDriver | undefined
   return {
-    driver: (components, volumes) => {
-      driver = new ContainerDriver({ ...init, kind: containerKind, rootfs: init.rootfs(components), volumePath: (contractId, name) => volumes.path(contractId, name) })
+    driver: (components, volumes, networks) => {
+      driver = new ContainerDriver({ ...init, kind: containerKind, rootfs: init.rootfs(components), volumePath: (contractId, name) => volumes.path(contractId, name), networks })
       return driver
     },
     logsService: components => new LogsService(components, () => driver)
@@ -194,7 +216,7 @@ export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, {
   placement: 0,
   applyOrder: 1,
   hasLogs: true,
-  specKeys: ['name', 'type', 'flist', 'entrypoint', 'args', 'workdir', 'env', 'cpu', 'memory', 'rootfs', 'mounts', 'restart'],
+  specKeys: ['name', 'type', 'flist', 'entrypoint', 'args', 'workdir', 'env', 'cpu', 'memory', 'rootfs', 'mounts', 'restart', 'network', 'ip'],
   parseSpec: parseContainer,
   /** Mounts must name volumes of the same spec. */
   checkSpec: (reader, workloads) => {
@@ -218,7 +240,9 @@ export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, {
     mru: spec.memory,
     rootfsSize: spec.rootfs,
     mounts: spec.mounts.map(m => ({ volume: m.volume, path: m.path, readOnly: m.readOnly })),
-    restart: RESTART_ON_WIRE[spec.restart]
+    restart: RESTART_ON_WIRE[spec.restart],
+    network: spec.network ?? '',
+    ip: spec.ip ?? ''
   }),
   decode,
   resources: data => ({ ...emptyResources(), cru: data.cru, mru: data.mru, sru: data.rootfsSize }),

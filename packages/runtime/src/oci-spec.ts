@@ -1,3 +1,4 @@
+import type { OciHook } from '@p2pcloud/farmer'
 import type { ImageConfig } from './rootfs-source.js'
 import { seccompProfile } from './seccomp-profile.js'
 import { idMappings } from './user-namespace.js'
@@ -17,6 +18,8 @@ export interface SpecInput {
   pidsLimit: number
   cgroupsPath: string
   mounts: Array<{ source: string, path: string, readOnly: boolean }>
+  /** Run once its namespaces exist, before its process starts (a network's attachment); absent: loopback only. */
+  createRuntimeHooks?: OciHook[]
 }
 
 /** runc's default capabilities, less NET_RAW and AUDIT_WRITE: a small set a normal service needs. */
@@ -31,7 +34,8 @@ function mergeEnv (...lists: string[][]): string[] {
 
 /**
  * An OCI runtime spec (runc spec's defaults, our limits and mounts). New
- * user/pid/mount/ipc/uts/net namespaces (runc brings `lo` up), the user
+ * user/pid/mount/ipc/uts/net namespaces (runc brings `lo` up; a network's hook
+ * gives the net namespace its interface before the process starts), the user
  * namespace mapped as user-namespace.ts says, and the seccomp filter of
  * seccomp-profile.ts. A user other than root keeps CAPS only in its bounding
  * set, as after an execve by a non-root user.
@@ -52,6 +56,7 @@ export function ociSpec (input: SpecInput): object {
       noNewPrivileges: true
     },
     root: { path: input.rootfs, readonly: false },
+    ...(input.createRuntimeHooks !== undefined ? { hooks: { createRuntime: input.createRuntimeHooks } } : {}),
     hostname: input.hostname,
     mounts: [
       { destination: '/proc', type: 'proc', source: 'proc' },

@@ -9,10 +9,11 @@ const zdb = (name: string) => ({ name, type: 'zdb' as const, size: MiB, mode: 'u
 
 describe('the workload kinds', () => {
   it('are registered once each, beside the types planned but not run yet', () => {
-    assert.deepEqual(workloadKinds.types(), ['volume', 'container', 'zdb'])
-    assert.deepEqual(workloadKinds.planned, ['network', 'gateway-name'])
-    assert.ok(workloadKinds.isPlanned('network'))
-    assert.equal(workloadKinds.get('network'), undefined)
+    assert.deepEqual(workloadKinds.types(), ['volume', 'network', 'container', 'zdb'])
+    assert.deepEqual(workloadKinds.planned, ['gateway-name'])
+    assert.ok(workloadKinds.isPlanned('gateway-name'))
+    assert.equal(workloadKinds.get('gateway-name'), undefined)
+    assert.equal(workloadKinds.get('network')?.capability, 'network')
   })
 
   it('ask only for capabilities a farmer can offer (capacity\'s CAPABILITIES)', () => {
