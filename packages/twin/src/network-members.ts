@@ -236,4 +236,16 @@ export class NetworkMembers {
       return { ...join, notes: await this.tellMembers(network, '') }
     })
   }
+
+  /** This machine leaves network `name`: its /24 is free again and no farmer lists its key any more. */
+  async leave (name: string, peerId: string): Promise<{ left: string, notes: string[] }> {
+    return this.store.serialize([name], async () => {
+      const network = await this.store.get(name)
+      const member = network.members.find(m => m.peerId === peerId && m.kind === 'machine')
+      if (member == null) throw new NetworkSpecError(`this machine is not a member of network "${name}"; see p2pcloud network show ${name}`)
+      const next = withoutMember(network, peerId)
+      await this.store.put(next)
+      return { left: name, notes: await this.tellMembers(next, '') }
+    })
+  }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Key, type Datastore } from 'interface-datastore'
 import { NetworkExistsError, NetworkInUseError, NetworkNotFoundError, NetworkSpecError } from './errors.js'
 import { NETWORK_NAME, checkRange, defaultRange, memberOf, networkWorkload, type NetworkMemberRecord, type PrivateNetwork } from './network-plan.js'
-import { isWireguardKey, type NetworkMemberSpec } from '@p2pcloud/network'
+import { NetworkRange, formatIpv4, isWireguardKey, type NetworkMemberSpec } from '@p2pcloud/network'
 
 const PREFIX = '/p2pcloud/twin/networks'
 
@@ -11,6 +11,8 @@ export interface NetworkJoin {
   network: string
   range: string
   subnet: number
+  /** Its address: .1 of its /24. */
+  address: string
   peers: NetworkMemberSpec[]
 }
 
@@ -77,9 +79,10 @@ export class NetworkStore {
   async join (network: PrivateNetwork, peerId: string, publicKey: string): Promise<{ network: PrivateNetwork, join: NetworkJoin }> {
     if (!isWireguardKey(publicKey)) throw new NetworkSpecError(`publicKey ${JSON.stringify(publicKey)} is not a WireGuard public key (44 characters of base64)`)
     const member: NetworkMemberRecord = { ...memberOf(network, peerId, 'machine'), publicKey }
+    if (member.kind !== 'machine') throw new NetworkSpecError(`${peerId} is a member of network "${network.name}" as the farmer of deployment(s) ${member.deployments.join(', ')}: a peer that runs the network for its containers already reaches it`)
     const next = withMember(network, member)
     await this.put(next)
-    return { network: next, join: { network: next.name, range: next.range, subnet: member.subnet, peers: networkWorkload(next, member).members } }
+    return { network: next, join: { network: next.name, range: next.range, subnet: member.subnet, address: formatIpv4(NetworkRange.parse(next.range).subnet(member.subnet).gateway), peers: networkWorkload(next, member).members } }
   }
 
   /** Run `work` once no other change to any of `names` runs (names in one order, so two callers never wait on each other). */

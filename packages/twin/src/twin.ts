@@ -18,7 +18,7 @@ import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, 
 import { farmerFilter, neededCapabilities, noMatchMessage } from './farmer-filter.js'
 import { settle } from './settle.js'
 import { PendingDeployments, dropAfterOf, releaseContract, reservationOf } from './pending-deployments.js'
-import { NetworkStore } from './networks.js'
+import { NetworkStore, type NetworkJoin } from './networks.js'
 import { NetworkMembers, networksAsked } from './network-members.js'
 import { workloadResults } from './workload-results.js'
 
@@ -283,6 +283,16 @@ export class Twin {
       if (err.name === 'DeployFailed') await this.store.put(next)
       throw err
     }
+  }
+
+  /** This machine joins network `name` with WireGuard key `publicKey` (made where its private key stays); the farmers are told. */
+  async joinNetwork (name: string, publicKey: string): Promise<NetworkJoin & { notes: string[] }> {
+    return this.networks.join(name, this.components.peerId.toString(), publicKey)
+  }
+
+  /** This machine leaves network `name`; the farmers are told. */
+  async leaveNetwork (name: string): Promise<{ left: string, notes: string[] }> {
+    return this.networks.leave(name, this.components.peerId.toString())
   }
 
   async list (): Promise<TwinDeploymentRecord[]> {

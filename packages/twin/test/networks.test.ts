@@ -5,7 +5,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { MemoryDatastore } from 'datastore-core'
 import { encodeNetworkResult, generateWireguardKeys, type NetworkWorkloadSpec } from '@p2pcloud/network'
 import {
-  NetworkMembers, NetworkStore, assignAddress, checkRange, defaultRange, memberOf, networkWorkload, networkWorkloadsOf,
+  NetworkMembers, NetworkStore, assignAddress, checkRange, defaultRange, memberOf, networkWorkload, networkWorkloadsOf, wgQuickConfig,
   type DeploymentSpec, type NetworkHost, type PrivateNetwork, type TwinDeploymentRecord, type WorkloadSpec
 } from '../src/index.js'
 
@@ -214,9 +214,42 @@ describe('NetworkMembers', () => {
     const publicKey = key()
     await assert.rejects(members.join('backend', machine, 'not a key\n[Peer]'), { name: 'NetworkSpecError' })
     const join = await members.join('backend', machine, publicKey)
-    assert.deepEqual({ ...join, peers: join.peers.map(p => p.peerId) }, { network: 'backend', range: '10.20.0.0/16', subnet: 2, peers: [f1], notes: [] })
+    assert.deepEqual({ ...join, peers: join.peers.map(p => p.peerId) }, { network: 'backend', range: '10.20.0.0/16', subnet: 2, address: '10.20.2.1', peers: [f1], notes: [] })
     assert.deepEqual(net((host.records.get('db') as TwinDeploymentRecord).spec).members, [{ peerId: machine, publicKey, subnet: 2, endpoints: [] }])
     // joining again keeps its /24
     assert.equal((await members.join('backend', machine, key())).subnet, 2)
+    // leaving: the farmers drop its key, its /24 is free
+    assert.deepEqual(await members.leave('backend', machine), { left: 'backend', notes: [] })
+    assert.deepEqual(net((host.records.get('db') as TwinDeploymentRecord).spec).members, [])
+    await assert.rejects(members.leave('backend', machine), { name: 'NetworkSpecError', message: /not a member/ })
+    // a farmer of the network is not a machine that joined
+    await assert.rejects(members.join('backend', f1, key()), { name: 'NetworkSpecError', message: /as the farmer of deployment\(s\) db/ })
+  })
+})
+
+describe('wgQuickConfig', () => {
+  it('writes this machine\'s key and address, and each member with its /24 and first endpoint', async () => {
+    const keys = generateWireguardKeys()
+    const [f1, f2] = [await peer(), await peer()]
+    const [k1, k2] = [key(), key()]
+    const text = wgQuickConfig(keys.privateKey, { network: 'backend', range: '10.20.0.0/16', subnet: 3, address: '10.20.3.1', peers: [
+      { peerId: f1, publicKey: k1, subnet: 1, endpoints: ['198.18.0.10:51820', '198.18.0.11:51820'] },
+      { peerId: f2, publicKey: k2, subnet: 2, endpoints: [] }
+    ] })
+    assert.equal(text, [
+      '# p2pcloud network "backend" (10.20.0.0/16): this machine\'s part, made by p2pcloud network join; keep it private',
+      '[Interface]', `PrivateKey = ${keys.privateKey}`, 'Address = 10.20.3.1/16', '',
+      `# ${f1}`, '[Peer]', `PublicKey = ${k1}`, 'AllowedIPs = 10.20.1.0/24', 'Endpoint = 198.18.0.10:51820', 'PersistentKeepalive = 25', '',
+      `# ${f2}`, '[Peer]', `PublicKey = ${k2}`, 'AllowedIPs = 10.20.2.0/24', 'PersistentKeepalive = 25', ''
+    ].join('\n'))
+  })
+
+  it('refuses a value that would add lines of its own', async () => {
+    const join = { network: 'backend', range: '10.20.0.0/16', subnet: 3, address: '10.20.3.1', peers: [{ peerId: await peer(), publicKey: `${key()}\n[Peer]`, subnet: 1, endpoints: [] }] }
+    assert.throws(() => wgQuickConfig(generateWireguardKeys().privateKey, join), /no valid WireGuard key/)
+    assert.throws(() => wgQuickConfig('x\nPostUp = rm -rf /', { ...join, peers: [] }), /not a WireGuard key/)
+    const config = wgQuickConfig(generateWireguardKeys().privateKey, { ...join, peers: [{ ...join.peers[0], publicKey: key(), endpoints: ['1.2.3.4:5\nPostUp = x', '198.18.0.1:1'] }] })
+    assert.match(config, /Endpoint = 198\.18\.0\.1:1\n/)
+    assert.doesNotMatch(config, /PostUp/)
   })
 })
