@@ -100,9 +100,12 @@ const missing = !await canCreateNetns()
 const RANGE = '172.20.0.0/16'
 const PAGE = 'hello-from-the-network'
 
-/** A container that serves PAGE on :8080 and tries every target each second, printing "from T: PAGE" or "no T". */
+/**
+ * A container that serves PAGE on :8080 and tries every target each second, printing "from T:
+ * PAGE" or "no T". (busybox 1.35's wget -T crashes when it cannot connect: timeout bounds it instead.)
+ */
 function webSpec (name: string, farmer: string, flist: string, network: string, targets: string[], ip?: string): string {
-  const loop = `httpd -p 8080 -h /www; while true; do for t in ${targets.join(' ')}; do p=$(wget -qO- -T 2 http://$t:8080/ 2>/dev/null) && echo "from $t: $p" || echo "no $t"; done; sleep 1; done`
+  const loop = `httpd -p 8080 -h /www; while true; do for t in ${targets.join(' ')}; do p=$(timeout 3 wget -qO- http://$t:8080/ 2>/dev/null) && echo "from $t: $p" || echo "no $t"; done; sleep 1; done`
   return [
     `name: ${name}`, 'where:', `  farmer: ${farmer}`, 'lease: 1h', 'workloads:',
     '  - name: web', '    type: container', `    flist: ${flist}`, `    network: ${network}`, ...(ip != null ? [`    ip: ${ip}`] : []),
@@ -149,6 +152,13 @@ describe('private networks across farmers in sites, one behind a NAT', { skip: m
   })
 
   after(async () => {
+    // the farmers keep networks and containers over a restart: only removing the deployments takes them off this host
+    for (const twin of ['twin', 'other'].filter(name => homes.has(name))) {
+      const listed = await cli(twin, 'ls', '--json')
+      for (const { name } of listed.code === 0 ? JSON.parse(listed.stdout) as Array<{ name: string }> : []) await cli(twin, 'rm', '--force', name)
+    }
+    // a farmer takes a deployment down after it answered the delete: wait (bounded) until no namespace holds an address of RANGE
+    await waitFor('the farmers to take the networks down', async () => !(await exec('sh', ['-c', 'for n in $(ip netns list | cut -d" " -f1); do ip -n $n -br addr 2>/dev/null; done'])).stdout.includes(` ${RANGE.split('.').slice(0, 2).join('.')}.`), 30_000, 500).catch(() => {})
     await Promise.all(daemons.map(async daemon => daemon.stop()))
     await internet?.destroy()
   })
@@ -184,14 +194,19 @@ describe('private networks across farmers in sites, one behind a NAT', { skip: m
       }, 120_000, 2000)
     }
 
-    // every pair of farmers reports a path, the NAT site's too
-    const shown = JSON.parse(ok(await cli('twin', 'network', 'show', 'backend', '--json'), 'network show'))
+    // every pair of farmers reports a path, the NAT site's too (each farmer decides its paths on its own tick)
+    let shown: any
+    const settled = (path: any): boolean => ['direct', 'relayed'].includes(path.path) && path.latestHandshake > 0
+    await waitFor('every farmer to report a direct or relayed path to each other member', async () => {
+      shown = JSON.parse(ok(await cli('twin', 'network', 'show', 'backend', '--json'), 'network show'))
+      return shown.members.every((m: any) => m.paths?.length === shown.members.length - 1 && m.paths.every(settled))
+    }, 60_000, 2000).catch(err => { throw new Error(`${err.message as string}; last seen: ${JSON.stringify(shown?.members.map((m: any) => ({ peerId: m.peerId, paths: m.paths, error: m.error })))}`) })
     assert.deepEqual(shown.members.map((m: any) => [m.peerId, m.cidr]), [[ids.get('a'), '172.20.1.0/24'], [ids.get('b'), '172.20.2.0/24'], [ids.get('c'), '172.20.3.0/24']])
     for (const member of shown.members) {
       assert.equal(member.error, undefined)
       const others = shown.members.filter((m: any) => m !== member).map((m: any) => m.peerId).sort()
       assert.deepEqual(member.paths.map((p: any) => p.peerId).sort(), others, `${member.peerId} reports a path to each other member`)
-      for (const path of member.paths) assert.ok(['direct', 'relayed'].includes(path.path) && path.latestHandshake > 0, `${member.peerId} → ${path.peerId}: ${JSON.stringify(path)}`)
+      for (const path of member.paths) assert.ok(settled(path), `${member.peerId} → ${path.peerId}: ${JSON.stringify(path)}`)
     }
     assert.match(ok(await cli('twin', 'network', 'show', 'backend'), 'show'), /→ .*\(172\.20\.3\.0\/24\): (direct|relayed).*, last handshake \d+s ago/)
 
@@ -213,7 +228,7 @@ describe('private networks across farmers in sites, one behind a NAT', { skip: m
     assert.equal(joined.address, '172.20.4.1')
     await netnsExec(twinSite.netns, 'env', 'WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go', 'wg-quick', 'up', file)
     try {
-      const fetchPage = async (): Promise<boolean> => netnsExec(twinSite.netns, 'busybox', 'wget', '-qO-', '-T', '2', `http://${at.a}:8080/`).then(page => page.includes(PAGE), () => false)
+      const fetchPage = async (): Promise<boolean> => netnsExec(twinSite.netns, 'busybox', 'timeout', '3', 'busybox', 'wget', '-qO-', `http://${at.a}:8080/`).then(page => page.includes(PAGE), () => false)
       await waitFor('the joined machine to reach web-a', fetchPage, 60_000, 1000)
       ok(await cli('twin', 'network', 'leave', 'backend'), 'leave')
       await waitFor('the machine to lose web-a once it left', async () => !await fetchPage(), 60_000, 1000)

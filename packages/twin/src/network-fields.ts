@@ -22,6 +22,17 @@ export function containerNetworkKeys (workload: WorkloadSpec): ContainerNetworkK
   return { network, ip }
 }
 
+/**
+ * The workload without its network keys: what it books, since a container names its network
+ * only once the twin pointed it at the network workload and gave it an address (a farmer refuses
+ * one without the other), and the keys book nothing.
+ */
+export function withoutNetworkKeys (workload: WorkloadSpec): WorkloadSpec {
+  if (containerNetworkKeys(workload) == null) return workload
+  const { network: _network, ip: _ip, ...rest } = workload as NetworkedWorkload
+  return rest as WorkloadSpec
+}
+
 /** The container pointed at network workload `network` with address `ip`. */
 export function attachContainer (workload: WorkloadSpec, network: string, ip: string): WorkloadSpec {
   return { ...workload, network, ip } as NetworkedWorkload
