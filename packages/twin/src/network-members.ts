@@ -6,7 +6,7 @@
  * each of their deployments where only the network workload changed.
  */
 import { logger } from '@libp2p/logger'
-import { NetworkRange, decodeNetworkResult, formatIpv4, type NetworkPathView, type NetworkWorkloadSpec } from '@p2pcloud/network'
+import { NetworkRange, decodeNetworkResult, formatIpv4, isEndpoint, type NetworkPathView, type NetworkWorkloadSpec } from '@p2pcloud/network'
 import type { DeploymentSpec, WorkloadSpec } from './spec.js'
 import type { TwinDeploymentRecord } from './twin-store.js'
 import { NetworkSpecError } from './errors.js'
@@ -142,6 +142,9 @@ export class NetworkMembers {
     try {
       if (result == null) throw new Error('it reported no WireGuard key')
       const view = decodeNetworkResult(result)
+      // a key another member has would make every peer list name two members with one key (WireGuard takes one)
+      const holder = network.members.find(m => m.peerId !== record.farmer && m.publicKey === view.publicKey)
+      if (holder != null) throw new Error(`it reported the WireGuard key of member ${holder.peerId}`)
       reported = { publicKey: view.publicKey, endpoints: view.endpoints }
     } catch (err: any) {
       notes.push(`network "${network.name}": farmer ${record.farmer}: ${err.message as string}; the other members are not told of it yet`)
@@ -218,7 +221,9 @@ export class NetworkMembers {
         if (record == null) throw new Error(`deployment "${deployment}" is gone`)
         const result = (await this.host.results(record)).get(networkWorkloadName(name))
         if (result == null) throw new Error('its network workload reports nothing yet')
-        return { ...view, paths: decodeNetworkResult(result).paths }
+        // the farmer's words, shown to people: an endpoint is kept only when it is one
+        const paths = decodeNetworkResult(result).paths.map(({ endpoint, ...path }) => endpoint != null && isEndpoint(endpoint) ? { ...path, endpoint } : path)
+        return { ...view, paths }
       } catch (err: any) {
         return { ...view, error: `farmer ${member.peerId}: ${err.message as string}` }
       }

@@ -203,6 +203,24 @@ describe('NetworkMembers', () => {
     assert.equal(net((host.records.get('db') as TwinDeploymentRecord).spec).members.length, 2)
   })
 
+  it('does not pass on a farmer\'s report that takes another member\'s key, and shows its paths\' endpoints only when they are endpoints', async () => {
+    const host = new Deployments()
+    const members = new NetworkMembers(new NetworkStore(new MemoryDatastore()), host)
+    await members.store.create('backend')
+    const [f1, f2] = [await peer(), await peer()]
+    const db = host.add('db', f1, await members.prepare(spec('db', container('db', 'backend')), f1))
+    await members.reconcile(db, undefined)
+    host.keys.set(f2, host.keys.get(f1) as string)
+    const api = host.add('api', f2, await members.prepare(spec('api', container('api', 'backend')), f2))
+    assert.deepEqual(await members.reconcile(api, undefined), [`network "backend": farmer ${f2}: it reported the WireGuard key of member ${f1}; the other members are not told of it yet`])
+    assert.deepEqual(net((host.records.get('db') as TwinDeploymentRecord).spec).members, [])
+    assert.equal((await members.store.get('backend')).members.find(m => m.peerId === f2)?.publicKey, undefined)
+    // a hostile endpoint in a path (shown to people) is left out
+    host.results = async () => new Map([['net-backend', encodeNetworkResult({ publicKey: key(), endpoints: [], paths: [{ peerId: f2, path: 'direct', endpoint: '\u001b[2Jx' }, { peerId: f2, path: 'relayed', endpoint: '198.18.0.1:9' }] })]])
+    const shown = await members.show('backend')
+    assert.deepEqual(shown.members.find(m => m.peerId === f1)?.paths, [{ peerId: f2, path: 'direct' }, { peerId: f2, path: 'relayed', endpoint: '198.18.0.1:9' }])
+  })
+
   it('lets a machine join with its public key only, and tells the farmers', async () => {
     const host = new Deployments()
     const members = new NetworkMembers(new NetworkStore(new MemoryDatastore()), host)
