@@ -85,15 +85,23 @@ export class NetworkMembers {
       if (workloads.some(w => w.name === workloadName)) throw new NetworkSpecError(`workload name "${workloadName}" is taken by the network of that name; rename the workload`)
       const member = memberOf(network, farmer, 'farmer')
       const taken = await this.addressesOn(network, member, spec.name)
-      workloads = workloads.map(w => {
-        const keys = containerNetworkKeys(w)
-        if (keys?.network !== name) return w
+      const joining = workloads.filter(w => containerNetworkKeys(w)?.network === name)
+      const kept = (w: WorkloadSpec): string | undefined => {
         const before = current?.spec.workloads.find(p => p.name === w.name)
-        const kept = before != null && containerNetworkKeys(before)?.network === workloadName ? containerNetworkKeys(before)?.ip : undefined
-        const ip = assignAddress(network.range, member.subnet, taken, keys.ip ?? kept, `deployment "${spec.name}", container "${w.name}" in network "${name}"`)
-        taken.push(ip)
-        return attachContainer(w, workloadName, ip)
-      })
+        const keys = before != null ? containerNetworkKeys(before) : undefined
+        return keys?.network === workloadName ? keys.ip : undefined
+      }
+      // the addresses given first, then those kept (while still free), then the lowest free for the rest
+      const ips = new Map<string, string>()
+      const assign = (w: WorkloadSpec, ip: string | undefined): void => {
+        const address = assignAddress(network.range, member.subnet, taken, ip, `deployment "${spec.name}", container "${w.name}" in network "${name}"`)
+        ips.set(w.name, address)
+        taken.push(address)
+      }
+      for (const w of joining) { const given = containerNetworkKeys(w)?.ip; if (given != null) assign(w, given) }
+      for (const w of joining) { const ip = kept(w); if (!ips.has(w.name) && ip != null && !taken.includes(ip)) assign(w, ip) }
+      for (const w of joining) if (!ips.has(w.name)) assign(w, undefined)
+      workloads = workloads.map(w => ips.has(w.name) ? attachContainer(w, workloadName, ips.get(w.name) as string) : w)
       networks.push(networkWorkload(network, member))
     }
     return { ...spec, workloads: withNetworkWorkloads(workloads, networks) }

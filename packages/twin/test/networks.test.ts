@@ -185,6 +185,32 @@ describe('NetworkMembers', () => {
     assert.deepEqual(net((host.records.get('cache') as TwinDeploymentRecord).spec).members, [])
   })
 
+  it('keeps a container\'s address over an update, and an update that takes the last container off the network makes its farmer leave', async () => {
+    const host = new Deployments()
+    const members = new NetworkMembers(new NetworkStore(new MemoryDatastore()), host)
+    await members.store.create('backend', { range: '10.20.0.0/16' })
+    const [f1, f2] = [await peer(), await peer()]
+    const db = host.add('db', f1, await members.prepare(spec('db', container('db', 'backend')), f1))
+    await members.reconcile(db, undefined)
+    const first = host.add('api', f2, await members.prepare(spec('api', container('x', 'backend'), container('api', 'backend')), f2))
+    await members.reconcile(first, undefined)
+    // x leaves, y comes: api keeps .3, y gets the freed .2
+    const second = host.add('api', f2, await members.prepare(spec('api', container('y', 'backend'), container('api', 'backend')), f2, first))
+    assert.deepEqual(second.spec.workloads.filter(w => w.type === 'container').map(w => [w.name, (w as any).ip]), [['y', '10.20.2.2'], ['api', '10.20.2.3']])
+    assert.deepEqual(await members.reconcile(second, first), [])
+    // a new container listed before one that keeps its address does not take it; one given an address takes it even from a kept one
+    const reordered = await members.prepare(spec('api', container('z', 'backend'), container('api', 'backend'), container('y', 'backend', '10.20.2.2')), f2, second)
+    assert.deepEqual(reordered.workloads.filter(w => w.type === 'container').map(w => [w.name, (w as any).ip]), [['z', '10.20.2.4'], ['api', '10.20.2.3'], ['y', '10.20.2.2']])
+    const taken = await members.prepare(spec('api', container('api', 'backend'), container('w', 'backend', '10.20.2.3')), f2, second)
+    assert.deepEqual(taken.workloads.filter(w => w.type === 'container').map(w => [w.name, (w as any).ip]), [['api', '10.20.2.2'], ['w', '10.20.2.3']])
+    // no container in the network any more: no network workload, f2 leaves, db is told
+    const third = host.add('api', f2, await members.prepare(spec('api', container('api')), f2, second))
+    assert.deepEqual(networkWorkloadsOf(third.spec.workloads), [])
+    assert.deepEqual(await members.reconcile(third, second), [])
+    assert.deepEqual((await members.store.get('backend')).members.map(m => m.peerId), [f1])
+    assert.deepEqual(net((host.records.get('db') as TwinDeploymentRecord).spec).members, [])
+  })
+
   it('names the farmer a new member list could not be pushed to, after a bounded number of tries', async () => {
     const host = new Deployments()
     const members = new NetworkMembers(new NetworkStore(new MemoryDatastore()), host)
