@@ -18,6 +18,15 @@ function cliCommand (netns?: string): string[] {
   return netns != null ? ['ip', 'netns', 'exec', netns, process.execPath, CLI] : [process.execPath, CLI]
 }
 
+/**
+ * The same for a daemon: only its network namespace is entered. (`ip netns exec` also gives the
+ * process a mount namespace with a fresh /sys, in which runc finds no cgroups: a farmer there could
+ * not run containers.)
+ */
+function daemonCommand (netns?: string): string[] {
+  return netns != null ? ['nsenter', `--net=/var/run/netns/${netns}`, process.execPath, CLI] : [process.execPath, CLI]
+}
+
 /** Run one CLI command to completion. `P2PCLOUD_HOME` is cleared unless given, so no test touches ~/.p2pcloud. */
 export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}, netns?: string): Promise<CliResult> {
   const [program, ...programArgs] = cliCommand(netns)
@@ -63,7 +72,7 @@ export interface SpawnDaemonOptions {
  * ready line; rejects with its stderr if it exits first.
  */
 export async function spawnDaemon (home: string, options: SpawnDaemonOptions = {}): Promise<CliDaemon> {
-  const [program, ...programArgs] = cliCommand(options.netns)
+  const [program, ...programArgs] = daemonCommand(options.netns)
   const placement = options.netns != null ? NETNS_ARGS : LOOPBACK_ARGS
   const child = spawn(program, [...programArgs, 'start', '--json', '--home', home, ...placement, ...(options.args ?? [])], {
     env: { ...process.env, P2PCLOUD_HOME: undefined },

@@ -6,6 +6,7 @@ import { registerFlist } from './commands/flist.js'
 import { registerInit } from './commands/init.js'
 import { registerLogs } from './commands/logs.js'
 import { registerMarket } from './commands/market.js'
+import { registerNetworks } from './commands/networks.js'
 import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
 import { registerStore } from './commands/store.js'
@@ -27,6 +28,7 @@ export function createProgram (): Command {
   registerLogs(program)
   registerFlist(program)
   registerStore(program)
+  registerNetworks(program)
   registerFarmer(program)
   return program
 }

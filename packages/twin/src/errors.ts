@@ -70,3 +70,33 @@ export class DeployFailedError extends Error {
 export class DeployTimeoutError extends Error {
   override name = 'DeployTimeout'
 }
+
+/** No private network of this twin has the name asked for. */
+export class NetworkNotFoundError extends Error {
+  override name = 'NetworkNotFound'
+  readonly kind = 'not-found'
+}
+
+/** `network create` under a name this twin already holds. */
+export class NetworkExistsError extends Error {
+  override name = 'NetworkExists'
+  readonly kind = 'conflict'
+}
+
+/** `network rm` of a network that deployments still use (or machines joined), without --force. */
+export class NetworkInUseError extends Error {
+  override name = 'NetworkInUse'
+  readonly kind = 'conflict'
+}
+
+/** A network's name, range or a container's address in it is not valid. */
+export class NetworkSpecError extends Error {
+  override name = 'NetworkSpecError'
+  readonly kind = 'invalid'
+}
+
+/** A network has no /24 left for a new member, or a member's /24 no address for a container. */
+export class NetworkFullError extends Error {
+  override name = 'NetworkFull'
+  readonly kind = 'conflict'
+}

@@ -4,6 +4,7 @@ import { SpecReader, type Located, type ReadWorkload } from '@p2pcloud/farmer'
 import { MAX_LEASE_MS, MAX_WORKLOADS, MIN_LEASE_MS, WORKLOAD_NAME } from '@p2pcloud/wire'
 import { workloadKinds, type AnyWorkloadSpec } from '@p2pcloud/workloads'
 import { formatDuration, parseDuration } from './duration.js'
+import { withoutNetworkKeys } from './network-fields.js'
 
 export { SpecError, type VolumeWorkloadSpec } from '@p2pcloud/farmer'
 export { RESTART_POLICIES, type ContainerWorkloadSpec, type RestartPolicy } from '@p2pcloud/runtime'
@@ -63,7 +64,7 @@ export function parseDeploymentSpec (text: string, source = 'spec'): DeploymentS
 
 /** What the deployment needs: the sum of what each workload books, counted from its data as the farmer counts it. */
 export function specResources (spec: DeploymentSpec): SpecResources {
-  return spec.workloads.reduce((need, workload) => addResources(need, workloadKinds.resources(workload)), emptyResources())
+  return spec.workloads.reduce((need, workload) => addResources(need, workloadKinds.resources(withoutNetworkKeys(workload))), emptyResources())
 }
 
 function checkName (reader: SpecReader, at: Located): string {
@@ -146,7 +147,7 @@ function parseWorkloads (reader: SpecReader, at: Located): WorkloadSpec[] {
   // counted from each workload's data, which its kind's checks above made sure decodes
   let total = 0
   for (const { workload, at } of read) {
-    const { mru, sru, hru } = workloadKinds.resources(workload)
+    const { mru, sru, hru } = workloadKinds.resources(withoutNetworkKeys(workload))
     total += mru + sru + hru
     if (!Number.isSafeInteger(total)) reader.fail(at, 'the workloads add up to more bytes than can be counted exactly')
   }

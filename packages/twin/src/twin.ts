@@ -15,9 +15,12 @@ import { sameWorkload } from './workload-data.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
 import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
-import { farmerFilter, noMatchMessage } from './farmer-filter.js'
+import { farmerFilter, neededCapabilities, noMatchMessage } from './farmer-filter.js'
 import { settle } from './settle.js'
 import { PendingDeployments, dropAfterOf, releaseContract, reservationOf } from './pending-deployments.js'
+import { NetworkStore, type NetworkJoin } from './networks.js'
+import { NetworkMembers, networksAsked } from './network-members.js'
+import { workloadResults } from './workload-results.js'
 
 const log = logger('p2pcloud:twin')
 
@@ -35,6 +38,8 @@ export interface TwinComponents {
 export interface TwinDeploymentView extends TwinDeploymentRecord {
   status?: DeploymentStatusView
   contract?: { state: string, leaseEnd: string }
+  /** What went wrong around it without failing it (a network member that could not be told of a change), naming the farmer. */
+  notes?: string[]
 }
 
 /** What `delete` did: the contract is cancelled at its farmer, or (forced) only forgotten here, `note` saying why. */
@@ -44,6 +49,8 @@ export interface TwinDeletion {
   farmer: string
   cancelled: boolean
   note?: string
+  /** Network members that could not be told the deployment left (see TwinDeploymentView.notes). */
+  notes?: string[]
 }
 
 export interface TwinOptions {
@@ -71,6 +78,8 @@ export class Twin {
   /** Farmers that recently let a placement down (no answer, or a refusal for capacity after claiming room): placements try them last. */
   readonly unreliable = new UnreliableFarmers()
   private readonly pending: PendingDeployments
+  /** The twin's private networks and their members (the farmers of its deployments using them). */
+  readonly networks: NetworkMembers
   /** Names of the deploys running in this process. */
   private readonly deploying = new Set<string>()
 
@@ -80,6 +89,15 @@ export class Twin {
     this.deployments = new DeploymentClient(node, components.privateKey)
     this.logsClient = new LogsClient(node)
     this.pools = new StoragePools(components, this, node)
+    this.networks = new NetworkMembers(new NetworkStore(components.datastore), {
+      record: async name => this.store.get(name),
+      push: async (record, spec) => this.sendUpdate(record, spec),
+      results: async record => {
+        const farmer = peerIdFromString(record.farmer)
+        await this.reach(farmer)
+        return workloadResults(node, farmer, record.contractId, AbortSignal.timeout(this.placement.probeTimeoutMs))
+      }
+    })
     this.pending = new PendingDeployments({
       store: this.store,
       contracts: components.contracts.client,
@@ -138,7 +156,10 @@ export class Twin {
   /** Matching farmers, cheapest first: enough that the failure budget can be spent on others than those that recently let a placement down. */
   private async candidates (spec: DeploymentSpec, need: Resources): Promise<string[]> {
     const { maxFailed } = this.placement
-    return (await this.matchingFarmers(farmerFilter(spec, need), maxFailed, maxFailed)).map(entry => entry.advert.peerId)
+    const needs = neededCapabilities(spec)
+    return (await this.matchingFarmers(farmerFilter(spec, need), maxFailed, maxFailed))
+      .filter(entry => needs.every(capability => entry.advert.capabilities.includes(capability)))
+      .map(entry => entry.advert.peerId)
   }
 
   /**
@@ -161,7 +182,11 @@ export class Twin {
     if (this.deploying.has(spec.name)) throw new DeploymentExistsError(`a deployment named "${spec.name}" is being deployed`)
     this.deploying.add(spec.name)
     try {
-      return await this.deployNew(spec)
+      // a network's /24s and addresses are handed out one deploy at a time
+      return await this.networks.store.serialize(networksAsked(spec), async () => {
+        const deployed = await this.deployNew(spec)
+        return { ...deployed, notes: await this.networks.reconcile(deployed, undefined) }
+      })
     } finally {
       this.deploying.delete(spec.name)
     }
@@ -193,7 +218,8 @@ export class Twin {
    * proposal leaves: a farmer (or this twin) that dies before it is confirmed leaves a contract id
    * to resolve, never a contract nobody knows of. The deployment is stored once it settled.
    */
-  private async deployOn (farmer: PeerId, spec: DeploymentSpec, need: Resources): Promise<TwinDeploymentView> {
+  private async deployOn (farmer: PeerId, asked: DeploymentSpec, need: Resources): Promise<TwinDeploymentView> {
+    const spec = await this.networks.prepare(asked, farmer.toString())
     const { quote, envelope } = await this.components.contracts.client.quote(farmer, need, spec.leaseMs)
     const proposal = await signProposal(envelope, this.components.peerId.toString(), Date.now(), this.components.privateKey)
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => [w.name, 1]))
@@ -229,8 +255,17 @@ export class Twin {
    * Change a deployment to `spec` (same name, same contract): the deployment
    * version goes up by one and only workloads that changed carry it.
    */
-  async update (spec: DeploymentSpec): Promise<TwinDeploymentView> {
-    const current = await this.record(spec.name)
+  async update (asked: DeploymentSpec): Promise<TwinDeploymentView> {
+    const touched = await this.networks.touched(asked, await this.record(asked.name))
+    return this.networks.store.serialize(touched, async () => {
+      const current = await this.record(asked.name)
+      const updated = await this.sendUpdate(current, await this.networks.prepare(asked, current.farmer, current))
+      return { ...updated, notes: await this.networks.reconcile(updated, current) }
+    })
+  }
+
+  /** Send `spec` as the next version of `current`, stored once it settled (or once the farmer took it, a workload failing). */
+  private async sendUpdate (current: TwinDeploymentRecord, spec: DeploymentSpec): Promise<TwinDeploymentView> {
     const version = current.version + 1
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => {
       const same = sameWorkload(current.spec.workloads.find(p => p.name === w.name), w)
@@ -248,6 +283,16 @@ export class Twin {
       if (err.name === 'DeployFailed') await this.store.put(next)
       throw err
     }
+  }
+
+  /** This machine joins network `name` with WireGuard key `publicKey` (made where its private key stays); the farmers are told. */
+  async joinNetwork (name: string, publicKey: string): Promise<NetworkJoin & { notes: string[] }> {
+    return this.networks.join(name, this.components.peerId.toString(), publicKey)
+  }
+
+  /** This machine leaves network `name`; the farmers are told. */
+  async leaveNetwork (name: string): Promise<{ left: string, notes: string[] }> {
+    return this.networks.leave(name, this.components.peerId.toString())
   }
 
   async list (): Promise<TwinDeploymentRecord[]> {
@@ -296,7 +341,16 @@ export class Twin {
    * ends (until then the farmer may hold it).
    */
   async delete (name: string, options: { force?: boolean } = {}): Promise<TwinDeletion> {
-    const record = await this.record(name)
+    return this.networks.store.serialize(await this.networks.touched(undefined, await this.record(name)), async () => {
+      const record = await this.record(name)
+      const deletion = await this.release(record, options)
+      const notes = await this.networks.reconcile(undefined, record)
+      return notes.length > 0 ? { ...deletion, notes } : deletion
+    })
+  }
+
+  private async release (record: TwinDeploymentRecord, options: { force?: boolean }): Promise<TwinDeletion> {
+    const name = record.name
     const farmer = peerIdFromString(record.farmer)
     await this.reach(farmer)
     try {

@@ -11,7 +11,8 @@ function deploymentLines (d: TwinDeploymentView): string[] {
     `${d.name}  on farmer ${d.farmer}`,
     `  contract ${d.contractId.slice(0, 16)}…${d.contract != null ? ` ${d.contract.state}, lease until ${d.contract.leaseEnd}` : ''}`,
     ...(d.status?.workloads ?? d.spec.workloads.map(w => ({ name: w.name, type: w.type, state: 'unknown', message: '' })))
-      .map(w => `  ${w.name.padEnd(20)} ${w.type.padEnd(8)} ${w.state}${w.message !== '' ? `: ${w.message}` : ''}`)
+      .map(w => `  ${w.name.padEnd(20)} ${w.type.padEnd(8)} ${w.state}${w.message !== '' ? `: ${w.message}` : ''}`),
+    ...(d.notes ?? []).map(note => `warning: ${note}`)
   ]
 }
 
@@ -105,7 +106,7 @@ export function registerDeployments (program: Command): void {
       const context = contextOf(command)
       const force = options.force === true ? '?force=1' : ''
       const result = await (await daemonClient(context)).request<TwinDeletion>('DELETE', `/v1/deployments/${encodeURIComponent(name)}${force}`)
-      print(context, result, r => [r.cancelled ? `deleted ${r.deleted}; its contract is cancelled` : `forgot ${r.deleted}: ${r.note ?? ''}`])
+      print(context, result, r => [r.cancelled ? `deleted ${r.deleted}; its contract is cancelled` : `forgot ${r.deleted}: ${r.note ?? ''}`, ...(r.notes ?? []).map(note => `warning: ${note}`)])
     })
 
   program

@@ -3,6 +3,7 @@ import type { DaemonPeer } from '../services.js'
 import { capacityRoutes } from './capacity.js'
 import { contractRoutes } from './contracts.js'
 import { flistRoutes } from './flists.js'
+import { networkRoutes } from './networks.js'
 import { peerRoutes } from './peer.js'
 import { storageRoutes } from './storage.js'
 import { twinRoutes } from './twin.js'
@@ -16,6 +17,7 @@ export function daemonRoutes (peer: DaemonPeer, startedAt: Date): Routes {
     ...contractRoutes(services.contracts),
     ...flistRoutes(services.flists),
     ...twinRoutes(services.twin),
-    ...storageRoutes(services.twin)
+    ...storageRoutes(services.twin),
+    ...networkRoutes(services.twin)
   }
 }
