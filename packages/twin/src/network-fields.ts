@@ -4,22 +4,17 @@
  * (`network: backend`); the twin points it at the `network` workload it puts into the deployment
  * (`net-backend`) and fills `ip`.
  */
-import type { NetworkWorkloadSpec } from '@p2pcloud/network'
+import { networkKind, type NetworkWorkloadSpec } from '@p2pcloud/network'
+import { containerKind, type ContainerWorkloadSpec } from '@p2pcloud/runtime'
 import type { WorkloadSpec } from './spec.js'
 
 /** A container's network keys (ContainerWorkloadSpec's `network` and `ip`). */
-export interface ContainerNetworkKeys {
-  network?: string
-  ip?: string
-}
-
-type NetworkedWorkload = WorkloadSpec & ContainerNetworkKeys
+export type ContainerNetworkKeys = Pick<ContainerWorkloadSpec, 'network' | 'ip'>
 
 /** The network keys of a container; undefined for a workload of another kind. */
 export function containerNetworkKeys (workload: WorkloadSpec): ContainerNetworkKeys | undefined {
-  if (workload.type !== 'container') return undefined
-  const { network, ip } = workload as NetworkedWorkload
-  return { network, ip }
+  if (workload.type !== containerKind.type) return undefined
+  return { network: workload.network, ip: workload.ip }
 }
 
 /**
@@ -28,22 +23,22 @@ export function containerNetworkKeys (workload: WorkloadSpec): ContainerNetworkK
  * one without the other), and the keys book nothing.
  */
 export function withoutNetworkKeys (workload: WorkloadSpec): WorkloadSpec {
-  if (containerNetworkKeys(workload) == null) return workload
-  const { network: _network, ip: _ip, ...rest } = workload as NetworkedWorkload
-  return rest as WorkloadSpec
+  if (workload.type !== containerKind.type) return workload
+  const { network: _network, ip: _ip, ...rest } = workload
+  return rest
 }
 
 /** The container pointed at network workload `network` with address `ip`. */
 export function attachContainer (workload: WorkloadSpec, network: string, ip: string): WorkloadSpec {
-  return { ...workload, network, ip } as NetworkedWorkload
+  return workload.type === containerKind.type ? { ...workload, network, ip } : workload
 }
 
 /** The `network` workloads of a deployment's (stored) spec. */
 export function networkWorkloadsOf (workloads: readonly WorkloadSpec[]): NetworkWorkloadSpec[] {
-  return workloads.filter(w => (w.type as string) === 'network') as unknown as NetworkWorkloadSpec[]
+  return workloads.filter((w): w is NetworkWorkloadSpec => w.type === networkKind.type)
 }
 
 /** The spec's workloads other than its `network` ones, and `networks` with them. */
 export function withNetworkWorkloads (workloads: readonly WorkloadSpec[], networks: readonly NetworkWorkloadSpec[]): WorkloadSpec[] {
-  return [...networks as unknown as WorkloadSpec[], ...workloads.filter(w => (w.type as string) !== 'network')]
+  return [...networks, ...workloads.filter(w => w.type !== networkKind.type)]
 }

@@ -20,7 +20,6 @@ import { settle } from './settle.js'
 import { PendingDeployments, dropAfterOf, releaseContract, reservationOf } from './pending-deployments.js'
 import { NetworkStore, type NetworkJoin } from './networks.js'
 import { NetworkMembers, networksAsked } from './network-members.js'
-import { workloadResults } from './workload-results.js'
 
 const log = logger('p2pcloud:twin')
 
@@ -95,7 +94,8 @@ export class Twin {
       results: async record => {
         const farmer = peerIdFromString(record.farmer)
         await this.reach(farmer)
-        return workloadResults(node, farmer, record.contractId, AbortSignal.timeout(this.placement.probeTimeoutMs))
+        const status = await this.deployments.get(farmer, record.contractId, AbortSignal.timeout(this.placement.probeTimeoutMs))
+        return new Map(status.workloads.flatMap(w => w.result !== undefined ? [[w.name, w.result] as const] : []))
       }
     })
     this.pending = new PendingDeployments({

@@ -233,8 +233,11 @@ describe('parseDeploymentSpec: errors name the field and its line', () => {
     it('a container with a URL instead of a CID', () => {
       refused(spec({ workloads: 'workloads:\n  - name: web\n    type: container\n    flist: https://example.org/a.flist' }), { field: 'workloads[0].flist', line: 6, message: /is not a CID/ })
     })
-    it('network is known but not supported yet', () => {
-      refused(spec({ workloads: 'workloads:\n  - {name: net, type: network}' }), { field: 'workloads[0].type', line: 4, message: /^workload type network is not supported yet$/ })
+    it('a network is the twin\'s own object, not a workload of a spec', () => {
+      refused(spec({ workloads: 'workloads:\n  - {name: net, type: network}' }), { field: 'workloads[0]', line: 4, message: /a network is not a workload of a spec: create it with "p2pcloud network create NAME" and give each container that joins it network: NAME/ })
+    })
+    it('gateway-name is known but not supported yet', () => {
+      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name}' }), { field: 'workloads[0].type', line: 4, message: /^workload type gateway-name is not supported yet$/ })
     })
     it('zdb: size, mode, readers and writers, counted as HDD', () => {
       const parsed = parseDeploymentSpec(spec({ workloads: `workloads:\n  - {name: db, type: zdb, size: 2G, mode: seq, readers: [${FARMER}]}` }), 'app.yaml')
@@ -249,7 +252,7 @@ describe('parseDeploymentSpec: errors name the field and its line', () => {
       refused(spec({ workloads: 'workloads:\n  - {name: db, type: zdb, size: 1G, flist: x}' }), { field: 'workloads[0].flist', line: 4 })
     })
     it('an unknown type', () => {
-      refused(spec({ workloads: 'workloads:\n  - {name: a, type: vm, size: 1G}' }), { field: 'workloads[0].type', line: 4, message: /"vm" is not a workload type; known: volume, container, zdb/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: a, type: vm, size: 1G}' }), { field: 'workloads[0].type', line: 4, message: /"vm" is not a workload type; known: volume, network, container, zdb, gateway-name/ })
     })
     it('missing', () => {
       refused(spec({ workloads: 'workloads:\n  - name: a\n    size: 1G' }), { field: 'workloads[0].type', line: 4, message: /^missing/ })
