@@ -1,6 +1,28 @@
 import { readJsonBody, requireString, type Routes } from '@p2pcloud/api'
-import { parseDeploymentSpec } from '@p2pcloud/twin'
+import { parseDeploymentSpec, specResources, type DeploymentSpec } from '@p2pcloud/twin'
+import { workloadKinds } from '@p2pcloud/workloads'
 import type { UiSessions } from './ui-sessions.js'
+
+/**
+ * The `GET /v1/find` query of the farmers a deploy of `spec` would try, cheapest first: its
+ * `where`, the capability its workloads need, free room for what they book (as the twin asks).
+ */
+function findQuery (spec: DeploymentSpec): Record<string, string> {
+  const need = specResources(spec)
+  const capability = spec.where.capability ?? workloadKinds.placementCapability(spec.workloads.map(w => w.type))
+  const query: Record<string, string | number | undefined> = {
+    country: spec.where.country,
+    farm: spec.where.farm,
+    capability,
+    'max-price': spec.where.maxPrice,
+    cru: need.cru,
+    mru: need.mru,
+    sru: need.sru,
+    hru: need.hru,
+    sort: 'price'
+  }
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v != null && v !== 0).map(([k, v]) => [k, String(v)]))
+}
 
 /** The /v1 routes the web UI needs beside the others: a login link, and a spec checked without deploying it. */
 export function uiRoutes (sessions: UiSessions, apiUrl: () => string): Routes {
@@ -9,11 +31,13 @@ export function uiRoutes (sessions: UiSessions, apiUrl: () => string): Routes {
       const { code, expiresAt } = sessions.issueCode()
       return { url: `${apiUrl()}/ui/login?code=${code}`, expiresAt: new Date(expiresAt).toISOString() }
     },
-    // the wizard shows the daemon's own spec errors (line:column) while the YAML is edited
+    // the wizard shows the daemon's own spec errors (line:column) as the YAML is edited, and
+    // which farmers a deploy would try (unless the spec names one)
     'POST /v1/ui/check': async (req) => {
       const body = await readJsonBody(req)
       const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
-      return parseDeploymentSpec(requireString(body, 'spec'), source)
+      const spec = parseDeploymentSpec(requireString(body, 'spec'), source)
+      return { spec, need: specResources(spec), find: spec.where.farmer == null ? findQuery(spec) : undefined }
     }
   }
 }

@@ -1,0 +1,49 @@
+import { useCallback, useEffect, useState } from 'preact/hooks'
+import { get } from './api.js'
+
+export interface Loaded<T> {
+  data?: T
+  error?: Error
+  loading: boolean
+  reload: () => void
+}
+
+/**
+ * GET `path` (again every `refreshMs` when given, for state that changes on the farmer's side);
+ * null `path` waits. A failed refresh keeps the last data beside the error.
+ */
+export function useApi<T> (path: string | null, refreshMs?: number): Loaded<T> {
+  const [state, setState] = useState<{ data?: T, error?: Error, loading: boolean }>({ loading: path != null })
+  const [round, setRound] = useState(0)
+  const reload = useCallback(() => { setRound(r => r + 1) }, [])
+  useEffect(() => {
+    if (path == null) return
+    let live = true
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const load = async (): Promise<void> => {
+      setState(s => ({ ...s, loading: true }))
+      try {
+        const data = await get<T>(path)
+        if (live) setState({ data, loading: false })
+      } catch (error: any) {
+        if (live) setState(s => ({ data: s.data, error, loading: false }))
+      }
+      if (live && refreshMs != null) timer = setTimeout(() => { void load() }, refreshMs)
+    }
+    void load()
+    return () => { live = false; clearTimeout(timer) }
+  }, [path, refreshMs, round])
+  return { ...state, reload }
+}
+
+/** The page the location hash names: `#/deployments/web` → ['deployments', 'web']. */
+export function useRoute (): string[] {
+  const parse = (): string[] => location.hash.replace(/^#\/?/, '').split('/').filter(part => part !== '').map(decodeURIComponent)
+  const [route, setRoute] = useState(parse)
+  useEffect(() => {
+    const changed = (): void => { setRoute(parse()) }
+    addEventListener('hashchange', changed)
+    return () => { removeEventListener('hashchange', changed) }
+  }, [])
+  return route
+}

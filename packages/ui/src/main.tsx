@@ -1,0 +1,59 @@
+import { render } from 'preact'
+import { Show } from './components/feedback.js'
+import { shortId } from './format.js'
+import { useApi, useRoute } from './hooks.js'
+import { Deploy } from './pages/deploy.js'
+import { Deployment } from './pages/deployment.js'
+import { Deployments } from './pages/deployments.js'
+import { Explorer } from './pages/explorer.js'
+import { Mesh } from './pages/mesh.js'
+import './style.css'
+
+const PAGES = [
+  { path: 'explorer', title: 'Explorer' },
+  { path: 'mesh', title: 'Mesh' },
+  { path: 'deployments', title: 'Deployments' },
+  { path: 'deploy', title: 'Deploy' }
+]
+
+function Page ({ route }: { route: string[] }) {
+  const [page, name] = route
+  if (page === 'mesh') return <Mesh />
+  if (page === 'deployments' && name != null) return <Deployment name={name} />
+  if (page === 'deployments') return <Deployments />
+  if (page === 'deploy') return <Deploy />
+  return <Explorer />
+}
+
+/** Shown when the daemon does not know this browser: the way in is a link from the daemon's own user. */
+function LoginNeeded () {
+  return (
+    <main class="login">
+      <h1>p2pcloud</h1>
+      <p>This browser is not logged in to this daemon. On its machine, as its user, run</p>
+      <pre>p2pcloud ui</pre>
+      <p>and open the link it prints. A link works once, for a minute.</p>
+    </main>
+  )
+}
+
+function App () {
+  const route = useRoute()
+  const id = useApi<{ peerId: string }>('/v1/id')
+  if (id.error != null && (id.error as any).status === 401) return <LoginNeeded />
+  const current = route[0] ?? 'explorer'
+  return (
+    <>
+      <nav>
+        <strong>p2pcloud</strong>
+        {PAGES.map(p => <a key={p.path} href={`#/${p.path}`} class={current === p.path ? 'active' : ''}>{p.title}</a>)}
+        {id.data != null && <code class="me" title={id.data.peerId}>{shortId(id.data.peerId)}</code>}
+      </nav>
+      <main>
+        <Show loaded={id} what="who it is">{() => <Page route={route} />}</Show>
+      </main>
+    </>
+  )
+}
+
+render(<App />, document.getElementById('app')!)

@@ -1,0 +1,87 @@
+import { useState } from 'preact/hooks'
+import { CapacityBar } from '../components/bar.js'
+import { Show } from '../components/feedback.js'
+import { formatSize, shortId } from '../format.js'
+import { useApi } from '../hooks.js'
+import type { Advert } from '../types.js'
+
+/** The filters of `p2pcloud find`, as its query parameters. */
+const FILTERS = [
+  { key: 'country', label: 'Country', placeholder: 'BE' },
+  { key: 'farm', label: 'Farm', placeholder: 'gent' },
+  { key: 'capability', label: 'Capability', placeholder: 'container' },
+  { key: 'cru', label: 'Free cores', placeholder: '1' },
+  { key: 'mru', label: 'Free memory', placeholder: '1G' },
+  { key: 'sru', label: 'Free SSD', placeholder: '10G' },
+  { key: 'hru', label: 'Free HDD', placeholder: '0' },
+  { key: 'max-price', label: 'Max price / CU-h', placeholder: '0.1' }
+] as const
+
+const count = (n: number): string => String(n)
+
+function FarmerCard ({ farmer }: { farmer: Advert }) {
+  return (
+    <article class="card farmer" data-peer={farmer.peerId}>
+      <header>
+        <strong>{farmer.farm}</strong>
+        <span class="tag">{farmer.country}{farmer.city !== '' ? ` · ${farmer.city}` : ''}</span>
+        <code title={farmer.peerId}>{shortId(farmer.peerId)}</code>
+      </header>
+      <CapacityBar label="CPU" free={farmer.free.cru} total={farmer.total.cru} format={count} />
+      <CapacityBar label="Memory" free={farmer.free.mru} total={farmer.total.mru} format={formatSize} />
+      <CapacityBar label="SSD" free={farmer.free.sru} total={farmer.total.sru} format={formatSize} />
+      {farmer.total.hru > 0 && <CapacityBar label="HDD" free={farmer.free.hru} total={farmer.total.hru} format={formatSize} />}
+      <p class="muted">
+        {farmer.capabilities.join(', ') || 'no capabilities'} · {farmer.price.cuHour} {farmer.price.currency}/CU-h, {farmer.price.suHour}/SU-h
+        {' · '}{farmer.addresses.length} address{farmer.addresses.length === 1 ? '' : 'es'}
+        {farmer.source != null && <> · known from {farmer.source}</>}
+        {' · '}advert expires {new Date(farmer.expiresAt).toLocaleTimeString()}
+      </p>
+    </article>
+  )
+}
+
+/** Farmers per country: a click filters on it. */
+function Countries ({ farmers, pick }: { farmers: Advert[], pick: (country: string) => void }) {
+  const counts = new Map<string, number>()
+  for (const farmer of farmers) counts.set(farmer.country, (counts.get(farmer.country) ?? 0) + 1)
+  return (
+    <div class="countries">
+      {[...counts].sort((a, b) => b[1] - a[1]).map(([country, n]) => (
+        <button type="button" class="chip" key={country} onClick={() => { pick(country) }}>{country} <b>{n}</b></button>
+      ))}
+    </div>
+  )
+}
+
+/** The farmers this peer knows, filtered as `p2pcloud find` filters them. */
+export function Explorer () {
+  const [draft, setDraft] = useState<Record<string, string>>({})
+  const [applied, setApplied] = useState<Record<string, string>>({})
+  const query = new URLSearchParams(Object.entries(applied).filter(([, v]) => v.trim() !== '')).toString()
+  const farmers = useApi<Advert[]>(`/v1/find${query === '' ? '' : `?${query}`}`, 15_000)
+  const apply = (filters: Record<string, string>): void => { setDraft(filters); setApplied(filters) }
+  return (
+    <section>
+      <h1>Explorer</h1>
+      <form class="filters" onSubmit={e => { e.preventDefault(); apply(draft) }}>
+        {FILTERS.map(f => (
+          <label key={f.key}>{f.label}
+            <input name={f.key} placeholder={f.placeholder} value={draft[f.key] ?? ''} onInput={e => { setDraft({ ...draft, [f.key]: e.currentTarget.value }) }} />
+          </label>
+        ))}
+        <button type="submit">Find</button>
+        <button type="button" class="secondary" onClick={() => { apply({}) }}>Clear</button>
+      </form>
+      <Show loaded={farmers} what="the farmers it knows">
+        {list => (
+          <>
+            <p class="muted">{list.length} farmer{list.length === 1 ? '' : 's'}{query !== '' ? ` matching ${query.replaceAll('&', ', ')}` : ''}</p>
+            <Countries farmers={list} pick={country => { apply({ ...applied, country }) }} />
+            <div class="grid">{list.map(farmer => <FarmerCard key={farmer.peerId} farmer={farmer} />)}</div>
+          </>
+        )}
+      </Show>
+    </section>
+  )
+}
