@@ -9,6 +9,7 @@ import { registerMarket } from './commands/market.js'
 import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
 import { registerStore } from './commands/store.js'
+import { registerUi } from './commands/ui.js'
 
 /** The `p2pcloud` command tree; `bin.ts` runs it. */
 export function createProgram (): Command {
@@ -28,5 +29,6 @@ export function createProgram (): Command {
   registerFlist(program)
   registerStore(program)
   registerFarmer(program)
+  registerUi(program)
   return program
 }
