@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict'
+import { request as httpRequest, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { after, before, describe, it } from 'node:test'
+import type { Page, Response } from 'playwright-core'
+import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { chromiumUnavailable, launchChromium } from './helpers/browser.js'
+import { farmerHome, runCli, spawnDaemon, volumeSpecYaml, type CliDaemon } from './helpers/index.js'
+
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
+const noBrowser = await chromiumUnavailable()
+// the functions given to page.waitForFunction run in the page, where there is a document
+declare const document: any
+const noContainers = await runcUnavailable()
+
+interface Answer { status: number, headers: Record<string, string | string[] | undefined>, body: string }
+
+/** One raw HTTP request: the path goes out as written (no URL normalising), any headers. */
+async function raw (base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+  const url = new URL(base)
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path, method, headers }, res => {
+      let body = ''
+      res.on('data', chunk => { body += chunk })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, body }) })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** `p2pcloud ui` for a home: the one-time link it prints. */
+async function loginLink (home: string): Promise<string> {
+  const result = await runCli(['ui', '--home', home, '--json', '--no-open'])
+  assert.equal(result.code, 0, result.stderr)
+  const link = JSON.parse(result.stdout)
+  assert.match(link.url, /^http:\/\/127\.0\.0\.1:\d+\/ui\/login\?code=[\w-]{43}$/)
+  assert.equal(link.opened, false)
+  return link.url
+}
+
+/** The session cookie a login link sets, as a Cookie header. */
+async function sessionCookie (link: string): Promise<string> {
+  const url = new URL(link)
+  const answer = await raw(url.origin, url.pathname + url.search)
+  assert.equal(answer.status, 303)
+  assert.equal(answer.headers.location, '/')
+  const cookie = String(answer.headers['set-cookie'])
+  assert.match(cookie, new RegExp(`^p2pcloud-session-${url.port}=[\\w-]{43}; HttpOnly; SameSite=Strict; Path=/; Max-Age=86400$`))
+  return cookie.split(';')[0]
+}
+
+async function shot (page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true })
+}
+
+describe('the web UI', () => {
+  let work: string
+  let farmerBe: CliDaemon
+  let farmerDe: CliDaemon
+  let bot: CliDaemon
+
+  before(async () => {
+    work = await tempDir('ui')
+    farmerBe = await spawnDaemon(await farmerHome('ui-farmer-be', { cru: 4, mru: '8G', sru: '20G', hru: 0 }, noContainers == null ? { capabilities: ['container'] } : {}))
+    const bootstrap = ['--bootstrap', farmerBe.ready.addresses[0]]
+    farmerDe = await spawnDaemon(await farmerHome('ui-farmer-de', { cru: 8, mru: '16G', sru: '100G', hru: 0 }, { farm: 'berlin', country: 'DE' }), { args: bootstrap })
+    const botHome = join(work, 'bot')
+    assert.equal((await runCli(['init', '--home', botHome])).code, 0)
+    bot = await spawnDaemon(botHome, { args: bootstrap })
+    await waitFor('the 3Bot to know both farmers', async () => {
+      const found = await runCli(['find', '--home', botHome, '--json'])
+      return found.code === 0 && JSON.parse(found.stdout).length === 2
+    }, 30_000, 250)
+  })
+
+  after(async () => {
+    await Promise.all([bot, farmerDe, farmerBe].filter(d => d != null).map(async d => d.stop()))
+  })
+
+  it('serves its files at / with their types and caching, and nothing outside its dist directory', async () => {
+    const page = await raw(bot.ready.api, '/')
+    assert.equal(page.status, 200)
+    assert.equal(page.headers['content-type'], 'text/html; charset=utf-8')
+    assert.equal(page.headers['cache-control'], 'no-cache')
+    assert.equal(page.headers['x-frame-options'], 'DENY')
+    const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(page.body)?.[1]
+    assert.ok(script != null, page.body)
+    const asset = await raw(bot.ready.api, script)
+    assert.equal(asset.status, 200)
+    assert.equal(asset.headers['content-type'], 'text/javascript; charset=utf-8')
+    assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable')
+
+    // with a session, so that a way out would be served rather than refused for want of one
+    const cookie = await sessionCookie(await loginLink(bot.ready.home))
+    for (const path of ['/../package.json', '/../../../package.json', '/assets/../../package.json', '/%2e%2e/%2e%2e/package.json',
+      '/assets/..%2f..%2f..%2fpackage.json', '/..%2F..%2F..%2F..%2Fetc%2Fpasswd', '/assets/%2e%2e%2f%2e%2e%2findex.html', '/%00index.html']) {
+      const answer = await raw(bot.ready.api, path, { cookie })
+      assert.ok(answer.status === 404 || answer.status === 400, `${path}: ${answer.status} ${answer.body}`)
+      assert.doesNotMatch(answer.body, /"workspaces"|root:x:0|<html/, path)
+    }
+    assert.equal((await raw(bot.ready.api, '/ui/nothing.js')).status, 401, 'no file: the API answers, and wants a token')
+  })
+
+  it('a login link works once and gives a session the API accepts as the token; a foreign Host or Origin, a wrong token or no session get nothing', async () => {
+    const api = bot.ready.api
+    const link = await loginLink(bot.ready.home)
+    const cookie = await sessionCookie(link)
+    const used = await raw(api, new URL(link).pathname + new URL(link).search)
+    assert.equal(used.status, 401)
+    assert.match(used.body, /"name":"LoginLinkInvalid".*used already or has expired/)
+    assert.equal((await raw(api, '/ui/login?code=made-up')).status, 401)
+
+    const id = await raw(api, '/v1/id', { cookie })
+    assert.equal(id.status, 200)
+    assert.equal(JSON.parse(id.body).peerId, bot.ready.peerId)
+    // the other daemons on this machine do not take it: cookies are per port, sessions per daemon
+    assert.equal((await raw(farmerBe.ready.api, '/v1/id', { cookie: cookie.replace(/-\d+=/, `-${new URL(farmerBe.ready.api).port}=`) })).status, 401)
+
+    const refused: Array<[Record<string, string>, number, RegExp]> = [
+      [{}, 401, /missing "Authorization: Bearer <token>"/],
+      [{ cookie: cookie.slice(0, -2) + 'xx' }, 401, /missing "Authorization/],
+      [{ authorization: 'Bearer wrong' }, 401, /wrong API token/],
+      [{ authorization: 'Bearer wrong', cookie }, 401, /wrong API token/],
+      [{ cookie, host: 'evil.example' }, 403, /Host "evil\.example" is not allowed/],
+      [{ cookie, origin: 'http://evil.example' }, 403, /Origin "http:\/\/evil\.example" is not allowed/],
+      [{ cookie, origin: 'http://127.0.0.1:1' }, 403, /Origin "http:\/\/127\.0\.0\.1:1" is not allowed/],
+      [{ cookie, 'sec-fetch-site': 'same-site' }, 403, /a same-site request is not allowed/]
+    ]
+    for (const [headers, status, message] of refused) {
+      const answer = await raw(api, '/v1/deployments', headers)
+      assert.equal(answer.status, status, JSON.stringify(headers))
+      assert.match(JSON.parse(answer.body).error.message, message)
+    }
+    // the page and the login are behind the Host and Origin checks too
+    assert.equal((await raw(api, '/', { host: 'evil.example' })).status, 403)
+    assert.equal((await raw(api, '/ui/login?code=x', { origin: 'http://evil.example' })).status, 403)
+    assert.equal((await raw(api, '/v1/ui/login', { origin: 'http://evil.example', cookie }, 'POST')).status, 403)
+  })
+
+  it('in Chromium: logs in with the link, finds a farmer by country, deploys a container through the wizard and sees it ok with its logs, removes it; a foreign page gets nothing', { skip: noBrowser ?? noContainers }, async () => {
+    const api = bot.ready.api
+    const rootfs = await makeBusyboxRootfs(join(work, 'rootfs'))
+    const built = await runCli(['flist', 'build', rootfs, '-o', join(work, 'app.flist'), '--json'])
+    assert.equal(built.code, 0, built.stderr)
+    const flist = JSON.parse(built.stdout).cid
+    assert.equal((await runCli(['flist', 'publish', join(work, 'app.flist'), '--home', bot.ready.home])).code, 0)
+
+    const browser = await launchChromium()
+    try {
+      const page = await browser.newPage()
+      // the first load: every file of the UI the browser fetched, gzipped as a server would send it
+      const files: Array<Promise<Buffer>> = []
+      const collect = (response: Response): void => { if (!response.url().includes('/v1/') && response.status() === 200) files.push(response.body()) }
+      page.on('response', collect)
+      await page.goto(await loginLink(bot.ready.home))
+      const toFarmers = await (await page.waitForFunction(() => document.querySelectorAll('.farmer').length === 2 ? performance.now() : false, undefined, { polling: 'raf', timeout: 30_000 })).jsonValue()
+      page.off('response', collect)
+      const bodies = await Promise.all(files)
+      const gzipped = bodies.reduce((sum, body) => sum + gzipSync(body).length, 0)
+      const bytes = bodies.reduce((sum, body) => sum + body.length, 0)
+      console.log(`first load: ${bodies.length} files, ${(bytes / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped; farmers listed ${Math.round(toFarmers as number)} ms after the link was opened`)
+      assert.equal(new URL(page.url()).pathname, '/', 'the login redirected to the UI')
+      assert.ok(gzipped < 50 * 1024, `first load of ${gzipped} bytes gzipped`)
+
+      // the explorer finds the Belgian farmer by country
+      await page.fill('input[name=country]', 'BE')
+      await page.click('form.filters button[type=submit]')
+      await page.waitForFunction(peer => {
+        const cards = [...document.querySelectorAll('.farmer')]
+        return cards.length === 1 && cards[0].getAttribute('data-peer') === peer
+      }, farmerBe.ready.peerId)
+      assert.match(await page.textContent('.farmer') ?? '', /gent.*BE/s)
+      await shot(page, 'explorer')
+
+      await page.click('nav a[href="#/mesh"]')
+      await page.waitForSelector('table tbody tr')
+      await shot(page, 'mesh')
+
+      // the wizard: the daemon's spec errors with their line:column, the farmer it will try, then the deploy
+      await page.click('nav a[href="#/deploy"]')
+      await page.fill('input[name=flist]', flist)
+      await page.fill('input[name=country]', 'BE')
+      await page.fill('input[name=command]', 'echo hello from the web ui; while true; do echo tick; sleep 1; done')
+      await page.waitForSelector(`.choice[data-farmer="${farmerBe.ready.peerId}"]`)
+      const yaml = await page.inputValue('textarea[name=spec]')
+      assert.match(yaml, new RegExp(`flist: ${flist}`))
+      await page.fill('textarea[name=spec]', yaml.replace('cpu: 1', 'cpu: lots'))
+      const specError = await (await page.waitForSelector('.error')).textContent()
+      assert.match(specError ?? '', /^SpecError wizard\.yaml:\d+:\d+: /)
+      assert.equal(await page.textContent('.gutter .bad'), `${yaml.split('\n').findIndex(line => line.includes('cpu:')) + 1}\n`)
+      await shot(page, 'deploy-error')
+      await page.fill('textarea[name=spec]', yaml)
+      await page.waitForSelector('.choice')
+      await shot(page, 'deploy')
+      await page.click('form.wizard button[type=submit]')
+
+      // the deployment's page: its state as the farmer reports it, its logs followed live
+      await page.waitForURL(/#\/deployments\/web$/, { timeout: 60_000 })
+      await page.waitForSelector('[data-state=ok]', { timeout: 60_000 })
+      await page.waitForFunction(() => document.querySelector('pre[data-workload=app]')?.textContent?.includes('hello from the web ui'), undefined, { timeout: 30_000 })
+      const ticks = async (): Promise<number> => ((await page.textContent('pre[data-workload=app]')) ?? '').split('tick').length - 1
+      const before = await ticks()
+      await page.waitForFunction(n => (document.querySelector('pre[data-workload=app]')?.textContent ?? '').split('tick').length - 1 >= n + 2, before, { timeout: 20_000 })
+      await shot(page, 'deployment')
+
+      page.once('dialog', dialog => { void dialog.accept() })
+      await page.click('button.danger')
+      await page.waitForURL(/#\/deployments$/, { timeout: 60_000 })
+      await page.waitForSelector('text=No deployment yet')
+      assert.deepEqual(JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout), [])
+
+      // a page of another origin on this machine (same site: the browser sends the cookie) reads
+      // nothing and does nothing: a deploy it posts as a "simple" request, which needs no
+      // preflight, is refused by its Origin before the body is read
+      const csrf = JSON.stringify({ spec: volumeSpecYaml('csrf') })
+      const foreign = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' })
+        res.end(`<img src="${api}/v1/id"><script>
+          window.results = Promise.allSettled([
+            fetch("${api}/v1/deployments", { credentials: "include" }).then(r => r.text()),
+            fetch("${api}/v1/deployments", { method: "POST", mode: "no-cors", credentials: "include", headers: { "content-type": "text/plain" }, body: ${JSON.stringify(csrf)} })
+          ]).then(all => all.map(r => r.status))
+        </script>`)
+      })
+      await new Promise<void>(resolve => foreign.listen(0, '127.0.0.1', resolve))
+      try {
+        await page.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`)
+        assert.deepEqual(await page.evaluate('window.results'), ['rejected', 'fulfilled'], 'the read fails; the no-cors post gets an opaque answer')
+        assert.deepEqual(JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout), [], 'nothing was deployed')
+      } finally {
+        foreign.close()
+      }
+
+      // without the session, the UI asks for a login link and shows nothing else
+      await browser.clearCookies()
+      await page.goto(`${api}/#/deployments`)
+      await page.waitForSelector('text=not logged in')
+      await shot(page, 'login')
+    } finally {
+      await browser.close()
+    }
+  })
+})
