@@ -22,7 +22,7 @@ export async function startDaemon (home: string, overrides: RunOverrides = {}): 
   let api: RunningApiServer
   // the web UI: its files and login beside /v1, its session cookie accepted as the token is
   const sessions = new UiSessions()
-  const routes = { ...daemonRoutes(peer, new Date()), ...uiRoutes(sessions, () => api.url) }
+  const routes = { ...daemonRoutes(peer, new Date()), ...uiRoutes(sessions, () => api.url, peer.libp2p.services.twin) }
   try {
     api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes, pages: uiPages(sessions), credential: sessions.accepts })
   } catch (err) {

@@ -1,5 +1,5 @@
-import { readJsonBody, requireString, type Routes } from '@p2pcloud/api'
-import { parseDeploymentSpec, specResources, type DeploymentSpec } from '@p2pcloud/twin'
+import { badRequest, readJsonBody, requireString, withProgress, type Routes } from '@p2pcloud/api'
+import { parseDeploymentSpec, specResources, type DeploymentSpec, type Twin } from '@p2pcloud/twin'
 import { workloadKinds } from '@p2pcloud/workloads'
 import type { UiSessions } from './ui-sessions.js'
 
@@ -24,8 +24,12 @@ function findQuery (spec: DeploymentSpec): Record<string, string> {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v != null && v !== 0).map(([k, v]) => [k, String(v)]))
 }
 
-/** The /v1 routes the web UI needs beside the others: a login link, and a spec checked without deploying it. */
-export function uiRoutes (sessions: UiSessions, apiUrl: () => string): Routes {
+/**
+ * The /v1 routes the web UI needs beside the others: a login link, a spec checked without
+ * deploying it, and an upload that stores the request's body (a browser has no path on the
+ * daemon's disk to give `POST /v1/store/objects`).
+ */
+export function uiRoutes (sessions: UiSessions, apiUrl: () => string, twin: Twin): Routes {
   return {
     'POST /v1/ui/login': async () => {
       const { code, expiresAt } = sessions.issueCode()
@@ -38,6 +42,16 @@ export function uiRoutes (sessions: UiSessions, apiUrl: () => string): Routes {
       const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
       const spec = parseDeploymentSpec(requireString(body, 'spec'), source)
       return { spec, need: specResources(spec), find: spec.where.farmer == null ? findQuery(spec) : undefined }
+    },
+    // as POST /v1/store/objects answers: NDJSON progress of what is stored, then the object
+    'POST /v1/ui/objects': async (req, url) => {
+      const name = url.searchParams.get('name')
+      if (name == null || name === '') throw badRequest('name the object: ?name=<file name>')
+      const total = Number(req.headers['content-length'])
+      if (!Number.isSafeInteger(total)) throw badRequest('the upload needs a Content-Length')
+      const objects = await twin.pools.objects(url.searchParams.get('pool') ?? undefined)
+      return withProgress<{ bytes: number, segments: number, total: number }, unknown>(async onProgress =>
+        objects.put(req, { name, onProgress: p => { onProgress({ ...p, total }) } }))
     }
   }
 }

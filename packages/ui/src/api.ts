@@ -44,9 +44,9 @@ export async function call<T> (method: string, path: string, body?: unknown, tim
 }
 
 /** Each line of an NDJSON answer as it arrives, until `signal` ends it; an error line throws its error. */
-export async function * lines<T> (path: string, signal: AbortSignal): AsyncGenerator<T> {
-  const response = await send('GET', path, undefined, signal)
-  if (!response.ok) throw await errorOf(response, 'GET', path)
+export async function * lines<T> (path: string, signal: AbortSignal, method = 'GET', body?: unknown): AsyncGenerator<T> {
+  const response = await send(method, path, body, signal)
+  if (!response.ok) throw await errorOf(response, method, path)
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
   let buffered = ''
   for (let next = await reader.read(); next.done !== true; next = await reader.read()) {
@@ -59,6 +59,15 @@ export async function * lines<T> (path: string, signal: AbortSignal): AsyncGener
       yield value as T
     }
   }
+}
+
+/** The `done` value of long work answered as `{"progress"}` lines and a last `{"done"}` line, each progress line given to `onProgress`. */
+export async function progressed<P, R> (method: string, path: string, body: unknown, onProgress: (progress: P) => void, signal: AbortSignal): Promise<R> {
+  for await (const line of lines<{ progress?: P, done?: R }>(path, signal, method, body)) {
+    if (line.done !== undefined) return line.done
+    if (line.progress !== undefined) onProgress(line.progress)
+  }
+  throw new DaemonError(200, 'InvalidResponse', `${method} ${path}: the answer ended without its result`)
 }
 
 export const get = async <T>(path: string): Promise<T> => call<T>('GET', path)

@@ -7,13 +7,15 @@ import { Deployment } from './pages/deployment.js'
 import { Deployments } from './pages/deployments.js'
 import { Explorer } from './pages/explorer.js'
 import { Mesh } from './pages/mesh.js'
+import { Storage } from './pages/storage.js'
 import './style.css'
 
 const PAGES = [
   { path: 'explorer', title: 'Explorer' },
   { path: 'mesh', title: 'Mesh' },
   { path: 'deployments', title: 'Deployments' },
-  { path: 'deploy', title: 'Deploy' }
+  { path: 'deploy', title: 'Deploy' },
+  { path: 'storage', title: 'Storage' }
 ]
 
 function Page ({ route }: { route: string[] }) {
@@ -22,6 +24,7 @@ function Page ({ route }: { route: string[] }) {
   if (page === 'deployments' && name != null) return <Deployment name={name} />
   if (page === 'deployments') return <Deployments />
   if (page === 'deploy') return <Deploy />
+  if (page === 'storage') return <Storage />
   return <Explorer />
 }
 
