@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { request as httpRequest, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
@@ -65,9 +66,10 @@ describe('the web UI', () => {
 
   before(async () => {
     work = await tempDir('ui')
-    farmerBe = await spawnDaemon(await farmerHome('ui-farmer-be', { cru: 4, mru: '8G', sru: '20G', hru: 0 }, noContainers == null ? { capabilities: ['container'] } : {}))
+    // two farms, so that a 1+1 storage pool has its two distinct farmers
+    farmerBe = await spawnDaemon(await farmerHome('ui-farmer-be', { cru: 4, mru: '8G', sru: '20G', hru: '4G' }, { capabilities: noContainers == null ? ['container', 'zdb'] : ['zdb'] }))
     const bootstrap = ['--bootstrap', farmerBe.ready.addresses[0]]
-    farmerDe = await spawnDaemon(await farmerHome('ui-farmer-de', { cru: 8, mru: '16G', sru: '100G', hru: 0 }, { farm: 'berlin', country: 'DE' }), { args: bootstrap })
+    farmerDe = await spawnDaemon(await farmerHome('ui-farmer-de', { cru: 8, mru: '16G', sru: '100G', hru: '4G' }, { farm: 'berlin', country: 'DE', capabilities: ['zdb'] }), { args: bootstrap })
     const botHome = join(work, 'bot')
     assert.equal((await runCli(['init', '--home', botHome])).code, 0)
     bot = await spawnDaemon(botHome, { args: bootstrap })
@@ -213,6 +215,22 @@ describe('the web UI', () => {
       await page.waitForSelector('text=No deployment yet')
       assert.deepEqual(JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout), [])
 
+      // storage: a 1+1 pool reserved from the page, a file stored and fetched back with progress
+      await page.click('nav a[href="#/storage"]')
+      await page.fill('input[name=data]', '1')
+      await page.fill('input[name=size]', '64M')
+      await page.click('form.filters button[type=submit]')
+      await page.waitForSelector('[data-pool=default]', { timeout: 120_000 })
+      const file = Buffer.alloc(3 * 2 ** 20 + 5, 'p2pcloud ')
+      await page.setInputFiles('input[name=upload]', { name: 'notes.txt', mimeType: 'text/plain', buffer: file })
+      await page.waitForSelector('tr[data-object="notes.txt"]', { timeout: 60_000 })
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-object="notes.txt"] button[name=fetch]')])
+      assert.equal(download.suggestedFilename(), 'notes.txt')
+      assert.ok(Buffer.compare(await readFile(await download.path()), file) === 0, 'the same bytes came back')
+      await page.click('tr[data-object="notes.txt"] button.secondary')
+      await page.waitForSelector('tr[data-object="notes.txt"] .tag.ok')
+      await shot(page, 'storage')
+
       // a page of another origin on this machine (same site: the browser sends the cookie) reads
       // nothing and does nothing: a deploy it posts as a "simple" request, which needs no
       // preflight, is refused by its Origin before the body is read
@@ -230,7 +248,8 @@ describe('the web UI', () => {
       try {
         await page.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`)
         assert.deepEqual(await page.evaluate('window.results'), ['rejected', 'fulfilled'], 'the read fails; the no-cors post gets an opaque answer')
-        assert.deepEqual(JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout), [], 'nothing was deployed')
+        const names = JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout).map((d: { name: string }) => d.name)
+        assert.deepEqual(names, ['pool-default-0', 'pool-default-1'], 'the pool\'s namespaces, no "csrf"')
       } finally {
         foreign.close()
       }
