@@ -208,6 +208,21 @@ describe('the web UI', () => {
       const before = await ticks()
       await page.waitForFunction(n => (document.querySelector('pre[data-workload=app]')?.textContent ?? '').split('tick').length - 1 >= n + 2, before, { timeout: 20_000 })
       await shot(page, 'deployment')
+      await page.click('nav a[href="#/deployments"]')
+      await page.waitForSelector('table.contracts tbody tr')
+      assert.match(await page.textContent('table.contracts tbody') ?? '', /active.*1 core, 64 MiB RAM, 64 MiB SSD/s)
+      await shot(page, 'deployments')
+
+      // the farmer's own UI, in a page of its own origin: capacity in use, the contract it holds
+      const farmerPage = await browser.newPage()
+      await farmerPage.goto(await loginLink(farmerBe.ready.home))
+      await farmerPage.click('nav a[href="#/farmer"]')
+      await farmerPage.waitForSelector('table.contracts tbody tr')
+      assert.match(await farmerPage.textContent('table.contracts tbody') ?? '', /active/)
+      assert.match(await farmerPage.textContent('.card') ?? '', /3 free of 4/, 'one of its four cores booked')
+      await shot(farmerPage, 'farmer')
+      await farmerPage.close()
+      await page.goto(`${api}/#/deployments/web`)
 
       page.once('dialog', dialog => { void dialog.accept() })
       await page.click('button.danger')

@@ -6,6 +6,7 @@ import { Deploy } from './pages/deploy.js'
 import { Deployment } from './pages/deployment.js'
 import { Deployments } from './pages/deployments.js'
 import { Explorer } from './pages/explorer.js'
+import { Farmer } from './pages/farmer.js'
 import { Mesh } from './pages/mesh.js'
 import { Storage } from './pages/storage.js'
 import './style.css'
@@ -25,6 +26,7 @@ function Page ({ route }: { route: string[] }) {
   if (page === 'deployments') return <Deployments />
   if (page === 'deploy') return <Deploy />
   if (page === 'storage') return <Storage />
+  if (page === 'farmer') return <Farmer />
   return <Explorer />
 }
 
@@ -43,13 +45,15 @@ function LoginNeeded () {
 function App () {
   const route = useRoute()
   const id = useApi<{ peerId: string }>('/v1/id')
+  // only a farmer has an advert of its own: the farmer page is offered on farmers alone
+  const farmer = useApi<unknown>(id.data != null ? '/v1/capacity' : null).data != null
   if (id.error != null && (id.error as any).status === 401) return <LoginNeeded />
   const current = route[0] ?? 'explorer'
   return (
     <>
       <nav>
         <strong>p2pcloud</strong>
-        {PAGES.map(p => <a key={p.path} href={`#/${p.path}`} class={current === p.path ? 'active' : ''}>{p.title}</a>)}
+        {[...PAGES, ...(farmer ? [{ path: 'farmer', title: 'Farmer' }] : [])].map(p => <a key={p.path} href={`#/${p.path}`} class={current === p.path ? 'active' : ''}>{p.title}</a>)}
         {id.data != null && <code class="me" title={id.data.peerId}>{shortId(id.data.peerId)}</code>}
       </nav>
       <main>

@@ -68,3 +68,16 @@ export interface SpecCheck {
   /** The /v1/find query of the farmers a deploy would try, cheapest first; absent when the spec names its farmer. */
   find?: Record<string, string>
 }
+
+export interface Contract {
+  id: string
+  twin: string
+  farmer: string
+  state: string
+  resources: Resources
+  pricePerHour: number
+  currency: string
+  leaseStart: string
+  leaseEnd: string
+  version: number
+}

@@ -1,11 +1,13 @@
+import { ContractsTable } from '../components/contracts.js'
 import { Show } from '../components/feedback.js'
 import { formatAgo, shortId } from '../format.js'
 import { useApi } from '../hooks.js'
-import type { Deployment } from '../types.js'
+import type { Contract, Deployment } from '../types.js'
 
-/** The deployments this 3Bot holds. */
+/** The deployments this 3Bot holds, and their contracts as the farmers' ledgers hold them. */
 export function Deployments () {
   const list = useApi<Deployment[]>('/v1/deployments', 5_000)
+  const contracts = useApi<Contract[]>('/v1/contracts', 15_000)
   return (
     <section>
       <h1>Deployments <a class="button" href="#/deploy">Deploy…</a></h1>
@@ -29,6 +31,8 @@ export function Deployments () {
             </table>
             )}
       </Show>
+      <h2>Contracts</h2>
+      <Show loaded={contracts} what="the contracts, from each farmer">{list => <ContractsTable contracts={list} party="farmer" />}</Show>
     </section>
   )
 }
