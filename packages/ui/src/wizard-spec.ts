@@ -3,7 +3,7 @@
  * JSON, which is YAML too: no quoting rule of YAML's own can bite a value typed in the form.
  */
 
-export type WizardKind = 'container' | 'volume'
+export type WizardKind = 'container' | 'volume' | 'zdb'
 
 export interface WizardForm {
   kind: WizardKind
@@ -16,8 +16,10 @@ export interface WizardForm {
   cpu: string
   memory: string
   rootfs: string
-  /** volume */
+  /** volume and zdb namespace */
   size: string
+  /** zdb: user (the user picks the keys) or seq (the farmer numbers them) */
+  mode: string
 }
 
 export const EMPTY_FORM: WizardForm = {
@@ -30,7 +32,8 @@ export const EMPTY_FORM: WizardForm = {
   cpu: '1',
   memory: '64M',
   rootfs: '64M',
-  size: '1G'
+  size: '1G',
+  mode: 'user'
 }
 
 const text = (value: string): string => JSON.stringify(value)
@@ -38,6 +41,9 @@ const text = (value: string): string => JSON.stringify(value)
 function workloadYaml (form: WizardForm): string[] {
   if (form.kind === 'volume') {
     return ['  - name: data', '    type: volume', `    size: ${form.size}`]
+  }
+  if (form.kind === 'zdb') {
+    return ['  - name: db', '    type: zdb', `    size: ${form.size}`, `    mode: ${form.mode}`]
   }
   return [
     '  - name: app',

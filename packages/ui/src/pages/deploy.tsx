@@ -93,6 +93,7 @@ export function Deploy () {
             <select name="kind" value={form.kind} onChange={e => { setForm({ ...form, kind: e.currentTarget.value as WizardForm['kind'] }) }}>
               <option value="container">Container from a flist</option>
               <option value="volume">Volume</option>
+              <option value="zdb">zdb namespace</option>
             </select>
           </label>
           <Field label="Name" name="name" form={form} set={setForm} />
@@ -109,6 +110,14 @@ export function Deploy () {
               </>
               )
             : <Field label="Size" name="size" form={form} set={setForm} />}
+          {form.kind === 'zdb' && (
+            <label>Mode
+              <select name="mode" value={form.mode} onChange={e => { setForm({ ...form, mode: e.currentTarget.value }) }}>
+                <option value="user">user: you choose the keys</option>
+                <option value="seq">seq: the farmer numbers them</option>
+              </select>
+            </label>
+          )}
         </fieldset>
         <div>
           <h2>The spec it sends</h2>
