@@ -3,7 +3,7 @@ import { request as httpRequest, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { gunzipSync } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
 import type { Page, Response } from 'playwright-core'
 import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
@@ -17,20 +17,25 @@ const noBrowser = await chromiumUnavailable()
 declare const document: any
 const noContainers = await runcUnavailable()
 
-interface Answer { status: number, headers: Record<string, string | string[] | undefined>, body: string }
+interface Answer<Body = string> { status: number, headers: Record<string, string | string[] | undefined>, body: Body }
 
 /** One raw HTTP request: the path goes out as written (no URL normalising), any headers. */
-async function raw (base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+async function rawBytes (base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer<Buffer>> {
   const url = new URL(base)
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: url.hostname, port: url.port, path, method, headers }, res => {
-      let body = ''
-      res.on('data', chunk => { body += chunk })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, body }) })
+      const chunks: Buffer[] = []
+      res.on('data', chunk => { chunks.push(chunk) })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }) })
     })
     req.on('error', reject)
     req.end()
   })
+}
+
+async function raw (base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+  const answer = await rawBytes(base, path, headers, method)
+  return { ...answer, body: answer.body.toString() }
 }
 
 /** `p2pcloud ui` for a home: the one-time link it prints. */
@@ -95,6 +100,11 @@ describe('the web UI', () => {
     assert.equal(asset.status, 200)
     assert.equal(asset.headers['content-type'], 'text/javascript; charset=utf-8')
     assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable')
+    // gzipped for a client that takes it: the same bytes, fewer of them
+    const gzipped = await rawBytes(bot.ready.api, script, { 'accept-encoding': 'gzip, br' })
+    assert.equal(gzipped.headers['content-encoding'], 'gzip')
+    assert.equal(gunzipSync(gzipped.body).toString(), asset.body)
+    assert.ok(gzipped.body.length < asset.body.length / 2)
 
     // with a session, so that a way out would be served rather than refused for want of one
     const cookie = await sessionCookie(await loginLink(bot.ready.home))
@@ -143,7 +153,7 @@ describe('the web UI', () => {
     assert.equal((await raw(api, '/v1/ui/login', { origin: 'http://evil.example', cookie }, 'POST')).status, 403)
   })
 
-  it('in Chromium: logs in with the link, finds a farmer by country, deploys a container through the wizard and sees it ok with its logs, removes it; a foreign page gets nothing', { skip: noBrowser ?? noContainers }, async () => {
+  it('in Chromium: logs in with the link, finds a farmer by country, deploys a container through the wizard and follows it live, sees its contract on both sides, removes it, stores and fetches a file; a foreign page gets nothing', { skip: noBrowser ?? noContainers }, async () => {
     const api = bot.ready.api
     const rootfs = await makeBusyboxRootfs(join(work, 'rootfs'))
     const built = await runCli(['flist', 'build', rootfs, '-o', join(work, 'app.flist'), '--json'])
@@ -154,17 +164,20 @@ describe('the web UI', () => {
     const browser = await launchChromium()
     try {
       const page = await browser.newPage()
-      // the first load: every file of the UI the browser fetched, gzipped as a server would send it
-      const files: Array<Promise<Buffer>> = []
-      const collect = (response: Response): void => { if (!response.url().includes('/v1/') && response.status() === 200) files.push(response.body()) }
+      // the first load: every file of the UI the browser fetched, its bytes as sent (gzipped) and as used
+      const files: Array<Promise<[number, number]>> = []
+      const collect = (response: Response): void => {
+        if (response.url().includes('/v1/') || response.status() !== 200) return
+        files.push(Promise.all([response.request().sizes().then(sizes => sizes.responseBodySize), response.body().then(body => body.length)]))
+      }
       page.on('response', collect)
       await page.goto(await loginLink(bot.ready.home))
       const toFarmers = await (await page.waitForFunction(() => document.querySelectorAll('.farmer').length === 2 ? performance.now() : false, undefined, { polling: 'raf', timeout: 30_000 })).jsonValue()
       page.off('response', collect)
-      const bodies = await Promise.all(files)
-      const gzipped = bodies.reduce((sum, body) => sum + gzipSync(body).length, 0)
-      const bytes = bodies.reduce((sum, body) => sum + body.length, 0)
-      console.log(`first load: ${bodies.length} files, ${(bytes / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped; farmers listed ${Math.round(toFarmers as number)} ms after the link was opened`)
+      const sizes = await Promise.all(files)
+      const gzipped = sizes.reduce((sum, [sent]) => sum + sent, 0)
+      const bytes = sizes.reduce((sum, [, used]) => sum + used, 0)
+      console.log(`first load: ${sizes.length} files, ${(bytes / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB sent gzipped; farmers listed ${Math.round(toFarmers as number)} ms after the link was opened`)
       assert.equal(new URL(page.url()).pathname, '/', 'the login redirected to the UI')
       assert.ok(gzipped < 50 * 1024, `first load of ${gzipped} bytes gzipped`)
 

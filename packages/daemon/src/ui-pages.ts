@@ -25,7 +25,7 @@ export function uiPages (sessions: UiSessions, root = UI_DIST): PageHandler {
       res.end()
       return true
     }
-    if (await sendUiFile(res, url.pathname, root)) return true
+    if (await sendUiFile(req, res, url.pathname, root)) return true
     if (url.pathname === '/') throw notFound(`the web UI is not built (no ${root}index.html); run "npm run build"`)
     return false
   }

@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import type { ServerResponse } from 'node:http'
+import { readFile, stat } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import { badRequest } from '@p2pcloud/api'
 
 /**
@@ -22,6 +22,23 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
   '.woff2': 'font/woff2'
 }
+
+/** Text compresses to a third or less; images and fonts are compressed already. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.map'])
+
+/** Each file's bytes as sent, gzipped once per build (the UI is a few files of tens of KB). */
+const bodies = new Map<string, { mtimeMs: number, raw: Buffer, gzip?: Buffer }>()
+
+async function bodyOf (file: string, mtimeMs: number): Promise<{ raw: Buffer, gzip?: Buffer }> {
+  const kept = bodies.get(file)
+  if (kept?.mtimeMs === mtimeMs) return kept
+  const raw = await readFile(file)
+  const body = { mtimeMs, raw, gzip: COMPRESSIBLE.has(extname(file)) ? gzipSync(raw, { level: 9 }) : undefined }
+  bodies.set(file, body)
+  return body
+}
+
+const acceptsGzip = (req: IncomingMessage): boolean => /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
 
 /** Vite names what it emits under assets/ by content hash: a new build is a new name, so these never go stale. */
 const HASHED = /^\/assets\/[^/]+-[\w-]{8,}\.\w+$/
@@ -43,15 +60,20 @@ export function fileUnder (root: string, pathname: string): string | undefined {
  * Send the file of the web UI that `pathname` names; false when there is none, so that the
  * request goes on to the API (and its token check).
  */
-export async function sendUiFile (res: ServerResponse, pathname: string, root = UI_DIST): Promise<boolean> {
+export async function sendUiFile (req: IncomingMessage, res: ServerResponse, pathname: string, root = UI_DIST): Promise<boolean> {
   const file = fileUnder(root, pathname)
   const type = file == null ? undefined : CONTENT_TYPES[extname(file)]
   if (file == null || type == null) return false
   const stats = await stat(file).catch(() => undefined)
   if (stats?.isFile() !== true) return false
+  const body = await bodyOf(file, stats.mtimeMs)
+  const gzipped = body.gzip != null && acceptsGzip(req)
+  const sent = gzipped ? body.gzip! : body.raw
   res.writeHead(200, {
     'content-type': type,
-    'content-length': stats.size,
+    'content-length': sent.length,
+    ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
+    vary: 'accept-encoding',
     // the page itself must be asked for again, or a new build's assets would never load
     'cache-control': HASHED.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
@@ -59,8 +81,6 @@ export async function sendUiFile (res: ServerResponse, pathname: string, root = 
     'x-frame-options': 'DENY',
     'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
   })
-  await new Promise<void>((resolve, reject) => {
-    createReadStream(file).on('error', reject).pipe(res).on('finish', resolve).on('close', resolve)
-  })
+  res.end(req.method === 'HEAD' ? undefined : sent)
   return true
 }
