@@ -129,6 +129,9 @@ describe('the web UI', () => {
     const id = await raw(api, '/v1/id', { cookie })
     assert.equal(id.status, 200)
     assert.equal(JSON.parse(id.body).peerId, bot.ready.peerId)
+    const watch = await raw(api, '/v1/ui/deployments/nope/watch', { cookie })
+    assert.equal(watch.status, 404)
+    assert.deepEqual(JSON.parse(watch.body).error, { name: 'DeploymentNotFound', message: 'no deployment named "nope"; see p2pcloud ls' })
     // the other daemons on this machine do not take it: cookies are per port, sessions per daemon
     assert.equal((await raw(farmerBe.ready.api, '/v1/id', { cookie: cookie.replace(/-\d+=/, `-${new URL(farmerBe.ready.api).port}=`) })).status, 401)
 
@@ -215,6 +218,7 @@ describe('the web UI', () => {
 
       // the deployment's page: its state as the farmer reports it, its logs followed live
       await page.waitForURL(/#\/deployments\/web$/, { timeout: 60_000 })
+      await page.waitForSelector('[data-watch=live]', { timeout: 30_000 })
       await page.waitForSelector('[data-state=ok]', { timeout: 60_000 })
       await page.waitForFunction(() => document.querySelector('pre[data-workload=app]')?.textContent?.includes('hello from the web ui'), undefined, { timeout: 30_000 })
       const ticks = async (): Promise<number> => ((await page.textContent('pre[data-workload=app]')) ?? '').split('tick').length - 1

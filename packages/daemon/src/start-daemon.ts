@@ -6,6 +6,7 @@ import { daemonExtension, type DaemonPeer } from './services.js'
 import { uiPages } from './ui-pages.js'
 import { uiRoutes } from './ui-routes.js'
 import { UiSessions } from './ui-sessions.js'
+import { uiWatchRoutes } from './ui-watch.js'
 
 /** A running peer with its local API published in `<home>/api.json`. */
 export interface Daemon {
@@ -22,8 +23,8 @@ export async function startDaemon (home: string, overrides: RunOverrides = {}): 
   let api: RunningApiServer
   // the web UI: its files and login beside /v1, its session cookie accepted as the token is
   const sessions = new UiSessions()
-  const routes = { ...daemonRoutes(peer, new Date()), ...uiRoutes(sessions, () => api.url, peer.libp2p.services.twin) }
   try {
+    const routes = { ...daemonRoutes(peer, new Date()), ...uiRoutes(sessions, () => api.url, peer.libp2p.services.twin), ...await uiWatchRoutes(peer) }
     api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes, pages: uiPages(sessions), credential: sessions.accepts })
   } catch (err) {
     await peer.stop()

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks'
-import { get } from './api.js'
+import { get, lines } from './api.js'
 
 export interface Loaded<T> {
   data?: T
@@ -46,4 +46,28 @@ export function useRoute (): string[] {
     return () => { removeEventListener('hashchange', changed) }
   }, [])
   return route
+}
+
+/**
+ * The latest line of the NDJSON stream at `path`; when the stream ends or fails, it is opened
+ * again after `retryMs` (a failure kept beside the last line until then).
+ */
+export function useLatestLine<T> (path: string, retryMs = 2_000): { data?: T, error?: Error, live: boolean } {
+  const [state, setState] = useState<{ data?: T, error?: Error, live: boolean }>({ live: false })
+  useEffect(() => {
+    const stop = new AbortController()
+    void (async () => {
+      while (!stop.signal.aborted) {
+        try {
+          for await (const line of lines<T>(path, stop.signal)) setState({ data: line, live: true })
+          setState(s => ({ ...s, live: false }))
+        } catch (error: any) {
+          if (!stop.signal.aborted) setState(s => ({ data: s.data, error, live: false }))
+        }
+        await new Promise(resolve => setTimeout(resolve, retryMs))
+      }
+    })()
+    return () => { stop.abort() }
+  }, [path, retryMs])
+  return state
 }

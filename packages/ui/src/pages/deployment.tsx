@@ -3,28 +3,34 @@ import { call } from '../api.js'
 import { ErrorBox, Show } from '../components/feedback.js'
 import { Logs } from '../components/logs.js'
 import { formatAgo, formatMoney } from '../format.js'
-import { useApi } from '../hooks.js'
-import type { Deployment as DeploymentView, Receipt } from '../types.js'
+import { useApi, useLatestLine } from '../hooks.js'
+import type { Deployment as DeploymentView, Receipt, WorkloadStatus } from '../types.js'
 
-/** How often the page asks for the deployment's state: the farmer's word on each workload. */
-const STATE_REFRESH_MS = 2_000
+/** How often the page asks for the deployment's record and contract; the workloads' states are pushed. */
+const RECORD_REFRESH_MS = 10_000
 
-function Workloads ({ deployment }: { deployment: DeploymentView }) {
-  const states = deployment.status?.workloads ?? []
+/** Each workload's state as the farmer's watch pushes it, else as the last `show` had it. */
+function Workloads ({ name, deployment }: { name: string, deployment: DeploymentView }) {
+  const watch = useLatestLine<{ workloads: WorkloadStatus[] }>(`/v1/ui/deployments/${encodeURIComponent(name)}/watch`)
+  const states = watch.data?.workloads ?? deployment.status?.workloads ?? []
   return (
-    <table class="workloads">
-      <thead><tr><th>Workload</th><th>Type</th><th>Version</th><th>State</th><th>The farmer says</th><th>Changed</th></tr></thead>
-      <tbody>
-        {states.map(w => (
-          <tr key={w.name} data-workload={w.name}>
-            <td>{w.name}</td><td>{w.type}</td><td>{w.version}</td>
-            <td><span class={`tag state-${w.state}`} data-state={w.state}>{w.state}</span></td>
-            <td>{w.message}</td>
-            <td>{formatAgo(w.changedAt)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <p class="muted">{watch.live ? <span class="tag ok" data-watch="live">live from the farmer</span> : <span class="tag">connecting to the farmer's watch…</span>}</p>
+      {watch.error != null && <ErrorBox error={watch.error} />}
+      <table class="workloads">
+        <thead><tr><th>Workload</th><th>Type</th><th>Version</th><th>State</th><th>The farmer says</th><th>Changed</th></tr></thead>
+        <tbody>
+          {states.map(w => (
+            <tr key={w.name} data-workload={w.name}>
+              <td>{w.name}</td><td>{w.type}</td><td>{w.version}</td>
+              <td><span class={`tag state-${w.state}`} data-state={w.state}>{w.state}</span></td>
+              <td>{w.message}</td>
+              <td>{formatAgo(w.changedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   )
 }
 
@@ -76,7 +82,7 @@ function Actions ({ name, reload }: { name: string, reload: () => void }) {
 
 /** One deployment: the farmer's live word on each workload, its contract, its logs, renew and remove. */
 export function Deployment ({ name }: { name: string }) {
-  const deployment = useApi<DeploymentView>(`/v1/deployments/${encodeURIComponent(name)}`, STATE_REFRESH_MS)
+  const deployment = useApi<DeploymentView>(`/v1/deployments/${encodeURIComponent(name)}`, RECORD_REFRESH_MS)
   return (
     <section>
       <h1><a href="#/deployments">Deployments</a> / {name}</h1>
@@ -87,7 +93,7 @@ export function Deployment ({ name }: { name: string }) {
               Version {d.version} on farmer <code>{d.farmer}</code>; contract <code>{d.contractId.slice(0, 16)}…</code>
               {d.contract != null && <> {d.contract.state}, lease until {new Date(d.contract.leaseEnd).toLocaleString()}</>}
             </p>
-            <Workloads deployment={d} />
+            <Workloads name={name} deployment={d} />
             <Actions name={name} reload={deployment.reload} />
             <h2>Costs</h2>
             <Receipts name={name} />
