@@ -191,7 +191,7 @@ describe('the web UI', () => {
         const cards = [...document.querySelectorAll('.farmer')]
         return cards.length === 1 && cards[0].getAttribute('data-peer') === peer
       }, farmerBe.ready.peerId)
-      assert.match(await page.textContent('.farmer') ?? '', /gent.*BE/s)
+      assert.match(await page.textContent('.farmer') ?? '', /gent\s*BE\s*connected/)
       await shot(page, 'explorer')
 
       await page.click('nav a[href="#/mesh"]')
@@ -211,8 +211,14 @@ describe('the web UI', () => {
       assert.match(specError ?? '', /^SpecError wizard\.yaml:\d+:\d+: /)
       assert.equal(await page.textContent('.gutter .bad'), `${yaml.split('\n').findIndex(line => line.includes('cpu:')) + 1}\n`)
       await shot(page, 'deploy-error')
-      await page.fill('textarea[name=spec]', yaml)
-      await page.waitForSelector('.choice')
+      // no German farmer runs containers: the page says so before the deploy, the daemon's words after it
+      await page.fill('input[name=country]', 'DE')
+      await page.waitForSelector('.choice.error')
+      assert.match(await page.textContent('.choice.error') ?? '', /No farmer matching country DE, capability container has room for 1 core\(s\), 64 MiB memory, 64 MiB SSD/)
+      await page.click('form.wizard button[type=submit]')
+      assert.match(await (await page.waitForSelector('.error:not(.choice)')).textContent() ?? '', /^NoMatchingFarmer no farmer offering container matches \{"country":"DE"\}/)
+      await page.fill('input[name=country]', 'BE')
+      await page.waitForSelector(`.choice[data-farmer="${farmerBe.ready.peerId}"]`)
       await shot(page, 'deploy')
       await page.click('form.wizard button[type=submit]')
 
@@ -225,6 +231,12 @@ describe('the web UI', () => {
       const before = await ticks()
       await page.waitForFunction(n => (document.querySelector('pre[data-workload=app]')?.textContent ?? '').split('tick').length - 1 >= n + 2, before, { timeout: 20_000 })
       await shot(page, 'deployment')
+      await page.fill('input[name=lease]', '3h')
+      await page.click('.actions button[type=submit]')
+      await waitFor('the lease to be renewed', async () => {
+        const shown = JSON.parse((await runCli(['show', 'web', '--home', bot.ready.home, '--json'])).stdout)
+        return Date.parse(shown.contract.leaseEnd) > Date.now() + 2.5 * 3_600_000
+      })
       await page.click('nav a[href="#/deployments"]')
       await page.waitForSelector('table.contracts tbody tr')
       assert.match(await page.textContent('table.contracts tbody') ?? '', /active.*1 core, 64 MiB RAM, 64 MiB SSD/s)

@@ -3,7 +3,7 @@ import { CapacityBar } from '../components/bar.js'
 import { Show } from '../components/feedback.js'
 import { formatSize, shortId } from '../format.js'
 import { useApi } from '../hooks.js'
-import type { Advert } from '../types.js'
+import type { Advert, Peer } from '../types.js'
 
 /** The filters of `p2pcloud find`, as its query parameters. */
 const FILTERS = [
@@ -19,12 +19,20 @@ const FILTERS = [
 
 const count = (n: number): string => String(n)
 
-function FarmerCard ({ farmer }: { farmer: Advert }) {
+/** Whether this peer holds a connection to the farmer now: one it reached or that reached it. */
+function Reach ({ peer }: { peer?: Peer }) {
+  if (peer == null) return <span class="tag" title="no open connection; a deploy dials it">not connected</span>
+  const direct = peer.connections.some(c => !c.remoteAddress.includes('/p2p-circuit'))
+  return <span class="tag ok" title={peer.connections.map(c => `${c.direction} ${c.remoteAddress}`).join('\n')}>{direct ? 'connected' : 'relayed'}</span>
+}
+
+function FarmerCard ({ farmer, peer }: { farmer: Advert, peer?: Peer }) {
   return (
     <article class="card farmer" data-peer={farmer.peerId}>
       <header>
         <strong>{farmer.farm}</strong>
         <span class="tag">{farmer.country}{farmer.city !== '' ? ` · ${farmer.city}` : ''}</span>
+        <Reach peer={peer} />
         <code title={farmer.peerId}>{shortId(farmer.peerId)}</code>
       </header>
       <CapacityBar label="CPU" free={farmer.free.cru} total={farmer.total.cru} format={count} />
@@ -60,6 +68,8 @@ export function Explorer () {
   const [applied, setApplied] = useState<Record<string, string>>({})
   const query = new URLSearchParams(Object.entries(applied).filter(([, v]) => v.trim() !== '')).toString()
   const farmers = useApi<Advert[]>(`/v1/find${query === '' ? '' : `?${query}`}`, 15_000)
+  const peers = useApi<Peer[]>('/v1/peers', 15_000)
+  const connected = new Map((peers.data ?? []).map(peer => [peer.peerId, peer]))
   const apply = (filters: Record<string, string>): void => { setDraft(filters); setApplied(filters) }
   return (
     <section>
@@ -78,7 +88,7 @@ export function Explorer () {
           <>
             <p class="muted">{list.length} farmer{list.length === 1 ? '' : 's'}{query !== '' ? ` matching ${query.replaceAll('&', ', ')}` : ''}</p>
             <Countries farmers={list} pick={country => { apply({ ...applied, country }) }} />
-            <div class="grid">{list.map(farmer => <FarmerCard key={farmer.peerId} farmer={farmer} />)}</div>
+            <div class="grid">{list.map(farmer => <FarmerCard key={farmer.peerId} farmer={farmer} peer={connected.get(farmer.peerId)} />)}</div>
           </>
         )}
       </Show>
