@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { request as httpRequest, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
@@ -86,6 +86,7 @@ describe('the web UI', () => {
 
   after(async () => {
     await Promise.all([bot, farmerDe, farmerBe].filter(d => d != null).map(async d => d.stop()))
+    await rm(work, { recursive: true, force: true })
   })
 
   it('serves its files at / with their types and caching, and nothing outside its dist directory', async () => {
@@ -94,6 +95,7 @@ describe('the web UI', () => {
     assert.equal(page.headers['content-type'], 'text/html; charset=utf-8')
     assert.equal(page.headers['cache-control'], 'no-cache')
     assert.equal(page.headers['x-frame-options'], 'DENY')
+    assert.equal(page.headers['content-security-policy'], "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
     const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(page.body)?.[1]
     assert.ok(script != null, page.body)
     const asset = await raw(bot.ready.api, script)
@@ -156,7 +158,7 @@ describe('the web UI', () => {
     assert.equal((await raw(api, '/v1/ui/login', { origin: 'http://evil.example', cookie }, 'POST')).status, 403)
   })
 
-  it('in Chromium: logs in with the link, finds a farmer by country, deploys a container through the wizard and follows it live, sees its contract on both sides, removes it, stores and fetches a file; a foreign page gets nothing', { skip: noBrowser ?? noContainers }, async () => {
+  it('in Chromium: logs in with the link, finds a farmer by country, deploys a container through the wizard and follows it live, sees its contract on both sides, removes it, stores and fetches a file; a foreign page gets nothing', { skip: noBrowser ?? noContainers }, async (t) => {
     const api = bot.ready.api
     const rootfs = await makeBusyboxRootfs(join(work, 'rootfs'))
     const built = await runCli(['flist', 'build', rootfs, '-o', join(work, 'app.flist'), '--json'])
@@ -164,9 +166,13 @@ describe('the web UI', () => {
     const flist = JSON.parse(built.stdout).cid
     assert.equal((await runCli(['flist', 'publish', join(work, 'app.flist'), '--home', bot.ready.home])).code, 0)
 
-    const browser = await launchChromium()
+    const browser = await launchChromium(t)
     try {
       const page = await browser.newPage()
+      // the UI's own failures: an uncaught error, or something the Content-Security-Policy blocked
+      const failures: string[] = []
+      page.on('pageerror', err => { failures.push(err.message) })
+      page.on('console', message => { if (/Content.Security.Policy/i.test(message.text())) failures.push(message.text()) })
       // the first load: every file of the UI the browser fetched, its bytes as sent (gzipped) and as used
       const files: Array<Promise<[number, number]>> = []
       const collect = (response: Response): void => {
@@ -274,6 +280,8 @@ describe('the web UI', () => {
       await page.click('tr[data-object="notes.txt"] button.secondary')
       await page.waitForSelector('tr[data-object="notes.txt"] .tag.ok')
       await shot(page, 'storage')
+
+      assert.deepEqual(failures, [])
 
       // a page of another origin on this machine (same site: the browser sends the cookie) reads
       // nothing and does nothing: a deploy it posts as a "simple" request, which needs no

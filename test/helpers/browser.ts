@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises'
 import { chromium, type BrowserContext } from 'playwright-core'
-import { tempDir } from '@p2pcloud/test-utils'
+import { tempDir, type Cleanup } from '@p2pcloud/test-utils'
 
 /** Debian's Chromium (scripts/install-system-packages.sh): the tests download no browser. */
 export const CHROMIUM = process.env.P2PCLOUD_CHROMIUM ?? '/usr/bin/chromium'
@@ -17,10 +17,10 @@ export async function chromiumUnavailable (): Promise<string | undefined> {
 
 /**
  * Headless Chromium in a fresh profile (no cookies, no cache: a first load is a first load),
- * talking to nothing but the pages a test opens.
+ * talking to nothing but the pages a test opens; the profile is removed after test `t`.
  */
-export async function launchChromium (): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(await tempDir('chromium-profile'), {
+export async function launchChromium (t: Cleanup): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(await tempDir('chromium-profile', t), {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 860 },

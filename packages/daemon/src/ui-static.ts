@@ -79,7 +79,7 @@ export async function sendUiFile (req: IncomingMessage, res: ServerResponse, pat
     'x-content-type-options': 'nosniff',
     // no frame of a foreign page may hold the UI (clickjacking), and the UI loads nothing from elsewhere
     'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+    'content-security-policy': "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
   })
   res.end(req.method === 'HEAD' ? undefined : sent)
   return true
