@@ -10,10 +10,11 @@ export interface Loaded<T> {
 
 /**
  * GET `path` (again every `refreshMs` when given, for state that changes on the farmer's side);
- * null `path` waits. A failed refresh keeps the last data beside the error.
+ * null `path` waits. A failed refresh keeps the last data beside the error; another path starts
+ * afresh, so that no answer to an earlier query shows as this one's.
  */
 export function useApi<T> (path: string | null, refreshMs?: number): Loaded<T> {
-  const [state, setState] = useState<{ data?: T, error?: Error, loading: boolean }>({ loading: path != null })
+  const [state, setState] = useState<{ path: string | null, data?: T, error?: Error, loading: boolean }>({ path, loading: path != null })
   const [round, setRound] = useState(0)
   const reload = useCallback(() => { setRound(r => r + 1) }, [])
   useEffect(() => {
@@ -21,19 +22,21 @@ export function useApi<T> (path: string | null, refreshMs?: number): Loaded<T> {
     let live = true
     let timer: ReturnType<typeof setTimeout> | undefined
     const load = async (): Promise<void> => {
-      setState(s => ({ ...s, loading: true }))
+      setState(s => s.path === path ? { ...s, loading: true } : { path, loading: true })
       try {
         const data = await get<T>(path)
-        if (live) setState({ data, loading: false })
+        if (live) setState({ path, data, loading: false })
       } catch (error: any) {
-        if (live) setState(s => ({ data: s.data, error, loading: false }))
+        if (live) setState(s => ({ path, data: s.data, error, loading: false }))
       }
       if (live && refreshMs != null) timer = setTimeout(() => { void load() }, refreshMs)
     }
     void load()
     return () => { live = false; clearTimeout(timer) }
   }, [path, refreshMs, round])
-  return { ...state, reload }
+  // the render right after the path changed, before the effect ran: nothing of the old path's
+  if (state.path !== path) return { loading: path != null, reload }
+  return { data: state.data, error: state.error, loading: state.loading, reload }
 }
 
 /** The page the location hash names: `#/deployments/web` → ['deployments', 'web']. */

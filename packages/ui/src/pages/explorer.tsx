@@ -14,7 +14,8 @@ const FILTERS = [
   { key: 'mru', label: 'Free memory', placeholder: '1G' },
   { key: 'sru', label: 'Free SSD', placeholder: '10G' },
   { key: 'hru', label: 'Free HDD', placeholder: '0' },
-  { key: 'max-price', label: 'Max price / CU-h', placeholder: '0.1' }
+  { key: 'max-price', label: 'Max price / CU-h', placeholder: '0.1' },
+  { key: 'limit', label: 'At most', placeholder: '20' }
 ] as const
 
 const count = (n: number): string => String(n)
@@ -67,7 +68,10 @@ export function Explorer () {
   const [draft, setDraft] = useState<Record<string, string>>({})
   const [applied, setApplied] = useState<Record<string, string>>({})
   const query = new URLSearchParams(Object.entries(applied).filter(([, v]) => v.trim() !== '')).toString()
-  const farmers = useApi<Advert[]>(`/v1/find${query === '' ? '' : `?${query}`}`, 15_000)
+  // the directory answers at once; the same query with the DHT (up to 10 s when few match) follows
+  const known = useApi<Advert[]>(`/v1/find?${query === '' ? '' : `${query}&`}local=1`)
+  const found = useApi<Advert[]>(`/v1/find${query === '' ? '' : `?${query}`}`, 15_000)
+  const farmers = found.data != null || found.error != null ? found : known
   const peers = useApi<Peer[]>('/v1/peers', 15_000)
   const connected = new Map((peers.data ?? []).map(peer => [peer.peerId, peer]))
   const apply = (filters: Record<string, string>): void => { setDraft(filters); setApplied(filters) }
@@ -80,13 +84,22 @@ export function Explorer () {
             <input name={f.key} placeholder={f.placeholder} value={draft[f.key] ?? ''} onInput={e => { setDraft({ ...draft, [f.key]: e.currentTarget.value }) }} />
           </label>
         ))}
+        <label>Sort
+          <select name="sort" value={draft.sort ?? 'price'} onChange={e => { setDraft({ ...draft, sort: e.currentTarget.value }) }}>
+            <option value="price">cheapest first</option>
+            <option value="free">most free first</option>
+          </select>
+        </label>
         <button type="submit">Find</button>
         <button type="button" class="secondary" onClick={() => { apply({}) }}>Clear</button>
       </form>
       <Show loaded={farmers} what="the farmers it knows">
         {list => (
           <>
-            <p class="muted">{list.length} farmer{list.length === 1 ? '' : 's'}{query !== '' ? ` matching ${query.replaceAll('&', ', ')}` : ''}</p>
+            <p class="muted">
+              {list.length} farmer{list.length === 1 ? '' : 's'}{query !== '' ? ` matching ${query.replaceAll('&', ', ')}` : ''}
+              {farmers === known && ' in the directory; asking the DHT for more…'}
+            </p>
             <Countries farmers={list} pick={country => { apply({ ...applied, country }) }} />
             <div class="grid">{list.map(farmer => <FarmerCard key={farmer.peerId} farmer={farmer} peer={connected.get(farmer.peerId)} />)}</div>
           </>
