@@ -12,7 +12,7 @@ export class DaemonError extends Error {
   }
 }
 
-async function send (method: string, path: string, body: unknown, signal: AbortSignal): Promise<Response> {
+async function send (method: string, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
   try {
     return await fetch(path, {
       method,
@@ -43,10 +43,16 @@ export async function call<T> (method: string, path: string, body?: unknown, tim
   }
 }
 
-/** Each line of an NDJSON answer as it arrives, until `signal` ends it; an error line throws its error. */
-export async function * lines<T> (path: string, signal: AbortSignal, method = 'GET', body?: unknown): AsyncGenerator<T> {
+/** An answer to be read as it comes (NDJSON lines, raw bytes), once its status says it is no error. */
+export async function open (path: string, signal?: AbortSignal, method = 'GET', body?: unknown): Promise<Response> {
   const response = await send(method, path, body, signal)
   if (!response.ok) throw await errorOf(response, method, path)
+  return response
+}
+
+/** Each line of an NDJSON answer as it arrives, until `signal` ends it; an error line throws its error. */
+export async function * lines<T> (path: string, signal: AbortSignal, method = 'GET', body?: unknown): AsyncGenerator<T> {
+  const response = await open(path, signal, method, body)
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
   let buffered = ''
   for (let next = await reader.read(); next.done !== true; next = await reader.read()) {

@@ -1,4 +1,4 @@
-import { DaemonError } from './api.js'
+import { DaemonError, open } from './api.js'
 
 /**
  * GET raw bytes, reporting the bytes received, then hand them to the browser as a file download.
@@ -6,13 +6,7 @@ import { DaemonError } from './api.js'
  * short file.
  */
 export async function download (path: string, name: string, size: number, onReceived: (received: number) => void): Promise<void> {
-  const response = await fetch(path).catch((err: any) => {
-    throw new DaemonError(0, 'DaemonUnreachable', `the daemon did not answer (${String(err?.message ?? err)}); is "p2pcloud start" still running?`)
-  })
-  if (!response.ok) {
-    const value: any = await response.json().catch(() => undefined)
-    throw new DaemonError(response.status, value?.error?.name ?? 'HttpError', value?.error?.message ?? `GET ${path} failed with ${response.status}`)
-  }
+  const response = await open(path)
   const parts: Uint8Array[] = []
   let received = 0
   const reader = response.body!.getReader()

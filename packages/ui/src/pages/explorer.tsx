@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
-import { CapacityBar } from '../components/bar.js'
+import { CapacityBars } from '../components/bar.js'
 import { Show } from '../components/feedback.js'
-import { formatSize, shortId } from '../format.js'
+import { shortId } from '../format.js'
 import { useApi } from '../hooks.js'
 import type { Advert, Peer } from '../types.js'
 
@@ -17,8 +17,6 @@ const FILTERS = [
   { key: 'max-price', label: 'Max price / CU-h', placeholder: '0.1' },
   { key: 'limit', label: 'At most', placeholder: '20' }
 ] as const
-
-const count = (n: number): string => String(n)
 
 /** Whether this peer holds a connection to the farmer now: one it reached or that reached it. */
 function Reach ({ peer }: { peer?: Peer }) {
@@ -36,10 +34,7 @@ function FarmerCard ({ farmer, peer }: { farmer: Advert, peer?: Peer }) {
         <Reach peer={peer} />
         <code title={farmer.peerId}>{shortId(farmer.peerId)}</code>
       </header>
-      <CapacityBar label="CPU" free={farmer.free.cru} total={farmer.total.cru} format={count} />
-      <CapacityBar label="Memory" free={farmer.free.mru} total={farmer.total.mru} format={formatSize} />
-      <CapacityBar label="SSD" free={farmer.free.sru} total={farmer.total.sru} format={formatSize} />
-      {farmer.total.hru > 0 && <CapacityBar label="HDD" free={farmer.free.hru} total={farmer.total.hru} format={formatSize} />}
+      <CapacityBars free={farmer.free} total={farmer.total} />
       <p class="muted">
         {farmer.capabilities.join(', ') || 'no capabilities'} · {farmer.price.cuHour} {farmer.price.currency}/CU-h, {farmer.price.suHour}/SU-h
         {' · '}{farmer.addresses.length} address{farmer.addresses.length === 1 ? '' : 'es'}

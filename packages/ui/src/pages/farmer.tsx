@@ -1,11 +1,8 @@
-import { CapacityBar } from '../components/bar.js'
+import { CapacityBars } from '../components/bar.js'
 import { ContractsTable } from '../components/contracts.js'
 import { Show } from '../components/feedback.js'
-import { formatSize } from '../format.js'
 import { useApi } from '../hooks.js'
 import type { Advert, Contract, Resources } from '../types.js'
-
-const count = (n: number): string => String(n)
 
 /** On a farmer: its capacity in use, its live contracts and what they bring in at their prices. */
 export function Farmer () {
@@ -18,10 +15,7 @@ export function Farmer () {
         {a => (
           <article class="card">
             <header><strong>{a.farm}</strong><span class="tag">{a.country}</span><span class="muted">{a.capabilities.join(', ')}</span></header>
-            <CapacityBar label="CPU" free={a.free.cru} total={a.total.cru} format={count} />
-            <CapacityBar label="Memory" free={a.free.mru} total={a.total.mru} format={formatSize} />
-            <CapacityBar label="SSD" free={a.free.sru} total={a.total.sru} format={formatSize} />
-            <CapacityBar label="HDD" free={a.free.hru} total={a.total.hru} format={formatSize} />
+            <CapacityBars free={a.free} total={a.total} />
             <p class="muted">Prices: {a.price.cuHour} {a.price.currency}/CU-h, {a.price.suHour}/SU-h, {a.price.ipv4Hour}/IPv4-h; advert issued {new Date(a.issuedAt).toLocaleTimeString()}, expires {new Date(a.expiresAt).toLocaleTimeString()}</p>
           </article>
         )}
