@@ -127,6 +127,9 @@ describe('the web UI', () => {
     assert.equal(used.status, 401)
     assert.match(used.body, /"name":"LoginLinkInvalid".*used already or has expired/)
     assert.equal((await raw(api, '/ui/login?code=made-up')).status, 401)
+    const nobody = await runCli(['ui', '--home', join(work, 'no-daemon')])
+    assert.equal(nobody.code, 1)
+    assert.match(nobody.stderr, /^error: no daemon is running for this home/)
 
     const id = await raw(api, '/v1/id', { cookie })
     assert.equal(id.status, 200)
@@ -306,10 +309,15 @@ describe('the web UI', () => {
         foreign.close()
       }
 
-      // without the session, the UI asks for a login link and shows nothing else
+      // the session gone (expired, the daemon restarted) while a page is open: at its next call the
+      // UI asks for a login link and shows nothing else, as it does on a load without a session
+      await page.goto(`${api}/#/mesh`)
+      await page.waitForSelector('table tbody tr')
       await browser.clearCookies()
+      await page.waitForSelector('text=not logged in', { timeout: 10_000 })
       await page.goto(`${api}/#/deployments`)
       await page.waitForSelector('text=not logged in')
+      assert.equal(await page.$('nav'), null)
       await shot(page, 'login')
     } finally {
       await browser.close()

@@ -27,7 +27,11 @@ async function send (method: string, path: string, body: unknown, signal?: Abort
   }
 }
 
+/** Sent on `window` when the daemon no longer knows this browser (its session expired, or the daemon restarted). */
+export const LOGGED_OUT = 'p2pcloud:logged-out'
+
 async function errorOf (response: Response, method: string, path: string): Promise<DaemonError> {
+  if (response.status === 401) dispatchEvent(new Event(LOGGED_OUT))
   const value: any = await response.json().catch(() => undefined)
   return new DaemonError(response.status, value?.error?.name ?? 'HttpError', value?.error?.message ?? `${method} ${path} failed with ${response.status}`)
 }

@@ -1,4 +1,6 @@
 import { render } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+import { LOGGED_OUT } from './api.js'
 import { Show } from './components/feedback.js'
 import { shortId } from './format.js'
 import { useApi, useRoute } from './hooks.js'
@@ -42,12 +44,24 @@ function LoginNeeded () {
   )
 }
 
+/** Whether the daemon has refused this browser's session: any call answered 401 says so. */
+function useLoggedOut (): boolean {
+  const [out, setOut] = useState(false)
+  useEffect(() => {
+    const refused = (): void => { setOut(true) }
+    addEventListener(LOGGED_OUT, refused)
+    return () => { removeEventListener(LOGGED_OUT, refused) }
+  }, [])
+  return out
+}
+
 function App () {
   const route = useRoute()
+  const loggedOut = useLoggedOut()
   const id = useApi<{ peerId: string }>('/v1/id')
   // only a farmer has an advert of its own: the farmer page is offered on farmers alone
   const farmer = useApi<unknown>(id.data != null ? '/v1/capacity' : null).data != null
-  if (id.error != null && (id.error as any).status === 401) return <LoginNeeded />
+  if (loggedOut) return <LoginNeeded />
   const current = route[0] ?? 'explorer'
   return (
     <>

@@ -1,4 +1,4 @@
-import { DaemonError } from './api.js'
+import { DaemonError, LOGGED_OUT } from './api.js'
 
 /**
  * POST a file as the request body, reporting the bytes sent: fetch cannot tell how far an upload
@@ -14,6 +14,7 @@ export async function upload<R> (path: string, file: File, onSent: (sent: number
     xhr.onerror = () => { reject(new DaemonError(0, 'DaemonUnreachable', 'the upload was cut off; is "p2pcloud start" still running?')) }
     xhr.send(file)
   })
+  if (xhr.status === 401) dispatchEvent(new Event(LOGGED_OUT))
   const values = text.split('\n').filter(line => line.trim() !== '').map(line => {
     try {
       return JSON.parse(line)
