@@ -161,7 +161,7 @@ describe('the web UI', () => {
     assert.equal((await raw(api, '/v1/ui/login', { origin: 'http://evil.example', cookie }, 'POST')).status, 403)
   })
 
-  it('in Chromium: logs in with the link, finds a farmer by country, deploys a container through the wizard and follows it live, sees its contract on both sides, removes it, stores and fetches a file; a foreign page gets nothing', { skip: noBrowser ?? noContainers }, async (t) => {
+  it('in Chromium: logs in with the link, finds a farmer by country, deploys a container through the wizard and follows it live, sees its contract on both sides, renews and updates it, removes it, stores and fetches a file; a foreign page gets nothing', { skip: noBrowser ?? noContainers }, async (t) => {
     const api = bot.ready.api
     const rootfs = await makeBusyboxRootfs(join(work, 'rootfs'))
     const built = await runCli(['flist', 'build', rootfs, '-o', join(work, 'app.flist'), '--json'])
@@ -224,12 +224,12 @@ describe('the web UI', () => {
       await page.fill('input[name=country]', 'DE')
       await page.waitForSelector('.choice.error')
       assert.match(await page.textContent('.choice.error') ?? '', /No farmer matching country DE, capability container has room for 1 core\(s\), 64 MiB memory, 64 MiB SSD/)
-      await page.click('form.wizard button[type=submit]')
+      await page.click('button[name=send]')
       assert.match(await (await page.waitForSelector('.error:not(.choice)')).textContent() ?? '', /^NoMatchingFarmer no farmer offering container matches \{"country":"DE"\}/)
       await page.fill('input[name=country]', 'BE')
       await page.waitForSelector(`.choice[data-farmer="${farmerBe.ready.peerId}"]`)
       await shot(page, 'deploy')
-      await page.click('form.wizard button[type=submit]')
+      await page.click('button[name=send]')
 
       // the deployment's page: its state as the farmer reports it, its logs followed live
       await page.waitForURL(/#\/deployments\/web$/, { timeout: 60_000 })
@@ -246,6 +246,16 @@ describe('the web UI', () => {
         const shown = JSON.parse((await runCli(['show', 'web', '--home', bot.ready.home, '--json'])).stdout)
         return Date.parse(shown.contract.leaseEnd) > Date.now() + 2.5 * 3_600_000
       })
+
+      // update: the spec as deployed, edited, sent; the container runs the new command
+      await page.click('a[href="#/deployments/web/update"]')
+      const deployed = await (await page.waitForSelector('textarea[name=spec]')).inputValue()
+      assert.match(deployed, /^name: web\nwhere:\n {2}country: BE\nlease: 1h\n/)
+      await page.fill('textarea[name=spec]', deployed.replace('hello from the web ui', 'hello from the update'))
+      await page.click('button[name=send]')
+      await page.waitForURL(/#\/deployments\/web$/, { timeout: 60_000 })
+      await page.waitForFunction(() => document.querySelector('pre[data-workload=app]')?.textContent?.includes('hello from the update'), undefined, { timeout: 30_000 })
+      assert.equal(JSON.parse((await runCli(['show', 'web', '--home', bot.ready.home, '--json'])).stdout).version, 2)
       await page.click('nav a[href="#/deployments"]')
       await page.waitForSelector('table.contracts tbody tr')
       assert.match(await page.textContent('table.contracts tbody') ?? '', /active.*1 core, 64 MiB RAM, 64 MiB SSD/s)

@@ -1,7 +1,8 @@
 import { badRequest, readJsonBody, requireString, withProgress, type Routes } from '@p2pcloud/api'
-import { parseDeploymentSpec, specResources, type DeploymentSpec, type Twin } from '@p2pcloud/twin'
+import { DeploymentNotFoundError, parseDeploymentSpec, specResources, type DeploymentSpec, type Twin } from '@p2pcloud/twin'
 import { workloadKinds } from '@p2pcloud/workloads'
 import type { UiSessions } from './ui-sessions.js'
+import { specYaml } from './ui-spec-yaml.js'
 
 /**
  * The `GET /v1/find` query of the farmers a deploy of `spec` would try, cheapest first: its
@@ -42,6 +43,12 @@ export function uiRoutes (sessions: UiSessions, apiUrl: () => string, twin: Twin
       const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
       const spec = parseDeploymentSpec(requireString(body, 'spec'), source)
       return { spec, need: specResources(spec), find: spec.where.farmer == null ? findQuery(spec) : undefined }
+    },
+    // the update editor starts from what is deployed
+    'GET /v1/ui/deployments/:name/spec': async (_req, _url, params) => {
+      const record = (await twin.list()).find(r => r.name === params.name)
+      if (record == null) throw new DeploymentNotFoundError(`no deployment named "${params.name}"; see p2pcloud ls`)
+      return { yaml: specYaml(record.spec) }
     },
     // as POST /v1/store/objects answers: NDJSON progress of what is stored, then the object
     'POST /v1/ui/objects': async (req, url) => {

@@ -4,7 +4,7 @@ import { LOGGED_OUT } from './api.js'
 import { Show } from './components/feedback.js'
 import { shortId } from './format.js'
 import { useApi, useRoute } from './hooks.js'
-import { Deploy } from './pages/deploy.js'
+import { Deploy, Update } from './pages/deploy.js'
 import { Deployment } from './pages/deployment.js'
 import { Deployments } from './pages/deployments.js'
 import { Explorer } from './pages/explorer.js'
@@ -22,8 +22,9 @@ const PAGES = [
 ]
 
 function Page ({ route }: { route: string[] }) {
-  const [page, name] = route
+  const [page, name, action] = route
   if (page === 'mesh') return <Mesh />
+  if (page === 'deployments' && name != null && action === 'update') return <Update name={name} />
   if (page === 'deployments' && name != null) return <Deployment name={name} />
   if (page === 'deployments') return <Deployments />
   if (page === 'deploy') return <Deploy />

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks'
 import { call, get } from '../api.js'
-import { ErrorBox } from '../components/feedback.js'
+import { ErrorBox, Show } from '../components/feedback.js'
 import { SpecEditor } from '../components/spec-editor.js'
 import { formatSize, shortId } from '../format.js'
+import { useApi } from '../hooks.js'
 import type { Advert, SpecCheck } from '../types.js'
 import { EMPTY_FORM, specYaml, type WizardForm } from '../wizard-spec.js'
 
@@ -63,31 +64,50 @@ function Field ({ label, name, form, set, placeholder }: { label: string, name: 
   )
 }
 
+/**
+ * The spec as it will be sent, editable, checked by the daemon as it changes, and the button that
+ * sends it; `send` answers with the deployment's name (the page goes to it), or throws the
+ * daemon's error, shown under the button.
+ */
+function SpecPane ({ yaml, onChange, action, send, farmerChoice }: { yaml: string, onChange: (yaml: string) => void, action: string, send: () => Promise<string>, farmerChoice: boolean }) {
+  const [sending, setSending] = useState(false)
+  const [sendError, setSendError] = useState<Error>()
+  const { choice, error } = useSpecCheck(yaml)
+  const submit = async (): Promise<void> => {
+    setSending(true)
+    setSendError(undefined)
+    try {
+      location.hash = `#/deployments/${encodeURIComponent(await send())}`
+    } catch (err: any) {
+      setSendError(err)
+      setSending(false)
+    }
+  }
+  return (
+    <div>
+      <h2>The spec it sends</h2>
+      <SpecEditor yaml={yaml} error={error} onChange={onChange} />
+      {error != null ? <ErrorBox error={error} /> : farmerChoice && choice != null && <FarmerChoice choice={choice} />}
+      <button type="button" name="send" disabled={sending || error != null} onClick={() => { void submit() }}>{sending ? `${action}…` : action}</button>
+      {sendError != null && <ErrorBox error={sendError} />}
+    </div>
+  )
+}
+
+/** A deploy or an update quotes, contracts and waits for the farmer: longer than a plain call. */
+const SEND_TIMEOUT_MS = 120_000
+
 /** The deploy wizard: a form that writes the spec, the spec editable, checked by the daemon as it changes. */
 export function Deploy () {
   const [form, setFormState] = useState<WizardForm>(EMPTY_FORM)
   const [yaml, setYaml] = useState(specYaml(EMPTY_FORM))
-  const [deploying, setDeploying] = useState(false)
-  const [deployError, setDeployError] = useState<Error>()
-  const { choice, error } = useSpecCheck(yaml)
   // the form rewrites the YAML; edits made in the YAML stand until the form changes again
   const setForm = (next: WizardForm): void => { setFormState(next); setYaml(specYaml(next)) }
-  const deploy = async (): Promise<void> => {
-    setDeploying(true)
-    setDeployError(undefined)
-    try {
-      // a deploy quotes, contracts and waits for the farmer: longer than a plain call
-      const deployed = await call<{ name: string }>('POST', '/v1/deployments', { spec: yaml, source: 'wizard.yaml' }, 120_000)
-      location.hash = `#/deployments/${encodeURIComponent(deployed.name)}`
-    } catch (err: any) {
-      setDeployError(err)
-      setDeploying(false)
-    }
-  }
+  const send = async (): Promise<string> => (await call<{ name: string }>('POST', '/v1/deployments', { spec: yaml, source: 'wizard.yaml' }, SEND_TIMEOUT_MS)).name
   return (
     <section>
       <h1>Deploy</h1>
-      <form class="wizard" onSubmit={e => { e.preventDefault(); void deploy() }}>
+      <div class="wizard">
         <fieldset>
           <label>Kind
             <select name="kind" value={form.kind} onChange={e => { setForm({ ...form, kind: e.currentTarget.value as WizardForm['kind'] }) }}>
@@ -119,14 +139,27 @@ export function Deploy () {
             </label>
           )}
         </fieldset>
-        <div>
-          <h2>The spec it sends</h2>
-          <SpecEditor yaml={yaml} error={error} onChange={setYaml} />
-          {error != null ? <ErrorBox error={error} /> : choice != null && <FarmerChoice choice={choice} />}
-          <button type="submit" disabled={deploying || error != null}>{deploying ? 'Deploying…' : 'Deploy'}</button>
-          {deployError != null && <ErrorBox error={deployError} />}
-        </div>
-      </form>
+        <SpecPane yaml={yaml} onChange={setYaml} action="Deploy" send={send} farmerChoice />
+      </div>
+    </section>
+  )
+}
+
+/** The next version of a deployment: its spec as deployed, edited, sent to the same farmer and contract. */
+export function Update ({ name }: { name: string }) {
+  const deployed = useApi<{ yaml: string }>(`/v1/ui/deployments/${encodeURIComponent(name)}/spec`)
+  const [yaml, setYaml] = useState<string>()
+  const send = async (): Promise<string> => {
+    await call('PUT', `/v1/deployments/${encodeURIComponent(name)}`, { spec: yaml, source: `${name}.yaml` }, SEND_TIMEOUT_MS)
+    return name
+  }
+  return (
+    <section>
+      <h1><a href={`#/deployments/${encodeURIComponent(name)}`}>{name}</a> / update</h1>
+      <p class="muted">Only the workloads that change are redone, on the same farmer, under the same contract.</p>
+      <Show loaded={deployed} what="the spec as deployed">
+        {d => <SpecPane yaml={yaml ?? d.yaml} onChange={setYaml} action="Update" send={send} farmerChoice={false} />}
+      </Show>
     </section>
   )
 }

@@ -72,6 +72,7 @@ function Actions ({ name, reload }: { name: string, reload: () => void }) {
         <label>Lease from now <input name="lease" value={lease} onInput={e => { setLease(e.currentTarget.value) }} /></label>
         <button type="submit" disabled={busy != null}>Renew</button>
       </form>
+      <a class="button secondary" href={`#/deployments/${encodeURIComponent(name)}/update`}>Update…</a>
       <button type="button" class="danger" disabled={busy != null} onClick={() => { if (confirm(`Remove ${name}? Its farmer deletes everything of it.`)) void act('removing', async () => remove(false)) }}>Remove</button>
       {error?.name === 'FarmerNotAnswering' && <button type="button" class="danger" onClick={() => { void act('removing', async () => remove(true)) }}>Forget it here anyway</button>}
       {busy != null && <span class="muted">{busy}…</span>}
