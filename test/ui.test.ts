@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { request as httpRequest, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
 import type { Page, Response } from 'playwright-core'
@@ -11,7 +12,13 @@ import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { chromiumUnavailable, launchChromium } from './helpers/browser.js'
 import { farmerHome, runCli, spawnDaemon, volumeSpecYaml, type CliDaemon } from './helpers/index.js'
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url)
+/**
+ * Where each page's screenshot goes: beside the compiled test, so that a test run leaves the work
+ * tree clean; P2PCLOUD_SCREENSHOTS=docs/screenshots refreshes the ones the READMEs show.
+ */
+const SCREENSHOTS = process.env.P2PCLOUD_SCREENSHOTS != null
+  ? pathToFileURL(`${resolve(process.env.P2PCLOUD_SCREENSHOTS)}/`)
+  : new URL('./screenshots/', import.meta.url)
 const noBrowser = await chromiumUnavailable()
 // the functions given to page.waitForFunction run in the page, where there is a document
 declare const document: any
