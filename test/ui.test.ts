@@ -1,74 +1,20 @@
 import assert from 'node:assert/strict'
-import { request as httpRequest, createServer } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFile, rm } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
-import type { Page, Response } from 'playwright-core'
+import type { Response } from 'playwright-core'
 import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
-import { chromiumUnavailable, launchChromium } from './helpers/browser.js'
+import { chromiumUnavailable, launchChromium, loginLink, raw, rawBytes, sessionCookie, shot } from './helpers/ui.js'
 import { farmerHome, runCli, spawnDaemon, volumeSpecYaml, type CliDaemon } from './helpers/index.js'
 
-/**
- * Where each page's screenshot goes: beside the compiled test, so that a test run leaves the work
- * tree clean; P2PCLOUD_SCREENSHOTS=docs/screenshots refreshes the ones the READMEs show.
- */
-const SCREENSHOTS = process.env.P2PCLOUD_SCREENSHOTS != null
-  ? pathToFileURL(`${resolve(process.env.P2PCLOUD_SCREENSHOTS)}/`)
-  : new URL('./screenshots/', import.meta.url)
 const noBrowser = await chromiumUnavailable()
+const noContainers = await runcUnavailable()
 // the functions given to page.waitForFunction run in the page, where there is a document
 declare const document: any
-const noContainers = await runcUnavailable()
-
-interface Answer<Body = string> { status: number, headers: Record<string, string | string[] | undefined>, body: Body }
-
-/** One raw HTTP request: the path goes out as written (no URL normalising), any headers. */
-async function rawBytes (base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer<Buffer>> {
-  const url = new URL(base)
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, path, method, headers }, res => {
-      const chunks: Buffer[] = []
-      res.on('data', chunk => { chunks.push(chunk) })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }) })
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
-
-async function raw (base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
-  const answer = await rawBytes(base, path, headers, method)
-  return { ...answer, body: answer.body.toString() }
-}
-
-/** `p2pcloud ui` for a home: the one-time link it prints. */
-async function loginLink (home: string): Promise<string> {
-  const result = await runCli(['ui', '--home', home, '--json', '--no-open'])
-  assert.equal(result.code, 0, result.stderr)
-  const link = JSON.parse(result.stdout)
-  assert.match(link.url, /^http:\/\/127\.0\.0\.1:\d+\/ui\/login\?code=[\w-]{43}$/)
-  assert.equal(link.opened, false)
-  return link.url
-}
-
-/** The session cookie a login link sets, as a Cookie header. */
-async function sessionCookie (link: string): Promise<string> {
-  const url = new URL(link)
-  const answer = await raw(url.origin, url.pathname + url.search)
-  assert.equal(answer.status, 303)
-  assert.equal(answer.headers.location, '/')
-  const cookie = String(answer.headers['set-cookie'])
-  assert.match(cookie, new RegExp(`^p2pcloud-session-${url.port}=[\\w-]{43}; HttpOnly; SameSite=Strict; Path=/; Max-Age=86400$`))
-  return cookie.split(';')[0]
-}
-
-async function shot (page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true })
-}
 
 describe('the web UI', () => {
   let work: string
