@@ -20,5 +20,7 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-console': 'off'
     }
-  }
+  },
+  // the web UI runs in the browser, not in Node
+  { files: ['packages/ui/src/**'], languageOptions: { globals: globals.browser } }
 )

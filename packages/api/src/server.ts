@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { logger } from '@libp2p/logger'
 import { badRequest, methodNotAllowed, notFound, toApiError } from './errors.js'
-import { guardRequest } from './http-guard.js'
+import { guardOrigin, guardToken, type CredentialCheck } from './http-guard.js'
 import { isStreamed, type Streamed } from './streamed.js'
 
 const log = logger('p2pcloud:api')
@@ -56,11 +56,21 @@ function findRoute (routes: Routes, method: string, path: string): { handler?: R
   return { params: {}, allowed }
 }
 
+/**
+ * Answers a request outside `/v1/` itself (the web UI's files and login) and returns true, or
+ * returns false to leave it to the routes. It runs after the Host and Origin checks, before the
+ * token's: what it serves is either no secret or guarded by its own credential.
+ */
+export type PageHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>
+
 export interface ApiServerOptions {
   host: string
   port: number
   token: string
   routes: Routes
+  pages?: PageHandler
+  /** A credential the routes accept as they accept the token (the web UI's session cookie). */
+  credential?: CredentialCheck
 }
 
 export interface RunningApiServer {
@@ -78,10 +88,13 @@ function sendJson (res: ServerResponse, status: number, value: unknown): void {
   res.end(body)
 }
 
-async function dispatch (routes: Routes, token: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch (options: ApiServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { routes } = options
   try {
-    guardRequest(req, token)
+    guardOrigin(req)
     const url = new URL(req.url ?? '/', 'http://localhost')
+    if (options.pages != null && !url.pathname.startsWith('/v1/') && await options.pages(req, res, url)) return
+    guardToken(req, options.token, options.credential)
     const { handler, params, allowed } = findRoute(routes, req.method ?? 'GET', url.pathname)
     if (handler == null) {
       if (allowed.length > 0) {
@@ -145,10 +158,10 @@ function formatUrl (address: AddressInfo): string {
   return `http://${host}:${address.port}`
 }
 
-/** Serve `routes` on host:port (port 0 = any free port) behind the Host and token checks. */
+/** Serve `routes` on host:port (port 0 = any free port) behind the Host, Origin and token checks, and `pages` beside them. */
 export async function startApiServer (options: ApiServerOptions): Promise<RunningApiServer> {
   const server: Server = createServer((req, res) => {
-    void dispatch(options.routes, options.token, req, res)
+    void dispatch(options, req, res)
   })
   server.requestTimeout = 60_000
   await new Promise<void>((resolve, reject) => {

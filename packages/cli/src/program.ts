@@ -10,6 +10,7 @@ import { registerNetworks } from './commands/networks.js'
 import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
 import { registerStore } from './commands/store.js'
+import { registerUi } from './commands/ui.js'
 
 /** The `p2pcloud` command tree; `bin.ts` runs it. */
 export function createProgram (): Command {
@@ -30,5 +31,6 @@ export function createProgram (): Command {
   registerStore(program)
   registerNetworks(program)
   registerFarmer(program)
+  registerUi(program)
   return program
 }

@@ -3,6 +3,10 @@ import { startHomePeer, type RunOverrides } from '@p2pcloud/node'
 import { daemonConfigSchema } from './config.js'
 import { daemonRoutes } from './routes/index.js'
 import { daemonExtension, type DaemonPeer } from './services.js'
+import { uiPages } from './ui-pages.js'
+import { uiRoutes } from './ui-routes.js'
+import { UiSessions } from './ui-sessions.js'
+import { uiWatchRoutes } from './ui-watch.js'
 
 /** A running peer with its local API published in `<home>/api.json`. */
 export interface Daemon {
@@ -17,8 +21,11 @@ export async function startDaemon (home: string, overrides: RunOverrides = {}): 
   const peer = await startHomePeer(home, overrides, async (config, paths) => daemonExtension(config, paths.root), daemonConfigSchema)
   const token = newApiToken()
   let api: RunningApiServer
+  // the web UI: its files and login beside /v1, its session cookie accepted as the token is
+  const sessions = new UiSessions()
   try {
-    api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes: daemonRoutes(peer, new Date()) })
+    const routes = { ...daemonRoutes(peer, new Date()), ...uiRoutes(sessions, () => api.url, peer.libp2p.services.twin), ...await uiWatchRoutes(peer) }
+    api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes, pages: uiPages(sessions), credential: sessions.accepts })
   } catch (err) {
     await peer.stop()
     throw err

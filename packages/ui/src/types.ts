@@ -1,0 +1,83 @@
+/** The JSON views of the daemon's /v1 routes that the pages read (see packages/api/README.md). */
+
+export interface Resources { cru: number, mru: number, sru: number, hru: number, ipv4u: number }
+
+export interface Advert {
+  peerId: string
+  farm: string
+  country: string
+  city: string
+  free: Resources
+  total: Resources
+  price: { currency: string, cuHour: number, suHour: number, ipv4Hour: number }
+  capabilities: string[]
+  addresses: string[]
+  issuedAt: string
+  expiresAt: string
+  source?: string
+}
+
+export interface Status {
+  peerId: string
+  addresses: string[]
+  version: string
+  startedAt: string
+  uptimeSeconds: number
+  peers: number
+  connections: number
+  dht: { protocol: string, mode: string, routingTableSize: number }
+  pubsub: { topics: string[], peers: number }
+}
+
+export interface Peer {
+  peerId: string
+  addresses: string[]
+  connections: Array<{ remoteAddress: string, direction: string, status: string }>
+  protocols: string[]
+  agent?: string
+}
+
+export interface WorkloadStatus { name: string, type: string, version: number, state: string, message: string, changedAt: number }
+
+export interface Deployment {
+  name: string
+  farmer: string
+  contractId: string
+  version: number
+  createdAt: number
+  state?: string
+  spec: { workloads: Array<{ name: string, type: string }>, leaseMs: number }
+  status?: { workloads: WorkloadStatus[] }
+  contract?: { state: string, leaseEnd: string }
+}
+
+export interface Receipt {
+  seq: number
+  periodStart: number
+  periodEnd: number
+  cuHoursMilli: number
+  suHoursMilli: number
+  currency: string
+  amountMicro: number
+}
+
+export interface LogLine { at: number, stream: 'stdout' | 'stderr', data: string }
+
+export interface SpecCheck {
+  need: Resources
+  /** The /v1/find query of the farmers a deploy would try, cheapest first; absent when the spec names its farmer. */
+  find?: Record<string, string>
+}
+
+export interface Contract {
+  id: string
+  twin: string
+  farmer: string
+  state: string
+  resources: Resources
+  pricePerHour: number
+  currency: string
+  leaseStart: string
+  leaseEnd: string
+  version: number
+}

@@ -1,0 +1,289 @@
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { after, before, describe, it } from 'node:test'
+import type { Response } from 'playwright-core'
+import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { chromiumUnavailable, launchChromium, loginLink, raw, rawBytes, sessionCookie, shot } from './helpers/ui.js'
+import { farmerHome, runCli, spawnDaemon, volumeSpecYaml, type CliDaemon } from './helpers/index.js'
+
+const noBrowser = await chromiumUnavailable()
+const noContainers = await runcUnavailable()
+// the functions given to page.waitForFunction run in the page, where there is a document
+declare const document: any
+
+describe('the web UI', () => {
+  let work: string
+  let farmerBe: CliDaemon
+  let farmerDe: CliDaemon
+  let bot: CliDaemon
+
+  before(async () => {
+    work = await tempDir('ui')
+    // two farms, so that a 1+1 storage pool has its two distinct farmers
+    farmerBe = await spawnDaemon(await farmerHome('ui-farmer-be', { cru: 4, mru: '8G', sru: '20G', hru: '4G' }, { capabilities: noContainers == null ? ['container', 'zdb'] : ['zdb'] }))
+    const bootstrap = ['--bootstrap', farmerBe.ready.addresses[0]]
+    farmerDe = await spawnDaemon(await farmerHome('ui-farmer-de', { cru: 8, mru: '16G', sru: '100G', hru: '4G' }, { farm: 'berlin', country: 'DE', capabilities: ['zdb'] }), { args: bootstrap })
+    const botHome = join(work, 'bot')
+    assert.equal((await runCli(['init', '--home', botHome])).code, 0)
+    bot = await spawnDaemon(botHome, { args: bootstrap })
+    await waitFor('the 3Bot to know both farmers', async () => {
+      const found = await runCli(['find', '--home', botHome, '--json'])
+      return found.code === 0 && JSON.parse(found.stdout).length === 2
+    }, 30_000, 250)
+  })
+
+  after(async () => {
+    await Promise.all([bot, farmerDe, farmerBe].filter(d => d != null).map(async d => d.stop()))
+    await rm(work, { recursive: true, force: true })
+  })
+
+  it('serves its files at / with their types and caching, and nothing outside its dist directory', async () => {
+    const page = await raw(bot.ready.api, '/')
+    assert.equal(page.status, 200)
+    assert.equal(page.headers['content-type'], 'text/html; charset=utf-8')
+    assert.equal(page.headers['cache-control'], 'no-cache')
+    assert.equal(page.headers['x-frame-options'], 'DENY')
+    assert.equal(page.headers['content-security-policy'], "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+    const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(page.body)?.[1]
+    assert.ok(script != null, page.body)
+    const asset = await raw(bot.ready.api, script)
+    assert.equal(asset.status, 200)
+    assert.equal(asset.headers['content-type'], 'text/javascript; charset=utf-8')
+    assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable')
+    // gzipped for a client that takes it: the same bytes, fewer of them
+    const gzipped = await rawBytes(bot.ready.api, script, { 'accept-encoding': 'gzip, br' })
+    assert.equal(gzipped.headers['content-encoding'], 'gzip')
+    assert.equal(gunzipSync(gzipped.body).toString(), asset.body)
+    assert.ok(gzipped.body.length < asset.body.length / 2)
+
+    // with a session, so that a way out would be served rather than refused for want of one
+    const cookie = await sessionCookie(await loginLink(bot.ready.home))
+    for (const path of ['/../package.json', '/../../../package.json', '/assets/../../package.json', '/%2e%2e/%2e%2e/package.json',
+      '/assets/..%2f..%2f..%2fpackage.json', '/..%2F..%2F..%2F..%2Fetc%2Fpasswd', '/assets/%2e%2e%2f%2e%2e%2findex.html', '/%00index.html']) {
+      const answer = await raw(bot.ready.api, path, { cookie })
+      assert.ok(answer.status === 404 || answer.status === 400, `${path}: ${answer.status} ${answer.body}`)
+      assert.doesNotMatch(answer.body, /"workspaces"|root:x:0|<html/, path)
+    }
+    assert.equal((await raw(bot.ready.api, '/ui/nothing.js')).status, 401, 'no file: the API answers, and wants a token')
+  })
+
+  it('a login link works once and gives a session the API accepts as the token; a foreign Host or Origin, a wrong token or no session get nothing', async () => {
+    const api = bot.ready.api
+    const link = await loginLink(bot.ready.home)
+    const cookie = await sessionCookie(link)
+    const used = await raw(api, new URL(link).pathname + new URL(link).search)
+    assert.equal(used.status, 401)
+    assert.match(used.body, /"name":"LoginLinkInvalid".*used already or has expired/)
+    assert.equal((await raw(api, '/ui/login?code=made-up')).status, 401)
+    const nobody = await runCli(['ui', '--home', join(work, 'no-daemon')])
+    assert.equal(nobody.code, 1)
+    assert.match(nobody.stderr, /^error: no daemon is running for this home/)
+
+    const id = await raw(api, '/v1/id', { cookie })
+    assert.equal(id.status, 200)
+    assert.equal(JSON.parse(id.body).peerId, bot.ready.peerId)
+    const watch = await raw(api, '/v1/ui/deployments/nope/watch', { cookie })
+    assert.equal(watch.status, 404)
+    assert.deepEqual(JSON.parse(watch.body).error, { name: 'DeploymentNotFound', message: 'no deployment named "nope"; see p2pcloud ls' })
+    // the other daemons on this machine do not take it: cookies are per port, sessions per daemon
+    assert.equal((await raw(farmerBe.ready.api, '/v1/id', { cookie: cookie.replace(/-\d+=/, `-${new URL(farmerBe.ready.api).port}=`) })).status, 401)
+
+    const refused: Array<[Record<string, string>, number, RegExp]> = [
+      [{}, 401, /missing "Authorization: Bearer <token>"/],
+      [{ cookie: cookie.slice(0, -2) + 'xx' }, 401, /missing "Authorization/],
+      [{ authorization: 'Bearer wrong' }, 401, /wrong API token/],
+      [{ authorization: 'Bearer wrong', cookie }, 401, /wrong API token/],
+      [{ cookie, host: 'evil.example' }, 403, /Host "evil\.example" is not allowed/],
+      [{ cookie, origin: 'http://evil.example' }, 403, /Origin "http:\/\/evil\.example" is not allowed/],
+      [{ cookie, origin: 'http://127.0.0.1:1' }, 403, /Origin "http:\/\/127\.0\.0\.1:1" is not allowed/],
+      [{ cookie, 'sec-fetch-site': 'same-site' }, 403, /a same-site request is not allowed/]
+    ]
+    for (const [headers, status, message] of refused) {
+      const answer = await raw(api, '/v1/deployments', headers)
+      assert.equal(answer.status, status, JSON.stringify(headers))
+      assert.match(JSON.parse(answer.body).error.message, message)
+    }
+    // the page and the login are behind the Host and Origin checks too
+    assert.equal((await raw(api, '/', { host: 'evil.example' })).status, 403)
+    assert.equal((await raw(api, '/ui/login?code=x', { origin: 'http://evil.example' })).status, 403)
+    assert.equal((await raw(api, '/v1/ui/login', { origin: 'http://evil.example', cookie }, 'POST')).status, 403)
+  })
+
+  it('in Chromium: logs in with the link, finds a farmer by country, deploys a container through the wizard and follows it live, sees its contract on both sides, renews and updates it, removes it, stores and fetches a file; a foreign page gets nothing', { skip: noBrowser ?? noContainers }, async (t) => {
+    const api = bot.ready.api
+    const rootfs = await makeBusyboxRootfs(join(work, 'rootfs'))
+    const built = await runCli(['flist', 'build', rootfs, '-o', join(work, 'app.flist'), '--json'])
+    assert.equal(built.code, 0, built.stderr)
+    const flist = JSON.parse(built.stdout).cid
+    assert.equal((await runCli(['flist', 'publish', join(work, 'app.flist'), '--home', bot.ready.home])).code, 0)
+
+    const browser = await launchChromium(t)
+    try {
+      const page = await browser.newPage()
+      // the UI's own failures: an uncaught error, or something the Content-Security-Policy blocked
+      const failures: string[] = []
+      page.on('pageerror', err => { failures.push(err.message) })
+      page.on('console', message => { if (/Content.Security.Policy/i.test(message.text())) failures.push(message.text()) })
+      // the first load: every file of the UI the browser fetched, its bytes as sent (gzipped) and as used
+      const files: Array<Promise<[number, number]>> = []
+      const collect = (response: Response): void => {
+        if (response.url().includes('/v1/') || response.status() !== 200) return
+        files.push(Promise.all([response.request().sizes().then(sizes => sizes.responseBodySize), response.body().then(body => body.length)]))
+      }
+      page.on('response', collect)
+      await page.goto(await loginLink(bot.ready.home))
+      const toFarmers = await (await page.waitForFunction(() => document.querySelectorAll('.farmer').length === 2 ? performance.now() : false, undefined, { polling: 'raf', timeout: 30_000 })).jsonValue()
+      page.off('response', collect)
+      const sizes = await Promise.all(files)
+      const gzipped = sizes.reduce((sum, [sent]) => sum + sent, 0)
+      const bytes = sizes.reduce((sum, [, used]) => sum + used, 0)
+      console.log(`first load: ${sizes.length} files, ${(bytes / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB sent gzipped; farmers listed ${Math.round(toFarmers as number)} ms after the link was opened`)
+      assert.equal(new URL(page.url()).pathname, '/', 'the login redirected to the UI')
+      assert.ok(gzipped < 50 * 1024, `first load of ${gzipped} bytes gzipped`)
+
+      // the explorer finds the Belgian farmer by country
+      await page.fill('input[name=country]', 'BE')
+      await page.click('form.filters button[type=submit]')
+      await page.waitForFunction(peer => {
+        const cards = [...document.querySelectorAll('.farmer')]
+        return cards.length === 1 && cards[0].getAttribute('data-peer') === peer
+      }, farmerBe.ready.peerId)
+      assert.match(await page.textContent('.farmer') ?? '', /gent\s*BE\s*connected/)
+      await shot(page, 'explorer')
+
+      await page.click('nav a[href="#/mesh"]')
+      await page.waitForSelector('table tbody tr')
+      await shot(page, 'mesh')
+
+      // the wizard: the daemon's spec errors with their line:column, the farmer it will try, then the deploy
+      await page.click('nav a[href="#/deploy"]')
+      await page.fill('input[name=flist]', flist)
+      await page.fill('input[name=country]', 'BE')
+      await page.fill('input[name=command]', 'echo hello from the web ui; while true; do echo tick; sleep 1; done')
+      await page.waitForSelector(`.choice[data-farmer="${farmerBe.ready.peerId}"]`)
+      const yaml = await page.inputValue('textarea[name=spec]')
+      assert.match(yaml, new RegExp(`flist: ${flist}`))
+      await page.fill('textarea[name=spec]', yaml.replace('cpu: 1', 'cpu: lots'))
+      const specError = await (await page.waitForSelector('.error')).textContent()
+      assert.match(specError ?? '', /^SpecError wizard\.yaml:\d+:\d+: /)
+      assert.equal(await page.textContent('.gutter .bad'), `${yaml.split('\n').findIndex(line => line.includes('cpu:')) + 1}\n`)
+      await shot(page, 'deploy-error')
+      // no German farmer runs containers: the page says so before the deploy, the daemon's words after it
+      await page.fill('input[name=country]', 'DE')
+      await page.waitForSelector('.choice.error')
+      assert.match(await page.textContent('.choice.error') ?? '', /No farmer matching country DE, capability container has room for 1 core\(s\), 64 MiB memory, 64 MiB SSD/)
+      await page.click('button[name=send]')
+      assert.match(await (await page.waitForSelector('.error:not(.choice)')).textContent() ?? '', /^NoMatchingFarmer no farmer offering container matches \{"country":"DE"\}/)
+      await page.fill('input[name=country]', 'BE')
+      await page.waitForSelector(`.choice[data-farmer="${farmerBe.ready.peerId}"]`)
+      await shot(page, 'deploy')
+      await page.click('button[name=send]')
+
+      // the deployment's page: its state as the farmer reports it, its logs followed live
+      await page.waitForURL(/#\/deployments\/web$/, { timeout: 60_000 })
+      await page.waitForSelector('[data-watch=live]', { timeout: 30_000 })
+      await page.waitForSelector('[data-state=ok]', { timeout: 60_000 })
+      await page.waitForFunction(() => document.querySelector('pre[data-workload=app]')?.textContent?.includes('hello from the web ui'), undefined, { timeout: 30_000 })
+      const ticks = async (): Promise<number> => ((await page.textContent('pre[data-workload=app]')) ?? '').split('tick').length - 1
+      const before = await ticks()
+      await page.waitForFunction(n => (document.querySelector('pre[data-workload=app]')?.textContent ?? '').split('tick').length - 1 >= n + 2, before, { timeout: 20_000 })
+      await shot(page, 'deployment')
+      await page.fill('input[name=lease]', '3h')
+      await page.click('.actions button[type=submit]')
+      await waitFor('the lease to be renewed', async () => {
+        const shown = JSON.parse((await runCli(['show', 'web', '--home', bot.ready.home, '--json'])).stdout)
+        return Date.parse(shown.contract.leaseEnd) > Date.now() + 2.5 * 3_600_000
+      })
+
+      // update: the spec as deployed, edited, sent; the container runs the new command
+      await page.click('a[href="#/deployments/web/update"]')
+      const deployed = await (await page.waitForSelector('textarea[name=spec]')).inputValue()
+      assert.match(deployed, /^name: web\nwhere:\n {2}country: BE\nlease: 1h\n/)
+      await page.fill('textarea[name=spec]', deployed.replace('hello from the web ui', 'hello from the update'))
+      await page.click('button[name=send]')
+      await page.waitForURL(/#\/deployments\/web$/, { timeout: 60_000 })
+      await page.waitForFunction(() => document.querySelector('pre[data-workload=app]')?.textContent?.includes('hello from the update'), undefined, { timeout: 30_000 })
+      assert.equal(JSON.parse((await runCli(['show', 'web', '--home', bot.ready.home, '--json'])).stdout).version, 2)
+      await page.click('nav a[href="#/deployments"]')
+      await page.waitForSelector('table.contracts tbody tr')
+      assert.match(await page.textContent('table.contracts tbody') ?? '', /active.*1 core, 64 MiB RAM, 64 MiB SSD/s)
+      await shot(page, 'deployments')
+
+      // the farmer's own UI, in a page of its own origin: capacity in use, the contract it holds
+      const farmerPage = await browser.newPage()
+      await farmerPage.goto(await loginLink(farmerBe.ready.home))
+      await farmerPage.click('nav a[href="#/farmer"]')
+      await farmerPage.waitForSelector('table.contracts tbody tr')
+      assert.match(await farmerPage.textContent('table.contracts tbody') ?? '', /active/)
+      assert.match(await farmerPage.textContent('.card') ?? '', /3 free of 4/, 'one of its four cores booked')
+      await shot(farmerPage, 'farmer')
+      await farmerPage.close()
+      await page.goto(`${api}/#/deployments/web`)
+
+      page.once('dialog', dialog => { void dialog.accept() })
+      await page.click('button.danger')
+      await page.waitForURL(/#\/deployments$/, { timeout: 60_000 })
+      await page.waitForSelector('text=No deployment yet')
+      assert.deepEqual(JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout), [])
+
+      // storage: a 1+1 pool reserved from the page, a file stored and fetched back with progress
+      await page.click('nav a[href="#/storage"]')
+      await page.fill('input[name=data]', '1')
+      await page.fill('input[name=size]', '64M')
+      await page.click('form.filters button[type=submit]')
+      await page.waitForSelector('[data-pool=default]', { timeout: 120_000 })
+      const file = Buffer.alloc(3 * 2 ** 20 + 5, 'p2pcloud ')
+      await page.setInputFiles('input[name=upload]', { name: 'notes.txt', mimeType: 'text/plain', buffer: file })
+      await page.waitForSelector('tr[data-object="notes.txt"]', { timeout: 60_000 })
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-object="notes.txt"] button[name=fetch]')])
+      assert.equal(download.suggestedFilename(), 'notes.txt')
+      assert.ok(Buffer.compare(await readFile(await download.path()), file) === 0, 'the same bytes came back')
+      await page.click('tr[data-object="notes.txt"] button.secondary')
+      await page.waitForSelector('tr[data-object="notes.txt"] .tag.ok')
+      await shot(page, 'storage')
+
+      assert.deepEqual(failures, [])
+
+      // a page of another origin on this machine (same site: the browser sends the cookie) reads
+      // nothing and does nothing: a deploy it posts as a "simple" request, which needs no
+      // preflight, is refused by its Origin before the body is read
+      const csrf = JSON.stringify({ spec: volumeSpecYaml('csrf') })
+      const foreign = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' })
+        res.end(`<img src="${api}/v1/id"><script>
+          window.results = Promise.allSettled([
+            fetch("${api}/v1/deployments", { credentials: "include" }).then(r => r.text()),
+            fetch("${api}/v1/deployments", { method: "POST", mode: "no-cors", credentials: "include", headers: { "content-type": "text/plain" }, body: ${JSON.stringify(csrf)} })
+          ]).then(all => all.map(r => r.status))
+        </script>`)
+      })
+      await new Promise<void>(resolve => foreign.listen(0, '127.0.0.1', resolve))
+      try {
+        await page.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`)
+        assert.deepEqual(await page.evaluate('window.results'), ['rejected', 'fulfilled'], 'the read fails; the no-cors post gets an opaque answer')
+        const names = JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout).map((d: { name: string }) => d.name)
+        assert.deepEqual(names, ['pool-default-0', 'pool-default-1'], 'the pool\'s namespaces, no "csrf"')
+      } finally {
+        foreign.close()
+      }
+
+      // the session gone (expired, the daemon restarted) while a page is open: at its next call the
+      // UI asks for a login link and shows nothing else, as it does on a load without a session
+      await page.goto(`${api}/#/mesh`)
+      await page.waitForSelector('table tbody tr')
+      await browser.clearCookies()
+      await page.waitForSelector('text=not logged in', { timeout: 10_000 })
+      await page.goto(`${api}/#/deployments`)
+      await page.waitForSelector('text=not logged in')
+      assert.equal(await page.$('nav'), null)
+      await shot(page, 'login')
+    } finally {
+      await browser.close()
+    }
+  })
+})
