@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
 import { mkdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { ErrorCodes, ProtocolError } from '@p2pcloud/wire'
 
@@ -72,6 +73,22 @@ async function makeImage (image: string, size: number): Promise<void> {
 }
 
 /**
+ * How long the kernel may take to free a loop device after its last unmount: it clears it in a
+ * work queue, so just after `umount` the image can still look attached, longer on a busy machine.
+ * A device a container's bind mount holds stays attached: that is "in use".
+ */
+const LOOP_RELEASE_MS = 5_000
+
+async function loopDevicesFreed (image: string): Promise<boolean> {
+  const deadline = Date.now() + LOOP_RELEASE_MS
+  while (true) {
+    if ((await tool(`could not look up the loop devices of ${image}`, 'losetup', ['-j', image])) === '') return true
+    if (Date.now() > deadline) return false
+    await sleep(50)
+  }
+}
+
+/**
  * Resize offline (online resizing needs a capability a farmer may lack), and
  * only once nothing else mounts it: a container's bind mount would keep the
  * old filesystem live on its loop device. A shrink must leave room for the data.
@@ -82,7 +99,7 @@ async function resize (image: string, mountpoint: string, held: number, size: nu
     await truncate(image, held)
     throw new ProtocolError(ErrorCodes.BAD_REQUEST, `cannot resize from ${held} to ${size} bytes: ${why}`)
   }
-  if ((await tool(`could not look up the loop devices of ${image}`, 'losetup', ['-j', image])) !== '') await refuse('it is in use (a running container mounts it); stop it first')
+  if (!await loopDevicesFreed(image)) await refuse('it is in use (a running container mounts it); stop it first')
   // resize2fs wants a freshly checked filesystem; e2fsck's exit code 1 means it fixed something, which is fine
   await run('e2fsck', ['-f', '-p', image], { timeout: 120_000 }).catch(async (err: any) => { if (err.code !== 1) await refuse(`the filesystem check failed: ${String(err.stderr ?? err.message).trim()}`) })
   if (size > held) await truncate(image, size)
