@@ -19,6 +19,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { makeBusyboxRootfs, runcUnavailable } = await import('../packages/runtime/dist/src/index.js')
 const { loopMountUnavailable } = await import('../packages/farmer/dist/src/index.js')
+const { networkKind } = await import('../packages/network/dist/src/index.js')
 const cli = join(root, 'packages', 'cli', 'bin', 'p2pcloud.js')
 const demoDir = resolve(process.env.P2PCLOUD_DEMO_DIR ?? join(root, '.demo'))
 const GiB = 2 ** 30
@@ -40,6 +41,8 @@ const ZDB_HRU = 100 * GiB
 const noContainers = await runcUnavailable()
 // a volume's size is enforced on a loop-mounted image, which needs root
 const noVolumes = loopMountUnavailable()
+// private networks need root and WireGuard (the kernel's, or wireguard-go and wg); the demo's run containers
+const noNetworks = noContainers ?? await networkKind.missing()
 const hubName = 'peer-1'
 const lateName = 'my-3bot'
 const count = farmers.length + 2
@@ -108,7 +111,12 @@ async function initFarmer (farmer) {
   const configPath = join(home, 'config.json')
   const config = JSON.parse(await readFile(configPath, 'utf8'))
   config.farmer.capacity = { ...config.farmer.capacity, hru: ZDB_HRU, ...farmer.capacity }
-  config.farmer.capabilities = [...(noVolumes === undefined ? ['volume'] : []), 'zdb', ...(farmer.containers === true && noContainers === undefined ? ['container'] : [])]
+  config.farmer.capabilities = [
+    ...(noVolumes === undefined ? ['volume'] : []),
+    'zdb',
+    ...(farmer.containers === true && noContainers === undefined ? ['container'] : []),
+    ...(farmer.containers === true && noNetworks === undefined ? ['network'] : [])
+  ]
   await writeFile(configPath, JSON.stringify(config, null, 2) + '\n')
 }
 
@@ -148,6 +156,45 @@ async function deployWebContainer (bot) {
   }
   const deployed = JSON.parse(await runCli(['show', 'web', '--json', '--home', bot.home]))
   return { flist: deployed.spec.workloads[0].flist, specFile, deployed, logs }
+}
+
+/** An example spec with the demo's flist and network, placed on `farmer`; `replace` fills in the rest. */
+async function exampleSpec (example, flist, farmer, replace = text => text) {
+  const text = (await readFile(join(root, 'examples', example), 'utf8'))
+    .replace(/^(\s*flist:).*$/m, `$1 ${flist}`)
+    .replace(/^(\s*network:).*$/m, '$1 demo-net')
+    .replace(/^lease:/m, `where:\n  farmer: ${farmer}\nlease:`)
+  const file = join(demoDir, example)
+  await writeFile(file, replace(text))
+  return file
+}
+
+/**
+ * The network sample: the 3Bot's private network demo-net, examples/network-api.yaml (httpd) on
+ * one farmer and examples/network-client.yaml on another, which fetches the server's page over
+ * WireGuard by its overlay address; resolves with that address, the client's output and the
+ * network as `network show` gives it.
+ */
+async function networkSample (bot, flist, [serverFarmer, clientFarmer]) {
+  const home = ['--home', bot.home]
+  if (!JSON.parse(await runCli(['network', 'ls', '--json', ...home])).some(n => n.name === 'demo-net')) await runCli(['network', 'create', 'demo-net', '--json', ...home])
+  const deployed = JSON.parse(await runCli(['ls', '--json', ...home])).map(d => d.name)
+  if (!deployed.includes('api')) await runCli(['deploy', await exampleSpec('network-api.yaml', flist, serverFarmer.peerId), '--json', ...home])
+  const api = JSON.parse(await runCli(['show', 'api', '--json', ...home]))
+  const ip = api.spec.workloads.find(w => w.name === 'httpd').ip
+  if (!deployed.includes('client')) {
+    await runCli(['deploy', await exampleSpec('network-client.yaml', flist, clientFarmer.peerId, text => text.replace(/API: [0-9.]+/, `API: ${ip}`)), '--json', ...home])
+  }
+  const deadline = Date.now() + 60_000
+  let output = ''
+  while (!output.includes('hello from a p2pcloud container')) {
+    if (Date.now() > deadline) throw new Error(`the client container did not fetch the api's page over demo-net within 60 s: ${output}`)
+    await new Promise(resolveWait => setTimeout(resolveWait, 500))
+    output = (await runCli(['logs', 'client', '--json', ...home])).split('\n').filter(l => l !== '')
+      .map(l => Buffer.from(JSON.parse(l).data, 'base64').toString()).join('')
+  }
+  const network = JSON.parse(await runCli(['network', 'show', 'demo-net', '--json', ...home]))
+  return { ip, output, network }
 }
 
 /**
@@ -227,6 +274,8 @@ try {
   const sample = join(root, 'examples', 'volume.yaml')
   const deployed = noVolumes === undefined ? await deployVolumeSample(late, sample) : undefined
   const web = noContainers === undefined ? await deployWebContainer(late) : undefined
+  const networkFarmers = farmerPeers.filter(p => farmers.find(f => f.name === p.name)?.containers === true)
+  const net = web !== undefined && noNetworks === undefined ? await networkSample(late, web.flist, networkFarmers) : undefined
   const storage = await storeSample(late)
   if (!storage.same) throw new Error(`the stored sample ${storage.stored.objectId} did not read back identical`)
 
@@ -256,6 +305,15 @@ try {
     console.log(`no container sample: ${noContainers}; containers need root with runc and busybox-static (apt-get install runc busybox-static)`)
   }
   const farmerName = id => farmerPeers.find(p => p.peerId === id)?.name ?? id
+  if (net !== undefined) {
+    console.log(`${lateName}'s private network demo-net (${net.network.range}): "api" (examples/network-api.yaml) on ${networkFarmers[0].name} at ${net.ip}, "client" (examples/network-client.yaml) on ${networkFarmers[1].name}; the client fetched the api's page over WireGuard:`)
+    console.log(`    ${net.output.split('\n').find(line => line.includes('hello')) ?? ''}`)
+    for (const member of net.network.members.filter(m => m.paths !== undefined)) {
+      console.log(`  ${farmerName(member.peerId)} (${member.cidr}): ${member.paths.map(p => `${farmerName(p.peerId)} ${p.path}`).join(', ')}`)
+    }
+  } else if (web !== undefined) {
+    console.log(`no network sample: ${noNetworks}; private networks need root and WireGuard (apt-get install wireguard-go wireguard-tools)`)
+  }
   console.log(`${lateName} stores objects in a ${storage.pool.dataShards}+${storage.pool.parityShards} pool on ${storage.pool.members.map(m => farmerName(m.farmer)).join(', ')}`)
   console.log(`  stored ${show(join(demoDir, 'sample.bin'))} as ${storage.stored.objectId} (${storage.stored.size} bytes, encrypted, ${storage.stored.segments} segment(s)) in ${storage.stored.seconds.toFixed(2)} s; read back identical in ${storage.read.seconds.toFixed(2)} s`)
   const gent = show(farmerPeers[0].home)
@@ -269,6 +327,8 @@ try, in another terminal from ${root}:
 ${web !== undefined ? `  npx p2pcloud --home ${bot} logs web --follow                  # the container's output (Ctrl-C ends)
   npx p2pcloud --home ${bot} flist ls ${web.flist} /www
   npx p2pcloud --home ${bot} rm web                              # stops it, removes it and its cgroup
+` : ''}${net !== undefined ? `  npx p2pcloud --home ${bot} network show demo-net              # members, their /24s, each pair's path (direct or relayed)
+  npx p2pcloud --home ${bot} logs client                         # the page fetched over the private network
 ` : ''}  npx p2pcloud --home ${bot} store ls                            # the objects in the 4+2 pool
   npx p2pcloud --home ${bot} store status ${storage.stored.objectId}
   npx p2pcloud --home ${bot} store get ${storage.stored.objectId} -o /tmp/sample.bin
@@ -276,6 +336,7 @@ ${web !== undefined ? `  npx p2pcloud --home ${bot} logs web --follow           
 ${deployed !== undefined ? `  npx p2pcloud --home ${bot} contracts cancel ${deployed.contractId}   # ends demo-data's contract; its volume goes with it
 ` : ''}  npx p2pcloud --home ${gent} farmer contracts
   npx p2pcloud --home ${gent} capacity                          # a farmer's own advert
+  npx p2pcloud --home ${bot} ui                                 # the web UI: prints (and opens) a one-time login link
   npx p2pcloud --home ${bot} status
   npx p2pcloud --home ${bot} peers
   export P2PCLOUD_HOME=${bot}   # then plain "npx p2pcloud find"

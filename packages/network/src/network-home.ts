@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathUnder } from '@p2pcloud/node'
+import { udpPortFree } from './udp-port.js'
 import { generateWireguardKeys, isWireguardKey, wireguardPublicKey, type WireguardKeyPair } from './wireguard-keys.js'
 
 /** Listen ports a farmer gives its networks' WireGuard devices, both ends included. */
@@ -87,11 +88,13 @@ export class NetworkHome {
     return keys
   }
 
-  /** The lowest port of the range no other stored network listens on. */
+  /** The lowest port of the range that no other stored network has and nothing on this host listens on. */
   async freePort (id: string): Promise<number> {
     const taken = new Set([...(await this.list())].filter(([other]) => other !== id).map(([, network]) => network.listenPort))
-    for (let port = this.ports.first; port <= this.ports.last; port++) if (!taken.has(port)) return port
-    throw new Error(`every WireGuard port of ${this.ports.first}–${this.ports.last} (farmer.network.ports) is taken by another network`)
+    for (let port = this.ports.first; port <= this.ports.last; port++) {
+      if (!taken.has(port) && await udpPortFree(port)) return port
+    }
+    throw new Error(`every WireGuard port of ${this.ports.first}–${this.ports.last} (farmer.network.ports) is taken by another network or another program`)
   }
 
   /** The network's directory, its key with it. */

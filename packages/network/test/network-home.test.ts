@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
+import { createSocket } from 'node:dgram'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -22,14 +23,27 @@ describe('a farmer\'s networks on disk', () => {
   })
 
   it('gives each network the lowest free port of its range, and says when none is left', async () => {
-    const home = new NetworkHome(await tempDir('network-home'), { first: 51820, last: 51821 })
-    assert.equal(await home.freePort('00000001'), 51820)
-    await home.write('00000001', stored(51820))
-    assert.equal(await home.freePort('00000001'), 51820, 'its own port is not taken from it')
-    assert.equal(await home.freePort('00000002'), 51821)
-    await home.write('00000002', stored(51821))
-    await assert.rejects(home.freePort('00000003'), /every WireGuard port of 51820–51821 \(farmer.network.ports\) is taken/)
+    // a range of its own, so that another test's or farmer's WireGuard does not hold one of its ports
+    const first = 40_000 + randomInt(0, 20_000)
+    const home = new NetworkHome(await tempDir('network-home'), { first, last: first + 1 })
+    assert.equal(await home.freePort('00000001'), first)
+    await home.write('00000001', stored(first))
+    assert.equal(await home.freePort('00000001'), first, 'its own port is not taken from it')
+    assert.equal(await home.freePort('00000002'), first + 1)
+    await home.write('00000002', stored(first + 1))
+    await assert.rejects(home.freePort('00000003'), new RegExp(`every WireGuard port of ${first}–${first + 1} \\(farmer.network.ports\\) is taken`))
     assert.deepEqual([...(await home.list()).keys()].sort(), ['00000001', '00000002'])
+  })
+
+  it('passes over a port something else on the host listens on: another farmer on the same machine', async () => {
+    const first = 40_000 + randomInt(0, 20_000)
+    const other = createSocket('udp4')
+    await new Promise<void>(resolve => other.bind(first, resolve))
+    try {
+      assert.equal(await new NetworkHome(await tempDir('network-home'), { first, last: first + 1 }).freePort('00000001'), first + 1)
+    } finally {
+      other.close()
+    }
   })
 
   it('turns only host ids into paths', async () => {
