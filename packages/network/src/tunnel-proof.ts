@@ -1,5 +1,6 @@
 import { contractIdOf, openProposal } from '@p2pcloud/contracts'
-import { openDeployment, type Deployment } from '@p2pcloud/farmer'
+import type { Ledger } from '@p2pcloud/contracts'
+import { openDeployment, type Deployment, type Provisioner } from '@p2pcloud/farmer'
 import { GATEWAY_FQDN_TYPE, GATEWAY_NAME_TYPE, decodeGatewayData, deploymentMessages, type gatewayTunnelMessages } from '@p2pcloud/wire'
 
 /** What the backend's farmer holds that a tunnel's proof is checked against. */
@@ -8,6 +9,17 @@ export interface TunnelHoldings {
   activeContract(id: string, twin: string): boolean
   /** The deployment held for contract `id`, unless it is being deleted. */
   deployment(id: string): Deployment | undefined
+}
+
+/** A farmer's holdings: its ledger's live contracts and its provisioner's deployments. */
+export function farmerHoldings (ledger: Pick<Ledger, 'held'>, provisioner: Pick<Provisioner, 'get'>): TunnelHoldings {
+  return {
+    activeContract: (id, twin) => ledger.held(id, twin)?.state === 'active',
+    deployment: id => {
+      const record = provisioner.get(id)
+      return record === undefined || record.deleting ? undefined : record.deployment
+    }
+  }
 }
 
 /** Where a checked tunnel goes: a port of a container of the twin's backend deployment. */
