@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import { lpStream } from '@libp2p/utils'
 import type { PeerId } from '@libp2p/interface'
 import {
-  GATEWAY_TUNNEL_PROTOCOL, MAX_TUNNEL_ACCEPT_BYTES, RemoteError, gatewayTunnelMessages, openStream, streamDuplex, type StreamOpener
+  GATEWAY_TUNNEL_LIMITS, GATEWAY_TUNNEL_PROTOCOL, MAX_TUNNEL_ACCEPT_BYTES, RemoteError, gatewayTunnelMessages, openStream, streamDuplex, type StreamOpener
 } from '@p2pcloud/wire'
 import type { Duplex } from 'node:stream'
 import { BackendUnreachableError } from './errors.js'
@@ -47,7 +47,7 @@ export function tunnelConnector ({ node, farmer, proof }: TunnelConnectorInit): 
   })
   return async (signal: AbortSignal): Promise<Duplex> => {
     // a farmer behind NAT may be reachable only through a circuit relay until DCUtR upgrades the connection
-    const stream = await openStream(node, farmer, GATEWAY_TUNNEL_PROTOCOL, signal, { runOnLimitedConnection: true })
+    const stream = await openStream(node, farmer, GATEWAY_TUNNEL_PROTOCOL, signal, { runOnLimitedConnection: true, maxOutboundStreams: GATEWAY_TUNNEL_LIMITS.maxOutboundStreams })
     try {
       const frames = lpStream(stream, { maxDataLength: MAX_TUNNEL_ACCEPT_BYTES })
       await frames.write(open, { signal })

@@ -312,14 +312,14 @@ async function withTimeout<T> (work: Promise<T>, timeoutMs: number): Promise<T> 
 
 /** What can open a stream: a libp2p node (`force`: on a new connection even when one is open). */
 export interface StreamOpener {
-  dialProtocol(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: AbortOptions & { force?: boolean, runOnLimitedConnection?: boolean }): Promise<Stream>
+  dialProtocol(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: AbortOptions & { force?: boolean, runOnLimitedConnection?: boolean, maxOutboundStreams?: number }): Promise<Stream>
 }
 
 /**
  * Open a stream. A connection found closing under us (its muxer closed, the connection manager
  * not yet told) is no answer from the peer: try once more on a new connection.
  */
-export async function openStream (node: StreamOpener, peer: PeerId | Multiaddr | Multiaddr[], protocol: string | string[], signal: AbortSignal, options: { runOnLimitedConnection?: boolean } = {}): Promise<Stream> {
+export async function openStream (node: StreamOpener, peer: PeerId | Multiaddr | Multiaddr[], protocol: string | string[], signal: AbortSignal, options: { runOnLimitedConnection?: boolean, maxOutboundStreams?: number } = {}): Promise<Stream> {
   try {
     return await node.dialProtocol(peer, protocol, { ...options, signal })
   } catch (err: any) {
