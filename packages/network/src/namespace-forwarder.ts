@@ -3,7 +3,7 @@
 // socket, writes "<ipv4> <port>\n", and gets "OK\n" then the connection's bytes both ways, or
 // "ERR <code>\n". Exits once idle for IDLE_MS; the farmer starts it again when needed.
 import { createServer, connect, type Socket } from 'node:net'
-import { unlinkSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 
 const IDLE_MS = 60_000
 const MAX_HEADER = 64
@@ -14,7 +14,7 @@ let open = 0
 let idle: NodeJS.Timeout | undefined
 
 const exit = (): void => {
-  try { unlinkSync(path) } catch {}
+  rmSync(path, { force: true })
   process.exit(0)
 }
 const touch = (): void => {
@@ -59,7 +59,8 @@ function serve (client: Socket): void {
 }
 
 process.umask(0o077)
-try { unlinkSync(path) } catch {}
+// a socket left by a forwarder that was killed: ours replaces it
+rmSync(path, { force: true })
 const server = createServer(serve)
 server.listen(path, () => {
   process.stdout.write('ready\n')
