@@ -77,7 +77,8 @@ export class NamespaceDialer {
 
   private async ask (path: string, host: string, port: number, signal: AbortSignal): Promise<Socket> {
     return await new Promise<Socket>((resolve, reject) => {
-      const socket = connect({ path, signal })
+      // half-open: the tunnel's directions end one at a time
+      const socket = connect({ path, signal, allowHalfOpen: true })
       let answer = ''
       const fail = (err: Error): void => { socket.destroy(); reject(err) }
       const onEnd = (): void => { fail(new NamespaceDialError('EPROTO', 'the forwarder closed without answering')) }

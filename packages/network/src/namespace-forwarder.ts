@@ -40,8 +40,10 @@ function serve (client: Socket): void {
     const match = HEADER.exec(header.slice(0, end + 1))
     const port = Number(match?.[2])
     if (match == null || port < 1 || port > 65535) { client.end('ERR BAD_HEADER\n'); return }
-    const backend = connect({ host: match[1], port })
+    const backend = connect({ host: match[1], port, allowHalfOpen: true })
+    let connected = false
     backend.once('connect', () => {
+      connected = true
       client.write('OK\n')
       if (rest.byteLength > 0) backend.write(rest)
       client.pipe(backend)
@@ -49,10 +51,10 @@ function serve (client: Socket): void {
       client.resume()
     })
     backend.on('error', (err: NodeJS.ErrnoException) => {
-      if (backend.connecting) client.end(`ERR ${err.code ?? 'ECONNREFUSED'}\n`)
-      else client.destroy()
+      if (connected) client.destroy()
+      else client.end(`ERR ${err.code ?? 'ECONNREFUSED'}\n`)
     })
-    backend.once('close', () => { client.destroy() })
+    backend.once('close', () => { if (connected) client.destroy() })
     client.once('close', () => { backend.destroy() })
   }
   client.on('data', onData)
@@ -61,7 +63,8 @@ function serve (client: Socket): void {
 process.umask(0o077)
 // a socket left by a forwarder that was killed: ours replaces it
 rmSync(path, { force: true })
-const server = createServer(serve)
+// half-open both ways: a client's FIN reaches the container, whose answer still comes back
+const server = createServer({ allowHalfOpen: true }, serve)
 server.listen(path, () => {
   process.stdout.write('ready\n')
   touch()
