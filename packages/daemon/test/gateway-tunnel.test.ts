@@ -115,7 +115,7 @@ describe('a gateway reaches a container on a network of a farmer through the mes
   after(async () => {
     await door?.stop()
     await tunnel?.stop()
-    dialer?.close()
+    await dialer?.close()
     if (backend !== undefined) {
       await client.delete(farmer.peerId, backend).catch(() => {})
       await waitFor('the deployment to be removed', async () => client.get(farmer.peerId, backend).then(() => false, () => true), 30_000, 200).catch(() => {})

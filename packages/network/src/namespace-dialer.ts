@@ -48,10 +48,16 @@ export class NamespaceDialer {
     return await this.ask(path, host, port, signal)
   }
 
-  /** Stops every forwarder. */
-  close (): void {
-    for (const { child } of this.forwarders.values()) child.kill('SIGTERM')
+  /** Stops every forwarder, and resolves once they exited (their sockets removed). */
+  async close (): Promise<void> {
+    const children = [...this.forwarders.values()].map(({ child }) => child)
     this.forwarders.clear()
+    await Promise.all(children.map(async child => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise(resolve => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }))
   }
 
   private async forwarder (netns: string, path: string): Promise<void> {
@@ -75,36 +81,42 @@ export class NamespaceDialer {
     await ready
   }
 
+  /** Asks the forwarder at `path` for `host:port`; resolves with the socket once it answered OK, as a fresh socket (not flowing, not paused). */
   private async ask (path: string, host: string, port: number, signal: AbortSignal): Promise<Socket> {
     return await new Promise<Socket>((resolve, reject) => {
       // half-open: the tunnel's directions end one at a time
       const socket = connect({ path, signal, allowHalfOpen: true })
-      let answer = ''
-      const fail = (err: Error): void => { socket.destroy(); reject(err) }
-      const onEnd = (): void => { fail(new NamespaceDialError('EPROTO', 'the forwarder closed without answering')) }
-      const onData = (chunk: Buffer): void => {
-        answer += chunk.toString('latin1')
-        const end = answer.indexOf('\n')
-        if (end < 0) {
-          if (answer.length > MAX_ANSWER) fail(new NamespaceDialError('EPROTO', 'the forwarder answered nonsense'))
-          return
-        }
-        socket.off('data', onData)
+      let answer = Buffer.alloc(0)
+      const stop = (): void => {
+        socket.off('readable', onReadable)
         socket.off('error', fail)
         socket.off('end', onEnd)
-        socket.pause()
-        const line = answer.slice(0, end)
-        if (line !== 'OK') {
-          const code = line.startsWith('ERR ') ? line.slice(4) : 'EPROTO'
-          fail(new NamespaceDialError(code, `connecting to ${host}:${port} in the network failed: ${code}`))
+      }
+      const fail = (err: Error): void => { stop(); socket.destroy(); reject(err) }
+      const onEnd = (): void => { fail(new NamespaceDialError('EPROTO', 'the forwarder closed without answering')) }
+      // read in paused mode, so that what follows the answer stays for the caller's reader
+      const onReadable = (): void => {
+        for (let chunk: Buffer | null; (chunk = socket.read()) !== null;) {
+          answer = Buffer.concat([answer, chunk])
+          const end = answer.indexOf(10)
+          if (end < 0) {
+            if (answer.byteLength > MAX_ANSWER) { fail(new NamespaceDialError('EPROTO', 'the forwarder answered nonsense')); return }
+            continue
+          }
+          const line = answer.subarray(0, end).toString('latin1')
+          if (line !== 'OK') {
+            const code = line.startsWith('ERR ') ? line.slice(4) : 'EPROTO'
+            fail(new NamespaceDialError(code, `connecting to ${host}:${port} in the network failed: ${code}`))
+            return
+          }
+          stop()
+          if (end + 1 < answer.byteLength) socket.unshift(answer.subarray(end + 1))
+          resolve(socket)
           return
         }
-        const rest = answer.slice(end + 1)
-        if (rest.length > 0) socket.unshift(Buffer.from(rest, 'latin1'))
-        resolve(socket)
       }
       socket.once('connect', () => { socket.write(`${host} ${port}\n`) })
-      socket.on('data', onData)
+      socket.on('readable', onReadable)
       socket.once('error', fail)
       socket.once('end', onEnd)
     })

@@ -40,14 +40,15 @@ export function containerConnector (self: string, dialer: Pick<NamespaceDialer, 
   }
 }
 
-/** Bytes both ways until both sides ended; a failure of either destroys both. */
-function join (a: Duplex, b: Duplex): void {
+/** Bytes both ways until both sides ended; a failure of either destroys both. Returns what destroys both, and calls `onClose` once they are. */
+function join (a: Duplex, b: Duplex, onClose: () => void): () => void {
   const destroy = (): void => { a.destroy(); b.destroy() }
   for (const side of [a, b]) side.once('error', destroy)
   a.once('close', () => { b.destroy() })
-  b.once('close', () => { a.destroy() })
+  b.once('close', () => { a.destroy(); onClose() })
   a.pipe(b)
   b.pipe(a)
+  return destroy
 }
 
 /**
@@ -57,6 +58,8 @@ function join (a: Duplex, b: Duplex): void {
  */
 export class GatewayTunnel implements Startable {
   private readonly rate = new TokenBuckets(GATEWAY_TUNNEL_LIMITS.ratePerSecond, GATEWAY_TUNNEL_LIMITS.burst)
+  /** What closes each tunnel open now: stopping the service ends them. */
+  private readonly open = new Set<() => void>()
 
   constructor (private readonly components: GatewayTunnelComponents, private readonly init: GatewayTunnelInit) {}
 
@@ -71,6 +74,8 @@ export class GatewayTunnel implements Startable {
 
   async stop (): Promise<void> {
     await this.components.registrar.unhandle(GATEWAY_TUNNEL_PROTOCOL)
+    for (const close of [...this.open]) close()
+    this.open.clear()
   }
 
   private async answer (stream: Stream, connection: Connection): Promise<void> {
@@ -106,7 +111,8 @@ export class GatewayTunnel implements Startable {
         backend.destroy()
         throw err
       }
-      join(streamDuplex(frames.unwrap()), backend)
+      const close = join(streamDuplex(frames.unwrap()), backend, () => { this.open.delete(close) })
+      this.open.add(close)
     } catch (err: any) {
       log('tunnel from %p failed - %e', peer, err)
       stream.abort(err)
