@@ -1,9 +1,9 @@
 import type { Duplex } from 'node:stream'
 import { logger } from '@libp2p/logger'
-import { lpStream } from '@libp2p/utils'
+import { byteStream } from '@libp2p/utils'
 import {
-  ErrorCodes, GATEWAY_TUNNEL_LIMITS, GATEWAY_TUNNEL_PROTOCOL, MAX_TUNNEL_OPEN_BYTES, TokenBuckets, gatewayTunnelMessages,
-  streamDuplex, wireMessage
+  BUDGET_RETRY_AFTER_MS, ErrorCodes, GATEWAY_TUNNEL_LIMITS, GATEWAY_TUNNEL_PROTOCOL, MAX_TUNNEL_OPEN_BYTES, REQUEST_HEAD_BYTES, TokenBuckets,
+  frameOf, gatewayTunnelMessages, inboundBudget, readFrameLength, streamDuplex, wireMessage
 } from '@p2pcloud/wire'
 import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
@@ -80,17 +80,31 @@ export class GatewayTunnel implements Startable {
 
   private async answer (stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer
-    const frames = lpStream(stream, { maxDataLength: MAX_TUNNEL_OPEN_BYTES })
+    const bytes = byteStream(stream, { maxBufferSize: MAX_TUNNEL_OPEN_BYTES + 16 })
     const signal = AbortSignal.timeout(GATEWAY_TUNNEL_LIMITS.timeoutMs)
+    const reply = async (accept: gatewayTunnelMessages.TunnelAccept): Promise<void> => {
+      await bytes.write(frameOf(gatewayTunnelMessages.TunnelAccept.encode(accept)), { signal })
+    }
     const refuse = async (code: string, message: string, retryAfterMs = 0): Promise<void> => {
-      await frames.write(gatewayTunnelMessages.TunnelAccept.encode({ error: { code, message: wireMessage(message), retryAfterMs } }), { signal })
+      await reply({ error: { code, message: wireMessage(message), retryAfterMs } })
       await stream.close({ signal })
     }
+    let release = (): void => {}
     try {
-      // the length is checked before the frame is buffered, the frame before it is decoded
-      const frame = await frames.read({ signal })
+      // the length is checked before any byte of the frame is read, the peer's rate and the
+      // process's inbound budget (protocols/README.md §7.1) before the frame is buffered
+      const length = await readFrameLength(bytes, MAX_TUNNEL_OPEN_BYTES, signal)
       const waitMs = this.rate.take(peer.toString())
       if (waitMs > 0) { await refuse(ErrorCodes.RATE_LIMITED, `too many tunnels opened; retry in ${waitMs} ms`, waitMs); return }
+      if (length > REQUEST_HEAD_BYTES) {
+        try {
+          release = await inboundBudget.acquire(peer.toString(), length, GATEWAY_TUNNEL_LIMITS.timeoutMs, signal)
+        } catch (err: any) {
+          if (err.name !== 'BudgetExhaustedError') throw err
+          await refuse(ErrorCodes.UNAVAILABLE, err.message, BUDGET_RETRY_AFTER_MS); return
+        }
+      }
+      const frame = length === 0 ? new Uint8Array() : (await bytes.read({ bytes: length, signal })).subarray()
       let open: gatewayTunnelMessages.TunnelOpen
       try {
         open = gatewayTunnelMessages.TunnelOpen.decode(frame)
@@ -98,6 +112,7 @@ export class GatewayTunnel implements Startable {
         await refuse(ErrorCodes.BAD_REQUEST, `TunnelOpen does not decode: ${err.message as string}`); return
       }
       const target = await this.check(open, peer)
+      release()
       if (target === undefined) { await refuse(ErrorCodes.NOT_FOUND, 'no such backend here, or this gateway was not given it'); return }
       let backend: Duplex
       try {
@@ -106,16 +121,18 @@ export class GatewayTunnel implements Startable {
         await refuse(ErrorCodes.UNAVAILABLE, `the backend ${target.workload}:${target.port} cannot be reached: ${err.message as string}`); return
       }
       try {
-        await frames.write(gatewayTunnelMessages.TunnelAccept.encode({}), { signal })
+        await reply({})
       } catch (err) {
         backend.destroy()
         throw err
       }
-      const close = join(streamDuplex(frames.unwrap()), backend, () => { this.open.delete(close) })
+      const close = join(streamDuplex(bytes.unwrap()), backend, () => { this.open.delete(close) })
       this.open.add(close)
     } catch (err: any) {
       log('tunnel from %p failed - %e', peer, err)
       stream.abort(err)
+    } finally {
+      release()
     }
   }
 

@@ -208,7 +208,7 @@ export function protocolIds (responder: Pick<Responder<unknown, unknown>, 'proto
 }
 
 /** A frame's uvarint length prefix, read byte by byte; over `max` (or more varint bytes than `max` needs) is a violation. */
-async function readFrameLength (bytes: ByteStream<Stream>, max: number, signal: AbortSignal): Promise<number> {
+export async function readFrameLength (bytes: ByteStream<Stream>, max: number, signal: AbortSignal): Promise<number> {
   const prefix = new Uint8Array(Math.ceil(Math.log2(max + 1) / 7) || 1)
   for (let i = 0; i < prefix.length; i++) {
     prefix[i] = (await bytes.read({ bytes: 1, signal })).get(0)
@@ -401,7 +401,7 @@ export async function * requestStream<Req, Res extends WithError> (
 }
 
 /** When a caller refused for want of inbound budget is told to come back. */
-const BUDGET_RETRY_AFTER_MS = 1000
+export const BUDGET_RETRY_AFTER_MS = 1000
 
 /** Longest `retry_after_ms` a caller waits out by itself. */
 const MAX_RATE_LIMIT_WAIT_MS = 2000
