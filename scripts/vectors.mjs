@@ -14,7 +14,8 @@ const generators = {
   flist: '../packages/flist/dist/test/flist-vectors.js',
   zdb: '../packages/zdb/dist/test/zdb-vectors.js',
   'network-relay': '../packages/network/dist/test/network-relay-vectors.js',
-  'network-data': '../packages/network/dist/test/network-data-vectors.js'
+  'network-data': '../packages/network/dist/test/network-data-vectors.js',
+  'gateway-tunnel': '../packages/network/dist/test/gateway-tunnel-vectors.js'
 }
 
 const wanted = process.argv.slice(2)

@@ -208,7 +208,7 @@ export function protocolIds (responder: Pick<Responder<unknown, unknown>, 'proto
 }
 
 /** A frame's uvarint length prefix, read byte by byte; over `max` (or more varint bytes than `max` needs) is a violation. */
-async function readFrameLength (bytes: ByteStream<Stream>, max: number, signal: AbortSignal): Promise<number> {
+export async function readFrameLength (bytes: ByteStream<Stream>, max: number, signal: AbortSignal): Promise<number> {
   const prefix = new Uint8Array(Math.ceil(Math.log2(max + 1) / 7) || 1)
   for (let i = 0; i < prefix.length; i++) {
     prefix[i] = (await bytes.read({ bytes: 1, signal })).get(0)
@@ -312,14 +312,14 @@ async function withTimeout<T> (work: Promise<T>, timeoutMs: number): Promise<T> 
 
 /** What can open a stream: a libp2p node (`force`: on a new connection even when one is open). */
 export interface StreamOpener {
-  dialProtocol(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: AbortOptions & { force?: boolean, runOnLimitedConnection?: boolean }): Promise<Stream>
+  dialProtocol(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: AbortOptions & { force?: boolean, runOnLimitedConnection?: boolean, maxOutboundStreams?: number }): Promise<Stream>
 }
 
 /**
  * Open a stream. A connection found closing under us (its muxer closed, the connection manager
  * not yet told) is no answer from the peer: try once more on a new connection.
  */
-export async function openStream (node: StreamOpener, peer: PeerId | Multiaddr | Multiaddr[], protocol: string | string[], signal: AbortSignal, options: { runOnLimitedConnection?: boolean } = {}): Promise<Stream> {
+export async function openStream (node: StreamOpener, peer: PeerId | Multiaddr | Multiaddr[], protocol: string | string[], signal: AbortSignal, options: { runOnLimitedConnection?: boolean, maxOutboundStreams?: number } = {}): Promise<Stream> {
   try {
     return await node.dialProtocol(peer, protocol, { ...options, signal })
   } catch (err: any) {
@@ -401,7 +401,7 @@ export async function * requestStream<Req, Res extends WithError> (
 }
 
 /** When a caller refused for want of inbound budget is told to come back. */
-const BUDGET_RETRY_AFTER_MS = 1000
+export const BUDGET_RETRY_AFTER_MS = 1000
 
 /** Longest `retry_after_ms` a caller waits out by itself. */
 const MAX_RATE_LIMIT_WAIT_MS = 2000

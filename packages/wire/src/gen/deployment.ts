@@ -1626,6 +1626,451 @@ export namespace NetworkResult {
   }
 }
 
+export interface GatewayBackend {
+  contractId: Uint8Array<ArrayBuffer>
+  workload: string
+  port: number
+}
+
+export namespace GatewayBackend {
+  let _codec: Codec<GatewayBackend>
+
+  export const codec = (): Codec<GatewayBackend> => {
+    if (_codec == null) {
+      _codec = message<GatewayBackend>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.contractId != null && obj.contractId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.contractId)
+        }
+
+        if ((obj.workload != null && obj.workload !== '')) {
+          w.uint32(18)
+          w.string(obj.workload)
+        }
+
+        if ((obj.port != null && obj.port !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.port)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          contractId: uint8ArrayAlloc(0),
+          workload: '',
+          port: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.contractId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.workload = reader.string()
+              break
+            }
+            case 3: {
+              obj.port = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.contractId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.workload`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.port`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GatewayBackendContractIdFieldEvent {
+    field: '$.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GatewayBackendWorkloadFieldEvent {
+    field: '$.workload'
+    value: string
+  }
+
+  export interface GatewayBackendPortFieldEvent {
+    field: '$.port'
+    value: number
+  }
+
+  export function encode (obj: Partial<GatewayBackend>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GatewayBackend.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): GatewayBackend {
+    return decodeMessage(buf, GatewayBackend.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): Generator<GatewayBackendContractIdFieldEvent | GatewayBackendWorkloadFieldEvent | GatewayBackendPortFieldEvent> {
+    return streamMessage(buf, GatewayBackend.codec(), opts)
+  }
+}
+
+export enum GatewayTls {
+  TERMINATE = 'TERMINATE',
+  PASSTHROUGH = 'PASSTHROUGH',
+  NONE = 'NONE'
+}
+
+enum __GatewayTlsValues {
+  TERMINATE = 0,
+  PASSTHROUGH = 1,
+  NONE = 2
+}
+
+export namespace GatewayTls {
+  export const codec = (): Codec<GatewayTls> => {
+    return enumeration<GatewayTls>(__GatewayTlsValues)
+  }
+}
+
+export interface GatewayNameData {
+  name: string
+  backend?: GatewayBackend
+  tls: GatewayTls
+}
+
+export namespace GatewayNameData {
+  let _codec: Codec<GatewayNameData>
+
+  export const codec = (): Codec<GatewayNameData> => {
+    if (_codec == null) {
+      _codec = message<GatewayNameData>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if (obj.backend != null) {
+          w.uint32(18)
+          GatewayBackend.codec().encode(obj.backend, w)
+        }
+
+        if (obj.tls != null && __GatewayTlsValues[obj.tls] !== 0) {
+          w.uint32(24)
+          GatewayTls.codec().encode(obj.tls, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          tls: GatewayTls.TERMINATE
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.backend = GatewayBackend.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.backend
+              })
+              break
+            }
+            case 3: {
+              obj.tls = GatewayTls.codec().decode(reader)
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield * GatewayBackend.codec().stream(reader, reader.uint32(), `${prefix}.backend`, {
+                limits: opts.limits?.backend
+              })
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.tls`,
+                value: GatewayTls.codec().decode(reader)
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GatewayNameDataNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface GatewayNameDataBackendContractIdFieldEvent {
+    field: '$.backend.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GatewayNameDataBackendWorkloadFieldEvent {
+    field: '$.backend.workload'
+    value: string
+  }
+
+  export interface GatewayNameDataBackendPortFieldEvent {
+    field: '$.backend.port'
+    value: number
+  }
+
+  export interface GatewayNameDataTlsFieldEvent {
+    field: '$.tls'
+    value: GatewayTls
+  }
+
+  export function encode (obj: Partial<GatewayNameData>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GatewayNameData.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): GatewayNameData {
+    return decodeMessage(buf, GatewayNameData.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): Generator<GatewayNameDataNameFieldEvent | GatewayNameDataBackendContractIdFieldEvent | GatewayNameDataBackendWorkloadFieldEvent | GatewayNameDataBackendPortFieldEvent | GatewayNameDataTlsFieldEvent> {
+    return streamMessage(buf, GatewayNameData.codec(), opts)
+  }
+}
+
+export interface GatewayFqdnData {
+  fqdn: string
+  backend?: GatewayBackend
+  tls: GatewayTls
+}
+
+export namespace GatewayFqdnData {
+  let _codec: Codec<GatewayFqdnData>
+
+  export const codec = (): Codec<GatewayFqdnData> => {
+    if (_codec == null) {
+      _codec = message<GatewayFqdnData>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.fqdn != null && obj.fqdn !== '')) {
+          w.uint32(10)
+          w.string(obj.fqdn)
+        }
+
+        if (obj.backend != null) {
+          w.uint32(18)
+          GatewayBackend.codec().encode(obj.backend, w)
+        }
+
+        if (obj.tls != null && __GatewayTlsValues[obj.tls] !== 0) {
+          w.uint32(24)
+          GatewayTls.codec().encode(obj.tls, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          fqdn: '',
+          tls: GatewayTls.TERMINATE
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.fqdn = reader.string()
+              break
+            }
+            case 2: {
+              obj.backend = GatewayBackend.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.backend
+              })
+              break
+            }
+            case 3: {
+              obj.tls = GatewayTls.codec().decode(reader)
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.fqdn`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield * GatewayBackend.codec().stream(reader, reader.uint32(), `${prefix}.backend`, {
+                limits: opts.limits?.backend
+              })
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.tls`,
+                value: GatewayTls.codec().decode(reader)
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GatewayFqdnDataFqdnFieldEvent {
+    field: '$.fqdn'
+    value: string
+  }
+
+  export interface GatewayFqdnDataBackendContractIdFieldEvent {
+    field: '$.backend.contractId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GatewayFqdnDataBackendWorkloadFieldEvent {
+    field: '$.backend.workload'
+    value: string
+  }
+
+  export interface GatewayFqdnDataBackendPortFieldEvent {
+    field: '$.backend.port'
+    value: number
+  }
+
+  export interface GatewayFqdnDataTlsFieldEvent {
+    field: '$.tls'
+    value: GatewayTls
+  }
+
+  export function encode (obj: Partial<GatewayFqdnData>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GatewayFqdnData.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): GatewayFqdnData {
+    return decodeMessage(buf, GatewayFqdnData.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): Generator<GatewayFqdnDataFqdnFieldEvent | GatewayFqdnDataBackendContractIdFieldEvent | GatewayFqdnDataBackendWorkloadFieldEvent | GatewayFqdnDataBackendPortFieldEvent | GatewayFqdnDataTlsFieldEvent> {
+    return streamMessage(buf, GatewayFqdnData.codec(), opts)
+  }
+}
+
 export interface Workload {
   name: string
   type: string

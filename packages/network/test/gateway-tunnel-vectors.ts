@@ -1,0 +1,71 @@
+import { deploymentMessages, gatewayTunnelMessages, vectorKit } from '@p2pcloud/wire'
+import type { VectorFiles } from '@p2pcloud/test-utils'
+
+/**
+ * The generator of the gateway tunnel's vectors (protocols/vectors/gateway-tunnel/messages.json),
+ * which vectors.test.ts checks. Deterministic: fixed fields. Run by `npm run vectors`.
+ */
+
+type Json = vectorKit.Json
+const { unhex } = vectorKit
+
+/** Stand-ins for the two envelopes: the vectors fix the frame's shape; the envelopes' own vectors are deployment's and contract's. */
+const DEPLOYMENT_ENVELOPE = '0a24' + '11'.repeat(36)
+const PROPOSAL_ENVELOPE = '0a24' + '22'.repeat(36)
+const BACKEND_CONTRACT = '2b9146a8601e326e2be071a7727329db09c65a1821fd601ad47dc2080d7e60f4'
+
+type Codec = 'TunnelOpen' | 'TunnelAccept' | 'GatewayNameData' | 'GatewayFqdnData'
+interface Message { name: string, message: Codec, fields: Json, value: any, expect?: string }
+
+const backend = (contractId: string, workload: string, port: number): Json => ({ contract_id: contractId, workload, port })
+const backendValue = (b: Json): any => ({ contractId: unhex(b.contract_id), workload: b.workload, port: b.port })
+
+const gatewayData = (name: string, message: 'GatewayNameData' | 'GatewayFqdnData', host: string, b: Json, tls: 'TERMINATE' | 'PASSTHROUGH' | 'NONE', expect = 'ACCEPT'): Message => {
+  const hostField = message === 'GatewayNameData' ? 'name' : 'fqdn'
+  return { name, message, fields: { [hostField]: host, backend: b, tls }, value: { [hostField]: host, backend: backendValue(b), tls }, expect }
+}
+
+const messages: Message[] = [
+  {
+    name: 'open',
+    message: 'TunnelOpen',
+    fields: { deployment_envelope: DEPLOYMENT_ENVELOPE, proposal_envelope: PROPOSAL_ENVELOPE, workload: 'www' },
+    value: { deploymentEnvelope: unhex(DEPLOYMENT_ENVELOPE), proposalEnvelope: unhex(PROPOSAL_ENVELOPE), workload: 'www' }
+  },
+  { name: 'accept', message: 'TunnelAccept', fields: {}, value: {} },
+  {
+    name: 'refuse-not-found',
+    message: 'TunnelAccept',
+    fields: { error: { code: 'NOT_FOUND', message: 'no such backend here, or this gateway was not given it' } },
+    value: { error: { code: 'NOT_FOUND', message: 'no such backend here, or this gateway was not given it', retryAfterMs: 0 } }
+  },
+  {
+    name: 'refuse-rate-limited',
+    message: 'TunnelAccept',
+    fields: { error: { code: 'RATE_LIMITED', message: 'too many tunnels opened; retry in 50 ms', retry_after_ms: '50' } },
+    value: { error: { code: 'RATE_LIMITED', message: 'too many tunnels opened; retry in 50 ms', retryAfterMs: 50 } }
+  },
+  gatewayData('name-terminate', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT, 'web', 8080), 'TERMINATE'),
+  gatewayData('fqdn-passthrough', 'GatewayFqdnData', 'shop.example.com', backend(BACKEND_CONTRACT, 'web', 443), 'PASSTHROUGH'),
+  gatewayData('name-port-0', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT, 'web', 0), 'NONE', 'BAD_REQUEST'),
+  gatewayData('name-two-labels', 'GatewayNameData', 'www.shop', backend(BACKEND_CONTRACT, 'web', 80), 'NONE', 'BAD_REQUEST'),
+  gatewayData('fqdn-one-label', 'GatewayFqdnData', 'localhost', backend(BACKEND_CONTRACT, 'web', 80), 'NONE', 'BAD_REQUEST'),
+  gatewayData('fqdn-uppercase', 'GatewayFqdnData', 'Shop.example.com', backend(BACKEND_CONTRACT, 'web', 80), 'NONE', 'BAD_REQUEST'),
+  gatewayData('name-short-contract-id', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT.slice(0, 62), 'web', 80), 'NONE', 'BAD_REQUEST'),
+  gatewayData('name-bad-workload', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT, 'Web', 80), 'NONE', 'BAD_REQUEST')
+]
+
+const codecs = { ...gatewayTunnelMessages, GatewayNameData: deploymentMessages.GatewayNameData, GatewayFqdnData: deploymentMessages.GatewayFqdnData }
+
+export async function generateVectors (): Promise<VectorFiles> {
+  return {
+    'gateway-tunnel/messages.json': {
+      protocol: '/p2pcloud/gateway-tunnel/1.0.0',
+      description: 'The handshake messages of the gateway tunnel (gateway-tunnel.md §5) with their stream frames, and the data of the gateway-name and gateway-fqdn workloads (deployment.md §5.1), valid and refused (expect BAD_REQUEST), with their encodings.',
+      vectors: messages.map(({ name, message, fields, value, expect }) => {
+        const encoded = (codecs[message] as any).encode(value)
+        return { name, message, fields, ...vectorKit.encodedAndFrame(encoded), ...(expect === undefined ? {} : { expect }) }
+      })
+    }
+  }
+}
