@@ -1,4 +1,4 @@
-import { formatIpv4 } from './address-plan.js'
+import { formatIpv4, parseIpv4 } from './address-plan.js'
 import { ip, run } from './commands.js'
 
 /** 100.64.0.0/10 (RFC 6598, shared address space): a /30 per network's egress link. */
@@ -14,6 +14,19 @@ const HOST_PREFIX = 'p2pe-'
 export async function egressMissing (): Promise<string | undefined> {
   const ok = await run('iptables', ['-w', '-S', 'INPUT']).then(() => true, () => false)
   return ok ? undefined : 'iptables is not installed or does not work here (Debian: apt-get install iptables), or set farmer.network.egress to false'
+}
+
+/** The links whose host end is up in `hostNetns` (another farmer's on the same host among them). */
+export async function egressLinksInUse (hostNetns?: string): Promise<Set<number>> {
+  const lines = (await run('ip', ['-o', '-4', 'addr', 'show'], { netns: hostNetns })).split('\n')
+  const links = new Set<number>()
+  for (const line of lines) {
+    const [, device, address] = /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(line) ?? []
+    if (device?.startsWith(HOST_PREFIX) !== true) continue
+    const offset = parseIpv4(address) - LINK_BASE
+    if (offset >= 0 && offset < EGRESS_LINKS * 4) links.add(Math.floor(offset / 4))
+  }
+  return links
 }
 
 export interface EgressOptions {

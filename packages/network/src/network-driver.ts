@@ -11,7 +11,7 @@ import type { DatagramRelay } from './datagram-relay.js'
 import { encodeNetworkResult, type NetworkMember, type NetworkWorkload } from './network-data.js'
 import { NetworkHome, NetworkIdCollisionError, networkHostId, type PortRange, type StoredNetwork } from './network-home.js'
 import { NetworkOverlay, type PathTimings } from './network-overlay.js'
-import { Egress } from './egress.js'
+import { Egress, egressLinksInUse } from './egress.js'
 import { OverlayNamespace, overlayNames } from './overlay-namespace.js'
 import { ownEndpoints } from './own-endpoints.js'
 import type { NetworkRelay } from './relay-service.js'
@@ -126,7 +126,7 @@ export class NetworkDriver implements WorkloadDriver {
         range: data.range.toString(),
         subnet: data.subnet.index,
         listenPort: stored?.listenPort ?? await this.home.freePort(id),
-        ...(this.options.egress === true ? { egressLink: stored?.egressLink ?? await this.home.freeEgressLink(id) } : {}),
+        ...(this.options.egress === true ? { egressLink: stored?.egressLink ?? await this.home.freeEgressLink(id, await egressLinksInUse(this.options.hostNetns)) } : {}),
         workloads: [...others, ref]
       }
       // egress turned off since it ran: its link goes

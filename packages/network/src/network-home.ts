@@ -100,10 +100,10 @@ export class NetworkHome {
     throw new Error(`every WireGuard port of ${this.ports.first}–${this.ports.last} (farmer.network.ports) is taken by another network or another program`)
   }
 
-  /** The lowest egress link (a /30 of 100.64.0.0/10) no other stored network has. */
-  async freeEgressLink (id: string): Promise<number> {
+  /** The lowest egress link (a /30 of 100.64.0.0/10) no other stored network has and none in `inUse` (on the host). */
+  async freeEgressLink (id: string, inUse: Set<number>): Promise<number> {
     const taken = new Set([...(await this.list())].filter(([other]) => other !== id).map(([, network]) => network.egressLink))
-    for (let link = 0; link < EGRESS_LINKS; link++) if (!taken.has(link)) return link
+    for (let link = 0; link < EGRESS_LINKS; link++) if (!taken.has(link) && !inUse.has(link)) return link
     throw new Error('every egress link of 100.64.0.0/10 is taken')
   }
 

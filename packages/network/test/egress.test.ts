@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 import { after, before, describe, it } from 'node:test'
 import { createTestInternet, pings, wireguardWorldMissing, type TestInternet } from '@p2pcloud/test-utils'
-import { Egress, egressMissing, NetworkRange, OverlayNamespace, overlayNames } from '../src/index.js'
+import { Egress, egressLinksInUse, egressMissing, NetworkRange, OverlayNamespace, overlayNames } from '../src/index.js'
 
 const worldMissing = await wireguardWorldMissing()
 const skip = worldMissing !== false ? worldMissing : (await egressMissing() ?? false)
@@ -78,6 +78,8 @@ describe('egress: a network\'s way out through NAT on its farmer', { skip }, () 
     const a = await network('10.66.0.0/16', 0)
     const b = await network('10.66.0.0/16', 1)
     const closed = await network('10.67.0.0/16')
+    // what another farmer on this host allocating a link would see taken
+    assert.deepEqual([...await egressLinksInUse(farmer.netns)].sort(), [0, 1])
 
     assert.equal(await askFrom(a.workload, outside), farmer.address, 'a reaches the outside, from the farmer\'s address')
     assert.equal(await askFrom(b.workload, outside), farmer.address)
