@@ -90,6 +90,8 @@ export class Egress {
     const { netns, hostNetns } = this.options
     const { host, inner } = this.addresses
     const hostIp = async (args: string[]): Promise<string> => await run('ip', args, { netns: hostNetns })
+    // the rules first: nothing crosses the link before they hold
+    await this.addHostRules()
     if (!await hostIp(['link', 'show', this.device]).then(() => true, () => false)) {
       await ip(['link', 'del', INNER], netns).catch(() => {})
       await hostIp(['link', 'add', this.device, 'type', 'veth', 'peer', 'name', INNER, 'netns', netns])
@@ -100,28 +102,43 @@ export class Egress {
     await ip(['link', 'set', INNER, 'up'], netns)
     await ip(['route', 'replace', 'default', 'via', host], netns)
     await run('sysctl', ['-qw', 'net.ipv4.ip_forward=1'], { netns: hostNetns })
-    // at the top of each chain, in order, ahead of whatever the host has
-    const rules = this.hostRules()
-    const positions = new Map<string, number>()
-    for (const rule of rules) {
-      const key = `${rule[0]}/${rule[1]}`
-      const position = (positions.get(key) ?? 0) + 1
-      positions.set(key, position)
-      if (!await this.iptables(hostNetns, '-C', rule)) {
-        if (!await this.iptables(hostNetns, '-I', rule, position)) throw new Error(`iptables could not add ${rule.join(' ')} for network namespace ${netns}`)
-      }
-    }
     if (!await this.iptables(netns, '-C', this.innerRule) && !await this.iptables(netns, '-A', this.innerRule)) {
       throw new Error(`iptables could not add ${this.innerRule.join(' ')} in ${netns}`)
+    }
+  }
+
+  /**
+   * The host's rules at the top of their chains, in order, ahead of whatever the host has; when
+   * all are there, nothing. When only some are (a crash between two), all go and come again:
+   * one inserted alone could land below the link's ACCEPT and let it reach another network.
+   */
+  private async addHostRules (): Promise<void> {
+    const { hostNetns, netns } = this.options
+    const rules = this.hostRules()
+    let present = 0
+    for (const rule of rules) if (await this.iptables(hostNetns, '-C', rule)) present++
+    if (present === rules.length) return
+    await this.removeHostRules()
+    const positions = new Map<string, number>()
+    for (const rule of rules) {
+      const chain = `${rule[0]}/${rule[1]}`
+      const position = (positions.get(chain) ?? 0) + 1
+      positions.set(chain, position)
+      if (!await this.iptables(hostNetns, '-I', rule, position)) throw new Error(`iptables could not add ${rule.join(' ')} for network namespace ${netns}`)
+    }
+  }
+
+  /** Every copy of every host rule of the link. */
+  private async removeHostRules (): Promise<void> {
+    for (const rule of this.hostRules()) {
+      let removed = true
+      while (removed) removed = await this.iptables(this.options.hostNetns, '-D', rule)
     }
   }
 
   /** Remove the link and the host's rules (every copy of them); the namespace's rule goes with the namespace. */
   async down (): Promise<void> {
     await run('ip', ['link', 'del', this.device], { netns: this.options.hostNetns }).catch(() => {})
-    for (const rule of this.hostRules()) {
-      let removed = true
-      while (removed) removed = await this.iptables(this.options.hostNetns, '-D', rule)
-    }
+    await this.removeHostRules()
   }
 }
