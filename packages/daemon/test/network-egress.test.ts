@@ -53,7 +53,7 @@ describe('egress: a farmer with farmer.network.egress takes its networks\' conta
   const contracts: string[] = []
   const hostIds: string[] = []
 
-  const startFarmer = async (): Promise<DaemonLibp2p> => {
+  const startFarmer = async (egress = true): Promise<DaemonLibp2p> => {
     const rootfs = { acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) }
     return await startPeer({
       home: join(dir, 'farmer'),
@@ -64,7 +64,7 @@ describe('egress: a farmer with farmer.network.egress takes its networks\' conta
         mdns: { ...defaultConfig().mdns, enabled: false },
         farmer: {
           enabled: true, farm: 'gent', country: 'BE', capacity: { cru: 32, mru: '16G', sru: '10G', hru: '0' }, capabilities: ['container', 'network'],
-          network: { ports: { first: 47000, last: 47010 }, egress: true }
+          network: { ports: { first: 47000, last: 47010 }, egress }
         }
       },
       // the farmer's networks live in the test site: their WireGuard sockets and egress links too
@@ -136,5 +136,17 @@ describe('egress: a farmer with farmer.network.egress takes its networks\' conta
     await waitFor('the deployment to be removed', async () => await client.get(farmer.peerId, first).then(() => false, () => true), 30_000, 200)
     assert.equal(egressRules(site.netns).length, 6)
     assert.equal(await askOutside(second), site.address)
+  })
+
+  it('a farmer that turns egress off takes its networks\' links and rules away at its next start', async () => {
+    const site = internet.site('farmer')
+    const [, second] = contracts
+    await farmer.stop()
+    farmer = await startFarmer(false)
+    await twin.dial(farmer.getMultiaddrs()[0])
+    await waitFor('the container to be back', async () => (await client.get(farmer.peerId, second)).workloads.find(w => w.name === 'c')?.state === 'ok', 30_000, 200)
+    assert.deepEqual(egressRules(site.netns), [])
+    assert.equal(execFileSync('ip', ['-n', site.netns, '-o', 'link', 'show'], { encoding: 'utf8' }).includes('p2pe-'), false)
+    assert.equal(await askOutside(second), '')
   })
 })
