@@ -11,13 +11,15 @@ const { dht, connections, ...core } = coreConfigFields
 const port = z.number().int().min(1).max(65535)
 
 /**
- * `farmer.network`: the UDP ports its networks' WireGuard devices listen on, one per network.
+ * `farmer.network`: the UDP ports its networks' WireGuard devices listen on, one per network,
+ * and `egress`: whether its networks' workloads get a way out through NAT on this host.
  * Optional, so that `init` writes config.json as before: absent, the ports are 51820–52819
- * (@p2pcloud/network's DEFAULT_NETWORK_PORTS).
+ * (@p2pcloud/network's DEFAULT_NETWORK_PORTS) and there is no egress.
  */
 const networkSettingsSchema = z.object({
   ports: z.object({ first: port, last: port }).strict()
-    .refine(range => range.first <= range.last, { message: 'first must not be above last' })
+    .refine(range => range.first <= range.last, { message: 'first must not be above last' }).optional(),
+  egress: z.boolean().optional()
 }).strict()
 
 /**

@@ -4,7 +4,7 @@ import { contractsService, farmerContractsInit, type Contracts, type ContractsIn
 import { farmerService, type DriverFactory, type Farmer, type KindServiceFactories } from '@p2pcloud/farmer'
 import { flistService, type FlistService, type FlistServiceInit } from '@p2pcloud/flist'
 import { ConfigError, type HomePeer, type P2PCloudLibp2p, type PeerExtension, type ServiceFactories } from '@p2pcloud/node'
-import type { NetworkFarmerInit } from '@p2pcloud/network'
+import { egressMissing, type NetworkFarmerInit } from '@p2pcloud/network'
 import type { ContainerCapabilityInit, ContainerFarmerInit } from '@p2pcloud/runtime'
 import { twinService, type Twin, type TwinOptions } from '@p2pcloud/twin'
 import { workloadKinds, type KindServices } from '@p2pcloud/workloads'
@@ -43,7 +43,7 @@ export interface DaemonTuning {
   /** Containers' root filesystems (default: the flist cache over this peer's flist exchange). */
   rootfs?: ContainerCapabilityInit['rootfs']
   /** Networks' shorter timers and a chosen WireGuard (the defaults: every 5 s, minutes to retry direct, the kernel's where it has one). */
-  network?: Omit<NonNullable<NetworkFarmerInit['network']>, 'ports'>
+  network?: Omit<NonNullable<NetworkFarmerInit['network']>, 'ports' | 'egress'>
   /** A farmer that advertises and books contracts but runs no workloads, whatever it offers (the simulation's many farmers). */
   advertiseOnly?: boolean
 }
@@ -62,7 +62,11 @@ async function farmerExtensions (config: DaemonConfig, home: string, tuning: Dae
     home,
     flistCacheBytes: config.farmer.flistCacheBytes,
     rootfs: tuning.rootfs,
-    network: { ...tuning.network, ports: config.farmer.network?.ports }
+    network: { ...tuning.network, ports: config.farmer.network?.ports, egress: config.farmer.network?.egress }
+  }
+  if (config.farmer.network?.egress === true) {
+    const missing = await egressMissing()
+    if (missing !== undefined) throw new ConfigError(`farmer.network.egress is on, but ${missing}`)
   }
   for (const kind of workloadKinds.offeredBy(config.farmer.capabilities)) {
     const missing = await kind.missing?.()

@@ -18,6 +18,24 @@ describe('a farmer\'s network settings', () => {
     assert.equal(daemonConfigSchema.safeParse({ farmer: { network: { ports: { first: 0, last: 1 } } } }).success, false)
   })
 
+  it('egress is optional and off by default, a boolean when given', () => {
+    assert.equal(daemonConfigSchema.parse({ farmer: { network: { ports: { first: 40000, last: 40000 } } } }).farmer.network?.egress, undefined)
+    assert.equal(daemonConfigSchema.parse({ farmer: { network: { egress: true } } }).farmer.network?.egress, true)
+    assert.equal(daemonConfigSchema.safeParse({ farmer: { network: { egress: 'yes' } } }).success, false)
+  })
+
+  it('a farmer that turns egress on where iptables does not run refuses to start, naming the setting', async () => {
+    const path = process.env.PATH
+    // a PATH with no iptables: every command is missing
+    process.env.PATH = await tempDir('no-iptables')
+    try {
+      await assert.rejects(daemonExtension(daemonConfigSchema.parse({ farmer: { ...farmer, network: { egress: true } } }), await tempDir('network-config')),
+        (err: Error) => err.name === 'ConfigError' && /farmer\.network\.egress is on, but iptables is not installed/.test(err.message))
+    } finally {
+      process.env.PATH = path
+    }
+  })
+
   it('a farmer offering networks runs the relay after the farmer', { skip: missing }, async () => {
     const extension = await daemonExtension(daemonConfigSchema.parse({ farmer }), await tempDir('network-config'))
     assert.deepEqual(Object.keys(extension.services), ['capacity', 'contracts', 'flists', 'farmer', 'networkRelay', 'twin'])

@@ -11,6 +11,7 @@ import type { DatagramRelay } from './datagram-relay.js'
 import { encodeNetworkResult, type NetworkMember, type NetworkWorkload } from './network-data.js'
 import { NetworkHome, NetworkIdCollisionError, networkHostId, type PortRange, type StoredNetwork } from './network-home.js'
 import { NetworkOverlay, type PathTimings } from './network-overlay.js'
+import { Egress, egressLinksInUse } from './egress.js'
 import { OverlayNamespace, overlayNames } from './overlay-namespace.js'
 import { ownEndpoints } from './own-endpoints.js'
 import type { NetworkRelay } from './relay-service.js'
@@ -35,6 +36,10 @@ export interface NetworkDriverOptions {
   addresses: () => Array<{ toString: () => string }>
   /** Opens relays to other members (the networkRelay service, made after the farmer). */
   relays: Pick<NetworkRelay, 'open'>
+  /** Give each network a way out through NAT on this host (farmer.network.egress; egress.ts). */
+  egress?: boolean
+  /** The namespace that reaches the internet, where devices' sockets and egress links live; default the farmer's own. */
+  hostNetns?: string
   tickMs?: number
   timings?: Partial<PathTimings>
   implementation?: WireguardImplementation
@@ -121,8 +126,11 @@ export class NetworkDriver implements WorkloadDriver {
         range: data.range.toString(),
         subnet: data.subnet.index,
         listenPort: stored?.listenPort ?? await this.home.freePort(id),
+        ...(this.options.egress === true ? { egressLink: stored?.egressLink ?? await this.home.freeEgressLink(id, await egressLinksInUse(this.options.hostNetns)) } : {}),
         workloads: [...others, ref]
       }
+      // egress turned off since it ran: its link goes
+      if (this.options.egress !== true && stored?.egressLink !== undefined) await this.egressOf(id, stored)?.down()
       // on disk before anything is made: a removal after a crash still finds it
       await this.home.write(id, next)
       network ??= await this.start(id, next, data)
@@ -200,9 +208,16 @@ export class NetworkDriver implements WorkloadDriver {
     return undefined
   }
 
+  /** The egress link of network `id` as stored, if it has one. */
+  private egressOf (id: string, stored: StoredNetwork): Egress | undefined {
+    return stored.egressLink === undefined ? undefined : new Egress({ id, netns: overlayNames(id).netns, link: stored.egressLink, hostNetns: this.options.hostNetns })
+  }
+
   private async start (id: string, stored: StoredNetwork, data: NetworkWorkload): Promise<Running> {
     const keys = await this.home.keys(id)
-    const overlay = await OverlayNamespace.create({ names: overlayNames(id), range: data.range, subnet: data.subnet, implementation: this.options.implementation })
+    const { egress, hostNetns, implementation } = this.options
+    const overlay = await OverlayNamespace.create({ names: overlayNames(id), range: data.range, subnet: data.subnet, hostNetns, egress, implementation })
+    await this.egressOf(id, stored)?.up()
     const paths = new NetworkOverlay({
       networkId: data.networkId, self: this.options.self, keys, listenPort: stored.listenPort, overlay, relays: this.options.relays, timings: this.options.timings
     })
@@ -231,6 +246,7 @@ export class NetworkDriver implements WorkloadDriver {
       const names = overlayNames(id)
       await ip(['netns', 'del', names.netns]).catch(() => {})
       await ip(['link', 'del', names.device]).catch(() => {})
+      await this.egressOf(id, stored)?.down()
     }
     await this.home.remove(id)
   }
@@ -241,6 +257,7 @@ export class NetworkDriver implements WorkloadDriver {
     for (const [owner, attached] of this.owners) if (attached.id === network.id) this.owners.delete(owner)
     await network.paths.close()
     await network.overlay.destroy()
+    await this.egressOf(network.id, network.stored)?.down()
     if (this.running.size === 0) {
       clearInterval(this.timer)
       this.timer = undefined

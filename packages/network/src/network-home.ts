@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathUnder } from '@p2pcloud/node'
+import { EGRESS_LINKS } from './egress.js'
 import { udpPortFree } from './udp-port.js'
 import { generateWireguardKeys, isWireguardKey, wireguardPublicKey, type WireguardKeyPair } from './wireguard-keys.js'
 
@@ -19,6 +20,8 @@ export interface StoredNetwork {
   range: string
   subnet: number
   listenPort: number
+  /** Its egress link's /30 of 100.64.0.0/10 (egress.ts), while the farmer gives it a way out. */
+  egressLink?: number
   /** The workloads (`<contract id>/<name>`) that run it: it goes when the last one is removed. */
   workloads: string[]
 }
@@ -95,6 +98,13 @@ export class NetworkHome {
       if (!taken.has(port) && await udpPortFree(port)) return port
     }
     throw new Error(`every WireGuard port of ${this.ports.first}–${this.ports.last} (farmer.network.ports) is taken by another network or another program`)
+  }
+
+  /** The lowest egress link (a /30 of 100.64.0.0/10) no other stored network has and none in `inUse` (on the host). */
+  async freeEgressLink (id: string, inUse: Set<number>): Promise<number> {
+    const taken = new Set([...(await this.list())].filter(([other]) => other !== id).map(([, network]) => network.egressLink))
+    for (let link = 0; link < EGRESS_LINKS; link++) if (!taken.has(link) && !inUse.has(link)) return link
+    throw new Error('every egress link of 100.64.0.0/10 is taken')
   }
 
   /** The network's directory, its key with it. */

@@ -14,7 +14,9 @@ export interface NetworkFarmerInit extends KindFarmerInit {
   network?: {
     /** WireGuard listen ports, one per network (default 51820–52819). */
     ports?: PortRange
-  } & Pick<NetworkDriverOptions, 'tickMs' | 'timings' | 'implementation'>
+    /** A way out through NAT on this host for every network (default off). */
+    egress?: boolean
+  } & Pick<NetworkDriverOptions, 'tickMs' | 'timings' | 'implementation' | 'hostNetns'>
 }
 
 export const DEFAULT_NETWORK_PORTS: PortRange = { first: 51820, last: 52819 }
@@ -73,6 +75,8 @@ export const networkKind: WorkloadKind<NetworkWorkloadSpec, NetworkWorkload, { n
               return await relay.open(...args)
             }
           },
+          egress: network?.egress,
+          hostNetns: network?.hostNetns,
           tickMs: network?.tickMs,
           timings: network?.timings,
           implementation: network?.implementation

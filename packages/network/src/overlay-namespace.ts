@@ -28,6 +28,8 @@ export interface OverlayNamespaceOptions {
   subnet: MemberSubnet
   /** Where the WireGuard socket lives (the namespace that reaches the internet); default the caller's. */
   hostNetns?: string
+  /** Workloads attached get a default route through the gateway (the network has an Egress); without, only the range is routed. */
+  egress?: boolean
   implementation?: WireguardDeviceOptions['implementation']
 }
 
@@ -75,7 +77,8 @@ export class OverlayNamespace {
 
   /**
    * Give the workload whose namespace is `workloadNetns` an interface in this network: a veth
-   * whose far end (`eth0` there) holds `address`/24, with the /16 routed through the gateway.
+   * whose far end (`eth0` there) holds `address`/24, with the /16 routed through the gateway
+   * (and, with `egress`, everything else too).
    */
   async attach (workloadNetns: string, address: number, vethName: string): Promise<void> {
     await ip(['link', 'del', vethName], this.netns).catch(() => {})
@@ -114,7 +117,8 @@ export class OverlayNamespace {
       inWorkload('addr', 'add', `${formatIpv4(address)}/24`, 'dev', 'eth0'),
       inWorkload('link', 'set', 'eth0', 'up'),
       inWorkload('link', 'set', 'lo', 'up'),
-      inWorkload('route', 'replace', this.options.range.toString(), 'via', formatIpv4(this.options.subnet.gateway))
+      inWorkload('route', 'replace', this.options.range.toString(), 'via', formatIpv4(this.options.subnet.gateway)),
+      ...(this.options.egress === true ? [inWorkload('route', 'replace', 'default', 'via', formatIpv4(this.options.subnet.gateway))] : [])
     ]
   }
 

@@ -35,6 +35,15 @@ describe('a farmer\'s networks on disk', () => {
     assert.deepEqual([...(await home.list()).keys()].sort(), ['00000001', '00000002'])
   })
 
+  it('gives each network the lowest egress link no other stored network has and the host does not use', async () => {
+    const home = new NetworkHome(await tempDir('network-home'), { first: 40_000, last: 40_001 })
+    assert.equal(await home.freeEgressLink('00000001', new Set()), 0)
+    await home.write('00000001', { ...stored(40_000), egressLink: 0 })
+    assert.equal(await home.freeEgressLink('00000001', new Set()), 0, 'its own link is not taken from it')
+    assert.equal(await home.freeEgressLink('00000002', new Set()), 1)
+    assert.equal(await home.freeEgressLink('00000002', new Set([1, 2])), 3, 'another farmer on this host holds 1 and 2')
+  })
+
   it('passes over a port something else on the host listens on: another farmer on the same machine', async () => {
     const first = 40_000 + randomInt(0, 20_000)
     const other = createSocket('udp4')
