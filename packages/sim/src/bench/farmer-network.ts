@@ -66,6 +66,7 @@ export class FarmerPair {
     if (missing !== undefined) throw new Error(`cannot run here: ${missing}`)
     const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-net-'))
     const peers: DaemonLibp2p[] = []
+    let hostIds: string[] = []
     try {
       const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
       // the containers' mapped root reaches its root filesystem under dir
@@ -101,7 +102,7 @@ export class FarmerPair {
         contracts.push((await twin.services.contracts.client.propose(farmer.peerId, envelope)).id)
       }
       const networkId = randomBytes(16).toString('hex')
-      const hostIds = farmers.map(f => networkHostId(f.peerId.toString(), twin.peerId.toString(), networkId))
+      hostIds = farmers.map(f => networkHostId(f.peerId.toString(), twin.peerId.toString(), networkId))
       const network = (version: number, subnet: number, members: NetworkMemberSpec[]): Workload =>
         ({ name: 'net', type: 'network', version, data: networkKind.encode({ name: 'net', type: 'network', networkId, range: RANGE, subnet, members }) })
       const deploy = async (farmer: number, version: number, workloads: Workload[]): Promise<void> => {
@@ -123,6 +124,7 @@ export class FarmerPair {
       return pair
     } catch (err) {
       await Promise.all(peers.map(async peer => peer.stop()))
+      removeNamespaces(hostIds)
       await rm(dir, { recursive: true, force: true })
       throw err
     }
@@ -177,12 +179,16 @@ export class FarmerPair {
       await waitFor('the deployment to be removed', async () => this.client.get(this.farmers[farmer].peerId, id).then(() => false, () => true), 30_000, 200).catch(() => {})
     }
     await Promise.all([this.twin, ...this.farmers].map(async peer => peer.stop()))
-    // whatever is left of the networks' namespaces (their devices go with them)
-    for (const id of this.hostIds) execFileSync('sh', ['-c', `ip netns del p2pn-${id} 2>/dev/null; true`])
+    removeNamespaces(this.hostIds)
     await rm(this.dir, { recursive: true, force: true })
   }
 }
 
 async function status (client: DeploymentClient, farmer: DaemonLibp2p, contract: string, name: string): Promise<WorkloadStatusView | undefined> {
   return (await client.get(farmer.peerId, contract)).workloads.find(w => w.name === name)
+}
+
+/** Whatever is left of the networks' namespaces (their devices go with them): a farmer keeps its networks over a stop. */
+function removeNamespaces (hostIds: string[]): void {
+  for (const id of hostIds) execFileSync('sh', ['-c', `ip netns del p2pn-${id} 2>/dev/null; true`])
 }

@@ -1,5 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { promisify } from 'node:util'
 import { generateWireguardKeys, WireguardDevice } from '@p2pcloud/network'
 import { containerWorkload, FarmerPair, SERVER_ADDRESS } from './farmer-network.js'
 import type { Benchmark, Measurement } from './results.js'
@@ -43,7 +44,7 @@ async function barePush (namespaces: string[], address: string): Promise<number>
   try {
     await new Promise(resolve => setTimeout(resolve, 200))
     const started = performance.now()
-    execFileSync('ip', ['netns', 'exec', namespaces[1], 'sh', '-c', push('busybox nc', address)], { timeout: TIMEOUT_MS })
+    await promisify(execFile)('ip', ['netns', 'exec', namespaces[1], 'sh', '-c', push('busybox nc', address)], { timeout: TIMEOUT_MS })
     const seconds = (await done - started) / 1000
     if (Number(counted.trim()) !== PUSH_MiB * MiB) throw new Error(`the bare tunnel's receiver counted ${counted.trim()} bytes, not ${PUSH_MiB * MiB}`)
     return seconds
