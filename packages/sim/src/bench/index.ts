@@ -10,6 +10,8 @@ import { idlePeerMemory } from './idle-peer-memory.js'
 import { lateJoinerDht } from './late-joiner-dht.js'
 import { ledgerStart } from './ledger-start.js'
 import { logFlood } from './log-flood.js'
+import { networkContainers } from './network-containers.js'
+import { networkDeploy } from './network-deploy.js'
 import { overlayRelay } from './overlay-relay.js'
 import { overlayThroughput } from './overlay-throughput.js'
 import { proposeLatency } from './propose-latency.js'
@@ -37,7 +39,9 @@ export const benchmarks: readonly Benchmark[] = [
   containerDeploy,
   logFlood,
   overlayThroughput,
-  overlayRelay
+  overlayRelay,
+  networkDeploy,
+  networkContainers
 ]
 
 export * from './results.js'
