@@ -193,7 +193,13 @@ async function networkSample (bot, flist, [serverFarmer, clientFarmer]) {
     output = (await runCli(['logs', 'client', '--json', ...home])).split('\n').filter(l => l !== '')
       .map(l => Buffer.from(JSON.parse(l).data, 'base64').toString()).join('')
   }
-  const network = JSON.parse(await runCli(['network', 'show', 'demo-net', '--json', ...home]))
+  // each farmer reports its paths every few seconds: wait for both to have shaken hands
+  let network = JSON.parse(await runCli(['network', 'show', 'demo-net', '--json', ...home]))
+  for (const pathsDeadline = Date.now() + 20_000; Date.now() < pathsDeadline;) {
+    if (network.members.every(m => (m.paths ?? []).every(p => p.path !== 'connecting'))) break
+    await new Promise(resolveWait => setTimeout(resolveWait, 1000))
+    network = JSON.parse(await runCli(['network', 'show', 'demo-net', '--json', ...home]))
+  }
   return { ip, output, network }
 }
 
