@@ -48,6 +48,8 @@ describe('storage over zdb namespaces on farmers', () => {
       // another twin: our namespaces are not even visible to it
       const member = pool.members[0]
       const peek = new ZdbClient(other.node, { farmer: peerIdFromString(member.farmer), contractId: member.contractId, namespace: POOL_NAMESPACE })
+      // it dials the farmer by its advert: only once the advert reached it (it joined through another farmer)
+      await waitFor('the other twin to hear of the farmer', () => other.node.services.capacity.directory.get(member.farmer) != null, 60_000)
       await other.twin.reach(peerIdFromString(member.farmer))
       await assert.rejects(peek.scan({ limit: 10 }), { code: 'NOT_FOUND', message: /no such namespace/ })
 
