@@ -73,9 +73,9 @@ async function makeImage (image: string, size: number): Promise<void> {
 }
 
 /**
- * How long the kernel may take to free a loop device after its last unmount: it clears it in a
- * work queue, so just after `umount` the image can still look attached, longer on a busy machine.
- * A device a container's bind mount holds stays attached: that is "in use".
+ * How long the kernel may take to free a loop device after its last unmount: on a busy machine an
+ * image was seen still attached just after `umount` returned. A device a container's bind mount
+ * holds stays attached: that is "in use".
  */
 const LOOP_RELEASE_MS = 5_000
 
