@@ -3,6 +3,15 @@ import { isAbsolute } from 'node:path'
 import { badRequest } from './errors.js'
 import { requireString } from './json-body.js'
 
+/** Percent-decoded `text`, or a 400 naming it as `what` ("path segment", "path"). */
+export function decodePercent (text: string, what: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw badRequest(`${what} ${JSON.stringify(text)} is not valid percent-encoded UTF-8`)
+  }
+}
+
 /** A path field the daemon reads or writes: it runs elsewhere, so only absolute paths mean the same to both. */
 export function requireAbsolutePath (body: unknown, field: string): string {
   const path = requireString(body, field)

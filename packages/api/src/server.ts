@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { logger } from '@libp2p/logger'
-import { badRequest, methodNotAllowed, notFound, toApiError } from './errors.js'
+import { methodNotAllowed, notFound, toApiError } from './errors.js'
 import { guardOrigin, guardToken, type CredentialCheck } from './http-guard.js'
+import { decodePercent } from './paths.js'
 import { isStreamed, type Streamed } from './streamed.js'
 
 const log = logger('p2pcloud:api')
@@ -32,15 +33,7 @@ function matchPath (pattern: string, path: string): Record<string, string> | und
     }
   }
   // decoded only once the route matches: a bad segment is the caller's mistake on this route
-  return Object.fromEntries(Object.entries(raw).map(([name, segment]) => [name, decodeSegment(segment)]))
-}
-
-function decodeSegment (segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    throw badRequest(`path segment ${JSON.stringify(segment)} is not valid percent-encoded UTF-8`)
-  }
+  return Object.fromEntries(Object.entries(raw).map(([name, segment]) => [name, decodePercent(segment, 'path segment')]))
 }
 
 /** The handler for a method and path, its params, and the methods the path allows. */

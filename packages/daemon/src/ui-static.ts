@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { badRequest } from '@p2pcloud/api'
+import { decodePercent } from '@p2pcloud/api'
 
 /**
  * Where `npm run build` puts the web UI: packages/ui/dist beside this package in the monorepo
@@ -45,12 +45,7 @@ const HASHED = /^\/assets\/[^/]+-[\w-]{8,}\.\w+$/
 
 /** The file under `root` that a URL path names, or undefined for one that reaches outside it. */
 export function fileUnder (root: string, pathname: string): string | undefined {
-  let path: string
-  try {
-    path = decodeURIComponent(pathname)
-  } catch {
-    throw badRequest(`path ${JSON.stringify(pathname)} is not valid percent-encoded UTF-8`)
-  }
+  const path = decodePercent(pathname, 'path')
   if (path.includes('\0')) return undefined
   const file = resolve(root, '.' + (path.endsWith('/') ? path + 'index.html' : path))
   return file.startsWith(resolve(root) + sep) ? file : undefined
