@@ -1,10 +1,11 @@
 import { createSocket, type SocketType } from 'node:dgram'
 
-async function bindable (type: SocketType, port: number): Promise<boolean> {
+/** Whether `port` is taken for this family: only EADDRINUSE says so (a host without IPv6 fails udp6 binds for another reason). */
+async function taken (type: SocketType, port: number): Promise<boolean> {
   const socket = createSocket({ type, ipv6Only: type === 'udp6' })
   return await new Promise(resolve => {
-    socket.once('error', () => { socket.close(); resolve(false) })
-    socket.bind(port, () => { socket.close(() => { resolve(true) }) })
+    socket.once('error', (err: NodeJS.ErrnoException) => { socket.close(); resolve(err.code === 'EADDRINUSE') })
+    socket.bind(port, () => { socket.close(() => { resolve(false) }) })
   })
 }
 
@@ -13,5 +14,5 @@ async function bindable (type: SocketType, port: number): Promise<boolean> {
  * another farmer on the same machine, or any other program, may hold a port of our range.
  */
 export async function udpPortFree (port: number): Promise<boolean> {
-  return await bindable('udp4', port) && await bindable('udp6', port).catch(() => true)
+  return !await taken('udp4', port) && !await taken('udp6', port)
 }
