@@ -27,7 +27,7 @@ function findQuery (spec: DeploymentSpec): Record<string, string> {
 
 /**
  * The /v1 routes the web UI needs beside the others: a login link, a spec checked without
- * deploying it, and an upload that stores the request's body (a browser has no path on the
+ * deploying it, the workload kinds it can deploy, and an upload that stores the request's body (a browser has no path on the
  * daemon's disk to give `POST /v1/store/objects`).
  */
 export function uiRoutes (sessions: UiSessions, apiUrl: () => string, twin: Twin): Routes {
@@ -44,6 +44,11 @@ export function uiRoutes (sessions: UiSessions, apiUrl: () => string, twin: Twin
       const spec = parseDeploymentSpec(requireString(body, 'spec'), source)
       return { spec, need: specResources(spec), find: spec.where.farmer == null ? findQuery(spec) : undefined }
     },
+    // the wizard offers only the kinds this daemon can deploy (a gateway before its kind merged says so)
+    'GET /v1/ui/kinds': async () => ({
+      kinds: workloadKinds.all.map(kind => ({ type: kind.type, capability: kind.capability })),
+      planned: workloadKinds.planned
+    }),
     // the update editor starts from what is deployed
     'GET /v1/ui/deployments/:name/spec': async (_req, _url, params) => {
       const record = (await twin.list()).find(r => r.name === params.name)

@@ -10,6 +10,7 @@ import { Deployments } from './pages/deployments.js'
 import { Explorer } from './pages/explorer.js'
 import { Farmer } from './pages/farmer.js'
 import { Mesh } from './pages/mesh.js'
+import { NetworkPage, Networks } from './pages/networks.js'
 import { Storage } from './pages/storage.js'
 import './style.css'
 
@@ -18,6 +19,7 @@ const PAGES = [
   { path: 'mesh', title: 'Mesh' },
   { path: 'deployments', title: 'Deployments' },
   { path: 'deploy', title: 'Deploy' },
+  { path: 'networks', title: 'Networks' },
   { path: 'storage', title: 'Storage' }
 ]
 
@@ -28,6 +30,8 @@ function Page ({ route }: { route: string[] }) {
   if (page === 'deployments' && name != null) return <Deployment name={name} />
   if (page === 'deployments') return <Deployments />
   if (page === 'deploy') return <Deploy />
+  if (page === 'networks' && name != null) return <NetworkPage name={name} />
+  if (page === 'networks') return <Networks />
   if (page === 'storage') return <Storage />
   if (page === 'farmer') return <Farmer />
   return <Explorer />
