@@ -70,6 +70,8 @@ export interface SpecCheck {
   need: Resources
   /** The /v1/find query of the farmers a deploy would try, cheapest first; absent when the spec names its farmer. */
   find?: Record<string, string>
+  /** Every capability the farmer must offer (containers in a network need `container` and `network`). */
+  capabilities: string[]
 }
 
 export interface Contract {

@@ -43,10 +43,13 @@ function needText (need: SpecCheck['need']): string {
 
 /** Which farmer the deploy will try first, and why that one. */
 function FarmerChoice ({ choice }: { choice: Choice }) {
-  const { check, farmers } = choice
+  const { check } = choice
   if (check.find == null) return <p class="choice">The spec names its farmer; the deploy goes there or fails in its words.</p>
-  const filters = Object.entries(check.find).filter(([k]) => !['cru', 'mru', 'sru', 'hru', 'sort'].includes(k)).map(([k, v]) => `${k} ${v}`).join(', ')
-  if (farmers == null) return <p class="choice muted">Looking for farmers with room for {needText(check.need)}…</p>
+  const where = Object.entries(check.find).filter(([k]) => !['cru', 'mru', 'sru', 'hru', 'sort', 'capability'].includes(k)).map(([k, v]) => `${k} ${v}`)
+  const filters = [...where, ...(check.capabilities.length > 0 ? [`offering ${check.capabilities.join(' and ')}`] : [])].join(', ')
+  if (choice.farmers == null) return <p class="choice muted">Looking for farmers with room for {needText(check.need)}…</p>
+  // find searched by one capability: the deploy tries only those offering every one the spec needs
+  const farmers = choice.farmers.filter(f => check.capabilities.every(c => f.capabilities.includes(c)))
   if (farmers.length === 0) return <p class="choice error">No farmer {filters !== '' ? `matching ${filters} ` : ''}has room for {needText(check.need)}.</p>
   const first = farmers[0]
   return (
