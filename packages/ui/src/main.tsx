@@ -4,15 +4,20 @@ import { LOGGED_OUT } from './api.js'
 import { Show } from './components/feedback.js'
 import { shortId } from './format.js'
 import { useApi, useRoute } from './hooks.js'
-import { Deploy, Update } from './pages/deploy.js'
-import { Deployment } from './pages/deployment.js'
-import { Deployments } from './pages/deployments.js'
+import { lazyPage } from './lazy.js'
 import { Explorer } from './pages/explorer.js'
-import { Farmer } from './pages/farmer.js'
-import { Mesh } from './pages/mesh.js'
-import { NetworkPage, Networks } from './pages/networks.js'
-import { Storage } from './pages/storage.js'
 import './style.css'
+
+// the explorer comes with the first load; every other page when it is first opened
+const Mesh = lazyPage(async () => (await import('./pages/mesh.js')).Mesh)
+const Deployments = lazyPage(async () => (await import('./pages/deployments.js')).Deployments)
+const Deployment = lazyPage(async () => (await import('./pages/deployment.js')).Deployment)
+const Deploy = lazyPage(async () => (await import('./pages/deploy.js')).Deploy)
+const Update = lazyPage(async () => (await import('./pages/deploy.js')).Update)
+const Networks = lazyPage(async () => (await import('./pages/networks.js')).Networks)
+const NetworkPage = lazyPage(async () => (await import('./pages/networks.js')).NetworkPage)
+const Storage = lazyPage(async () => (await import('./pages/storage.js')).Storage)
+const Farmer = lazyPage(async () => (await import('./pages/farmer.js')).Farmer)
 
 const PAGES = [
   { path: 'explorer', title: 'Explorer' },

@@ -69,6 +69,8 @@ function SpecPane ({ yaml, onChange, action, send, farmerChoice }: { yaml: strin
   const [sending, setSending] = useState(false)
   const [sendError, setSendError] = useState<Error>()
   const { choice, error } = useSpecCheck(yaml)
+  // a failed send's words stand for the spec that was sent, not for the next one
+  useEffect(() => { setSendError(undefined) }, [yaml])
   const submit = async (): Promise<void> => {
     setSending(true)
     setSendError(undefined)
