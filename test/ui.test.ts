@@ -246,6 +246,16 @@ describe('the web UI', () => {
       assert.match(await page.textContent('table.contracts tbody') ?? '', /active.*1 core, 64 MiB RAM, 64 MiB SSD/s)
       await shot(page, 'deployments')
 
+      // a gateway in the wizard only where this daemon has the kind: its form (web's container a backend), else a line saying so
+      await page.click('nav a[href="#/deploy"]')
+      await page.selectOption('select[name=kind]', 'gateway')
+      if (workloadKinds.get('gateway-name') == null) {
+        assert.match(await (await page.waitForSelector('[data-unavailable=gateway]')).textContent() ?? '', /^Gateways are not available on this daemon: it deploys volume, network, container, zdb/)
+        assert.equal(await page.$('button[name=send]'), null)
+      } else {
+        await page.selectOption('select[name=backend]', 'web/app')
+      }
+
       // the network: both farmers members with their /24s, and each one's path to the other once they shook hands
       // (on one machine's loopback they have no address to reach each other by: relayed over the mesh)
       const peerResult = await peerDeployed
