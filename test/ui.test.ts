@@ -98,6 +98,15 @@ describe('the web UI', () => {
     const watch = await raw(api, '/v1/ui/deployments/nope/watch', { cookie })
     assert.equal(watch.status, 404)
     assert.deepEqual(JSON.parse(watch.body).error, { name: 'DeploymentNotFound', message: 'no deployment named "nope"; see p2pcloud ls' })
+    // the farmer page's routes answer on farmers only; the kinds say what the wizard may offer
+    for (const path of ['/v1/ui/farmer/workloads', '/v1/ui/farmer/receipts']) {
+      const answer = await raw(api, path, { cookie })
+      assert.equal(answer.status, 404, path)
+      assert.equal(JSON.parse(answer.body).error.name, 'NotAFarmer', path)
+    }
+    const kinds = JSON.parse((await raw(api, '/v1/ui/kinds', { cookie })).body)
+    assert.deepEqual(kinds.kinds.map((k: { type: string }) => k.type), workloadKinds.types())
+    assert.deepEqual(kinds.planned, workloadKinds.planned)
     // the other daemons on this machine do not take it: cookies are per port, sessions per daemon
     assert.equal((await raw(farmerBe.ready.api, '/v1/id', { cookie: cookie.replace(/-\d+=/, `-${new URL(farmerBe.ready.api).port}=`) })).status, 401)
 
