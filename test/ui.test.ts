@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { readFile, rm } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
 import type { Response } from 'playwright-core'
 import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { workloadKinds } from '@p2pcloud/workloads'
 import { chromiumUnavailable, launchChromium, loginLink, raw, rawBytes, sessionCookie, shot } from './helpers/ui.js'
 import { farmerHome, runCli, spawnDaemon, volumeSpecYaml, type CliDaemon } from './helpers/index.js'
 
 const noBrowser = await chromiumUnavailable()
 const noContainers = await runcUnavailable()
+// the browser test puts its container on a private network: root, WireGuard and iproute2
+const noNetworks = await workloadKinds.get('network')?.missing?.()
+const farmerCapabilities = noContainers == null && noNetworks == null ? ['container', 'network', 'zdb'] : ['zdb']
 // the functions given to page.waitForFunction run in the page, where there is a document
 declare const document: any
 
@@ -24,10 +28,11 @@ describe('the web UI', () => {
 
   before(async () => {
     work = await tempDir('ui')
-    // two farms, so that a 1+1 storage pool has its two distinct farmers
-    farmerBe = await spawnDaemon(await farmerHome('ui-farmer-be', { cru: 4, mru: '8G', sru: '20G', hru: '4G' }, { capabilities: noContainers == null ? ['container', 'zdb'] : ['zdb'] }))
+    // two farms, so that a 1+1 storage pool has its two distinct farmers and a network two members;
+    // the Belgian one signs a receipt every 5 s of a lease, so that the pages have one to show
+    farmerBe = await spawnDaemon(await farmerHome('ui-farmer-be', { cru: 4, mru: '8G', sru: '20G', hru: '4G' }, { capabilities: farmerCapabilities, receiptPeriodSeconds: 5 }))
     const bootstrap = ['--bootstrap', farmerBe.ready.addresses[0]]
-    farmerDe = await spawnDaemon(await farmerHome('ui-farmer-de', { cru: 8, mru: '16G', sru: '100G', hru: '4G' }, { farm: 'berlin', country: 'DE', capabilities: ['zdb'] }), { args: bootstrap })
+    farmerDe = await spawnDaemon(await farmerHome('ui-farmer-de', { cru: 8, mru: '16G', sru: '100G', hru: '4G' }, { farm: 'berlin', country: 'DE', capabilities: farmerCapabilities }), { args: bootstrap })
     const botHome = join(work, 'bot')
     assert.equal((await runCli(['init', '--home', botHome])).code, 0)
     bot = await spawnDaemon(botHome, { args: bootstrap })
@@ -38,6 +43,9 @@ describe('the web UI', () => {
   })
 
   after(async () => {
+    // the farmers keep networks and containers over a restart: only removing the deployments takes them off this host
+    const listed = bot != null ? await runCli(['ls', '--home', bot.ready.home, '--json']) : undefined
+    for (const { name } of listed?.code === 0 ? JSON.parse(listed.stdout) as Array<{ name: string }> : []) await runCli(['rm', '--force', name, '--home', bot.ready.home])
     await Promise.all([bot, farmerDe, farmerBe].filter(d => d != null).map(async d => d.stop()))
     await rm(work, { recursive: true, force: true })
   })
@@ -90,6 +98,15 @@ describe('the web UI', () => {
     const watch = await raw(api, '/v1/ui/deployments/nope/watch', { cookie })
     assert.equal(watch.status, 404)
     assert.deepEqual(JSON.parse(watch.body).error, { name: 'DeploymentNotFound', message: 'no deployment named "nope"; see p2pcloud ls' })
+    // the farmer page's routes answer on farmers only; the kinds say what the wizard may offer
+    for (const path of ['/v1/ui/farmer/workloads', '/v1/ui/farmer/receipts']) {
+      const answer = await raw(api, path, { cookie })
+      assert.equal(answer.status, 404, path)
+      assert.equal(JSON.parse(answer.body).error.name, 'NotAFarmer', path)
+    }
+    const kinds = JSON.parse((await raw(api, '/v1/ui/kinds', { cookie })).body)
+    assert.deepEqual(kinds.kinds.map((k: { type: string }) => k.type), workloadKinds.types())
+    assert.deepEqual(kinds.planned, workloadKinds.planned)
     // the other daemons on this machine do not take it: cookies are per port, sessions per daemon
     assert.equal((await raw(farmerBe.ready.api, '/v1/id', { cookie: cookie.replace(/-\d+=/, `-${new URL(farmerBe.ready.api).port}=`) })).status, 401)
 
@@ -114,7 +131,7 @@ describe('the web UI', () => {
     assert.equal((await raw(api, '/v1/ui/login', { origin: 'http://evil.example', cookie }, 'POST')).status, 403)
   })
 
-  it('in Chromium: logs in with the link, finds a farmer by country, deploys a container through the wizard and follows it live, sees its contract on both sides, renews and updates it, removes it, stores and fetches a file; a foreign page gets nothing', { skip: noBrowser ?? noContainers }, async (t) => {
+  it('in Chromium: logs in with the link, finds a farmer by country, creates a network, deploys a container on it through the wizard and follows it live, sees the network\'s members and paths, its contract, receipts and costs on both sides, renews and updates it, removes it and the network, stores and fetches a file; a foreign page gets nothing', { skip: noBrowser ?? noContainers ?? noNetworks }, async (t) => {
     const api = bot.ready.api
     const rootfs = await makeBusyboxRootfs(join(work, 'rootfs'))
     const built = await runCli(['flist', 'build', rootfs, '-o', join(work, 'app.flist'), '--json'])
@@ -160,25 +177,35 @@ describe('the web UI', () => {
       await page.waitForSelector('table tbody tr')
       await shot(page, 'mesh')
 
+      // a private network made in the page, with a range of its own
+      await page.click('nav a[href="#/networks"]')
+      await page.fill('form[name=network] input[name=name]', 'ui-net')
+      await page.fill('form[name=network] input[name=range]', '10.77.0.0/16')
+      await page.click('form[name=network] button[type=submit]')
+      await page.waitForURL(/#\/networks\/ui-net$/)
+      await page.waitForSelector('text=No members yet')
+
       // the wizard: the daemon's spec errors with their line:column, the farmer it will try, then the deploy
       await page.click('nav a[href="#/deploy"]')
       await page.fill('input[name=flist]', flist)
+      await page.selectOption('select[name=network]', 'ui-net')
       await page.fill('input[name=country]', 'BE')
       await page.fill('input[name=command]', 'echo hello from the web ui; while true; do echo tick; sleep 1; done')
       await page.waitForSelector(`.choice[data-farmer="${farmerBe.ready.peerId}"]`)
       const yaml = await page.inputValue('textarea[name=spec]')
       assert.match(yaml, new RegExp(`flist: ${flist}`))
+      assert.match(yaml, /\n {4}network: "ui-net"\n/)
       await page.fill('textarea[name=spec]', yaml.replace('cpu: 1', 'cpu: lots'))
       const specError = await (await page.waitForSelector('.error')).textContent()
       assert.match(specError ?? '', /^SpecError wizard\.yaml:\d+:\d+: /)
       assert.equal(await page.textContent('.gutter .bad'), `${yaml.split('\n').findIndex(line => line.includes('cpu:')) + 1}\n`)
       await shot(page, 'deploy-error')
-      // no German farmer runs containers: the page says so before the deploy, the daemon's words after it
-      await page.fill('input[name=country]', 'DE')
+      // no Dutch farmer: the page says so before the deploy, the daemon's words after it
+      await page.fill('input[name=country]', 'NL')
       await page.waitForSelector('.choice.error')
-      assert.match(await page.textContent('.choice.error') ?? '', /No farmer matching country DE, capability container has room for 1 core\(s\), 64 MiB memory, 64 MiB SSD/)
+      assert.match(await page.textContent('.choice.error') ?? '', /No farmer matching country NL, offering container and network has room for 1 core\(s\), 64 MiB memory, 64 MiB SSD/)
       await page.click('button[name=send]')
-      assert.match(await (await page.waitForSelector('.error:not(.choice)')).textContent() ?? '', /^NoMatchingFarmer no farmer offering container matches \{"country":"DE"\}/)
+      assert.match(await (await page.waitForSelector('.error:not(.choice)')).textContent() ?? '', /^NoMatchingFarmer no farmer offering network matches \{"country":"NL"\}/)
       await page.fill('input[name=country]', 'BE')
       await page.waitForSelector(`.choice[data-farmer="${farmerBe.ready.peerId}"]`)
       await shot(page, 'deploy')
@@ -188,10 +215,18 @@ describe('the web UI', () => {
       await page.waitForURL(/#\/deployments\/web$/, { timeout: 60_000 })
       await page.waitForSelector('[data-watch=live]', { timeout: 30_000 })
       await page.waitForSelector('[data-state=ok]', { timeout: 60_000 })
+      // meanwhile a second member of the network: a container on the German farmer, deployed with the CLI
+      const peerFile = join(work, 'peer.yaml')
+      await writeFile(peerFile, ['name: peer', 'where:', `  farmer: ${farmerDe.ready.peerId}`, 'lease: 1h', 'workloads:', '  - name: app', '    type: container',
+        `    flist: ${flist}`, '    network: ui-net', '    entrypoint: [/bin/sh, -c]', '    args: ["while true; do sleep 5; done"]', '    cpu: 1', '    memory: 64M', '    rootfs: 64M', ''].join('\n'))
+      const peerDeployed = runCli(['deploy', peerFile, '--home', bot.ready.home, '--json'])
       await page.waitForFunction(() => document.querySelector('pre[data-workload=app]')?.textContent?.includes('hello from the web ui'), undefined, { timeout: 30_000 })
       const ticks = async (): Promise<number> => ((await page.textContent('pre[data-workload=app]')) ?? '').split('tick').length - 1
       const before = await ticks()
       await page.waitForFunction(n => (document.querySelector('pre[data-workload=app]')?.textContent ?? '').split('tick').length - 1 >= n + 2, before, { timeout: 20_000 })
+      // what it cost so far: the farmer signs a receipt every 5 s of its lease here
+      const cost = /^\d+ receipts?, (\d+\.\d{6}) TFT in all\.$/.exec(await (await page.waitForSelector('[data-receipts]', { timeout: 30_000 })).textContent() ?? '')
+      assert.ok(cost != null && Number(cost[1]) > 0, `receipts costing something: ${String(cost?.[0])}`)
       await shot(page, 'deployment')
       await page.fill('input[name=lease]', '3h')
       await page.click('.actions button[type=submit]')
@@ -204,15 +239,47 @@ describe('the web UI', () => {
       await page.click('a[href="#/deployments/web/update"]')
       const deployed = await (await page.waitForSelector('textarea[name=spec]')).inputValue()
       assert.match(deployed, /^name: web\nwhere:\n {2}country: BE\nlease: 1h\n/)
+      // as it was written: the network by its name, the address it got kept, no network workload of the twin's
+      assert.match(deployed, /\n {4}network: ui-net\n/)
+      assert.match(deployed, /\n {4}ip: 10\.77\.1\.2\n/)
+      assert.doesNotMatch(deployed, /net-ui-net/)
       await page.fill('textarea[name=spec]', deployed.replace('hello from the web ui', 'hello from the update'))
       await page.click('button[name=send]')
       await page.waitForURL(/#\/deployments\/web$/, { timeout: 60_000 })
       await page.waitForFunction(() => document.querySelector('pre[data-workload=app]')?.textContent?.includes('hello from the update'), undefined, { timeout: 30_000 })
-      assert.equal(JSON.parse((await runCli(['show', 'web', '--home', bot.ready.home, '--json'])).stdout).version, 2)
+      // version 2, or 3 when the German member joined meanwhile (the twin pushed web's network workload its new peer)
+      const { version } = JSON.parse((await runCli(['show', 'web', '--home', bot.ready.home, '--json'])).stdout)
+      assert.ok(version === 2 || version === 3, `version ${version as number}`)
       await page.click('nav a[href="#/deployments"]')
       await page.waitForSelector('table.contracts tbody tr')
       assert.match(await page.textContent('table.contracts tbody') ?? '', /active.*1 core, 64 MiB RAM, 64 MiB SSD/s)
       await shot(page, 'deployments')
+
+      // a gateway in the wizard only where this daemon has the kind: its form (web's container a backend), else a line saying so
+      await page.click('nav a[href="#/deploy"]')
+      await page.selectOption('select[name=kind]', 'gateway')
+      if (workloadKinds.get('gateway-name') == null) {
+        assert.match(await (await page.waitForSelector('[data-unavailable=gateway]')).textContent() ?? '', /^Gateways are not available on this daemon: it deploys volume, network, container, zdb/)
+        assert.equal(await page.$('button[name=send]'), null)
+      } else {
+        await page.selectOption('select[name=backend]', 'web/app')
+      }
+
+      // the network: both farmers members with their /24s, and each one's path to the other once they shook hands
+      // (on one machine's loopback they have no address to reach each other by: relayed over the mesh)
+      const peerResult = await peerDeployed
+      assert.equal(peerResult.code, 0, peerResult.stderr)
+      await page.click('nav a[href="#/networks"]')
+      await page.click('tr[data-network=ui-net] a')
+      for (const [from, to] of [[farmerBe, farmerDe], [farmerDe, farmerBe]]) {
+        await page.waitForFunction(([from, to]) => {
+          const path = document.querySelector(`tr[data-member="${from}"] li[data-to="${to}"]`)
+          return ['direct', 'relayed'].includes(path?.getAttribute('data-path')) && !path.textContent.includes('last handshake never')
+        }, [from.ready.peerId, to.ready.peerId], { timeout: 60_000 })
+      }
+      assert.match(await page.textContent(`tr[data-member="${farmerBe.ready.peerId}"]`) ?? '', /10\.77\.1\.0\/24.*web/)
+      assert.match(await page.textContent(`tr[data-member="${farmerDe.ready.peerId}"]`) ?? '', /10\.77\.2\.0\/24.*peer/)
+      await shot(page, 'network')
 
       // the farmer's own UI, in a page of its own origin: capacity in use, the contract it holds
       const farmerPage = await browser.newPage()
@@ -221,6 +288,9 @@ describe('the web UI', () => {
       await farmerPage.waitForSelector('table.contracts tbody tr')
       assert.match(await farmerPage.textContent('table.contracts tbody') ?? '', /active/)
       assert.match(await farmerPage.textContent('.card') ?? '', /3 free of 4/, 'one of its four cores booked')
+      // what it runs, and what it earned
+      await farmerPage.waitForSelector('tr[data-workload="web/app"] .state-ok')
+      await farmerPage.waitForSelector('table.receipts tbody tr')
       await shot(farmerPage, 'farmer')
       await farmerPage.close()
       await page.goto(`${api}/#/deployments/web`)
@@ -228,8 +298,20 @@ describe('the web UI', () => {
       page.once('dialog', dialog => { void dialog.accept() })
       await page.click('button.danger')
       await page.waitForURL(/#\/deployments$/, { timeout: 60_000 })
-      await page.waitForSelector('text=No deployment yet')
-      assert.deepEqual(JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout), [])
+      await page.waitForSelector('a[href="#/deployments/peer"]')
+      assert.equal(await page.$('a[href="#/deployments/web"]'), null)
+      assert.deepEqual(JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout).map((d: { name: string }) => d.name), ['peer'])
+
+      // the network: refused while a deployment uses it, in the daemon's words; removed once none does
+      await page.goto(`${api}/#/networks/ui-net`)
+      page.once('dialog', dialog => { void dialog.accept() })
+      await page.click('button[name=remove]')
+      assert.match(await (await page.waitForSelector('.actions .error')).textContent() ?? '', /^NetworkInUse .*peer/)
+      assert.equal((await runCli(['rm', 'peer', '--home', bot.ready.home])).code, 0)
+      page.once('dialog', dialog => { void dialog.accept() })
+      await page.click('button[name=remove]')
+      await page.waitForURL(/#\/networks$/)
+      await page.waitForSelector('text=No network yet')
 
       // storage: a 1+1 pool reserved from the page, a file stored and fetched back with progress
       await page.click('nav a[href="#/storage"]')

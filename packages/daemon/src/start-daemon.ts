@@ -3,6 +3,7 @@ import { startHomePeer, type RunOverrides } from '@p2pcloud/node'
 import { daemonConfigSchema } from './config.js'
 import { daemonRoutes } from './routes/index.js'
 import { daemonExtension, type DaemonPeer } from './services.js'
+import { uiFarmerRoutes } from './ui-farmer.js'
 import { uiPages } from './ui-pages.js'
 import { uiRoutes } from './ui-routes.js'
 import { UiSessions } from './ui-sessions.js'
@@ -24,7 +25,7 @@ export async function startDaemon (home: string, overrides: RunOverrides = {}): 
   // the web UI: its files and login beside /v1, its session cookie accepted as the token is
   const sessions = new UiSessions()
   try {
-    const routes = { ...daemonRoutes(peer, new Date()), ...uiRoutes(sessions, () => api.url, peer.libp2p.services.twin), ...await uiWatchRoutes(peer) }
+    const routes = { ...daemonRoutes(peer, new Date()), ...uiRoutes(sessions, () => api.url, peer.libp2p.services.twin), ...await uiWatchRoutes(peer), ...uiFarmerRoutes(peer) }
     api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes, pages: uiPages(sessions), credential: sessions.accepts })
   } catch (err) {
     await peer.stop()

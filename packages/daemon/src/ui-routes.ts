@@ -1,5 +1,5 @@
 import { badRequest, readJsonBody, requireString, withProgress, type Routes } from '@p2pcloud/api'
-import { DeploymentNotFoundError, parseDeploymentSpec, specResources, type DeploymentSpec, type Twin } from '@p2pcloud/twin'
+import { DeploymentNotFoundError, neededCapabilities, neededCapability, parseDeploymentSpec, specResources, type DeploymentSpec, type Twin } from '@p2pcloud/twin'
 import { workloadKinds } from '@p2pcloud/workloads'
 import type { UiSessions } from './ui-sessions.js'
 import { specYaml } from './ui-spec-yaml.js'
@@ -10,7 +10,7 @@ import { specYaml } from './ui-spec-yaml.js'
  */
 function findQuery (spec: DeploymentSpec): Record<string, string> {
   const need = specResources(spec)
-  const capability = spec.where.capability ?? workloadKinds.placementCapability(spec.workloads.map(w => w.type))
+  const capability = neededCapability(spec)
   const query: Record<string, string | number | undefined> = {
     country: spec.where.country,
     farm: spec.where.farm,
@@ -27,7 +27,7 @@ function findQuery (spec: DeploymentSpec): Record<string, string> {
 
 /**
  * The /v1 routes the web UI needs beside the others: a login link, a spec checked without
- * deploying it, and an upload that stores the request's body (a browser has no path on the
+ * deploying it, the workload kinds it can deploy, and an upload that stores the request's body (a browser has no path on the
  * daemon's disk to give `POST /v1/store/objects`).
  */
 export function uiRoutes (sessions: UiSessions, apiUrl: () => string, twin: Twin): Routes {
@@ -42,8 +42,14 @@ export function uiRoutes (sessions: UiSessions, apiUrl: () => string, twin: Twin
       const body = await readJsonBody(req)
       const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
       const spec = parseDeploymentSpec(requireString(body, 'spec'), source)
-      return { spec, need: specResources(spec), find: spec.where.farmer == null ? findQuery(spec) : undefined }
+      // find searches by one capability; the twin then tries only the farmers offering all of them
+      return { spec, need: specResources(spec), find: spec.where.farmer == null ? findQuery(spec) : undefined, capabilities: neededCapabilities(spec) }
     },
+    // the wizard offers only the kinds this daemon can deploy (a gateway before its kind merged says so)
+    'GET /v1/ui/kinds': async () => ({
+      kinds: workloadKinds.all.map(kind => ({ type: kind.type, capability: kind.capability })),
+      planned: workloadKinds.planned
+    }),
     // the update editor starts from what is deployed
     'GET /v1/ui/deployments/:name/spec': async (_req, _url, params) => {
       const record = (await twin.list()).find(r => r.name === params.name)

@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util'
 import { ApiError } from '@p2pcloud/api'
-import { parseDeploymentSpec, type DeploymentSpec } from '@p2pcloud/twin'
+import {
+  attachContainer, containerNetworkKeys, networkWorkloadName, networkWorkloadsOf, parseDeploymentSpec, withNetworkWorkloads, type DeploymentSpec
+} from '@p2pcloud/twin'
 import { stringify } from 'yaml'
 
 /**
@@ -32,11 +34,29 @@ function readsBackAs (text: string, spec: DeploymentSpec): boolean {
 }
 
 /**
+ * The spec as its user wrote it: without the `network` workloads the twin adds, each container
+ * naming its network (`backend`, not the twin's `net-backend`) with the address it has, which an
+ * update keeps.
+ */
+function asWritten (spec: DeploymentSpec): DeploymentSpec {
+  const prefix = networkWorkloadName('').length
+  const names = new Map(networkWorkloadsOf(spec.workloads).map(w => [w.name, w.name.slice(prefix)]))
+  if (names.size === 0) return spec
+  const workloads = withNetworkWorkloads(spec.workloads, []).map(w => {
+    const keys = containerNetworkKeys(w)
+    const network = keys?.network != null ? names.get(keys.network) : undefined
+    return network != null && keys?.ip != null ? attachContainer(w, network, keys.ip) : w
+  })
+  return { ...spec, workloads }
+}
+
+/**
  * A deployment's spec written back as a spec file, for the page's update editor: sizes in bytes,
  * the lease in its largest whole unit. Only a text that parses back into the same spec is given
- * out, so that the editor never starts from something other than what is deployed.
+ * out, so that the editor never starts from something other than what is deployed (as written).
  */
-export function specYaml (spec: DeploymentSpec): string {
+export function specYaml (deployed: DeploymentSpec): string {
+  const spec = asWritten(deployed)
   const where = Object.values(spec.where).some(v => v != null) ? { where: spec.where } : {}
   const text = stringify(spelled({ name: spec.name, ...where, lease: leaseText(spec.leaseMs), workloads: spec.workloads }))
   if (!readsBackAs(text, spec)) {

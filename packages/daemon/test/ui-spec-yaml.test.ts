@@ -28,6 +28,15 @@ workloads:
     assert.doesNotMatch(specYaml(parseDeploymentSpec('name: v\nlease: 2h\nworkloads: [{ name: d, type: volume, size: 1G }]\n')), /where/)
   })
 
+  it('writes a deployment on a private network as its user wrote it: the network by name, its address kept, without the twin\'s network workload', () => {
+    const written = parseDeploymentSpec('name: api\nlease: 1h\nworkloads: [{ name: web, type: container, flist: bafibeib4bdizrjfwslqbzkobgpqmw6gmvbfz52x3w4sgsiwstqmz2wnnjq, network: backend }]\n')
+    const network = { name: 'net-backend', type: 'network', networkId: '0'.repeat(32), range: '10.20.0.0/16', subnet: 1, members: [] }
+    const deployed = { ...written, workloads: [network, { ...written.workloads[0], network: 'net-backend', ip: '10.20.1.2' }] } as typeof written
+    const yaml = specYaml(JSON.parse(JSON.stringify(deployed)))
+    assert.doesNotMatch(yaml, /net-backend|networkId/)
+    assert.deepEqual(parseDeploymentSpec(yaml).workloads, [{ ...written.workloads[0], ip: '10.20.1.2' }])
+  })
+
   it('refuses a spec it cannot write back the same, rather than give a different one', () => {
     const spec = parseDeploymentSpec('name: v\nlease: 2h\nworkloads: [{ name: d, type: volume, size: 1G }]\n')
     assert.throws(() => specYaml({ ...spec, workloads: [{ ...spec.workloads[0], futureField: 1 } as any] }), { name: 'SpecNotWritable' })

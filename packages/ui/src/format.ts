@@ -19,4 +19,5 @@ export function formatAgo (ms: number): string {
 /** A peer id cut to its ends, as the CLI prints them. */
 export const shortId = (id: string): string => id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id
 
-export const formatMoney = (micro: number, currency: string): string => `${(micro / 1e6).toFixed(4)} ${currency}`
+/** An amount in micro-units, to the last one: a receipt of a few seconds is worth a few of them. */
+export const formatMoney = (micro: number, currency: string): string => `${(micro / 1e6).toFixed(6)} ${currency}`

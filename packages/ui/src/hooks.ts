@@ -74,3 +74,29 @@ export function useLatestLine<T> (path: string, retryMs = 2_000): { data?: T, er
   }, [path, retryMs])
   return state
 }
+
+export interface Action {
+  /** What runs now ("removing"), if anything. */
+  busy?: string
+  /** The last run's failure, in the daemon's words, until the next run. */
+  error?: Error
+  run: (what: string, work: () => Promise<unknown>) => Promise<void>
+}
+
+/** A button's work: one at a time, its failure kept to be shown under it. */
+export function useAction (): Action {
+  const [busy, setBusy] = useState<string>()
+  const [error, setError] = useState<Error>()
+  const run = async (what: string, work: () => Promise<unknown>): Promise<void> => {
+    setBusy(what)
+    setError(undefined)
+    try {
+      await work()
+    } catch (err: any) {
+      setError(err)
+    } finally {
+      setBusy(undefined)
+    }
+  }
+  return { busy, error, run }
+}

@@ -4,20 +4,27 @@ import { LOGGED_OUT } from './api.js'
 import { Show } from './components/feedback.js'
 import { shortId } from './format.js'
 import { useApi, useRoute } from './hooks.js'
-import { Deploy, Update } from './pages/deploy.js'
-import { Deployment } from './pages/deployment.js'
-import { Deployments } from './pages/deployments.js'
+import { lazyPage } from './lazy.js'
 import { Explorer } from './pages/explorer.js'
-import { Farmer } from './pages/farmer.js'
-import { Mesh } from './pages/mesh.js'
-import { Storage } from './pages/storage.js'
 import './style.css'
+
+// the explorer comes with the first load; every other page when it is first opened
+const Mesh = lazyPage(async () => (await import('./pages/mesh.js')).Mesh)
+const Deployments = lazyPage(async () => (await import('./pages/deployments.js')).Deployments)
+const Deployment = lazyPage(async () => (await import('./pages/deployment.js')).Deployment)
+const Deploy = lazyPage(async () => (await import('./pages/deploy.js')).Deploy)
+const Update = lazyPage(async () => (await import('./pages/deploy.js')).Update)
+const Networks = lazyPage(async () => (await import('./pages/networks.js')).Networks)
+const NetworkPage = lazyPage(async () => (await import('./pages/networks.js')).NetworkPage)
+const Storage = lazyPage(async () => (await import('./pages/storage.js')).Storage)
+const Farmer = lazyPage(async () => (await import('./pages/farmer.js')).Farmer)
 
 const PAGES = [
   { path: 'explorer', title: 'Explorer' },
   { path: 'mesh', title: 'Mesh' },
   { path: 'deployments', title: 'Deployments' },
   { path: 'deploy', title: 'Deploy' },
+  { path: 'networks', title: 'Networks' },
   { path: 'storage', title: 'Storage' }
 ]
 
@@ -28,6 +35,8 @@ function Page ({ route }: { route: string[] }) {
   if (page === 'deployments' && name != null) return <Deployment name={name} />
   if (page === 'deployments') return <Deployments />
   if (page === 'deploy') return <Deploy />
+  if (page === 'networks' && name != null) return <NetworkPage name={name} />
+  if (page === 'networks') return <Networks />
   if (page === 'storage') return <Storage />
   if (page === 'farmer') return <Farmer />
   return <Explorer />

@@ -11,6 +11,8 @@ export interface Advert {
   total: Resources
   price: { currency: string, cuHour: number, suHour: number, ipv4Hour: number }
   capabilities: string[]
+  /** A gateway farmer's domain: names under it are booked there. */
+  gatewayDomain?: string
   addresses: string[]
   issuedAt: string
   expiresAt: string
@@ -52,6 +54,7 @@ export interface Deployment {
 }
 
 export interface Receipt {
+  contractId: string
   seq: number
   periodStart: number
   periodEnd: number
@@ -67,6 +70,8 @@ export interface SpecCheck {
   need: Resources
   /** The /v1/find query of the farmers a deploy would try, cheapest first; absent when the spec names its farmer. */
   find?: Record<string, string>
+  /** Every capability the farmer must offer (containers in a network need `container` and `network`). */
+  capabilities: string[]
 }
 
 export interface Contract {
@@ -81,3 +86,27 @@ export interface Contract {
   leaseEnd: string
   version: number
 }
+
+export interface NetworkPath { peerId: string, path: 'connecting' | 'direct' | 'relayed', endpoint?: string, latestHandshake?: number }
+
+export interface NetworkMember {
+  peerId: string
+  kind: 'farmer' | 'machine'
+  subnet: number
+  publicKey?: string
+  endpoints: string[]
+  deployments: string[]
+  /** `GET /v1/networks/:name` only: its /24 and its own address, and a farmer's paths read from it now (or why not). */
+  cidr?: string
+  address?: string
+  paths?: NetworkPath[]
+  error?: string
+}
+
+export interface Network { name: string, networkId: string, range: string, createdAt: number, members: NetworkMember[] }
+
+/** A deployment a farmer holds, with each workload's state (`GET /v1/ui/farmer/workloads`). */
+export interface FarmerDeployment { contractId: string, twin: string, name: string, version: number, deleting: boolean, workloads: WorkloadStatus[] }
+
+/** The workload kinds this daemon deploys, and those named but not there yet (`GET /v1/ui/kinds`). */
+export interface Kinds { kinds: Array<{ type: string, capability: string }>, planned: string[] }

@@ -3,7 +3,7 @@
  * JSON, which is YAML too: no quoting rule of YAML's own can bite a value typed in the form.
  */
 
-export type WizardKind = 'container' | 'volume' | 'zdb'
+export type WizardKind = 'container' | 'volume' | 'zdb' | 'gateway'
 
 export interface WizardForm {
   kind: WizardKind
@@ -16,10 +16,21 @@ export interface WizardForm {
   cpu: string
   memory: string
   rootfs: string
+  /** container: one of the 3Bot's private networks ('' for none), and its address there ('' for the lowest free) */
+  network: string
+  ip: string
   /** volume and zdb namespace */
   size: string
   /** zdb: user (the user picks the keys) or seq (the farmer numbers them) */
   mode: string
+  /** gateway: a name under the farmer's domain, or an fqdn of the user's pointed at it */
+  gatewayType: 'gateway-name' | 'gateway-fqdn'
+  fqdn: string
+  /** gateway: `deployment/workload:port` */
+  backend: string
+  tls: 'terminate' | 'passthrough' | 'none'
+  /** gateway: the peer id of the gateway farmer ('' for any offering gateway) */
+  farmer: string
 }
 
 export const EMPTY_FORM: WizardForm = {
@@ -32,8 +43,15 @@ export const EMPTY_FORM: WizardForm = {
   cpu: '1',
   memory: '64M',
   rootfs: '64M',
+  network: '',
+  ip: '',
   size: '1G',
-  mode: 'user'
+  mode: 'user',
+  gatewayType: 'gateway-name',
+  fqdn: '',
+  backend: '',
+  tls: 'terminate',
+  farmer: ''
 }
 
 const text = (value: string): string => JSON.stringify(value)
@@ -45,6 +63,15 @@ function workloadYaml (form: WizardForm): string[] {
   if (form.kind === 'zdb') {
     return ['  - name: db', '    type: zdb', `    size: ${form.size}`, `    mode: ${form.mode}`]
   }
+  if (form.kind === 'gateway') {
+    return [
+      `  - name: ${form.name}`,
+      `    type: ${form.gatewayType}`,
+      ...(form.gatewayType === 'gateway-fqdn' ? [`    fqdn: ${text(form.fqdn)}`] : []),
+      `    backend: ${text(form.backend)}`,
+      `    tls: ${form.tls}`
+    ]
+  }
   return [
     '  - name: app',
     '    type: container',
@@ -53,14 +80,24 @@ function workloadYaml (form: WizardForm): string[] {
     `    args: [${text(form.command)}]`,
     `    cpu: ${form.cpu}`,
     `    memory: ${form.memory}`,
-    `    rootfs: ${form.rootfs}`
+    `    rootfs: ${form.rootfs}`,
+    ...(form.network !== '' ? [`    network: ${text(form.network)}`] : []),
+    ...(form.network !== '' && form.ip !== '' ? [`    ip: ${text(form.ip)}`] : [])
   ]
+}
+
+function where (form: WizardForm): string[] {
+  const lines = [
+    ...(form.country !== '' ? [`  country: ${form.country}`] : []),
+    ...(form.kind === 'gateway' && form.farmer !== '' ? [`  farmer: ${form.farmer}`] : [])
+  ]
+  return lines.length > 0 ? ['where:', ...lines] : []
 }
 
 export function specYaml (form: WizardForm): string {
   return [
     `name: ${form.name}`,
-    ...(form.country !== '' ? ['where:', `  country: ${form.country}`] : []),
+    ...where(form),
     `lease: ${form.lease}`,
     'workloads:',
     ...workloadYaml(form)

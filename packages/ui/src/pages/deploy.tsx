@@ -4,8 +4,9 @@ import { ErrorBox, Show } from '../components/feedback.js'
 import { SpecEditor } from '../components/spec-editor.js'
 import { formatSize, shortId } from '../format.js'
 import { useApi } from '../hooks.js'
-import type { Advert, SpecCheck } from '../types.js'
+import type { Advert, Kinds, SpecCheck } from '../types.js'
 import { EMPTY_FORM, specYaml, type WizardForm } from '../wizard-spec.js'
+import { Choice, Field, GatewayFields, NetworkFields, gatewayKinds } from './deploy-fields.js'
 
 /** How long the YAML must rest before the daemon checks it. */
 const CHECK_DELAY_MS = 300
@@ -42,10 +43,13 @@ function needText (need: SpecCheck['need']): string {
 
 /** Which farmer the deploy will try first, and why that one. */
 function FarmerChoice ({ choice }: { choice: Choice }) {
-  const { check, farmers } = choice
+  const { check } = choice
   if (check.find == null) return <p class="choice">The spec names its farmer; the deploy goes there or fails in its words.</p>
-  const filters = Object.entries(check.find).filter(([k]) => !['cru', 'mru', 'sru', 'hru', 'sort'].includes(k)).map(([k, v]) => `${k} ${v}`).join(', ')
-  if (farmers == null) return <p class="choice muted">Looking for farmers with room for {needText(check.need)}…</p>
+  const where = Object.entries(check.find).filter(([k]) => !['cru', 'mru', 'sru', 'hru', 'sort', 'capability'].includes(k)).map(([k, v]) => `${k} ${v}`)
+  const filters = [...where, ...(check.capabilities.length > 0 ? [`offering ${check.capabilities.join(' and ')}`] : [])].join(', ')
+  if (choice.farmers == null) return <p class="choice muted">Looking for farmers with room for {needText(check.need)}…</p>
+  // find searched by one capability: the deploy tries only those offering every one the spec needs
+  const farmers = choice.farmers.filter(f => check.capabilities.every(c => f.capabilities.includes(c)))
   if (farmers.length === 0) return <p class="choice error">No farmer {filters !== '' ? `matching ${filters} ` : ''}has room for {needText(check.need)}.</p>
   const first = farmers[0]
   return (
@@ -53,14 +57,6 @@ function FarmerChoice ({ choice }: { choice: Choice }) {
       Will try <strong>{first.farm}</strong> ({first.country}, <code>{shortId(first.peerId)}</code>) first: the cheapest at {first.price.cuHour} {first.price.currency}/CU-h
       of {farmers.length} farmer(s) {filters !== '' ? `matching ${filters} ` : ''}with room for {needText(check.need)}; the next ones if it does not answer or take it.
     </p>
-  )
-}
-
-function Field ({ label, name, form, set, placeholder }: { label: string, name: keyof WizardForm, form: WizardForm, set: (form: WizardForm) => void, placeholder?: string }) {
-  return (
-    <label>{label}
-      <input name={name} placeholder={placeholder} value={form[name]} onInput={e => { set({ ...form, [name]: e.currentTarget.value }) }} />
-    </label>
   )
 }
 
@@ -73,6 +69,8 @@ function SpecPane ({ yaml, onChange, action, send, farmerChoice }: { yaml: strin
   const [sending, setSending] = useState(false)
   const [sendError, setSendError] = useState<Error>()
   const { choice, error } = useSpecCheck(yaml)
+  // a failed send's words stand for the spec that was sent, not for the next one
+  useEffect(() => { setSendError(undefined) }, [yaml])
   const submit = async (): Promise<void> => {
     setSending(true)
     setSendError(undefined)
@@ -104,42 +102,43 @@ export function Deploy () {
   // the form rewrites the YAML; edits made in the YAML stand until the form changes again
   const setForm = (next: WizardForm): void => { setFormState(next); setYaml(specYaml(next)) }
   const send = async (): Promise<string> => (await call<{ name: string }>('POST', '/v1/deployments', { spec: yaml, source: 'wizard.yaml' }, SEND_TIMEOUT_MS)).name
+  const kinds = useApi<Kinds>('/v1/ui/kinds')
+  // a gateway the daemon cannot deploy yet is said so in the form; no spec to send
+  const unavailable = form.kind === 'gateway' && kinds.data != null && gatewayKinds(kinds.data).length === 0
   return (
     <section>
       <h1>Deploy</h1>
       <div class="wizard">
         <fieldset>
-          <label>Kind
-            <select name="kind" value={form.kind} onChange={e => { setForm({ ...form, kind: e.currentTarget.value as WizardForm['kind'] }) }}>
-              <option value="container">Container from a flist</option>
-              <option value="volume">Volume</option>
-              <option value="zdb">zdb namespace</option>
-            </select>
-          </label>
+          <Choice label="Kind" name="kind" form={form} set={setForm}>
+            <option value="container">Container from a flist</option>
+            <option value="volume">Volume</option>
+            <option value="zdb">zdb namespace</option>
+            <option value="gateway">Gateway to a container</option>
+          </Choice>
           <Field label="Name" name="name" form={form} set={setForm} />
           <Field label="Country" name="country" form={form} set={setForm} placeholder="any" />
           <Field label="Lease" name="lease" form={form} set={setForm} />
-          {form.kind === 'container'
-            ? (
-              <>
-                <Field label="Flist CID" name="flist" form={form} set={setForm} placeholder="bafi…" />
-                <Field label="Command (sh -c)" name="command" form={form} set={setForm} />
-                <Field label="Cores" name="cpu" form={form} set={setForm} />
-                <Field label="Memory" name="memory" form={form} set={setForm} />
-                <Field label="Root filesystem" name="rootfs" form={form} set={setForm} />
-              </>
-              )
-            : <Field label="Size" name="size" form={form} set={setForm} />}
-          {form.kind === 'zdb' && (
-            <label>Mode
-              <select name="mode" value={form.mode} onChange={e => { setForm({ ...form, mode: e.currentTarget.value }) }}>
-                <option value="user">user: you choose the keys</option>
-                <option value="seq">seq: the farmer numbers them</option>
-              </select>
-            </label>
+          {form.kind === 'container' && (
+            <>
+              <Field label="Flist CID" name="flist" form={form} set={setForm} placeholder="bafi…" />
+              <Field label="Command (sh -c)" name="command" form={form} set={setForm} />
+              <Field label="Cores" name="cpu" form={form} set={setForm} />
+              <Field label="Memory" name="memory" form={form} set={setForm} />
+              <Field label="Root filesystem" name="rootfs" form={form} set={setForm} />
+              <NetworkFields form={form} set={setForm} />
+            </>
           )}
+          {(form.kind === 'volume' || form.kind === 'zdb') && <Field label="Size" name="size" form={form} set={setForm} />}
+          {form.kind === 'zdb' && (
+            <Choice label="Mode" name="mode" form={form} set={setForm}>
+              <option value="user">user: you choose the keys</option>
+              <option value="seq">seq: the farmer numbers them</option>
+            </Choice>
+          )}
+          {form.kind === 'gateway' && <Show loaded={kinds} what="the kinds it deploys">{k => <GatewayFields form={form} set={setForm} kinds={k} />}</Show>}
         </fieldset>
-        <SpecPane yaml={yaml} onChange={setYaml} action="Deploy" send={send} farmerChoice />
+        {!unavailable && <SpecPane yaml={yaml} onChange={setYaml} action="Deploy" send={send} farmerChoice />}
       </div>
     </section>
   )

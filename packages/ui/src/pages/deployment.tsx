@@ -2,8 +2,9 @@ import { useState } from 'preact/hooks'
 import { call } from '../api.js'
 import { ErrorBox, Show } from '../components/feedback.js'
 import { Logs } from '../components/logs.js'
-import { formatAgo, formatMoney } from '../format.js'
-import { useApi, useLatestLine } from '../hooks.js'
+import { formatAgo } from '../format.js'
+import { ReceiptsTable } from '../components/receipts.js'
+import { useAction, useApi, useLatestLine } from '../hooks.js'
 import type { Deployment as DeploymentView, Receipt, WorkloadStatus } from '../types.js'
 
 /** How often the page asks for the deployment's record and contract; the workloads' states are pushed. */
@@ -34,35 +35,16 @@ function Workloads ({ name, deployment }: { name: string, deployment: Deployment
   )
 }
 
+/** What the deployment's contract cost so far, in the farmer's signed receipts. */
 function Receipts ({ name }: { name: string }) {
-  const receipts = useApi<Receipt[]>(`/v1/deployments/${encodeURIComponent(name)}/receipts`, 30_000)
-  return (
-    <Show loaded={receipts} what="the receipts">
-      {list => {
-        if (list.length === 0) return <p class="muted">No receipt yet: the farmer sends one per period of the lease.</p>
-        const total = list.reduce((sum, r) => sum + r.amountMicro, 0)
-        return <p>{list.length} receipt(s), {formatMoney(total, list[0].currency)} so far; the last covers until {new Date(list[list.length - 1].periodEnd).toLocaleString()}.</p>
-      }}
-    </Show>
-  )
+  const receipts = useApi<Receipt[]>(`/v1/deployments/${encodeURIComponent(name)}/receipts`, RECORD_REFRESH_MS)
+  return <Show loaded={receipts} what="the receipts">{list => <ReceiptsTable receipts={list} />}</Show>
 }
 
 /** Renew and remove: the daemon's answer (or the farmer's refusal) shows under the buttons. */
 function Actions ({ name, reload }: { name: string, reload: () => void }) {
   const [lease, setLease] = useState('24h')
-  const [busy, setBusy] = useState<string>()
-  const [error, setError] = useState<Error>()
-  const act = async (what: string, work: () => Promise<unknown>): Promise<void> => {
-    setBusy(what)
-    setError(undefined)
-    try {
-      await work()
-    } catch (err: any) {
-      setError(err)
-    } finally {
-      setBusy(undefined)
-    }
-  }
+  const { busy, error, run: act } = useAction()
   const path = `/v1/deployments/${encodeURIComponent(name)}`
   const renew = async (): Promise<void> => { await call('POST', `${path}/renew`, { lease }); reload() }
   const remove = async (force: boolean): Promise<void> => { await call('DELETE', `${path}${force ? '?force=1' : ''}`); location.hash = '#/deployments' }

@@ -1,13 +1,39 @@
 import { CapacityBars } from '../components/bar.js'
 import { ContractsTable } from '../components/contracts.js'
 import { Show } from '../components/feedback.js'
+import { ReceiptsTable } from '../components/receipts.js'
+import { formatAgo, shortId } from '../format.js'
 import { useApi } from '../hooks.js'
-import type { Advert, Contract, Resources } from '../types.js'
+import type { Advert, Contract, FarmerDeployment, Receipt, Resources } from '../types.js'
 
-/** On a farmer: its capacity in use, its live contracts and what they bring in at their prices. */
+/** The twins' deployments this farmer runs, each workload in its state and the farmer's own words. */
+function Workloads ({ deployments }: { deployments: FarmerDeployment[] }) {
+  if (deployments.length === 0) return <p class="muted">No deployment.</p>
+  return (
+    <table class="workloads">
+      <thead><tr><th>Deployment</th><th>Twin</th><th>Workload</th><th>State</th><th>Message</th><th>Changed</th></tr></thead>
+      <tbody>
+        {deployments.flatMap(d => d.workloads.map((w, i) => (
+          <tr key={`${d.contractId}/${w.name}`} data-workload={`${d.name}/${w.name}`}>
+            <td>{i === 0 && <>{d.name} <span class="muted">v{d.version}{d.deleting ? ', being deleted' : ''}</span></>}</td>
+            <td>{i === 0 && <code title={d.twin}>{shortId(d.twin)}</code>}</td>
+            <td>{w.name} <span class="muted">({w.type})</span></td>
+            <td><span class={`tag state-${w.state}`}>{w.state}</span></td>
+            <td>{w.message}</td>
+            <td>{formatAgo(w.changedAt)}</td>
+          </tr>
+        )))}
+      </tbody>
+    </table>
+  )
+}
+
+/** On a farmer: its capacity in use, its live contracts and what they bring in, what it runs, the receipts it signed. */
 export function Farmer () {
   const capacity = useApi<Advert & { reserved?: Resources }>('/v1/capacity', 5_000)
   const contracts = useApi<Contract[]>('/v1/farmer/contracts', 5_000)
+  const workloads = useApi<FarmerDeployment[]>('/v1/ui/farmer/workloads', 5_000)
+  const receipts = useApi<Receipt[]>('/v1/ui/farmer/receipts', 15_000)
   return (
     <section>
       <h1>Farmer</h1>
@@ -31,6 +57,11 @@ export function Farmer () {
           </>
         )}
       </Show>
+      <h2>Workloads</h2>
+      <Show loaded={workloads} what="its workloads">{list => <Workloads deployments={list} />}</Show>
+      <h2>Receipts earned</h2>
+      <p class="muted">Signed for the contracts of the live ledger.</p>
+      <Show loaded={receipts} what="its receipts">{list => <ReceiptsTable receipts={list} contract />}</Show>
     </section>
   )
 }
