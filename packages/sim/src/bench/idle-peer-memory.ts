@@ -1,10 +1,11 @@
 import { execFile, fork, spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import type { MemoryProbeKind, MemoryProbeResult } from '../memory-probe.js'
+import { residentMemory } from '../zdb-flood.js'
 import type { Benchmark, Measurement } from './results.js'
 import { median } from './stats.js'
 
@@ -54,13 +55,6 @@ async function sleep (ms: number): Promise<void> {
   await new Promise(resolve => setTimeout(resolve, ms))
 }
 
-/** Resident set size of a process as the kernel counts it (`ps`'s RSS), in bytes. */
-async function rssOf (pid: number): Promise<number> {
-  const line = (await readFile(`/proc/${pid}/status`, 'utf8')).split('\n').find(l => l.startsWith('VmRSS:'))
-  if (line == null) throw new Error(`/proc/${pid}/status has no VmRSS line`)
-  return Number(line.split(/\s+/)[1]) * 1024
-}
-
 /**
  * Run `args` with this Node as a process of its own, wait for the JSON line it prints once up,
  * let it idle, and give the median of its RSS samples. It is stopped with SIGTERM (SIGKILL if it
@@ -84,7 +78,7 @@ async function idleRss (label: string, args: string[]): Promise<number> {
     await sleep(IDLE_MS)
     const samples: number[] = []
     for (let i = 0; i < SAMPLES; i++) {
-      samples.push(await rssOf(child.pid ?? 0))
+      samples.push((await residentMemory(child.pid ?? 0)).rss)
       await sleep(1000)
     }
     return median(samples)
