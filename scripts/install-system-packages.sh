@@ -14,9 +14,10 @@
 #   iperf3: the network benchmarks' throughput (npm run bench)
 #   pebble: the ACME test server (and pebble-challtestsrv, its DNS) the gateway's certificate tests obtain certificates from
 #   curl: the HTTP and TLS client the gateway's tests reach names through (--resolve, --cacert)
+#   protobuf-compiler: protoc, which the wire test compiles every protocols/*.proto with, in one namespace
 #   chromium: the real browser the web UI's tests drive with playwright-core (no browser download at test time)
 set -euo pipefail
-packages=(iproute2 runc busybox-static e2fsprogs mount wireguard-go wireguard-tools iptables iputils-ping iperf3 pebble curl chromium)
+packages=(iproute2 runc busybox-static e2fsprogs mount wireguard-go wireguard-tools iptables iputils-ping iperf3 pebble curl protobuf-compiler chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { LevelDatastore } from 'datastore-level'
-import { signAdvert, type Advert } from '@p2pcloud/capacity'
+import { advertKey, signAdvert, type Advert } from '@p2pcloud/capacity'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { resources, startMarketPeer, type MarketPeer } from './helpers/index.js'
@@ -126,7 +126,7 @@ describe('capacity market', () => {
     }
   })
 
-  it('a peer that joined after the adverts were gossiped finds farmers through the DHT', async () => {
+  it('a peer that joined after the adverts were gossiped finds farmers through the DHT: asked directly, or read from the DHT when gone', async () => {
     const hub = await startMarketPeer()
     const peers = [hub]
     try {
@@ -148,12 +148,28 @@ describe('capacity market', () => {
         return beFarmers.every(id => providers.has(id))
       }, 30_000, 500)
 
+      // liege stops: it is still provided and its advert record is still in the hub's DHT
+      const [gent, liege] = farmers
+      const liegeId = liege.node.peerId.toString()
+      await waitFor('the hub to hold liege\'s advert record', async () => {
+        for await (const event of hub.node.services.dht.get(advertKey(liegeId), { signal: AbortSignal.timeout(2000) })) {
+          if (event.name === 'VALUE') return true
+        }
+        return false
+      }, 30_000, 500)
+      await liege.node.stop()
+
       const late = await startMarketPeer({ bootstrap: hub.node })
       peers.push(late)
       assert.equal(late.market.directory.size, 0)
       const found = await late.market.find({ country: 'BE', minFree: { cru: 2 } })
       assert.deepEqual(found.map(e => e.advert.peerId).sort(), beFarmers)
-      assert.ok(found.every(e => e.source === 'dht'))
+      const byId = new Map(found.map(e => [e.advert.peerId, e]))
+      // gent answered the capacity request itself; liege could not, so its DHT record was read
+      assert.equal(byId.get(gent.node.peerId.toString())?.source, 'direct')
+      assert.equal(byId.get(gent.node.peerId.toString())?.answered, true)
+      assert.equal(byId.get(liegeId)?.source, 'dht')
+      assert.equal(byId.get(liegeId)?.answered, false)
       assert.deepEqual(found.map(e => e.advert.free.cru).sort(), [4, 8])
     } finally {
       await stop(peers)

@@ -228,7 +228,7 @@ export class CapacityMarket implements Startable {
   }
 }
 
-/** The libp2p service factory (DESIGN §5): `services: { capacity: capacityMarket(init) }`. */
+/** The libp2p service factory (the js-libp2p service idiom): `services: { capacity: capacityMarket(init) }`. */
 export function capacityMarket (init: CapacityMarketInit): (components: CapacityMarketComponents) => CapacityMarket {
   return (components) => new CapacityMarket(components, init)
 }

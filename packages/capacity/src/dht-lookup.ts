@@ -61,8 +61,8 @@ export async function lookUpFarmers (init: DhtLookupInit, filter: FindFilter, en
     seen.add(id)
     void queue.add(async () => {
       const { verified, answered } = await advertOf(init, provider, lookup)
-      await init.directory.admit(verified, 'dht')
-      if (answered) await init.directory.markAnswered(id)
+      // the DHT only named the provider when the farmer itself answered the capacity request
+      await init.directory.admit(verified, answered ? 'direct' : 'dht')
       if (init.directory.query({ ...filter, limit: enough }).length >= enough) done.abort()
     }).catch(err => { log('provider %s: %e', id, err) })
   }

@@ -109,13 +109,13 @@ export async function twinOutcome (response: contractMessages.Response, request:
   const client = new ContractClient({ dialProtocol: async () => { throw new Error('offline') } }, twin.peerId, twin.privateKey)
   const verified = client['verified'].bind(client)
   try {
+    // the client's own calls, on this answer instead of one from the network
+    Object.assign(client, { call: async () => response })
     if (request.quote != null) {
       const quote = await openQuote(response.quoteEnvelope)
       return quote.farmer === remotePeer && quote.twin === twin.peerId.toString() ? 'ACCEPT' : 'UNAUTHORIZED'
     }
     if (request.receipts != null) {
-      // the client's own receipts(), on this answer instead of one from the network
-      Object.assign(client, { call: async () => response })
       await client.receipts(farmer, hex(request.receipts.contractId), request.receipts.afterSeq)
       return 'ACCEPT'
     }
@@ -123,9 +123,12 @@ export async function twinOutcome (response: contractMessages.Response, request:
       for (const contract of response.contracts) await verified(farmer, contract, contractIdOf(contract.proposalEnvelope))
       return 'ACCEPT'
     }
+    if (request.proposalEnvelope.byteLength > 0) {
+      await client.sendProposal(farmer, request.proposalEnvelope)
+      return 'ACCEPT'
+    }
     const ref = request.renew ?? request.cancel ?? request.get
-    const expectedId = request.proposalEnvelope.byteLength > 0 ? contractIdOf(request.proposalEnvelope) : hex(ref?.contractId ?? new Uint8Array())
-    await verified(farmer, response.contract, expectedId)
+    await verified(farmer, response.contract, hex(ref?.contractId ?? new Uint8Array()))
     return 'ACCEPT'
   } catch (err: any) {
     assert.ok(err.code != null, `unexpected ${err.name as string}: ${err.message as string}`)

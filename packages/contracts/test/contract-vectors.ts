@@ -1,4 +1,4 @@
-import { ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, QUOTE_RECORD, contractMessages, vectorKit } from '@p2pcloud/wire'
+import { ACCEPTANCE_RECORD, CONTRACT_PROTOCOL, QUOTE_RECORD, RECEIPT_RECORD, contractMessages, vectorKit } from '@p2pcloud/wire'
 import type { VectorFiles } from '@p2pcloud/test-utils'
 import { computeUnits, pricePerHour, storageUnits, toMicro } from '@p2pcloud/capacity'
 import { contractIdOf, openQuote, openReceipt, signAcceptance, signProposal, signQuote, signReceipt, usageOf } from '../src/index.js'
@@ -217,6 +217,11 @@ export async function generateVectors (): Promise<VectorFiles> {
     'UsageReceipt', receiptFields1, { ...receiptOptions, signer: 'other', expect: 'INVALID_SIGNATURE' }))
   invalid.push(await recordVector('receipt-other-contract', 'A receipt signed by the farmer, like "receipt" but about another contract (contract_id: the id of the proposal on "quote" created at T0 + 61 s), received when the twin asked for the receipts of "expected_contract_id": the twin refuses it.',
     'UsageReceipt', { ...receiptFields1, contract_id: lateId }, { ...receiptOptions, expect: 'UNAUTHORIZED' }))
+  // checks 1–5 of an acceptance or a receipt answer with the quote's codes, not all INVALID_SIGNATURE (contract.md §5.5)
+  invalid.push(await recordVector('acceptance-wrong-payload-type', '"acceptance" signed by the farmer in an envelope whose payload type is /p2pcloud/contract/receipt: check 4, BAD_REQUEST as for the quote.',
+    'Acceptance', acceptance1Fields, { signer: 'farmer', expectedSigner: 'farmer', envelope: { payloadType: RECEIPT_RECORD.payloadType }, expect: 'BAD_REQUEST' }))
+  invalid.push(await recordVector('receipt-wrong-domain', '"receipt" signed by the farmer for the domain p2pcloud-capacity: check 5, the signature does not verify for p2pcloud-contract.',
+    'UsageReceipt', receiptFields1, { ...receiptOptions, envelope: { domain: 'p2pcloud-capacity' }, expect: 'INVALID_SIGNATURE' }))
   files['records-invalid.json'] = {
     protocol: CONTRACT_PROTOCOL,
     description: 'Signed records that a receiver (the farmer for quotes inside proposals and for proposals, the twin for quotes, acceptances and receipts) refuses; "expect" is the error code of protocols/contract.md §6 it answers or reports.',
@@ -262,6 +267,12 @@ export async function generateVectors (): Promise<VectorFiles> {
   requestVector('request-propose', 'The twin sends "proposal" at T0 + 6 s: the farmer books it (capacity reserved, contract and reservation on disk) and answers.', { proposal_envelope: proposalEnvelope }, { nowMs: BOOKED, reply: 'response-propose', expect: 'ACCEPT' })
   responseVector('response-propose', 'The booked contract: id, the proposal byte for byte, "acceptance" (version 1), ACTIVE since T0 + 6 s.', { contract: activeV1 }, { inReplyTo: 'request-propose', expect: 'ACCEPT' })
   requestVector('request-propose-retry', 'The same proposal bytes again at T0 + 7 s (the twin never saw the answer): the same contract, booked once. The answer is "response-propose" byte for byte.', { proposal_envelope: proposalEnvelope }, { nowMs: T0 + 7 * SECOND, reply: 'response-propose', expect: 'ACCEPT' })
+  {
+    // a quote books once (contract.md §4.3): a proposal re-signed on it is answered with the contract booked, whose id is not this proposal's
+    const resigned = await signProposal(unhex(quoteEnvelope), keys.twin.id, T0 + 7500, keys.twin.privateKey)
+    requestVector('request-propose-resigned', 'A new proposal on "quote" (created_at_ms T0 + 7.5 s, so another contract id) sent at T0 + 7.5 s: the quote already booked, so the farmer answers with that contract and books nothing.', { proposal_envelope: hex(resigned) }, { nowMs: T0 + 7500, reply: 'response-propose-resigned', expect: 'ACCEPT' })
+    responseVector('response-propose-resigned', 'The contract booked by "proposal", byte for byte "response-propose". The twin accepts it although its id is not the id of the proposal it sent: the contract\'s proposal is its own and holds the same quote_envelope byte for byte (contract.md §4.8 check 4).', { contract: activeV1 }, { inReplyTo: 'request-propose-resigned', expect: 'ACCEPT' })
+  }
   requestVector('request-propose-by-other', 'The booked proposal sent by "other" at T0 + 8 s: the contract is not other\'s, so it does not exist for other.', { proposal_envelope: proposalEnvelope }, { from: 'other', nowMs: T0 + 8 * SECOND, reply: 'response-not-found', expect: 'NOT_FOUND' })
   responseVector('response-not-found', 'NOT_FOUND: no such contract (for this requester).', errorFields('NOT_FOUND', 'no such contract'), { inReplyTo: 'request-get-by-other', expect: 'NOT_FOUND' })
   requestVector('request-quote-too-much', 'At T0 + 9 s the twin asks for 8 cores while 6 are free (2 are booked).', { quote: { resources: TOO_MUCH, lease_ms: String(LEASE) } }, { nowMs: T0 + 9 * SECOND, reply: 'response-insufficient-capacity', expect: 'INSUFFICIENT_CAPACITY' })

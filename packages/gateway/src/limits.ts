@@ -1,6 +1,6 @@
 /**
  * What the front door allows one client, one name and the whole gateway. Every value is a bound
- * against a hostile internet (DESIGN §8): sizes are checked before anything is buffered, and every
+ * against a hostile internet (the tenant and every peer are untrusted): sizes are checked before anything is buffered, and every
  * wait ends.
  */
 export interface FrontDoorLimits {

@@ -14,7 +14,9 @@ const NETWORK_ID = '5a1f0c3e9b7d4a2680e4c6b1d3f5a7c9'
 const KEY_A = '3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29'
 const KEY_B = 'e1d3b5a7c9e0f2a4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a1'
 const KEY_SELF = '7c0f9e8d7c6b5a49382716f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1'
-const FLIST = '01551220e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+// an flist is named by its manifest's CID (deployment.md §5.1): CIDv1, codec 0x50 (protobuf),
+// sha2-256; this is "manifest-small-tree" of protocols/vectors/flist/manifest.json
+const FLIST = '015012204597fbfef806efb4d4296f95fb6c1b15008b05d2374551f286f85bc4c27eec46'
 
 export async function generateVectors (): Promise<VectorFiles> {
   const farmerA = await vectorKit.ed25519Key(vectorKit.seedFrom(0x00))

@@ -43,7 +43,7 @@ const dhtAddressMappers = {
 }
 
 /**
- * Assemble a libp2p v3 node as DESIGN §1 describes it: TCP + Noise + Yamux,
+ * Assemble a libp2p v3 node as protocols/README.md §1 specifies it: TCP + Noise + Yamux,
  * identify, ping, a Kademlia DHT on p2pcloud's own protocol id (so it never
  * mixes with IPFS's), gossipsub, AutoNAT, circuit relay v2 (client always,
  * server opt-in), DCUtR, mDNS (opt-out) and the bootstrap list.

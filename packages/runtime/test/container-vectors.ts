@@ -12,8 +12,9 @@ type Json = vectorKit.Json
 const { unhex } = vectorKit
 
 const CONTRACT = '6b2c0d1a9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b'
-// CIDv1 raw sha2-256 of the empty block: an flist id as bytes
-const FLIST = '01551220e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+// an flist is named by its manifest's CID (deployment.md §5.1): CIDv1, codec 0x50 (protobuf),
+// sha2-256; this is "manifest-small-tree" of protocols/vectors/flist/manifest.json
+const FLIST = '015012204597fbfef806efb4d4296f95fb6c1b15008b05d2374551f286f85bc4c27eec46'
 
 /** A message as the vector lists it (`fields`) and as the codec takes it (`value`). */
 interface Message { name: string, message: 'LogsRequest' | 'LogsResponse', fields: Json, value: any }
@@ -53,7 +54,7 @@ export async function generateVectors (): Promise<VectorFiles> {
     },
     'deployment/container-data.json': {
       protocol: '/p2pcloud/deployment/1.1.0',
-      description: 'ContainerData, the data of a "container" workload (deployment.md §5.6); mru above 2^31 checks the uint64 encoding.',
+      description: 'ContainerData, the data of a "container" workload (deployment.md §5.1); mru above 2^31 checks the uint64 encoding.',
       vectors: containers.map(({ name, fields, value }) => ({ name, message: 'ContainerData', fields, encoded: vectorKit.hex(deploymentMessages.ContainerData.encode(value)) }))
     }
   }

@@ -31,7 +31,7 @@ function checkCount (transport: string, expected: number, received: number): voi
   if (received !== expected) throw new Error(`${transport}: receiver counted ${received} bytes, ${expected} were sent`)
 }
 
-/** Seconds-to-MB/s, in decimal megabytes as DESIGN §6 quotes them. */
+/** Seconds-to-MB/s, in decimal megabytes as the README quotes them. */
 export function megabytesPerSecond (bytes: number, milliseconds: number): number {
   return bytes / 1e6 / (milliseconds / 1000)
 }
