@@ -66,7 +66,8 @@ export interface NetworkOverlayOptions {
   self: PeerId
   keys: WireguardKeyPair
   listenPort: number
-  overlay: OverlayNamespace
+  /** Where its WireGuard device is: a farmer's OverlayNamespace, or a joined machine's HostInterface. */
+  overlay: Pick<OverlayNamespace, 'device' | 'configure'>
   /** Opens relays to other members (the peer's NetworkRelay service). */
   relays: Pick<NetworkRelay, 'open'>
   timings?: Partial<PathTimings>
