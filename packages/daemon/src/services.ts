@@ -19,7 +19,7 @@ export interface DaemonServices extends Partial<KindServices> {
   contracts: Contracts
   flists: FlistService
   farmer?: Farmer
-  machineNetworks?: MachineNetworks
+  machineNetworks: MachineNetworks
   twin: Twin
 }
 
@@ -101,7 +101,11 @@ export async function daemonExtension (config: DaemonConfig, home: string, tunin
       flists: flistService({ ...tuning.flists, root: join(home, 'flists') }),
       ...farmerExtension,
       // this machine's part of networks it joins live; a farmer of networks has the relay handler already (one per peer)
-      ...('networkRelay' in farmerExtension ? {} : { machineNetworks: machineNetworks({ ...networkTuning, root: join(home, 'joined-networks') }) }),
+      machineNetworks: machineNetworks({
+        ...networkTuning,
+        root: join(home, 'joined-networks'),
+        ...('networkRelay' in farmerExtension ? { unavailable: 'this daemon is a farmer offering "network", whose relay serves its farmer\'s networks; join with --wg-config FILE' } : {})
+      }),
       twin: twinService(tuning.twin)
     }
   }

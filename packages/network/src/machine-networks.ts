@@ -29,6 +29,11 @@ export interface MachineNetworksInit {
   tickMs?: number
   timings?: Partial<PathTimings>
   implementation?: WireguardImplementation
+  /**
+   * Why this peer runs no member of its own (a farmer offering `network`: the relay protocol has
+   * one handler per peer, its farmer's): `missing()` says so and no relay handler is registered.
+   */
+  unavailable?: string
 }
 
 /** What the other members need of this machine, and where it runs. */
@@ -78,7 +83,7 @@ export class MachineNetworks implements Startable {
   }
 
   async start (): Promise<void> {
-    await this.relay.start()
+    if (this.init.unavailable === undefined) await this.relay.start()
   }
 
   async stop (): Promise<void> {
@@ -87,12 +92,12 @@ export class MachineNetworks implements Startable {
     await this.serial(async () => {
       for (const joined of this.joined.values()) await this.takeDown(joined)
     })
-    await this.relay.stop()
+    if (this.init.unavailable === undefined) await this.relay.stop()
   }
 
   /** Why this daemon cannot run a member, or undefined. */
   async missing (): Promise<string | undefined> {
-    return await networksMissing('the daemon', 'join with --wg-config FILE and bring it up with wg-quick')
+    return this.init.unavailable ?? await networksMissing('the daemon', 'join with --wg-config FILE and bring it up with wg-quick')
   }
 
   /** The public key kept for network `networkId` (hex), if this machine joined it live before. */

@@ -33,7 +33,7 @@ export interface NetworkHost {
   results: (record: TwinDeploymentRecord) => Promise<Map<string, Uint8Array>>
   /** This peer: the machine that joins. */
   self: string
-  /** Runs this machine's part of the networks it joined live; absent where it cannot (a farmer of networks answers their relays). */
+  /** Runs this machine's part of the networks it joined live (a daemon's `machineNetworks`); absent in a peer without one. */
   machine?: Pick<MachineNetworks, 'missing' | 'keptKey' | 'isUp' | 'up' | 'down' | 'paths'>
 }
 
@@ -291,7 +291,7 @@ export class NetworkMembers {
   /** The daemon's member runner, when this machine can run one; else why not. */
   private async liveMachine (): Promise<NonNullable<NetworkHost['machine']>> {
     const machine = this.host.machine
-    if (machine == null) throw new NetworkUnavailableError('this daemon is a farmer of networks and cannot also join one live; join with --wg-config FILE')
+    if (machine == null) throw new NetworkUnavailableError('this peer runs no machineNetworks service (@p2pcloud/network); join with --wg-config FILE')
     const missing = await machine.missing()
     if (missing != null) throw new NetworkUnavailableError(`this machine cannot join live: ${missing}`)
     return machine

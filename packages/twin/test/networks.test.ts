@@ -269,8 +269,8 @@ describe('NetworkMembers', () => {
     assert.deepEqual(await members.leave('backend'), { left: 'backend', notes: [] })
     assert.deepEqual(net((host.records.get('db') as TwinDeploymentRecord).spec).members, [])
     await assert.rejects(members.leave('backend'), { name: 'NetworkSpecError', message: /not a member/ })
-    // joining live needs a daemon that runs members (a farmer of networks does not)
-    await assert.rejects(members.join('backend'), { name: 'NetworkUnavailable', message: /this daemon is a farmer of networks and cannot also join one live; join with --wg-config FILE/ })
+    // joining live needs a peer that runs members
+    await assert.rejects(members.join('backend'), { name: 'NetworkUnavailable', message: /this peer runs no machineNetworks service \(@p2pcloud\/network\); join with --wg-config FILE/ })
     // a farmer of the network is not a machine that joined
     host.self = f1
     await assert.rejects(members.join('backend', key()), { name: 'NetworkSpecError', message: /as the farmer of deployment\(s\) db/ })
