@@ -7,14 +7,9 @@ import { after, before, describe, it } from 'node:test'
 import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { canCreateNetns, createTestInternet, netnsExec, tempDir, waitFor, type TestInternet, type TestSite } from '@p2pcloud/test-utils'
 import { workloadKinds } from '@p2pcloud/workloads'
-import { farmerHome, runCli, spawnDaemon, type CliDaemon, type CliResult } from './helpers/index.js'
+import { farmerHome, networkWebSpec, ok, runCli, spawnDaemon, type CliDaemon, type CliResult } from './helpers/index.js'
 
 const exec = promisify(execFile)
-
-function ok (result: CliResult, what: string): string {
-  assert.equal(result.code, 0, `${what}: ${result.stderr}`)
-  return result.stdout
-}
 
 describe('p2pcloud network: the twin\'s own objects, against a real daemon', () => {
   let daemon: CliDaemon
@@ -100,19 +95,6 @@ const missing = !await canCreateNetns()
 const RANGE = '172.20.0.0/16'
 const PAGE = 'hello-from-the-network'
 
-/**
- * A container that serves PAGE on :8080 and tries every target each second, printing "from T:
- * PAGE" or "no T". (busybox 1.35's wget -T crashes when it cannot connect: timeout bounds it instead.)
- */
-function webSpec (name: string, farmer: string, flist: string, network: string, targets: string[], ip?: string): string {
-  const loop = `httpd -p 8080 -h /www; while true; do for t in ${targets.join(' ')}; do p=$(timeout 3 wget -qO- http://$t:8080/ 2>/dev/null) && echo "from $t: $p" || echo "no $t"; done; sleep 1; done`
-  return [
-    `name: ${name}`, 'where:', `  farmer: ${farmer}`, 'lease: 1h', 'workloads:',
-    '  - name: web', '    type: container', `    flist: ${flist}`, `    network: ${network}`, ...(ip != null ? [`    ip: ${ip}`] : []),
-    '    entrypoint: [/bin/sh, -c]', `    args: [${JSON.stringify(loop)}]`, '    cpu: 1', '    memory: 64M', '    rootfs: 64M', ''
-  ].join('\n')
-}
-
 describe('private networks across farmers in sites, one behind a NAT', { skip: missing, timeout: 600_000 }, () => {
   let internet: TestInternet
   const daemons: CliDaemon[] = []
@@ -181,7 +163,7 @@ describe('private networks across farmers in sites, one behind a NAT', { skip: m
     const at = { a: '172.20.1.7', b: '172.20.2.2', c: '172.20.3.2' }
     for (const [site, targets] of [['a', [at.b, at.c]], ['b', [at.a, at.c]], ['c', [at.a, at.b]]] as const) {
       const file = join(dir, `web-${site}.yaml`)
-      await writeFile(file, webSpec(`web-${site}`, ids.get(site) as string, built.cid, 'backend', [...targets], site === 'a' ? at.a : undefined))
+      await writeFile(file, networkWebSpec(`web-${site}`, ids.get(site) as string, built.cid, 'backend', [...targets], site === 'a' ? at.a : undefined))
       const deployed = JSON.parse(ok(await cli('twin', 'deploy', file, '--json'), `deploy web-${site}`))
       assert.deepEqual(deployed.notes, [], `web-${site}: every member was told`)
       const web = deployed.spec.workloads.find((w: any) => w.name === 'web')
@@ -213,7 +195,7 @@ describe('private networks across farmers in sites, one behind a NAT', { skip: m
     // another twin's network of the same range on farmer b: its container reaches none of ours
     ok(await cli('other', 'network', 'create', 'backend', '--range', RANGE), 'other: network create')
     const otherFile = join(dir, 'other.yaml')
-    await writeFile(otherFile, webSpec('snoop', ids.get('b') as string, built.cid, 'backend', [at.a, at.b, at.c]))
+    await writeFile(otherFile, networkWebSpec('snoop', ids.get('b') as string, built.cid, 'backend', [at.a, at.b, at.c]))
     ok(await cli('other', 'deploy', otherFile), 'other: deploy')
     await waitFor('the other twin\'s container to have tried each address three times', async () => {
       const text = await logs('other', 'snoop')
@@ -226,54 +208,14 @@ describe('private networks across farmers in sites, one behind a NAT', { skip: m
     const file = join(await tempDir('networks-wg'), 'p2pnet.conf')
     const joined = JSON.parse(ok(await cli('twin', 'network', 'join', 'backend', '--wg-config', file, '--json'), 'join'))
     assert.equal(joined.address, '172.20.4.1')
-    const fetchPage = async (): Promise<boolean> => netnsExec(twinSite.netns, 'busybox', 'timeout', '3', 'busybox', 'wget', '-qO-', `http://${at.a}:8080/`).then(page => page.includes(PAGE), () => false)
     await netnsExec(twinSite.netns, 'env', 'WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go', 'wg-quick', 'up', file)
     try {
+      const fetchPage = async (): Promise<boolean> => netnsExec(twinSite.netns, 'busybox', 'timeout', '3', 'busybox', 'wget', '-qO-', `http://${at.a}:8080/`).then(page => page.includes(PAGE), () => false)
       await waitFor('the joined machine to reach web-a', fetchPage, 60_000, 1000)
       ok(await cli('twin', 'network', 'leave', 'backend'), 'leave')
       await waitFor('the machine to lose web-a once it left', async () => !await fetchPage(), 60_000, 1000)
     } finally {
       await netnsExec(twinSite.netns, 'wg-quick', 'down', file).catch(() => {})
-    }
-
-    // this machine joins live, its daemon running the member, where no WireGuard datagram leaves the site
-    // (as behind a NAT that drops UDP): every path is the mesh relay. It pings and connects to a's container,
-    // keeps its membership over a restart of its daemon, and loses the network once it leaves.
-    const noUdp = ['OUTPUT', '!', '-o', 'lo', '-p', 'udp', '-j', 'DROP']
-    await netnsExec(twinSite.netns, 'iptables', '-I', ...noUdp)
-    try {
-      const live = JSON.parse(ok(await cli('twin', 'network', 'join', 'backend', '--json'), 'join live'))
-      assert.equal(live.address, '172.20.4.1')
-      assert.match(live.live.device, /^p2pw-[0-9a-f]{8}$/)
-      assert.match(await netnsExec(twinSite.netns, 'ip', '-4', 'addr', 'show', live.live.device), /inet 172\.20\.4\.1\/24 /)
-      const reaches = async (): Promise<boolean> => {
-        const pinged = await netnsExec(twinSite.netns, 'ping', '-c', '1', '-W', '2', at.a).then(() => true, () => false)
-        return pinged && await fetchPage()
-      }
-      await waitFor('the machine joined live to ping and fetch web-a', reaches, 90_000, 1000)
-      const relayed = async (): Promise<boolean> => {
-        const view = JSON.parse(ok(await cli('twin', 'network', 'show', 'backend', '--json'), 'show'))
-        const machine = view.members.find((m: any) => m.kind === 'machine')
-        return machine?.paths?.find((p: any) => p.peerId === ids.get('a'))?.path === 'relayed'
-      }
-      await waitFor('the machine to report its path to a as relayed', relayed, 60_000, 1000)
-      assert.match(ok(await cli('twin', 'network', 'show', 'backend'), 'show'), /172\.20\.4\.0\/24 +machine .*\n.*\n(.*\n)*? +→ .*\(172\.20\.1\.0\/24\): relayed via 127\.0\.0\.1:\d+, last handshake \d+s ago/)
-
-      // its daemon stops: the device goes; it starts again: the same member (key and /24) is back
-      const twinDaemon = daemons.find(d => d.ready.peerId === ids.get('twin')) as CliDaemon
-      assert.equal(await twinDaemon.stop(), 0)
-      await assert.rejects(netnsExec(twinSite.netns, 'ip', 'link', 'show', live.live.device))
-      daemons.splice(daemons.indexOf(twinDaemon), 1)
-      await start(twinSite, homes.get('twin') as string, [addressOf('a'), addressOf('b')])
-      await waitFor('the machine to reach web-a again after a restart', reaches, 90_000, 1000)
-      const again = JSON.parse(ok(await cli('twin', 'network', 'show', 'backend', '--json'), 'show')).members.find((m: any) => m.kind === 'machine')
-      assert.deepEqual([again.cidr, again.publicKey], ['172.20.4.0/24', live.live.publicKey])
-
-      assert.match(ok(await cli('twin', 'network', 'leave', 'backend'), 'leave'), /^left network "backend"\n$/)
-      await assert.rejects(netnsExec(twinSite.netns, 'ip', 'link', 'show', live.live.device))
-      assert.equal(await fetchPage(), false)
-    } finally {
-      await netnsExec(twinSite.netns, 'iptables', '-D', ...noUdp)
     }
 
     // c leaves (its deployment removed): no member lists it any more
