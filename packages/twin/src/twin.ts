@@ -32,7 +32,7 @@ export interface TwinComponents {
   contracts: Contracts
   /** Optional: without it, pending deployments are retried on the timer only. */
   events?: TypedEventTarget<Libp2pEvents>
-  /** Runs this machine's member of networks it joins live (`network join` without a file); absent where it cannot. */
+  /** Runs this machine's member of networks it joins live (`network join` without a file); every daemon has one. */
   machineNetworks?: MachineNetworks
   connectionManager: { openStream: StreamOpener['dialProtocol'], openConnection(peer: any, options?: any): Promise<unknown>, closeConnections(peer: PeerId, options?: any): Promise<void> }
 }
