@@ -27,7 +27,7 @@ export const DEFAULT_NETWORK_PORTS: PortRange = { first: 51820, last: 52819 }
  */
 export async function networksMissing (who: string, otherwise: string): Promise<string | undefined> {
   const fix = `run ${who} as root with iproute2, wireguard-tools and, without kernel WireGuard, wireguard-go (Debian: apt-get install iproute2 wireguard-tools wireguard-go), or ${otherwise}`
-  if (process.getuid?.() !== 0) return `networks need root (network namespaces, WireGuard devices); ${fix}`
+  if (process.getuid?.() !== 0) return `networks need root (WireGuard devices, addresses, routes, namespaces); ${fix}`
   for (const [command, args] of [['ip', ['-V']], ['wg', ['--version']]] as const) {
     if (!await run(command, [...args]).then(() => true, () => false)) return `${command} is not installed; ${fix}`
   }
