@@ -62,6 +62,13 @@ describe('network join: the 3Bot\'s own machine, behind a NAT, reaches a contain
     const reaches = async (): Promise<boolean> => await pings() && await fetches()
     assert.equal(await fetches(), false, 'not a member yet')
 
+    // a range this machine routes already is its own: not taken over
+    await netnsExec(twinNetns(), 'ip', 'route', 'add', '172.21.0.0/16', 'dev', 'eth0')
+    const refused = await cli('network', 'join', 'backend')
+    assert.match(refused.stderr, /^error: 172\.21\.0\.0\/16 is routed on this machine already \(172\.21\.0\.0\/16 dev eth0 .*\); a network with that range cannot be joined live here\n$/)
+    await netnsExec(twinNetns(), 'ip', 'route', 'del', '172.21.0.0/16', 'dev', 'eth0')
+    assert.deepEqual(await readdir(join(twinHome, 'joined-networks')), [], 'no key is kept for a join that failed')
+
     const live = JSON.parse(ok(await cli('network', 'join', 'backend', '--json'), 'join'))
     assert.deepEqual([live.address, live.subnet, live.peers.map((p: any) => p.peerId)], ['172.21.2.1', 2, [farmer?.ready.peerId]])
     const device: string = live.live.device

@@ -24,6 +24,9 @@ export class HostInterface {
   /** Make the device, or take over one an earlier run left (idempotent). */
   static async create (options: HostInterfaceOptions): Promise<HostInterface> {
     const { device: name, range, subnet } = options
+    // the machine's own routes stay its own: a network whose range one of them has is not taken over
+    const routed = (await ip(['route', 'show', 'exact', range.toString()])).trim()
+    if (routed !== '' && !routed.split(/\s+/).includes(name)) throw new Error(`${range.toString()} is routed on this machine already (${routed}); a network with that range cannot be joined live here`)
     const device = await WireguardDevice.create(name, { implementation: options.implementation })
     try {
       await ip(['addr', 'replace', `${formatIpv4(subnet.gateway)}/24`, 'dev', name])
