@@ -47,7 +47,7 @@ describe('network join: the 3Bot\'s own machine, behind a NAT, reaches a contain
     await internet?.destroy()
   })
 
-  it('joins live, pings and connects to the container over the relay, is back after its daemon restarts, and loses it once it leaves', async () => {
+  it('joins live, pings and connects to the container over the relay, is back after its daemon restarts, and loses it once it leaves or the network is removed', async () => {
     const dir = await tempDir('join-flist')
     await makeBusyboxRootfs(join(dir, 'rootfs'), { files: { 'www/index.html': `${PAGE}\n` } })
     const built = JSON.parse(ok(await runCli(['flist', 'build', join(dir, 'rootfs'), '-o', join(dir, 'web.flist'), '--json']), 'flist build'))
@@ -103,5 +103,12 @@ describe('network join: the 3Bot\'s own machine, behind a NAT, reaches a contain
     await assert.rejects(netnsExec(twinNetns(), 'ip', 'link', 'show', device))
     assert.equal(await fetches(), false)
     assert.deepEqual(JSON.parse(ok(await cli('network', 'show', 'backend', '--json'), 'show')).members.map((m: any) => m.kind), ['farmer'])
+
+    // removing the network takes a member joined live down too
+    const again = JSON.parse(ok(await cli('network', 'join', 'backend', '--json'), 'join again'))
+    assert.notEqual(again.live.publicKey, live.live.publicKey, 'a new key after leaving')
+    await netnsExec(twinNetns(), 'ip', 'link', 'show', again.live.device)
+    ok(await cli('network', 'rm', '--force', 'backend'), 'network rm')
+    await assert.rejects(netnsExec(twinNetns(), 'ip', 'link', 'show', again.live.device))
   })
 })
