@@ -335,6 +335,8 @@ ${web !== undefined ? `  npx p2pcloud --home ${bot} logs web --follow           
   npx p2pcloud --home ${bot} rm web                              # stops it, removes it and its cgroup
 ` : ''}${net !== undefined ? `  npx p2pcloud --home ${bot} network show demo-net              # members, their /24s, each pair's path (direct or relayed)
   npx p2pcloud --home ${bot} logs client                         # the page fetched over the private network
+  npx p2pcloud --home ${bot} network join demo-net               # this machine joins too (a WireGuard device and a route to ${net.network.range} here)
+  wget -qO- http://${net.ip}:8080/                              # then the api's page from this shell; network leave demo-net undoes it
 ` : ''}  npx p2pcloud --home ${bot} store ls                            # the objects in the 4+2 pool
   npx p2pcloud --home ${bot} store status ${storage.stored.objectId}
   npx p2pcloud --home ${bot} store get ${storage.stored.objectId} -o /tmp/sample.bin

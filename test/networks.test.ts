@@ -7,14 +7,9 @@ import { after, before, describe, it } from 'node:test'
 import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { canCreateNetns, createTestInternet, netnsExec, tempDir, waitFor, type TestInternet, type TestSite } from '@p2pcloud/test-utils'
 import { workloadKinds } from '@p2pcloud/workloads'
-import { farmerHome, runCli, spawnDaemon, type CliDaemon, type CliResult } from './helpers/index.js'
+import { farmerHome, networkWebSpec, ok, runCli, spawnDaemon, type CliDaemon, type CliResult } from './helpers/index.js'
 
 const exec = promisify(execFile)
-
-function ok (result: CliResult, what: string): string {
-  assert.equal(result.code, 0, `${what}: ${result.stderr}`)
-  return result.stdout
-}
 
 describe('p2pcloud network: the twin\'s own objects, against a real daemon', () => {
   let daemon: CliDaemon
@@ -100,19 +95,6 @@ const missing = !await canCreateNetns()
 const RANGE = '172.20.0.0/16'
 const PAGE = 'hello-from-the-network'
 
-/**
- * A container that serves PAGE on :8080 and tries every target each second, printing "from T:
- * PAGE" or "no T". (busybox 1.35's wget -T crashes when it cannot connect: timeout bounds it instead.)
- */
-function webSpec (name: string, farmer: string, flist: string, network: string, targets: string[], ip?: string): string {
-  const loop = `httpd -p 8080 -h /www; while true; do for t in ${targets.join(' ')}; do p=$(timeout 3 wget -qO- http://$t:8080/ 2>/dev/null) && echo "from $t: $p" || echo "no $t"; done; sleep 1; done`
-  return [
-    `name: ${name}`, 'where:', `  farmer: ${farmer}`, 'lease: 1h', 'workloads:',
-    '  - name: web', '    type: container', `    flist: ${flist}`, `    network: ${network}`, ...(ip != null ? [`    ip: ${ip}`] : []),
-    '    entrypoint: [/bin/sh, -c]', `    args: [${JSON.stringify(loop)}]`, '    cpu: 1', '    memory: 64M', '    rootfs: 64M', ''
-  ].join('\n')
-}
-
 describe('private networks across farmers in sites, one behind a NAT', { skip: missing, timeout: 600_000 }, () => {
   let internet: TestInternet
   const daemons: CliDaemon[] = []
@@ -181,7 +163,7 @@ describe('private networks across farmers in sites, one behind a NAT', { skip: m
     const at = { a: '172.20.1.7', b: '172.20.2.2', c: '172.20.3.2' }
     for (const [site, targets] of [['a', [at.b, at.c]], ['b', [at.a, at.c]], ['c', [at.a, at.b]]] as const) {
       const file = join(dir, `web-${site}.yaml`)
-      await writeFile(file, webSpec(`web-${site}`, ids.get(site) as string, built.cid, 'backend', [...targets], site === 'a' ? at.a : undefined))
+      await writeFile(file, networkWebSpec(`web-${site}`, ids.get(site) as string, built.cid, 'backend', [...targets], site === 'a' ? at.a : undefined))
       const deployed = JSON.parse(ok(await cli('twin', 'deploy', file, '--json'), `deploy web-${site}`))
       assert.deepEqual(deployed.notes, [], `web-${site}: every member was told`)
       const web = deployed.spec.workloads.find((w: any) => w.name === 'web')
@@ -213,7 +195,7 @@ describe('private networks across farmers in sites, one behind a NAT', { skip: m
     // another twin's network of the same range on farmer b: its container reaches none of ours
     ok(await cli('other', 'network', 'create', 'backend', '--range', RANGE), 'other: network create')
     const otherFile = join(dir, 'other.yaml')
-    await writeFile(otherFile, webSpec('snoop', ids.get('b') as string, built.cid, 'backend', [at.a, at.b, at.c]))
+    await writeFile(otherFile, networkWebSpec('snoop', ids.get('b') as string, built.cid, 'backend', [at.a, at.b, at.c]))
     ok(await cli('other', 'deploy', otherFile), 'other: deploy')
     await waitFor('the other twin\'s container to have tried each address three times', async () => {
       const text = await logs('other', 'snoop')

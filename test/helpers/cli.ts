@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -113,4 +114,10 @@ export async function farmerHome (prefix: string, capacity: Record<string, numbe
   config.farmer = { ...config.farmer, ...settings, capacity: { ...config.farmer.capacity, ...capacity } }
   await writeFile(configPath, JSON.stringify(config, null, 2))
   return home
+}
+
+/** The output of a CLI run that must succeed; else the assertion names `what` and the CLI's stderr. */
+export function ok (result: CliResult, what: string): string {
+  assert.equal(result.code, 0, `${what}: ${result.stderr}`)
+  return result.stdout
 }

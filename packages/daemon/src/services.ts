@@ -4,7 +4,7 @@ import { contractsService, farmerContractsInit, type Contracts, type ContractsIn
 import { farmerService, type DriverFactory, type Farmer, type KindServiceFactories } from '@p2pcloud/farmer'
 import { flistService, type FlistService, type FlistServiceInit } from '@p2pcloud/flist'
 import { ConfigError, type HomePeer, type P2PCloudLibp2p, type PeerExtension, type ServiceFactories } from '@p2pcloud/node'
-import { egressMissing, type NetworkFarmerInit } from '@p2pcloud/network'
+import { egressMissing, machineNetworks, type MachineNetworks, type NetworkFarmerInit } from '@p2pcloud/network'
 import type { ContainerCapabilityInit, ContainerFarmerInit } from '@p2pcloud/runtime'
 import { twinService, type Twin, type TwinOptions } from '@p2pcloud/twin'
 import { workloadKinds, type KindServices } from '@p2pcloud/workloads'
@@ -19,6 +19,7 @@ export interface DaemonServices extends Partial<KindServices> {
   contracts: Contracts
   flists: FlistService
   farmer?: Farmer
+  machineNetworks: MachineNetworks
   twin: Twin
 }
 
@@ -89,6 +90,8 @@ export async function daemonExtension (config: DaemonConfig, home: string, tunin
   const capacity = await capacityExtensionForHome(config, home, tuning.capacity)
   const { sweepIntervalMs, ...ledger } = tuning.contracts ?? {}
   const farmer = config.farmer.enabled ? { ...farmerContractsInit(config.farmer, config.farmer.price), ...ledger } : undefined
+  const farmerExtension = config.farmer.enabled && tuning.advertiseOnly !== true ? await farmerExtensions(config, home, tuning) : {}
+  const { hostNetns: _hostNetns, ...networkTuning } = tuning.network ?? {}
   return {
     ...capacity,
     services: {
@@ -96,7 +99,13 @@ export async function daemonExtension (config: DaemonConfig, home: string, tunin
       contracts: contractsService({ farmer, sweepIntervalMs }),
       // before the farmer: its container driver fetches root filesystems through it
       flists: flistService({ ...tuning.flists, root: join(home, 'flists') }),
-      ...(config.farmer.enabled && tuning.advertiseOnly !== true ? await farmerExtensions(config, home, tuning) : {}),
+      ...farmerExtension,
+      // this machine's part of networks it joins live; a farmer of networks has the relay handler already (one per peer)
+      machineNetworks: machineNetworks({
+        ...networkTuning,
+        root: join(home, 'joined-networks'),
+        ...('networkRelay' in farmerExtension ? { unavailable: 'this daemon is a farmer offering "network", whose relay serves its farmer\'s networks; join with --wg-config FILE' } : {})
+      }),
       twin: twinService(tuning.twin)
     }
   }

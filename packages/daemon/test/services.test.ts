@@ -14,17 +14,17 @@ async function servicesOf (config: DaemonConfigInput, tuning = {}): Promise<stri
 }
 
 describe('the services a daemon runs', () => {
-  it('every peer: the capacity market, contracts, flists and the twin, each after those it uses', async () => {
-    assert.deepEqual(await servicesOf({}), ['capacity', 'contracts', 'flists', 'twin'])
+  it('every peer: the capacity market, contracts, flists, this machine\'s networks and the twin, each after those it uses', async () => {
+    assert.deepEqual(await servicesOf({}), ['capacity', 'contracts', 'flists', 'machineNetworks', 'twin'])
   })
 
   it('a farmer adds its workloads after the contracts and flists they use, and a protocol for what it offers after the farmer', async () => {
-    assert.deepEqual(await servicesOf(farmer([])), ['capacity', 'contracts', 'flists', 'farmer', 'twin'])
-    assert.deepEqual(await servicesOf(farmer(['zdb'])), ['capacity', 'contracts', 'flists', 'farmer', 'zdb', 'twin'])
+    assert.deepEqual(await servicesOf(farmer([])), ['capacity', 'contracts', 'flists', 'farmer', 'machineNetworks', 'twin'])
+    assert.deepEqual(await servicesOf(farmer(['zdb'])), ['capacity', 'contracts', 'flists', 'farmer', 'zdb', 'machineNetworks', 'twin'])
   })
 
   it('a farmer that only advertises (the simulation\'s) runs no workloads', async () => {
-    assert.deepEqual(await servicesOf(farmer(['zdb']), { advertiseOnly: true }), ['capacity', 'contracts', 'flists', 'twin'])
+    assert.deepEqual(await servicesOf(farmer(['zdb']), { advertiseOnly: true }), ['capacity', 'contracts', 'flists', 'machineNetworks', 'twin'])
   })
 
   it('gives libp2p the advert record type and the capacity topic\'s scoring', async () => {

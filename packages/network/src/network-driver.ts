@@ -312,6 +312,7 @@ export class NetworkDriver implements WorkloadDriver {
   }
 }
 
-function overlayPeer (member: NetworkMember): { peerId: PeerId, publicKey: string, subnet: NetworkMember['subnet'], endpoints: string[] } {
+/** A member as the twin lists it, as NetworkOverlay takes it. */
+export function overlayPeer (member: NetworkMember): { peerId: PeerId, publicKey: string, subnet: NetworkMember['subnet'], endpoints: string[] } {
   return { peerId: peerIdFromString(member.peerId), publicKey: member.publicKey, subnet: member.subnet, endpoints: member.endpoints }
 }

@@ -80,14 +80,19 @@ export class NetworkHome {
     await writeFile(join(this.dir(id), 'network.json'), JSON.stringify(network, null, 2) + '\n', { mode: 0o600 })
   }
 
+  /** The key pair kept for the network, if any. */
+  async keptKeys (id: string): Promise<WireguardKeyPair | undefined> {
+    const kept = (await readFile(join(this.dir(id), 'private-key'), 'utf8').catch(() => '')).trim()
+    return isWireguardKey(kept) ? { privateKey: kept, publicKey: wireguardPublicKey(kept) } : undefined
+  }
+
   /** The network's key pair: the one kept, else a new one, written before it is used. */
   async keys (id: string): Promise<WireguardKeyPair> {
-    const file = join(this.dir(id), 'private-key')
-    const kept = (await readFile(file, 'utf8').catch(() => '')).trim()
-    if (isWireguardKey(kept)) return { privateKey: kept, publicKey: wireguardPublicKey(kept) }
+    const kept = await this.keptKeys(id)
+    if (kept !== undefined) return kept
     const keys = generateWireguardKeys()
     await mkdir(this.dir(id), { recursive: true, mode: 0o700 })
-    await writeFile(file, keys.privateKey + '\n', { mode: 0o600 })
+    await writeFile(join(this.dir(id), 'private-key'), keys.privateKey + '\n', { mode: 0o600 })
     return keys
   }
 

@@ -21,10 +21,13 @@ export interface NetworkFarmerInit extends KindFarmerInit {
 
 export const DEFAULT_NETWORK_PORTS: PortRange = { first: 51820, last: 52819 }
 
-/** Why this machine cannot run networks, or undefined: root, iproute2, and kernel WireGuard or wireguard-go, with wg. */
-async function networksMissing (): Promise<string | undefined> {
-  const fix = 'run the farmer as root with iproute2, wireguard-tools and, without kernel WireGuard, wireguard-go (Debian: apt-get install iproute2 wireguard-tools wireguard-go), or remove "network"'
-  if (process.getuid?.() !== 0) return `networks need root (network namespaces, WireGuard devices); ${fix}`
+/**
+ * Why this machine cannot run networks, or undefined: root, iproute2, and kernel WireGuard or
+ * wireguard-go, with wg. `who` runs them (the farmer, the daemon), `otherwise` is the way out.
+ */
+export async function networksMissing (who: string, otherwise: string): Promise<string | undefined> {
+  const fix = `run ${who} as root with iproute2, wireguard-tools and, without kernel WireGuard, wireguard-go (Debian: apt-get install iproute2 wireguard-tools wireguard-go), or ${otherwise}`
+  if (process.getuid?.() !== 0) return `networks need root (WireGuard devices, addresses, routes, namespaces); ${fix}`
   for (const [command, args] of [['ip', ['-V']], ['wg', ['--version']]] as const) {
     if (!await run(command, [...args]).then(() => true, () => false)) return `${command} is not installed; ${fix}`
   }
@@ -56,7 +59,7 @@ export const networkKind: WorkloadKind<NetworkWorkloadSpec, NetworkWorkload, { n
   }),
   decode: decodeNetwork,
   resources: () => emptyResources(),
-  missing: networksMissing,
+  missing: async () => await networksMissing('the farmer', 'remove "network"'),
   farmer: ({ home, network }: NetworkFarmerInit) => {
     // the driver is made with the farmer, the relay after it: each reaches the other when used
     let driver: NetworkDriver | undefined

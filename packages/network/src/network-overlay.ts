@@ -66,7 +66,8 @@ export interface NetworkOverlayOptions {
   self: PeerId
   keys: WireguardKeyPair
   listenPort: number
-  overlay: OverlayNamespace
+  /** Where its WireGuard device is: a farmer's OverlayNamespace, or a joined machine's HostInterface. */
+  overlay: Pick<OverlayNamespace, 'device' | 'configure'>
   /** Opens relays to other members (the peer's NetworkRelay service). */
   relays: Pick<NetworkRelay, 'open'>
   timings?: Partial<PathTimings>
@@ -177,8 +178,9 @@ export class NetworkOverlay {
   private async decide (pair: PairState, wg: WireguardPeerStatus | undefined, now: number): Promise<boolean> {
     const fresh = this.isFresh(wg, now)
     if (pair.mode === 'relayed') {
-      // the other member reached us directly: WireGuard followed it, and so do we
-      if (fresh && wg?.endpoint !== undefined && !this.viaRelay(pair, wg)) {
+      // the other member reached us directly: WireGuard followed it, and so do we (a relay that
+      // ended leaves WireGuard at its loopback socket, with a handshake still fresh: not direct)
+      if (fresh && wg?.endpoint !== undefined && wg.endpoint !== pair.endpoint && !this.viaRelay(pair, wg)) {
         await this.dropRelay(pair)
         pair.mode = 'direct'
         pair.endpoint = undefined

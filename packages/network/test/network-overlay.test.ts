@@ -114,4 +114,21 @@ describe('paths between two members: direct when WireGuard reaches, relayed when
     await waitFor('both members back on a direct path', async () => await pathsAre('direct'), 30_000, 250)
     assert.equal(await ping(a, b), true)
   })
+
+  it('opens a relay that ended again (a member\'s peer restarted), instead of taking its fresh handshake for a direct path', async () => {
+    const [a, b] = hosts
+    await a.overlay.device.removePeer(b.keys.publicKey)
+    await b.overlay.device.removePeer(a.keys.publicKey)
+    for (const h of [a, b]) {
+      await h.network?.close()
+      h.network = new NetworkOverlay({ networkId, self: h.node.peerId, keys: h.keys, listenPort: h.port, overlay: h.overlay, relays: h.node.services.networkRelay, timings: { ...timings, retryDirectMs: 600_000 } })
+    }
+    await a.network?.setPeers([peerOf(b, ['127.0.0.1:9'])])
+    await b.network?.setPeers([peerOf(a, ['127.0.0.1:9'])])
+    await waitFor('both members to see a relayed path', async () => await pathsAre('relayed') && await ping(a, b), 30_000, 250)
+    // the relay's stream ends (its connection closed), both handshakes still fresh
+    await a.node.services.networkRelay.relayTo(networkId, b.node.peerId)?.close()
+    await b.node.services.networkRelay.relayTo(networkId, a.node.peerId)?.close()
+    await waitFor('a new relay between them', async () => await pathsAre('relayed') && await ping(a, b), 15_000, 250)
+  })
 })

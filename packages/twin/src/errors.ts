@@ -100,3 +100,9 @@ export class NetworkFullError extends Error {
   override name = 'NetworkFull'
   readonly kind = 'conflict'
 }
+
+/** A live `network join` on a daemon that cannot run a WireGuard member (not root, no wg, a farmer of networks): the message says what is missing. */
+export class NetworkUnavailableError extends Error {
+  override name = 'NetworkUnavailable'
+  readonly kind = 'conflict'
+}

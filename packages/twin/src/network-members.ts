@@ -6,10 +6,10 @@
  * each of their deployments where only the network workload changed.
  */
 import { logger } from '@libp2p/logger'
-import { NetworkRange, decodeNetworkResult, formatIpv4, isEndpoint, type NetworkPathView, type NetworkWorkloadSpec } from '@p2pcloud/network'
+import { NetworkRange, decodeNetworkResult, formatIpv4, isEndpoint, type MachineMembership, type MachineNetworks, type NetworkPathView, type NetworkWorkloadSpec, type PeerPath } from '@p2pcloud/network'
 import type { DeploymentSpec, WorkloadSpec } from './spec.js'
 import type { TwinDeploymentRecord } from './twin-store.js'
-import { NetworkSpecError } from './errors.js'
+import { NetworkSpecError, NetworkUnavailableError } from './errors.js'
 import { assignAddress, memberOf, networkWorkload, networkWorkloadName, type NetworkMemberRecord, type PrivateNetwork } from './network-plan.js'
 import { attachContainer, containerNetworkKeys, networkWorkloadsOf, withNetworkWorkloads } from './network-fields.js'
 import { withMember, withoutMember, type NetworkJoin, type NetworkStore } from './networks.js'
@@ -31,7 +31,16 @@ export interface NetworkHost {
   push: (record: TwinDeploymentRecord, spec: DeploymentSpec) => Promise<unknown>
   /** Each workload's result, by name, asked of the deployment's farmer now. */
   results: (record: TwinDeploymentRecord) => Promise<Map<string, Uint8Array>>
+  /** This peer: the machine that joins. */
+  self: string
+  /** Runs this machine's part of the networks it joined live (a daemon's `machineNetworks`); absent in a peer without one. */
+  machine?: Pick<MachineNetworks, 'missing' | 'keptKey' | 'isUp' | 'up' | 'down' | 'paths'>
 }
+
+/** What `join` gives: the machine's /24 and peers, and, joined live, what runs here. */
+export type NetworkJoined = NetworkJoin & { notes: string[], live?: MachineMembership }
+
+const pathView = (path: PeerPath): NetworkPathView => ({ ...path, peerId: path.peerId.toString() })
 
 /** The networks the containers of `spec` name (as the user wrote them), each once. */
 export function networksAsked (spec: DeploymentSpec): string[] {
@@ -197,6 +206,11 @@ export class NetworkMembers {
       if (failure != null) notes.push(`network "${network.name}": farmer ${record.farmer} (deployment "${name}") was not told of the new members: ${failure}`)
     }))
     await Promise.all(pushes)
+    // this machine, joined live, runs in this process: it gets the new list at once
+    const self = network.members.find(m => m.peerId === this.host.self && m.kind === 'machine')
+    if (self != null && this.host.machine?.isUp(network.networkId) === true) {
+      await this.host.machine.up(networkWorkload(network, self)).catch((err: Error) => { notes.push(`network "${network.name}": this machine was not given the new members: ${err.message}`) })
+    }
     return notes
   }
 
@@ -223,6 +237,10 @@ export class NetworkMembers {
       const subnet = range.subnet(member.subnet)
       const view: NetworkMemberView = { ...member, cidr: subnet.toString(), address: formatIpv4(subnet.gateway) }
       const deployment = member.deployments[0]
+      if (member.kind === 'machine' && member.peerId === this.host.self) {
+        const paths = await this.host.machine?.paths(network.networkId)
+        return paths != null ? { ...view, paths: paths.map(pathView) } : view
+      }
       if (member.kind !== 'farmer' || deployment == null) return view
       try {
         const record = await this.host.record(deployment)
@@ -240,25 +258,82 @@ export class NetworkMembers {
   }
 
   /**
-   * This machine (peer `peerId`, WireGuard key `publicKey`) joins network `name`: it gets a /24
-   * and the farmers' keys and endpoints, and every farmer's deployments are told of it.
+   * This machine joins network `name`: with WireGuard key `publicKey` made elsewhere (a wg-quick
+   * file), or without one live, its member run here by the daemon (MachineNetworks). It gets a
+   * /24 (kept when it joined before) and the farmers' keys and endpoints; every farmer's
+   * deployments are told of it.
    */
-  async join (name: string, peerId: string, publicKey: string): Promise<NetworkJoin & { notes: string[] }> {
+  async join (name: string, publicKey?: string): Promise<NetworkJoined> {
+    const machine = publicKey == null ? await this.liveMachine() : undefined
     return this.store.serialize([name], async () => {
-      const { network, join } = await this.store.join(await this.store.get(name), peerId, publicKey)
-      return { ...join, notes: await this.tellMembers(network, '') }
+      const network = await this.store.get(name)
+      const member = this.store.machineMember(network, this.host.self)
+      if (machine == null) {
+        // another key is the member now: a member this daemon ran is not
+        await this.host.machine?.down(network.networkId)
+        return await this.joinWith(network, { ...member, publicKey, endpoints: [] })
+      }
+      const running = await machine.up(networkWorkload(network, member))
+      try {
+        return { ...await this.joinWith(network, { ...member, publicKey: running.publicKey, endpoints: running.endpoints }), live: running }
+      } catch (err) {
+        if (member.publicKey !== running.publicKey) await machine.down(network.networkId)
+        throw err
+      }
     })
   }
 
-  /** This machine leaves network `name`: its /24 is free again and no farmer lists its key any more. */
-  async leave (name: string, peerId: string): Promise<{ left: string, notes: string[] }> {
+  private async joinWith (network: PrivateNetwork, member: NetworkMemberRecord): Promise<NetworkJoined> {
+    const { network: next, join } = await this.store.join(network, member)
+    return { ...join, notes: await this.tellMembers(next, '') }
+  }
+
+  /** The daemon's member runner, when this machine can run one; else why not. */
+  private async liveMachine (): Promise<NonNullable<NetworkHost['machine']>> {
+    const machine = this.host.machine
+    if (machine == null) throw new NetworkUnavailableError('this peer runs no machineNetworks service (@p2pcloud/network); join with --wg-config FILE')
+    const missing = await machine.missing()
+    if (missing != null) throw new NetworkUnavailableError(`this machine cannot join live: ${missing}`)
+    return machine
+  }
+
+  /** This machine leaves network `name`: its /24 is free again, no farmer lists its key any more, and a member run here goes. */
+  async leave (name: string): Promise<{ left: string, notes: string[] }> {
     return this.store.serialize([name], async () => {
       const network = await this.store.get(name)
-      const member = network.members.find(m => m.peerId === peerId && m.kind === 'machine')
+      const member = network.members.find(m => m.peerId === this.host.self && m.kind === 'machine')
       if (member == null) throw new NetworkSpecError(`this machine is not a member of network "${name}"; see p2pcloud network show ${name}`)
-      const next = withoutMember(network, peerId)
+      const next = withoutMember(network, this.host.self)
       await this.store.put(next)
-      return { left: name, notes: await this.tellMembers(next, '') }
+      const notes = await this.tellMembers(next, '')
+      await this.host.machine?.down(network.networkId).catch((err: Error) => { notes.push(`network "${name}": this machine's WireGuard device could not be removed: ${err.message}`) })
+      return { left: name, notes }
     })
+  }
+
+  /** Forget network `name` (NetworkStore.remove); a member this machine runs of it goes too. */
+  async remove (name: string, options: { force?: boolean } = {}): Promise<PrivateNetwork> {
+    const network = await this.store.remove(name, options)
+    await this.host.machine?.down(network.networkId).catch(err => { log.error('network %s: removing this machine\'s member failed - %e', name, err) })
+    return network
+  }
+
+  /**
+   * At start: every network this machine joined live (its key kept, the one the network lists)
+   * runs again; the farmers are told when its endpoints changed.
+   */
+  async restore (): Promise<void> {
+    const machine = this.host.machine
+    if (machine == null) return
+    for (const { name } of await this.store.list()) {
+      await this.store.serialize([name], async () => {
+        const network = await this.store.get(name)
+        const member = network.members.find(m => m.peerId === this.host.self && m.kind === 'machine')
+        if (member?.publicKey == null || await machine.keptKey(network.networkId) !== member.publicKey) return
+        const running = await machine.up(networkWorkload(network, member))
+        if (JSON.stringify(running.endpoints) === JSON.stringify(member.endpoints)) return
+        for (const note of (await this.joinWith(network, { ...member, endpoints: running.endpoints })).notes) log.error(note)
+      }).catch(err => { log.error('network %s: this machine could not join again - %e', name, err) })
+    }
   }
 }

@@ -72,14 +72,21 @@ export class NetworkStore {
   }
 
   /**
-   * This machine joins `name` with WireGuard key `publicKey` (its private key stays where it was
-   * made): it gets a /24 (kept when it joined before) and the farmers' keys and endpoints. The
-   * caller pushes the new member list to the farmers.
+   * This machine as a member of `network`: its /24 (kept when it joined before, else the lowest
+   * free), not yet stored. A peer that is a farmer of the network cannot join it as a machine.
    */
-  async join (network: PrivateNetwork, peerId: string, publicKey: string): Promise<{ network: PrivateNetwork, join: NetworkJoin }> {
-    if (!isWireguardKey(publicKey)) throw new NetworkSpecError(`publicKey ${JSON.stringify(publicKey)} is not a WireGuard public key (44 characters of base64)`)
-    const member: NetworkMemberRecord = { ...memberOf(network, peerId, 'machine'), publicKey }
+  machineMember (network: PrivateNetwork, peerId: string): NetworkMemberRecord {
+    const member = memberOf(network, peerId, 'machine')
     if (member.kind !== 'machine') throw new NetworkSpecError(`${peerId} is a member of network "${network.name}" as the farmer of deployment(s) ${member.deployments.join(', ')}: a peer that runs the network for its containers already reaches it`)
+    return member
+  }
+
+  /**
+   * Store `member` (from machineMember, with the WireGuard key its private key goes with and its
+   * endpoints) and give it what it peers with: the farmers' keys and endpoints. The caller tells the farmers.
+   */
+  async join (network: PrivateNetwork, member: NetworkMemberRecord): Promise<{ network: PrivateNetwork, join: NetworkJoin }> {
+    if (member.publicKey == null || !isWireguardKey(member.publicKey)) throw new NetworkSpecError(`publicKey ${JSON.stringify(member.publicKey)} is not a WireGuard public key (44 characters of base64)`)
     const next = withMember(network, member)
     await this.put(next)
     return { network: next, join: { network: next.name, range: next.range, subnet: member.subnet, address: formatIpv4(NetworkRange.parse(next.range).subnet(member.subnet).gateway), peers: networkWorkload(next, member).members } }

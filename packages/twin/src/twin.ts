@@ -18,8 +18,9 @@ import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, 
 import { farmerFilter, neededCapabilities, noMatchMessage } from './farmer-filter.js'
 import { settle } from './settle.js'
 import { PendingDeployments, dropAfterOf, releaseContract, reservationOf } from './pending-deployments.js'
-import { NetworkStore, type NetworkJoin } from './networks.js'
-import { NetworkMembers, networksAsked } from './network-members.js'
+import type { MachineNetworks } from '@p2pcloud/network'
+import { NetworkStore } from './networks.js'
+import { NetworkMembers, networksAsked, type NetworkJoined } from './network-members.js'
 
 const log = logger('p2pcloud:twin')
 
@@ -31,6 +32,8 @@ export interface TwinComponents {
   contracts: Contracts
   /** Optional: without it, pending deployments are retried on the timer only. */
   events?: TypedEventTarget<Libp2pEvents>
+  /** Runs this machine's member of networks it joins live (`network join` without a file); every daemon has one. */
+  machineNetworks?: MachineNetworks
   connectionManager: { openStream: StreamOpener['dialProtocol'], openConnection(peer: any, options?: any): Promise<unknown>, closeConnections(peer: PeerId, options?: any): Promise<void> }
 }
 
@@ -96,7 +99,9 @@ export class Twin {
         await this.reach(farmer)
         const status = await this.deployments.get(farmer, record.contractId, AbortSignal.timeout(this.placement.probeTimeoutMs))
         return new Map(status.workloads.flatMap(w => w.result !== undefined ? [[w.name, w.result] as const] : []))
-      }
+      },
+      self: components.peerId.toString(),
+      machine: components.machineNetworks
     })
     this.pending = new PendingDeployments({
       store: this.store,
@@ -110,6 +115,11 @@ export class Twin {
 
   async start (): Promise<void> {
     await this.pending.start()
+  }
+
+  /** Once every service runs (the machine's networks' relay among them): the networks this machine joined live run again. */
+  async afterStart (): Promise<void> {
+    await this.networks.restore()
   }
 
   async stop (): Promise<void> {
@@ -285,14 +295,17 @@ export class Twin {
     }
   }
 
-  /** This machine joins network `name` with WireGuard key `publicKey` (made where its private key stays); the farmers are told. */
-  async joinNetwork (name: string, publicKey: string): Promise<NetworkJoin & { notes: string[] }> {
-    return this.networks.join(name, this.components.peerId.toString(), publicKey)
+  /**
+   * This machine joins network `name`: with WireGuard key `publicKey` (made where its private key
+   * stays, e.g. a wg-quick file), or without, live (the daemon runs its WireGuard); the farmers are told.
+   */
+  async joinNetwork (name: string, publicKey?: string): Promise<NetworkJoined> {
+    return this.networks.join(name, publicKey)
   }
 
   /** This machine leaves network `name`; the farmers are told. */
   async leaveNetwork (name: string): Promise<{ left: string, notes: string[] }> {
-    return this.networks.leave(name, this.components.peerId.toString())
+    return this.networks.leave(name)
   }
 
   async list (): Promise<TwinDeploymentRecord[]> {

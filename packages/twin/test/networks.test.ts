@@ -111,6 +111,8 @@ class Deployments implements NetworkHost {
   readonly keys = new Map<string, string>()
   readonly pushes: string[] = []
   refuse?: string
+  /** The peer that joins as a machine. */
+  self = ''
 
   record = async (name: string): Promise<TwinDeploymentRecord | undefined> => this.records.get(name)
   push = async (record: TwinDeploymentRecord, spec: DeploymentSpec): Promise<void> => {
@@ -224,7 +226,8 @@ describe('NetworkMembers', () => {
     assert.deepEqual(notes, [`network "backend": farmer ${f1} (deployment "db") was not told of the new members: no answer`])
     // the next change tells it
     host.refuse = undefined
-    const { notes: joined } = await members.join('backend', await peer(), key())
+    host.self = await peer()
+    const { notes: joined } = await members.join('backend', key())
     assert.deepEqual(joined, [])
     assert.equal(net((host.records.get('db') as TwinDeploymentRecord).spec).members.length, 2)
   })
@@ -254,20 +257,23 @@ describe('NetworkMembers', () => {
     const f1 = await peer()
     const db = host.add('db', f1, await members.prepare(spec('db', container('db', 'backend')), f1))
     await members.reconcile(db, undefined)
-    const machine = await peer()
+    const machine = host.self = await peer()
     const publicKey = key()
-    await assert.rejects(members.join('backend', machine, 'not a key\n[Peer]'), { name: 'NetworkSpecError' })
-    const join = await members.join('backend', machine, publicKey)
+    await assert.rejects(members.join('backend', 'not a key\n[Peer]'), { name: 'NetworkSpecError' })
+    const join = await members.join('backend', publicKey)
     assert.deepEqual({ ...join, peers: join.peers.map(p => p.peerId) }, { network: 'backend', range: '10.20.0.0/16', subnet: 2, address: '10.20.2.1', peers: [f1], notes: [] })
     assert.deepEqual(net((host.records.get('db') as TwinDeploymentRecord).spec).members, [{ peerId: machine, publicKey, subnet: 2, endpoints: [] }])
     // joining again keeps its /24
-    assert.equal((await members.join('backend', machine, key())).subnet, 2)
+    assert.equal((await members.join('backend', key())).subnet, 2)
     // leaving: the farmers drop its key, its /24 is free
-    assert.deepEqual(await members.leave('backend', machine), { left: 'backend', notes: [] })
+    assert.deepEqual(await members.leave('backend'), { left: 'backend', notes: [] })
     assert.deepEqual(net((host.records.get('db') as TwinDeploymentRecord).spec).members, [])
-    await assert.rejects(members.leave('backend', machine), { name: 'NetworkSpecError', message: /not a member/ })
+    await assert.rejects(members.leave('backend'), { name: 'NetworkSpecError', message: /not a member/ })
+    // joining live needs a peer that runs members
+    await assert.rejects(members.join('backend'), { name: 'NetworkUnavailable', message: /this peer runs no machineNetworks service \(@p2pcloud\/network\); join with --wg-config FILE/ })
     // a farmer of the network is not a machine that joined
-    await assert.rejects(members.join('backend', f1, key()), { name: 'NetworkSpecError', message: /as the farmer of deployment\(s\) db/ })
+    host.self = f1
+    await assert.rejects(members.join('backend', key()), { name: 'NetworkSpecError', message: /as the farmer of deployment\(s\) db/ })
   })
 })
 

@@ -2,7 +2,7 @@ import { chmod, rename, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { generateWireguardKeys } from '@p2pcloud/network'
-import { wgQuickConfig, type NetworkJoin, type NetworkMemberView, type NetworkView, type PrivateNetwork } from '@p2pcloud/twin'
+import { wgQuickConfig, type NetworkJoined, type NetworkMemberView, type NetworkView, type PrivateNetwork } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 
@@ -85,14 +85,23 @@ export function registerNetworks (program: Command): void {
 
   network
     .command('join')
-    .description('make this machine a member of a network: a WireGuard key is made here (the private key stays in FILE), the farmers are told of it')
+    .description('make this machine a member of a network: the daemon runs its WireGuard (root, wg, wireguard-go or kernel WireGuard), or with --wg-config a wg-quick file for you to bring up; the farmers are told of it')
     .argument('<name>')
-    .requiredOption('--wg-config <file>', 'write a wg-quick file for this machine (bring it up with: wg-quick up FILE)')
-    .addHelpText('after', '\nRun it again to get a fresh key and the current members; farmers that join later are not in an older file.')
-    .action(async (name: string, options: { wgConfig: string }, command: Command) => {
+    .option('--wg-config <file>', 'do not run it: write a wg-quick file for this machine (its private key stays in FILE; bring it up with: wg-quick up FILE)')
+    .addHelpText('after', '\nLive, the daemon keeps the key in its home, gives the machine .1 of its /24 with the /16 routed to it, follows members that join later and brings it up again at its next start.\nWith --wg-config, run it again to get a fresh key and the current members; farmers that join later are not in an older file.')
+    .action(async (name: string, options: { wgConfig?: string }, command: Command) => {
       const context = contextOf(command)
+      const client = await daemonClient(context)
+      if (options.wgConfig == null) {
+        const join = await client.request<NetworkJoined>('POST', `${path(name)}/join`, {})
+        print(context, join, j => [
+          `joined network "${j.network}" (${j.range}) as ${j.address} on device ${j.live?.device ?? '?'}: this machine reaches the network while the daemon runs; ${j.peers.length} peer(s), see p2pcloud network show ${j.network}`,
+          ...j.notes.map(note => `warning: ${note}`)
+        ])
+        return
+      }
       const keys = generateWireguardKeys()
-      const join = await (await daemonClient(context)).request<NetworkJoin & { notes: string[] }>('POST', `${path(name)}/join`, { publicKey: keys.publicKey })
+      const join = await client.request<NetworkJoined>('POST', `${path(name)}/join`, { publicKey: keys.publicKey })
       const file = resolve(options.wgConfig)
       await writePrivate(file, wgQuickConfig(keys.privateKey, join))
       print(context, { ...join, publicKey: keys.publicKey, wgConfig: file }, j => [
@@ -103,7 +112,7 @@ export function registerNetworks (program: Command): void {
 
   network
     .command('leave')
-    .description('this machine leaves a network: the farmers drop its key (bring its interface down with wg-quick down FILE)')
+    .description('this machine leaves a network: the farmers drop its key and the daemon removes its device (one brought up from a file: wg-quick down FILE)')
     .argument('<name>')
     .action(async (name: string, _options, command: Command) => {
       const context = contextOf(command)

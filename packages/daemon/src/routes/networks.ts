@@ -13,10 +13,14 @@ export function networkRoutes (twin: Twin): Routes {
     },
     'GET /v1/networks/:name': async (_req, _url, params) => networks.show(params.name),
     'DELETE /v1/networks/:name': async (_req, url, params) => {
-      await networks.store.remove(params.name, { force: url.searchParams.get('force') === '1' })
+      await networks.remove(params.name, { force: url.searchParams.get('force') === '1' })
       return { deleted: params.name }
     },
-    'POST /v1/networks/:name/join': async (req, _url, params) => twin.joinNetwork(params.name, requireString(await readJsonBody(req), 'publicKey')),
+    // with a publicKey the machine's key was made elsewhere (a wg-quick file); without, the daemon runs the member
+    'POST /v1/networks/:name/join': async (req, _url, params) => {
+      const body: any = await readJsonBody(req)
+      return twin.joinNetwork(params.name, body.publicKey == null ? undefined : requireString(body, 'publicKey'))
+    },
     'POST /v1/networks/:name/leave': async (_req, _url, params) => twin.leaveNetwork(params.name)
   }
 }

@@ -9,7 +9,7 @@ import { DeploymentClient, type Deployment, type WorkloadStatusView } from '@p2p
 import { decodeNetworkResult, networkHostId, networkKind, type NetworkMemberSpec } from '@p2pcloud/network'
 import { defaultConfig } from '@p2pcloud/node'
 import { hostIdOf, makeBusyboxRootfs, runcUnavailable, type ContainerDriver } from '@p2pcloud/runtime'
-import { waitFor } from '@p2pcloud/test-utils'
+import { waitFor, type TestSite } from '@p2pcloud/test-utils'
 import { deploymentMessages } from '@p2pcloud/wire'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -41,9 +41,10 @@ export function containerWorkload (name: string, version: number, script: string
 
 /**
  * Two in-process farmers (startPeer: the daemon's own assembly, real runc and wireguard-go) and a
- * twin that deploys to them with the deployment protocol. Both share this host's loopback; the
- * twin lists each member to the other at 127.0.0.1 and its WireGuard port, so the pair's path is
- * direct WireGuard UDP over loopback (not the libp2p relay). Farmer A runs the server container on
+ * twin that deploys to them with the deployment protocol. Their libp2p shares this host's
+ * loopback; their WireGuard sockets live in two sites of a test internet (`hostNetns`), and the
+ * twin lists each member to the other at its site's address and WireGuard port, so the pair's
+ * path is direct WireGuard UDP across the sites (not the libp2p relay). Farmer A runs the server container on
  * network `net` at SERVER_ADDRESS; farmer B is a member of `net` with no container yet.
  */
 export class FarmerPair {
@@ -61,7 +62,7 @@ export class FarmerPair {
     private readonly hostIds: string[]
   ) {}
 
-  static async start (): Promise<FarmerPair> {
+  static async start (sites: [TestSite, TestSite]): Promise<FarmerPair> {
     const missing = await runcUnavailable() ?? await networkKind.missing?.()
     if (missing !== undefined) throw new Error(`cannot run here: ${missing}`)
     const dir = await mkdtemp(join(tmpdir(), 'p2pcloud-bench-net-'))
@@ -73,7 +74,7 @@ export class FarmerPair {
       await chmod(dir, 0o711)
       const rootfs = { acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) }
       const ports: number[] = []
-      for (const name of ['a', 'b']) {
+      for (const [i, name] of ['a', 'b'].entries()) {
         const port = randomInt(40_000, 50_000)
         ports.push(port)
         peers.push(await startPeer({
@@ -86,7 +87,7 @@ export class FarmerPair {
               network: { ports: { first: port, last: port + 3 } }
             }
           },
-          tuning: { rootfs: () => rootfs }
+          tuning: { rootfs: () => rootfs, network: { hostNetns: sites[i].netns } }
         }))
       }
       const farmers = peers.slice()
@@ -115,7 +116,7 @@ export class FarmerPair {
         await waitFor('the network to be up', async () => (await status(client, farmers[farmer], contracts[farmer], 'net'))?.state === 'ok', 30_000, 100)
         keys.push(decodeNetworkResult((await status(client, farmers[farmer], contracts[farmer], 'net'))?.result ?? new Uint8Array()).publicKey)
       }
-      const member = (farmer: number): NetworkMemberSpec => ({ peerId: farmers[farmer].peerId.toString(), publicKey: keys[farmer], subnet: farmer + 1, endpoints: [`127.0.0.1:${ports[farmer]}`] })
+      const member = (farmer: number): NetworkMemberSpec => ({ peerId: farmers[farmer].peerId.toString(), publicKey: keys[farmer], subnet: farmer + 1, endpoints: [`${sites[farmer].publicAddress}:${ports[farmer]}`] })
       const networkOnB = network(2, 2, [member(0)])
       await deploy(0, 2, [network(2, 1, [member(1)]), containerWorkload('server', 2, SERVER, 'net', SERVER_ADDRESS)])
       await deploy(1, 2, [networkOnB])
@@ -167,6 +168,19 @@ export class FarmerPair {
       if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}" in ${name}'s output on farmer ${farmer}`)
       await new Promise(resolve => setTimeout(resolve, 20))
     }
+  }
+
+  /**
+   * A name for the network namespace of container `name` on `farmer` (`ip netns attach` of its
+   * process), so that tools of this host (iperf3) run in it; `ip netns del` removes the name only.
+   */
+  netnsOf (farmer: number, name: string): string {
+    // the container driver's runc root and container id (container-kind.ts, container-driver.ts)
+    const root = join(this.dir, ['a', 'b'][farmer], 'containers', 'runc')
+    const { pid } = JSON.parse(execFileSync('runc', ['--root', root, 'state', `p2pcloud-${this.contracts[farmer].slice(0, 24)}-${name}`]).toString())
+    const netns = `p2pbc-${randomBytes(3).toString('hex')}`
+    execFileSync('ip', ['netns', 'attach', netns, String(pid)])
+    return netns
   }
 
   async exec (farmer: number, name: string, argv: string[]): Promise<{ code: number, stdout: string, stderr: string }> {

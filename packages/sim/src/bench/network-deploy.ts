@@ -1,3 +1,4 @@
+import { createTestInternet } from '@p2pcloud/test-utils'
 import { containerWorkload, FarmerPair, SERVER_ADDRESS, SERVER_PAGE } from './farmer-network.js'
 import type { Benchmark, Measurement } from './results.js'
 import { median } from './stats.js'
@@ -11,13 +12,14 @@ const STARTED = 'echo started; exec sleep 3600'
 
 /**
  * From the deploy of a container on a network on farmer B (B already a member, with a direct
- * WireGuard path to farmer A, whose server container is up) to the moment the farmer logs the
+ * WireGuard path across two sites of a test internet to farmer A, whose server container is up) to the moment the farmer logs the
  * container's line after its first successful TCP fetch of A's page by overlay address; against
  * the same deploy of a container without a network until the farmer logs its first line. The
  * first run of each is a warm-up, not counted (the network one may include the first handshake).
  */
 async function run (): Promise<Measurement> {
-  const pair = await FarmerPair.start()
+  const internet = await createTestInternet([{ name: 'a' }, { name: 'b' }])
+  const pair = await FarmerPair.start([internet.site('a'), internet.site('b')]).catch(async err => { await internet.destroy(); throw err })
   try {
     let deployed = 0
     const timed = async (name: string, script: string, network: boolean, text: string): Promise<number> => {
@@ -37,7 +39,7 @@ async function run (): Promise<Measurement> {
       plainSeconds.push(await timed(`plain${i}`, STARTED, false, 'started'))
     }
     return {
-      metric: 'deploy of a container on a network (second farmer, direct WireGuard UDP over loopback between two in-process farmers) to its first TCP fetch from the first farmer\'s container by overlay address, median of runs',
+      metric: 'deploy of a container on a network (second farmer, direct WireGuard UDP between two in-process farmers in two sites of a test internet) to its first TCP fetch from the first farmer\'s container by overlay address, median of runs',
       value: median(networkSeconds),
       unit: 's',
       baseline: 'the same deploy on the same farmer of a busybox container without a network, until the farmer logs its first line',
@@ -53,6 +55,7 @@ async function run (): Promise<Measurement> {
     }
   } finally {
     await pair.stop()
+    await internet.destroy()
   }
 }
 

@@ -1,102 +1,101 @@
-import { execFileSync } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { formatIpv4, generateWireguardKeys, NetworkOverlay, NetworkRange, networkRelay, OverlayNamespace, overlayNames, type NetworkRelay } from '@p2pcloud/network'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { createPeer, type P2PCloudLibp2p } from '@p2pcloud/node'
-import { waitFor } from '@p2pcloud/test-utils'
-import { loopbackConfig, stopAll } from '../loopback-peers.js'
+import { fileURLToPath } from 'node:url'
+import { createTestInternet, waitFor, type TestSite } from '@p2pcloud/test-utils'
 import { iperfMegabytesPerSecond } from './iperf.js'
 import type { Benchmark, Measurement } from './results.js'
 import { median } from './stats.js'
-import { handleTransfers, libp2pTransfer, megabytesPerSecond } from './stream-throughput.js'
+import { megabytesPerSecond } from './stream-throughput.js'
+import type { RelayMemberInfo } from './workers/relay-member-process.js'
 
 const RUNS = 3
 const STREAM_BYTES = 64 * 2 ** 20
-const range = NetworkRange.parse('10.69.0.0/16')
+const RANGE = '10.69.0.0/16'
+const WORKER = fileURLToPath(new URL('./workers/relay-member-process.js', import.meta.url))
 
-interface Member { node: P2PCloudLibp2p<{ networkRelay: NetworkRelay }>, overlay: OverlayNamespace, network?: NetworkOverlay, workload: string, address: string }
+/** A member in its process in its site (workers/relay-member-process.ts), asked one thing at a time. */
+class Member {
+  private waiting?: { resolve: (result: any) => void, reject: (error: Error) => void }
+  private readonly exited: Promise<unknown>
+
+  private constructor (private readonly child: ChildProcess) {
+    child.on('message', (reply: { result?: unknown, error?: string }) => {
+      const waiter = this.waiting
+      this.waiting = undefined
+      if (reply.error !== undefined) waiter?.reject(new Error(reply.error))
+      else waiter?.resolve(reply.result)
+    })
+    this.exited = new Promise(resolve => child.once('exit', code => {
+      this.waiting?.reject(new Error(`a relay member exited with ${code}`))
+      resolve(code)
+    }))
+  }
+
+  static async start (site: TestSite, subnet: number, networkId: string): Promise<Member> {
+    // nsenter, not ip netns exec: that one's private mount namespace would hide the namespaces the member makes from this process
+    const member = new Member(spawn('nsenter', [`--net=/var/run/netns/${site.netns}`, process.execPath, WORKER, RANGE, String(subnet), networkId, site.address], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
+    await member.reply()
+    return member
+  }
+
+  async ask<T>(op: string, args?: unknown): Promise<T> {
+    const reply = this.reply<T>()
+    this.child.send({ op, args })
+    return await reply
+  }
+
+  private async reply<T>(): Promise<T> {
+    return await new Promise<T>((resolve, reject) => { this.waiting = { resolve, reject } })
+  }
+
+  async stop (): Promise<void> {
+    if (this.child.connected) this.child.send({ op: 'stop' })
+    await Promise.race([this.exited, new Promise(resolve => setTimeout(resolve, 10_000))])
+    this.child.kill('SIGKILL')
+  }
+}
 
 /**
- * TCP throughput between two workloads whose only path is the mesh relay (their WireGuard
- * endpoints are dead, so the datagrams travel as frames on one libp2p stream), against one raw
- * libp2p stream between the same two peers moving bulk bytes; for scale, also the same two
- * members on their direct path (`directPathMBps`), which is what wireguard-go itself reaches here.
+ * TCP throughput (iperf3) between two workloads on two sites of a test internet whose only path
+ * is the mesh relay: the second site is behind a NAT that drops every UDP datagram, so its
+ * WireGuard datagrams travel as frames on a libp2p stream over the connection it dialled out.
+ * Each member (libp2p peer, network namespace, wireguard-go, workload) is a process of its own
+ * in its site, as a farmer is on its host. Against one raw libp2p stream between the same two
+ * peers over the same connection, moving bulk bytes the same way. Runs alternate.
  */
 async function run (): Promise<Measurement> {
-  const networkId = new Uint8Array(randomBytes(16))
-  const keys = [generateWireguardKeys(), generateWireguardKeys()]
-  const ports = [51920, 51921]
+  const internet = await createTestInternet([{ name: 'a' }, { name: 'b', nat: true, blockUdp: true }])
   const members: Member[] = []
-  const cleanup: Array<() => Promise<void>> = []
   try {
-    for (const i of [0, 1]) {
-      const node = await createPeer({
-        config: loopbackConfig(),
-        privateKey: await generateKeyPair('Ed25519'),
-        extension: {
-          services: {
-            networkRelay: networkRelay({
-              authorize: (id, peer, key) => Buffer.from(id).equals(networkId) && peer.equals(members[1 - i]?.node.peerId) && Buffer.from(key).toString('base64') === keys[1 - i].publicKey ? { wireguardPort: ports[i] } : undefined,
-              onInbound: (_id, peer, relay) => { void members[i].network?.inbound(peer, relay) }
-            })
-          }
-        }
-      })
-      cleanup.push(async () => { await stopAll([node]) })
-      const overlay = await OverlayNamespace.create({ names: overlayNames(randomBytes(4).toString('hex')), range, subnet: range.subnet(i + 1), implementation: 'wireguard-go' })
-      cleanup.push(async () => { await overlay.destroy() })
-      const workload = `p2pbwl-${randomBytes(4).toString('hex')}`
-      execFileSync('ip', ['netns', 'add', workload])
-      cleanup.push(async () => { execFileSync('ip', ['netns', 'del', workload]) })
-      await overlay.attach(workload, range.subnet(i + 1).base + 2, `v${randomBytes(4).toString('hex')}`)
-      members.push({ node, overlay, workload, address: formatIpv4(range.subnet(i + 1).base + 2) })
-    }
+    const networkId = randomBytes(16).toString('hex')
+    members.push(await Member.start(internet.site('a'), 1, networkId), await Member.start(internet.site('b'), 2, networkId))
     const [a, b] = members
-    await a.node.dial(b.node.getMultiaddrs()[0])
-    for (const [i, m] of members.entries()) {
-      const other = members[1 - i]
-      m.network = new NetworkOverlay({ networkId, self: m.node.peerId, keys: keys[i], listenPort: ports[i], overlay: m.overlay, relays: m.node.services.networkRelay, timings: { directTimeoutMs: 1000 } })
-      cleanup.push(async () => { await m.network?.close() })
-      // a dead endpoint: the only way through is the relay
-      await m.network.setPeers([{ peerId: other.node.peerId, publicKey: keys[1 - i].publicKey, subnet: range.subnet(2 - i), endpoints: ['127.0.0.1:9'] }])
-    }
-    await waitFor('both members to be relayed', async () => {
-      for (const m of members) await m.network?.tick()
-      const paths = await Promise.all(members.map(async m => (await m.network?.paths())?.[0]?.path))
-      return paths.every(path => path === 'relayed')
-    }, 30_000, 250)
-    await handleTransfers(b.node)
-    await libp2pTransfer(a.node, b.node.getMultiaddrs(), STREAM_BYTES)
+    const [infoA, infoB] = [await a.ask<RelayMemberInfo>('info'), await b.ask<RelayMemberInfo>('info')]
+    // behind its NAT, b is the one that dials
+    await b.ask('dial', infoA.addresses)
+    await a.ask('peer', infoB)
+    await b.ask('peer', infoA)
+    await waitFor('both members to be relayed', async () => await a.ask('path') === 'relayed' && await b.ask('path') === 'relayed', 60_000, 500)
+    const transfer = async (): Promise<number> => megabytesPerSecond(STREAM_BYTES, await b.ask<number>('transfer', { addresses: infoA.addresses, bytes: STREAM_BYTES }))
+    await transfer()
     const relayRates: number[] = []
     const streamRates: number[] = []
     for (let i = 0; i < RUNS; i++) {
-      relayRates.push(await iperfMegabytesPerSecond(a.workload, b.workload, b.address, 5203))
-      streamRates.push(megabytesPerSecond(STREAM_BYTES, await libp2pTransfer(a.node, b.node.getMultiaddrs(), STREAM_BYTES)))
+      relayRates.push(await iperfMegabytesPerSecond(infoB.workload, infoA.workload, infoA.address, 5203))
+      streamRates.push(await transfer())
     }
-    const relay = a.node.services.networkRelay.relayTo(networkId, b.node.peerId)
-    const counters = { ...relay?.counters }
-    // for scale: the same two members on their direct path (wireguard-go's own ceiling on this machine)
-    for (const [i, m] of members.entries()) {
-      const other = members[1 - i]
-      await m.network?.setPeers([{ peerId: other.node.peerId, publicKey: keys[1 - i].publicKey, subnet: range.subnet(2 - i), endpoints: [`127.0.0.1:${ports[1 - i]}`] }])
-    }
-    await waitFor('both members to be direct', async () => {
-      for (const m of members) await m.network?.tick()
-      const paths = await Promise.all(members.map(async m => (await m.network?.paths())?.[0]?.path))
-      return paths.every(path => path === 'direct')
-    }, 120_000, 250)
-    const directRates: number[] = []
-    for (let i = 0; i < RUNS; i++) directRates.push(await iperfMegabytesPerSecond(a.workload, b.workload, b.address, 5203))
+    const counters = await b.ask<{ sent?: number, dropped?: number }>('counters')
     return {
-      metric: 'TCP throughput between two workloads over the mesh relay (iperf3), median of runs',
+      metric: 'TCP throughput (iperf3) between two workloads on two sites whose only path is the mesh relay (the second behind a NAT that drops UDP; each member a process in its site), median of runs',
       value: median(relayRates),
       unit: 'MB/s',
-      baseline: 'one libp2p stream between the same two peers moving bulk bytes',
+      baseline: 'one libp2p stream between the same two peers over the same connection, moving bulk bytes',
       baselineValue: median(streamRates),
-      extra: { runs: RUNS, relayMinMBps: Math.min(...relayRates), relayMaxMBps: Math.max(...relayRates), streamMinMBps: Math.min(...streamRates), streamMaxMBps: Math.max(...streamRates), droppedDatagrams: counters.dropped ?? 0, sentDatagrams: counters.sent ?? 0, directPathMBps: median(directRates) }
+      extra: { runs: RUNS, relayMinMBps: Math.min(...relayRates), relayMaxMBps: Math.max(...relayRates), streamMinMBps: Math.min(...streamRates), streamMaxMBps: Math.max(...streamRates), droppedDatagrams: counters.dropped ?? 0, sentDatagrams: counters.sent ?? 0 }
     }
   } finally {
-    for (const step of cleanup.reverse()) await step().catch(() => {})
+    for (const member of members) await member.stop().catch(() => {})
+    await internet.destroy()
   }
 }
 

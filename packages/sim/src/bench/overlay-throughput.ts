@@ -12,7 +12,7 @@ const RUNS = 3
 const range = NetworkRange.parse('10.67.0.0/16')
 
 /** The bare tunnel the overlay is compared with: one wireguard-go device per site, addresses on the devices themselves, set up by hand. */
-async function bareTunnel (internet: TestInternet): Promise<{ devices: WireguardDevice[], addresses: string[] }> {
+export async function bareTunnel (internet: TestInternet): Promise<{ devices: WireguardDevice[], addresses: string[] }> {
   const sites = [internet.site('a'), internet.site('b')]
   const keys = sites.map(() => generateWireguardKeys())
   const addresses = ['10.68.0.1', '10.68.0.2']
