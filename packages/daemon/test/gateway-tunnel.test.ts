@@ -133,7 +133,7 @@ describe('a gateway reaches a container on a network of a farmer through the mes
     }, gatewayKey)
     const proposalEnvelope = await signProposal(quote, twin.peerId.toString(), Date.now(), twinKey)
     const data = deploymentMessages.GatewayNameData.encode({
-      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port }, tls: deploymentMessages.GatewayTls.NONE
+      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.peerId.toMultihash().bytes }, tls: deploymentMessages.GatewayTls.NONE
     })
     const deploymentEnvelope = await signDeployment({
       contractId: contractIdOf(proposalEnvelope), twin: twin.peerId.toString(), name: 'gw', version: 1,
