@@ -12,6 +12,7 @@ import { workloadKinds } from '@p2pcloud/workloads'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
 import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
 import { sameWorkload } from './workload-data.js'
+import { resolveGatewayBackends } from './gateway-backends.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
 import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
@@ -192,9 +193,10 @@ export class Twin {
     }
   }
 
-  private async deployNew (spec: DeploymentSpec): Promise<TwinDeploymentView> {
-    const existing = await this.store.get(spec.name)
-    if (existing != null) throw new DeploymentExistsError(`a deployment named "${spec.name}" exists already; remove it first (p2pcloud rm ${spec.name})`)
+  private async deployNew (asked: DeploymentSpec): Promise<TwinDeploymentView> {
+    const existing = await this.store.get(asked.name)
+    if (existing != null) throw new DeploymentExistsError(`a deployment named "${asked.name}" exists already; remove it first (p2pcloud rm ${asked.name})`)
+    const spec = await resolveGatewayBackends(asked, async name => this.store.get(name))
     const need = specResources(spec)
     if (spec.where.farmer != null) {
       const farmer = peerIdFromString(spec.where.farmer)
@@ -259,7 +261,8 @@ export class Twin {
     const touched = await this.networks.touched(asked, await this.record(asked.name))
     return this.networks.store.serialize(touched, async () => {
       const current = await this.record(asked.name)
-      const updated = await this.sendUpdate(current, await this.networks.prepare(asked, current.farmer, current))
+      const resolved = await resolveGatewayBackends(asked, async name => this.store.get(name))
+      const updated = await this.sendUpdate(current, await this.networks.prepare(resolved, current.farmer, current))
       return { ...updated, notes: await this.networks.reconcile(updated, current) }
     })
   }
