@@ -1,3 +1,4 @@
+import type { PeerId } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Resources } from '@p2pcloud/capacity'
 import type { Contracts } from '@p2pcloud/contracts'
@@ -20,6 +21,8 @@ export interface ReadWorkload<Spec extends KindSpec = KindSpec> {
 
 /** What a kind's services get from the peer: the farmer's deployments, once it loaded them. */
 export interface KindServiceComponents {
+  /** This peer (a backend's farmer finds its containers' namespaces by it). */
+  peerId: PeerId
   registrar: Registrar
   /** Services that open streams to other peers (the network relay, a gateway's tunnels). */
   connectionManager: Pick<ConnectionManager, 'openStream' | 'openConnection'>

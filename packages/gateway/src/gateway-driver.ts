@@ -1,8 +1,9 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { emptyResources, type Resources } from '@p2pcloud/capacity'
+import type { Resources } from '@p2pcloud/capacity'
 import type { ApplyContext, FarmerComponents, WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
 import { ErrorCodes, GATEWAY_NAME_TYPE, ProtocolError, decodeGatewayData, deploymentMessages, type GatewayWorkloadData } from '@p2pcloud/wire'
 import { cutDetail } from './backend-checks.js'
+import { nameResources } from './gateway-kind.js'
 import type { GatewayService } from './gateway-service.js'
 import { NameBookings, type NameHolder } from './name-bookings.js'
 
@@ -35,10 +36,10 @@ export class GatewayDriver implements WorkloadDriver {
     })
   }
 
-  /** Nothing: the name is what is booked. The data is checked here, so bad data is refused with the deployment. */
+  /** The name's memory; the data is checked here, so bad data is refused with the deployment. */
   resources (workload: WorkloadSpec): Resources {
     decodeGatewayData(workload)
-    return emptyResources()
+    return nameResources()
   }
 
   /** The name this data asks for on this gateway; a name under the gateway's own domain is only a gateway-name's. */

@@ -1,7 +1,7 @@
-import { emptyResources } from '@p2pcloud/capacity'
+import { emptyResources, type Resources } from '@p2pcloud/capacity'
 import type { KindFarmerInit, Located, SpecLocation, SpecReader, WorkloadKind } from '@p2pcloud/farmer'
 import {
-  GATEWAY_FQDN_TYPE, GATEWAY_NAME_LABEL, GATEWAY_NAME_TYPE, contractIdToBytes, decodeGatewayData, deploymentMessages, isGatewayFqdn, peerIdToBytes,
+  GATEWAY_FQDN_TYPE, GATEWAY_NAME_LABEL, GATEWAY_NAME_MRU, GATEWAY_NAME_TYPE, contractIdToBytes, decodeGatewayData, deploymentMessages, isGatewayFqdn, peerIdToBytes,
   type GatewayTlsMode, type GatewayWorkloadData
 } from '@p2pcloud/wire'
 import { gatewayMissing, type GatewaySettings } from './gateway-settings.js'
@@ -36,6 +36,11 @@ export interface GatewayFarmerInit extends KindFarmerInit {
   gateway?: GatewaySettings
 }
 
+/** What one name books: memory on the gateway for its route and connections (deployment.md §5.1). */
+export function nameResources (): Resources {
+  return { ...emptyResources(), mru: GATEWAY_NAME_MRU }
+}
+
 const BACKEND = /^([a-z0-9_-]{1,36})\/([a-z0-9_-]{1,36}):([0-9]{1,5})$/
 const OVERLAY_BACKEND = /^[0-9.]+:[0-9]+$/
 const TLS_MODES: readonly GatewayTlsMode[] = ['terminate', 'passthrough', 'none']
@@ -63,8 +68,8 @@ function encodeGateway (spec: GatewayWorkloadSpec): Uint8Array {
 
 /**
  * `gateway-name` and `gateway-fqdn`: a name on a gateway farmer in front of a container port of
- * another of the twin's deployments (protocols/deployment.md §5.1). They book no cpu, memory or
- * disk: the name itself is booked, unique on its gateway while its contract lasts. Placed only on
+ * another of the twin's deployments (protocols/deployment.md §5.1). Each books 16 MiB of memory
+ * and the name itself, unique on its gateway while its contract lasts. Placed only on
  * farmers offering `gateway`; on them, the driver and the `gateway` service (the front door,
  * ACME certificates, the tunnels to backends).
  */
@@ -92,8 +97,8 @@ function gatewayKind<T extends GatewayWorkloadSpec['type']> (type: T): WorkloadK
     },
     encode: encodeGateway,
     decode: decodeGatewayData,
-    resources: () => emptyResources(),
-    specResources: () => emptyResources(),
+    resources: () => nameResources(),
+    specResources: () => nameResources(),
     missing: async (init?: GatewayFarmerInit) => await gatewayMissing(init?.gateway),
     // both types share one front door: the same on either kind's call
     farmer: (init: GatewayFarmerInit) => gatewayOnFarmer(init, type)

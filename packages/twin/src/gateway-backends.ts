@@ -16,7 +16,8 @@ export async function resolveGatewayBackends (spec: DeploymentSpec, deployment: 
     const record = await deployment(backend.deployment)
     if (record === undefined) return fail(`"${backend.deployment}" is not one of your deployments (p2pcloud ls lists them); deploy the backend first`)
     const target = record.spec.workloads.find(w => w.name === backend.workload)
-    if (target === undefined) return fail(`deployment "${backend.deployment}" has no workload "${backend.workload}"; its workloads: ${record.spec.workloads.map(w => w.name).join(', ')}`)
+    const containers = record.spec.workloads.filter(w => w.type === 'container').map(w => w.name)
+    if (target === undefined) return fail(`deployment "${backend.deployment}" has no workload "${backend.workload}"; its containers: ${containers.join(', ') || 'none'}`)
     if (target.type !== 'container') return fail(`${backend.deployment}/${backend.workload} is a ${target.type}, not a container; a gateway sends connections to a container's port`)
     if (target.network === undefined) return fail(`container ${backend.deployment}/${backend.workload} is on no network; a gateway reaches containers on one of your networks (give it network: NAME)`)
     return { ...workload, backend: { ...backend, contractId: record.contractId, farmer: record.farmer } }

@@ -236,14 +236,14 @@ describe('parseDeploymentSpec: errors name the field and its line', () => {
     it('a network is the twin\'s own object, not a workload of a spec', () => {
       refused(spec({ workloads: 'workloads:\n  - {name: net, type: network}' }), { field: 'workloads[0]', line: 4, message: /a network is not a workload of a spec: create it with "p2pcloud network create NAME" and give each container that joins it network: NAME/ })
     })
-    it('gateway-name and gateway-fqdn: a backend deployment/workload:port, tls terminate unless said, no resources', () => {
+    it('gateway-name and gateway-fqdn: a backend deployment/workload:port, tls terminate unless said, 16 MiB of memory each', () => {
       const parsed = parseDeploymentSpec(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: web/httpd:8080}\n  - {name: shop, type: gateway-fqdn, fqdn: shop.example.org, backend: web/tls:8443, tls: passthrough}' }), 'app.yaml')
       assert.deepEqual(parsed.workloads.map(w => ({ ...w, backend: { ...(w as any).backend, at: undefined } })), [
         { name: 'www', type: 'gateway-name', backend: { deployment: 'web', workload: 'httpd', port: 8080, at: undefined }, tls: 'terminate' },
         { name: 'shop', type: 'gateway-fqdn', fqdn: 'shop.example.org', backend: { deployment: 'web', workload: 'tls', port: 8443, at: undefined }, tls: 'passthrough' }
       ])
       assert.deepEqual((parsed.workloads[0] as any).backend.at, { source: 'app.yaml', field: 'workloads[0].backend', line: 4, column: 46 })
-      assert.deepEqual(specResources(parsed), { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 })
+      assert.deepEqual(specResources(parsed), { cru: 0, mru: 32 * 2 ** 20, sru: 0, hru: 0, ipv4u: 0 })
     })
     it('gateways: a name that is no DNS label, a bad backend, an overlay address, a bad tls, an fqdn of one label', () => {
       refused(spec({ workloads: 'workloads:\n  - {name: w_w, type: gateway-name, backend: web/httpd:80}' }), { field: 'workloads[0].name', line: 4, message: /"w_w" cannot be a name under the gateway's domain/ })
