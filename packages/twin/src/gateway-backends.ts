@@ -1,4 +1,5 @@
-import { SpecError } from '@p2pcloud/farmer'
+import { SpecError, type DeploymentStatusView } from '@p2pcloud/farmer'
+import { GATEWAY_FQDN_TYPE, GATEWAY_NAME_TYPE, deploymentMessages } from '@p2pcloud/wire'
 import type { DeploymentSpec } from './spec.js'
 import type { TwinDeploymentRecord } from './twin-store.js'
 
@@ -23,4 +24,40 @@ export async function resolveGatewayBackends (spec: DeploymentSpec, deployment: 
     return { ...workload, backend: { ...backend, contractId: record.contractId, farmer: record.farmer } }
   }))
   return { ...spec, workloads }
+}
+
+/** A gateway workload as `show` gives it: where it is served and whether its backend answered the gateway's last check. */
+export interface GatewayView {
+  name: string
+  url: string
+  backend: 'answers' | 'does not answer' | 'not checked yet'
+  /** ISO time of that check. */
+  checkedAt?: string
+  /** Why it does not answer, or what its certificate waits for. */
+  detail?: string
+}
+
+const BACKEND_STATES: Record<deploymentMessages.GatewayBackendState, GatewayView['backend']> = {
+  ANSWERS: 'answers',
+  NO_ANSWER: 'does not answer',
+  UNCHECKED: 'not checked yet'
+}
+
+/** The gateway workloads of a status, from what their gateway reports (GatewayResult); one that does not decode is left out. */
+export function gatewayViews (status: DeploymentStatusView | undefined): GatewayView[] {
+  return (status?.workloads ?? []).flatMap(w => {
+    if ((w.type !== GATEWAY_NAME_TYPE && w.type !== GATEWAY_FQDN_TYPE) || w.result === undefined) return []
+    try {
+      const result = deploymentMessages.GatewayResult.decode(w.result)
+      return [{
+        name: w.name,
+        url: result.url,
+        backend: BACKEND_STATES[result.backend] ?? 'not checked yet',
+        ...(result.checkedAtMs > 0 ? { checkedAt: new Date(result.checkedAtMs).toISOString() } : {}),
+        ...(result.detail !== '' ? { detail: result.detail } : {})
+      }]
+    } catch {
+      return []
+    }
+  })
 }

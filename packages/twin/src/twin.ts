@@ -12,7 +12,7 @@ import { workloadKinds } from '@p2pcloud/workloads'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
 import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
 import { sameWorkload } from './workload-data.js'
-import { resolveGatewayBackends } from './gateway-backends.js'
+import { gatewayViews, resolveGatewayBackends, type GatewayView } from './gateway-backends.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
 import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
@@ -40,6 +40,8 @@ export interface TwinDeploymentView extends TwinDeploymentRecord {
   contract?: { state: string, leaseEnd: string }
   /** What went wrong around it without failing it (a network member that could not be told of a change), naming the farmer. */
   notes?: string[]
+  /** Its gateway names: their URLs and whether their backends answer (from `status`). */
+  gateways?: GatewayView[]
 }
 
 /** What `delete` did: the contract is cancelled at its farmer, or (forced) only forgotten here, `note` saying why. */
@@ -231,7 +233,8 @@ export class Twin {
       const contract = await this.components.contracts.client.sendProposal(farmer, proposal)
       const status = await this.send(farmer, record)
       await this.store.put(record)
-      return { ...record, status, contract: contractSummary(contract) }
+      const gateways = gatewayViews(status)
+      return { ...record, status, contract: contractSummary(contract), ...(gateways.length > 0 ? { gateways } : {}) }
     })
   }
 
@@ -334,7 +337,8 @@ export class Twin {
       this.deployments.get(farmer, record.contractId),
       this.components.contracts.client.get(farmer, record.contractId)
     ])
-    return { ...record, status, contract: contractSummary(contract) }
+    const gateways = gatewayViews(status)
+    return { ...record, status, contract: contractSummary(contract), ...(gateways.length > 0 ? { gateways } : {}) }
   }
 
   /**
