@@ -148,7 +148,7 @@ describe('gateway names on a gateway farmer, in front of containers on another f
       { name: 'SpecError', message: /deployment "web" has no workload "nginx"; its containers: httpd$/ })
   })
 
-  it('a second twin cannot take a name that is held: the error says until when', async () => {
+  it('a second twin cannot take a name that is held, by name or by fqdn: the error says until when', async () => {
     await backend(1, 'shop', 'hello-from-shop')
     const twin = twins[1].services.twin
     await assert.rejects(twin.deploy(parseDeploymentSpec(gatewaySpec('site', gateway.peerId.toString(), '  - { name: www, type: gateway-name, backend: shop/httpd:8080, tls: none }'), 'site.yaml')),
@@ -157,6 +157,9 @@ describe('gateway names on a gateway farmer, in front of containers on another f
         assert.doesNotMatch(err.message, new RegExp(twins[0].peerId.toString()))
         return true
       })
+    // nor by an fqdn: a name under the gateway's domain is a gateway-name's only
+    await assert.rejects(twin.deploy(parseDeploymentSpec(gatewaySpec('grab', gateway.peerId.toString(), '  - { name: www, type: gateway-fqdn, fqdn: www.gw.test, backend: shop/httpd:8080, tls: none }'), 'grab.yaml')),
+      /workload "www": gateway-fqdn "www": www\.gw\.test is under this gateway's domain gw\.test; book it as a gateway-name/)
     // the holder's page is still served
     assert.equal((await get(httpPort, 'www.gw.test')).body, 'hello-from-web\n')
   })
