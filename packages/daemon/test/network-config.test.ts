@@ -36,8 +36,8 @@ describe('a farmer\'s network settings', () => {
     }
   })
 
-  it('a farmer offering networks runs the relay after the farmer', { skip: missing }, async () => {
+  it('a farmer offering networks runs the relay and the backend side of gateway tunnels after the farmer', { skip: missing }, async () => {
     const extension = await daemonExtension(daemonConfigSchema.parse({ farmer }), await tempDir('network-config'))
-    assert.deepEqual(Object.keys(extension.services), ['capacity', 'contracts', 'flists', 'farmer', 'networkRelay', 'twin'])
+    assert.deepEqual(Object.keys(extension.services), ['capacity', 'contracts', 'flists', 'farmer', 'networkRelay', 'gatewayTunnel', 'twin'])
   })
 })
