@@ -6,6 +6,8 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { MemoryDatastore } from 'datastore-core'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { networkHostId, networkKind } from '@p2pcloud/network'
@@ -66,6 +68,24 @@ describe('gateway names on a gateway farmer, in front of containers on another f
   const httpPort = randomInt(20_000, 30_000)
   const hostIds: string[] = []
 
+  let gatewayKey: PrivateKey
+  /** What the gateway keeps across a restart: its contracts, deployments and bookings; its certificates are under its home. */
+  const gatewayDatastore = new MemoryDatastore()
+  const startGateway = async (): Promise<DaemonLibp2p> => await startPeer({
+    home: join(dir, 'gateway'),
+    privateKey: gatewayKey,
+    datastore: gatewayDatastore,
+    config: {
+      ...quiet,
+      farmer: {
+        enabled: true, farm: 'edge', country: 'BE', capacity: { cru: 1, mru: '1G', sru: '1G', hru: '0' }, capabilities: ['gateway'],
+        gatewayDomain: 'gw.test',
+        gateway: { http: { host: '127.0.0.1', port: httpPort }, https: { host: '127.0.0.1', port: httpPort + 1 } }
+      }
+    },
+    tuning: { gateway: { probeIntervalMs: 1000 } }
+  })
+
   before(async () => {
     dir = await tempDir('gateways')
     const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
@@ -84,19 +104,8 @@ describe('gateway names on a gateway farmer, in front of containers on another f
       },
       tuning: { rootfs: () => rootfs, network: { tickMs: 300 } }
     })
-    gateway = await startPeer({
-      home: join(dir, 'gateway'),
-      privateKey: await generateKeyPair('Ed25519'),
-      config: {
-        ...quiet,
-        farmer: {
-          enabled: true, farm: 'edge', country: 'BE', capacity: { cru: 1, mru: '1G', sru: '1G', hru: '0' }, capabilities: ['gateway'],
-          gatewayDomain: 'gw.test',
-          gateway: { http: { host: '127.0.0.1', port: httpPort }, https: { host: '127.0.0.1', port: httpPort + 1 } }
-        }
-      },
-      tuning: { gateway: { probeIntervalMs: 1000 } }
-    })
+    gatewayKey = await generateKeyPair('Ed25519')
+    gateway = await startGateway()
     twins = []
     for (const name of ['alice', 'bob']) {
       const twin = await startPeer({ home: join(dir, name), privateKey: await generateKeyPair('Ed25519'), config: quiet })
@@ -138,6 +147,14 @@ describe('gateway names on a gateway farmer, in front of containers on another f
     assert.equal(shown.url, `http://www.gw.test:${httpPort}/`)
     assert.ok(Date.parse(shown.checkedAt ?? '') > 0)
     assert.equal(shown.detail, undefined)
+  })
+
+  it('a restarted gateway serves its names again, with nothing sent to it', async () => {
+    await gateway.stop()
+    await assert.rejects(get(httpPort, 'www.gw.test'))
+    gateway = await startGateway()
+    for (const peer of [farmer, ...twins]) await gateway.dial(peer.getMultiaddrs()[0])
+    await waitFor('the page through the restarted gateway', async () => (await get(httpPort, 'www.gw.test').catch(() => ({ body: '' }))).body === 'hello-from-web\n', 20_000, 250)
   })
 
   it('a backend that is not a container of the twin\'s, or not one of its deployments, is an error at its line and column', async () => {
