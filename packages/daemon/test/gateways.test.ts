@@ -155,6 +155,7 @@ describe('gateway names on a gateway farmer, in front of containers on another f
     gateway = await startGateway()
     for (const peer of [farmer, ...twins]) await gateway.dial(peer.getMultiaddrs()[0])
     await waitFor('the page through the restarted gateway', async () => (await get(httpPort, 'www.gw.test').catch(() => ({ body: '' }))).body === 'hello-from-web\n', 20_000, 250)
+      .catch(async err => { throw new Error(`${err.message as string}; the gateway says: ${JSON.stringify((await twins[0].services.twin.get('site')).status?.workloads)}`) })
   })
 
   it('a backend that is not a container of the twin\'s, or not one of its deployments, is an error at its line and column', async () => {

@@ -25,7 +25,7 @@ export interface KindServiceComponents {
   peerId: PeerId
   registrar: Registrar
   /** Services that open streams to other peers (the network relay, a gateway's tunnels). */
-  connectionManager: Pick<ConnectionManager, 'openStream' | 'openConnection'>
+  connectionManager: Pick<ConnectionManager, 'openStream' | 'openConnection' | 'getConnections'>
   farmer?: { readonly provisioner?: Provisioner }
   /** The farmer's contracts (a gateway tunnel's proof is checked against its ledger). */
   contracts?: Pick<Contracts, 'ledger'>

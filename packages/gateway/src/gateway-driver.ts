@@ -4,6 +4,7 @@ import type { ApplyContext, FarmerComponents, WorkloadDriver, WorkloadSpec } fro
 import { ErrorCodes, GATEWAY_NAME_TYPE, ProtocolError, decodeGatewayData, deploymentMessages, type GatewayWorkloadData } from '@p2pcloud/wire'
 import { cutDetail } from './backend-checks.js'
 import { nameResources } from './gateway-kind.js'
+import { parseHostname } from './hostname.js'
 import type { GatewayService } from './gateway-service.js'
 import { NameBookings, type NameHolder } from './name-bookings.js'
 
@@ -18,7 +19,8 @@ const keyOf = (contractId: string, name: string): string => `${contractId}/${nam
 /**
  * Runs `gateway-name` or `gateway-fqdn` workloads (one driver per type, one front door for both):
  * apply books the name (unique on this gateway while its holder's contract is open), routes it
- * through the mesh to the backend's farmer with the twin's proof, and for `terminate` gets its
+ * through the mesh to the backend's farmer with the twin's proof (the deployment it signed, and its
+ * contract's proposal), and for `terminate` gets its
  * certificate; a lease that expires stops serving it (the name stays booked for a renewal);
  * removal gives the name and its certificate back.
  */
@@ -42,10 +44,16 @@ export class GatewayDriver implements WorkloadDriver {
     return nameResources()
   }
 
-  /** The name this data asks for on this gateway; a name under the gateway's own domain is only a gateway-name's. */
+  /** The name this data asks for on this gateway (a valid hostname: it becomes a key and a path); one under the gateway's own domain is only a gateway-name's. */
   private hostOf (data: GatewayWorkloadData, name: string): string {
     const domain = this.gateway.settings.domain
-    if (data.type === GATEWAY_NAME_TYPE) return `${data.host}.${domain}`
+    if (data.type === GATEWAY_NAME_TYPE) {
+      try {
+        return parseHostname(`${data.host}.${domain}`)
+      } catch (err: any) {
+        throw new ProtocolError(ErrorCodes.BAD_REQUEST, `gateway-name "${name}": ${err.message as string}`)
+      }
+    }
     if (data.host === domain || data.host.endsWith(`.${domain}`)) {
       throw new ProtocolError(ErrorCodes.BAD_REQUEST, `gateway-fqdn "${name}": ${data.host} is under this gateway's domain ${domain}; book it as a gateway-name`)
     }
@@ -57,17 +65,16 @@ export class GatewayDriver implements WorkloadDriver {
     const host = this.hostOf(data, workload.name)
     const key = keyOf(contractId, workload.name)
     const holder: NameHolder = { contractId, workload: workload.name, twin: context.twin }
+    const proposal = this.components.contracts.ledger?.held(contractId, context.twin)
+    if (proposal === undefined) throw new Error(`contract ${contractId} is not held here`)
     const previous = this.serving.get(key)
     // a new version that names another host gives the old one back
     if (previous !== undefined && previous.host !== host) await this.release(key, previous)
     await this.bookings.book(host, holder)
-    const proposal = this.components.contracts.ledger?.held(contractId, context.twin)
-    const deployment = this.gateway.deploymentEnvelope(contractId)
-    if (proposal === undefined || deployment === undefined) throw new Error(`contract ${contractId} or its deployment is not held here`)
     this.gateway.serve(host, {
       tls: data.tls,
       farmer: peerIdFromString(data.backend.farmer),
-      proof: { deploymentEnvelope: deployment, proposalEnvelope: proposal.proposalEnvelope, workload: workload.name }
+      proof: { deploymentEnvelope: context.envelope, proposalEnvelope: proposal.proposalEnvelope, workload: workload.name }
     })
     this.serving.set(key, { host, holder, tls: data.tls })
   }

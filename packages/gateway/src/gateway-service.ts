@@ -29,7 +29,7 @@ export interface ServedName {
 /**
  * A gateway farmer's front door with its certificates and backend checks, shared by the drivers
  * of both gateway types and run as the `gateway` service. The driver comes with the farmer, the
- * service after it: the service hands over what reaches other peers and the farmer's deployments.
+ * service after it: the service hands over what reaches other peers.
  */
 export class GatewayService implements Startable {
   readonly door: FrontDoor
@@ -67,11 +67,6 @@ export class GatewayService implements Startable {
     await this.door.stop()
   }
 
-  /** The twin-signed deployment envelope the farmer holds for `contractId`. */
-  deploymentEnvelope (contractId: string): Uint8Array | undefined {
-    return this.components?.farmer?.provisioner?.get(contractId)?.envelope
-  }
-
   /** Route `host` to its backend through the mesh, check it, and for `terminate` get its certificate (in the background: ACME may take a while, and retries). */
   serve (host: string, name: ServedName): void {
     const connect = tunnelConnector({ node: this.opener(), farmer: name.farmer, proof: name.proof })
@@ -106,7 +101,7 @@ export class GatewayService implements Startable {
         const components = this.components
         if (components === undefined) throw new Error('the gateway service is not running')
         const addresses = components.capacity?.directory.get(peer.toString())?.advert.addresses ?? []
-        if (addresses.length > 0) {
+        if (addresses.length > 0 && components.connectionManager.getConnections(peer as PeerId).length === 0) {
           await components.connectionManager.openConnection(addresses.map(a => multiaddr(`${a}/p2p/${peer.toString()}`)), options)
             .catch(err => { log('could not dial %s by its advert - %e', peer.toString(), err) })
         }
