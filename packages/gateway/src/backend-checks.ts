@@ -1,11 +1,16 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { logger } from '@libp2p/logger'
 import { deploymentMessages } from '@p2pcloud/wire'
 import type { BackendConnector } from './routes.js'
 
 const log = logger('p2pcloud:gateway:checks')
 
-/** Names checked at once; a round waits for a slot rather than opening more. */
+/**
+ * Names checked at once, each slot taking one name a second at most: checks take at most 4 of the
+ * 20 tunnels a second a backend's farmer opens to one gateway (GATEWAY_TUNNEL_LIMITS).
+ */
 const CONCURRENT_CHECKS = 4
+const CHECK_SPACING_MS = 1000
 const CHECK_TIMEOUT_MS = 10_000
 export const DEFAULT_CHECK_INTERVAL_MS = 30_000
 /** GatewayResult.detail's bound (deployment.md §5.5). */
@@ -76,7 +81,9 @@ export class BackendChecks {
   private async checkDue (): Promise<void> {
     const due = [...this.watched].filter(([, w]) => Date.now() - w.checkedAt >= this.intervalMs)
     const next = async (): Promise<void> => {
-      for (let item = due.shift(); item !== undefined && !this.stopping.signal.aborted; item = due.shift()) await this.check(...item)
+      for (let item = due.shift(); item !== undefined && !this.stopping.signal.aborted; item = due.shift()) {
+        await Promise.all([this.check(...item), due.length > 0 ? delay(CHECK_SPACING_MS) : undefined])
+      }
     }
     await Promise.all(Array.from({ length: CONCURRENT_CHECKS }, next))
   }
