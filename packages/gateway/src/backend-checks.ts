@@ -82,7 +82,7 @@ export class BackendChecks {
     const due = [...this.watched].filter(([, w]) => Date.now() - w.checkedAt >= this.intervalMs)
     const next = async (): Promise<void> => {
       for (let item = due.shift(); item !== undefined && !this.stopping.signal.aborted; item = due.shift()) {
-        await Promise.all([this.check(...item), due.length > 0 ? delay(CHECK_SPACING_MS) : undefined])
+        await Promise.all([this.check(...item), due.length > 0 ? delay(CHECK_SPACING_MS, undefined, { ref: false }) : undefined])
       }
     }
     await Promise.all(Array.from({ length: CONCURRENT_CHECKS }, next))
