@@ -87,10 +87,13 @@ export class GatewayDriver implements WorkloadDriver {
   async remove (contractId: string, name: string): Promise<void> {
     const key = keyOf(contractId, name)
     const serving = this.serving.get(key)
-    if (serving !== undefined) await this.release(key, serving)
+    if (serving !== undefined) { await this.release(key, serving); return }
+    // not applied since this process started (its lease had expired, or its contract ended while the farmer was down)
+    const host = await this.bookings.hostOf({ contractId, workload: name })
+    if (host !== undefined) await this.release(key, { host, holder: { contractId, workload: name, twin: '' } })
   }
 
-  private async release (key: string, serving: Serving): Promise<void> {
+  private async release (key: string, serving: Pick<Serving, 'host' | 'holder'>): Promise<void> {
     await this.gateway.unserve(serving.host, true)
     await this.bookings.release(serving.host, serving.holder)
     this.serving.delete(key)

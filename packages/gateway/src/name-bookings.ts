@@ -13,7 +13,7 @@ export interface NameHolder {
 /** When the contract of a holder ends (its lease end), or undefined when it holds nothing any more. */
 export type HeldUntil = (holder: NameHolder) => number | undefined
 
-const same = (a: NameHolder, b: NameHolder): boolean => a.contractId === b.contractId && a.workload === b.workload
+const same = (a: Pick<NameHolder, 'contractId' | 'workload'>, b: Pick<NameHolder, 'contractId' | 'workload'>): boolean => a.contractId === b.contractId && a.workload === b.workload
 
 /**
  * The names a gateway serves, each held by one workload while its contract lasts. Kept in the
@@ -46,6 +46,14 @@ export class NameBookings {
       const current = await this.get(host)
       if (current !== undefined && same(current, holder)) await this.datastore.delete(this.key(host))
     })
+  }
+
+  /** The host `holder` has booked, if any (a workload removed before this process applied it again). */
+  async hostOf (holder: Pick<NameHolder, 'contractId' | 'workload'>): Promise<string | undefined> {
+    for await (const { key, value } of this.datastore.query({ prefix: PREFIX + '/' })) {
+      if (same(JSON.parse(new TextDecoder().decode(value)), holder)) return key.baseNamespace()
+    }
+    return undefined
   }
 
   private async get (host: string): Promise<NameHolder | undefined> {

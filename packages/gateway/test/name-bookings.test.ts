@@ -22,7 +22,9 @@ describe('name bookings on a gateway', () => {
     await assert.rejects(bookings.book('www.gw.test', { ...alice, contractId: 'c'.repeat(64) }), /by your contract a{64} until/)
     await bookings.release('www.gw.test', bob) // not its holder: nothing changes
     await assert.rejects(bookings.book('www.gw.test', bob), /booked on this gateway/)
+    assert.equal(await bookings.hostOf(alice), 'www.gw.test')
     await bookings.release('www.gw.test', alice)
+    assert.equal(await bookings.hostOf(alice), undefined)
     await bookings.book('www.gw.test', bob)
   })
 
