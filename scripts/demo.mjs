@@ -5,6 +5,8 @@
 // Prints who is who and what to try; Ctrl-C stops all.
 // P2PCLOUD_DEMO_DIR chooses another directory.
 import { spawn } from 'node:child_process'
+import { request } from 'node:http'
+import { createServer } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -30,7 +32,7 @@ const farmers = [
   { name: 'farmer-be-antwerp', farm: 'antwerp-rack', country: 'BE', city: 'Antwerp', capacity: { cru: 4, mru: 16 * GiB, sru: 500 * GiB, hru: 4000 * GiB } },
   { name: 'farmer-de-berlin', farm: 'berlin-1', country: 'DE', city: 'Berlin', capacity: { cru: 16, mru: 64 * GiB, sru: 2000 * GiB }, containers: true },
   { name: 'farmer-us-austin', farm: 'austin-lab', country: 'US', city: 'Austin', capacity: { cru: 2, mru: 8 * GiB, sru: 100 * GiB }, containers: true },
-  { name: 'farmer-nl-amsterdam', farm: 'amsterdam-ix', country: 'NL', city: 'Amsterdam', capacity: { cru: 4, mru: 16 * GiB, sru: 500 * GiB, hru: 2000 * GiB } },
+  { name: 'farmer-nl-amsterdam', farm: 'amsterdam-ix', country: 'NL', city: 'Amsterdam', capacity: { cru: 4, mru: 16 * GiB, sru: 500 * GiB, hru: 2000 * GiB }, gateway: true },
   { name: 'farmer-fr-paris', farm: 'paris-dc', country: 'FR', city: 'Paris', capacity: { cru: 4, mru: 8 * GiB, sru: 200 * GiB, hru: 1000 * GiB } },
   { name: 'farmer-pl-krakow', farm: 'krakow-1', country: 'PL', city: 'Krakow', capacity: { cru: 2, mru: 8 * GiB, sru: 200 * GiB, hru: 1000 * GiB } }
 ]
@@ -115,9 +117,60 @@ async function initFarmer (farmer) {
     ...(noVolumes === undefined ? ['volume'] : []),
     'zdb',
     ...(farmer.containers === true && noContainers === undefined ? ['container'] : []),
-    ...(farmer.containers === true && noNetworks === undefined ? ['network'] : [])
+    ...(farmer.containers === true && noNetworks === undefined ? ['network'] : []),
+    ...(farmer.gateway === true ? ['gateway'] : [])
   ]
+  if (farmer.gateway === true) {
+    // names under gw.localhost, on ports free now on 127.0.0.1 (there is no public name a CA could check: tls none)
+    config.farmer.gatewayDomain = 'gw.localhost'
+    config.farmer.gateway = { http: { host: '127.0.0.1', port: await freePort() }, https: { host: '127.0.0.1', port: await freePort() } }
+  }
   await writeFile(configPath, JSON.stringify(config, null, 2) + '\n')
+}
+
+/** GET / from 127.0.0.1:port with Host `host`: the body. */
+function getPage (port, host) {
+  return new Promise((resolveGet, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: 5000 }, res => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', chunk => { body += chunk })
+      res.on('end', () => resolveGet(body))
+    })
+    req.on('timeout', () => req.destroy(new Error('no answer in 5 s')))
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+async function freePort () {
+  const server = createServer()
+  await new Promise(resolveListen => server.listen(0, '127.0.0.1', resolveListen))
+  const { port } = server.address()
+  await new Promise(resolveClose => server.close(resolveClose))
+  return port
+}
+
+/**
+ * The gateway sample: examples/gateway.yaml (tls: none) on the gateway farmer, its names in front of
+ * the network sample's "api" container; resolves with the name's URL, the page fetched through the
+ * gateway and what show says of its backend.
+ */
+async function gatewaySample (bot, gatewayFarmer) {
+  const home = ['--home', bot.home]
+  if (!JSON.parse(await runCli(['ls', '--json', ...home])).some(d => d.name === 'site')) {
+    await runCli(['deploy', await exampleSpec('gateway.yaml', '', gatewayFarmer.peerId, text => text.replace(/tls: terminate.*$/m, 'tls: none')), '--json', ...home])
+  }
+  const { http } = JSON.parse(await readFile(join(gatewayFarmer.home, 'config.json'), 'utf8')).farmer.gateway
+  const deadline = Date.now() + 30_000
+  let page = ''
+  while (!page.includes('hello from a p2pcloud container')) {
+    if (Date.now() > deadline) throw new Error(`the gateway did not serve the api's page within 30 s: ${page}`)
+    await new Promise(resolveWait => setTimeout(resolveWait, 500))
+    page = await getPage(http.port, 'www.gw.localhost').catch(err => err.message)
+  }
+  const shown = JSON.parse(await runCli(['show', 'site', '--json', ...home]))
+  return { port: http.port, page, gateways: shown.gateways ?? [] }
 }
 
 /** The volume sample (examples/volume.yaml), deployed unless the 3Bot holds it already from an earlier run. */
@@ -282,6 +335,8 @@ try {
   const web = noContainers === undefined ? await deployWebContainer(late) : undefined
   const networkFarmers = farmerPeers.filter(p => farmers.find(f => f.name === p.name)?.containers === true)
   const net = web !== undefined && noNetworks === undefined ? await networkSample(late, web.flist, networkFarmers) : undefined
+  const gatewayFarmer = farmerPeers.find(p => farmers.find(f => f.name === p.name)?.gateway === true)
+  const gateway = net !== undefined ? await gatewaySample(late, gatewayFarmer) : undefined
   const storage = await storeSample(late)
   if (!storage.same) throw new Error(`the stored sample ${storage.stored.objectId} did not read back identical`)
 
@@ -320,6 +375,11 @@ try {
   } else if (web !== undefined) {
     console.log(`no network sample: ${noNetworks}; private networks need root and WireGuard (apt-get install wireguard-go wireguard-tools)`)
   }
+  if (gateway !== undefined) {
+    console.log(`${lateName}'s web names (examples/gateway.yaml) on the gateway ${gatewayFarmer.name}, in front of "api" on ${networkFarmers[0].name} through the mesh:`)
+    for (const g of gateway.gateways) console.log(`  ${g.name}: ${g.url}  backend ${g.backend}`)
+    console.log(`  curl --resolve www.gw.localhost:${gateway.port}:127.0.0.1 http://www.gw.localhost:${gateway.port}/   # ${gateway.page.trim()}`)
+  }
   console.log(`${lateName} stores objects in a ${storage.pool.dataShards}+${storage.pool.parityShards} pool on ${storage.pool.members.map(m => farmerName(m.farmer)).join(', ')}`)
   console.log(`  stored ${show(join(demoDir, 'sample.bin'))} as ${storage.stored.objectId} (${storage.stored.size} bytes, encrypted, ${storage.stored.segments} segment(s)) in ${storage.stored.seconds.toFixed(2)} s; read back identical in ${storage.read.seconds.toFixed(2)} s`)
   const gent = show(farmerPeers[0].home)
@@ -337,6 +397,8 @@ ${web !== undefined ? `  npx p2pcloud --home ${bot} logs web --follow           
   npx p2pcloud --home ${bot} logs client                         # the page fetched over the private network
   npx p2pcloud --home ${bot} network join demo-net               # this machine joins too (a WireGuard device and a route to ${net.network.range} here)
   wget -qO- http://${net.ip}:8080/                              # then the api's page from this shell; network leave demo-net undoes it
+` : ''}${gateway !== undefined ? `  npx p2pcloud --home ${bot} find --capability gateway          # gateways and their domains
+  npx p2pcloud --home ${bot} show site                           # each name's URL, and whether its backend answers
 ` : ''}  npx p2pcloud --home ${bot} store ls                            # the objects in the 4+2 pool
   npx p2pcloud --home ${bot} store status ${storage.stored.objectId}
   npx p2pcloud --home ${bot} store get ${storage.stored.objectId} -o /tmp/sample.bin

@@ -80,6 +80,12 @@ describe('npm start (the demo mesh)', () => {
       assert.ok((await Promise.all(cgroups.map(exists))).some(Boolean), `one of ${cgroups.join(', ')} exists while it runs`)
       await runCli(['rm', 'web', '--home', bot])
       await waitFor(`${cgroups.join(' and ')} gone after rm`, async () => !(await Promise.all(cgroups.map(exists))).some(Boolean))
+      if (stdout.includes('private network demo-net')) {
+        // the gateway sample: a name on the Amsterdam gateway in front of the network sample's "api"
+        assert.match(stdout, /my-3bot's web names \(examples\/gateway\.yaml\) on the gateway farmer-nl-amsterdam/)
+        assert.match(stdout, /www: http:\/\/www\.gw\.localhost:\d+\/ {2}backend (answers|not checked yet)\n/)
+        assert.match(stdout, /curl --resolve www\.gw\.localhost:\d+:127\.0\.0\.1 http:\/\/www\.gw\.localhost:\d+\/ {3}# .*hello from a p2pcloud container/)
+      }
     } else {
       assert.match(stdout, /no container sample: /)
     }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { advertSettingsFields, advertSettingsProblems, directorySettingsSchema } from '@p2pcloud/capacity'
 import { ledgerSettingsFields } from '@p2pcloud/contracts'
 import { flistCacheSettingsFields } from '@p2pcloud/flist'
+import { LETS_ENCRYPT_DIRECTORY } from '@p2pcloud/gateway'
 import { coreConfigFields } from '@p2pcloud/node'
 
 const { cruOvercommit, ...advert } = advertSettingsFields
@@ -22,9 +23,28 @@ const networkSettingsSchema = z.object({
   egress: z.boolean().optional()
 }).strict()
 
+const listenAddress = (fallback: number) => z.object({ host: z.string().min(1).default('0.0.0.0'), port: port.default(fallback) }).strict().prefault({})
+
+/**
+ * `farmer.gateway`, for a farmer offering `gateway` (its domain is `farmer.gatewayDomain`, which
+ * it advertises): where its front door listens, HTTP (and ACME HTTP-01) on 80 and TLS on 443 by
+ * default, and its ACME server: Let's Encrypt's production directory unless `directoryUrl` says
+ * another, `caFile` a PEM of the CA that server's own HTTPS is signed by when it is not public.
+ * Optional, so that `init` writes config.json as before.
+ */
+const gatewaySettingsSchema = z.object({
+  http: listenAddress(80),
+  https: listenAddress(443),
+  acme: z.object({
+    directoryUrl: z.url().default(LETS_ENCRYPT_DIRECTORY),
+    email: z.email().optional(),
+    caFile: z.string().min(1).optional()
+  }).strict().prefault({})
+}).strict()
+
 /**
  * config.json's `farmer` section: what it advertises (capacity), how its ledger is bounded
- * (contracts), its flist cache (flist) and its networks' ports. Fields are in the order `init` has always written them.
+ * (contracts), its flist cache (flist), its networks' ports and its gateway. Fields are in the order `init` has always written them.
  */
 const farmerSettingsSchema = z.object({
   ...advert,
@@ -32,7 +52,8 @@ const farmerSettingsSchema = z.object({
   cruOvercommit,
   ...ledger,
   ...flistCacheSettingsFields,
-  network: networkSettingsSchema.optional()
+  network: networkSettingsSchema.optional(),
+  gateway: gatewaySettingsSchema.optional()
 }).strict().superRefine(advertSettingsProblems)
 
 /**

@@ -4,6 +4,7 @@ import { contractsService, farmerContractsInit, type Contracts, type ContractsIn
 import { farmerService, type DriverFactory, type Farmer, type KindServiceFactories } from '@p2pcloud/farmer'
 import { flistService, type FlistService, type FlistServiceInit } from '@p2pcloud/flist'
 import { ConfigError, type HomePeer, type P2PCloudLibp2p, type PeerExtension, type ServiceFactories } from '@p2pcloud/node'
+import { DEFAULT_GATEWAY_LISTEN, LETS_ENCRYPT_DIRECTORY, type GatewayFarmerInit, type GatewaySettings } from '@p2pcloud/gateway'
 import { egressMissing, machineNetworks, type MachineNetworks, type NetworkFarmerInit } from '@p2pcloud/network'
 import type { ContainerCapabilityInit, ContainerFarmerInit } from '@p2pcloud/runtime'
 import { twinService, type Twin, type TwinOptions } from '@p2pcloud/twin'
@@ -45,9 +46,14 @@ export interface DaemonTuning {
   rootfs?: ContainerCapabilityInit['rootfs']
   /** Networks' shorter timers and a chosen WireGuard (the defaults: every 5 s, minutes to retry direct, the kernel's where it has one). */
   network?: Omit<NonNullable<NetworkFarmerInit['network']>, 'ports' | 'egress'>
+  /** How often a gateway checks its names' backends (default 30 s). */
+  gateway?: Pick<GatewaySettings, 'probeIntervalMs'>
   /** A farmer that advertises and books contracts but runs no workloads, whatever it offers (the simulation's many farmers). */
   advertiseOnly?: boolean
 }
+
+/** A gateway's settings where config.json has no `farmer.gateway`. */
+const gatewayDefaults = { ...DEFAULT_GATEWAY_LISTEN, acme: { directoryUrl: LETS_ENCRYPT_DIRECTORY } }
 
 /**
  * A farmer's workloads: volumes always, and each kind whose capability its config offers, with
@@ -59,18 +65,19 @@ export interface DaemonTuning {
 async function farmerExtensions (config: DaemonConfig, home: string, tuning: DaemonTuning): Promise<FarmerServices> {
   const drivers: DriverFactory[] = []
   const services: KindServiceFactories<Partial<KindServices>> = {}
-  const init: ContainerFarmerInit & NetworkFarmerInit = {
+  const init: ContainerFarmerInit & NetworkFarmerInit & GatewayFarmerInit = {
     home,
     flistCacheBytes: config.farmer.flistCacheBytes,
     rootfs: tuning.rootfs,
-    network: { ...tuning.network, ports: config.farmer.network?.ports, egress: config.farmer.network?.egress }
+    network: { ...tuning.network, ports: config.farmer.network?.ports, egress: config.farmer.network?.egress },
+    gateway: { ...gatewayDefaults, ...config.farmer.gateway, domain: config.farmer.gatewayDomain, ...tuning.gateway }
   }
   if (config.farmer.network?.egress === true) {
     const missing = await egressMissing()
     if (missing !== undefined) throw new ConfigError(`farmer.network.egress is on, but ${missing}`)
   }
   for (const kind of workloadKinds.offeredBy(config.farmer.capabilities)) {
-    const missing = await kind.missing?.()
+    const missing = await kind.missing?.(init)
     if (missing !== undefined) throw new ConfigError(`farmer.capabilities offers "${kind.capability}", but ${missing}`)
     const onFarmer = kind.farmer?.(init)
     if (onFarmer == null) continue

@@ -12,7 +12,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { contractIdOf, signProposal, signQuote } from '@p2pcloud/contracts'
 import { DeploymentClient, signDeployment, type Deployment } from '@p2pcloud/farmer'
 import { FrontDoor, tunnelConnector, type TunnelProof } from '@p2pcloud/gateway'
-import { GatewayTunnel, NamespaceDialer, containerConnector, farmerHoldings, networkHostId, networkKind } from '@p2pcloud/network'
+import { networkHostId, networkKind } from '@p2pcloud/network'
 import { defaultConfig } from '@p2pcloud/node'
 import { hostIdOf, makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
@@ -64,8 +64,6 @@ describe('a gateway reaches a container on a network of a farmer through the mes
   let twinKey: PrivateKey
   let gatewayKey: PrivateKey
   let door: FrontDoor
-  let tunnel: GatewayTunnel
-  let dialer: NamespaceDialer
   let client: DeploymentClient
   let backend: string
   let hostId: string
@@ -97,25 +95,14 @@ describe('a gateway reaches a container on a network of a farmer through the mes
     for (const peer of [twin, gateway]) await peer.dial(farmer.getMultiaddrs()[0])
     client = new DeploymentClient(twin, twinKey)
 
-    // what the daemon will wire: the backend side of the tunnel on the farmer
-    dialer = new NamespaceDialer(join(dir, 'farmer', 'run', 'tunnels'))
-    tunnel = new GatewayTunnel({ registrar: farmer }, {
-      holdings: () => {
-        const ledger = farmer.services.contracts.ledger
-        const provisioner = farmer.services.farmer?.provisioner
-        return ledger === undefined || provisioner === undefined ? undefined : farmerHoldings(ledger, provisioner)
-      },
-      connect: containerConnector(farmer.peerId.toString(), dialer)
-    })
-    await tunnel.start()
+    // the backend side of the tunnel is the daemon's own: a farmer offering networks runs gatewayTunnel
+    assert.ok(farmer.services.gatewayTunnel)
     door = new FrontDoor({ http: { host: '127.0.0.1', port: httpPort }, https: { host: '127.0.0.1', port: httpPort + 1 } })
     await door.start()
   })
 
   after(async () => {
     await door?.stop()
-    await tunnel?.stop()
-    await dialer?.close()
     if (backend !== undefined) {
       await client.delete(farmer.peerId, backend).catch(() => {})
       await waitFor('the deployment to be removed', async () => client.get(farmer.peerId, backend).then(() => false, () => true), 30_000, 200).catch(() => {})
@@ -133,7 +120,7 @@ describe('a gateway reaches a container on a network of a farmer through the mes
     }, gatewayKey)
     const proposalEnvelope = await signProposal(quote, twin.peerId.toString(), Date.now(), twinKey)
     const data = deploymentMessages.GatewayNameData.encode({
-      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port }, tls: deploymentMessages.GatewayTls.NONE
+      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.peerId.toMultihash().bytes }, tls: deploymentMessages.GatewayTls.NONE
     })
     const deploymentEnvelope = await signDeployment({
       contractId: contractIdOf(proposalEnvelope), twin: twin.peerId.toString(), name: 'gw', version: 1,

@@ -36,9 +36,9 @@ describe('a farmer\'s network settings', () => {
     }
   })
 
-  it('a farmer offering networks runs the relay after the farmer, and its machine cannot join a network live (one relay handler per peer)', { skip: missing }, async () => {
+  it('a farmer offering networks runs the relay and the backend side of gateway tunnels after the farmer, and its machine cannot join a network live (one relay handler per peer)', { skip: missing }, async () => {
     const extension = await daemonExtension(daemonConfigSchema.parse({ farmer }), await tempDir('network-config'))
-    assert.deepEqual(Object.keys(extension.services), ['capacity', 'contracts', 'flists', 'farmer', 'networkRelay', 'machineNetworks', 'twin'])
+    assert.deepEqual(Object.keys(extension.services), ['capacity', 'contracts', 'flists', 'farmer', 'networkRelay', 'gatewayTunnel', 'machineNetworks', 'twin'])
     // made as libp2p makes it; missing() reads none of its components
     const machine = extension.services.machineNetworks({} as any)
     assert.match(await machine.missing() ?? '', /^this daemon is a farmer offering "network", whose relay serves its farmer's networks; join with --wg-config FILE$/)

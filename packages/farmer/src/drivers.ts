@@ -64,6 +64,8 @@ export interface WorkloadDriver {
 export interface ApplyContext {
   /** The twin whose deployment it is (checked against the contract when it was accepted). */
   twin: string
+  /** The deployment as the twin signed it (a gateway shows it to a backend's farmer as its proof). */
+  envelope: Uint8Array
 }
 
 export class UnsupportedWorkloadError extends Error {

@@ -220,7 +220,7 @@ export class Provisioner extends TypedEventEmitter<ProvisionerEvents> {
       if (wanted == null) {
         await this.step(record, pending, async () => { await this.drivers.get(pending.type).remove(contractId, pending.name) }, 'deleted')
       } else {
-        await this.step(record, pending, async () => { await this.drivers.get(wanted.type).apply(contractId, wanted, { twin: record.deployment.twin }) }, 'ok')
+        await this.step(record, pending, async () => { await this.drivers.get(wanted.type).apply(contractId, wanted, { twin: record.deployment.twin, envelope: record.envelope }) }, 'ok')
       }
     }
     const record = this.records.get(contractId)

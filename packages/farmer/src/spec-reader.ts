@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
-import { SpecError } from './spec-error.js'
+import { SpecError, type SpecLocation } from './spec-error.js'
 
 /** One value of the spec, with its field path and where it was written, so errors can point at it. */
 export interface Located {
@@ -39,7 +39,12 @@ export class SpecReader {
   }
 
   fail (at: { field: string, offset: number }, problem: string): never {
-    throw new SpecError(problem, { source: this.source, field: at.field === '' ? undefined : at.field, ...this.position(at.offset) })
+    throw new SpecError(problem, this.locate(at))
+  }
+
+  /** Where `at` was written, for an error that can only be found later (a name the twin looks up when it deploys). */
+  locate (at: { field: string, offset: number }): SpecLocation {
+    return { source: this.source, field: at.field === '' ? undefined : at.field, ...this.position(at.offset) }
   }
 
   isEmpty (at: Located): boolean {

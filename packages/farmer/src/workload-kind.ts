@@ -1,5 +1,7 @@
+import type { PeerId } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Resources } from '@p2pcloud/capacity'
+import type { Contracts } from '@p2pcloud/contracts'
 import type { WorkloadSpec } from './deployment-record.js'
 import type { DriverFactory } from './drivers.js'
 import type { Provisioner } from './provisioner.js'
@@ -19,10 +21,16 @@ export interface ReadWorkload<Spec extends KindSpec = KindSpec> {
 
 /** What a kind's services get from the peer: the farmer's deployments, once it loaded them. */
 export interface KindServiceComponents {
+  /** This peer (a backend's farmer finds its containers' namespaces by it). */
+  peerId: PeerId
   registrar: Registrar
-  /** Services that open streams to other peers (the network relay). */
-  connectionManager: Pick<ConnectionManager, 'openStream'>
+  /** Services that open streams to other peers (the network relay, a gateway's tunnels). */
+  connectionManager: Pick<ConnectionManager, 'openStream' | 'openConnection' | 'getConnections'>
   farmer?: { readonly provisioner?: Provisioner }
+  /** The farmer's contracts (a gateway tunnel's proof is checked against its ledger). */
+  contracts?: Pick<Contracts, 'ledger'>
+  /** Farmers' adverts: the addresses of a farmer this peer holds no connection to. */
+  capacity?: { readonly directory: { get: (peerId: string) => { advert: { addresses: string[] } } | undefined } }
 }
 
 /** The factories of a kind's services by service name, typed so a daemon's service map can be. */
@@ -77,9 +85,14 @@ export interface WorkloadKind<Spec extends KindSpec = KindSpec, Data = unknown, 
   decode: (workload: WorkloadSpec) => Data
   /** What it books from the contract. */
   resources: (data: Data) => Resources
+  /**
+   * What it books, from its spec, for a kind whose data the twin completes only when it deploys
+   * (a gateway's backend contract): absent, it is counted from its data as the farmer counts it.
+   */
+  specResources?: (spec: Spec) => Resources
 
-  /** Why this machine cannot run it (to finish "offers …, but "), or undefined when it can. */
-  missing?: () => Promise<string | undefined>
+  /** Why this machine, with this config, cannot run it (to finish "offers …, but "), or undefined when it can. */
+  missing?: (init?: KindFarmerInit) => Promise<string | undefined>
   /** Its driver and services on a farmer that offers it. Absent: the farmer runs it itself (volumes). */
   farmer?: (init: KindFarmerInit) => KindOnFarmer<Services>
 }

@@ -7,6 +7,7 @@ import { decodeNetwork, type NetworkWorkload, type NetworkWorkloadSpec } from '.
 import { NetworkDriver, type NetworkDriverOptions } from './network-driver.js'
 import type { PortRange } from './network-home.js'
 import { NetworkRelay } from './relay-service.js'
+import { farmerGatewayTunnel, type GatewayTunnel } from './tunnel-service.js'
 import { kernelHasWireguard } from './wireguard-device.js'
 
 /** A farmer's settings for its networks (config.json `farmer.network`), with tests' shorter timers. */
@@ -41,10 +42,11 @@ export async function networksMissing (who: string, otherwise: string): Promise<
  * `network`: a farmer's part of one of the twin's private networks (deployment.md §5.1): its /24
  * of the network's /16 and a WireGuard device whose peers are the other members. Books nothing;
  * comes before the containers that attach to it. The twin writes it, never a spec file. On a
- * farmer: the NetworkDriver, and the relay (`networkRelay`) that carries its members' WireGuard
- * over the mesh when they cannot reach each other directly.
+ * farmer: the NetworkDriver, the relay (`networkRelay`) that carries its members' WireGuard
+ * over the mesh when they cannot reach each other directly, and the backend side of gateway
+ * tunnels (`gatewayTunnel`) to the containers of its networks.
  */
-export const networkKind: WorkloadKind<NetworkWorkloadSpec, NetworkWorkload, { networkRelay: NetworkRelay }> = {
+export const networkKind: WorkloadKind<NetworkWorkloadSpec, NetworkWorkload, { networkRelay: NetworkRelay, gatewayTunnel: GatewayTunnel }> = {
   type: 'network',
   capability: 'network',
   placement: -1,
@@ -93,7 +95,9 @@ export const networkKind: WorkloadKind<NetworkWorkloadSpec, NetworkWorkload, { n
             onInbound: (networkId, peer, datagrams) => { driver?.inbound(networkId, peer, datagrams) }
           })
           return relay
-        }
+        },
+        // gateways reach the containers of this farmer's networks through it
+        gatewayTunnel: (components: KindServiceComponents) => farmerGatewayTunnel(components, join(home, 'run', 'tunnels'))
       }
     }
   }

@@ -7,10 +7,11 @@ import {
 } from '@p2pcloud/wire'
 import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
-import type { NamespaceDialer } from './namespace-dialer.js'
+import type { KindServiceComponents } from '@p2pcloud/farmer'
+import { NamespaceDialer } from './namespace-dialer.js'
 import { networkHostId } from './network-home.js'
 import { overlayNames } from './overlay-namespace.js'
-import { checkTunnelOpen, TunnelProofError, type TunnelHoldings, type TunnelTarget } from './tunnel-proof.js'
+import { checkTunnelOpen, farmerHoldings, TunnelProofError, type TunnelHoldings, type TunnelTarget } from './tunnel-proof.js'
 
 const log = logger('p2pcloud:network:tunnel')
 
@@ -25,6 +26,8 @@ export interface GatewayTunnelInit {
   /** The farmer's contracts and deployments; undefined until its ledger is open (tunnels are then NOT_FOUND). */
   holdings: () => TunnelHoldings | undefined
   connect: TargetConnector
+  /** What `connect` holds open (a NamespaceDialer's forwarders): closed when the service stops. */
+  close?: () => Promise<void>
 }
 
 /**
@@ -76,6 +79,7 @@ export class GatewayTunnel implements Startable {
     await this.components.registrar.unhandle(GATEWAY_TUNNEL_PROTOCOL)
     for (const close of [...this.open]) close()
     this.open.clear()
+    await this.init.close?.()
   }
 
   private async answer (stream: Stream, connection: Connection): Promise<void> {
@@ -148,6 +152,24 @@ export class GatewayTunnel implements Startable {
       return undefined
     }
   }
+}
+
+/**
+ * The backend side on a farmer that runs networks: tunnels checked against its ledger and
+ * deployments, containers reached from inside their network's namespace (forwarders' sockets
+ * under `socketDir`).
+ */
+export function farmerGatewayTunnel (components: KindServiceComponents, socketDir: string): GatewayTunnel {
+  const dialer = new NamespaceDialer(socketDir)
+  return new GatewayTunnel(components, {
+    holdings: () => {
+      const ledger = components.contracts?.ledger
+      const provisioner = components.farmer?.provisioner
+      return ledger === undefined || provisioner === undefined ? undefined : farmerHoldings(ledger, provisioner)
+    },
+    connect: containerConnector(components.peerId.toString(), dialer),
+    close: async () => { await dialer.close() }
+  })
 }
 
 /** The backend side as a libp2p service: `services: { gatewayTunnel: gatewayTunnel(init) }`. */

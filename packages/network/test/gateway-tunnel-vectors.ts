@@ -1,4 +1,4 @@
-import { deploymentMessages, gatewayTunnelMessages, vectorKit } from '@p2pcloud/wire'
+import { deploymentMessages, gatewayTunnelMessages, peerIdToBytes, vectorKit } from '@p2pcloud/wire'
 import type { VectorFiles } from '@p2pcloud/test-utils'
 
 /**
@@ -14,11 +14,14 @@ const DEPLOYMENT_ENVELOPE = '0a24' + '11'.repeat(36)
 const PROPOSAL_ENVELOPE = '0a24' + '22'.repeat(36)
 const BACKEND_CONTRACT = '2b9146a8601e326e2be071a7727329db09c65a1821fd601ad47dc2080d7e60f4'
 
-type Codec = 'TunnelOpen' | 'TunnelAccept' | 'GatewayNameData' | 'GatewayFqdnData'
+type Codec = 'TunnelOpen' | 'TunnelAccept' | 'GatewayNameData' | 'GatewayFqdnData' | 'GatewayResult'
 interface Message { name: string, message: Codec, fields: Json, value: any, expect?: string }
 
-const backend = (contractId: string, workload: string, port: number): Json => ({ contract_id: contractId, workload, port })
-const backendValue = (b: Json): any => ({ contractId: unhex(b.contract_id), workload: b.workload, port: b.port })
+/** The backend's farmer: the peer id of the vector key of seed 0x00, in its bytes. */
+const BACKEND_FARMER = peerIdToBytes((await vectorKit.ed25519Key(vectorKit.seedFrom(0x00))).id)
+
+const backend = (contractId: string, workload: string, port: number, farmer = vectorKit.hex(BACKEND_FARMER)): Json => ({ contract_id: contractId, workload, port, farmer })
+const backendValue = (b: Json): any => ({ contractId: unhex(b.contract_id), workload: b.workload, port: b.port, farmer: unhex(b.farmer) })
 
 const gatewayData = (name: string, message: 'GatewayNameData' | 'GatewayFqdnData', host: string, b: Json, tls: 'TERMINATE' | 'PASSTHROUGH' | 'NONE', expect = 'ACCEPT'): Message => {
   const hostField = message === 'GatewayNameData' ? 'name' : 'fqdn'
@@ -52,16 +55,24 @@ const messages: Message[] = [
   gatewayData('fqdn-one-label', 'GatewayFqdnData', 'localhost', backend(BACKEND_CONTRACT, 'web', 80), 'NONE', 'BAD_REQUEST'),
   gatewayData('fqdn-uppercase', 'GatewayFqdnData', 'Shop.example.com', backend(BACKEND_CONTRACT, 'web', 80), 'NONE', 'BAD_REQUEST'),
   gatewayData('name-short-contract-id', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT.slice(0, 62), 'web', 80), 'NONE', 'BAD_REQUEST'),
-  gatewayData('name-bad-workload', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT, 'Web', 80), 'NONE', 'BAD_REQUEST')
+  gatewayData('name-bad-workload', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT, 'Web', 80), 'NONE', 'BAD_REQUEST'),
+  gatewayData('name-no-farmer', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT, 'web', 80, ''), 'NONE', 'BAD_REQUEST'),
+  { name: 'result-answers', message: 'GatewayResult', fields: { url: 'https://www.gw.example.org/', backend: 'ANSWERS', checked_at_ms: '1767225600000' }, value: { url: 'https://www.gw.example.org/', backend: 'ANSWERS', checkedAtMs: 1767225600000, detail: '' } },
+  {
+    name: 'result-no-answer',
+    message: 'GatewayResult',
+    fields: { url: 'http://shop.example.com/', backend: 'NO_ANSWER', checked_at_ms: '1767225600000', detail: 'the backend\'s farmer refused the tunnel (UNAVAILABLE)' },
+    value: { url: 'http://shop.example.com/', backend: 'NO_ANSWER', checkedAtMs: 1767225600000, detail: 'the backend\'s farmer refused the tunnel (UNAVAILABLE)' }
+  }
 ]
 
-const codecs = { ...gatewayTunnelMessages, GatewayNameData: deploymentMessages.GatewayNameData, GatewayFqdnData: deploymentMessages.GatewayFqdnData }
+const codecs = { ...gatewayTunnelMessages, GatewayNameData: deploymentMessages.GatewayNameData, GatewayFqdnData: deploymentMessages.GatewayFqdnData, GatewayResult: deploymentMessages.GatewayResult }
 
 export async function generateVectors (): Promise<VectorFiles> {
   return {
     'gateway-tunnel/messages.json': {
       protocol: '/p2pcloud/gateway-tunnel/1.0.0',
-      description: 'The handshake messages of the gateway tunnel (gateway-tunnel.md §5) with their stream frames, and the data of the gateway-name and gateway-fqdn workloads (deployment.md §5.1), valid and refused (expect BAD_REQUEST), with their encodings.',
+      description: 'The handshake messages of the gateway tunnel (gateway-tunnel.md §5) with their stream frames, the data of the gateway-name and gateway-fqdn workloads (deployment.md §5.1), valid and refused (expect BAD_REQUEST), and what they report (GatewayResult, §5.5), with their encodings.',
       vectors: messages.map(({ name, message, fields, value, expect }) => {
         const encoded = (codecs[message] as any).encode(value)
         return { name, message, fields, ...vectorKit.encodedAndFrame(encoded), ...(expect === undefined ? {} : { expect }) }

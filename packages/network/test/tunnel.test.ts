@@ -39,8 +39,11 @@ async function proposal (farmerKey: PrivateKey, twinKey: PrivateKey): Promise<Ui
   return await signProposal(quote, twinOf(twinKey), Date.now(), twinKey)
 }
 
+/** The backend's farmer the gateway data names: the backend's farmer does not check it (it is itself). */
+const backendFarmer = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toMultihash().bytes
+
 const gatewayData = (contractId: string, workload: string, port: number, tls = deploymentMessages.GatewayTls.NONE): Uint8Array =>
-  deploymentMessages.GatewayNameData.encode({ name: 'www', backend: { contractId: new Uint8Array(Buffer.from(contractId, 'hex')), workload, port }, tls })
+  deploymentMessages.GatewayNameData.encode({ name: 'www', backend: { contractId: new Uint8Array(Buffer.from(contractId, 'hex')), workload, port, farmer: backendFarmer }, tls })
 
 const container = (network = '', ip = ''): Uint8Array => deploymentMessages.ContainerData.encode({
   flist: new Uint8Array(), entrypoint: [], args: [], env: [], workdir: '', cru: 1, mru: 2 ** 24, rootfsSize: 2 ** 24, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, network, ip

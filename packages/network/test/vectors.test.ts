@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { GATEWAY_FQDN_TYPE, GATEWAY_NAME_TYPE, decodeGatewayData, deploymentMessages, gatewayTunnelMessages, networkRelayMessages, vectorKit } from '@p2pcloud/wire'
+import { GATEWAY_FQDN_TYPE, GATEWAY_NAME_TYPE, decodeGatewayData, deploymentMessages, gatewayTunnelMessages, networkRelayMessages, peerIdToBytes, vectorKit } from '@p2pcloud/wire'
 import { readVectors } from '@p2pcloud/test-utils'
 
 describe('protocol vectors of the network relay', () => {
@@ -53,7 +53,7 @@ describe('protocol vectors of the gateway tunnel and the gateway workloads', () 
   it('every message decodes to its fields and encodes to the same bytes; gateway data is accepted or refused as the vector expects', () => {
     const file = readVectors('gateway-tunnel/messages.json')
     assert.equal(file.protocol, '/p2pcloud/gateway-tunnel/1.0.0')
-    const codecs: Record<string, any> = { ...gatewayTunnelMessages, GatewayNameData: deploymentMessages.GatewayNameData, GatewayFqdnData: deploymentMessages.GatewayFqdnData }
+    const codecs: Record<string, any> = { ...gatewayTunnelMessages, GatewayNameData: deploymentMessages.GatewayNameData, GatewayFqdnData: deploymentMessages.GatewayFqdnData, GatewayResult: deploymentMessages.GatewayResult }
     for (const vector of file.vectors) {
       const codec = codecs[vector.message]
       const bytes = vectorKit.unhex(vector.encoded)
@@ -66,12 +66,15 @@ describe('protocol vectors of the gateway tunnel and the gateway workloads', () 
       } else if (vector.message === 'TunnelAccept') {
         assert.deepEqual([decoded.error?.code, decoded.error?.message, decoded.error?.retryAfterMs.toString()],
           [vector.fields.error?.code, vector.fields.error?.message, vector.fields.error === undefined ? undefined : vector.fields.error.retry_after_ms ?? '0'], vector.name)
+      } else if (vector.message === 'GatewayResult') {
+        assert.deepEqual({ url: decoded.url, backend: decoded.backend, checked_at_ms: String(decoded.checkedAtMs), detail: decoded.detail },
+          { detail: '', ...vector.fields }, vector.name)
       } else {
         const type = vector.message === 'GatewayNameData' ? GATEWAY_NAME_TYPE : GATEWAY_FQDN_TYPE
         const workload = { name: 'www', type, data: bytes }
         if (vector.expect === 'ACCEPT') {
           const data = decodeGatewayData(workload)
-          assert.deepEqual({ host: data.host, backend: { contract_id: data.backend.contractId, workload: data.backend.workload, port: data.backend.port }, tls: data.tls.toUpperCase() },
+          assert.deepEqual({ host: data.host, backend: { contract_id: data.backend.contractId, workload: data.backend.workload, port: data.backend.port, farmer: vectorKit.hex(peerIdToBytes(data.backend.farmer)) }, tls: data.tls.toUpperCase() },
             { host: vector.fields.name ?? vector.fields.fqdn, backend: vector.fields.backend, tls: vector.fields.tls }, vector.name)
         } else {
           assert.throws(() => decodeGatewayData(workload), (err: any) => err.code === vector.expect, vector.name)

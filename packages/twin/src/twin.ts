@@ -12,6 +12,7 @@ import { workloadKinds } from '@p2pcloud/workloads'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
 import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
 import { sameWorkload } from './workload-data.js'
+import { gatewayViews, resolveGatewayBackends, type GatewayView } from './gateway-backends.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
 import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
@@ -42,6 +43,8 @@ export interface TwinDeploymentView extends TwinDeploymentRecord {
   contract?: { state: string, leaseEnd: string }
   /** What went wrong around it without failing it (a network member that could not be told of a change), naming the farmer. */
   notes?: string[]
+  /** Its gateway names: their URLs and whether their backends answer (from `status`). */
+  gateways?: GatewayView[]
 }
 
 /** What `delete` did: the contract is cancelled at its farmer, or (forced) only forgotten here, `note` saying why. */
@@ -202,9 +205,10 @@ export class Twin {
     }
   }
 
-  private async deployNew (spec: DeploymentSpec): Promise<TwinDeploymentView> {
-    const existing = await this.store.get(spec.name)
-    if (existing != null) throw new DeploymentExistsError(`a deployment named "${spec.name}" exists already; remove it first (p2pcloud rm ${spec.name})`)
+  private async deployNew (asked: DeploymentSpec): Promise<TwinDeploymentView> {
+    const existing = await this.store.get(asked.name)
+    if (existing != null) throw new DeploymentExistsError(`a deployment named "${asked.name}" exists already; remove it first (p2pcloud rm ${asked.name})`)
+    const spec = await resolveGatewayBackends(asked, async name => this.store.get(name))
     const need = specResources(spec)
     if (spec.where.farmer != null) {
       const farmer = peerIdFromString(spec.where.farmer)
@@ -239,7 +243,8 @@ export class Twin {
       const contract = await this.components.contracts.client.sendProposal(farmer, proposal)
       const status = await this.send(farmer, record)
       await this.store.put(record)
-      return { ...record, status, contract: contractSummary(contract) }
+      const gateways = gatewayViews(status)
+      return { ...record, status, contract: contractSummary(contract), ...(gateways.length > 0 ? { gateways } : {}) }
     })
   }
 
@@ -269,7 +274,8 @@ export class Twin {
     const touched = await this.networks.touched(asked, await this.record(asked.name))
     return this.networks.store.serialize(touched, async () => {
       const current = await this.record(asked.name)
-      const updated = await this.sendUpdate(current, await this.networks.prepare(asked, current.farmer, current))
+      const resolved = await resolveGatewayBackends(asked, async name => this.store.get(name))
+      const updated = await this.sendUpdate(current, await this.networks.prepare(resolved, current.farmer, current))
       return { ...updated, notes: await this.networks.reconcile(updated, current) }
     })
   }
@@ -344,7 +350,8 @@ export class Twin {
       this.deployments.get(farmer, record.contractId),
       this.components.contracts.client.get(farmer, record.contractId)
     ])
-    return { ...record, status, contract: contractSummary(contract) }
+    const gateways = gatewayViews(status)
+    return { ...record, status, contract: contractSummary(contract), ...(gateways.length > 0 ? { gateways } : {}) }
   }
 
   /**

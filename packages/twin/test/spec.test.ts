@@ -236,8 +236,23 @@ describe('parseDeploymentSpec: errors name the field and its line', () => {
     it('a network is the twin\'s own object, not a workload of a spec', () => {
       refused(spec({ workloads: 'workloads:\n  - {name: net, type: network}' }), { field: 'workloads[0]', line: 4, message: /a network is not a workload of a spec: create it with "p2pcloud network create NAME" and give each container that joins it network: NAME/ })
     })
-    it('gateway-name is known but not supported yet', () => {
-      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name}' }), { field: 'workloads[0].type', line: 4, message: /^workload type gateway-name is not supported yet$/ })
+    it('gateway-name and gateway-fqdn: a backend deployment/workload:port, tls terminate unless said, 16 MiB of memory each', () => {
+      const parsed = parseDeploymentSpec(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: web/httpd:8080}\n  - {name: shop, type: gateway-fqdn, fqdn: shop.example.org, backend: web/tls:8443, tls: passthrough}' }), 'app.yaml')
+      assert.deepEqual(parsed.workloads.map(w => ({ ...w, backend: { ...(w as any).backend, at: undefined } })), [
+        { name: 'www', type: 'gateway-name', backend: { deployment: 'web', workload: 'httpd', port: 8080, at: undefined }, tls: 'terminate' },
+        { name: 'shop', type: 'gateway-fqdn', fqdn: 'shop.example.org', backend: { deployment: 'web', workload: 'tls', port: 8443, at: undefined }, tls: 'passthrough' }
+      ])
+      assert.deepEqual((parsed.workloads[0] as any).backend.at, { source: 'app.yaml', field: 'workloads[0].backend', line: 4, column: 46 })
+      assert.deepEqual(specResources(parsed), { cru: 0, mru: 32 * 2 ** 20, sru: 0, hru: 0, ipv4u: 0 })
+    })
+    it('gateways: a name that is no DNS label, a bad backend, an overlay address, a bad tls, an fqdn of one label', () => {
+      refused(spec({ workloads: 'workloads:\n  - {name: w_w, type: gateway-name, backend: web/httpd:80}' }), { field: 'workloads[0].name', line: 4, message: /"w_w" cannot be a name under the gateway's domain/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: httpd:80}' }), { field: 'workloads[0].backend', line: 4, message: /"httpd:80" is not a backend; write deployment\/workload:port/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: 10.1.2.3:80}' }), { field: 'workloads[0].backend', line: 4, message: /an overlay address \(10.1.2.3:80\) is not a backend yet/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: web/httpd:70000}' }), { field: 'workloads[0].backend', line: 4, message: /port 70000 is outside 1–65535/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: web/httpd:80, tls: yes}' }), { field: 'workloads[0].tls', line: 4, message: /"yes" is not a tls mode/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-fqdn, fqdn: localhost, backend: web/httpd:80}' }), { field: 'workloads[0].fqdn', line: 4, message: /"localhost" is not a lowercase hostname of at least two labels/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, fqdn: a.b, backend: web/httpd:80}' }), { field: 'workloads[0].fqdn', line: 4, message: /unknown key "fqdn"/ })
     })
     it('zdb: size, mode, readers and writers, counted as HDD', () => {
       const parsed = parseDeploymentSpec(spec({ workloads: `workloads:\n  - {name: db, type: zdb, size: 2G, mode: seq, readers: [${FARMER}]}` }), 'app.yaml')
@@ -252,7 +267,7 @@ describe('parseDeploymentSpec: errors name the field and its line', () => {
       refused(spec({ workloads: 'workloads:\n  - {name: db, type: zdb, size: 1G, flist: x}' }), { field: 'workloads[0].flist', line: 4 })
     })
     it('an unknown type', () => {
-      refused(spec({ workloads: 'workloads:\n  - {name: a, type: vm, size: 1G}' }), { field: 'workloads[0].type', line: 4, message: /"vm" is not a workload type; known: volume, network, container, zdb, gateway-name/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: a, type: vm, size: 1G}' }), { field: 'workloads[0].type', line: 4, message: /"vm" is not a workload type; known: volume, network, container, zdb, gateway-name, gateway-fqdn/ })
     })
     it('missing', () => {
       refused(spec({ workloads: 'workloads:\n  - name: a\n    size: 1G' }), { field: 'workloads[0].type', line: 4, message: /^missing/ })

@@ -1,6 +1,6 @@
 import { ErrorCodes } from './errors.js'
 import { ProtocolError } from './rpc.js'
-import { contractIdFromBytes } from './ids.js'
+import { contractIdFromBytes, peerIdFromBytes } from './ids.js'
 import { WORKLOAD_NAME } from './workload-rules.js'
 import { GatewayFqdnData, GatewayNameData, GatewayTls } from './gen/deployment.js'
 
@@ -16,11 +16,13 @@ export const CONTRACT_ID_BYTES = 32
 
 export type GatewayTlsMode = 'terminate' | 'passthrough' | 'none'
 
-/** Where a gateway name sends its connections: a container port of another deployment of the same twin. */
+/** Where a gateway name sends its connections: a container port of another deployment of the same twin, on `farmer`. */
 export interface GatewayBackendRef {
   contractId: string
   workload: string
   port: number
+  /** The backend deployment's farmer (peer id): whom the gateway opens its tunnels to. */
+  farmer: string
 }
 
 /** A gateway-name or gateway-fqdn workload's data, checked. */
@@ -71,12 +73,18 @@ export function decodeGatewayData (workload: { name: string, type: string, data:
   if (backend.contractId.byteLength !== CONTRACT_ID_BYTES) throw bad(`backend contract_id must be ${CONTRACT_ID_BYTES} bytes, not ${backend.contractId.byteLength}`)
   if (!WORKLOAD_NAME.test(backend.workload)) throw bad(`backend workload "${backend.workload}" is not a workload name (${WORKLOAD_NAME.source})`)
   if (backend.port < 1 || backend.port > 65535) throw bad(`backend port ${backend.port} is outside 1–65535`)
+  let farmer: string
+  try {
+    farmer = peerIdFromBytes(backend.farmer)
+  } catch {
+    throw bad('backend farmer is not a peer id')
+  }
   const tls = TLS[decoded.tls]
   if (tls === undefined) throw bad(`tls ${String(decoded.tls)} is not terminate, passthrough or none`)
   return {
     type: workload.type,
     host,
-    backend: { contractId: contractIdFromBytes(backend.contractId), workload: backend.workload, port: backend.port },
+    backend: { contractId: contractIdFromBytes(backend.contractId), workload: backend.workload, port: backend.port, farmer },
     tls
   }
 }

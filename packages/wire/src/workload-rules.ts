@@ -14,6 +14,12 @@ export const MIN_VOLUME_SIZE = 2 ** 20
 /** Smallest memory (ContainerData.mru) and writable root layer (ContainerData.rootfs_size) of a container. */
 export const MIN_CONTAINER_MEMORY = 16 * 2 ** 20
 export const MIN_CONTAINER_ROOTFS = 16 * 2 ** 20
+/**
+ * Memory (MRU) one gateway name books on its gateway: its route and the connections it may hold
+ * open. Something must be booked (a contract for nothing is refused), and it gives names a price.
+ */
+export const GATEWAY_NAME_MRU = 16 * 2 ** 20
+
 /** Most cores a spec may give one container. */
 export const MAX_CONTAINER_CPU = 256
 

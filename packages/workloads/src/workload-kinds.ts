@@ -48,6 +48,7 @@ export class WorkloadKinds<Kinds extends readonly AnyKind[]> {
   /** What a workload books, counted as its farmer counts it: from its data as sent. */
   resources (spec: SpecOf<Kinds[number]>): Resources {
     const kind = this.of(spec.type)
+    if (kind.specResources !== undefined) return kind.specResources(spec)
     return kind.resources(kind.decode({ name: spec.name, type: spec.type, version: 0, data: kind.encode(spec) }))
   }
 

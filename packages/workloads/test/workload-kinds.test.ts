@@ -8,12 +8,11 @@ const volume = (name: string) => ({ name, type: 'volume' as const, size: MiB })
 const zdb = (name: string) => ({ name, type: 'zdb' as const, size: MiB, mode: 'user' as const, readers: [], writers: [] })
 
 describe('the workload kinds', () => {
-  it('are registered once each, beside the types planned but not run yet', () => {
-    assert.deepEqual(workloadKinds.types(), ['volume', 'network', 'container', 'zdb'])
-    assert.deepEqual(workloadKinds.planned, ['gateway-name'])
-    assert.ok(workloadKinds.isPlanned('gateway-name'))
-    assert.equal(workloadKinds.get('gateway-name'), undefined)
+  it('are registered once each', () => {
+    assert.deepEqual(workloadKinds.types(), ['volume', 'network', 'container', 'zdb', 'gateway-name', 'gateway-fqdn'])
+    assert.deepEqual(workloadKinds.planned, [])
     assert.equal(workloadKinds.get('network')?.capability, 'network')
+    assert.equal(workloadKinds.get('gateway-fqdn')?.capability, 'gateway')
   })
 
   it('ask only for capabilities a farmer can offer (capacity\'s CAPABILITIES)', () => {
@@ -35,6 +34,7 @@ describe('the workload kinds', () => {
     assert.equal(workloadKinds.placementCapability(['volume', 'zdb', 'container']), 'container')
     assert.equal(workloadKinds.placementCapability(['zdb', 'volume']), 'zdb')
     assert.equal(workloadKinds.placementCapability(['volume']), undefined)
+    assert.equal(workloadKinds.placementCapability(['gateway-name', 'gateway-fqdn']), 'gateway')
   })
 
   it('count a workload from its data as the farmer reads it', () => {
@@ -53,6 +53,6 @@ describe('the workload kinds', () => {
   })
 
   it('offer a farmer the kinds of its capabilities', () => {
-    assert.deepEqual(workloadKinds.offeredBy(['zdb', 'gateway', 'volume']).map(kind => kind.type), ['volume', 'zdb'])
+    assert.deepEqual(workloadKinds.offeredBy(['zdb', 'gateway', 'volume']).map(kind => kind.type), ['volume', 'zdb', 'gateway-name', 'gateway-fqdn'])
   })
 })

@@ -12,6 +12,7 @@ function deploymentLines (d: TwinDeploymentView): string[] {
     `  contract ${d.contractId.slice(0, 16)}…${d.contract != null ? ` ${d.contract.state}, lease until ${d.contract.leaseEnd}` : ''}`,
     ...(d.status?.workloads ?? d.spec.workloads.map(w => ({ name: w.name, type: w.type, state: 'unknown', message: '' })))
       .map(w => `  ${w.name.padEnd(20)} ${w.type.padEnd(8)} ${w.state}${w.message !== '' ? `: ${w.message}` : ''}`),
+    ...(d.gateways ?? []).map(g => `  ${g.name.padEnd(20)} ${g.url}  backend ${g.backend}${g.checkedAt !== undefined ? ` (checked ${g.checkedAt})` : ''}${g.detail !== undefined ? `: ${g.detail}` : ''}`),
     ...(d.notes ?? []).map(note => `warning: ${note}`)
   ]
 }

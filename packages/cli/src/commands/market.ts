@@ -17,6 +17,7 @@ function advertLines (advert: AdvertView): string[] {
     `  ${resourceLine('total:', advert.total)}`,
     `  price: ${advert.price.cuHour} ${advert.price.currency}/CU-hour, ${advert.price.suHour}/SU-hour, ${advert.price.ipv4Hour}/IPv4-hour` +
       (advert.capabilities.length > 0 ? `; offers ${advert.capabilities.join(', ')}` : ''),
+    ...(advert.gatewayDomain !== undefined ? [`  gateway for *.${advert.gatewayDomain}`] : []),
     `  advert seq ${advert.seq}, expires ${advert.expiresAt}${advert.source != null ? `, via ${advert.source}` : ''}`
   ]
 }

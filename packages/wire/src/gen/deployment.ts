@@ -1630,6 +1630,7 @@ export interface GatewayBackend {
   contractId: Uint8Array<ArrayBuffer>
   workload: string
   port: number
+  farmer: Uint8Array<ArrayBuffer>
 }
 
 export namespace GatewayBackend {
@@ -1657,6 +1658,11 @@ export namespace GatewayBackend {
           w.uint32(obj.port)
         }
 
+        if ((obj.farmer != null && obj.farmer.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.farmer)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1664,7 +1670,8 @@ export namespace GatewayBackend {
         const obj: any = {
           contractId: uint8ArrayAlloc(0),
           workload: '',
-          port: 0
+          port: 0,
+          farmer: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1683,6 +1690,10 @@ export namespace GatewayBackend {
             }
             case 3: {
               obj.port = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.farmer = reader.bytes()
               break
             }
             default: {
@@ -1721,6 +1732,13 @@ export namespace GatewayBackend {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.farmer`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1748,6 +1766,11 @@ export namespace GatewayBackend {
     value: number
   }
 
+  export interface GatewayBackendFarmerFieldEvent {
+    field: '$.farmer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<GatewayBackend>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GatewayBackend.codec())
   }
@@ -1756,7 +1779,7 @@ export namespace GatewayBackend {
     return decodeMessage(buf, GatewayBackend.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): Generator<GatewayBackendContractIdFieldEvent | GatewayBackendWorkloadFieldEvent | GatewayBackendPortFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): Generator<GatewayBackendContractIdFieldEvent | GatewayBackendWorkloadFieldEvent | GatewayBackendPortFieldEvent | GatewayBackendFarmerFieldEvent> {
     return streamMessage(buf, GatewayBackend.codec(), opts)
   }
 }
@@ -1776,6 +1799,182 @@ enum __GatewayTlsValues {
 export namespace GatewayTls {
   export const codec = (): Codec<GatewayTls> => {
     return enumeration<GatewayTls>(__GatewayTlsValues)
+  }
+}
+
+export enum GatewayBackendState {
+  UNCHECKED = 'UNCHECKED',
+  ANSWERS = 'ANSWERS',
+  NO_ANSWER = 'NO_ANSWER'
+}
+
+enum __GatewayBackendStateValues {
+  UNCHECKED = 0,
+  ANSWERS = 1,
+  NO_ANSWER = 2
+}
+
+export namespace GatewayBackendState {
+  export const codec = (): Codec<GatewayBackendState> => {
+    return enumeration<GatewayBackendState>(__GatewayBackendStateValues)
+  }
+}
+
+export interface GatewayResult {
+  url: string
+  backend: GatewayBackendState
+  checkedAtMs: number
+  detail: string
+}
+
+export namespace GatewayResult {
+  let _codec: Codec<GatewayResult>
+
+  export const codec = (): Codec<GatewayResult> => {
+    if (_codec == null) {
+      _codec = message<GatewayResult>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.url != null && obj.url !== '')) {
+          w.uint32(10)
+          w.string(obj.url)
+        }
+
+        if (obj.backend != null && __GatewayBackendStateValues[obj.backend] !== 0) {
+          w.uint32(16)
+          GatewayBackendState.codec().encode(obj.backend, w)
+        }
+
+        if ((obj.checkedAtMs != null && obj.checkedAtMs !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.checkedAtMs)
+        }
+
+        if ((obj.detail != null && obj.detail !== '')) {
+          w.uint32(34)
+          w.string(obj.detail)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          url: '',
+          backend: GatewayBackendState.UNCHECKED,
+          checkedAtMs: 0,
+          detail: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.url = reader.string()
+              break
+            }
+            case 2: {
+              obj.backend = GatewayBackendState.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.checkedAtMs = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.detail = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.url`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.backend`,
+                value: GatewayBackendState.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.checkedAtMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.detail`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GatewayResultUrlFieldEvent {
+    field: '$.url'
+    value: string
+  }
+
+  export interface GatewayResultBackendFieldEvent {
+    field: '$.backend'
+    value: GatewayBackendState
+  }
+
+  export interface GatewayResultCheckedAtMsFieldEvent {
+    field: '$.checkedAtMs'
+    value: number
+  }
+
+  export interface GatewayResultDetailFieldEvent {
+    field: '$.detail'
+    value: string
+  }
+
+  export function encode (obj: Partial<GatewayResult>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GatewayResult.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayResult>): GatewayResult {
+    return decodeMessage(buf, GatewayResult.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayResult>): Generator<GatewayResultUrlFieldEvent | GatewayResultBackendFieldEvent | GatewayResultCheckedAtMsFieldEvent | GatewayResultDetailFieldEvent> {
+    return streamMessage(buf, GatewayResult.codec(), opts)
   }
 }
 
@@ -1907,6 +2106,11 @@ export namespace GatewayNameData {
     value: number
   }
 
+  export interface GatewayNameDataBackendFarmerFieldEvent {
+    field: '$.backend.farmer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface GatewayNameDataTlsFieldEvent {
     field: '$.tls'
     value: GatewayTls
@@ -1920,7 +2124,7 @@ export namespace GatewayNameData {
     return decodeMessage(buf, GatewayNameData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): Generator<GatewayNameDataNameFieldEvent | GatewayNameDataBackendContractIdFieldEvent | GatewayNameDataBackendWorkloadFieldEvent | GatewayNameDataBackendPortFieldEvent | GatewayNameDataTlsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): Generator<GatewayNameDataNameFieldEvent | GatewayNameDataBackendContractIdFieldEvent | GatewayNameDataBackendWorkloadFieldEvent | GatewayNameDataBackendPortFieldEvent | GatewayNameDataBackendFarmerFieldEvent | GatewayNameDataTlsFieldEvent> {
     return streamMessage(buf, GatewayNameData.codec(), opts)
   }
 }
@@ -2053,6 +2257,11 @@ export namespace GatewayFqdnData {
     value: number
   }
 
+  export interface GatewayFqdnDataBackendFarmerFieldEvent {
+    field: '$.backend.farmer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface GatewayFqdnDataTlsFieldEvent {
     field: '$.tls'
     value: GatewayTls
@@ -2066,7 +2275,7 @@ export namespace GatewayFqdnData {
     return decodeMessage(buf, GatewayFqdnData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): Generator<GatewayFqdnDataFqdnFieldEvent | GatewayFqdnDataBackendContractIdFieldEvent | GatewayFqdnDataBackendWorkloadFieldEvent | GatewayFqdnDataBackendPortFieldEvent | GatewayFqdnDataTlsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): Generator<GatewayFqdnDataFqdnFieldEvent | GatewayFqdnDataBackendContractIdFieldEvent | GatewayFqdnDataBackendWorkloadFieldEvent | GatewayFqdnDataBackendPortFieldEvent | GatewayFqdnDataBackendFarmerFieldEvent | GatewayFqdnDataTlsFieldEvent> {
     return streamMessage(buf, GatewayFqdnData.codec(), opts)
   }
 }

@@ -1,0 +1,63 @@
+import { SpecError, type DeploymentStatusView } from '@p2pcloud/farmer'
+import { GATEWAY_FQDN_TYPE, GATEWAY_NAME_TYPE, deploymentMessages } from '@p2pcloud/wire'
+import type { DeploymentSpec } from './spec.js'
+import type { TwinDeploymentRecord } from './twin-store.js'
+
+/**
+ * A gateway's backend as the spec names it (`web/httpd:8080`) made into what the gateway is sent:
+ * the contract and farmer of this twin's deployment `web`, whose workload `httpd` must be a
+ * container on one of the twin's networks (a backend's farmer reaches containers from inside
+ * their network). Errors point at the backend's line and column.
+ */
+export async function resolveGatewayBackends (spec: DeploymentSpec, deployment: (name: string) => Promise<TwinDeploymentRecord | undefined>): Promise<DeploymentSpec> {
+  const workloads = await Promise.all(spec.workloads.map(async workload => {
+    if (workload.type !== 'gateway-name' && workload.type !== 'gateway-fqdn') return workload
+    const backend = workload.backend
+    const fail = (problem: string): never => { throw new SpecError(problem, backend.at) }
+    const record = await deployment(backend.deployment)
+    if (record === undefined) return fail(`"${backend.deployment}" is not one of your deployments (p2pcloud ls lists them); deploy the backend first`)
+    const target = record.spec.workloads.find(w => w.name === backend.workload)
+    const containers = record.spec.workloads.filter(w => w.type === 'container').map(w => w.name)
+    if (target === undefined) return fail(`deployment "${backend.deployment}" has no workload "${backend.workload}"; its containers: ${containers.join(', ') || 'none'}`)
+    if (target.type !== 'container') return fail(`${backend.deployment}/${backend.workload} is a ${target.type}, not a container; a gateway sends connections to a container's port`)
+    if (target.network === undefined) return fail(`container ${backend.deployment}/${backend.workload} is on no network; a gateway reaches containers on one of your networks (give it network: NAME)`)
+    return { ...workload, backend: { ...backend, contractId: record.contractId, farmer: record.farmer } }
+  }))
+  return { ...spec, workloads }
+}
+
+/** A gateway workload as `show` gives it: where it is served and whether its backend answered the gateway's last check. */
+export interface GatewayView {
+  name: string
+  url: string
+  backend: 'answers' | 'does not answer' | 'not checked yet'
+  /** ISO time of that check. */
+  checkedAt?: string
+  /** Why it does not answer, or what its certificate waits for. */
+  detail?: string
+}
+
+const BACKEND_STATES: Record<deploymentMessages.GatewayBackendState, GatewayView['backend']> = {
+  ANSWERS: 'answers',
+  NO_ANSWER: 'does not answer',
+  UNCHECKED: 'not checked yet'
+}
+
+/** The gateway workloads of a status, from what their gateway reports (GatewayResult); one that does not decode is left out. */
+export function gatewayViews (status: DeploymentStatusView | undefined): GatewayView[] {
+  return (status?.workloads ?? []).flatMap(w => {
+    if ((w.type !== GATEWAY_NAME_TYPE && w.type !== GATEWAY_FQDN_TYPE) || w.result === undefined) return []
+    try {
+      const result = deploymentMessages.GatewayResult.decode(w.result)
+      return [{
+        name: w.name,
+        url: result.url,
+        backend: BACKEND_STATES[result.backend] ?? 'not checked yet',
+        ...(result.checkedAtMs > 0 ? { checkedAt: new Date(result.checkedAtMs).toISOString() } : {}),
+        ...(result.detail !== '' ? { detail: result.detail } : {})
+      }]
+    } catch {
+      return []
+    }
+  })
+}
