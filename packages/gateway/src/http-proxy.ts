@@ -160,7 +160,12 @@ export class HttpProxy {
       cancel.abort()
       outgoing.destroy()
     }
-    res.once('close', clientGone)
+    // a client that left before the whole answer, or before its whole request, ends the backend's
+    // connection; an answer sent before the upload ended leaves the upload to finish, so the connection stays in step
+    const answerCut = (): void => { if (!res.writableFinished) clientGone() }
+    const requestCut = (): void => { if (!req.complete) clientGone() }
+    res.once('close', answerCut)
+    req.once('close', requestCut)
     // the backend's time to answer counts from the end of the request body: an upload may be long
     outgoing.once('finish', () => {
       if (answered) return
@@ -185,7 +190,8 @@ export class HttpProxy {
       }
       // a kept-alive connection the backend closed just as the request went out: once more, when nothing of it was consumed
       if (outgoing.reusedSocket && !answered && !retried && replayable(req)) {
-        res.off('close', clientGone)
+        res.off('close', answerCut)
+        req.off('close', requestCut)
         this.proxy(req, res, admitted, true)
         return
       }
@@ -194,6 +200,10 @@ export class HttpProxy {
     })
     if (replayable(req)) outgoing.end()
     else req.pipe(outgoing)
+    // the backend's connection ended before the client's upload did (it answered early and closed, or
+    // broke): the client's connection ends too once our answer is out, as the backend's did; left
+    // open, its next request would wait behind an upload nobody reads
+    outgoing.once('close', () => { if (!req.complete) req.socket.destroySoon() })
   }
 
   private async upgrade (req: IncomingMessage, socket: Duplex, head: Buffer, admitted: Admitted): Promise<void> {
