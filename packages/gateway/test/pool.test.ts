@@ -178,6 +178,18 @@ for (const [kind, connector] of connectors) {
       assert.equal(backend.connections(), 2)
     })
 
+    it('cuts the client\'s connection when the backend\'s answer stops short of its length', async t => {
+      const server = createServer(socket => {
+        socket.on('error', () => {})
+        socket.once('data', () => { socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n' + 'x'.repeat(50)) })
+      })
+      const backend = await listening(server, t)
+      const door = await startFrontDoor(t)
+      door.routes.set('www.gw.test', { tls: 'none', connect: connector(backend.port) })
+      // at once, not after send's own 20 s timeout
+      await assert.rejects(send(door.httpPort, 'www.gw.test', '/', { agent: false }), (err: Error) => !/no response within/.test(err.message))
+    })
+
     it('closes its kept-alive connections when the route is removed', async t => {
       const backend = await httpBackend(t)
       const door = await startFrontDoor(t)
