@@ -38,7 +38,8 @@ export async function connectBackend (connector: BackendConnector, timeoutMs: nu
 export function tcpBackend (host: string, port: number): BackendConnector {
   return async signal => await new Promise<Duplex>((resolve, reject) => {
     // the signal bounds the connecting only (net.connect's own `signal` would also end the connection later)
-    const socket = connect({ host, port })
+    // no Nagle: the gateway passes on what it has at once, as the client wrote it
+    const socket = connect({ host, port, noDelay: true })
     const abort = (): void => {
       socket.destroy()
       reject(signal.reason)
