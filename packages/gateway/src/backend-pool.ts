@@ -1,4 +1,5 @@
 import { Agent, type ClientRequest, type ClientRequestArgs } from 'node:http'
+import type { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
 import { connectBackend } from './backend.js'
 import type { Lease } from './routes.js'
@@ -21,9 +22,9 @@ export interface BackendPoolInit {
   idleTimeoutMs: number
 }
 
-/** What the proxy passes with each request: the client's going away cancels a connection being opened for it. */
+/** What the proxy passes with each request: its client's response, whose closing before any answer cancels a connection being opened for it. */
 export interface PooledRequestArgs extends ClientRequestArgs {
-  cancel: AbortSignal
+  client: EventEmitter
 }
 
 // the seconds of a backend's `Keep-Alive: timeout=N`: the pool lets go of a connection a second before the backend may
@@ -60,12 +61,19 @@ export class BackendPool extends Agent {
       done(new NameAtLimitError())
       return null
     }
-    connectBackend(this.init.connect, this.init.connectTimeoutMs, (options as PooledRequestArgs).cancel).then(opened => {
+    // made only when a connection is: most requests find an idle one
+    const cancel = new AbortController()
+    const abort = (): void => { cancel.abort() }
+    const { client } = options as PooledRequestArgs
+    client.once('close', abort)
+    connectBackend(this.init.connect, this.init.connectTimeoutMs, cancel.signal).then(opened => {
+      client.off('close', abort)
       socket = opened
       opened.once('close', lease.release)
       if (removed) opened.destroy()
       done(null, opened)
     }, err => {
+      client.off('close', abort)
       lease.release()
       done(err)
     })

@@ -143,21 +143,19 @@ export class HttpProxy {
   private proxy (req: IncomingMessage, res: ServerResponse, admitted: Admitted, retried = false): void {
     const { host, proto, route } = admitted
     const { limits, routes } = this.init
-    const cancel = new AbortController()
     const args: PooledRequestArgs = {
       method: req.method,
       path: req.url,
       headers: forwardedRequestHeaders(req, proto, false),
       setHost: false,
       agent: this.poolOf(admitted),
-      cancel: cancel.signal
+      client: res
     }
     const outgoing = request(args)
     let tooSlow: NodeJS.Timeout | undefined
     let answered = false
     const clientGone = (): void => {
       clearTimeout(tooSlow)
-      cancel.abort()
       outgoing.destroy()
     }
     // a client that left before the whole answer, or before its whole request, ends the backend's
