@@ -47,13 +47,17 @@ async function measure (path: GatewayPath): Promise<Measurement> {
     const straight: LoadResult[] = []
     const gateway: LoadResult[] = []
     let cpuUs = 0
+    let farmerCpuUs = 0
     for (let i = 0; i < RUNS; i++) {
       straight.push(await loadTest({ ...direct, durationSeconds: RUN_SECONDS }))
       const used = process.cpuUsage()
+      const farmerUsed = await world.farmerCpuUs()
       gateway.push(await loadTest({ ...through, durationSeconds: RUN_SECONDS }))
       const { user, system } = process.cpuUsage(used)
       cpuUs += user + system
+      farmerCpuUs += await world.farmerCpuUs() - farmerUsed
     }
+    const answered = gateway.reduce((sum, r) => sum + r.ok, 0)
     const sustained = await loadTest({ ...through, durationSeconds: SUSTAINED_SECONDS, rate: SUSTAINED_RATE })
     const httpd = await loadTest({ url: world.httpdUrl, connections: 8, durationSeconds: 5 })
     return {
@@ -69,9 +73,10 @@ async function measure (path: GatewayPath): Promise<Measurement> {
         ...figures('gateway', gateway),
         gatewayMinRps: Math.min(...gateway.map(r => r.requestsPerSecond)),
         gatewayMaxRps: Math.max(...gateway.map(r => r.requestsPerSecond)),
-        // CPU of this process (the front door; on the mesh path the farmer's side too) per answered request: less
-        // at the mercy of what else runs on the 2 cores than req/s is
-        gatewayProcessCpuUsPerRequest: cpuUs / Math.max(1, gateway.reduce((sum, r) => sum + r.ok, 0)),
+        // CPU per answered request of this process (the gateway: front door and, on the mesh path, its libp2p
+        // node) and of the farmer's (the tunnel's other end, mesh path): less at the mercy of the 2 cores' other work than req/s
+        gatewayProcessCpuUsPerRequest: cpuUs / Math.max(1, answered),
+        farmerProcessCpuUsPerRequest: farmerCpuUs / Math.max(1, answered),
         ...figures('direct', straight),
         sustainedTargetRps: SUSTAINED_RATE,
         sustainedSeconds: SUSTAINED_SECONDS,

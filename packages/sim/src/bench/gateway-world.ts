@@ -1,20 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomInt } from 'node:crypto'
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { contractIdOf, signProposal, signQuote } from '@p2pcloud/contracts'
 import { startPeer, type DaemonLibp2p } from '@p2pcloud/daemon'
 import { DeploymentClient, signDeployment } from '@p2pcloud/farmer'
 import { FrontDoor, tcpBackend, tunnelConnector, type TunnelProof } from '@p2pcloud/gateway'
-import {
-  GatewayTunnel, NamespaceDialer, WireguardDevice, containerConnector, decodeNetworkResult, farmerHoldings, generateWireguardKeys, ip, networkHostId, networkKind,
-  type NetworkMemberSpec
-} from '@p2pcloud/network'
+import { WireguardDevice, decodeNetworkResult, generateWireguardKeys, ip, networkHostId, networkKind, type NetworkMemberSpec } from '@p2pcloud/network'
 import { defaultConfig } from '@p2pcloud/node'
 import { hostIdOf, makeBusyboxRootfs, runc, runcUnavailable } from '@p2pcloud/runtime'
 import { waitFor } from '@p2pcloud/test-utils'
@@ -32,11 +31,12 @@ export const HTTPD_PORT = 8081
 export const OVERLAY_HOST = 'overlay.gw.test'
 export const MESH_HOST = 'mesh.gw.test'
 const BACKEND = fileURLToPath(new URL('./workers/http-backend.js', import.meta.url))
+const FARMER = fileURLToPath(new URL('./workers/gateway-farmer.js', import.meta.url))
 const quiet = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { ...defaultConfig().mdns, enabled: false } }
 
 /**
- * What the gateway benchmarks run on, all on this host: a real farmer (in-process daemon, runc,
- * wireguard-go) running a busybox container on a private network, with a keep-alive Node HTTP
+ * What the gateway benchmarks run on, all on this host: a real farmer (the daemon's assembly, runc,
+ * wireguard-go, in a process of its own: workers/gateway-farmer.ts) running a busybox container on a private network, with a keep-alive Node HTTP
  * server started in that container's network namespace (busybox httpd, which forks per request,
  * answers on HTTPD_PORT beside it); this host joined to the network as a member (a wireguard-go
  * device in the host's namespace, routed to the farmer's /24 only), so that the backend's overlay
@@ -50,6 +50,7 @@ export class GatewayWorld {
     /** The backend straight, over this host's WireGuard. */
     readonly backendUrl: string,
     readonly httpdUrl: string,
+    private readonly farmerPid: number,
     private readonly cleanup: Array<() => Promise<void>>
   ) {}
 
@@ -63,50 +64,48 @@ export class GatewayWorld {
       defer(async () => { await rm(dir, { recursive: true, force: true }) })
       const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
       await chmod(dir, 0o711)
-      const rootfs = { acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) }
       const farmerPort = randomInt(40_000, 50_000)
+      const farmerProcess = fork(FARMER, [join(dir, 'farmer'), tree, String(farmerPort)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      defer(async () => {
+        const exited = new Promise(resolve => farmerProcess.once('exit', resolve))
+        if (farmerProcess.connected) farmerProcess.send('stop')
+        await exited
+      })
+      const started = await new Promise<{ address: string, peerId: string }>((resolve, reject) => {
+        farmerProcess.once('message', message => { resolve(message as { address: string, peerId: string }) })
+        farmerProcess.once('exit', code => { reject(new Error(`the farmer exited (${String(code)})`)) })
+      })
+      const farmer = peerIdFromString(started.peerId)
       const peers: DaemonLibp2p[] = []
       defer(async () => { await Promise.all(peers.map(async peer => { await peer.stop() })) })
-      const farmer = await startPeer({
-        home: join(dir, 'farmer'),
-        config: {
-          ...quiet,
-          farmer: {
-            enabled: true, farm: 'bench', country: 'BE', capacity: { cru: 8, mru: '4G', sru: '4G', hru: '0' }, capabilities: ['container', 'network'],
-            network: { ports: { first: farmerPort, last: farmerPort + 3 } }
-          }
-        },
-        tuning: { rootfs: () => rootfs }
-      })
-      peers.push(farmer)
       const twinKey = await generateKeyPair('Ed25519')
       const twin = await startPeer({ home: join(dir, 'twin'), privateKey: twinKey, config: quiet })
       peers.push(twin)
       const gatewayKey = await generateKeyPair('Ed25519')
       const gateway = await startPeer({ home: join(dir, 'gateway'), privateKey: gatewayKey, config: quiet })
       peers.push(gateway)
-      for (const peer of [twin, gateway]) await peer.dial(farmer.getMultiaddrs()[0])
+      for (const peer of [twin, gateway]) await peer.dial(multiaddr(started.address))
 
       // the backend: a container on network `net`, and the farmer's key for this host to join it
       const client = new DeploymentClient(twin, twinKey)
-      const { envelope } = await twin.services.contracts.client.quote(farmer.peerId, { cru: 2, mru: 128 * MiB, sru: 128 * MiB, hru: 0, ipv4u: 0 }, HOUR)
-      const contract = (await twin.services.contracts.client.propose(farmer.peerId, envelope)).id
+      const { envelope } = await twin.services.contracts.client.quote(farmer, { cru: 2, mru: 128 * MiB, sru: 128 * MiB, hru: 0, ipv4u: 0 }, HOUR)
+      const contract = (await twin.services.contracts.client.propose(farmer, envelope)).id
       const networkId = randomBytes(16).toString('hex')
-      const hostId = networkHostId(farmer.peerId.toString(), twin.peerId.toString(), networkId)
+      const hostId = networkHostId(started.peerId, twin.peerId.toString(), networkId)
       defer(async () => { await ip(['netns', 'del', `p2pn-${hostId}`]).catch(() => {}) })
       defer(async () => {
-        await client.delete(farmer.peerId, contract).catch(() => {})
-        await waitFor('the deployment to be removed', async () => await client.get(farmer.peerId, contract).then(() => false, () => true), 30_000, 200).catch(() => {})
+        await client.delete(farmer, contract).catch(() => {})
+        await waitFor('the deployment to be removed', async () => await client.get(farmer, contract).then(() => false, () => true), 30_000, 200).catch(() => {})
       })
       const serve = `mkdir -p /tmp/www && echo hello > /tmp/www/index.html && httpd -p ${HTTPD_PORT} -h /tmp/www && exec sleep 100000`
       const web = containerWorkload('web', 1, serve, 'net', BACKEND_IP)
       const deploy = async (version: number, members: NetworkMemberSpec[]): Promise<void> => {
         const network = { name: 'net', type: 'network', version, data: networkKind.encode({ name: 'net', type: 'network', networkId, range: RANGE, subnet: 1, members }) }
-        await client.deploy(farmer.peerId, { contractId: contract, twin: twin.peerId.toString(), name: 'site', version, workloads: [network, web], signedAt: Date.now() })
-        await waitFor('the network and the container to run', async () => (await client.get(farmer.peerId, contract)).workloads.every(w => w.state === 'ok'), 60_000, 200)
+        await client.deploy(farmer, { contractId: contract, twin: twin.peerId.toString(), name: 'site', version, workloads: [network, web], signedAt: Date.now() })
+        await waitFor('the network and the container to run', async () => (await client.get(farmer, contract)).workloads.every(w => w.state === 'ok'), 60_000, 200)
       }
       await deploy(1, [])
-      const result = (await client.get(farmer.peerId, contract)).workloads.find(w => w.name === 'net')?.result
+      const result = (await client.get(farmer, contract)).workloads.find(w => w.name === 'net')?.result
       const farmerKey = decodeNetworkResult(result ?? new Uint8Array()).publicKey
 
       // this host joins the network (as `p2pcloud network join` and wg-quick would), routing only the farmer's /24
@@ -131,27 +130,13 @@ export class GatewayWorld {
         backend.once('exit', code => { reject(new Error(`the backend exited (${String(code)})`)) })
       })
 
-      // the backend's side of the mesh path, wired as in packages/daemon/test/gateway-tunnel.test.ts
-      const dialer = new NamespaceDialer(join(dir, 'farmer', 'run', 'tunnels'))
-      defer(async () => { await dialer.close() })
-      const tunnel = new GatewayTunnel({ registrar: farmer }, {
-        holdings: () => {
-          const ledger = farmer.services.contracts.ledger
-          const provisioner = farmer.services.farmer?.provisioner
-          return ledger === undefined || provisioner === undefined ? undefined : farmerHoldings(ledger, provisioner)
-        },
-        connect: containerConnector(farmer.peerId.toString(), dialer)
-      })
-      await tunnel.start()
-      defer(async () => { await tunnel.stop() })
-
       const door = new FrontDoor({ http: { host: '127.0.0.1', port: 0 }, https: { host: '127.0.0.1', port: 0 } })
       await door.start()
       defer(async () => { await door.stop() })
       door.routes.set(OVERLAY_HOST, { tls: 'none', connect: tcpBackend(BACKEND_IP, BACKEND_PORT) })
       const proof = await tunnelProof({ twin, twinKey, gateway, gatewayKey, backend: contract, workload: 'web', port: BACKEND_PORT })
-      door.routes.set(MESH_HOST, { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof }) })
-      return new GatewayWorld(door, `http://${BACKEND_IP}:${BACKEND_PORT}/`, httpdUrl, cleanup)
+      door.routes.set(MESH_HOST, { tls: 'none', connect: tunnelConnector({ node: gateway, farmer, proof }) })
+      return new GatewayWorld(door, `http://${BACKEND_IP}:${BACKEND_PORT}/`, httpdUrl, farmerProcess.pid ?? 0, cleanup)
     } catch (err) {
       for (const step of cleanup.reverse()) await step().catch(() => {})
       throw err
@@ -161,6 +146,13 @@ export class GatewayWorld {
   /** The front door's URL (the Host header picks the path). */
   get gatewayUrl (): string {
     return `http://127.0.0.1:${this.door.httpPort}/`
+  }
+
+  /** CPU time (µs) the farmer's process has used so far. */
+  async farmerCpuUs (): Promise<number> {
+    // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second)
+    const fields = (await readFile(`/proc/${this.farmerPid}/stat`, 'latin1')).split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10_000
   }
 
   async stop (): Promise<void> {
