@@ -52,7 +52,12 @@ export class HttpProxy {
       sendPage(res, admitted)
       return
     }
-    this.proxy(req, res, admitted)
+    try {
+      this.proxy(req, res, admitted)
+    } catch (err: any) {
+      log.error('proxying a request for %s failed: %e', admitted.host, err)
+      res.destroy()
+    }
   }
 
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
