@@ -37,11 +37,23 @@ export async function connectBackend (connector: BackendConnector, timeoutMs: nu
 /** A connector for a backend reached by TCP from this host (a local port, or an overlay ip:port). */
 export function tcpBackend (host: string, port: number): BackendConnector {
   return async signal => await new Promise<Duplex>((resolve, reject) => {
-    const socket = connect({ host, port, signal })
+    // the signal bounds the connecting only (net.connect's own `signal` would also end the connection later)
+    // no Nagle: the gateway passes on what it has at once, as the client wrote it
+    const socket = connect({ host, port, noDelay: true })
+    const abort = (): void => {
+      socket.destroy()
+      reject(signal.reason)
+    }
+    if (signal.aborted) abort()
+    else signal.addEventListener('abort', abort, { once: true })
     socket.once('connect', () => {
+      signal.removeEventListener('abort', abort)
       socket.off('error', reject)
       resolve(socket)
     })
-    socket.once('error', reject)
+    socket.once('error', err => {
+      signal.removeEventListener('abort', abort)
+      reject(err)
+    })
   })
 }

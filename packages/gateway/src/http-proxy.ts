@@ -1,10 +1,11 @@
 import { request, type IncomingMessage, type ServerResponse } from 'node:http'
-import { pipeline, type Duplex } from 'node:stream'
+import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import { logger } from '@libp2p/logger'
 import { connectBackend } from './backend.js'
 import { CHALLENGE_PATH_PREFIX, type ChallengeResponder } from './challenges.js'
-import { BackendTimeoutError } from './errors.js'
+import { BackendPool, NameAtLimitError, type PooledRequestArgs } from './backend-pool.js'
+import { BackendTimeoutError, BackendUnreachableError } from './errors.js'
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './forwarded-headers.js'
 import { canonicalHostname, hostOfHeader } from './hostname.js'
 import type { FrontDoorLimits } from './limits.js'
@@ -32,10 +33,13 @@ const isPage = (value: Admitted | Page): value is Page => 'status' in value
 
 /**
  * HTTP/1.1 by Host: each request (on plain HTTP, or on TLS the front door terminated) goes to its
- * name's backend on a connection of its own, bodies streamed both ways; an Upgrade (WebSocket) is
- * sent on and then spliced as raw bytes, the backend's 101 included.
+ * name's backend on a kept-alive connection of the name's pool (backend-pool.ts), bodies streamed
+ * both ways; an Upgrade (WebSocket) is sent on a connection of its own and then spliced as raw
+ * bytes, the backend's 101 included.
  */
 export class HttpProxy {
+  private readonly pools = new WeakMap<Route, Map<string, BackendPool>>()
+
   constructor (private readonly init: HttpProxyInit) {}
 
   readonly handleRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -48,10 +52,12 @@ export class HttpProxy {
       sendPage(res, admitted)
       return
     }
-    this.proxy(req, res, admitted).catch(err => {
+    try {
+      this.proxy(req, res, admitted)
+    } catch (err: any) {
       log.error('proxying a request for %s failed: %e', admitted.host, err)
       res.destroy()
-    })
+    }
   }
 
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -117,38 +123,52 @@ export class HttpProxy {
     }
   }
 
-  private async proxy (req: IncomingMessage, res: ServerResponse, admitted: Admitted): Promise<void> {
-    const { host, proto } = admitted
+  /** The backend connections of `admitted`'s name on its route (a replaced route gets a pool of its own; the old one's idle connections time out). */
+  private poolOf ({ host, route }: Admitted): BackendPool {
+    let byName = this.pools.get(route)
+    if (byName === undefined) {
+      byName = new Map()
+      this.pools.set(route, byName)
+    }
+    let pool = byName.get(host)
+    if (pool === undefined) {
+      const { limits, routes } = this.init
+      pool = new BackendPool({
+        connect: route.connect,
+        acquire: close => routes.acquire(host, close),
+        connectTimeoutMs: limits.backendConnectTimeoutMs,
+        idleTimeoutMs: limits.backendIdleTimeoutMs
+      })
+      byName.set(host, pool)
+    }
+    return pool
+  }
+
+  /** Sends the request on one of the name's backend connections and streams the response back; `retried` once a stale kept-alive connection failed it. */
+  private proxy (req: IncomingMessage, res: ServerResponse, admitted: Admitted, retried = false): void {
+    const { host, proto, route } = admitted
     const { limits, routes } = this.init
-    const lease = routes.acquire(host, () => res.destroy())
-    if (lease == null) {
-      sendPage(res, pages.busy(host, limits.retryAfterSeconds))
-      return
-    }
-    res.once('close', lease.release)
-    const opened = await this.open(admitted, res.socket ?? req.socket)
-    if ('page' in opened) {
-      if (!res.destroyed) sendPage(res, opened.page)
-      return
-    }
-    const { backend } = opened
-    if (res.destroyed) {
-      backend.destroy()
-      return
-    }
-    const outgoing = request({
+    const args: PooledRequestArgs = {
       method: req.method,
       path: req.url,
       headers: forwardedRequestHeaders(req, proto, false),
       setHost: false,
-      createConnection: () => backend as any
-    })
+      agent: this.poolOf(admitted),
+      client: res
+    }
+    const outgoing = request(args)
     let tooSlow: NodeJS.Timeout | undefined
     let answered = false
-    res.once('close', () => {
+    const clientGone = (): void => {
       clearTimeout(tooSlow)
       outgoing.destroy()
-    })
+    }
+    // a client that left before the whole answer, or before its whole request, ends the backend's
+    // connection; an answer sent before the upload ended leaves the upload to finish, so the connection stays in step
+    const answerCut = (): void => { if (!res.writableFinished) clientGone() }
+    const requestCut = (): void => { if (!req.complete) clientGone() }
+    res.once('close', answerCut)
+    req.once('close', requestCut)
     // the backend's time to answer counts from the end of the request body: an upload may be long
     outgoing.once('finish', () => {
       if (answered) return
@@ -161,19 +181,35 @@ export class HttpProxy {
       answered = true
       clearTimeout(tooSlow)
       res.writeHead(response.statusCode ?? 502, response.statusMessage, forwardedResponseHeaders(response))
-      pipeline(response, res, () => {})
+      // pipe, not pipeline: pipeline's per-request abort machinery was a measurable share of a request's cost;
+      // the client leaving destroys `outgoing` and so `response` (answerCut), a response cut short cuts the client's
+      response.pipe(res)
+      response.once('close', () => { if (!response.complete) res.destroy() })
     })
     outgoing.on('error', err => {
       clearTimeout(tooSlow)
-      if (res.writableEnded) return // our own 504 page is on its way
-      if (res.headersSent) {
+      if (res.writableEnded || res.destroyed) return // our own 504 page is on its way, or the client left
+      // a removed route closes what it carries
+      if (res.headersSent || routes.get(host) !== route) {
         res.destroy()
         return
       }
-      log('the backend of %s failed a request: %e', host, err)
-      sendPage(res, pages.badBackendResponse(host, 'the connection broke or the answer was not HTTP/1.1'), true)
+      // a kept-alive connection the backend closed just as the request went out: once more, when nothing of it was consumed
+      if (outgoing.reusedSocket && !answered && !retried && replayable(req)) {
+        res.off('close', answerCut)
+        req.off('close', requestCut)
+        this.proxy(req, res, admitted, true)
+        return
+      }
+      log('no answer from the backend of %s: %e', host, err)
+      sendPage(res, failurePage(err, host, limits), !isConnectFailure(err))
     })
-    req.pipe(outgoing)
+    if (replayable(req)) outgoing.end()
+    else req.pipe(outgoing)
+    // the backend's connection ended before the client's upload did (it answered early and closed, or
+    // broke): the client's connection ends too once our answer is out, as the backend's did; left
+    // open, its next request would wait behind an upload nobody reads
+    outgoing.once('close', () => { if (!req.complete) req.socket.destroySoon() })
   }
 
   private async upgrade (req: IncomingMessage, socket: Duplex, head: Buffer, admitted: Admitted): Promise<void> {
@@ -197,6 +233,23 @@ export class HttpProxy {
     if (head.length > 0) backend.write(head)
     close = splice(socket, backend, limits.idleTimeoutMs, lease.release)
   }
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+
+/** A request with no body and no effect of its own: it may be sent again if its connection failed before any answer. */
+function replayable (req: IncomingMessage): boolean {
+  return IDEMPOTENT.has(req.method ?? '') && req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0'
+}
+
+const isConnectFailure = (err: Error): boolean => err instanceof NameAtLimitError || err instanceof BackendTimeoutError || err instanceof BackendUnreachableError
+
+/** What the client is told when its request got no answer from the backend. */
+function failurePage (err: Error, host: string, limits: FrontDoorLimits): Page {
+  if (err instanceof NameAtLimitError) return pages.busy(host, limits.retryAfterSeconds)
+  if (err instanceof BackendTimeoutError) return pages.backendConnectTimeout(host, err.timeoutMs)
+  if (err instanceof BackendUnreachableError) return pages.unreachable(host, err.message)
+  return pages.badBackendResponse(host, 'the connection broke or the answer was not HTTP/1.1')
 }
 
 function isEncrypted (req: IncomingMessage): boolean {

@@ -24,6 +24,8 @@ export interface FrontDoorLimits {
   maxConnectionsPerPort: number
   /** Time for a backend connection to open; longer is answered 504. */
   backendConnectTimeoutMs: number
+  /** An idle backend connection is kept this long for the name's next request (less when the backend says it closes sooner); 0: a connection per request. */
+  backendIdleTimeoutMs: number
   /** Time for a backend to start its response once the whole request is sent; longer is answered 504. */
   backendResponseTimeoutMs: number
   /** Seconds a client is told to wait (Retry-After) when a name is at its connection limit. */
@@ -41,6 +43,7 @@ export const DEFAULT_LIMITS: Readonly<FrontDoorLimits> = Object.freeze({
   maxConnectionsPerName: 256,
   maxConnectionsPerPort: 10_000,
   backendConnectTimeoutMs: 10_000,
+  backendIdleTimeoutMs: 4_000,
   backendResponseTimeoutMs: 60_000,
   retryAfterSeconds: 5
 })

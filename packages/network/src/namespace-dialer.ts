@@ -31,6 +31,7 @@ export class NamespaceDialError extends Error {
  */
 export class NamespaceDialer {
   private readonly forwarders = new Map<string, { child: ChildProcess, ready: Promise<void> }>()
+  private readonly starting = new Map<string, Promise<void>>()
 
   constructor (private readonly socketDir: string) {}
 
@@ -61,6 +62,16 @@ export class NamespaceDialer {
   }
 
   private async forwarder (netns: string, path: string): Promise<void> {
+    // a burst of first dials shares one start: forwarders of their own would take each other's socket path
+    let starting = this.starting.get(netns)
+    if (starting === undefined) {
+      starting = this.start(netns, path).finally(() => this.starting.delete(netns))
+      this.starting.set(netns, starting)
+    }
+    await starting
+  }
+
+  private async start (netns: string, path: string): Promise<void> {
     const running = this.forwarders.get(netns)
     if (running != null && running.child.exitCode === null) return await running.ready
     await mkdir(this.socketDir, { recursive: true, mode: 0o700 })

@@ -64,4 +64,10 @@ describe('NamespaceDialer: TCP connections made from inside a network namespace 
     await dialer.close()
     assert.deepEqual(await roundTrip(Buffer.from('again')), Buffer.from('again'))
   })
+
+  it('starts one forwarder for a burst of first dials, and every one of them connects', async () => {
+    await dialer.close()
+    const payloads = Array.from({ length: 16 }, (_, i) => Buffer.from(`dial ${i}`))
+    assert.deepEqual(await Promise.all(payloads.map(roundTrip)), payloads)
+  })
 })

@@ -6,6 +6,7 @@ import { directoryFlood } from './directory-flood.js'
 import { flistBuild } from './flist-build.js'
 import { flistDiskAttack } from './flist-disk-attack.js'
 import { flistFetch } from './flist-fetch.js'
+import { gatewayHttpMesh, gatewayHttpOverlay } from './gateway-http.js'
 import { idlePeerMemory } from './idle-peer-memory.js'
 import { lateJoinerDht } from './late-joiner-dht.js'
 import { ledgerStart } from './ledger-start.js'
@@ -20,7 +21,7 @@ import { storageTransfer } from './storage-transfer.js'
 import { streamThroughput } from './stream-throughput.js'
 import { zdbFlood } from './zdb-flood.js'
 
-/** Every benchmark `npm run bench` runs, in this order (the container and network benches last: they throw where runc or wireguard-go is missing). */
+/** Every benchmark `npm run bench` runs, in this order (the container, network and gateway benches last: they throw where runc or wireguard-go is missing). */
 export const benchmarks: readonly Benchmark[] = [
   streamThroughput,
   dialLatency,
@@ -41,7 +42,9 @@ export const benchmarks: readonly Benchmark[] = [
   overlayThroughput,
   overlayRelay,
   networkDeploy,
-  networkContainers
+  networkContainers,
+  gatewayHttpOverlay,
+  gatewayHttpMesh
 ]
 
 export * from './results.js'
