@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { contractIdOf, signProposal, signQuote } from '@p2pcloud/contracts'
@@ -134,7 +134,7 @@ export class GatewayWorld {
       await door.start()
       defer(async () => { await door.stop() })
       door.routes.set(OVERLAY_HOST, { tls: 'none', connect: tcpBackend(BACKEND_IP, BACKEND_PORT) })
-      const proof = await tunnelProof({ twin, twinKey, gateway, gatewayKey, backend: contract, workload: 'web', port: BACKEND_PORT })
+      const proof = await tunnelProof({ twin, twinKey, gateway, gatewayKey, backend: contract, farmer, workload: 'web', port: BACKEND_PORT })
       door.routes.set(MESH_HOST, { tls: 'none', connect: tunnelConnector({ node: gateway, farmer, proof }) })
       return new GatewayWorld(door, `http://${BACKEND_IP}:${BACKEND_PORT}/`, httpdUrl, farmerProcess.pid ?? 0, cleanup)
     } catch (err) {
@@ -160,17 +160,17 @@ export class GatewayWorld {
   }
 }
 
-interface ProofInit { twin: DaemonLibp2p, twinKey: PrivateKey, gateway: DaemonLibp2p, gatewayKey: PrivateKey, backend: string, workload: string, port: number }
+interface ProofInit { twin: DaemonLibp2p, twinKey: PrivateKey, gateway: DaemonLibp2p, gatewayKey: PrivateKey, backend: string, farmer: PeerId, workload: string, port: number }
 
 /** What the twin gives the gateway: a gateway-name workload `www` → `workload`:`port` of the backend's contract, under a contract with the gateway. */
-async function tunnelProof ({ twin, twinKey, gateway, gatewayKey, backend, workload, port }: ProofInit): Promise<TunnelProof> {
+async function tunnelProof ({ twin, twinKey, gateway, gatewayKey, backend, farmer, workload, port }: ProofInit): Promise<TunnelProof> {
   const quote = await signQuote({
     farmer: gateway.peerId.toString(), twin: twin.peerId.toString(), resources: { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 },
     currency: 'TFT', pricePerHourMicro: 1, leaseMs: HOUR, validUntil: Date.now() + 60_000, nonce: randomBytes(16)
   }, gatewayKey)
   const proposalEnvelope = await signProposal(quote, twin.peerId.toString(), Date.now(), twinKey)
   const data = deploymentMessages.GatewayNameData.encode({
-    name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port }, tls: deploymentMessages.GatewayTls.NONE
+    name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.toMultihash().bytes }, tls: deploymentMessages.GatewayTls.NONE
   })
   const deploymentEnvelope = await signDeployment({
     contractId: contractIdOf(proposalEnvelope), twin: twin.peerId.toString(), name: 'gw', version: 1,
