@@ -6,6 +6,7 @@ import { flistService, type FlistService, type FlistServiceInit } from '@p2pclou
 import { ConfigError, type HomePeer, type P2PCloudLibp2p, type PeerExtension, type ServiceFactories } from '@p2pcloud/node'
 import { egressMissing, type NetworkFarmerInit } from '@p2pcloud/network'
 import type { ContainerCapabilityInit, ContainerFarmerInit } from '@p2pcloud/runtime'
+import type { Registry } from 'prom-client'
 import { twinService, type Twin, type TwinOptions } from '@p2pcloud/twin'
 import { workloadKinds, type KindServices } from '@p2pcloud/workloads'
 import type { DaemonConfig } from './config.js'
@@ -46,6 +47,8 @@ export interface DaemonTuning {
   network?: Omit<NonNullable<NetworkFarmerInit['network']>, 'ports' | 'egress'>
   /** A farmer that advertises and books contracts but runs no workloads, whatever it offers (the simulation's many farmers). */
   advertiseOnly?: boolean
+  /** The Prometheus registry libp2p and the services report into (startDaemon's; default: no metrics). */
+  metrics?: Registry
 }
 
 /**
@@ -91,6 +94,7 @@ export async function daemonExtension (config: DaemonConfig, home: string, tunin
   const farmer = config.farmer.enabled ? { ...farmerContractsInit(config.farmer, config.farmer.price), ...ledger } : undefined
   return {
     ...capacity,
+    metrics: tuning.metrics,
     services: {
       ...capacity.services,
       contracts: contractsService({ farmer, sweepIntervalMs }),

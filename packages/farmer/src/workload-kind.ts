@@ -1,3 +1,4 @@
+import type { Metrics } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Resources } from '@p2pcloud/capacity'
 import type { WorkloadSpec } from './deployment-record.js'
@@ -23,6 +24,8 @@ export interface KindServiceComponents {
   /** Services that open streams to other peers (the network relay). */
   connectionManager: Pick<ConnectionManager, 'openStream'>
   farmer?: { readonly provisioner?: Provisioner }
+  /** Where its protocol's request counts and latencies go (libp2p's metrics, when the peer keeps them). */
+  metrics?: Metrics
 }
 
 /** The factories of a kind's services by service name, typed so a daemon's service map can be. */

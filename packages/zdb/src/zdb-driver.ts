@@ -79,6 +79,13 @@ export class ZdbDriver implements WorkloadDriver {
     this.open.clear()
   }
 
+  /** Bytes of the open namespaces' data files (deleted and overwritten values too: zdb does not compact). */
+  heldBytes (): number {
+    let bytes = 0
+    for (const { store } of this.open.values()) bytes += store.info().usedBytes
+    return bytes
+  }
+
   /** The open namespace and who may use it, or undefined when it is not running. */
   namespace (contractId: string, name: string): OpenNamespace | undefined {
     return this.open.get(this.key(contractId, name))

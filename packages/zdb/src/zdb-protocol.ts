@@ -103,7 +103,7 @@ export class ZdbService implements Startable {
   constructor (private readonly components: KindServiceComponents, private readonly zdb: () => ZdbDriver | undefined) {}
 
   async start (): Promise<void> {
-    await handleRequests(this.components.registrar, zdbResponder({ farmer: () => this.components.farmer, zdb: this.zdb }))
+    await handleRequests(this.components.registrar, zdbResponder({ farmer: () => this.components.farmer, zdb: this.zdb }), this.components.metrics)
   }
 
   async stop (): Promise<void> {
