@@ -8,7 +8,7 @@ import { parseDeploymentSpec } from '@p2pcloud/twin'
 import { ZdbClient } from '@p2pcloud/zdb'
 import { CONTRACT_PROTOCOL, ZDB_PROTOCOL } from '@p2pcloud/wire'
 import { waitFor } from '@p2pcloud/test-utils'
-import { families, farmerHome, parsePrometheus, sampleSum, spawnDaemon, startMarketPeer, type Sample } from './helpers/index.js'
+import { declaredFamilies, families, farmerHome, parsePrometheus, sampleSum, spawnDaemon, startMarketPeer, type Sample } from './helpers/index.js'
 
 const MiB = 2 ** 20
 
@@ -34,6 +34,12 @@ describe('metrics', () => {
       assert.equal(open.status, 200)
       assert.match(open.type ?? '', /^text\/plain; version=0\.0\.4/)
       assert.equal((await fetch(daemon.ready.metrics.replace(/\/metrics$/, '/v1/id'))).status, 404, 'metrics.listen serves /metrics only')
+      // every family the sample dashboard queries is one the daemon declares
+      const declared = declaredFamilies(await (await fetch(daemon.ready.metrics)).text())
+      const dashboard = await readFile(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8')
+      for (const [name] of dashboard.matchAll(/\b(p2pcloud|libp2p|nodejs|process)_[a-z0-9_]+/g)) {
+        assert.ok(declared.has(name.replace(/_bucket$/, '')), `the dashboard's ${name} is declared by the daemon`)
+      }
 
       const before = (await scrape(`${url}/metrics`, token)).samples
       const names = families(before)

@@ -51,3 +51,8 @@ export function sampleSum (samples: Sample[], name: string, labels: Record<strin
 export function families (samples: Sample[]): Set<string> {
   return new Set(samples.map(s => s.name.replace(/_(bucket|sum|count)$/, '')))
 }
+
+/** The metric families a scrape declares (`# TYPE` lines), with or without samples yet. */
+export function declaredFamilies (text: string): Set<string> {
+  return new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map(match => match[1]))
+}
