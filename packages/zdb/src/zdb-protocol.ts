@@ -21,7 +21,9 @@ const WRITES = new Set([Op.SET, Op.DELETE])
 const CODE_OF: Record<string, string> = {
   ZdbInputError: ErrorCodes.BAD_REQUEST,
   ZdbQuotaError: ZdbErrorCodes.QUOTA_EXCEEDED,
-  ZdbCorruptRecordError: ZdbErrorCodes.CORRUPT
+  ZdbCorruptRecordError: ZdbErrorCodes.CORRUPT,
+  // a failed disk write, in the farmer's words; here nothing of it was kept
+  ZdbDiskFullError: ErrorCodes.INTERNAL
 }
 
 async function run (store: NamespaceStore, request: Request): Promise<Response> {
