@@ -5,6 +5,8 @@ import { ErrorCodes } from './errors.js'
  * What every request/response protocol of a peer reports, counted where requests are handled
  * (handleRequests) so that each protocol is measured the same way. The metrics live in the
  * peer's libp2p metrics (its Prometheus registry); a peer without metrics counts nothing.
+ * Labels are only the protocol ids this peer registered and the codes it answers with: no
+ * value a remote peer chooses becomes a label, so no peer can grow the series without bound.
  */
 export interface RequestMeter {
   /** A request answered (with a result or an error) `seconds` after its stream opened. */
