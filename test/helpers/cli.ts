@@ -48,6 +48,8 @@ export interface DaemonReady {
   addresses: string[]
   api: string
   home: string
+  /** The metrics.listen URL, when config.json has one. */
+  metrics?: string
 }
 
 export interface CliDaemon {

@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub, type SubscriptionChangeData } from '@libp2p/gossipsub'
-import { serviceDependencies, type PeerId, type PrivateKey, type Startable } from '@libp2p/interface'
+import { serviceDependencies, type CounterGroup, type Metrics, type PeerId, type PrivateKey, type Startable } from '@libp2p/interface'
 import type { AddressManager, Registrar } from '@libp2p/interface-internal'
 import type { KadDHT, SingleKadDHT } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
@@ -11,11 +11,17 @@ import { Advertiser } from './advertiser.js'
 import { capacityResponder, fetchAdvert } from './capacity-protocol.js'
 import { indexKeyCid } from './dht-records.js'
 import { lookUpFarmers } from './dht-lookup.js'
-import { DEFAULT_FIND_LIMIT, Directory, type DirectoryEntry, type DirectoryLimits, type FindFilter } from './directory.js'
+import { DEFAULT_FIND_LIMIT, Directory, type Admission, type DirectoryEntry, type DirectoryLimits, type FindFilter } from './directory.js'
 import type { Resources } from './resources.js'
 import type { AdvertSettings } from './settings.js'
 
 const log = logger('p2pcloud:capacity')
+
+/** Why a gossiped advert was taken or not: an admission of the directory, or a check before it. */
+type GossipVerdict = Admission | 'oversized' | 'invalid' | 'relay-over-limit'
+
+/** Verdicts that IGNORE (no score penalty for the relaying peer); the rest but 'accepted' REJECT. */
+const IGNORED: ReadonlySet<GossipVerdict> = new Set(['relay-over-limit', 'duplicate', 'full'])
 
 /** Gossipsub's target mesh degree: with fewer topic peers, a farmer re-advertises to newcomers. */
 const GOSSIP_MESH_DEGREE = 6
@@ -40,6 +46,8 @@ export interface CapacityMarketComponents {
   dht: KadDHT
   /** The node itself can open streams; libp2p passes its connection manager. */
   connectionManager: { openStream: StreamOpener['dialProtocol'] }
+  /** Where its protocol's request counts and latencies go (libp2p's metrics, when the peer keeps them). */
+  metrics?: Metrics
 }
 
 export interface CapacityMarketInit {
@@ -78,6 +86,8 @@ export class CapacityMarket implements Startable {
   private readonly node: StreamOpener
   /** Tokens of new farmer identities, per peer that relayed them to us. */
   private readonly newFarmersByRelay: TokenBuckets
+  /** Gossiped adverts by verdict, when the peer keeps metrics. */
+  private readonly gossipVerdicts?: CounterGroup
 
   readonly [serviceDependencies] = ['@libp2p/kad-dht', '@libp2p/pubsub']
 
@@ -85,6 +95,7 @@ export class CapacityMarket implements Startable {
     this.directory = new Directory(components.datastore, Date.now, { maxFarmers: init.maxFarmers })
     const perMinute = init.newFarmersPerRelayPerMinute ?? DEFAULT_NEW_FARMERS_PER_RELAY_PER_MINUTE
     this.newFarmersByRelay = new TokenBuckets(perMinute / 60, perMinute)
+    this.gossipVerdicts = components.metrics?.registerCounterGroup('p2pcloud_capacity_gossip_adverts_total', { label: 'verdict', help: 'gossiped adverts validated, by verdict (accepted; the rest ignored or rejected)' })
     this.node = { dialProtocol: async (peer, protocols, options) => components.connectionManager.openStream(peer, protocols, options) }
     if (init.farmer != null) {
       this.account = new CapacityAccount(init.farmer.total, components.datastore)
@@ -99,7 +110,7 @@ export class CapacityMarket implements Startable {
     const components = this.components
     const { pubsub, registrar } = components
     await this.directory.load()
-    await handleRequests(registrar, capacityResponder(this.isFarmer, () => this.advertiser?.current()?.envelope))
+    await handleRequests(registrar, capacityResponder(this.isFarmer, () => this.advertiser?.current()?.envelope), components.metrics)
     this.evictTimer = setInterval(() => {
       this.directory.evictExpired().then(gone => { if (gone.length > 0) log('evicted expired adverts of %s', gone.join(', ')) }, () => {})
     }, this.init.evictIntervalMs ?? 1000)
@@ -166,24 +177,29 @@ export class CapacityMarket implements Startable {
    * flood it could not tell apart, so it is not penalised).
    */
   private async validateGossip (relay: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
-    if (data.byteLength > ADVERT_RECORD.maxBytes) return TopicValidatorResult.Reject
+    const verdict = await this.judgeGossip(relay, data)
+    this.gossipVerdicts?.increment({ [verdict]: true })
+    if (verdict === 'accepted') return TopicValidatorResult.Accept
+    return IGNORED.has(verdict) ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject
+  }
+
+  private async judgeGossip (relay: PeerId, data: Uint8Array): Promise<GossipVerdict> {
+    if (data.byteLength > ADVERT_RECORD.maxBytes) return 'oversized'
     let verified: VerifiedAdvert
     try {
       verified = await verifyAdvert(data)
     } catch (err: any) {
       log('rejecting gossiped advert - %s', err.message)
-      return TopicValidatorResult.Reject
+      return 'invalid'
     }
     const { peerId, seq } = verified.advert
     if (this.directory.get(peerId) == null && this.newFarmersByRelay.take(relay.toString()) > 0) {
       log('ignoring advert of new farmer %s: %p relayed over %d new farmers this minute', peerId, relay, this.newFarmersByRelay.burst)
-      return TopicValidatorResult.Ignore
+      return 'relay-over-limit'
     }
     const admission = await this.directory.admit(verified, 'gossip')
-    if (admission === 'accepted') return TopicValidatorResult.Accept
-    if (admission === 'duplicate' || admission === 'full') return TopicValidatorResult.Ignore
-    log('rejecting %s advert seq %d of %s', admission, seq, peerId)
-    return TopicValidatorResult.Reject
+    if (admission !== 'accepted' && !IGNORED.has(admission)) log('rejecting %s advert seq %d of %s', admission, seq, peerId)
+    return admission
   }
 
   /** This farmer's current advert, or undefined on a peer that is not a farmer. */

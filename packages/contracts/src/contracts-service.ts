@@ -1,4 +1,4 @@
-import type { PeerId, PrivateKey, Startable } from '@libp2p/interface'
+import type { Metrics, PeerId, PrivateKey, Startable } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
 import type { CapacityMarket } from '@p2pcloud/capacity'
@@ -15,6 +15,8 @@ export interface ContractsComponents {
   connectionManager: { openStream: StreamOpener['dialProtocol'] }
   /** The capacity market service: its account is what the ledger books against. */
   capacity: CapacityMarket
+  /** Where its protocol's request counts and latencies go (libp2p's metrics, when the peer keeps them). */
+  metrics?: Metrics
 }
 
 export interface ContractsInit {
@@ -42,7 +44,7 @@ export class Contracts implements Startable {
   }
 
   async start (): Promise<void> {
-    await handleRequests(this.components.registrar, contractResponder(this.init.farmer != null, () => this.ledger))
+    await handleRequests(this.components.registrar, contractResponder(this.init.farmer != null, () => this.ledger), this.components.metrics)
   }
 
   /** After the capacity market has loaded its account. */

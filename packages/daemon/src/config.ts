@@ -42,6 +42,23 @@ const gatewaySettingsSchema = z.object({
   }).strict().prefault({})
 }).strict()
 
+/** "HOST:PORT" (e.g. "0.0.0.0:9464" or "[::]:9464"; port 0: any free port) as a host and port, or undefined when it is not one. */
+export function parseListenAddress (text: string): { host: string, port: number } | undefined {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(text)
+  const port = Number(match?.[2])
+  if (match == null || port > 65535) return undefined
+  return { host: match[1].replace(/^\[|\]$/g, ''), port }
+}
+
+const hostPort = z.string().refine(text => parseListenAddress(text) != null, { message: 'not HOST:PORT (e.g. "0.0.0.0:9464" or "[::]:9464")' })
+
+/**
+ * `metrics`: `listen` serves only GET /metrics, without the API's token, on an address a
+ * farmer's own Prometheus can reach. Optional, so that `init` writes config.json as before:
+ * absent, metrics are served only on the local API (behind its token).
+ */
+const metricsSettingsSchema = z.object({ listen: hostPort.optional() }).strict()
+
 /**
  * config.json's `farmer` section: what it advertises (capacity), how its ledger is bounded
  * (contracts), its flist cache (flist), its networks' ports and its gateway. Fields are in the order `init` has always written them.
@@ -66,7 +83,8 @@ export const daemonConfigSchema = z.object({
   directory: directorySettingsSchema.prefault({}),
   dht,
   connections,
-  farmer: farmerSettingsSchema.prefault({})
+  farmer: farmerSettingsSchema.prefault({}),
+  metrics: metricsSettingsSchema.optional()
 }).strict()
 
 export type DaemonConfig = z.infer<typeof daemonConfigSchema>

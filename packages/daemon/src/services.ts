@@ -7,6 +7,7 @@ import { ConfigError, type HomePeer, type P2PCloudLibp2p, type PeerExtension, ty
 import { DEFAULT_GATEWAY_LISTEN, LETS_ENCRYPT_DIRECTORY, type GatewayFarmerInit, type GatewaySettings } from '@p2pcloud/gateway'
 import { egressMissing, machineNetworks, type MachineNetworks, type NetworkFarmerInit } from '@p2pcloud/network'
 import type { ContainerCapabilityInit, ContainerFarmerInit } from '@p2pcloud/runtime'
+import type { Registry } from 'prom-client'
 import { twinService, type Twin, type TwinOptions } from '@p2pcloud/twin'
 import { workloadKinds, type KindServices } from '@p2pcloud/workloads'
 import type { DaemonConfig } from './config.js'
@@ -50,6 +51,8 @@ export interface DaemonTuning {
   gateway?: Pick<GatewaySettings, 'probeIntervalMs'>
   /** A farmer that advertises and books contracts but runs no workloads, whatever it offers (the simulation's many farmers). */
   advertiseOnly?: boolean
+  /** The Prometheus registry libp2p and the services report into (startDaemon's; default: no metrics). */
+  metrics?: Registry
 }
 
 /** A gateway's settings where config.json has no `farmer.gateway`. */
@@ -101,6 +104,7 @@ export async function daemonExtension (config: DaemonConfig, home: string, tunin
   const { hostNetns: _hostNetns, ...networkTuning } = tuning.network ?? {}
   return {
     ...capacity,
+    metrics: tuning.metrics,
     services: {
       ...capacity.services,
       contracts: contractsService({ farmer, sweepIntervalMs }),

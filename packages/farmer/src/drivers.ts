@@ -1,4 +1,4 @@
-import type { PeerId } from '@libp2p/interface'
+import type { Metrics, PeerId } from '@libp2p/interface'
 import type { AddressManager, Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
 import type { Resources } from '@p2pcloud/capacity'
@@ -48,6 +48,8 @@ export interface WorkloadDriver {
    * state changes on its own.
    */
   attach?(report: (report: WorkloadReport) => void): void
+  /** Bytes its running workloads hold on disk now, for the farmer's metrics. Absent: not measured. */
+  heldBytes?(): number
   /**
    * What the workload reports now (a network's NetworkResult: its key, endpoints and current
    * paths), encoded; read whenever its status is answered (deploy, get, watch), so it is as
@@ -124,6 +126,8 @@ export interface FarmerComponents {
   datastore: Datastore
   /** The contracts service: deployments run under its farmer's contracts. */
   contracts: Contracts
+  /** Where its protocol's request counts and latencies go (libp2p's metrics, when the peer keeps them). */
+  metrics?: Metrics
   /** Services added before this one (e.g. the flist exchange a container driver fetches from). */
   [service: string]: unknown
 }

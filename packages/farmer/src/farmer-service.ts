@@ -40,7 +40,7 @@ export class Farmer implements Startable {
       ledger: () => this.components.contracts.ledger,
       provisioner: () => this.provisioner,
       drivers: this.drivers
-    }))
+    }), this.components.metrics)
   }
 
   async afterStart (): Promise<void> {

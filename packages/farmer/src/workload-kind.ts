@@ -1,4 +1,4 @@
-import type { PeerId } from '@libp2p/interface'
+import type { Metrics, PeerId } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Resources } from '@p2pcloud/capacity'
 import type { Contracts } from '@p2pcloud/contracts'
@@ -31,6 +31,8 @@ export interface KindServiceComponents {
   contracts?: Pick<Contracts, 'ledger'>
   /** Farmers' adverts: the addresses of a farmer this peer holds no connection to. */
   capacity?: { readonly directory: { get: (peerId: string) => { advert: { addresses: string[] } } | undefined } }
+  /** Where its protocol's request counts and latencies go (libp2p's metrics, when the peer keeps them). */
+  metrics?: Metrics
 }
 
 /** The factories of a kind's services by service name, typed so a daemon's service map can be. */

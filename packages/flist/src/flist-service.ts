@@ -11,7 +11,7 @@ import { dataBlockSizes, dataBlocks, loadFlist, type Flist } from './manifest.js
 import { FlistCache, type CacheFetchOptions } from './flist-cache.js'
 import { materialise, readFile } from './materialise.js'
 import type { Progress } from './progress.js'
-import type { ContentRouting, PeerId, Startable } from '@libp2p/interface'
+import type { ContentRouting, Metrics, PeerId, Startable } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
 import type { CID } from 'multiformats/cid'
@@ -24,6 +24,8 @@ export interface FlistServiceComponents {
   connectionManager: { openStream: StreamOpener['dialProtocol'], getConnections(): Array<{ remotePeer: PeerId }> }
   contentRouting: Pick<ContentRouting, 'provide' | 'findProviders'>
   datastore: Datastore
+  /** Where its protocol's request counts and latencies go (libp2p's metrics, when the peer keeps them). */
+  metrics?: Metrics
 }
 
 export interface FlistServiceInit {
@@ -79,6 +81,7 @@ export class FlistService implements Startable {
   readonly store: FsBlockStore
   private readonly fetcher: BlockFetcher
   private readonly pins = new Map<string, PinnedFlist>()
+  private readonly caches: FlistCache[] = []
   private readonly fetching = new Map<string, Promise<Flist>>()
   private readonly stopping = new AbortController()
 
@@ -93,7 +96,7 @@ export class FlistService implements Startable {
       const pin = JSON.parse(new TextDecoder().decode(value)) as PinnedFlist
       this.pins.set(pin.cid, pin)
     }
-    await handleRequests(this.components.registrar, blocksResponder(this.store))
+    await handleRequests(this.components.registrar, blocksResponder(this.store), this.components.metrics)
   }
 
   /** The DHT runs now: provide what we publish again (a provider record lives two days; kad-dht re-provides while we run). */
@@ -108,7 +111,14 @@ export class FlistService implements Startable {
 
   /** The farmer's flist cache over this peer's store and exchange: what it fetches comes from the mesh, what this peer published is never evicted. */
   cache (init: { root: string, maxBytes: number, ownerShift?: number }): FlistCache {
-    return new FlistCache({ ...init, store: this.store, fetch: async (cid, options) => { await this.fetch(cid, options) }, pinned: cid => this.isPinned(cid) })
+    const cache = new FlistCache({ ...init, store: this.store, fetch: async (cid, options) => { await this.fetch(cid, options) }, pinned: cid => this.isPinned(cid) })
+    this.caches.push(cache)
+    return cache
+  }
+
+  /** Bytes the flist caches made by `cache` hold (a farmer has one; metrics report it). */
+  cachedBytes (): number {
+    return this.caches.reduce((sum, cache) => sum + cache.held(), 0)
   }
 
   isPinned (cid: string): boolean {

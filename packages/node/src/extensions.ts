@@ -1,6 +1,7 @@
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
 import type { TopicScoreParams } from '@libp2p/gossipsub/score'
 import type { ServiceFactoryMap } from 'libp2p'
+import type { Registry } from 'prom-client'
 import type { PeerServices } from './peer-services.js'
 
 /**
@@ -24,4 +25,9 @@ export interface PeerExtension<S = object> {
   dhtSelectors?: Record<string, SelectFn>
   /** Gossipsub scoring per topic, so that peers forwarding invalid messages lose score. */
   topicScoreParams?: Record<string, Partial<TopicScoreParams>>
+  /**
+   * The Prometheus registry this peer's libp2p metrics (and through `components.metrics`, its
+   * services' metrics) go into; absent, the peer keeps no metrics.
+   */
+  metrics?: Registry
 }

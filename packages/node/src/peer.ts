@@ -9,6 +9,7 @@ import { identify, identifyPush } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
 import { ping } from '@libp2p/ping'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -120,6 +121,8 @@ export async function createPeer<S = object> (options: CreatePeerOptions<S>): Pr
       dialTimeout: config.connections.dialTimeoutMs
     },
     peerDiscovery,
+    // @libp2p/prometheus-metrics keeps one process-wide table of metric names: one peer per process reports correctly
+    metrics: extension?.metrics != null ? prometheusMetrics({ registry: extension.metrics }) : undefined,
     services: services as any
   })
   keepKnownPeers(node, config.connections.keepAlivePeers)

@@ -109,7 +109,7 @@ export class LogsService implements Startable {
   constructor (private readonly components: KindServiceComponents, private readonly containers: () => ContainerLogs | undefined) {}
 
   async start (): Promise<void> {
-    await handleRequests(this.components.registrar, logsResponder({ farmer: () => this.components.farmer, containers: this.containers }))
+    await handleRequests(this.components.registrar, logsResponder({ farmer: () => this.components.farmer, containers: this.containers }), this.components.metrics)
   }
 
   async stop (): Promise<void> {

@@ -1,12 +1,13 @@
 import { byteStream, pbStream, type ByteStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
-import type { AbortOptions, Connection, PeerId, Stream, StreamMessageEvent } from '@libp2p/interface'
+import type { AbortOptions, Connection, Metrics, PeerId, Stream, StreamMessageEvent } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { ErrorCodes, NoAnswerError, RemoteError, wireCode, wireMessage } from './errors.js'
 import { TokenBuckets } from './token-buckets.js'
 import { inboundBudget } from './byte-budget.js'
 import { frameOf, readVarint } from './proto-bytes.js'
+import { requestMeter } from './rpc-metrics.js'
 
 /** Every limit a request/response protocol declares (protocols/README.md §7.1). */
 export interface ProtocolLimits {
@@ -122,19 +123,29 @@ export const REQUEST_HEAD_BYTES = 1024
  * frame's bytes from the process's inbound budget (within the remote peer's share of it), read the rest, answer one frame (or a
  * stream of them), half-close, give the bytes back. A frame over the limit, a request that does
  * not decode or a timeout resets the stream; a refused request gets an error response in the
- * responder's words, and when the rest of its frame is unread, a reset after it.
+ * responder's words, and when the rest of its frame is unread, a reset after it. Each answer,
+ * error code and reset is counted in `metrics` (the peer's `components.metrics`; rpc-metrics.ts).
  */
-export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'handle'>, responder: Responder<Req, Res>): Promise<void> {
+export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'handle'>, responder: Responder<Req, Res>, metrics?: Metrics): Promise<void> {
   const { limits } = responder
+  const meter = requestMeter(metrics)
   const rate = new TokenBuckets(limits.ratePerSecond, limits.burst)
   const timed = (): AbortSignal => AbortSignal.timeout(limits.timeoutMs)
   const maxBufferSize = readBufferFor(limits.maxRequestBytes)
   const handler = async (stream: Stream, connection: Connection): Promise<void> => {
     const remotePeer = connection.remotePeer
+    const protocol = stream.protocol ?? responder.protocol
+    const opened = performance.now()
     const bytes = byteStream(stream, { maxBufferSize })
     // the head, its length prefix and the tag and length of the field it stops at, with room to spare
     const intake = limitIntake(stream, REQUEST_HEAD_BYTES + 64)
     const send = async (response: Res): Promise<void> => { await bytes.write(frameOf(responder.response.encode(response)), { signal: timed() }) }
+    const sendError = async (err: unknown): Promise<void> => {
+      const error = toWireError(err)
+      meter.refused(protocol, error.code)
+      await send(responder.errorResponse(error))
+    }
+    const answered = (): void => { meter.answered(protocol, (performance.now() - opened) / 1000) }
     let release = (): void => {}
     try {
       const length = await readFrameLength(bytes, limits.maxRequestBytes, timed())
@@ -157,8 +168,9 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
         }
       } catch (err: any) {
         work.abort()
-        await send(responder.errorResponse(toWireError(err)))
+        await sendError(err)
         await stream.close({ signal: timed() })
+        answered()
         // Yamux has no "close read": paused, the caller can send at most its window more of the
         // rest; it resets the stream once it has read the answer, or is reset a moment later
         if (unread > 0 && !await closedWithin(stream, REFUSED_LINGER_MS)) {
@@ -176,21 +188,25 @@ export async function handleRequests<Req, Res> (registrar: Pick<Registrar, 'hand
       } catch (err: any) {
         work.abort()
         frames = undefined
-        response = responder.errorResponse(toWireError(err))
+        const error = toWireError(err)
+        meter.refused(protocol, error.code)
+        response = responder.errorResponse(error)
       }
       if (frames != null) {
         try {
           for await (const frame of frames) await send(frame)
         } catch (err: any) {
           if (work.signal.aborted) throw err
-          await send(responder.errorResponse(toWireError(err)))
+          await sendError(err)
         }
       } else {
         await send(response)
       }
       work.abort()
       await stream.close({ signal: timed() })
+      answered()
     } catch (err: any) {
+      meter.reset(protocol)
       stream.abort(err)
     } finally {
       release()

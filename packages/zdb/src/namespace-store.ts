@@ -22,6 +22,19 @@ export class ZdbQuotaError extends Error {
 }
 
 /** A stored record whose bytes no longer match their checksum (a disk fault). */
+/** The farmer's disk cannot take a write (nothing of it was kept) or a namespace's size. */
+export class ZdbDiskFullError extends Error {
+  override name = 'ZdbDiskFullError'
+}
+
+const writeRefused = (written: number, wanted: number): ZdbDiskFullError =>
+  new ZdbDiskFullError(`the farmer's disk is full (no space left on device): ${written} of ${wanted} bytes went to disk, and none of them was kept`)
+
+/** ENOSPC from a write or a flush, as a ZdbDiskFullError; anything else as it is. */
+function diskFull (wanted: number): (err: any) => never {
+  return err => { throw err?.code === 'ENOSPC' ? writeRefused(0, wanted) : err }
+}
+
 export class ZdbCorruptRecordError extends Error {
   override name = 'ZdbCorruptRecordError'
 }
@@ -236,14 +249,19 @@ export class NamespaceStore {
       let at = start
       const written = batch.map(w => { const place = { offset: at, length: w.bytes.byteLength }; at += w.bytes.byteLength; return place })
       try {
-        await this.file.writev(batch.map(w => w.bytes))
-        await this.file.datasync()
+        const wanted = at - start
+        const { bytesWritten } = await this.file.writev(batch.map(w => w.bytes)).catch(diskFull(wanted))
+        // a short write to a regular file: its disk is full (found by test/disk-full.test.ts: it was acknowledged, cut)
+        if (bytesWritten !== wanted) throw writeRefused(bytesWritten, wanted)
+        await this.file.datasync().catch(diskFull(wanted))
         this.size = at
         await this.index(batch.map((w, i) => ({ record: w.record, at: written[i] })), at)
         for (const w of batch) w.done.resolve()
       } catch (err) {
         // nothing of this batch is acknowledged: cut what of it reached the file, so that the
-        // next batch lands where the index will point
+        // next batch lands where the index will point (also when the data was written and its
+        // index was not: a full disk refuses the index's write as well)
+        this.size = start
         await this.file.truncate(start).catch(cutErr => { log.error('could not cut a failed write off the data file: %e', cutErr) })
         for (const w of batch) w.done.reject(err)
       } finally {

@@ -31,8 +31,9 @@ export function encodeRecord (record: DataRecord): Buffer {
   return bytes
 }
 
-/** The lengths a header announces, or why it cannot be a header. */
+/** The lengths a header announces, or why it cannot be a header (never a throw, whatever the bytes). */
 export function readHeader (header: Uint8Array): { kind: RecordKind, keyBytes: number, valueBytes: number, total: number } | string {
+  if (header.byteLength < RECORD_HEADER_BYTES) return 'shorter than a record header'
   const view = Buffer.from(header.buffer, header.byteOffset, header.byteLength)
   const kindByte = view.readUInt8(4)
   const kind = kindByte === 1 ? 'set' : kindByte === 2 ? 'delete' : undefined
@@ -47,7 +48,6 @@ export function readHeader (header: Uint8Array): { kind: RecordKind, keyBytes: n
 
 /** The record in `bytes` (exactly one, header included), or why it is not intact. */
 export function decodeRecord (bytes: Uint8Array): DataRecord | string {
-  if (bytes.byteLength < RECORD_HEADER_BYTES) return 'shorter than a record header'
   const header = readHeader(bytes)
   if (typeof header === 'string') return header
   if (header.total !== bytes.byteLength) return `${bytes.byteLength} bytes where the header announces ${header.total}`

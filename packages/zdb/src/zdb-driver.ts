@@ -1,8 +1,8 @@
-import { rm } from 'node:fs/promises'
+import { mkdir, rm, stat, statfs } from 'node:fs/promises'
 import type { Resources } from '@p2pcloud/capacity'
-import { pathUnder } from '@p2pcloud/node'
+import { formatSize, pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError } from '@p2pcloud/wire'
-import { NamespaceStore, type NamespaceMode } from './namespace-store.js'
+import { NamespaceStore, ZdbDiskFullError, type NamespaceMode } from './namespace-store.js'
 import type { KindRules, WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
 
 /** What a zdb workload asks for, decoded and checked. */
@@ -47,6 +47,9 @@ export class ZdbDriver implements WorkloadDriver {
     if (current !== undefined && current.workload.mode !== wanted.mode) {
       throw new ProtocolError(ErrorCodes.BAD_REQUEST, `zdb "${workload.name}": its mode is ${current.workload.mode}; a namespace's mode cannot change (remove it and deploy a new one)`)
     }
+    // a new namespace, or a larger one, must fit in what the disk has beside what the others may still write
+    const created = current === undefined && !await stat(this.dir(contractId, workload.name)).then(() => true, () => false)
+    if (created || (current !== undefined && wanted.size > current.workload.size)) await this.checkRoom(key, workload.name, wanted.size)
     if (current === undefined) {
       let store: NamespaceStore
       try {
@@ -60,6 +63,27 @@ export class ZdbDriver implements WorkloadDriver {
     }
     current.store.resize(wanted.size)
     current.workload = wanted
+  }
+
+  /**
+   * Refuse a namespace of `size` bytes (new, or grown to it) that the disk under `root` cannot
+   * hold beside what the open namespaces may still write: a farmer whose disk fills says so at
+   * deploy time instead of failing its tenants' writes later. Reopening one is never refused.
+   */
+  private async checkRoom (key: string, name: string, size: number): Promise<void> {
+    await mkdir(this.root, { recursive: true })
+    const disk = await statfs(this.root)
+    const free = disk.bavail * disk.bsize
+    let promised = 0
+    let held = 0
+    for (const [other, { store }] of this.open) {
+      const info = store.info()
+      if (other === key) held = info.usedBytes
+      else promised += Math.max(0, info.maxBytes - info.usedBytes)
+    }
+    if (free < promised + size - held) {
+      throw new ZdbDiskFullError(`zdb "${name}": this farmer's disk has ${formatSize(free)} free, ${formatSize(promised)} of it promised to its other namespaces; a namespace of ${formatSize(size)} does not fit`)
+    }
   }
 
   async stop (contractId: string, name: string): Promise<void> {
@@ -77,6 +101,13 @@ export class ZdbDriver implements WorkloadDriver {
   async close (): Promise<void> {
     await Promise.all([...this.open.values()].map(async o => { await o.store.close() }))
     this.open.clear()
+  }
+
+  /** Bytes of the open namespaces' data files (deleted and overwritten values too: zdb does not compact). */
+  heldBytes (): number {
+    let bytes = 0
+    for (const { store } of this.open.values()) bytes += store.info().usedBytes
+    return bytes
   }
 
   /** The open namespace and who may use it, or undefined when it is not running. */

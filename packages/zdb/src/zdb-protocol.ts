@@ -21,7 +21,9 @@ const WRITES = new Set([Op.SET, Op.DELETE])
 const CODE_OF: Record<string, string> = {
   ZdbInputError: ErrorCodes.BAD_REQUEST,
   ZdbQuotaError: ZdbErrorCodes.QUOTA_EXCEEDED,
-  ZdbCorruptRecordError: ZdbErrorCodes.CORRUPT
+  ZdbCorruptRecordError: ZdbErrorCodes.CORRUPT,
+  // a failed disk write, in the farmer's words; here nothing of it was kept
+  ZdbDiskFullError: ErrorCodes.INTERNAL
 }
 
 async function run (store: NamespaceStore, request: Request): Promise<Response> {
@@ -103,7 +105,7 @@ export class ZdbService implements Startable {
   constructor (private readonly components: KindServiceComponents, private readonly zdb: () => ZdbDriver | undefined) {}
 
   async start (): Promise<void> {
-    await handleRequests(this.components.registrar, zdbResponder({ farmer: () => this.components.farmer, zdb: this.zdb }))
+    await handleRequests(this.components.registrar, zdbResponder({ farmer: () => this.components.farmer, zdb: this.zdb }), this.components.metrics)
   }
 
   async stop (): Promise<void> {

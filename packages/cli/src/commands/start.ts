@@ -58,7 +58,7 @@ export function registerStart (program: Command): void {
     .addOption(new Option('--api <host:port>', 'serve the local API here (port 0 = any free port)').argParser(apiAddressArg))
     .option('--no-mdns', 'do not look for peers on the local network with mDNS')
     .option('--relay-server', 'offer circuit relay v2 to peers that cannot be reached directly')
-    .addHelpText('after', '\nThe API address and token are written to <home>/api.json for the other commands.\n--json prints one JSON line {"peerId","addresses","api","home"} once the peer is up.')
+    .addHelpText('after', '\nThe API address and token are written to <home>/api.json for the other commands.\n--json prints one JSON line {"peerId","addresses","api","home"} once the peer is up (and "metrics", its metrics.listen URL, when config.json has one).')
     .action(async (options: StartOptions, command: Command) => {
       const context = contextOf(command)
       const daemon = await startDaemon(context.home, {
@@ -75,7 +75,9 @@ export function registerStart (program: Command): void {
         peerId: node.peerId.toString(),
         addresses: node.getMultiaddrs().map(ma => ma.toString()),
         api: daemon.api.url,
-        home: context.home
+        home: context.home,
+        // only with config.json's metrics.listen
+        ...(daemon.metrics != null ? { metrics: daemon.metrics.url } : {})
       }
       if (context.json) {
         process.stdout.write(JSON.stringify(ready) + '\n')
@@ -87,6 +89,7 @@ export function registerStart (program: Command): void {
         '  listening on:',
         ...ready.addresses.map(address => `    ${address}`),
         `  API:  ${ready.api} (token in ${daemon.peer.paths.apiInfo})`,
+        ...(ready.metrics != null ? [`  metrics: ${ready.metrics} (no token: config.json metrics.listen)`] : []),
         'press Ctrl-C to stop'
       ].join('\n') + '\n')
       reportPeerEvents(daemon)

@@ -17,6 +17,7 @@ import { overlayRelay } from './overlay-relay.js'
 import { overlayThroughput } from './overlay-throughput.js'
 import { proposeLatency } from './propose-latency.js'
 import type { Benchmark } from './results.js'
+import { soak } from './soak.js'
 import { storageTransfer } from './storage-transfer.js'
 import { streamThroughput } from './stream-throughput.js'
 import { zdbFlood } from './zdb-flood.js'
@@ -37,6 +38,7 @@ export const benchmarks: readonly Benchmark[] = [
   flistDiskAttack,
   storageTransfer,
   zdbFlood,
+  soak,
   containerDeploy,
   logFlood,
   overlayThroughput,
