@@ -19,7 +19,7 @@ describe('p2pcloud CLI', () => {
   })
 
   it('every command has --help', async () => {
-    for (const command of ['init', 'start', 'id', 'status', 'peers', 'connect']) {
+    for (const command of ['init', 'start', 'stop', 'config', 'id', 'status', 'peers', 'connect']) {
       const result = await runCli([command, '--help'])
       assert.equal(result.code, 0, `${command} --help: ${result.stderr}`)
       assert.match(result.stdout, new RegExp(`Usage: p2pcloud ${command}`))
@@ -49,7 +49,7 @@ describe('p2pcloud CLI', () => {
   })
 
   it('init writes config.json as it always has, core and domain sections in the same order with the same defaults', async () => {
-    for (const [args, fixture] of [[[], 'init-config.json'], [['--farmer', '--farm', 'f1', '--country', 'be'], 'init-farmer-config.json']] as const) {
+    for (const [args, fixture] of [[[], 'init-config.json'], [['--farmer', '--farm', 'f1', '--country', 'be', '--capabilities', 'none'], 'init-farmer-config.json']] as const) {
       const home = await tempDir('cli-init-format')
       assert.equal((await runCli(['init', '--home', home, ...args])).code, 0)
       assert.equal(await readFile(join(home, 'config.json'), 'utf8'), await readFile(new URL(`../fixtures/${fixture}`, import.meta.url), 'utf8'), fixture)

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { VERSION } from '@p2pcloud/node'
+import { registerConfig } from './commands/config.js'
 import { registerDeployments } from './commands/deployments.js'
 import { registerFarmer } from './commands/farmer.js'
 import { registerFlist } from './commands/flist.js'
@@ -9,6 +10,7 @@ import { registerMarket } from './commands/market.js'
 import { registerNetworks } from './commands/networks.js'
 import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
+import { registerStop } from './commands/stop.js'
 import { registerStore } from './commands/store.js'
 import { registerUi } from './commands/ui.js'
 
@@ -23,6 +25,8 @@ export function createProgram (): Command {
     .showHelpAfterError('(run with --help for usage)')
   registerInit(program)
   registerStart(program)
+  registerStop(program)
+  registerConfig(program)
   registerPeerInfo(program)
   registerMarket(program)
   registerDeployments(program)

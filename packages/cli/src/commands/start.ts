@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander'
-import { startDaemon, type Daemon } from '@p2pcloud/daemon'
+import { farmerOffer, startDaemon, type Daemon } from '@p2pcloud/daemon'
 import { contextOf } from '../context.js'
+import { offerLines } from '../farmer-offer.js'
 import { printError } from '../output.js'
 import { apiAddressArg, collect, multiaddrArg, peerMultiaddrArg } from '../options.js'
 
@@ -75,7 +76,9 @@ export function registerStart (program: Command): void {
         peerId: node.peerId.toString(),
         addresses: node.getMultiaddrs().map(ma => ma.toString()),
         api: daemon.api.url,
-        home: context.home
+        home: context.home,
+        // a farmer says what it offers, and why none of the other kinds
+        ...(daemon.peer.config.farmer.enabled ? { farmer: await farmerOffer(daemon.peer.config.farmer.capabilities) } : {})
       }
       if (context.json) {
         process.stdout.write(JSON.stringify(ready) + '\n')
@@ -87,7 +90,8 @@ export function registerStart (program: Command): void {
         '  listening on:',
         ...ready.addresses.map(address => `    ${address}`),
         `  API:  ${ready.api} (token in ${daemon.peer.paths.apiInfo})`,
-        'press Ctrl-C to stop'
+        ...(ready.farmer != null ? ['  farmer:', ...offerLines(ready.farmer).map(line => `  ${line}`)] : []),
+        'press Ctrl-C to stop (or p2pcloud stop)'
       ].join('\n') + '\n')
       reportPeerEvents(daemon)
     })
