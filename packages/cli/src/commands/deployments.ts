@@ -6,9 +6,20 @@ import { specResources, type PendingReservation, type TwinDeletion, type TwinDep
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 
+/** A farmer that did not answer: what this 3Bot knows follows, workloads in state unknown. */
+function unreachableLines (d: TwinDeploymentView): string[] {
+  if (d.unreachable == null) return []
+  const u = d.unreachable
+  return [
+    `  farmer unreachable since ${u.since}${u.lastAdvert != null ? ` (its last advert here was issued ${u.lastAdvert})` : ''}: ${u.reason}`,
+    `  below is what this 3Bot knows; "p2pcloud rm --force ${d.name}" forgets it here (its contract is cancelled if the farmer answers before its lease ends)`
+  ]
+}
+
 function deploymentLines (d: TwinDeploymentView): string[] {
   return [
     `${d.name}  on farmer ${d.farmer}`,
+    ...unreachableLines(d),
     `  contract ${d.contractId.slice(0, 16)}…${d.contract != null ? ` ${d.contract.state}, lease until ${d.contract.leaseEnd}` : ''}`,
     ...(d.status?.workloads ?? d.spec.workloads.map(w => ({ name: w.name, type: w.type, state: 'unknown', message: '' })))
       .map(w => `  ${w.name.padEnd(20)} ${w.type.padEnd(8)} ${w.state}${w.message !== '' ? `: ${w.message}` : ''}`),
@@ -111,12 +122,13 @@ export function registerDeployments (program: Command): void {
 
   program
     .command('renew')
-    .description('extend a deployment\'s lease from now')
+    .description('set a deployment\'s lease to end DURATION from now; never shortens it without --shorten')
     .argument('<name>')
     .requiredOption('--lease <duration>', 'new lease length from now, e.g. 24h, 7d')
-    .action(async (name: string, options: { lease: string }, command: Command) => {
+    .option('--shorten', 'allow a lease that ends sooner than the current one (refused otherwise)')
+    .action(async (name: string, options: { lease: string, shorten?: boolean }, command: Command) => {
       const context = contextOf(command)
-      const deployment = await (await daemonClient(context)).request<TwinDeploymentView>('POST', `/v1/deployments/${encodeURIComponent(name)}/renew`, { lease: options.lease })
+      const deployment = await (await daemonClient(context)).request<TwinDeploymentView>('POST', `/v1/deployments/${encodeURIComponent(name)}/renew`, { lease: options.lease, shorten: options.shorten === true })
       print(context, deployment, d => [`${d.name}: lease until ${d.contract?.leaseEnd ?? '?'}`])
     })
 

@@ -32,8 +32,10 @@ export function twinRoutes (twin: Twin): Routes {
     'GET /v1/deployments/:name': async (_req, _url, params) => twin.get(params.name),
     'DELETE /v1/deployments/:name': async (_req, url, params) => twin.delete(params.name, { force: url.searchParams.get('force') === '1' }),
     'POST /v1/deployments/:name/renew': async (req, _url, params) => {
-      const lease = parseDuration(requireString(await readJsonBody(req), 'lease'))
-      return twin.renew(params.name, lease)
+      const body = await readJsonBody(req)
+      const shorten = (body as { shorten?: unknown }).shorten
+      if (shorten != null && typeof shorten !== 'boolean') throw new ApiError(400, 'BadRequest', `shorten must be true or false, not ${JSON.stringify(shorten)}`)
+      return twin.renew(params.name, parseDuration(requireString(body, 'lease')), { shorten: shorten === true })
     },
     'GET /v1/deployments/:name/logs': async (req, url, params) => {
       const tail = url.searchParams.get('tail')

@@ -64,16 +64,17 @@ function Actions ({ name, reload }: { name: string, reload: () => void }) {
     }
   }
   const path = `/v1/deployments/${encodeURIComponent(name)}`
-  const renew = async (): Promise<void> => { await call('POST', `${path}/renew`, { lease }); reload() }
+  const renew = async (shorten = false): Promise<void> => { await call('POST', `${path}/renew`, { lease, shorten }); reload() }
   const remove = async (force: boolean): Promise<void> => { await call('DELETE', `${path}${force ? '?force=1' : ''}`); location.hash = '#/deployments' }
   return (
     <div class="actions">
-      <form onSubmit={e => { e.preventDefault(); void act('renewing', renew) }}>
+      <form onSubmit={e => { e.preventDefault(); void act('renewing', async () => renew()) }}>
         <label>Lease from now <input name="lease" value={lease} onInput={e => { setLease(e.currentTarget.value) }} /></label>
         <button type="submit" disabled={busy != null}>Renew</button>
       </form>
       <a class="button secondary" href={`#/deployments/${encodeURIComponent(name)}/update`}>Update…</a>
       <button type="button" class="danger" disabled={busy != null} onClick={() => { if (confirm(`Remove ${name}? Its farmer deletes everything of it.`)) void act('removing', async () => remove(false)) }}>Remove</button>
+      {error?.name === 'LeaseWouldShorten' && <button type="button" class="danger" onClick={() => { void act('renewing', async () => renew(true)) }}>Shorten it anyway</button>}
       {error?.name === 'FarmerNotAnswering' && <button type="button" class="danger" onClick={() => { void act('removing', async () => remove(true)) }}>Forget it here anyway</button>}
       {busy != null && <span class="muted">{busy}…</span>}
       {error != null && <ErrorBox error={error} />}
