@@ -1,5 +1,5 @@
 import { Command } from 'commander'
-import { VERSION } from '@p2pcloud/node'
+import { VERSION } from '@p2pcloud/node/home-files'
 import { registerConfig } from './commands/config.js'
 import { registerDeployments } from './commands/deployments.js'
 import { registerFarmer } from './commands/farmer.js'
@@ -14,7 +14,11 @@ import { registerStop } from './commands/stop.js'
 import { registerStore } from './commands/store.js'
 import { registerUi } from './commands/ui.js'
 
-/** The `p2pcloud` command tree; `bin.ts` runs it. */
+/**
+ * The `p2pcloud` command tree; `bin.ts` runs it. Command modules load the domain packages (and
+ * with them libp2p) only in their actions, so `--help` and the commands that only ask the daemon
+ * start fast.
+ */
 export function createProgram (): Command {
   const program = new Command('p2pcloud')
     .description('a peer-to-peer cloud: run a peer, find capacity, deploy workloads')

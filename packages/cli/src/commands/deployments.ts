@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
+import type { Resources } from '@p2pcloud/capacity'
 import type { ContractView, UsageReceipt } from '@p2pcloud/contracts'
-import { formatSize } from '@p2pcloud/node'
-import { specResources, type PendingReservation, type TwinDeletion, type TwinDeploymentRecord, type TwinDeploymentView } from '@p2pcloud/twin'
+import { formatSize } from '@p2pcloud/node/home-files'
+import type { PendingReservation, TwinDeletion, TwinDeploymentRecord, TwinDeploymentView } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 
@@ -27,8 +28,8 @@ function deploymentLines (d: TwinDeploymentView): string[] {
   ]
 }
 
-function recordLine (d: TwinDeploymentRecord): string {
-  const need = specResources(d.spec)
+function recordLine (d: TwinDeploymentRecord & { resources: Resources }): string {
+  const need = d.resources
   return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD${need.hru > 0 ? `, ${formatSize(need.hru)} HDD` : ''}  farmer ${d.farmer}`
 }
 
@@ -92,7 +93,7 @@ export function registerDeployments (program: Command): void {
       const context = contextOf(command)
       const client = await daemonClient(context)
       const [list, pending] = await Promise.all([
-        client.request<TwinDeploymentRecord[]>('GET', '/v1/deployments'),
+        client.request<Array<TwinDeploymentRecord & { resources: Resources }>>('GET', '/v1/deployments'),
         client.request<PendingReservation[]>('GET', '/v1/pending')
       ])
       print(context, list, l => [...(l.length === 0 ? ['no deployments'] : l.map(recordLine)), ...pending.map(pendingLine)])

@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
-import { defaultConfig, initHome } from '@p2pcloud/node'
-import { daemonConfigSchema, farmerOffer, machineCapabilities, type DaemonConfig, type FarmerOffer } from '@p2pcloud/daemon'
+import type { DaemonConfig, FarmerOffer } from '@p2pcloud/daemon'
 import { contextOf } from '../context.js'
 import { print } from '../output.js'
 import { offerLines } from '../farmer-offer.js'
@@ -21,6 +20,7 @@ function capabilityList (text: string): string[] {
 
 /** The farmer section for `init --farmer`; config validation names whatever is missing or wrong. */
 async function farmerSection (options: InitOptions): Promise<Partial<DaemonConfig>> {
+  const [{ defaultConfig }, { daemonConfigSchema, machineCapabilities }] = await Promise.all([import('@p2pcloud/node'), import('@p2pcloud/daemon')])
   if (options.farmer !== true) {
     if (options.farm != null || options.country != null || options.city != null || options.capabilities != null) {
       throw new Error('--farm, --country, --city and --capabilities describe a farmer; add --farmer')
@@ -53,6 +53,7 @@ export function registerInit (program: Command): void {
     .action(async (options: InitOptions, command: Command) => {
       const context = contextOf(command)
       const farmer = await farmerSection(options)
+      const [{ initHome }, { daemonConfigSchema, farmerOffer }] = await Promise.all([import('@p2pcloud/node'), import('@p2pcloud/daemon')])
       const { peerId, paths } = await initHome(context.home, farmer, daemonConfigSchema)
       const offer: FarmerOffer | undefined = farmer.farmer != null ? await farmerOffer(farmer.farmer.capabilities) : undefined
       print(context, { peerId: peerId.toString(), home: paths.root, config: paths.config, identity: paths.identityKey, farmer: offer != null, ...(offer != null ? { offer } : {}) }, value => [

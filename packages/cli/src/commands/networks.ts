@@ -1,8 +1,7 @@
 import { chmod, rename, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { generateWireguardKeys } from '@p2pcloud/network'
-import { wgQuickConfig, type NetworkJoin, type NetworkMemberView, type NetworkView, type PrivateNetwork } from '@p2pcloud/twin'
+import type { NetworkJoin, NetworkMemberView, NetworkView, PrivateNetwork } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 
@@ -91,6 +90,7 @@ export function registerNetworks (program: Command): void {
     .addHelpText('after', '\nRun it again to get a fresh key and the current members; farmers that join later are not in an older file.')
     .action(async (name: string, options: { wgConfig: string }, command: Command) => {
       const context = contextOf(command)
+      const [{ generateWireguardKeys }, { wgQuickConfig }] = await Promise.all([import('@p2pcloud/network'), import('@p2pcloud/twin')])
       const keys = generateWireguardKeys()
       const join = await (await daemonClient(context)).request<NetworkJoin & { notes: string[] }>('POST', `${path(name)}/join`, { publicKey: keys.publicKey })
       const file = resolve(options.wgConfig)

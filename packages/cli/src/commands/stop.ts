@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Command } from 'commander'
-import { isRunning, readHolder } from '@p2pcloud/node'
+import { isRunning, readHolder } from '@p2pcloud/node/home-files'
 import { contextOf, type CommandContext } from '../context.js'
 import { print } from '../output.js'
 

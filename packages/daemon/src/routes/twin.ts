@@ -1,7 +1,7 @@
 import { ApiError, clientGone, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { contractView } from '@p2pcloud/contracts'
-import { parseDeploymentSpec, parseDuration, type Twin } from '@p2pcloud/twin'
+import { parseDeploymentSpec, parseDuration, specResources, type Twin } from '@p2pcloud/twin'
 
 function isPeerId (text: string): boolean {
   try {
@@ -20,7 +20,8 @@ export function twinRoutes (twin: Twin): Routes {
       const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
       return twin.deploy(parseDeploymentSpec(requireString(body, 'spec'), source))
     },
-    'GET /v1/deployments': async () => twin.list(),
+    // with what each books, so that a client lists them without the workload kinds' rules
+    'GET /v1/deployments': async () => (await twin.list()).map(record => ({ ...record, resources: specResources(record.spec) })),
     'GET /v1/pending': async () => twin.pendingReservations(),
     'PUT /v1/deployments/:name': async (req, _url, params) => {
       const body = await readJsonBody(req)
