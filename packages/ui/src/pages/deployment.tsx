@@ -95,6 +95,7 @@ export function Deployment ({ name }: { name: string }) {
               Version {d.version} on farmer <code>{d.farmer}</code>; contract <code>{d.contractId.slice(0, 16)}…</code>
               {d.contract != null && <> {d.contract.state}, lease until {new Date(d.contract.leaseEnd).toLocaleString()}</>}
             </p>
+            {d.unreachable != null && <p class="error">Farmer unreachable since {new Date(d.unreachable.since).toLocaleString()} ({d.unreachable.reason}); below is what this 3Bot knows. Remove, then “Forget it here anyway”, forgets it here.</p>}
             <Workloads name={name} deployment={d} />
             <Actions name={name} reload={deployment.reload} />
             <h2>Costs</h2>
