@@ -93,6 +93,11 @@ describe('deployments from the CLI, in words people read: renew, placement and u
     assert.match(since, /^\d{4}-\d\d-\d\dT[\d:.]+Z$/)
     assert.ok(shown.stdout.includes(`unreachable since ${since} `), 'the silence is counted from the first call it did not answer')
 
+    const contracts = await cli('contracts', '--json')
+    assert.equal(contracts.code, 0, contracts.stderr)
+    assert.deepEqual(JSON.parse(contracts.stdout), [], 'the farmer that answered nothing lists nothing')
+    assert.equal(contracts.stderr, `warning: contract ${contractId.slice(0, 16)}… of deployment app is not listed: farmer ${farmer.ready.peerId} did not answer, or no longer holds it (p2pcloud show app)\n`)
+
     const refused = await cli('rm', 'app')
     assert.notEqual(refused.code, 0)
     assert.match(refused.stderr, new RegExp(`did not answer \\(.*; silent since ${since}\\); p2pcloud rm --force app forgets`))

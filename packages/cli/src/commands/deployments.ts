@@ -138,7 +138,12 @@ export function registerDeployments (program: Command): void {
     .description('this twin\'s contracts, as the farmers\' ledgers hold them; "contracts cancel ID" cancels one')
     .action(async (_options, command: Command) => {
       const context = contextOf(command)
-      const list = await (await daemonClient(context)).request<ContractView[]>('GET', '/v1/contracts')
+      const client = await daemonClient(context)
+      const [list, deployments] = await Promise.all([client.request<ContractView[]>('GET', '/v1/contracts'), client.request<TwinDeploymentRecord[]>('GET', '/v1/deployments')])
+      // a farmer that did not answer listed nothing: say which deployments' contracts are missing, on stderr so that --json stays exact
+      for (const d of deployments.filter(d => !list.some(c => c.id === d.contractId))) {
+        process.stderr.write(`warning: contract ${d.contractId.slice(0, 16)}… of deployment ${d.name} is not listed: farmer ${d.farmer} did not answer, or no longer holds it (p2pcloud show ${d.name})\n`)
+      }
       print(context, list, l => l.length === 0 ? ['no contracts'] : l.map(c => `${c.id.slice(0, 16)}…  ${c.state.padEnd(9)} farmer ${c.farmer}, until ${c.leaseEnd}, ${c.pricePerHour} ${c.currency}/hour`))
     })
 

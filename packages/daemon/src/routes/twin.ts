@@ -1,7 +1,7 @@
 import { ApiError, clientGone, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { contractView } from '@p2pcloud/contracts'
-import { parseDeploymentSpec, parseDuration, specResources, type Twin } from '@p2pcloud/twin'
+import { isNoAnswer, parseDeploymentSpec, parseDuration, specResources, type Twin } from '@p2pcloud/twin'
 
 function isPeerId (text: string): boolean {
   try {
@@ -50,7 +50,11 @@ export function twinRoutes (twin: Twin): Routes {
     'GET /v1/deployments/:name/receipts': async (_req, _url, params) => twin.receipts(params.name),
     'GET /v1/contracts': async () => {
       const farmers = [...new Set((await twin.list()).map(record => record.farmer))]
-      const lists = await Promise.all(farmers.map(async farmer => twin.contracts(peerIdFromString(farmer))))
+      // a farmer that does not answer lists nothing: the others' contracts are still worth having
+      const lists = await Promise.all(farmers.map(async farmer => twin.contracts(peerIdFromString(farmer)).catch(err => {
+        if (isNoAnswer(err)) return []
+        throw err
+      })))
       return lists.flat().map(contractView)
     },
     'POST /v1/contracts/:id/cancel': async (req, _url, params) => {
