@@ -9,13 +9,15 @@ export function collect (parse: (text: string) => string = text => text) {
 /**
  * A value whose rules live in a domain package, checked in the action once that package is
  * loaded (parsers run before, and loading it for every command would cost every command its
- * start): refused as a usage error worded as commander words its own.
+ * start): refused as a usage error worded as commander words its own (`flag` is an option's
+ * `--name <value>` or an argument's `<name>`).
  */
 export function checkOption<T> (command: Command, flag: string, value: string, check: (value: string) => T): T {
   try {
     return check(value)
   } catch (err: any) {
-    command.error(`error: option '${flag}' argument '${value}' is invalid. ${err.message as string}`)
+    const what = flag.startsWith('<') ? `command-argument value '${value}' is invalid for argument '${flag.slice(1, -1)}'` : `option '${flag}' argument '${value}' is invalid`
+    command.error(`error: ${what}. ${err.message as string}`)
   }
 }
 
