@@ -2,8 +2,9 @@ import { InvalidArgumentError, type Command } from 'commander'
 
 /** Commander argument parsers: each rejects bad input with a message naming it. */
 
-export function collect (parse: (text: string) => string = text => text) {
-  return (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), parse(value)]
+/** A repeatable option's values, in the order given. */
+export function collect (value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value]
 }
 
 /**

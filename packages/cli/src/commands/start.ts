@@ -54,8 +54,8 @@ export function registerStart (program: Command): void {
   program
     .command('start')
     .description('run the peer in the foreground until Ctrl-C')
-    .option('--listen <multiaddr>', 'listen on this address instead of config.json\'s (repeatable)', collect())
-    .option('--bootstrap <multiaddr>', 'also bootstrap from this peer, /p2p/<id> included (repeatable)', collect())
+    .option('--listen <multiaddr>', 'listen on this address instead of config.json\'s (repeatable)', collect)
+    .option('--bootstrap <multiaddr>', 'also bootstrap from this peer, /p2p/<id> included (repeatable)', collect)
     .addOption(new Option('--api <host:port>', 'serve the local API here (port 0 = any free port)').argParser(apiAddressArg))
     .option('--no-mdns', 'do not look for peers on the local network with mDNS')
     .option('--relay-server', 'offer circuit relay v2 to peers that cannot be reached directly')
