@@ -1,9 +1,8 @@
+// The rules of a contract a twin holds that people trip over: its lease only shortens when asked, and it never grows.
 import type { Resources } from '@p2pcloud/capacity'
 import { roughDuration } from './duration.js'
 import { ContractTooSmallError, LeaseWouldShortenError } from './errors.js'
 import { shortWords } from './resource-words.js'
-
-/** The rules of a contract a twin holds that people trip over: its lease only shortens when asked, and it never grows. */
 
 /**
  * A renewal sets the lease to end `leaseMs` from now: one that would end an active lease sooner

@@ -6,7 +6,7 @@ type Unit = typeof RESOURCE_UNITS[number]
 const NAMES: Record<Unit, string> = { cru: 'core(s)', mru: 'RAM', sru: 'SSD', hru: 'HDD', ipv4u: 'public IPv4' }
 
 /** One amount as people read it: "2 core(s)", "8 GiB SSD". */
-export function amount (unit: Unit, value: number): string {
+function amount (unit: Unit, value: number): string {
   return unit === 'cru' || unit === 'ipv4u' ? `${value} ${NAMES[unit]}` : `${formatSize(value)} ${NAMES[unit]}`
 }
 

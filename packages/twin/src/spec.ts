@@ -9,7 +9,7 @@ import { withoutNetworkKeys } from './network-fields.js'
 export { SpecError, type VolumeWorkloadSpec } from '@p2pcloud/farmer'
 export { RESTART_POLICIES, type ContainerWorkloadSpec, type RestartPolicy } from '@p2pcloud/runtime'
 export type { ZdbWorkloadSpec } from '@p2pcloud/zdb'
-export { formatDuration, InvalidDurationError, parseDuration, roughDuration } from './duration.js'
+export { formatDuration, InvalidDurationError, parseDuration } from './duration.js'
 
 /** One deployment as a spec file describes it, validated and in plain units. */
 export interface DeploymentSpec {

@@ -12,7 +12,7 @@ interface InitOptions {
   capabilities?: string[]
 }
 
-/** `--capabilities a,b`; `none` (or nothing) offers no kind beyond the volumes every farmer runs. */
+/** `--capabilities a,b`; `none` (or nothing) lists none. */
 function capabilityList (text: string): string[] {
   const names = text.split(',').map(name => name.trim()).filter(name => name !== '')
   return names.length === 1 && names[0] === 'none' ? [] : names
