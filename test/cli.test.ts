@@ -19,7 +19,7 @@ describe('p2pcloud CLI', () => {
   })
 
   it('every command has --help', async () => {
-    for (const command of ['init', 'start', 'id', 'status', 'peers', 'connect']) {
+    for (const command of ['init', 'start', 'stop', 'config', 'id', 'status', 'peers', 'connect']) {
       const result = await runCli([command, '--help'])
       assert.equal(result.code, 0, `${command} --help: ${result.stderr}`)
       assert.match(result.stdout, new RegExp(`Usage: p2pcloud ${command}`))
@@ -34,7 +34,9 @@ describe('p2pcloud CLI', () => {
     const cases: Array<[string[], RegExp]> = [
       [['start', '--home', home, '--frobnicate'], /unknown option '--frobnicate'/],
       [['start', '--home', home, '--listen', '/ip4/300.1.1.1/tcp/1'], /invalid multiaddr/],
-      [['start', '--home', home, '--bootstrap', '/ip4/127.0.0.1/tcp/1'], /no \/p2p\/<peer id> part/],
+      [['start', '--home', home, '--bootstrap', '/ip4/127.0.0.1/tcp/1'], /^error: option '--bootstrap <multiaddr>' argument '\/ip4\/127\.0\.0\.1\/tcp\/1' is invalid\. .*no \/p2p\/<peer id> part.*\n\(run with --help for usage\)\n$/],
+      [['find', '--home', home, '--mru', '4X'], /^error: option '--mru <value>' argument '4X' is invalid\. mru: "4X" is not a size/],
+      [['find', '--home', home, '--sort', 'cheap'], /sort must be "price" or "free", not "cheap"\n\(run with --help for usage\)\n$/],
       [['start', '--home', home, '--api', '0.0.0.0:80'], /API host "0\.0\.0\.0" is not allowed/],
       [['connect', '--home', home, 'not-a-multiaddr'], /invalid multiaddr "not-a-multiaddr"/],
       [['id', '--home', home], /no daemon is running for this home/],
@@ -49,7 +51,7 @@ describe('p2pcloud CLI', () => {
   })
 
   it('init writes config.json as it always has, core and domain sections in the same order with the same defaults', async () => {
-    for (const [args, fixture] of [[[], 'init-config.json'], [['--farmer', '--farm', 'f1', '--country', 'be'], 'init-farmer-config.json']] as const) {
+    for (const [args, fixture] of [[[], 'init-config.json'], [['--farmer', '--farm', 'f1', '--country', 'be', '--capabilities', 'none'], 'init-farmer-config.json']] as const) {
       const home = await tempDir('cli-init-format')
       assert.equal((await runCli(['init', '--home', home, ...args])).code, 0)
       assert.equal(await readFile(join(home, 'config.json'), 'utf8'), await readFile(new URL(`../fixtures/${fixture}`, import.meta.url), 'utf8'), fixture)

@@ -104,12 +104,12 @@ export async function spawnDaemon (home: string, options: SpawnDaemonOptions = {
 }
 
 /**
- * A farmer's home made by `p2pcloud init --farmer` (farm gent, BE) whose config states `capacity`
+ * A farmer's home made by `p2pcloud init --farmer` (farm gent, BE, offering no kind of its own unless `settings` say) whose config states `capacity`
  * (sizes as in config.json: "4G") instead of measuring this machine, and any other farmer `settings`.
  */
 export async function farmerHome (prefix: string, capacity: Record<string, number | string>, settings: Record<string, unknown> = {}): Promise<string> {
   const home = await tempDir(prefix)
-  const init = await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE'])
+  const init = await runCli(['init', '--home', home, '--farmer', '--farm', 'gent', '--country', 'BE', '--capabilities', 'none'])
   if (init.code !== 0) throw new Error(`p2pcloud init failed: ${init.stderr}`)
   const configPath = join(home, 'config.json')
   const config = JSON.parse(await readFile(configPath, 'utf8'))

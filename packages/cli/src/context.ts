@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import { ApiClient } from '@p2pcloud/api'
-import { homePaths, resolveHome, type HomePaths } from '@p2pcloud/node'
+import { ApiClient } from '@p2pcloud/api/client'
+import { homePaths, resolveHome, type HomePaths } from '@p2pcloud/node/home-files'
 
 /** What every command needs: the selected home and the output mode. */
 export interface CommandContext {

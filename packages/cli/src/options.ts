@@ -1,26 +1,32 @@
-import { InvalidArgumentError } from 'commander'
-import { parseMultiaddr, parsePeerMultiaddr } from '@p2pcloud/node'
+import { InvalidArgumentError, type Command } from 'commander'
 
 /** Commander argument parsers: each rejects bad input with a message naming it. */
 
-export function collect (parse: (text: string) => string) {
-  return (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), parse(value)]
+/** A repeatable option's values, in the order given. */
+export function collect (value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value]
 }
 
-export function multiaddrArg (text: string): string {
+/**
+ * A value whose rules live in a domain package, checked in the action once that package is
+ * loaded (parsers run before, and loading it for every command would cost every command its
+ * start): refused as a usage error worded as commander words its own (`flag` is an option's
+ * `--name <value>` or an argument's `<name>`).
+ */
+export function checkOption<T> (command: Command, flag: string, value: string, check: (value: string) => T): T {
   try {
-    return parseMultiaddr(text).toString()
+    return check(value)
   } catch (err: any) {
-    throw new InvalidArgumentError(err.message)
+    const what = flag.startsWith('<') ? `command-argument value '${value}' is invalid for argument '${flag.slice(1, -1)}'` : `option '${flag}' argument '${value}' is invalid`
+    command.error(`error: ${what}. ${err.message as string}`)
   }
 }
 
-export function peerMultiaddrArg (text: string): string {
-  try {
-    return parsePeerMultiaddr(text).toString()
-  } catch (err: any) {
-    throw new InvalidArgumentError(err.message)
-  }
+/** Multiaddrs (`/p2p/<id>` required with `needsPeer`), normalised; undefined stays undefined. */
+export async function checkMultiaddrs (command: Command, flag: string, values: string[] | undefined, needsPeer = false): Promise<string[] | undefined> {
+  if (values == null) return undefined
+  const { parseMultiaddr, parsePeerMultiaddr } = await import('@p2pcloud/node')
+  return values.map(text => checkOption(command, flag, text, value => (needsPeer ? parsePeerMultiaddr : parseMultiaddr)(value).toString()))
 }
 
 const API_HOSTS = ['127.0.0.1', '::1', 'localhost'] as const

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
-import { VERSION } from '@p2pcloud/node'
+import { VERSION } from '@p2pcloud/node/home-files'
+import { registerConfig } from './commands/config.js'
 import { registerDeployments } from './commands/deployments.js'
 import { registerFarmer } from './commands/farmer.js'
 import { registerFlist } from './commands/flist.js'
@@ -9,10 +10,15 @@ import { registerMarket } from './commands/market.js'
 import { registerNetworks } from './commands/networks.js'
 import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
+import { registerStop } from './commands/stop.js'
 import { registerStore } from './commands/store.js'
 import { registerUi } from './commands/ui.js'
 
-/** The `p2pcloud` command tree; `bin.ts` runs it. */
+/**
+ * The `p2pcloud` command tree; `bin.ts` runs it. Command modules load the domain packages (and
+ * with them libp2p) only in their actions, so `--help` and the commands that only ask the daemon
+ * start fast.
+ */
 export function createProgram (): Command {
   const program = new Command('p2pcloud')
     .description('a peer-to-peer cloud: run a peer, find capacity, deploy workloads')
@@ -23,6 +29,8 @@ export function createProgram (): Command {
     .showHelpAfterError('(run with --help for usage)')
   registerInit(program)
   registerStart(program)
+  registerStop(program)
+  registerConfig(program)
   registerPeerInfo(program)
   registerMarket(program)
   registerDeployments(program)

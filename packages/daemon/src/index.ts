@@ -1,4 +1,5 @@
 export * from './config.js'
+export * from './farmer-offer.js'
 export * from './services.js'
 export * from './start-daemon.js'
 export * from './start-peer.js'

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { toApiError } from '@p2pcloud/api'
 import { InvalidObjectIdError, ObjectNotFoundError, StorageKeyError } from '@p2pcloud/storage'
-import { ContractNotFoundError, DeployFailedError, DeployTimeoutError, DeploymentExistsError, DeploymentNotFoundError, DeploymentPendingError, FarmerNotAnsweringError, InvalidDurationError, NoCapacityError, NoMatchingFarmerError, PendingError, PlacementError, PoolNotFoundError, SpecError, WorkloadNotFoundError } from '@p2pcloud/twin'
+import { ContractNotFoundError, ContractTooSmallError, DeployFailedError, DeployTimeoutError, DeploymentExistsError, DeploymentNotFoundError, DeploymentPendingError, FarmerNotAnsweringError, InvalidDurationError, LeaseWouldShortenError, NoCapacityError, NoMatchingFarmerError, PendingError, PlacementError, PoolNotFoundError, SpecError, WorkloadNotFoundError } from '@p2pcloud/twin'
 
 describe('twin errors over the API', () => {
   it('each class answers with the name and status the API documents', () => {
@@ -19,6 +19,8 @@ describe('twin errors over the API', () => {
       [new ObjectNotFoundError('0'.repeat(32), []), 'ObjectNotFoundError', 404],
       [new DeploymentExistsError('exists already'), 'DeploymentExists', 409],
       [new NoMatchingFarmerError('no farmer matches'), 'NoMatchingFarmer', 409],
+      [new LeaseWouldShortenError('would end sooner'), 'LeaseWouldShorten', 409],
+      [new ContractTooSmallError('cannot grow'), 'ContractTooSmall', 409],
       [new PlacementError('no farmer took it', []), 'PlacementError', 409],
       [new DeploymentPendingError('is pending'), 'DeploymentPending', 409],
       [new PendingError({ name: 'app', farmer: 'f', contractId: 'c', createdAt: 0, dropAfter: 0 }, new Error('no answer')), 'DeploymentPending', 409],

@@ -6,7 +6,7 @@ export interface HomeLock {
   release(): Promise<void>
 }
 
-function isRunning (pid: number): boolean {
+export function isRunning (pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -16,7 +16,8 @@ function isRunning (pid: number): boolean {
   }
 }
 
-async function readHolder (path: string): Promise<number | undefined> {
+/** The pid a lock file names, or undefined when there is none (whether it still runs is isRunning's question). */
+export async function readHolder (path: string): Promise<number | undefined> {
   try {
     const pid = Number.parseInt(await readFile(path, 'utf8'), 10)
     return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined

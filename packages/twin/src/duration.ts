@@ -26,3 +26,16 @@ export function formatDuration (ms: number): string {
   }
   return `${ms}ms`
 }
+
+/** "1h 50m", "3d 2h", "45s": the largest two units of a span, for people. */
+export function roughDuration (ms: number): string {
+  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]]
+  const parts: string[] = []
+  let rest = Math.max(0, ms)
+  for (const [unit, size] of units) {
+    if (rest >= size || (parts.length === 0 && unit === 's')) parts.push(`${Math.floor(rest / size)}${unit}`)
+    rest %= size
+    if (parts.length === 2) break
+  }
+  return parts.join(' ')
+}

@@ -106,3 +106,15 @@ export class NetworkUnavailableError extends Error {
   override name = 'NetworkUnavailable'
   readonly kind = 'conflict'
 }
+
+/** `renew` with a lease that would end before the current one, without saying to shorten it. */
+export class LeaseWouldShortenError extends Error {
+  override name = 'LeaseWouldShorten'
+  readonly kind = 'conflict'
+}
+
+/** `update` to workloads that need more than the deployment's contract holds: a contract cannot grow. */
+export class ContractTooSmallError extends Error {
+  override name = 'ContractTooSmall'
+  readonly kind = 'conflict'
+}

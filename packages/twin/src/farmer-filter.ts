@@ -1,7 +1,8 @@
-import type { FindFilter, Resources } from '@p2pcloud/capacity'
+import type { DirectoryEntry, FindFilter, Resources } from '@p2pcloud/capacity'
 import { workloadKinds } from '@p2pcloud/workloads'
 import type { DeploymentSpec } from './spec.js'
 import { networksAsked } from './network-members.js'
+import { refusals, resourceWords } from './resource-words.js'
 
 /**
  * The capability farmers must offer: the spec's own, else the one its workloads' kinds ask for
@@ -38,9 +39,28 @@ export function farmerFilter (spec: DeploymentSpec, need: Resources): FindFilter
   }
 }
 
-/** Why no farmer matched, in people's words. */
-export function noMatchMessage (spec: DeploymentSpec, need: Resources): string {
-  const offering = spec.where.capability == null && neededCapability(spec) != null ? ` offering ${neededCapability(spec)}` : ''
-  const free = Object.entries(need).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(', ') || 'nothing'
-  return `no farmer${offering} matches ${JSON.stringify(spec.where)} with free ${free}`
+/** How many farmers that came close a "no farmer matches" names, with why each was refused. */
+export const CLOSEST_NAMED = 3
+
+/**
+ * Why no farmer matched, in people's words: what was asked (sizes in binary units), and the
+ * farmers this peer knows that came closest (fewest reasons against them, cheapest first),
+ * each with every reason it was refused.
+ */
+export function noMatchMessage (spec: DeploymentSpec, need: Resources, known: readonly DirectoryEntry[]): string {
+  const wants = { country: spec.where.country, farm: spec.where.farm, capabilities: neededCapabilities(spec), maxPrice: spec.where.maxPrice, need }
+  const asked = [
+    ...(wants.capabilities.length > 0 ? [`offering ${wants.capabilities.join(' and ')}`] : []),
+    ...(wants.country != null ? [`in ${wants.country}`] : []),
+    ...(wants.farm != null ? [`of farm ${wants.farm}`] : []),
+    ...(wants.maxPrice != null ? [`at most ${wants.maxPrice}/CU-hour`] : [])
+  ]
+  const head = `no farmer${asked.length > 0 ? ` ${asked.join(', ')}` : ''} has ${resourceWords(need)} free`
+  if (known.length === 0) return `${head}; this peer knows no farmer yet (p2pcloud find asks the mesh)`
+  const closest = known
+    .map((entry, order) => ({ farmer: entry.advert, order, why: refusals(entry.advert, wants) }))
+    .filter(c => c.why.length > 0)
+    .sort((a, b) => a.why.length - b.why.length || a.order - b.order)
+    .slice(0, CLOSEST_NAMED)
+  return `${head}; closest of the ${known.length} farmer(s) this peer knows: ${closest.map(c => `${c.farmer.peerId} (farm ${c.farmer.farm}, ${c.farmer.country}): ${c.why.join(', ')}`).join('; ')}`
 }

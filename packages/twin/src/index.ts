@@ -1,5 +1,5 @@
 export * from './errors.js'
-export { PlacementError } from './placement.js'
+export { PlacementError, isNoAnswer } from './placement.js'
 export { neededCapabilities, neededCapability } from './farmer-filter.js'
 export * from './spec.js'
 export * from './twin.js'

@@ -1,6 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ObjectStore, StorageMasterKey, zdbShardStore, type OnProgress, type RepairReport, type ShardStore } from '@p2pcloud/storage'
 import { ZdbClient } from '@p2pcloud/zdb'
+import { formatSize } from '@p2pcloud/node'
 import { Key, type Datastore } from 'interface-datastore'
 import { SPEC_NAME, SpecError, type DeploymentSpec } from './spec.js'
 import { DeploymentExistsError, NoMatchingFarmerError, PoolNotFoundError } from './errors.js'
@@ -125,7 +126,7 @@ export class StoragePools {
     if (!Number.isInteger(k) || !Number.isInteger(m) || k < 1 || m < 0 || k + m > 64) throw new SpecError(`--data ${k} --parity ${m}: whole numbers, data at least 1, data + parity at most 64`)
     const candidates = choosePoolFarmers(await this.farmersOffering({ ...options.where, capability: 'zdb', minFree: { hru: options.namespaceBytes }, sort: 'price' }, k + m), Infinity)
     if (candidates.length < k + m) {
-      throw new NoMatchingFarmerError(`a ${k}+${m} pool needs ${k + m} distinct farmers offering zdb with ${options.namespaceBytes} bytes of HDD free; found ${candidates.length}`)
+      throw new NoMatchingFarmerError(`a ${k}+${m} pool needs ${k + m} distinct farmers offering zdb with ${formatSize(options.namespaceBytes)} of HDD free; found ${candidates.length}`)
     }
     const members: PoolMember[] = []
     try {

@@ -3,11 +3,11 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2pEvents, PeerId, PrivateKey, TypedEventTarget } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
-import { emptyResources, shortfall, type CapacityMarket, type DirectoryEntry, type FindFilter, type Resources } from '@p2pcloud/capacity'
+import { emptyResources, type CapacityMarket, type DirectoryEntry, type FindFilter, type Resources } from '@p2pcloud/capacity'
 import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
-import type { StreamOpener } from '@p2pcloud/wire'
+import { DeploymentErrorCodes, type StreamOpener } from '@p2pcloud/wire'
 import { workloadKinds } from '@p2pcloud/workloads'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
 import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
@@ -18,10 +18,16 @@ import { StoragePools } from './storage-pools.js'
 import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
 import { farmerFilter, neededCapabilities, noMatchMessage } from './farmer-filter.js'
 import { settle } from './settle.js'
+import { cannotGrow, checkRenewal } from './contract-rules.js'
+import { SilentFarmers } from './silent-farmers.js'
+import { shortWords } from './resource-words.js'
 import { PendingDeployments, dropAfterOf, releaseContract, reservationOf } from './pending-deployments.js'
 import type { MachineNetworks } from '@p2pcloud/network'
 import { NetworkStore } from './networks.js'
 import { NetworkMembers, networksAsked, type NetworkJoined } from './network-members.js'
+
+/** How many known farmers (cheapest first) a "no farmer matches" looks through for those that came closest. */
+const MAX_KNOWN_EXPLAINED = 200
 
 const log = logger('p2pcloud:twin')
 
@@ -38,9 +44,18 @@ export interface TwinComponents {
   connectionManager: { openStream: StreamOpener['dialProtocol'], openConnection(peer: any, options?: any): Promise<unknown>, closeConnections(peer: PeerId, options?: any): Promise<void> }
 }
 
+/** A deployment's farmer did not answer: since when (ISO 8601), why, and when its last advert was issued, if this peer holds one. */
+export interface Unreachable {
+  since: string
+  reason: string
+  lastAdvert?: string
+}
+
 export interface TwinDeploymentView extends TwinDeploymentRecord {
   status?: DeploymentStatusView
   contract?: { state: string, leaseEnd: string }
+  /** Set, instead of `status` and `contract`, when the farmer did not answer: the view is what this twin knows. */
+  unreachable?: Unreachable
   /** What went wrong around it without failing it (a network member that could not be told of a change), naming the farmer. */
   notes?: string[]
   /** Its gateway names: their URLs and whether their backends answer (from `status`). */
@@ -82,6 +97,8 @@ export class Twin {
   readonly pools: StoragePools
   /** Farmers that recently let a placement down (no answer, or a refusal for capacity after claiming room): placements try them last. */
   readonly unreliable = new UnreliableFarmers()
+  /** Farmers of its deployments that stopped answering, and since when. */
+  private readonly silent = new SilentFarmers()
   private readonly pending: PendingDeployments
   /** The twin's private networks and their members (the farmers of its deployments using them). */
   readonly networks: NetworkMembers
@@ -157,8 +174,8 @@ export class Twin {
       await this.reach(farmer, signal)
       return this.components.capacity.fetchAdvert(farmer, { signal })
     })
-    const missing = shortfall(live.advert.free, { ...emptyResources(), ...need })
-    if (missing.length > 0) throw new NoCapacityError(`${farmer.toString()} has too little free ${missing.join(', ')}`)
+    const missing = shortWords(live.advert.free, { ...emptyResources(), ...need })
+    if (missing.length > 0) throw new NoCapacityError(`${farmer.toString()} has too little free: ${missing.join(', ')}`)
   }
 
   /** Placement options shared by deploys and pools: the failure budget, the probe's timeout, who recently let a placement down. */
@@ -216,7 +233,7 @@ export class Twin {
       return this.deployOn(farmer, spec, need)
     }
     const farmers = await this.candidates(spec, need)
-    if (farmers.length === 0) throw new NoMatchingFarmerError(noMatchMessage(spec, need))
+    if (farmers.length === 0) throw new NoMatchingFarmerError(noMatchMessage(spec, need, this.components.capacity.directory.query({ limit: MAX_KNOWN_EXPLAINED })))
     const [deployed] = await place(farmers, {
       ...this.placement,
       what: `no farmer took deployment "${spec.name}"`,
@@ -275,7 +292,11 @@ export class Twin {
     return this.networks.store.serialize(touched, async () => {
       const current = await this.record(asked.name)
       const resolved = await resolveGatewayBackends(asked, async name => this.store.get(name))
-      const updated = await this.sendUpdate(current, await this.networks.prepare(resolved, current.farmer, current))
+      const updated = await this.sendUpdate(current, await this.networks.prepare(resolved, current.farmer, current)).catch(async (err: any) => {
+        if (err?.code !== DeploymentErrorCodes.DOES_NOT_FIT) throw err
+        const contract = await this.components.contracts.client.get(peerIdFromString(current.farmer), current.contractId)
+        throw cannotGrow(asked.name, contract.proposal.quote.resources, specResources(asked))
+      })
       return { ...updated, notes: await this.networks.reconcile(updated, current) }
     })
   }
@@ -341,17 +362,30 @@ export class Twin {
     return this.logsClient.logs(farmer, record.contractId, workload, options)
   }
 
-  /** A deployment with its live state, in the farmer's words. */
+  /** A deployment with its live state, in the farmer's words; when the farmer does not answer, what this twin knows and since when it is silent. */
   async get (name: string): Promise<TwinDeploymentView> {
     const record = await this.record(name)
     const farmer = peerIdFromString(record.farmer)
     await this.reach(farmer)
-    const [status, contract] = await Promise.all([
-      this.deployments.get(farmer, record.contractId),
-      this.components.contracts.client.get(farmer, record.contractId)
-    ])
-    const gateways = gatewayViews(status)
-    return { ...record, status, contract: contractSummary(contract), ...(gateways.length > 0 ? { gateways } : {}) }
+    try {
+      const [status, contract] = await Promise.all([
+        this.deployments.get(farmer, record.contractId),
+        this.components.contracts.client.get(farmer, record.contractId)
+      ])
+      this.silent.answered(record.farmer)
+      const gateways = gatewayViews(status)
+      return { ...record, status, contract: contractSummary(contract), ...(gateways.length > 0 ? { gateways } : {}) }
+    } catch (err: any) {
+      if (!isNoAnswer(err)) throw err
+      return { ...record, unreachable: this.unreachable(record.farmer, err) }
+    }
+  }
+
+  /** A farmer that did not answer `err`: since when, and its last advert this peer holds. */
+  private unreachable (farmer: string, err: Error): Unreachable {
+    const since = new Date(this.silent.silent(farmer)).toISOString()
+    const advert = this.components.capacity.directory.get(farmer)?.advert
+    return { since, reason: err.message, ...(advert != null ? { lastAdvert: new Date(advert.issuedAt).toISOString() } : {}) }
   }
 
   /**
@@ -378,7 +412,8 @@ export class Twin {
     } catch (err: any) {
       if (!isNoAnswer(err)) throw err
       const holds = `it may hold contract ${record.contractId} until its lease ends`
-      if (options.force !== true) throw new FarmerNotAnsweringError(`farmer ${record.farmer} did not answer (${err.message as string}); p2pcloud rm --force ${name} forgets the deployment here, and ${holds}`)
+      const since = this.unreachable(record.farmer, err).since
+      if (options.force !== true) throw new FarmerNotAnsweringError(`farmer ${record.farmer} did not answer (${err.message as string}; silent since ${since}); p2pcloud rm --force ${name} forgets the deployment here, and ${holds}`)
       await this.pending.keep(reservationOf(record, Date.now()))
       await this.store.delete(name)
       return { deleted: name, contractId: record.contractId, farmer: record.farmer, cancelled: false, note: `farmer ${record.farmer} did not answer (${err.message as string}); forgotten here: ${holds} (cancelled if it answers before)` }
@@ -426,10 +461,15 @@ export class Twin {
     return this.components.contracts.client.list(farmer)
   }
 
-  async renew (name: string, leaseMs: number): Promise<TwinDeploymentView> {
+  /** Set the lease to end `leaseMs` from now; one that would end sooner than it does now only with `shorten` (checkRenewal). */
+  async renew (name: string, leaseMs: number, options: { shorten?: boolean } = {}): Promise<TwinDeploymentView> {
     const record = await this.record(name)
     const farmer = peerIdFromString(record.farmer)
     await this.reach(farmer)
+    if (options.shorten !== true) {
+      const current = await this.components.contracts.client.get(farmer, record.contractId)
+      checkRenewal(name, leaseMs, { state: current.state, leaseEnd: current.acceptance.leaseEnd })
+    }
     const contract = await this.components.contracts.client.renew(farmer, record.contractId, leaseMs)
     return { ...record, contract: contractSummary(contract) }
   }

@@ -51,6 +51,8 @@ export interface Deployment {
   spec: { workloads: Array<{ name: string, type: string }>, leaseMs: number }
   status?: { workloads: WorkloadStatus[] }
   contract?: { state: string, leaseEnd: string }
+  /** The farmer did not answer: what is shown is what the 3Bot knows. */
+  unreachable?: { since: string, reason: string, lastAdvert?: string }
 }
 
 export interface Receipt {

@@ -1,14 +1,26 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
+import type { Resources } from '@p2pcloud/capacity'
 import type { ContractView, UsageReceipt } from '@p2pcloud/contracts'
-import { formatSize } from '@p2pcloud/node'
-import { specResources, type PendingReservation, type TwinDeletion, type TwinDeploymentRecord, type TwinDeploymentView } from '@p2pcloud/twin'
+import { formatSize } from '@p2pcloud/node/home-files'
+import type { PendingReservation, TwinDeletion, TwinDeploymentRecord, TwinDeploymentView } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
+
+/** A farmer that did not answer: what this 3Bot knows follows, workloads in state unknown. */
+function unreachableLines (d: TwinDeploymentView): string[] {
+  if (d.unreachable == null) return []
+  const u = d.unreachable
+  return [
+    `  farmer unreachable since ${u.since}${u.lastAdvert != null ? ` (its last advert here was issued ${u.lastAdvert})` : ''}: ${u.reason}`,
+    `  below is what this 3Bot knows; "p2pcloud rm --force ${d.name}" forgets it here (its contract is cancelled if the farmer answers before its lease ends)`
+  ]
+}
 
 function deploymentLines (d: TwinDeploymentView): string[] {
   return [
     `${d.name}  on farmer ${d.farmer}`,
+    ...unreachableLines(d),
     `  contract ${d.contractId.slice(0, 16)}…${d.contract != null ? ` ${d.contract.state}, lease until ${d.contract.leaseEnd}` : ''}`,
     ...(d.status?.workloads ?? d.spec.workloads.map(w => ({ name: w.name, type: w.type, state: 'unknown', message: '' })))
       .map(w => `  ${w.name.padEnd(20)} ${w.type.padEnd(8)} ${w.state}${w.message !== '' ? `: ${w.message}` : ''}`),
@@ -17,8 +29,8 @@ function deploymentLines (d: TwinDeploymentView): string[] {
   ]
 }
 
-function recordLine (d: TwinDeploymentRecord): string {
-  const need = specResources(d.spec)
+function recordLine (d: TwinDeploymentRecord & { resources: Resources }): string {
+  const need = d.resources
   return `${d.name.padEnd(24)} ${d.spec.workloads.length} workload(s), ${need.cru > 0 ? `${need.cru} core(s), ${formatSize(need.mru)} RAM, ` : ''}${formatSize(need.sru)} SSD${need.hru > 0 ? `, ${formatSize(need.hru)} HDD` : ''}  farmer ${d.farmer}`
 }
 
@@ -82,7 +94,7 @@ export function registerDeployments (program: Command): void {
       const context = contextOf(command)
       const client = await daemonClient(context)
       const [list, pending] = await Promise.all([
-        client.request<TwinDeploymentRecord[]>('GET', '/v1/deployments'),
+        client.request<Array<TwinDeploymentRecord & { resources: Resources }>>('GET', '/v1/deployments'),
         client.request<PendingReservation[]>('GET', '/v1/pending')
       ])
       print(context, list, l => [...(l.length === 0 ? ['no deployments'] : l.map(recordLine)), ...pending.map(pendingLine)])
@@ -112,12 +124,13 @@ export function registerDeployments (program: Command): void {
 
   program
     .command('renew')
-    .description('extend a deployment\'s lease from now')
+    .description('set a deployment\'s lease to end DURATION from now; never shortens it without --shorten')
     .argument('<name>')
     .requiredOption('--lease <duration>', 'new lease length from now, e.g. 24h, 7d')
-    .action(async (name: string, options: { lease: string }, command: Command) => {
+    .option('--shorten', 'allow a lease that ends sooner than the current one (refused otherwise)')
+    .action(async (name: string, options: { lease: string, shorten?: boolean }, command: Command) => {
       const context = contextOf(command)
-      const deployment = await (await daemonClient(context)).request<TwinDeploymentView>('POST', `/v1/deployments/${encodeURIComponent(name)}/renew`, { lease: options.lease })
+      const deployment = await (await daemonClient(context)).request<TwinDeploymentView>('POST', `/v1/deployments/${encodeURIComponent(name)}/renew`, { lease: options.lease, shorten: options.shorten === true })
       print(context, deployment, d => [`${d.name}: lease until ${d.contract?.leaseEnd ?? '?'}`])
     })
 
@@ -126,7 +139,12 @@ export function registerDeployments (program: Command): void {
     .description('this twin\'s contracts, as the farmers\' ledgers hold them; "contracts cancel ID" cancels one')
     .action(async (_options, command: Command) => {
       const context = contextOf(command)
-      const list = await (await daemonClient(context)).request<ContractView[]>('GET', '/v1/contracts')
+      const client = await daemonClient(context)
+      const [list, deployments] = await Promise.all([client.request<ContractView[]>('GET', '/v1/contracts'), client.request<TwinDeploymentRecord[]>('GET', '/v1/deployments')])
+      // a farmer that did not answer listed nothing: say which deployments' contracts are missing, on stderr so that --json stays exact
+      for (const d of deployments.filter(d => !list.some(c => c.id === d.contractId))) {
+        process.stderr.write(`warning: contract ${d.contractId.slice(0, 16)}… of deployment ${d.name} is not listed: farmer ${d.farmer} did not answer, or no longer holds it (p2pcloud show ${d.name})\n`)
+      }
       print(context, list, l => l.length === 0 ? ['no contracts'] : l.map(c => `${c.id.slice(0, 16)}…  ${c.state.padEnd(9)} farmer ${c.farmer}, until ${c.leaseEnd}, ${c.pricePerHour} ${c.currency}/hour`))
     })
 

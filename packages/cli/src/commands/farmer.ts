@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { ContractView } from '@p2pcloud/contracts'
-import { formatSize } from '@p2pcloud/node'
+import { formatSize } from '@p2pcloud/node/home-files'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 

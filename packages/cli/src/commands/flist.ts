@@ -2,8 +2,8 @@ import { resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import type { Command } from 'commander'
-import { buildFromDirectory, buildFromOciImage, type BuildResult, type FlistEntryView, type FlistFetchProgress, type Progress, type PinnedFlist, type PublishResult } from '@p2pcloud/flist'
-import { formatSize } from '@p2pcloud/node'
+import type { BuildResult, FlistEntryView, FlistFetchProgress, Progress, PinnedFlist, PublishResult } from '@p2pcloud/flist'
+import { formatSize } from '@p2pcloud/node/home-files'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 import { ProgressLine, withProgress } from '../progress.js'
@@ -43,6 +43,7 @@ function registerBuild (flist: Command): void {
       const context = contextOf(command)
       const line = new ProgressLine(context.json)
       const onProgress = (p: Progress): void => { line.update(p.phase, `${p.phase}: ${p.files} files, ${formatSize(p.bytes)}${p.totalBytes != null ? ` of ${formatSize(p.totalBytes)}` : ''}`) }
+      const { buildFromDirectory, buildFromOciImage } = await import('@p2pcloud/flist')
       let result: BuildResult
       try {
         result = await (options.oci === true ? buildFromOciImage : buildFromDirectory)(resolve(source), resolve(options.output), { onProgress })

@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander'
-import { InvalidArgumentError } from 'commander'
-import { FIND_PARAMS, parseFindParams, type AdvertView, type FindParams } from '@p2pcloud/capacity'
-import { formatSize } from '@p2pcloud/node'
+import type { AdvertView, FIND_PARAMS } from '@p2pcloud/capacity'
+import { formatSize } from '@p2pcloud/node/home-files'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
+import { checkOption } from '../options.js'
 
 function resourceLine (label: string, r: AdvertView['free']): string {
   return `${label} ${r.cru} cores, ${formatSize(r.mru)} RAM, ${formatSize(r.sru)} SSD, ${formatSize(r.hru)} HDD, ${r.ipv4u} IPv4`
@@ -22,18 +22,6 @@ function advertLines (advert: AdvertView): string[] {
   ]
 }
 
-/** Check a flag at parse time with the same rules the daemon applies. */
-function findFlag (name: keyof FindParams) {
-  return (value: string): string => {
-    try {
-      parseFindParams({ [name]: value })
-      return value
-    } catch (err: any) {
-      throw new InvalidArgumentError(err.message)
-    }
-  }
-}
-
 export function registerMarket (program: Command): void {
   program
     .command('capacity')
@@ -48,7 +36,8 @@ export function registerMarket (program: Command): void {
     .command('find')
     .description('find farmers with free capacity: gossiped adverts first, the DHT when too few match')
     .addHelpText('after', '\nSizes take K, M, G, T suffixes (binary): --mru 4G. --json prints [{"peerId","farm","country","free":{...},...}] with sizes in bytes.\nExample: p2pcloud find --country BE --cru 2 --mru 4G --sort price --json')
-  const flags: Record<(typeof FIND_PARAMS)[number], string> = {
+  type FindParam = (typeof FIND_PARAMS)[number]
+  const flags: Record<FindParam, string> = {
     country: 'two-letter country code, e.g. BE',
     farm: 'only nodes of this farm',
     capability: 'only farmers offering this (container, zdb, gateway, relay, …)',
@@ -60,17 +49,18 @@ export function registerMarket (program: Command): void {
     sort: 'price (cheapest first, default) or free (most free cores first)',
     limit: 'at most this many farmers (default 20)'
   }
-  for (const name of FIND_PARAMS) {
-    find.addOption(new Option(`--${name} <value>`, flags[name]).argParser(findFlag(name)))
-  }
+  const names = Object.keys(flags) as FindParam[]
+  for (const name of names) find.addOption(new Option(`--${name} <value>`, flags[name]))
   find.option('--local', 'only adverts this peer already holds; do not ask the DHT')
   find.action(async (options: Record<string, string | boolean>, command: Command) => {
     const context = contextOf(command)
+    const { parseFindParams } = await import('@p2pcloud/capacity')
     const query = new URLSearchParams()
-    for (const name of FIND_PARAMS) {
+    for (const name of names) {
       const key = name === 'max-price' ? 'maxPrice' : name
       const value = options[key]
-      if (typeof value === 'string') query.set(name, value)
+      // the same rules the daemon applies, so a bad flag is refused before it is asked
+      if (typeof value === 'string') query.set(name, checkOption(command, `--${name} <value>`, value, v => { parseFindParams({ [name]: v }); return v }))
     }
     if (options.local === true) query.set('local', '1')
     const found = await (await daemonClient(context)).request<AdvertView[]>('GET', `/v1/find?${query.toString()}`)

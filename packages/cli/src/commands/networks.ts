@@ -1,8 +1,7 @@
 import { chmod, rename, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { generateWireguardKeys } from '@p2pcloud/network'
-import { wgQuickConfig, type NetworkJoined, type NetworkMemberView, type NetworkView, type PrivateNetwork } from '@p2pcloud/twin'
+import type { NetworkJoined, NetworkMemberView, NetworkView, PrivateNetwork } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
 
@@ -100,6 +99,7 @@ export function registerNetworks (program: Command): void {
         ])
         return
       }
+      const [{ generateWireguardKeys }, { wgQuickConfig }] = await Promise.all([import('@p2pcloud/network'), import('@p2pcloud/twin')])
       const keys = generateWireguardKeys()
       const join = await client.request<NetworkJoined>('POST', `${path(name)}/join`, { publicKey: keys.publicKey })
       const file = resolve(options.wgConfig)

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import type { PeerView } from '@p2pcloud/api'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
-import { multiaddrArg } from '../options.js'
+import { checkMultiaddrs } from '../options.js'
 
 function peerLines (peer: PeerView): string[] {
   const direction = peer.connections.map(c => c.direction).join(', ')
@@ -53,9 +53,10 @@ export function registerPeerInfo (program: Command): void {
   program
     .command('connect')
     .description('dial a peer by multiaddr, e.g. /ip4/1.2.3.4/tcp/4050/p2p/12D3Koo…')
-    .argument('<multiaddr>', 'the address to dial', multiaddrArg)
-    .action(async (target: string, _options, command: Command) => {
+    .argument('<multiaddr>', 'the address to dial')
+    .action(async (text: string, _options, command: Command) => {
       const context = contextOf(command)
+      const [target] = await checkMultiaddrs(command, '<multiaddr>', [text]) as string[]
       const peer = await (await daemonClient(context)).connect(target)
       print(context, peer, value => [`connected to ${value.peerId}`, ...value.addresses.map(address => `  ${address}`)])
     })

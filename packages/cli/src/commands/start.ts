@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander'
-import { startDaemon, type Daemon } from '@p2pcloud/daemon'
+import type { Daemon } from '@p2pcloud/daemon'
 import { contextOf } from '../context.js'
+import { offerLines } from '../farmer-offer.js'
 import { printError } from '../output.js'
-import { apiAddressArg, collect, multiaddrArg, peerMultiaddrArg } from '../options.js'
+import { apiAddressArg, checkMultiaddrs, collect } from '../options.js'
 
 interface StartOptions {
   listen?: string[]
@@ -53,17 +54,20 @@ export function registerStart (program: Command): void {
   program
     .command('start')
     .description('run the peer in the foreground until Ctrl-C')
-    .option('--listen <multiaddr>', 'listen on this address instead of config.json\'s (repeatable)', collect(multiaddrArg))
-    .option('--bootstrap <multiaddr>', 'also bootstrap from this peer, /p2p/<id> included (repeatable)', collect(peerMultiaddrArg))
+    .option('--listen <multiaddr>', 'listen on this address instead of config.json\'s (repeatable)', collect)
+    .option('--bootstrap <multiaddr>', 'also bootstrap from this peer, /p2p/<id> included (repeatable)', collect)
     .addOption(new Option('--api <host:port>', 'serve the local API here (port 0 = any free port)').argParser(apiAddressArg))
     .option('--no-mdns', 'do not look for peers on the local network with mDNS')
     .option('--relay-server', 'offer circuit relay v2 to peers that cannot be reached directly')
     .addHelpText('after', '\nThe API address and token are written to <home>/api.json for the other commands.\n--json prints one JSON line {"peerId","addresses","api","home"} once the peer is up (and "metrics", its metrics.listen URL, when config.json has one).')
     .action(async (options: StartOptions, command: Command) => {
       const context = contextOf(command)
+      const listen = await checkMultiaddrs(command, '--listen <multiaddr>', options.listen)
+      const bootstrap = await checkMultiaddrs(command, '--bootstrap <multiaddr>', options.bootstrap, true)
+      const { farmerOffer, startDaemon } = await import('@p2pcloud/daemon')
       const daemon = await startDaemon(context.home, {
-        listen: options.listen,
-        bootstrap: options.bootstrap,
+        listen,
+        bootstrap,
         // commander makes --no-mdns default to true; only an explicit flag may override config.json
         mdns: options.mdns === false ? false : undefined,
         relayServer: options.relayServer,
@@ -77,7 +81,9 @@ export function registerStart (program: Command): void {
         api: daemon.api.url,
         home: context.home,
         // only with config.json's metrics.listen
-        ...(daemon.metrics != null ? { metrics: daemon.metrics.url } : {})
+        ...(daemon.metrics != null ? { metrics: daemon.metrics.url } : {}),
+        // a farmer says what it offers, and why none of the other kinds
+        ...(daemon.peer.config.farmer.enabled ? { farmer: await farmerOffer(daemon.peer.config.farmer.capabilities) } : {})
       }
       if (context.json) {
         process.stdout.write(JSON.stringify(ready) + '\n')
@@ -90,7 +96,8 @@ export function registerStart (program: Command): void {
         ...ready.addresses.map(address => `    ${address}`),
         `  API:  ${ready.api} (token in ${daemon.peer.paths.apiInfo})`,
         ...(ready.metrics != null ? [`  metrics: ${ready.metrics} (no token: config.json metrics.listen)`] : []),
-        'press Ctrl-C to stop'
+        ...(ready.farmer != null ? ['  farmer:', ...offerLines(ready.farmer).map(line => `  ${line}`)] : []),
+        'press Ctrl-C to stop (or p2pcloud stop)'
       ].join('\n') + '\n')
       reportPeerEvents(daemon)
     })

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises'
 import { Readable, Transform } from 'node:stream'
 import type { Command } from 'commander'
 import type { ApiClient } from '@p2pcloud/api'
-import { formatSize } from '@p2pcloud/node'
+import { formatSize } from '@p2pcloud/node/home-files'
 import type { ObjectInfo, ObjectStatus } from '@p2pcloud/storage'
 import type { PoolMember, PoolRepairReport, StoragePool } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
@@ -20,10 +20,15 @@ async function objectIds (client: ApiClient, id: string | undefined, pool: strin
   return (await client.request<{ objects: ObjectInfo[] }>('GET', `/v1/store/objects${poolQuery(pool)}`)).objects.map(o => o.objectId)
 }
 
-/** "12.3 MiB of 40 MiB, 85.1 MB/s" */
-function throughput (bytes: number, startedMs: number, total?: number): string {
+/** "85.1 MB/s" since `startedMs` */
+function rate (bytes: number, startedMs: number): string {
   const seconds = Math.max((Date.now() - startedMs) / 1000, 0.001)
-  return `${formatSize(bytes)}${total != null ? ` of ${formatSize(total)}` : ''}, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`
+  return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s`
+}
+
+/** "12.3 MiB of 40 MiB, 85.1 MB/s": progress */
+function throughput (bytes: number, startedMs: number, total?: number): string {
+  return `${formatSize(bytes)}${total != null ? ` of ${formatSize(total)}` : ''}, ${rate(bytes, startedMs)}`
 }
 
 const memberLine = (m: PoolMember, i: number): string => `  ${String(i).padStart(2)} ${m.farmer}  farm ${m.farm}, ${m.country}  contract ${m.contractId.slice(0, 16)}…`
@@ -73,33 +78,40 @@ export function registerStore (program: Command): void {
       const started = Date.now()
       const info = await withProgress<{ bytes: number, total: number }, ObjectInfo>(context, 'POST', `/v1/store/objects${poolQuery(options.pool)}`, { path: resolve(file), name: options.name },
         p => ['put', `storing: ${throughput(p.bytes, started, p.total)}`])
-      print(context, { ...info, seconds: (Date.now() - started) / 1000 }, o => [`${o.objectId}  ${o.name}, ${formatSize(o.size)} in ${o.segments} segment(s), ${o.dataShards}+${o.parityShards}, ${throughput(o.size, started)}`])
+      print(context, { ...info, seconds: (Date.now() - started) / 1000 }, o => [`${o.objectId}  ${o.name}, ${formatSize(o.size)} in ${o.segments} segment(s), ${o.dataShards}+${o.parityShards}, ${rate(o.size, started)}`])
     })
 
-  withPool(store.command('get').description('read an object back (from the fastest k shards), verify and decrypt it').argument('<id>'))
-    .requiredOption('-o, --output <file>', 'where to write it')
-    .action(async (id: string, options: { pool: string, output: string }, command: Command) => {
+  withPool(store.command('get').description('read an object back (from the fastest k shards), verify and decrypt it; to stdout without -o').argument('<id>'))
+    .option('-o, --output <file>', 'where to write it (written to FILE.partial, renamed once complete)')
+    .addHelpText('after', '\nWithout -o the object goes to stdout (not to a terminal), and the summary to stderr.')
+    .action(async (id: string, options: { pool: string, output?: string }, command: Command) => {
       const context = contextOf(command)
+      const toStdout = options.output == null
+      if (toStdout && process.stdout.isTTY) throw new Error('stdout is a terminal; give -o FILE, or pipe or redirect stdout')
       const client = await daemonClient(context)
       const info = await client.request<ObjectInfo>('GET', `/v1/store/objects/${encodeURIComponent(id)}/info${poolQuery(options.pool)}`)
-      const out = resolve(options.output)
+      const out = toStdout ? undefined : resolve(options.output as string)
       const partial = `${out}.partial`
       const line = new ProgressLine(context.json)
       const started = Date.now()
       let bytes = 0
       const count = new Transform({ transform (chunk, _encoding, done) { bytes += chunk.byteLength; line.update('get', `reading: ${throughput(bytes, started, info.size)}`); done(null, chunk) } })
       try {
-        await pipeline(Readable.from(client.bytes('GET', `/v1/store/objects/${encodeURIComponent(id)}${poolQuery(options.pool)}`)), count, createWriteStream(partial))
+        await pipeline(Readable.from(client.bytes('GET', `/v1/store/objects/${encodeURIComponent(id)}${poolQuery(options.pool)}`)), count, out == null ? process.stdout : createWriteStream(partial))
         // a cut answer (the daemon failed mid-object) is not the object
-        if (bytes !== info.size) throw new Error(`the object is ${info.size} bytes, ${bytes} arrived; nothing written to ${out}`)
-        await rename(partial, out)
+        if (bytes !== info.size) throw new Error(`the object is ${info.size} bytes, ${bytes} arrived; ${out == null ? 'what went to stdout is cut short' : `nothing written to ${out}`}`)
+        if (out != null) await rename(partial, out)
       } catch (err) {
-        await rm(partial, { force: true })
+        if (out != null) await rm(partial, { force: true })
         throw err
       } finally {
         line.done()
       }
-      print(context, { ...info, output: out, seconds: (Date.now() - started) / 1000 }, o => [`${o.objectId} → ${o.output}: ${formatSize(o.size)}, ${throughput(o.size, started)}`])
+      const result = { ...info, output: out ?? '-', seconds: (Date.now() - started) / 1000 }
+      const summary = (o: typeof result): string[] => [`${o.objectId} → ${out ?? 'stdout'}: ${formatSize(o.size)}, ${rate(o.size, started)}`]
+      // stdout carries the object itself: the summary goes to stderr
+      if (out == null) process.stderr.write((context.json ? JSON.stringify(result) : summary(result).join('\n')) + '\n')
+      else print(context, result, summary)
     })
 
   withPool(store.command('ls').description('the objects in the pool'))

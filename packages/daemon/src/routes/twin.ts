@@ -1,7 +1,7 @@
 import { ApiError, clientGone, ndjson, readJsonBody, requireString, type Routes } from '@p2pcloud/api'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { contractView } from '@p2pcloud/contracts'
-import { parseDeploymentSpec, parseDuration, type Twin } from '@p2pcloud/twin'
+import { isNoAnswer, parseDeploymentSpec, parseDuration, specResources, type Twin } from '@p2pcloud/twin'
 
 function isPeerId (text: string): boolean {
   try {
@@ -20,7 +20,8 @@ export function twinRoutes (twin: Twin): Routes {
       const source = typeof (body as any).source === 'string' ? (body as any).source : 'spec'
       return twin.deploy(parseDeploymentSpec(requireString(body, 'spec'), source))
     },
-    'GET /v1/deployments': async () => twin.list(),
+    // with what each books, so that a client lists them without the workload kinds' rules
+    'GET /v1/deployments': async () => (await twin.list()).map(record => ({ ...record, resources: specResources(record.spec) })),
     'GET /v1/pending': async () => twin.pendingReservations(),
     'PUT /v1/deployments/:name': async (req, _url, params) => {
       const body = await readJsonBody(req)
@@ -32,8 +33,10 @@ export function twinRoutes (twin: Twin): Routes {
     'GET /v1/deployments/:name': async (_req, _url, params) => twin.get(params.name),
     'DELETE /v1/deployments/:name': async (_req, url, params) => twin.delete(params.name, { force: url.searchParams.get('force') === '1' }),
     'POST /v1/deployments/:name/renew': async (req, _url, params) => {
-      const lease = parseDuration(requireString(await readJsonBody(req), 'lease'))
-      return twin.renew(params.name, lease)
+      const body = await readJsonBody(req)
+      const shorten = (body as { shorten?: unknown }).shorten
+      if (shorten != null && typeof shorten !== 'boolean') throw new ApiError(400, 'BadRequest', `shorten must be true or false, not ${JSON.stringify(shorten)}`)
+      return twin.renew(params.name, parseDuration(requireString(body, 'lease')), { shorten: shorten === true })
     },
     'GET /v1/deployments/:name/logs': async (req, url, params) => {
       const tail = url.searchParams.get('tail')
@@ -47,7 +50,11 @@ export function twinRoutes (twin: Twin): Routes {
     'GET /v1/deployments/:name/receipts': async (_req, _url, params) => twin.receipts(params.name),
     'GET /v1/contracts': async () => {
       const farmers = [...new Set((await twin.list()).map(record => record.farmer))]
-      const lists = await Promise.all(farmers.map(async farmer => twin.contracts(peerIdFromString(farmer))))
+      // a farmer that does not answer lists nothing: the others' contracts are still worth having
+      const lists = await Promise.all(farmers.map(async farmer => twin.contracts(peerIdFromString(farmer)).catch(err => {
+        if (isNoAnswer(err)) return []
+        throw err
+      })))
       return lists.flat().map(contractView)
     },
     'POST /v1/contracts/:id/cancel': async (req, _url, params) => {

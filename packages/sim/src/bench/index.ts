@@ -1,4 +1,5 @@
 import { advertPropagation } from './advert-propagation.js'
+import { cliStartup } from './cli-startup.js'
 import { containerDeploy } from './container-deploy.js'
 import { contractThroughput } from './contract-throughput.js'
 import { dialLatency } from './dial-latency.js'
@@ -33,6 +34,7 @@ export const benchmarks: readonly Benchmark[] = [
   proposeLatency,
   contractThroughput,
   ledgerStart,
+  cliStartup,
   flistBuild,
   flistFetch,
   flistDiskAttack,

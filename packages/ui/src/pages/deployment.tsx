@@ -46,16 +46,17 @@ function Actions ({ name, reload }: { name: string, reload: () => void }) {
   const [lease, setLease] = useState('24h')
   const { busy, error, run: act } = useAction()
   const path = `/v1/deployments/${encodeURIComponent(name)}`
-  const renew = async (): Promise<void> => { await call('POST', `${path}/renew`, { lease }); reload() }
+  const renew = async (shorten = false): Promise<void> => { await call('POST', `${path}/renew`, { lease, shorten }); reload() }
   const remove = async (force: boolean): Promise<void> => { await call('DELETE', `${path}${force ? '?force=1' : ''}`); location.hash = '#/deployments' }
   return (
     <div class="actions">
-      <form onSubmit={e => { e.preventDefault(); void act('renewing', renew) }}>
+      <form onSubmit={e => { e.preventDefault(); void act('renewing', async () => renew()) }}>
         <label>Lease from now <input name="lease" value={lease} onInput={e => { setLease(e.currentTarget.value) }} /></label>
         <button type="submit" disabled={busy != null}>Renew</button>
       </form>
       <a class="button secondary" href={`#/deployments/${encodeURIComponent(name)}/update`}>Update…</a>
       <button type="button" class="danger" disabled={busy != null} onClick={() => { if (confirm(`Remove ${name}? Its farmer deletes everything of it.`)) void act('removing', async () => remove(false)) }}>Remove</button>
+      {error?.name === 'LeaseWouldShorten' && <button type="button" class="danger" onClick={() => { void act('renewing', async () => renew(true)) }}>Shorten it anyway</button>}
       {error?.name === 'FarmerNotAnswering' && <button type="button" class="danger" onClick={() => { void act('removing', async () => remove(true)) }}>Forget it here anyway</button>}
       {busy != null && <span class="muted">{busy}…</span>}
       {error != null && <ErrorBox error={error} />}
@@ -76,6 +77,7 @@ export function Deployment ({ name }: { name: string }) {
               Version {d.version} on farmer <code>{d.farmer}</code>; contract <code>{d.contractId.slice(0, 16)}…</code>
               {d.contract != null && <> {d.contract.state}, lease until {new Date(d.contract.leaseEnd).toLocaleString()}</>}
             </p>
+            {d.unreachable != null && <p class="error">Farmer unreachable since {new Date(d.unreachable.since).toLocaleString()} ({d.unreachable.reason}); below is what this 3Bot knows. Remove, then “Forget it here anyway”, forgets it here.</p>}
             <Workloads name={name} deployment={d} />
             <Actions name={name} reload={deployment.reload} />
             <h2>Costs</h2>

@@ -1,0 +1,37 @@
+import { workloadKinds } from '@p2pcloud/workloads'
+
+/** A workload kind a farmer does not offer, and why: what this machine lacks, or that config.json does not list it. */
+export interface NotOffered {
+  capability: string
+  reason: string
+}
+
+/** What a farmer offers of the workload kinds, and for each kind it does not, why not. */
+export interface FarmerOffer {
+  offers: string[]
+  notOffered: NotOffered[]
+}
+
+/**
+ * Why this machine cannot run each kind (its `missing()`, less the advice to remove it from the
+ * config, which is for a farmer that offers it), by capability; kinds it can run are absent.
+ */
+async function kindsMissing (): Promise<Map<string, string>> {
+  const reasons = await Promise.all(workloadKinds.all.map(async kind => [kind.capability, await kind.missing?.()] as const))
+  return new Map(reasons.flatMap(([capability, reason]) => reason === undefined ? [] : [[capability, reason.replace(/,? or remove "[a-z-]+"$/, '')] as const]))
+}
+
+/** The kinds this machine can run now: what `init --farmer` offers unless told otherwise. */
+export async function machineCapabilities (): Promise<string[]> {
+  const missing = await kindsMissing()
+  return workloadKinds.all.map(kind => kind.capability).filter(capability => !missing.has(capability))
+}
+
+/** What a farmer whose config lists `capabilities` offers, and why it offers none of the other kinds. */
+export async function farmerOffer (capabilities: readonly string[]): Promise<FarmerOffer> {
+  const missing = await kindsMissing()
+  const notOffered = workloadKinds.all
+    .filter(kind => !capabilities.includes(kind.capability))
+    .map(kind => ({ capability: kind.capability, reason: missing.get(kind.capability) ?? `not in farmer.capabilities (p2pcloud config set farmer.capabilities ${[...capabilities, kind.capability].join(',')})` }))
+  return { offers: [...capabilities], notOffered }
+}
