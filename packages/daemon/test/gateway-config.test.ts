@@ -46,6 +46,6 @@ describe('a gateway farmer\'s settings', () => {
 
   it('with a domain and free ports, a gateway farmer runs the gateway service after the farmer', async () => {
     const extension = await daemonExtension(daemonConfigSchema.parse({ farmer: { ...farmer, gatewayDomain: 'gw.test', gateway: loopback } }), await tempDir('gateway-config'))
-    assert.deepEqual(Object.keys(extension.services), ['capacity', 'contracts', 'flists', 'farmer', 'gateway', 'twin'])
+    assert.deepEqual(Object.keys(extension.services), ['capacity', 'contracts', 'flists', 'farmer', 'gateway', 'machineNetworks', 'twin'])
   })
 })
