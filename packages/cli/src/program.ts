@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { VERSION } from '@p2pcloud/node'
 import { registerDeployments } from './commands/deployments.js'
+import { registerExec } from './commands/exec.js'
 import { registerFarmer } from './commands/farmer.js'
 import { registerFlist } from './commands/flist.js'
 import { registerInit } from './commands/init.js'
@@ -11,6 +12,7 @@ import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
 import { registerStore } from './commands/store.js'
 import { registerUi } from './commands/ui.js'
+import { registerZdb } from './commands/zdb.js'
 
 /** The `p2pcloud` command tree; `bin.ts` runs it. */
 export function createProgram (): Command {
@@ -27,8 +29,10 @@ export function createProgram (): Command {
   registerMarket(program)
   registerDeployments(program)
   registerLogs(program)
+  registerExec(program)
   registerFlist(program)
   registerStore(program)
+  registerZdb(program)
   registerNetworks(program)
   registerFarmer(program)
   registerUi(program)

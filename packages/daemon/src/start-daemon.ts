@@ -1,7 +1,7 @@
 import { newApiToken, removeApiInfo, startApiServer, writeApiInfo, type RunningApiServer } from '@p2pcloud/api'
 import { startHomePeer, type RunOverrides } from '@p2pcloud/node'
 import { daemonConfigSchema } from './config.js'
-import { daemonRoutes } from './routes/index.js'
+import { daemonRoutes, daemonUpgrades } from './routes/index.js'
 import { daemonExtension, type DaemonPeer } from './services.js'
 import { uiFarmerRoutes } from './ui-farmer.js'
 import { uiPages } from './ui-pages.js'
@@ -26,7 +26,7 @@ export async function startDaemon (home: string, overrides: RunOverrides = {}): 
   const sessions = new UiSessions()
   try {
     const routes = { ...daemonRoutes(peer, new Date()), ...uiRoutes(sessions, () => api.url, peer.libp2p.services.twin), ...await uiWatchRoutes(peer), ...uiFarmerRoutes(peer) }
-    api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes, pages: uiPages(sessions), credential: sessions.accepts })
+    api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes, pages: uiPages(sessions), credential: sessions.accepts, upgrades: daemonUpgrades(peer) })
   } catch (err) {
     await peer.stop()
     throw err
