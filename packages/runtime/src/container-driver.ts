@@ -266,10 +266,10 @@ export class ContainerDriver implements WorkloadDriver {
   }
 
   /** A command in a running container, its stdio streamed: the exec protocol's (exec-protocol.ts). */
-  startExec (contractId: string, name: string, options: ExecOptions): ExecProcess {
+  async startExec (contractId: string, name: string, options: ExecOptions): Promise<ExecProcess> {
     const running = this.running.get(this.id(contractId, name))
     if (running == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, `container "${name}" is not running`)
-    return running.container.startExec(options)
+    return await running.container.startExec(options)
   }
 }
 

@@ -151,7 +151,7 @@ export class Container {
   }
 
   /** Start a command inside the running container, its stdio streamed (exec-process.ts). */
-  startExec (options: ExecOptions): ExecProcess {
+  async startExec (options: ExecOptions): Promise<ExecProcess> {
     return startExec(this.options.runcRoot, this.options.id, this.options.bundle, options)
   }
 }

@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { readFile, rm } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { constants } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -39,34 +39,38 @@ function shellWord (word: string): string {
 }
 
 /**
- * `runc exec` of `argv` in a running container, which runs it as the container's own process
- * (its user, environment, capabilities) in its namespaces and cgroups, so under its limits.
- * Without a terminal its stdio are our pipes. With one: `runc exec --tty` in the foreground
- * wants a terminal of its own to relay the container's pty to, so it runs under util-linux
- * `script`, whose pty it gets; `stty` gives that pty the client's size, which runc copies to
- * the container's at start and on every SIGWINCH (a resize of that pty sends one).
+ * `runc exec` of `argv` in a running container, as the container's own process (its user,
+ * environment, capabilities, rlimits, from the bundle's config.json) in its namespaces and
+ * cgroups, so under its limits. Without a terminal its stdio are our pipes. With one: `runc exec`
+ * in the foreground relays the container's pty to a terminal of its own, so it runs under
+ * util-linux `script`, whose pty it gets, made raw and of the client's size by `stty` first (runc
+ * copies that size to the container's pty on every SIGWINCH, which a resize of it sends); the
+ * container's pty has the size from the start (`consoleSize`), before the command reads it.
  * `--pid-file` names the command's host pid, for a kill that reaches it.
  */
-export function startExec (runcRoot: string, id: string, pidDir: string, options: ExecOptions): ExecProcess {
-  const pidFile = join(pidDir, `exec-${randomUUID()}.pid`)
-  const runcArgs = ['--root', runcRoot, 'exec', ...(options.tty != null ? ['--tty'] : []), '--pid-file', pidFile, id, ...options.argv]
-  let child: ChildProcess
-  if (options.tty == null) {
-    child = spawn('runc', runcArgs, { stdio: ['pipe', 'pipe', 'pipe'] })
-  } else {
-    const { rows, cols } = options.tty
-    const command = `stty rows ${rows} cols ${cols} && exec runc ${runcArgs.map(shellWord).join(' ')}`
-    child = spawn('script', ['--quiet', '--return', '--echo', 'never', '--command', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } })
-  }
+export async function startExec (runcRoot: string, id: string, bundle: string, options: ExecOptions): Promise<ExecProcess> {
+  const session = randomUUID()
+  const pidFile = join(bundle, `exec-${session}.pid`)
+  const processFile = join(bundle, `exec-${session}.json`)
+  const own = JSON.parse(await readFile(join(bundle, 'config.json'), 'utf8')).process
+  const tty = options.tty
+  await writeFile(processFile, JSON.stringify({ ...own, args: options.argv, terminal: tty != null, consoleSize: tty != null ? { height: tty.rows, width: tty.cols } : undefined }), { mode: 0o600 })
+  const runcArgs = ['--root', runcRoot, 'exec', '--process', processFile, '--pid-file', pidFile, id]
+  const child = tty == null
+    ? spawn('runc', runcArgs, { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn('script', ['--quiet', '--return', '--command', `stty raw -echo rows ${tty.rows} cols ${tty.cols} && exec runc ${runcArgs.map(shellWord).join(' ')}`, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' }
+    })
   const exited = new Promise<number>(resolve => {
     child.once('exit', (code, signal) => { resolve(code ?? 128 + (signal != null ? constants.signals[signal] : 9)) })
     child.once('error', () => { resolve(127) })
   })
-  void exited.then(async () => { await rm(pidFile, { force: true }) })
+  void exited.then(async () => { await Promise.all([rm(pidFile, { force: true }), rm(processFile, { force: true })]) })
   return {
     child,
     exited,
     resize: async ({ rows, cols }) => {
+      if (tty == null) return
       // script's child is runc (the shell exec'd it); its stdin is script's pty
       const runcPid = (await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')).trim().split(' ')[0]
       if (runcPid === '' || runcPid == null) return

@@ -18,7 +18,7 @@ const DEFAULT_WINDOW: WindowSize = { rows: 24, cols: 80 }
 export interface ContainerExec {
   /** The workload type whose processes it runs commands in. */
   readonly type: string
-  startExec: (contractId: string, name: string, options: ExecOptions) => ExecProcess
+  startExec: (contractId: string, name: string, options: ExecOptions) => Promise<ExecProcess>
 }
 
 /** Running sessions by key, at most `max` each. */
@@ -109,7 +109,7 @@ export class ExecService implements Startable {
       if (!this.perContainer.take(container)) throw new ProtocolError(ErrorCodes.UNAVAILABLE, `${EXEC_LIMITS.sessionsPerContainer} commands run in container "${start.workload}" already`, 1000)
       releases.push(() => { this.perContainer.give(container) })
       const tty = start.tty ? windowOf(start.size) : undefined
-      const process = containers.startExec(contractId, start.workload, { argv: start.argv, tty })
+      const process = await containers.startExec(contractId, start.workload, { argv: start.argv, tty })
       await this.run(process, stream, duplex, frames, tty != null)
     } catch (err: any) {
       if (err instanceof ProtocolError) await this.refuse(stream, duplex, err)
@@ -162,10 +162,11 @@ export class ExecService implements Startable {
       for await (const frame of frames) {
         const message = execMessages.ExecInput.decode(frame)
         if (message.stdin.byteLength > 0 && child.stdin?.writable === true) await writeBytes(child.stdin, message.stdin).catch(() => {})
-        if (message.stdinEnd) child.stdin?.end()
+        // a terminal's input has no end but the ^D typed into it (script would hang up the terminal)
+        if (message.stdinEnd && !tty) child.stdin?.end()
         if (message.resize != null && tty) await process.resize(windowOf(message.resize)).catch(err => { log('resize failed - %e', err) })
       }
-      child.stdin?.end()
+      if (!tty) child.stdin?.end()
     })()
     const gone = new Promise<'gone'>(resolve => {
       stream.addEventListener('close', () => { resolve('gone') }, { once: true })

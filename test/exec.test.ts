@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type { Libp2p, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { readIdentityFile } from '@p2pcloud/node'
+import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
+import { barePeer } from '@p2pcloud/sim'
+import { tempDir, waitFor } from '@p2pcloud/test-utils'
+import { EXEC_LIMITS, EXEC_PROTOCOL, contractIdToBytes, execMessages, frameOf, readFrames, streamDuplex, varintBytes, writeBytes } from '@p2pcloud/wire'
+import { CLI, farmerHome, runCli, spawnDaemon, type CliDaemon, type CliResult } from './helpers/index.js'
+
+const skip = await runcUnavailable()
+
+function ok (result: CliResult, what: string): string {
+  assert.equal(result.code, 0, `${what}: ${result.stderr}`)
+  return result.stdout
+}
+
+/** `input | p2pcloud ARGS`, as a shell pipes it. */
+async function piped (input: string | Buffer, args: string[]): Promise<CliResult & { stdoutBytes: Buffer }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, P2PCLOUD_HOME: undefined }, stdio: ['pipe', 'pipe', 'pipe'] })
+  const out: Buffer[] = []
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+  child.stderr.on('data', chunk => { stderr += chunk })
+  child.stdin.end(input)
+  const code = await new Promise<number | null>(resolve => child.on('exit', resolve))
+  const stdoutBytes = Buffer.concat(out)
+  return { code, stdout: stdoutBytes.toString(), stdoutBytes, stderr }
+}
+
+/** A message as a frame's bytes. */
+const framed = (message: Uint8Array): Uint8Array => frameOf(message).subarray()
+
+/** What a farmer answers a hand-made session (`bytes` written as they are): its frames until it closes, or how the stream ended. */
+async function session (peer: Libp2p, farmer: string, address: string, bytes: Uint8Array[]): Promise<{ outputs: execMessages.ExecOutput[], ended: string }> {
+  await peer.dial(multiaddr(address))
+  const stream: Stream = await peer.dialProtocol(peerIdFromString(farmer), EXEC_PROTOCOL)
+  const duplex = streamDuplex(stream)
+  duplex.on('error', () => {})
+  const outputs: execMessages.ExecOutput[] = []
+  try {
+    for (const chunk of bytes) await writeBytes(duplex, chunk)
+    for await (const frame of readFrames(duplex, EXEC_LIMITS.maxOutputBytes)) outputs.push(execMessages.ExecOutput.decode(frame))
+    return { outputs, ended: 'closed' }
+  } catch (err: any) {
+    return { outputs, ended: `reset: ${err.message as string}` }
+  } finally {
+    stream.abort(new Error('done'))
+  }
+}
+
+describe('p2pcloud exec and zdb against a farmer daemon with a busybox container and a namespace', { skip, timeout: 300_000 }, () => {
+  let work: string
+  let farmerHomeDir: string
+  let twinHome: string
+  const daemons: CliDaemon[] = []
+  let farmer: CliDaemon
+  let contractId: string
+  const cli = async (...args: string[]): Promise<CliResult> => runCli(['--home', twinHome, ...args])
+
+  before(async () => {
+    work = await tempDir('exec')
+    farmerHomeDir = await farmerHome('exec-farmer', { cru: 4, mru: '4G', sru: '10G', hru: '1G' }, { capabilities: ['container', 'zdb'] })
+    twinHome = join(work, 'twin')
+    ok(await runCli(['init', '--home', twinHome]), 'init')
+    farmer = await spawnDaemon(farmerHomeDir)
+    daemons.push(farmer, await spawnDaemon(twinHome, { args: ['--bootstrap', farmer.ready.addresses[0]] }))
+    await makeBusyboxRootfs(join(work, 'rootfs'))
+    const built = JSON.parse(ok(await runCli(['flist', 'build', join(work, 'rootfs'), '-o', join(work, 'app.flist'), '--json']), 'flist build'))
+    ok(await cli('flist', 'publish', join(work, 'app.flist'), '--json'), 'flist publish')
+    await waitFor('the twin to know the farmer', async () => JSON.parse(ok(await cli('find', '--capability', 'container', '--json'), 'find')).some((f: any) => f.peerId === farmer.ready.peerId), 60_000, 1000)
+    const spec = join(work, 'app.yaml')
+    await writeFile(spec, [
+      'name: app', 'where:', `  farmer: ${farmer.ready.peerId}`, 'lease: 1h', 'workloads:',
+      '  - name: web', '    type: container', `    flist: ${built.cid as string}`, '    entrypoint: [/bin/sh, -c]', '    args: ["exec sleep 100000"]',
+      '    cpu: 1', '    memory: 64M', '    rootfs: 64M',
+      '  - name: kv', '    type: zdb', '    size: 16M', ''
+    ].join('\n'))
+    contractId = JSON.parse(ok(await cli('deploy', spec, '--json'), 'deploy')).contractId
+  })
+
+  after(async () => {
+    await cli('rm', 'app')
+    for (const daemon of daemons) await daemon.stop()
+    await rm(work, { recursive: true, force: true })
+    await rm(farmerHomeDir, { recursive: true, force: true })
+  })
+
+  it('runs a command and passes its output, exit code and piped stdin through', async () => {
+    const hi = await cli('exec', 'app', '--', 'echo', 'hi')
+    assert.deepEqual([hi.code, hi.stdout, hi.stderr], [0, 'hi\n', ''])
+    const failing = await cli('exec', 'app', '--', 'sh', '-c', 'echo oops >&2; exit 3')
+    assert.deepEqual([failing.code, failing.stdout, failing.stderr], [3, '', 'oops\n'])
+    const cat = await piped('x\n', ['exec', 'app', '--home', twinHome, '--', 'cat'])
+    assert.deepEqual([cat.code, cat.stdout], [0, 'x\n'])
+    // more than one frame each way, in order, nothing lost
+    const big = Buffer.alloc(1024 * 1024 + 17)
+    for (let i = 0; i < big.byteLength; i++) big[i] = (i * 7) % 251
+    const echoed = await piped(big, ['exec', 'app', '--home', twinHome, '--', 'cat'])
+    assert.equal(echoed.code, 0, echoed.stderr)
+    assert.equal(Buffer.compare(echoed.stdoutBytes, big), 0, `${echoed.stdoutBytes.byteLength} bytes came back of ${big.byteLength}`)
+    // the container's own namespaces and limits: its pid 1 is the container's process, its memory limit 64 MiB
+    const inside = await cli('exec', 'app', '--', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; cat /sys/fs/cgroup/memory/memory.limit_in_bytes')
+    assert.equal(ok(inside, 'exec inside'), `sleep 100000 \n${64 * 2 ** 20}\n`)
+  })
+
+  it('a tty: the command is on a terminal of the asked size, resized when asked', async () => {
+    const result = await cli('exec', 'app', '--tty', '--', 'sh', '-c', 'tty; stty size')
+    assert.equal(result.code, 0, result.stderr)
+    // the terminal's CR LF; the relay's own terminal may add a CR to the first output, before runc made it raw
+    assert.match(result.stdout, /^\/dev\/pts\/\d+\r+\n24 80\r+\n$/)
+    // a resize reaches the command's terminal: by hand, as the CLI sends it on SIGWINCH
+    const twin = await barePeer(await readIdentityFile(join(twinHome, 'identity.key')))
+    try {
+      const start = execMessages.ExecStart.encode({ contractId: contractIdToBytes(contractId), workload: 'web', argv: ['sh', '-c', 'read x; sleep 1; stty size'], tty: true, size: { rows: 30, cols: 90 } })
+      const typed = (fields: Partial<execMessages.ExecInput>): Uint8Array => framed(execMessages.ExecInput.encode({ stdin: new Uint8Array(0), stdinEnd: false, ...fields }))
+      const resized = await session(twin, farmer.ready.peerId, farmer.ready.addresses[0], [framed(start), typed({ resize: { rows: 40, cols: 100 } }), typed({ stdin: Buffer.from('go\r') })])
+      const text = resized.outputs.map(o => Buffer.from(o.data).toString()).join('')
+      assert.match(text, /40 100/)
+      assert.deepEqual(resized.outputs.filter(o => o.exited).map(o => o.exitCode), [0])
+    } finally {
+      await twin.stop()
+    }
+  })
+
+  it('names what is wrong: no such deployment, no such container, no command', async () => {
+    const none = await cli('exec', 'nope', '--', 'true')
+    assert.equal(none.code, 1)
+    assert.match(none.stderr, /no deployment named "nope"/)
+    const db = await cli('exec', 'app', '--workload', 'kv', '--', 'true')
+    assert.match(db.stderr, /deployment "app" has no container named "kv"; its containers: web/)
+  })
+
+  it('another identity is answered as for no deployment; a frame over the limit resets the stream', async () => {
+    const start = (argv: string[]): Uint8Array => execMessages.ExecStart.encode({ contractId: contractIdToBytes(contractId), workload: 'web', argv, tty: false })
+    const stranger = await barePeer()
+    const twin = await barePeer(await readIdentityFile(join(twinHome, 'identity.key')))
+    try {
+      const refused = await session(stranger, farmer.ready.peerId, farmer.ready.addresses[0], [framed(start(['touch', '/stranger-was-here']))])
+      assert.deepEqual(refused.outputs.map(o => [o.error?.code, o.error?.message]), [['NOT_FOUND', 'no such deployment']])
+      assert.equal(refused.ended, 'closed')
+      // an ExecStart declared 1 MiB long: refused from its length prefix, before any of it is read
+      const huge = await session(stranger, farmer.ready.peerId, farmer.ready.addresses[0], [varintBytes(2 ** 20), new Uint8Array(1000)])
+      assert.deepEqual([huge.outputs, huge.ended.startsWith('reset')], [[], true], huge.ended)
+      // the twin's own session with an input frame over the limit: reset, and the command is killed
+      const input = execMessages.ExecInput.encode({ stdin: new Uint8Array(EXEC_LIMITS.maxInputBytes), stdinEnd: false })
+      const broken = await session(twin, farmer.ready.peerId, farmer.ready.addresses[0], [framed(start(['sh', '-c', 'cat > /dev/null; echo never'])), framed(input)])
+      assert.deepEqual([broken.outputs, broken.ended.startsWith('reset')], [[], true], broken.ended)
+      await waitFor('the broken session\'s command to be killed', async () => !ok(await cli('exec', 'app', '--', 'ps', '-o', 'args'), 'ps').includes('cat > /dev/null'), 10_000, 250)
+      const files = await cli('exec', 'app', '--', 'ls', '/')
+      assert.doesNotMatch(ok(files, 'ls'), /stranger-was-here/)
+    } finally {
+      await Promise.all([stranger.stop(), twin.stop()])
+    }
+  })
+
+  it('zdb set, get, del and scan on the deployment\'s namespace, a value from stdin', async () => {
+    assert.equal(ok(await cli('zdb', 'set', 'app/kv', 'greeting', 'hello'), 'set'), 'stored 5 bytes under "greeting"\n')
+    const value = Buffer.from([0, 1, 2, 255, 10])
+    assert.equal((await piped(value, ['zdb', 'set', 'app/kv', 'bin/1', '-', '--home', twinHome])).code, 0)
+    ok(await cli('zdb', 'set', 'app', 'bin/2', 'two'), 'set without the namespace named: the only one')
+    assert.equal(ok(await cli('zdb', 'get', 'app/kv', 'greeting'), 'get'), 'hello')
+    const got = await piped('', ['zdb', 'get', 'app/kv', 'bin/1', '--home', twinHome])
+    assert.equal(Buffer.compare(got.stdoutBytes, value), 0)
+    assert.equal(ok(await cli('zdb', 'scan', 'app/kv'), 'scan'), 'bin/1\t5\nbin/2\t3\ngreeting\t5\n')
+    assert.equal(ok(await cli('zdb', 'scan', 'app/kv', '--prefix', 'bin/'), 'scan --prefix'), 'bin/1\t5\nbin/2\t3\n')
+    assert.deepEqual(JSON.parse(ok(await cli('zdb', 'scan', 'app/kv', '--prefix', 'g', '--json'), 'scan --json')), { key: 'greeting', hex: Buffer.from('greeting').toString('hex'), size: 5 })
+    assert.equal(ok(await cli('zdb', 'del', 'app/kv', 'bin/1'), 'del'), 'deleted "bin/1"\n')
+    const missing = await cli('zdb', 'get', 'app/kv', 'bin/1')
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /no key "bin\/1" in the namespace/)
+    assert.match((await cli('zdb', 'get', 'app/web', 'x')).stderr, /deployment "app" has no zdb namespace named "web"; its zdb namespaces: kv/)
+    assert.match((await cli('zdb', 'get', 'app/kv/x', 'x')).stderr, /"app\/kv\/x" is not DEPLOYMENT\/NAMESPACE/)
+  })
+})
