@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream'
 import type { PeerId, Stream } from '@libp2p/interface'
 import {
-  EXEC_LIMITS, EXEC_PROTOCOL, NoAnswerError, RemoteError, contractIdToBytes, execMessages, openStream, readFrames, streamDuplex, wireCode, wireMessage, writeFrame, type StreamOpener
+  EXEC_HEARTBEAT_MS, EXEC_LIMITS, EXEC_PROTOCOL, NoAnswerError, RemoteError, contractIdToBytes, execMessages, openStream, readFrames, streamDuplex, wireCode, wireMessage, writeFrame, type StreamOpener
 } from '@p2pcloud/wire'
 import type { WindowSize } from './exec-process.js'
 
@@ -41,11 +41,21 @@ export class ExecSession {
 
   /** The farmer's output, then the exit code; a refusal is a RemoteError, a stream that ends without an exit a NoAnswerError. */
   async * events (): AsyncGenerator<ExecEvent> {
+    const idleMs = EXEC_HEARTBEAT_MS * 3
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const awake = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(() => { this.duplex.destroy(new Error(`no frame from the farmer in ${idleMs / 1000} s`)) }, idleMs)
+    }
     try {
+      awake()
       for await (const frame of readFrames(this.duplex, EXEC_LIMITS.maxOutputBytes, 'an exec output frame')) {
+        awake()
         const output = execMessages.ExecOutput.decode(frame)
         if (output.error != null) throw new RemoteError(wireCode(output.error.code), wireMessage(output.error.message), this.peer, EXEC_PROTOCOL, Number(output.error.retryAfterMs))
         if (output.exited) {
+          // the farmer closed its side after the exit code: close ours, no reset
+          this.duplex.end()
           yield { exitCode: output.exitCode }
           return
         }
@@ -55,7 +65,8 @@ export class ExecSession {
       if (err.name === 'RemoteError') throw err
       throw new NoAnswerError(this.peer, EXEC_PROTOCOL, err?.message ?? String(err))
     } finally {
-      this.close()
+      clearTimeout(timer)
+      if (!this.duplex.writableEnded) this.close()
     }
     throw new NoAnswerError(this.peer, EXEC_PROTOCOL, 'the stream ended before the command\'s exit code')
   }

@@ -3,7 +3,7 @@ import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import type { KindServiceComponents } from '@p2pcloud/farmer'
 import {
-  EXEC_LIMITS, EXEC_MAX_DATA, EXEC_PROTOCOL, ErrorCodes, ProtocolError, TokenBuckets, contractIdFromBytes, execMessages, readFrames, streamDuplex, wireMessage, writeBytes, writeFrame
+  EXEC_HEARTBEAT_MS, EXEC_LIMITS, EXEC_MAX_DATA, EXEC_PROTOCOL, ErrorCodes, ProtocolError, TokenBuckets, contractIdFromBytes, execMessages, readFrames, streamDuplex, wireMessage, writeBytes, writeFrame
 } from '@p2pcloud/wire'
 import type { ExecOptions, ExecProcess, WindowSize } from './exec-process.js'
 
@@ -101,14 +101,13 @@ export class ExecService implements Startable {
       } catch (err: any) {
         throw new ProtocolError(ErrorCodes.BAD_REQUEST, `ExecStart does not decode: ${err.message}`)
       }
-      const { containers, contractId } = this.admit(start, connection.remotePeer)
+      const { containers, contractId, tty } = this.admit(start, connection.remotePeer)
       const twin = connection.remotePeer.toString()
       const container = `${contractId}/${start.workload}`
       if (!this.perTwin.take(twin)) throw new ProtocolError(ErrorCodes.UNAVAILABLE, `${EXEC_LIMITS.sessionsPerTwin} commands of yours run on this farmer already`, 1000)
       releases.push(() => { this.perTwin.give(twin) })
       if (!this.perContainer.take(container)) throw new ProtocolError(ErrorCodes.UNAVAILABLE, `${EXEC_LIMITS.sessionsPerContainer} commands run in container "${start.workload}" already`, 1000)
       releases.push(() => { this.perContainer.give(container) })
-      const tty = start.tty ? windowOf(start.size) : undefined
       const process = await containers.startExec(contractId, start.workload, { argv: start.argv, tty })
       await this.run(process, stream, duplex, frames, tty != null)
     } catch (err: any) {
@@ -120,7 +119,7 @@ export class ExecService implements Startable {
   }
 
   /** The checks of exec.md §5.1, the twin's first: the deployment and container it may reach. */
-  private admit (start: execMessages.ExecStart, remotePeer: PeerId): { containers: ContainerExec, contractId: string } {
+  private admit (start: execMessages.ExecStart, remotePeer: PeerId): { containers: ContainerExec, contractId: string, tty?: WindowSize } {
     const provisioner = this.components.farmer?.provisioner
     const containers = this.containers()
     if (provisioner == null || containers == null) throw new ProtocolError(ErrorCodes.UNAVAILABLE, 'this farmer is starting; its deployments are not loaded yet', 1000)
@@ -131,7 +130,7 @@ export class ExecService implements Startable {
     const workload = record.deployment.workloads.find(w => w.name === start.workload)
     if (workload?.type !== containers.type) throw new ProtocolError(ErrorCodes.NOT_FOUND, `deployment "${record.deployment.name}" has no container named "${start.workload}"`)
     checkArgv(start.argv)
-    return { containers, contractId }
+    return { containers, contractId, tty: start.tty ? windowOf(start.size) : undefined }
   }
 
   private async refuse (stream: Stream, duplex: Duplex, err: ProtocolError): Promise<void> {
@@ -148,9 +147,15 @@ export class ExecService implements Startable {
   private async run (process: ExecProcess, stream: Stream, duplex: Duplex, frames: AsyncGenerator<Uint8Array>, tty: boolean): Promise<void> {
     const { child } = process
     child.stdin?.on('error', () => {})
+    let sentAt = Date.now()
     const send = async (output: Partial<execMessages.ExecOutput>): Promise<void> => {
+      sentAt = Date.now()
       await writeFrame(duplex, execMessages.ExecOutput.encode({ stream: OutputStream.STDOUT, data: new Uint8Array(0), exited: false, exitCode: 0, ...output }))
     }
+    // a quiet command (a shell waiting for keys): an empty frame now and then says the farmer is there
+    const heartbeat = setInterval(() => {
+      if (Date.now() - sentAt >= EXEC_HEARTBEAT_MS && duplex.writableLength === 0) send({}).catch(() => {})
+    }, EXEC_HEARTBEAT_MS / 3)
     const pump = async (from: Readable | null, stream: execMessages.OutputStream): Promise<void> => {
       if (from == null) return
       for await (const chunk of from as AsyncIterable<Buffer>) {
@@ -174,7 +179,7 @@ export class ExecService implements Startable {
       input.catch(err => { stream.abort(err); resolve('gone') })
       output.catch(() => { resolve('gone') })
     })
-    const code = await Promise.race([process.exited, gone])
+    const code = await Promise.race([process.exited, gone]).finally(() => { clearInterval(heartbeat) })
     if (code === 'gone') {
       await process.kill()
       return

@@ -4,6 +4,9 @@ export const EXEC_PROTOCOL = '/p2pcloud/exec/1.0.0'
 /** Input or output bytes one frame carries at most. */
 export const EXEC_MAX_DATA = 32 * 1024
 
+/** How often a farmer sends an empty frame when it has sent nothing else: a twin takes 3 missed beats for a lost farmer. */
+export const EXEC_HEARTBEAT_MS = 15_000
+
 export const EXEC_LIMITS = {
   /** The ExecStart frame: the command line and the terminal's size. */
   maxStartBytes: 16 * 1024,
