@@ -22,7 +22,8 @@ async function sendStdin (socket: Duplex): Promise<void> {
 async function receive (socket: Duplex, json: boolean): Promise<number> {
   for await (const frame of readFrames(socket, EXEC_LIMITS.maxOutputBytes, 'an exec output frame')) {
     const output = execMessages.ExecOutput.decode(frame)
-    if (output.error != null) throw new Error(`${output.error.code}: ${output.error.message}`)
+    // the daemon's words: the farmer, the protocol and the farmer's code and message
+    if (output.error != null) throw new Error(output.error.message)
     if (output.exited) {
       if (json) process.stdout.write(JSON.stringify({ exitCode: output.exitCode }) + '\n')
       return output.exitCode
