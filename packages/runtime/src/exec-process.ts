@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { access, readFile, rm, writeFile } from 'node:fs/promises'
 import { constants } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -20,6 +20,8 @@ export interface ExecProcess {
   readonly child: ChildProcess
   /** Resolves with the exit code, 128 + n when a signal n ended it. */
   readonly exited: Promise<number>
+  /** Resolves once the command runs (runc wrote its pid), or it ended first. */
+  readonly started: Promise<void>
   resize: (size: WindowSize) => Promise<void>
   /** Kill the command itself (not only runc, which would leave it running in the container). */
   kill: () => Promise<void>
@@ -65,12 +67,23 @@ export async function startExec (runcRoot: string, id: string, bundle: string, o
     child.once('exit', (code, signal) => { resolve(code ?? 128 + (signal != null ? constants.signals[signal] : 9)) })
     child.once('error', () => { resolve(127) })
   })
-  void exited.then(async () => { await Promise.all([rm(pidFile, { force: true }), rm(processFile, { force: true })]) })
+  let ended = false
+  const started = (async () => {
+    while (!ended && !await access(pidFile).then(() => true, () => false)) await new Promise(resolve => setTimeout(resolve, 20))
+  })()
+  void exited.then(async () => {
+    ended = true
+    await started
+    await Promise.all([rm(pidFile, { force: true }), rm(processFile, { force: true })])
+  })
   return {
     child,
     exited,
+    started,
     resize: async ({ rows, cols }) => {
       if (tty == null) return
+      // before runc runs, `stty` in script's shell could still set the size back
+      await started
       // script's child is runc (the shell exec'd it); its stdin is script's pty
       const runcPid = (await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')).trim().split(' ')[0]
       if (runcPid === '' || runcPid == null) return

@@ -164,6 +164,8 @@ export class ExecService implements Startable {
     }
     const output = Promise.all([pump(child.stdout, OutputStream.STDOUT), pump(child.stderr, OutputStream.STDERR)])
     const input = (async () => {
+      // keys typed before the relay's terminal is raw would be echoed by it too
+      if (tty) await process.started
       for await (const frame of frames) {
         const message = execMessages.ExecInput.decode(frame)
         if (message.stdin.byteLength > 0 && child.stdin?.writable === true) await writeBytes(child.stdin, message.stdin).catch(() => {})
