@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { rm, writeFile } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { ApiClient } from '@p2pcloud/api'
 import { multiaddr } from '@multiformats/multiaddr'
 import { readIdentityFile } from '@p2pcloud/node'
 import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
@@ -101,7 +102,9 @@ describe('p2pcloud exec and zdb against a farmer daemon with a busybox container
     // more than one frame each way, in order, nothing lost
     const big = Buffer.alloc(1024 * 1024 + 17)
     for (let i = 0; i < big.byteLength; i++) big[i] = (i * 7) % 251
+    const began = Date.now()
     const echoed = await piped(big, ['exec', 'app', '--home', twinHome, '--', 'cat'])
+    console.log(`1 MiB through cat in the container and back: ${Date.now() - began} ms, the CLI's start included`)
     assert.equal(echoed.code, 0, echoed.stderr)
     assert.equal(Buffer.compare(echoed.stdoutBytes, big), 0, `${echoed.stdoutBytes.byteLength} bytes came back of ${big.byteLength}`)
     // the container's own namespaces and limits: its pid 1 is the container's process, its memory limit 64 MiB
@@ -128,15 +131,21 @@ describe('p2pcloud exec and zdb against a farmer daemon with a busybox container
     }
   })
 
-  it('names what is wrong: no such deployment, no such container, no command', async () => {
+  it('names what is wrong: no such deployment, no such container, no command, a plain request, a wrong token', async () => {
     const none = await cli('exec', 'nope', '--', 'true')
     assert.equal(none.code, 1)
     assert.match(none.stderr, /no deployment named "nope"/)
     const db = await cli('exec', 'app', '--workload', 'kv', '--', 'true')
     assert.match(db.stderr, /deployment "app" has no container named "kv"; its containers: web/)
+    // the endpoint is a two-way stream: a plain request is told so, one without the token gets nothing
+    const { url, token } = JSON.parse(await readFile(join(twinHome, 'api.json'), 'utf8'))
+    const plain = await fetch(`${url as string}/v1/deployments/app/exec?arg=true`, { headers: { authorization: `Bearer ${token as string}` } })
+    assert.deepEqual([plain.status, (await plain.json() as any).error.name], [426, 'UpgradeRequired'])
+    await assert.rejects(new ApiClient({ url, token: 'wrong' }).upgrade('GET', '/v1/deployments/app/exec?arg=true'), { status: 401, name: 'Unauthorized' })
+    await assert.rejects(new ApiClient({ url, token }).upgrade('GET', '/v1/deployments/app/exec'), { status: 400, message: /no command/ })
   })
 
-  it('another identity is answered as for no deployment; a frame over the limit resets the stream', async () => {
+  it('another identity is answered as for no deployment; a frame over the limit resets the stream; a fifth session in a container is refused', async () => {
     const start = (argv: string[]): Uint8Array => execMessages.ExecStart.encode({ contractId: contractIdToBytes(contractId), workload: 'web', argv, tty: false })
     const stranger = await barePeer()
     const twin = await barePeer(await readIdentityFile(join(twinHome, 'identity.key')))
@@ -151,6 +160,21 @@ describe('p2pcloud exec and zdb against a farmer daemon with a busybox container
       const input = execMessages.ExecInput.encode({ stdin: new Uint8Array(EXEC_LIMITS.maxInputBytes), stdinEnd: false })
       const broken = await session(twin, farmer.ready.peerId, farmer.ready.addresses[0], [framed(start(['sh', '-c', 'cat > /dev/null; echo never'])), framed(input)])
       assert.deepEqual([broken.outputs, broken.ended.startsWith('reset')], [[], true], broken.ended)
+      // 4 sessions at most in one container: a fifth is told to come back
+      const running: Stream[] = []
+      for (let i = 0; i < 4; i++) {
+        const stream = await twin.dialProtocol(peerIdFromString(farmer.ready.peerId), EXEC_PROTOCOL)
+        running.push(stream)
+        const duplex = streamDuplex(stream)
+        duplex.on('error', () => {})
+        await writeBytes(duplex, framed(start(['sh', '-c', 'echo up; exec sleep 60'])))
+        const first = await readFrames(duplex, EXEC_LIMITS.maxOutputBytes).next()
+        assert.equal(Buffer.from(execMessages.ExecOutput.decode(first.value as Uint8Array).data).toString(), 'up\n')
+      }
+      const fifth = await session(twin, farmer.ready.peerId, farmer.ready.addresses[0], [framed(start(['true']))])
+      assert.deepEqual(fifth.outputs.map(o => [o.error?.code, o.error?.message]), [['UNAVAILABLE', '4 commands run in container "web" already']])
+      for (const stream of running) stream.abort(new Error('done'))
+      await waitFor('the 4 sessions\' commands to be killed', async () => !ok(await cli('exec', 'app', '--', 'ps', '-o', 'args'), 'ps').includes('sleep 60'), 10_000, 250)
       await waitFor('the broken session\'s command to be killed', async () => !ok(await cli('exec', 'app', '--', 'ps', '-o', 'args'), 'ps').includes('cat > /dev/null'), 10_000, 250)
       const files = await cli('exec', 'app', '--', 'ls', '/')
       assert.doesNotMatch(ok(files, 'ls'), /stranger-was-here/)
