@@ -7,8 +7,12 @@ import type { Libp2p, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ApiClient } from '@p2pcloud/api'
 import { multiaddr } from '@multiformats/multiaddr'
+import { noise } from '@chainsafe/libp2p-noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p } from 'libp2p'
 import { readIdentityFile } from '@p2pcloud/node'
-import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
+import { ExecClient, makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { barePeer } from '@p2pcloud/sim'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { EXEC_LIMITS, EXEC_PROTOCOL, contractIdToBytes, execMessages, frameOf, readFrames, streamDuplex, varintBytes, writeBytes } from '@p2pcloud/wire'
@@ -200,5 +204,41 @@ describe('p2pcloud exec and zdb against a farmer daemon with a busybox container
     assert.match(missing.stderr, /no key "bin\/1" in the namespace/)
     assert.match((await cli('zdb', 'get', 'app/web', 'x')).stderr, /deployment "app" has no zdb namespace named "web"; its zdb namespaces: kv/)
     assert.match((await cli('zdb', 'get', 'app/kv/x', 'x')).stderr, /"app\/kv\/x" is not DEPLOYMENT\/NAMESPACE/)
+  })
+})
+
+describe('a hostile farmer on the exec protocol', () => {
+  it('an output frame over the limit ends the session with a NoAnswerError, unread; a stream that ends without an exit code too', async () => {
+    // a farmer that listens, on loopback
+    const farmer = await createLibp2p({ addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
+    const twin = await barePeer()
+    try {
+      let mode: 'huge' | 'silent' = 'huge'
+      await farmer.handle(EXEC_PROTOCOL, (stream) => {
+        const duplex = streamDuplex(stream)
+        duplex.on('error', () => {})
+        // a length prefix of 1 MiB and a little of it, or output and then an end without the exit
+        const bytes = mode === 'huge'
+          ? [varintBytes(2 ** 20), new Uint8Array(100)]
+          : [framed(execMessages.ExecOutput.encode({ stream: execMessages.OutputStream.STDOUT, data: Buffer.from('hi\n'), exited: false, exitCode: 0 }))]
+        void (async () => {
+          for (const chunk of bytes) await writeBytes(duplex, chunk)
+          if (mode === 'silent') duplex.end()
+        })().catch(() => {})
+      })
+      await twin.dial(farmer.getMultiaddrs()[0])
+      const client = new ExecClient(twin)
+      const request = { contractId: 'ab'.repeat(32), workload: 'web', argv: ['true'] }
+      const drain = async (): Promise<unknown[]> => {
+        const events: unknown[] = []
+        for await (const event of (await client.open(farmer.peerId, request)).events()) events.push(event)
+        return events
+      }
+      await assert.rejects(drain(), { name: 'NoAnswerError', message: /an exec output frame of 1048576 bytes, over the limit of 34816/ })
+      mode = 'silent'
+      await assert.rejects(drain(), { name: 'NoAnswerError', message: /the stream ended before the command's exit code/ })
+    } finally {
+      await Promise.all([farmer.stop(), twin.stop()])
+    }
   })
 })
