@@ -41,7 +41,7 @@ export function registerExec (program: Command): void {
     .command('exec')
     .description('run a command in a container of a deployment, on its farmer; stdin, stdout and stderr are streamed and its exit code is ours')
     .argument('<name>', 'the deployment')
-    .argument('<command...>', 'the command and its arguments (after --), run as given, without a shell')
+    .argument('[command...]', 'the command and its arguments (after --), run as given, without a shell; none: /bin/sh')
     .option('-w, --workload <name>', 'the container, when the deployment has several')
     .option('-t, --tty', 'on a terminal (the default when stdin and stdout are terminals): one output stream, keys as typed, the window\'s size')
     .option('-T, --no-tty', 'without a terminal, even on one')
@@ -49,7 +49,7 @@ export function registerExec (program: Command): void {
     .action(async (name: string, argv: string[], options: { workload?: string, tty?: boolean }, command: Command) => {
       const context = contextOf(command)
       const tty = options.tty ?? (process.stdin.isTTY && process.stdout.isTTY)
-      const query = new URLSearchParams(argv.map(word => ['arg', word] as [string, string]))
+      const query = new URLSearchParams((argv.length > 0 ? argv : ['/bin/sh']).map(word => ['arg', word] as [string, string]))
       if (options.workload != null) query.set('workload', options.workload)
       if (tty) {
         const { rows, cols } = windowSize()
