@@ -121,6 +121,17 @@ describe('p2pcloud exec and zdb against a farmer daemon with a busybox container
     assert.equal(result.code, 0, result.stderr)
     // the terminal's CR LF; the relay's own terminal may add a CR to the first output, before runc made it raw
     assert.match(result.stdout, /^\/dev\/pts\/\d+\r+\n24 80\r+\n$/)
+    // the CLI on a terminal of its own (util-linux script's): a shell by default, on a terminal by default
+    const shell = await new Promise<CliResult>(resolve => {
+      const child = spawn('script', ['--quiet', '--return', '--command', `${process.execPath} ${CLI} --home ${twinHome} exec app`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
+      let stdout = ''
+      child.stdout.on('data', chunk => { stdout += chunk })
+      child.stdin.write('echo $((6 * 7)); exit 5\r')
+      child.on('exit', code => { resolve({ code, stdout, stderr: '' }) })
+    })
+    // (Node's raw mode keeps the terminal's own CR before LF: CR CR LF, shown as one line end)
+    assert.match(shell.stdout, /\n42\r+\n/)
+    assert.equal(shell.code, 5, shell.stdout)
     // a resize reaches the command's terminal: by hand, as the CLI sends it on SIGWINCH
     const twin = await barePeer(await readIdentityFile(join(twinHome, 'identity.key')))
     try {

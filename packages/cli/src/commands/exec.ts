@@ -5,9 +5,10 @@ import { contextOf, daemonClient } from '../context.js'
 
 const input = (fields: Partial<execMessages.ExecInput>): Uint8Array => execMessages.ExecInput.encode({ stdin: new Uint8Array(0), stdinEnd: false, ...fields })
 
-/** This terminal's size, as the farmer's terminal gets it. */
+/** This terminal's size, as the farmer's terminal gets it; 24 × 80 when it has none (a pty nobody sized). */
 function windowSize (): { rows: number, cols: number } {
-  return { rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 }
+  const { rows, columns } = process.stdout
+  return rows > 0 && columns > 0 ? { rows, cols: columns } : { rows: 24, cols: 80 }
 }
 
 /** Our stdin into the session, in frames of at most EXEC_MAX_DATA bytes, then its end; sent as fast as the farmer takes it. */
