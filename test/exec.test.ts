@@ -91,6 +91,9 @@ describe('p2pcloud exec and zdb against a farmer daemon with a busybox container
 
   after(async () => {
     await cli('rm', 'app')
+    // the farmer takes the container down after it answered: its layer is unmounted then
+    const mounted = async (): Promise<boolean> => (await readFile('/proc/self/mountinfo', 'utf8')).includes(farmerHomeDir)
+    await waitFor('the farmer to unmount the container\'s layer', async () => !await mounted(), 30_000, 250).catch(() => {})
     for (const daemon of daemons) await daemon.stop()
     await rm(work, { recursive: true, force: true })
     await rm(farmerHomeDir, { recursive: true, force: true })
@@ -190,6 +193,20 @@ describe('p2pcloud exec and zdb against a farmer daemon with a busybox container
       assert.deepEqual(fifth.outputs.map(o => [o.error?.code, o.error?.message]), [['UNAVAILABLE', '4 commands run in container "web" already']])
       for (const stream of running) stream.abort(new Error('done'))
       await waitFor('the 4 sessions\' commands to be killed', async () => !ok(await cli('exec', 'app', '--', 'ps', '-o', 'args'), 'ps').includes('sleep 60'), 10_000, 250)
+      // a twin that reads slowly still gets all a command wrote before it exited, then its code
+      const slow = await twin.dialProtocol(peerIdFromString(farmer.ready.peerId), EXEC_PROTOCOL)
+      const slowDuplex = streamDuplex(slow)
+      await writeBytes(slowDuplex, framed(start(['sh', '-c', 'head -c 2000000 /dev/zero; exit 4'])))
+      await new Promise(resolve => setTimeout(resolve, 2000))
+      let bytes = 0
+      const codes: number[] = []
+      for await (const frame of readFrames(slowDuplex, EXEC_LIMITS.maxOutputBytes)) {
+        const output = execMessages.ExecOutput.decode(frame)
+        bytes += output.data.byteLength
+        if (output.exited) codes.push(output.exitCode)
+        assert.equal(output.error, undefined)
+      }
+      assert.deepEqual([bytes, codes], [2_000_000, [4]])
       await waitFor('the broken session\'s command to be killed', async () => !ok(await cli('exec', 'app', '--', 'ps', '-o', 'args'), 'ps').includes('cat > /dev/null'), 10_000, 250)
       const files = await cli('exec', 'app', '--', 'ls', '/')
       assert.doesNotMatch(ok(files, 'ls'), /stranger-was-here/)

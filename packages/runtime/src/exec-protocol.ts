@@ -10,7 +10,7 @@ import type { ExecOptions, ExecProcess, WindowSize } from './exec-process.js'
 const log = logger('p2pcloud:runtime:exec')
 const { OutputStream } = execMessages
 
-/** How long output still comes after the command exited: a background process holding its pipes gets no longer. */
+/** How long pipes may stay open and quiet after the command exited (a background process holds them) before they are given up. */
 const EXIT_GRACE_MS = 500
 const DEFAULT_WINDOW: WindowSize = { rows: 24, cols: 80 }
 
@@ -156,10 +156,19 @@ export class ExecService implements Startable {
     const heartbeat = setInterval(() => {
       if (Date.now() - sentAt >= EXEC_HEARTBEAT_MS && duplex.writableLength === 0) send({}).catch(() => {})
     }, EXEC_HEARTBEAT_MS / 3)
+    // when output last moved, and how many chunks wait for the twin to take them
+    let movedAt = Date.now()
+    let sending = 0
     const pump = async (from: Readable | null, stream: execMessages.OutputStream): Promise<void> => {
       if (from == null) return
       for await (const chunk of from as AsyncIterable<Buffer>) {
-        for (let at = 0; at < chunk.byteLength; at += EXEC_MAX_DATA) await send({ stream, data: chunk.subarray(at, at + EXEC_MAX_DATA) as Uint8Array<ArrayBuffer> })
+        sending++
+        try {
+          for (let at = 0; at < chunk.byteLength; at += EXEC_MAX_DATA) await send({ stream, data: chunk.subarray(at, at + EXEC_MAX_DATA) as Uint8Array<ArrayBuffer> })
+        } finally {
+          sending--
+          movedAt = Date.now()
+        }
       }
     }
     const output = Promise.all([pump(child.stdout, OutputStream.STDOUT), pump(child.stderr, OutputStream.STDERR)])
@@ -186,7 +195,11 @@ export class ExecService implements Startable {
       await process.kill()
       return
     }
-    await Promise.race([output, new Promise(resolve => setTimeout(resolve, EXIT_GRACE_MS))])
+    // all it wrote, as slowly as the twin reads it; pipes that stay open and quiet (a background
+    // process holds them) are given up after EXIT_GRACE_MS
+    let drained = false
+    void output.finally(() => { drained = true }).catch(() => {})
+    while (!drained && (sending > 0 || Date.now() - movedAt < EXIT_GRACE_MS)) await new Promise(resolve => setTimeout(resolve, 50))
     child.stdout?.destroy()
     child.stderr?.destroy()
     await send({ exited: true, exitCode: code })
