@@ -27,7 +27,8 @@ async function receive (socket: Duplex, json: boolean): Promise<number> {
     if (output.error != null) throw new Error(output.error.message)
     if (output.exited) {
       if (json) process.stdout.write(JSON.stringify({ exitCode: output.exitCode }) + '\n')
-      return output.exitCode
+      // an exit code is a byte; a farmer's larger one would wrap to anything
+      return Math.min(output.exitCode, 255)
     }
     const stream = output.stream === execMessages.OutputStream.STDERR ? 'stderr' : 'stdout'
     if (json) await writeBytes(process.stdout, Buffer.from(JSON.stringify({ stream, data: Buffer.from(output.data).toString('base64') }) + '\n'))
