@@ -1,4 +1,7 @@
+import { request as httpRequest } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { ApiError } from './errors.js'
+import { UPGRADE_PROTOCOL } from './server.js'
 import { readApiInfo, type ApiInfo } from './api-info.js'
 import type { IdView, PeerView, StatusView } from './peer-views.js'
 
@@ -24,15 +27,17 @@ export class ApiClient {
     return new ApiClient(await readApiInfo(apiInfoPath))
   }
 
+  /** `body`: a value sent as JSON, or bytes sent as they are. */
   private async send (method: string, path: string, body: unknown, signal: AbortSignal): Promise<Response> {
+    const raw = body instanceof Uint8Array
     try {
       return await fetch(`${this.url}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {})
+          ...(body !== undefined ? { 'content-type': raw ? 'application/octet-stream' : 'application/json' } : {})
         },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
+        body: body === undefined ? undefined : raw ? body as Uint8Array<ArrayBuffer> : JSON.stringify(body),
         signal
       })
     } catch (err: any) {
@@ -95,6 +100,37 @@ export class ApiClient {
   async * bytes (method: string, path: string, body?: unknown, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
     const response = await this.open(method, path, body, signal)
     for await (const chunk of response.body ?? []) yield chunk
+  }
+
+  /** A two-way endpoint (HTTP Upgrade): the connection as a byte stream once the daemon took it; its refusal as an ApiError. */
+  async upgrade (method: string, path: string): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(`${this.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, connection: 'Upgrade', upgrade: UPGRADE_PROTOCOL },
+        timeout: this.timeoutMs
+      })
+      req.once('upgrade', (_res, socket, head) => {
+        req.setTimeout(0)
+        socket.setTimeout(0)
+        if (head.byteLength > 0) socket.unshift(head)
+        resolve(socket)
+      })
+      req.once('response', res => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.once('end', () => {
+          let value: any
+          try { value = JSON.parse(Buffer.concat(chunks).toString('utf8')) } catch { value = undefined }
+          reject(new ApiError(res.statusCode ?? 502, value?.error?.name ?? 'ApiError', value?.error?.message ?? `${method} ${path} failed with ${res.statusCode ?? 'no status'}`))
+        })
+      })
+      req.once('timeout', () => { req.destroy(new Error('no answer in time')) })
+      req.once('error', (err: any) => {
+        reject(new DaemonUnreachableError(`the daemon at ${this.url} did not answer (${err.code ?? err.message}); is "p2pcloud start" running for this home?`))
+      })
+      req.end()
+    })
   }
 
   async id (): Promise<IdView> { return this.request('GET', '/v1/id') }

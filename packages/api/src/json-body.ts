@@ -4,7 +4,8 @@ import { badRequest, payloadTooLarge } from './errors.js'
 /** Request bodies of the local API are small commands; anything larger is refused unread. */
 export const MAX_BODY_BYTES = 64 * 1024
 
-export async function readJsonBody (req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+/** A request's body as bytes, refused unread past `maxBytes` by its Content-Length and again while it is read. */
+export async function readBody (req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > maxBytes) {
     throw payloadTooLarge(`request body of ${declared} bytes is larger than the limit of ${maxBytes}`)
@@ -16,7 +17,11 @@ export async function readJsonBody (req: IncomingMessage, maxBytes = MAX_BODY_BY
     if (size > maxBytes) throw payloadTooLarge(`request body is larger than the limit of ${maxBytes} bytes`)
     chunks.push(chunk)
   }
-  const text = Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
+}
+
+export async function readJsonBody (req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const text = (await readBody(req, maxBytes)).toString('utf8')
   if (text.trim() === '') throw badRequest('request body is empty; a JSON object was expected')
   try {
     return JSON.parse(text)

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { logger } from '@libp2p/logger'
-import { methodNotAllowed, notFound, toApiError } from './errors.js'
+import { ApiError, methodNotAllowed, notFound, toApiError } from './errors.js'
 import { guardOrigin, guardToken, type CredentialCheck } from './http-guard.js'
 import { decodePercent } from './paths.js'
 import { isStreamed, type Streamed } from './streamed.js'
@@ -17,6 +18,17 @@ export type RouteHandler = (req: IncomingMessage, url: URL, params: Record<strin
 
 /** `"GET /v1/id"` or `"DELETE /v1/deployments/:name"` → handler. */
 export type Routes = Record<string, RouteHandler>
+
+/**
+ * A route whose connection becomes a two-way byte stream (HTTP Upgrade to UPGRADE_PROTOCOL), for
+ * what a request and a streamed answer cannot carry (exec's stdin beside its output). It checks
+ * the request and prepares (a failure is an ordinary error answer), then gets the socket after the 101.
+ */
+export type UpgradeHandler = (req: IncomingMessage, url: URL, params: Record<string, string>) => Promise<(socket: Duplex) => void>
+export type UpgradeRoutes = Record<string, UpgradeHandler>
+
+/** The protocol name of the API's upgraded connections: length-prefixed frames whose messages the route defines. */
+export const UPGRADE_PROTOCOL = 'p2pcloud-frames'
 
 /** The params of `pattern` (e.g. /v1/deployments/:name) in `path`, or undefined when it does not match. */
 function matchPath (pattern: string, path: string): Record<string, string> | undefined {
@@ -37,7 +49,7 @@ function matchPath (pattern: string, path: string): Record<string, string> | und
 }
 
 /** The handler for a method and path, its params, and the methods the path allows. */
-function findRoute (routes: Routes, method: string, path: string): { handler?: RouteHandler, params: Record<string, string>, allowed: string[] } {
+function findRoute<H> (routes: Record<string, H>, method: string, path: string): { handler?: H, params: Record<string, string>, allowed: string[] } {
   const allowed: string[] = []
   for (const [key, handler] of Object.entries(routes)) {
     const [routeMethod, pattern] = key.split(' ')
@@ -64,6 +76,7 @@ export interface ApiServerOptions {
   pages?: PageHandler
   /** A credential the routes accept as they accept the token (the web UI's session cookie). */
   credential?: CredentialCheck
+  upgrades?: UpgradeRoutes
 }
 
 export interface RunningApiServer {
@@ -89,6 +102,9 @@ async function dispatch (options: ApiServerOptions, req: IncomingMessage, res: S
     if (options.pages != null && !url.pathname.startsWith('/v1/') && await options.pages(req, res, url)) return
     guardToken(req, options.token, options.credential)
     const { handler, params, allowed } = findRoute(routes, req.method ?? 'GET', url.pathname)
+    if (handler == null && findRoute(options.upgrades ?? {}, req.method ?? 'GET', url.pathname).handler != null) {
+      throw new ApiError(426, 'UpgradeRequired', `${url.pathname} is a two-way stream: send "Connection: Upgrade" and "Upgrade: ${UPGRADE_PROTOCOL}"`)
+    }
     if (handler == null) {
       if (allowed.length > 0) {
         res.setHeader('allow', allowed.join(', '))
@@ -146,6 +162,30 @@ async function sendStreamed (req: IncomingMessage, res: ServerResponse, answer: 
   res.end()
 }
 
+/** An upgrade request: the same checks as any request, then the route's own, then 101 and the socket is the route's. */
+async function upgrade (options: ApiServerOptions, req: IncomingMessage, socket: Duplex, head: Buffer, taken: Set<Duplex>): Promise<void> {
+  socket.on('error', () => {})
+  taken.add(socket)
+  socket.once('close', () => { taken.delete(socket) })
+  try {
+    guardOrigin(req)
+    guardToken(req, options.token, options.credential)
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const { handler, params } = findRoute(options.upgrades ?? {}, req.method ?? 'GET', url.pathname)
+    if (handler == null) throw notFound(`no two-way endpoint: ${req.method ?? ''} ${url.pathname}`)
+    if (req.headers.upgrade !== UPGRADE_PROTOCOL) throw new ApiError(400, 'BadRequest', `Upgrade must be "${UPGRADE_PROTOCOL}", not "${req.headers.upgrade ?? ''}"`)
+    const take = await handler(req, url, params)
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${UPGRADE_PROTOCOL}\r\n\r\n`)
+    if (head.byteLength > 0) socket.unshift(head)
+    take(socket)
+  } catch (err) {
+    const apiError = toApiError(err)
+    if (apiError.status >= 500) log.error('upgrade %s %s failed - %e', req.method, req.url, err)
+    const body = JSON.stringify({ error: { name: apiError.name, message: apiError.message } })
+    socket.end(`HTTP/1.1 ${apiError.status} ${apiError.name}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`)
+  }
+}
+
 function formatUrl (address: AddressInfo): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return `http://${host}:${address.port}`
@@ -156,6 +196,9 @@ export async function startApiServer (options: ApiServerOptions): Promise<Runnin
   const server: Server = createServer((req, res) => {
     void dispatch(options, req, res)
   })
+  // the HTTP server no longer sees an upgraded connection: its close ends them itself
+  const upgraded = new Set<Duplex>()
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void upgrade(options, req, socket, head, upgraded) })
   server.requestTimeout = 60_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: any) => {
@@ -172,6 +215,7 @@ export async function startApiServer (options: ApiServerOptions): Promise<Runnin
     url: formatUrl(server.address() as AddressInfo),
     async close () {
       server.closeAllConnections()
+      for (const socket of upgraded) socket.destroy()
       await new Promise<void>(resolve => server.close(() => { resolve() }))
     }
   }

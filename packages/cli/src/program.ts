@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { VERSION } from '@p2pcloud/node/home-files'
 import { registerConfig } from './commands/config.js'
 import { registerDeployments } from './commands/deployments.js'
+import { registerExec } from './commands/exec.js'
 import { registerFarmer } from './commands/farmer.js'
 import { registerFlist } from './commands/flist.js'
 import { registerInit } from './commands/init.js'
@@ -13,6 +14,7 @@ import { registerStart } from './commands/start.js'
 import { registerStop } from './commands/stop.js'
 import { registerStore } from './commands/store.js'
 import { registerUi } from './commands/ui.js'
+import { registerZdb } from './commands/zdb.js'
 
 /**
  * The `p2pcloud` command tree; `bin.ts` runs it. Command modules load the domain packages (and
@@ -35,8 +37,10 @@ export function createProgram (): Command {
   registerMarket(program)
   registerDeployments(program)
   registerLogs(program)
+  registerExec(program)
   registerFlist(program)
   registerStore(program)
+  registerZdb(program)
   registerNetworks(program)
   registerFarmer(program)
   registerUi(program)

@@ -14,7 +14,7 @@ import type { DaemonConfig } from './config.js'
 
 /**
  * What a daemon runs beside the core peer; a farmer's services only on farmers, and of those
- * the workload kinds' (containers' logs, the zdb protocol) only for what it offers.
+ * the workload kinds' (containers' logs and exec, the zdb protocol) only for what it offers.
  */
 export interface DaemonServices extends Partial<KindServices> {
   capacity: CapacityMarket

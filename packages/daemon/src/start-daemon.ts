@@ -4,7 +4,7 @@ import { Registry } from 'prom-client'
 import { daemonConfigSchema } from './config.js'
 import { registerDaemonMetrics } from './metrics.js'
 import { metricsRoutes, startMetricsServer, type MetricsServer } from './metrics-http.js'
-import { daemonRoutes } from './routes/index.js'
+import { daemonRoutes, daemonUpgrades } from './routes/index.js'
 import { daemonExtension, type DaemonPeer } from './services.js'
 import { uiFarmerRoutes } from './ui-farmer.js'
 import { uiPages } from './ui-pages.js'
@@ -35,7 +35,7 @@ export async function startDaemon (home: string, overrides: RunOverrides = {}): 
   const sessions = new UiSessions()
   try {
     const routes = { ...daemonRoutes(peer, new Date()), ...metricsRoutes(registry), ...uiRoutes(sessions, () => api.url, peer.libp2p.services.twin), ...await uiWatchRoutes(peer), ...uiFarmerRoutes(peer) }
-    api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes, pages: uiPages(sessions), credential: sessions.accepts })
+    api = await startApiServer({ host: peer.config.api.host, port: peer.config.api.port, token, routes, pages: uiPages(sessions), credential: sessions.accepts, upgrades: daemonUpgrades(peer) })
     const listen = peer.config.metrics?.listen
     if (listen != null) {
       metrics = await startMetricsServer(listen, registry).catch(async err => {

@@ -9,6 +9,7 @@ import { pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError, type ContainerData, type deploymentMessages } from '@p2pcloud/wire'
 import { Container, runc, type RestartPolicy } from './container.js'
 import { checkContainerNetwork } from './container-network.js'
+import type { ExecOptions, ExecProcess } from './exec-process.js'
 import { resolveImageUser } from './image-user.js'
 import { LogStore, type LogChunk } from './log-store.js'
 import { ociSpec } from './oci-spec.js'
@@ -262,6 +263,13 @@ export class ContainerDriver implements WorkloadDriver {
     const running = this.running.get(this.id(contractId, name))
     if (running == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, `container "${name}" is not running`)
     return running.container.exec(argv, options)
+  }
+
+  /** A command in a running container, its stdio streamed: the exec protocol's (exec-protocol.ts). */
+  async startExec (contractId: string, name: string, options: ExecOptions): Promise<ExecProcess> {
+    const running = this.running.get(this.id(contractId, name))
+    if (running == null) throw new ProtocolError(ErrorCodes.NOT_FOUND, `container "${name}" is not running`)
+    return await running.container.startExec(options)
   }
 }
 

@@ -13,6 +13,7 @@ import { containerRuntimeMissing } from './busybox-rootfs.js'
 import { RESTART_POLICIES, type RestartPolicy } from './container.js'
 import { isIpv4 } from './container-network.js'
 import { ContainerDriver, type ContainerDriverOptions } from './container-driver.js'
+import { ExecService } from './exec-protocol.js'
 import { LogsService } from './logs-protocol.js'
 import type { RootfsSource } from './rootfs-source.js'
 import { hostIdOf } from './user-namespace.js'
@@ -182,16 +183,17 @@ export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'v
 
 /**
  * Containers on a farmer: the driver for `farmerService({ drivers })` and
- * the logs service (add it after the farmer), sharing one ContainerDriver.
+ * the logs and exec services (add them after the farmer), sharing one ContainerDriver.
  */
-export function containerCapability (init: ContainerCapabilityInit): { driver: DriverFactory, logsService: (components: KindServiceComponents) => LogsService } {
+export function containerCapability (init: ContainerCapabilityInit): { driver: DriverFactory, logsService: (components: KindServiceComponents) => LogsService, execService: (components: KindServiceComponents) => ExecService } {
   let driver: ContainerDriver | undefined
   return {
     driver: (components, volumes, networks) => {
       driver = new ContainerDriver({ ...init, kind: containerKind, rootfs: init.rootfs(components), volumePath: (contractId, name) => volumes.path(contractId, name), networks })
       return driver
     },
-    logsService: components => new LogsService(components, () => driver)
+    logsService: components => new LogsService(components, () => driver),
+    execService: components => new ExecService(components, () => driver)
   }
 }
 
@@ -207,10 +209,11 @@ interface FlistCaches {
 
 /**
  * `container`: a process tree run from an flist, with CRU, MRU and a writable root layer
- * (SRU) of its own, mounting volumes of its deployment; its output is kept for `logs`.
+ * (SRU) of its own, mounting volumes of its deployment; its output is kept for `logs`, and its
+ * twin runs commands in it with `exec`.
  * Farmers need root, loop mounts and runc to offer it; a spec with containers goes to them.
  */
-export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, { logs: LogsService }> = {
+export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, { logs: LogsService, exec: ExecService }> = {
   type: 'container',
   capability: 'container',
   placement: 0,
@@ -252,6 +255,6 @@ export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, {
       root: join(home, 'containers'),
       rootfs: rootfs ?? (components => (components.flists as FlistCaches).cache({ root: join(home, 'flists', 'cache'), maxBytes: flistCacheBytes, ownerShift: hostIdOf(0) }))
     })
-    return { driver: containers.driver, services: { logs: containers.logsService } }
+    return { driver: containers.driver, services: { logs: containers.logsService, exec: containers.execService } }
   }
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { logger } from '@libp2p/logger'
+import { startExec, type ExecOptions, type ExecProcess } from './exec-process.js'
 import type { LogStore } from './log-store.js'
 
 const log = logger('p2pcloud:runtime:container')
@@ -147,5 +148,10 @@ export class Container {
         resolve({ code: err?.code ?? 0, stdout, stderr })
       })
     })
+  }
+
+  /** Start a command inside the running container, its stdio streamed (exec-process.ts). */
+  async startExec (options: ExecOptions): Promise<ExecProcess> {
+    return startExec(this.options.runcRoot, this.options.id, this.options.bundle, options)
   }
 }

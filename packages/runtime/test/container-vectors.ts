@@ -1,8 +1,8 @@
-import { deploymentMessages, logsMessages, vectorKit } from '@p2pcloud/wire'
+import { deploymentMessages, execMessages, logsMessages, vectorKit } from '@p2pcloud/wire'
 import type { VectorFiles } from '@p2pcloud/test-utils'
 
 /**
- * The generator of the logs protocol's vectors (protocols/vectors/logs/messages.json) and of the
+ * The generator of the logs and exec protocols' vectors (protocols/vectors/{logs,exec}/messages.json) and of the
  * container workload's data (protocols/vectors/deployment/container-data.json), which
  * vectors.test.ts checks. Deterministic: fixed fields, so running it again writes the same bytes.
  * Run by `npm run vectors`.
@@ -32,6 +32,22 @@ const logs: Message[] = [
   { name: 'response-not-found', message: 'LogsResponse', fields: { error: { code: 'NOT_FOUND', message: 'no such deployment' } }, value: { chunks: [], error: { code: 'NOT_FOUND', message: 'no such deployment', retryAfterMs: 0 } } }
 ]
 
+const NONE = new Uint8Array(0)
+const { OutputStream } = execMessages
+/** The exec protocol's messages (exec.md §5): `fields` as the vector lists them, `value` as the codec takes it. */
+const exec: Array<{ name: string, message: 'ExecStart' | 'ExecInput' | 'ExecOutput', fields: Json, value: any }> = [
+  { name: 'start-plain', message: 'ExecStart', fields: { contract_id: CONTRACT, workload: 'web', argv: ['echo', 'hi'], tty: false }, value: { contractId: unhex(CONTRACT), workload: 'web', argv: ['echo', 'hi'], tty: false } },
+  { name: 'start-tty', message: 'ExecStart', fields: { contract_id: CONTRACT, workload: 'web', argv: ['/bin/sh'], tty: true, size: { rows: 24, cols: 80 } }, value: { contractId: unhex(CONTRACT), workload: 'web', argv: ['/bin/sh'], tty: true, size: { rows: 24, cols: 80 } } },
+  { name: 'input-stdin', message: 'ExecInput', fields: { stdin: '780a' }, value: { stdin: unhex('780a'), stdinEnd: false } },
+  { name: 'input-end', message: 'ExecInput', fields: { stdin_end: true }, value: { stdin: NONE, stdinEnd: true } },
+  { name: 'input-resize', message: 'ExecInput', fields: { resize: { rows: 40, cols: 100 } }, value: { stdin: NONE, stdinEnd: false, resize: { rows: 40, cols: 100 } } },
+  { name: 'output-stdout', message: 'ExecOutput', fields: { stream: 'STDOUT', data: '68690a' }, value: { stream: OutputStream.STDOUT, data: unhex('68690a'), exited: false, exitCode: 0 } },
+  { name: 'output-stderr', message: 'ExecOutput', fields: { stream: 'STDERR', data: '6f6f70730a' }, value: { stream: OutputStream.STDERR, data: unhex('6f6f70730a'), exited: false, exitCode: 0 } },
+  { name: 'output-heartbeat', message: 'ExecOutput', fields: {}, value: { stream: OutputStream.STDOUT, data: NONE, exited: false, exitCode: 0 } },
+  { name: 'output-exit-3', message: 'ExecOutput', fields: { exited: true, exit_code: 3 }, value: { stream: OutputStream.STDOUT, data: NONE, exited: true, exitCode: 3 } },
+  { name: 'output-not-found', message: 'ExecOutput', fields: { error: { code: 'NOT_FOUND', message: 'no such deployment' } }, value: { stream: OutputStream.STDOUT, data: NONE, exited: false, exitCode: 0, error: { code: 'NOT_FOUND', message: 'no such deployment', retryAfterMs: 0 } } }
+]
+
 const containers: Array<{ name: string, fields: Json, value: deploymentMessages.ContainerData }> = [
   {
     name: 'container-full',
@@ -51,6 +67,11 @@ export async function generateVectors (): Promise<VectorFiles> {
       protocol: '/p2pcloud/logs/1.0.0',
       description: 'Requests and response frames of the logs protocol (logs.md §5); "frame" is what goes on the stream.',
       vectors: logs.map(({ name, message, fields, value }) => ({ name, message, fields, ...vectorKit.encodedAndFrame(logsMessages[message].encode(value)) }))
+    },
+    'exec/messages.json': {
+      protocol: '/p2pcloud/exec/1.0.0',
+      description: 'The frames of the exec protocol (exec.md §5): the twin\'s ExecStart and ExecInputs, the farmer\'s ExecOutputs; "frame" is what goes on the stream.',
+      vectors: exec.map(({ name, message, fields, value }) => ({ name, message, fields, ...vectorKit.encodedAndFrame(execMessages[message].encode(value)) }))
     },
     'deployment/container-data.json': {
       protocol: '/p2pcloud/deployment/1.1.0',

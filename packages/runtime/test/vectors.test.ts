@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { deploymentMessages, logsMessages, vectorKit } from '@p2pcloud/wire'
+import { deploymentMessages, execMessages, logsMessages, vectorKit } from '@p2pcloud/wire'
 import { readVectors } from '@p2pcloud/test-utils'
 
 describe('protocol vectors of containers', () => {
@@ -17,6 +17,25 @@ describe('protocol vectors of containers', () => {
       } else {
         assert.deepEqual(decoded.chunks.map((c: any) => ({ at_ms: String(c.atMs), stream: c.stream, data: vectorKit.hex(c.data) })), vector.fields.chunks ?? [], vector.name)
         assert.equal(decoded.error?.code, vector.fields.error?.code, vector.name)
+      }
+    }
+  })
+
+  it('exec: every frame decodes to its fields and encodes to the same bytes', async () => {
+    const file = readVectors('exec/messages.json')
+    assert.equal(file.protocol, '/p2pcloud/exec/1.0.0')
+    for (const vector of file.vectors) {
+      const codec = (execMessages as any)[vector.message]
+      const decoded = codec.decode(vectorKit.unhex(vector.encoded))
+      assert.equal(vectorKit.hex(codec.encode(decoded)), vector.encoded, vector.name)
+      assert.equal(vectorKit.hex(vectorKit.frame(vectorKit.unhex(vector.encoded))), vector.frame, vector.name)
+      const f = vector.fields
+      if (vector.message === 'ExecStart') {
+        assert.deepEqual([vectorKit.hex(decoded.contractId), decoded.workload, decoded.argv, decoded.tty, decoded.size], [f.contract_id, f.workload, f.argv, f.tty, f.size], vector.name)
+      } else if (vector.message === 'ExecInput') {
+        assert.deepEqual([vectorKit.hex(decoded.stdin), decoded.stdinEnd, decoded.resize], [f.stdin ?? '', f.stdin_end ?? false, f.resize], vector.name)
+      } else {
+        assert.deepEqual([decoded.stream, vectorKit.hex(decoded.data), decoded.exited, decoded.exitCode, decoded.error?.code], [f.stream ?? 'STDOUT', f.data ?? '', f.exited ?? false, f.exit_code ?? 0, f.error?.code], vector.name)
       }
     }
   })

@@ -18,7 +18,7 @@ export class DeploymentNotFoundError extends Error {
   readonly kind = 'not-found'
 }
 
-/** Logs of a container the deployment does not have, or of none named when it has several. */
+/** A container or zdb namespace the deployment does not have, or none named when it has several. */
 export class WorkloadNotFoundError extends Error {
   override name = 'WorkloadNotFound'
   readonly kind = 'not-found'

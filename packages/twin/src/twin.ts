@@ -6,11 +6,12 @@ import type { Datastore } from 'interface-datastore'
 import { emptyResources, type CapacityMarket, type DirectoryEntry, type FindFilter, type Resources } from '@p2pcloud/capacity'
 import { contractIdOf, openReceipt, signProposal, type Contracts, type TwinContract, type UsageReceipt } from '@p2pcloud/contracts'
 import { DeploymentClient, type DeploymentStatusView } from '@p2pcloud/farmer'
-import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
+import { ExecClient, LogsClient, type ExecSession, type LogChunk, type WindowSize } from '@p2pcloud/runtime'
 import { DeploymentErrorCodes, type StreamOpener } from '@p2pcloud/wire'
 import { workloadKinds } from '@p2pcloud/workloads'
+import { ZdbClient, zdbKind } from '@p2pcloud/zdb'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
-import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
+import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError } from './errors.js'
 import { sameWorkload } from './workload-data.js'
 import { gatewayViews, resolveGatewayBackends, type GatewayView } from './gateway-backends.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
@@ -25,6 +26,7 @@ import { PendingDeployments, dropAfterOf, releaseContract, reservationOf } from 
 import type { MachineNetworks } from '@p2pcloud/network'
 import { NetworkStore } from './networks.js'
 import { NetworkMembers, networksAsked, type NetworkJoined } from './network-members.js'
+import { pickWorkload, type WorkloadSort } from './workload-target.js'
 
 /** How many known farmers (cheapest first) a "no farmer matches" looks through for those that came closest. */
 const MAX_KNOWN_EXPLAINED = 200
@@ -84,6 +86,9 @@ export interface TwinOptions {
   pendingRetryMs?: number
 }
 
+const CONTAINERS: WorkloadSort = { one: 'container', many: 'containers', has: type => workloadKinds.get(type)?.hasLogs === true }
+const NAMESPACES: WorkloadSort = { one: 'zdb namespace', many: 'zdb namespaces', has: type => type === zdbKind.type }
+
 /**
  * The 3Bot SDK: deploy a spec (find → live capacity check → quote → propose
  * → deploy → wait until every workload is `ok`, or fail with the farmer's
@@ -93,6 +98,8 @@ export class Twin {
   private readonly store: TwinStore
   private readonly deployments: DeploymentClient
   private readonly logsClient: LogsClient
+  private readonly execClient: ExecClient
+  private readonly node: StreamOpener
   /** Storage pools of zdb namespaces and the encrypted, erasure-coded objects in them. */
   readonly pools: StoragePools
   /** Farmers that recently let a placement down (no answer, or a refusal for capacity after claiming room): placements try them last. */
@@ -108,8 +115,10 @@ export class Twin {
   constructor (private readonly components: TwinComponents, private readonly options: TwinOptions = {}) {
     this.store = new TwinStore(components.datastore)
     const node: StreamOpener = { dialProtocol: async (peer, protocols, opts) => components.connectionManager.openStream(peer, protocols, opts) }
+    this.node = node
     this.deployments = new DeploymentClient(node, components.privateKey)
     this.logsClient = new LogsClient(node)
+    this.execClient = new ExecClient(node)
     this.pools = new StoragePools(components, this, node)
     this.networks = new NetworkMembers(new NetworkStore(components.datastore), {
       record: async name => this.store.get(name),
@@ -345,21 +354,34 @@ export class Twin {
     return record
   }
 
+  /** A workload of one of this twin's deployments, its farmer dialled: `workload` may be left out when it has one of that sort. */
+  private async target (name: string, sort: WorkloadSort, workload?: string): Promise<{ farmer: PeerId, contractId: string, workload: string }> {
+    const record = await this.record(name)
+    const picked = pickWorkload(record, sort, workload)
+    const farmer = peerIdFromString(record.farmer)
+    await this.reach(farmer)
+    return { farmer, contractId: record.contractId, workload: picked }
+  }
+
   /**
    * A container's output, from its farmer; `workload` may be left out when
    * the deployment has one container. With `follow`, until `signal` aborts.
    */
   async logs (name: string, options: { workload?: string, follow?: boolean, tailBytes?: number, signal?: AbortSignal } = {}): Promise<AsyncGenerator<LogChunk>> {
-    const record = await this.record(name)
-    const containers = record.spec.workloads.filter(w => workloadKinds.get(w.type)?.hasLogs === true).map(w => w.name)
-    const workload = options.workload ?? (containers.length === 1 ? containers[0] : undefined)
-    if (workload == null) {
-      throw new WorkloadNotFoundError(containers.length === 0 ? `deployment "${name}" has no container` : `deployment "${name}" has several containers (${containers.join(', ')}); name one`)
-    }
-    if (!containers.includes(workload)) throw new WorkloadNotFoundError(`deployment "${name}" has no container named "${workload}"; its containers: ${containers.join(', ') || 'none'}`)
-    const farmer = peerIdFromString(record.farmer)
-    await this.reach(farmer)
-    return this.logsClient.logs(farmer, record.contractId, workload, options)
+    const { farmer, contractId, workload } = await this.target(name, CONTAINERS, options.workload)
+    return this.logsClient.logs(farmer, contractId, workload, options)
+  }
+
+  /** A command in a container of a deployment (protocols/exec.md); `workload` as for logs. */
+  async exec (name: string, request: { workload?: string, argv: string[], tty?: WindowSize, signal?: AbortSignal }): Promise<ExecSession> {
+    const { farmer, contractId, workload } = await this.target(name, CONTAINERS, request.workload)
+    return this.execClient.open(farmer, { contractId, workload, argv: request.argv, tty: request.tty }, { signal: request.signal })
+  }
+
+  /** A zdb namespace of a deployment, to use over `/p2pcloud/zdb/1.0.0`; `workload` may be left out when it has one. */
+  async zdb (name: string, workload?: string): Promise<ZdbClient> {
+    const target = await this.target(name, NAMESPACES, workload)
+    return new ZdbClient(this.node, { farmer: target.farmer, contractId: target.contractId, namespace: target.workload })
   }
 
   /** A deployment with its live state, in the farmer's words; when the farmer does not answer, what this twin knows and since when it is silent. */

@@ -9,7 +9,8 @@ import type { Stream, StreamMessageEvent } from '@libp2p/interface'
  */
 export function streamDuplex (stream: Stream): Duplex {
   const duplex = new Duplex({
-    read () { stream.resume() },
+    // Node asks for more also after the stream ended; only a paused stream has anything to resume
+    read () { if (stream.readStatus === 'paused') stream.resume() },
     write (chunk: Buffer, _encoding, callback) {
       if (stream.send(chunk)) { callback(); return }
       const onEnd = (): void => { stream.removeEventListener('drain', onDrain); callback(new Error('the stream closed')) }
@@ -23,19 +24,28 @@ export function streamDuplex (stream: Stream): Duplex {
       callback(err)
     }
   })
-  stream.addEventListener('message', (event: StreamMessageEvent) => {
-    if (!duplex.push(event.data.subarray())) stream.pause()
-  })
   let ended = false
-  const end = (): void => {
-    if (ended) return
+  // the remote's half-close ends reading once what it sent before is pushed: a paused stream
+  // still holds it, and dispatches it when resumed
+  const endWhenRead = (): void => {
+    if (ended || stream.remoteWriteStatus !== 'closed' || stream.readBufferLength > 0) return
     ended = true
     duplex.push(null)
   }
-  stream.addEventListener('remoteCloseWrite', end)
+  stream.addEventListener('message', (event: StreamMessageEvent) => {
+    if (!duplex.push(event.data.subarray()) && stream.readStatus === 'readable') stream.pause()
+    endWhenRead()
+  })
+  stream.addEventListener('remoteCloseWrite', endWhenRead)
+  // it may have half-closed already (its data and FIN in the packet that finished negotiation):
+  // that event is gone, so look again once what it sent was dispatched (in a microtask)
+  if (stream.remoteWriteStatus === 'closed') setTimeout(endWhenRead, 0)
   stream.addEventListener('close', event => {
     if (event.error != null) duplex.destroy(event.error)
-    else end()
+    else if (!ended) {
+      ended = true
+      duplex.push(null)
+    }
   })
   return duplex
 }
