@@ -10,6 +10,7 @@ import { registerNetworks } from './commands/networks.js'
 import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
 import { registerStore } from './commands/store.js'
+import { registerPools } from './commands/pools.js'
 import { registerUi } from './commands/ui.js'
 
 /** The `p2pcloud` command tree; `bin.ts` runs it. */
@@ -29,6 +30,7 @@ export function createProgram (): Command {
   registerLogs(program)
   registerFlist(program)
   registerStore(program)
+  registerPools(program)
   registerNetworks(program)
   registerFarmer(program)
   registerUi(program)

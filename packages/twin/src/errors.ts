@@ -100,3 +100,15 @@ export class NetworkFullError extends Error {
   override name = 'NetworkFull'
   readonly kind = 'conflict'
 }
+
+/** A put into a storage pool whose namespaces have no room left for it. */
+export class PoolFullError extends Error {
+  override name = 'PoolFull'
+  readonly kind = 'conflict'
+}
+
+/** `rm` of a deployment that is a namespace of a storage pool: the pool is removed as a whole. */
+export class PoolMemberError extends Error {
+  override name = 'PoolMember'
+  readonly kind = 'conflict'
+}

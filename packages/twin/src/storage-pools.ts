@@ -1,15 +1,19 @@
+import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { ObjectStore, StorageMasterKey, zdbShardStore, type OnProgress, type RepairReport, type ShardStore } from '@p2pcloud/storage'
+import { ObjectStore, StorageMasterKey, zdbShardStore, type ObjectInfo, type OnProgress, type PutOptions, type RepairReport, type ShardStore } from '@p2pcloud/storage'
 import { ZdbClient } from '@p2pcloud/zdb'
-import { Key, type Datastore } from 'interface-datastore'
+import { type Datastore } from 'interface-datastore'
 import { SPEC_NAME, SpecError, type DeploymentSpec } from './spec.js'
-import { DeploymentExistsError, NoMatchingFarmerError, PoolNotFoundError } from './errors.js'
+import { DeploymentExistsError, FarmerNotAnsweringError, NoMatchingFarmerError } from './errors.js'
 import { place, type FailedCandidate, type PlaceOptions } from './placement.js'
+import { PoolStore } from './pool-store.js'
+import { poolFullError, poolUsage, type PoolUsage } from './pool-usage.js'
 import type { CapacityMarket, DirectoryEntry, FindFilter, Resources } from '@p2pcloud/capacity'
 import type { StreamOpener } from '@p2pcloud/wire'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
-const PREFIX = '/p2pcloud/twin/pools'
+const log = logger('p2pcloud:twin:pools')
+
 /** The zdb workload of each pool deployment. */
 export const POOL_NAMESPACE = 'shards'
 
@@ -20,6 +24,8 @@ export interface PoolMember {
   farm: string
   country: string
   contractId: string
+  /** When its lease ends (ms since the epoch), as its farmer last confirmed; the pool renews it at half its lease. Absent in pools made before: createdAt + leaseMs. */
+  leaseEnd?: number
 }
 
 /** k+m zdb namespaces on distinct farmers that objects are spread over. */
@@ -46,6 +52,8 @@ export interface CreatePoolOptions {
 }
 
 export const DEFAULT_POOL = 'default'
+/** How often the pools' leases are looked at (default): a namespace is renewed once half its lease has gone by. */
+export const POOL_RENEW_CHECK_MS = 60_000
 
 /** What a pool repair did: the object store's report, the namespaces reserved in place of farmers that did not answer, and the columns no farmer could take. */
 export interface PoolRepairReport extends RepairReport {
@@ -55,9 +63,10 @@ export interface PoolRepairReport extends RepairReport {
 
 /**
  * Farmers for a pool: distinct always; first one per farm and per country, then one per farm,
- * then any (so that a farm or a country going dark takes as few shards as possible).
+ * then any (so that a farm or a country going dark takes as few shards as possible). `taken`:
+ * the farms and countries of the pool's members already there (a repair's replacement).
  */
-export function choosePoolFarmers (candidates: DirectoryEntry[], count: number): DirectoryEntry[] {
+export function choosePoolFarmers (candidates: DirectoryEntry[], count: number, taken: Array<{ farm: string, country: string }> = []): DirectoryEntry[] {
   const chosen: DirectoryEntry[] = []
   const picked = new Set<string>()
   const take = (accept: (entry: DirectoryEntry) => boolean): void => {
@@ -68,8 +77,8 @@ export function choosePoolFarmers (candidates: DirectoryEntry[], count: number):
       picked.add(entry.advert.peerId)
     }
   }
-  const farms = (): Set<string> => new Set(chosen.map(e => e.advert.farm))
-  const countries = (): Set<string> => new Set(chosen.map(e => e.advert.country))
+  const farms = (): Set<string> => new Set([...taken.map(t => t.farm), ...chosen.map(e => e.advert.farm)])
+  const countries = (): Set<string> => new Set([...taken.map(t => t.country), ...chosen.map(e => e.advert.country)])
   take(e => !farms().has(e.advert.farm) && !countries().has(e.advert.country))
   take(e => !farms().has(e.advert.farm))
   take(() => true)
@@ -83,8 +92,10 @@ export function choosePoolFarmers (candidates: DirectoryEntry[], count: number):
  */
 export interface PoolDeployer {
   readonly placement: Pick<PlaceOptions<unknown>, 'unreliable' | 'maxFailed' | 'probeTimeoutMs'>
-  deploy: (spec: DeploymentSpec) => Promise<{ farmer: string, contractId: string }>
-  delete: (name: string, options?: { force?: boolean }) => Promise<unknown>
+  deploy: (spec: DeploymentSpec) => Promise<{ farmer: string, contractId: string, contract?: { leaseEnd: string } }>
+  /** `pool`: the pool itself releases its member (users may not, see Twin.delete). */
+  delete: (name: string, options?: { force?: boolean, pool?: boolean }) => Promise<unknown>
+  renew: (name: string, leaseMs: number) => Promise<{ contract?: { leaseEnd: string } }>
   /** Dial the farmer and ask for its live capacity; throws when it cannot take `need`. */
   probe: (farmer: PeerId, need: Partial<Resources>, signal: AbortSignal) => Promise<void>
   matchingFarmers: (filter: FindFilter, needed: number, spares: number) => Promise<DirectoryEntry[]>
@@ -98,32 +109,71 @@ export interface PoolDeployer {
  */
 export class StoragePools {
   private readonly master: StorageMasterKey
+  private readonly store: PoolStore
+  private renewTimer?: ReturnType<typeof setInterval>
+  private renewing?: Promise<void>
 
-  constructor (private readonly components: { datastore: Datastore, capacity: CapacityMarket, privateKey: PrivateKey }, private readonly twin: PoolDeployer, private readonly node: StreamOpener) {
+  constructor (components: { datastore: Datastore, capacity: CapacityMarket, privateKey: PrivateKey }, private readonly twin: PoolDeployer, private readonly node: StreamOpener) {
     this.master = StorageMasterKey.fromIdentity(components.privateKey)
+    this.store = new PoolStore(components.datastore)
   }
 
-  private key (name: string): Key { return new Key(`${PREFIX}/${name}`) }
+  /** Renews the pools' namespaces, every `checkMs`, before their leases end. */
+  start (checkMs = POOL_RENEW_CHECK_MS): void {
+    this.renewTimer = setInterval(() => { this.renewing ??= this.renewDue().finally(() => { this.renewing = undefined }) }, checkMs)
+    this.renewTimer.unref()
+  }
+
+  async stop (): Promise<void> {
+    clearInterval(this.renewTimer)
+    await this.renewing
+  }
 
   async get (name = DEFAULT_POOL): Promise<StoragePool> {
-    if (!(await this.components.datastore.has(this.key(name)))) throw new PoolNotFoundError(`no storage pool named "${name}"; create one with p2pcloud store init --data K --parity M`)
-    return JSON.parse(new TextDecoder().decode(await this.components.datastore.get(this.key(name))))
+    return this.store.get(name)
   }
 
   async list (): Promise<StoragePool[]> {
-    const pools: StoragePool[] = []
-    for await (const { value } of this.components.datastore.query({ prefix: `${PREFIX}/` })) pools.push(JSON.parse(new TextDecoder().decode(value)))
-    return pools
+    return this.store.list()
+  }
+
+  /** The pool that holds this deployment as one of its namespaces, if any. */
+  async poolOf (deployment: string): Promise<StoragePool | undefined> {
+    return (await this.list()).find(pool => pool.members.some(m => m.deployment === deployment))
+  }
+
+  /** A pool with each namespace's use, as its farmer reports it now, and the pool's health. */
+  async usage (name = DEFAULT_POOL): Promise<PoolUsage> {
+    const pool = await this.get(name)
+    await Promise.all(pool.members.map(async member => this.twin.reach(peerIdFromString(member.farmer))))
+    return poolUsage(pool, async (member, signal) => this.client(member).info({ signal }))
+  }
+
+  /** Stores an object in the pool; a namespace with no room left makes it a PoolFullError that names the pool, its use and its size. */
+  async put (source: AsyncIterable<Uint8Array>, options: PutOptions & { pool?: string } = {}): Promise<ObjectInfo> {
+    const objects = await this.objects(options.pool)
+    try {
+      return await objects.put(source, options)
+    } catch (err: any) {
+      if (err.name !== 'ShardWriteError' || !(err.failures as Array<{ code?: string }>).some(f => f.code === 'QUOTA_EXCEEDED')) throw err
+      throw poolFullError(await this.usage(options.pool))
+    }
   }
 
   /** Reserves k+m namespaces on distinct farmers offering zdb; on any failure what was reserved is released. */
   async create (options: CreatePoolOptions): Promise<StoragePool> {
     const name = options.name ?? DEFAULT_POOL
     if (!SPEC_NAME.test(name) || name.length > 28) throw new SpecError(`"${name}" is not a pool name: 1 to 28 of a-z, 0-9, _ and -`)
-    if (await this.components.datastore.has(this.key(name))) throw new DeploymentExistsError(`a storage pool named "${name}" exists already`)
+    if (await this.store.has(name)) throw new DeploymentExistsError(`a storage pool named "${name}" exists already`)
     const { dataShards: k, parityShards: m } = options
     if (!Number.isInteger(k) || !Number.isInteger(m) || k < 1 || m < 0 || k + m > 64) throw new SpecError(`--data ${k} --parity ${m}: whole numbers, data at least 1, data + parity at most 64`)
-    const candidates = choosePoolFarmers(await this.farmersOffering({ ...options.where, capability: 'zdb', minFree: { hru: options.namespaceBytes }, sort: 'price' }, k + m), Infinity)
+    const filter: FindFilter = { ...options.where, capability: 'zdb', minFree: { hru: options.namespaceBytes }, sort: 'price' }
+    let found = await this.farmersOffering(filter, k + m)
+    // a 3Bot that just joined may know only some countries' farmers: before settling for shards
+    // sharing a country, the mesh is asked for as many farmers as the placement keeps spares
+    const firstChoice = choosePoolFarmers(found, k + m)
+    if (new Set(firstChoice.map(e => e.advert.country)).size < firstChoice.length) found = await this.farmersOffering(filter, (k + m) * 3)
+    const candidates = choosePoolFarmers(found, Infinity)
     if (candidates.length < k + m) {
       throw new NoMatchingFarmerError(`a ${k}+${m} pool needs ${k + m} distinct farmers offering zdb with ${options.namespaceBytes} bytes of HDD free; found ${candidates.length}`)
     }
@@ -136,11 +186,11 @@ export class StoragePools {
       }, options.namespaceBytes, failure => { options.onProgress?.(`passing over ${failure.farmer}: ${failure.reason}`) })
     } catch (err) {
       // forced: a farmer that stopped answering keeps neither the member's name nor, once back, its contract
-      await Promise.all(members.map(async member => this.twin.delete(member.deployment, { force: true }).catch(() => {})))
+      await Promise.all(members.map(async member => this.twin.delete(member.deployment, { force: true, pool: true }).catch(() => {})))
       throw err
     }
     const pool: StoragePool = { name, dataShards: k, parityShards: m, namespaceBytes: options.namespaceBytes, leaseMs: options.leaseMs, createdAt: Date.now(), members }
-    await this.components.datastore.put(this.key(name), new TextEncoder().encode(JSON.stringify(pool)))
+    await this.store.put(pool)
     return pool
   }
 
@@ -178,7 +228,8 @@ export class StoragePools {
       await new Promise(resolve => setTimeout(resolve, 500))
       return this.twin.deploy(spec)
     })
-    return { deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId }
+    const leaseEnd = deployed.contract != null ? Date.parse(deployed.contract.leaseEnd) : Date.now() + leaseMs
+    return { deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId, leaseEnd }
   }
 
   /**
@@ -190,15 +241,55 @@ export class StoragePools {
     return this.twin.matchingFarmers(filter, needed, needed * 3)
   }
 
-  /** Deletes the pool's namespaces (and every object in them) and cancels their contracts. */
-  async remove (name = DEFAULT_POOL): Promise<void> {
+  /**
+   * Deletes the pool's namespaces (and every object in them) and cancels their contracts. A
+   * member whose farmer does not answer keeps the pool (with only such members left) unless
+   * `force`: then it is forgotten here and its contract cancelled once the farmer answers.
+   */
+  async remove (name = DEFAULT_POOL, options: { force?: boolean } = {}): Promise<{ deleted: string, members: Array<{ deployment: string, cancelled: boolean }> }> {
     const pool = await this.get(name)
-    await Promise.all(pool.members.map(async member => this.twin.delete(member.deployment).catch((err: any) => { if (err.name !== 'DeploymentNotFound') throw err })))
-    await this.components.datastore.delete(this.key(name))
+    const results = await Promise.allSettled(pool.members.map(async member => {
+      const deletion: any = await this.twin.delete(member.deployment, { force: options.force, pool: true }).catch((err: any) => {
+        if (err.name !== 'DeploymentNotFound') throw err
+        return { cancelled: true }
+      })
+      return { deployment: member.deployment, cancelled: deletion?.cancelled !== false }
+    }))
+    const failed = pool.members.filter((_, i) => results[i].status === 'rejected')
+    if (failed.length > 0) {
+      await this.store.update(name, kept => { kept.members = kept.members.filter(m => failed.some(f => f.deployment === m.deployment)) })
+      const reasons = results.flatMap(r => r.status === 'rejected' ? [(r.reason as Error).message] : [])
+      throw new FarmerNotAnsweringError(`storage pool "${name}": ${failed.length} of ${pool.members.length} namespaces could not be removed (${reasons.join('; ')}); p2pcloud store pool rm --force ${name} forgets them here`)
+    }
+    await this.store.delete(name)
+    return { deleted: name, members: results.map(r => (r as PromiseFulfilledResult<{ deployment: string, cancelled: boolean }>).value) }
+  }
+
+  /** Renews every namespace past half its lease, for the pool's lease from now; a farmer that does not answer is tried at the next check. */
+  async renewDue (now = Date.now()): Promise<void> {
+    for (const pool of await this.list()) {
+      const due = pool.members.filter(m => (m.leaseEnd ?? pool.createdAt + pool.leaseMs) - now <= pool.leaseMs / 2)
+      for (const member of due) {
+        try {
+          const renewed = await this.twin.renew(member.deployment, pool.leaseMs)
+          const leaseEnd = renewed.contract != null ? Date.parse(renewed.contract.leaseEnd) : now + pool.leaseMs
+          await this.store.update(pool.name, current => {
+            for (const m of current.members) if (m.deployment === member.deployment) m.leaseEnd = leaseEnd
+          })
+          log('renewed %s of pool %s until %s', member.deployment, pool.name, new Date(leaseEnd).toISOString())
+        } catch (err) {
+          log.error('could not renew %s of pool %s (its lease ends %s): %e', member.deployment, pool.name, new Date(member.leaseEnd ?? 0).toISOString(), err)
+        }
+      }
+    }
+  }
+
+  private client (member: PoolMember): ZdbClient {
+    return new ZdbClient(this.node, { farmer: peerIdFromString(member.farmer), contractId: member.contractId, namespace: POOL_NAMESPACE })
   }
 
   private shardStore (member: PoolMember): ShardStore {
-    return zdbShardStore(new ZdbClient(this.node, { farmer: peerIdFromString(member.farmer), contractId: member.contractId, namespace: POOL_NAMESPACE }))
+    return zdbShardStore(this.client(member))
   }
 
   /** The object store over a pool's namespaces, its farmers dialled. */
@@ -242,16 +333,17 @@ export class StoragePools {
     // enough that one is left once those to avoid are out (the DHT is asked when the directory knows fewer)
     const found = await this.farmersOffering({ capability: 'zdb', minFree: { hru: pool.namespaceBytes }, sort: 'price' }, avoid.size + 1)
     const old = pool.members[index]
-    const candidates = choosePoolFarmers(found.filter(e => !avoid.has(e.advert.peerId)), Infinity)
+    const staying = pool.members.filter((_, i) => i !== index)
+    const candidates = choosePoolFarmers(found.filter(e => !avoid.has(e.advert.peerId)), Infinity, staying)
     if (candidates.length === 0) throw new NoMatchingFarmerError(`no farmer outside the pool could take namespace ${index} (of ${old.farmer}, not answering)`)
     let member: PoolMember | undefined
     await this.placeNamespaces(candidates, 1, `no farmer outside the pool took namespace ${index} (of ${old.farmer}, not answering)`, async entry => {
       member = await this.reserveNamespace(entry, `pool-${pool.name}-${index}-${Date.now().toString(36)}`, pool.namespaceBytes, pool.leaseMs)
     }, pool.namespaceBytes)
+    await this.store.update(pool.name, current => { current.members[index] = member as PoolMember })
     pool.members[index] = member as PoolMember
-    await this.components.datastore.put(this.key(pool.name), new TextEncoder().encode(JSON.stringify(pool)))
     // the old farmer may come back: its contract is cancelled when it does (a pending reservation)
-    await this.twin.delete(old.deployment, { force: true }).catch(() => {})
+    await this.twin.delete(old.deployment, { force: true, pool: true }).catch(err => { log.error('could not release %s, replaced in pool %s: %e', old.deployment, pool.name, err) })
     return member as PoolMember
   }
 }

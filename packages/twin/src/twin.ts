@@ -10,7 +10,7 @@ import { LogsClient, type LogChunk } from '@p2pcloud/runtime'
 import type { StreamOpener } from '@p2pcloud/wire'
 import { workloadKinds } from '@p2pcloud/workloads'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
-import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, WorkloadNotFoundError } from './errors.js'
+import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, PoolMemberError, WorkloadNotFoundError } from './errors.js'
 import { sameWorkload } from './workload-data.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
@@ -61,6 +61,8 @@ export interface TwinOptions {
   probeTimeoutMs?: number
   /** How often deployments left pending are retried (default 30 s; also at start and when their farmer connects). */
   pendingRetryMs?: number
+  /** How often the storage pools' leases are looked at, to renew each namespace at half its lease (default 60 s). */
+  poolRenewCheckMs?: number
 }
 
 /**
@@ -110,10 +112,12 @@ export class Twin {
 
   async start (): Promise<void> {
     await this.pending.start()
+    this.pools.start(this.options.poolRenewCheckMs)
   }
 
   async stop (): Promise<void> {
     this.pending.stop()
+    await this.pools.stop()
   }
 
   /** Resolve every reservation left pending now (cancelled at a farmer that answers); those still pending. */
@@ -338,10 +342,14 @@ export class Twin {
    * Delete the workloads and cancel the contract: the capacity goes back to the farmer. With
    * `force`, a deployment whose farmer does not answer is forgotten here all the same: its
    * contract becomes a pending reservation, cancelled if the farmer answers before its lease
-   * ends (until then the farmer may hold it).
+   * ends (until then the farmer may hold it). A namespace of a storage pool is refused (but for
+   * the pool itself, `pool`): removing it alone would break the pool.
    */
-  async delete (name: string, options: { force?: boolean } = {}): Promise<TwinDeletion> {
-    return this.networks.store.serialize(await this.networks.touched(undefined, await this.record(name)), async () => {
+  async delete (name: string, options: { force?: boolean, pool?: boolean } = {}): Promise<TwinDeletion> {
+    const record = await this.record(name)
+    const pool = options.pool === true ? undefined : await this.pools.poolOf(name)
+    if (pool != null) throw new PoolMemberError(`"${name}" is a namespace of storage pool "${pool.name}": removing it alone would break the pool; remove the pool with p2pcloud store pool rm ${pool.name}`)
+    return this.networks.store.serialize(await this.networks.touched(undefined, record), async () => {
       const record = await this.record(name)
       const deletion = await this.release(record, options)
       const notes = await this.networks.reconcile(undefined, record)
