@@ -18,6 +18,7 @@ import { proposeLatency } from './propose-latency.js'
 import type { Benchmark } from './results.js'
 import { storageTransfer } from './storage-transfer.js'
 import { streamThroughput } from './stream-throughput.js'
+import { zdbCompaction } from './zdb-compaction.js'
 import { zdbFlood } from './zdb-flood.js'
 
 /** Every benchmark `npm run bench` runs, in this order (the container and network benches last: they throw where runc or wireguard-go is missing). */
@@ -36,6 +37,7 @@ export const benchmarks: readonly Benchmark[] = [
   flistDiskAttack,
   storageTransfer,
   zdbFlood,
+  zdbCompaction,
   containerDeploy,
   logFlood,
   overlayThroughput,
