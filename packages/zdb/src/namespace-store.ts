@@ -1,30 +1,14 @@
-import { mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import { Level } from 'level'
+import { dataFile, decodeLocation, dropOtherGenerations, encodeLocation, fsyncDirectory, sublevelOfKeys, writeGeneration, type Keys, type Location } from './generations.js'
+import { ZdbCorruptRecordError, ZdbInputError, ZdbQuotaError } from './errors.js'
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES, RECORD_HEADER_BYTES, decodeRecord, encodeRecord, readHeader, type DataRecord } from './record.js'
 
 const log = logger('p2pcloud:zdb:store')
 
 export type NamespaceMode = 'user' | 'seq'
-
-/** A key or value the namespace refuses (too long, empty, a chosen key in seq mode). */
-export class ZdbInputError extends Error {
-  override name = 'ZdbInputError'
-}
-
-/** The write would take the namespace over its size. */
-export class ZdbQuotaError extends Error {
-  override name = 'ZdbQuotaError'
-  constructor (readonly needed: number, readonly used: number, readonly maxBytes: number) {
-    super(`namespace full: this write needs ${needed} bytes, ${used} of ${maxBytes} hold values`)
-  }
-}
-
-/** A stored record whose bytes no longer match their checksum (a disk fault). */
-export class ZdbCorruptRecordError extends Error {
-  override name = 'ZdbCorruptRecordError'
-}
 
 export interface NamespaceInfo {
   mode: NamespaceMode
@@ -40,7 +24,6 @@ export interface ScanPage {
   next?: Uint8Array
 }
 
-interface Location { offset: number, length: number }
 /**
  * tail: bytes of the data file the index covers; seq: the next key of a seq namespace (never reused,
  * even after deletes); live: bytes of the records that hold current values; generation: how many
@@ -54,20 +37,6 @@ interface Meta { mode: NamespaceMode, tail: number, entries: number, seq: number
  * 1 / COMPACT_SLACK bytes of disk I/O per byte written, however a tenant writes.
  */
 const COMPACT_SLACK = 1 / 8
-/** Index entries written per batch while compacting: memory stays bounded whatever the number of keys. */
-const COMPACT_BATCH = 1000
-
-const LOCATION_BYTES = 12
-const encodeLocation = (at: Location): Uint8Array => {
-  const bytes = Buffer.alloc(LOCATION_BYTES)
-  bytes.writeBigUInt64BE(BigInt(at.offset), 0)
-  bytes.writeUInt32BE(at.length, 8)
-  return bytes
-}
-const decodeLocation = (bytes: Uint8Array): Location => {
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  return { offset: Number(view.readBigUInt64BE(0)), length: view.readUInt32BE(8) }
-}
 
 interface PendingWrite {
   record: DataRecord
@@ -75,10 +44,6 @@ interface PendingWrite {
   done: PromiseWithResolvers<void>
 }
 
-const sublevelOfKeys = (db: Level<Uint8Array, Uint8Array>, generation: number) =>
-  db.sublevel<Uint8Array, Uint8Array>(generation === 0 ? 'k' : `k${generation}`, { keyEncoding: 'view', valueEncoding: 'view' })
-type Keys = ReturnType<typeof sublevelOfKeys>
-const dataFile = (generation: number): string => generation === 0 ? 'data' : `data.${generation}`
 
 const hex = (key: Uint8Array): string => Buffer.from(key).toString('hex')
 
@@ -318,35 +283,11 @@ export class NamespaceStore {
    * Copies the records that hold current values into the next generation's data file and index
    * sublevel, then switches to them with one write of the meta: a crash before it leaves the old
    * generation whole (the next open drops the new one's remains), a crash after it the new one.
-   * Runs inside `flush`, so no write lands meanwhile; reads go on until the switch. A damaged
-   * record is copied as it is (GET still says CORRUPT), never dropped unseen.
+   * Runs inside `flush`, so no write lands meanwhile; reads go on until the switch.
    */
   private async compact (): Promise<void> {
     const generation = this.meta.generation + 1
-    const keys = sublevelOfKeys(this.db, generation)
-    // appending, as the data file always is (later writes give no position)
-    const out = await open(join(this.dir, dataFile(generation)), 'a+')
-    let size = 0
-    try {
-      await out.truncate(0)
-      let ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
-      for await (const [key, value] of this.keys.iterator()) {
-        const { offset, length } = decodeLocation(value)
-        const bytes = Buffer.alloc(length)
-        await this.file.read(bytes, 0, length, offset)
-        await out.write(bytes, 0, length)
-        ops.push({ type: 'put', key, value: encodeLocation({ offset: size, length }) })
-        size += length
-        if (ops.length >= COMPACT_BATCH) { await keys.batch(ops); ops = [] }
-      }
-      await keys.batch(ops)
-      await out.datasync()
-      await fsyncDirectory(this.dir)
-    } catch (err) {
-      await out.close()
-      await dropOtherGenerations(this.dir, this.db, this.meta.generation)
-      throw err
-    }
+    const { file: out, keys, size } = await writeGeneration(this.dir, this.db, this.keys, this.file, generation)
     const freed = this.size - size
     const swapped = Promise.withResolvers<void>()
     this.swapping = swapped.promise
@@ -402,26 +343,6 @@ export class NamespaceStore {
   private async lengthOf (key: Uint8Array): Promise<number | undefined> {
     const at = await this.keys.get(key)
     return at == null ? undefined : decodeLocation(at).length
-  }
-}
-
-/** Removes the data files and index entries of every generation but `keep` (what an interrupted compaction, or one just finished, left). */
-async function dropOtherGenerations (dir: string, db: Level<Uint8Array, Uint8Array>, keep: number): Promise<void> {
-  for (const name of await readdir(dir)) {
-    if ((name === 'data' || /^data\.\d+$/.test(name)) && name !== dataFile(keep)) await rm(join(dir, name), { force: true })
-  }
-  // only the generations next to `keep` can hold entries: older ones were dropped when `keep - 1` became current
-  for (const generation of [keep - 1, keep + 1]) {
-    if (generation >= 0) await sublevelOfKeys(db, generation).clear()
-  }
-}
-
-async function fsyncDirectory (dir: string): Promise<void> {
-  const handle = await open(dir, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
   }
 }
 

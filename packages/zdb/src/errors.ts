@@ -1,0 +1,19 @@
+/** The namespace store's refusals; the protocol answers each with its code (zdb-protocol.ts). */
+
+/** A key or value the namespace refuses (too long, empty, a chosen key in seq mode). */
+export class ZdbInputError extends Error {
+  override name = 'ZdbInputError'
+}
+
+/** The write would take the namespace over its size. */
+export class ZdbQuotaError extends Error {
+  override name = 'ZdbQuotaError'
+  constructor (readonly needed: number, readonly used: number, readonly maxBytes: number) {
+    super(`namespace full: this write needs ${needed} bytes, ${used} of ${maxBytes} hold values`)
+  }
+}
+
+/** A stored record whose bytes no longer match their checksum (a disk fault). */
+export class ZdbCorruptRecordError extends Error {
+  override name = 'ZdbCorruptRecordError'
+}
