@@ -6,6 +6,7 @@ import { type Datastore } from 'interface-datastore'
 import { SPEC_NAME, SpecError, type DeploymentSpec } from './spec.js'
 import { DeploymentExistsError, FarmerNotAnsweringError, NoMatchingFarmerError } from './errors.js'
 import { place, type FailedCandidate, type PlaceOptions } from './placement.js'
+import { PoolLeases } from './pool-leases.js'
 import { PoolStore } from './pool-store.js'
 import { poolFullError, poolUsage, type PoolUsage } from './pool-usage.js'
 import type { CapacityMarket, DirectoryEntry, FindFilter, Resources } from '@p2pcloud/capacity'
@@ -52,8 +53,6 @@ export interface CreatePoolOptions {
 }
 
 export const DEFAULT_POOL = 'default'
-/** How often the pools' leases are looked at (default): a namespace is renewed once half its lease has gone by. */
-export const POOL_RENEW_CHECK_MS = 60_000
 
 /** What a pool repair did: the object store's report, the namespaces reserved in place of farmers that did not answer, and the columns no farmer could take. */
 export interface PoolRepairReport extends RepairReport {
@@ -110,23 +109,22 @@ export interface PoolDeployer {
 export class StoragePools {
   private readonly master: StorageMasterKey
   private readonly store: PoolStore
-  private renewTimer?: ReturnType<typeof setInterval>
-  private renewing?: Promise<void>
+  /** Renews the pools' namespaces before their leases end. */
+  readonly leases: PoolLeases
 
   constructor (components: { datastore: Datastore, capacity: CapacityMarket, privateKey: PrivateKey }, private readonly twin: PoolDeployer, private readonly node: StreamOpener) {
     this.master = StorageMasterKey.fromIdentity(components.privateKey)
     this.store = new PoolStore(components.datastore)
+    this.leases = new PoolLeases(this.store, async (deployment, leaseMs) => this.twin.renew(deployment, leaseMs))
   }
 
   /** Renews the pools' namespaces, every `checkMs`, before their leases end. */
-  start (checkMs = POOL_RENEW_CHECK_MS): void {
-    this.renewTimer = setInterval(() => { this.renewing ??= this.renewDue().finally(() => { this.renewing = undefined }) }, checkMs)
-    this.renewTimer.unref()
+  start (checkMs?: number): void {
+    this.leases.start(checkMs)
   }
 
   async stop (): Promise<void> {
-    clearInterval(this.renewTimer)
-    await this.renewing
+    await this.leases.stop()
   }
 
   async get (name = DEFAULT_POOL): Promise<StoragePool> {
@@ -263,25 +261,6 @@ export class StoragePools {
     }
     await this.store.delete(name)
     return { deleted: name, members: results.map(r => (r as PromiseFulfilledResult<{ deployment: string, cancelled: boolean }>).value) }
-  }
-
-  /** Renews every namespace past half its lease, for the pool's lease from now; a farmer that does not answer is tried at the next check. */
-  async renewDue (now = Date.now()): Promise<void> {
-    for (const pool of await this.list()) {
-      const due = pool.members.filter(m => (m.leaseEnd ?? pool.createdAt + pool.leaseMs) - now <= pool.leaseMs / 2)
-      for (const member of due) {
-        try {
-          const renewed = await this.twin.renew(member.deployment, pool.leaseMs)
-          const leaseEnd = renewed.contract != null ? Date.parse(renewed.contract.leaseEnd) : now + pool.leaseMs
-          await this.store.update(pool.name, current => {
-            for (const m of current.members) if (m.deployment === member.deployment) m.leaseEnd = leaseEnd
-          })
-          log('renewed %s of pool %s until %s', member.deployment, pool.name, new Date(leaseEnd).toISOString())
-        } catch (err) {
-          log.error('could not renew %s of pool %s (its lease ends %s): %e', member.deployment, pool.name, new Date(member.leaseEnd ?? 0).toISOString(), err)
-        }
-      }
-    }
   }
 
   private client (member: PoolMember): ZdbClient {
