@@ -32,9 +32,10 @@ export interface ScanPage {
 interface Meta { mode: NamespaceMode, tail: number, entries: number, seq: number, live: number, generation: number }
 
 /**
- * The data file may outgrow the namespace's size by this fraction before it is compacted: a
- * compaction then always frees at least that much, so that rewriting the file costs at most
- * 1 / COMPACT_SLACK bytes of disk I/O per byte written, however a tenant writes.
+ * The data file may outgrow the namespace's size by this fraction before it is compacted, and a
+ * compaction runs only when the dead records are at least this fraction of the live ones: each
+ * then copies at most 1 / COMPACT_SLACK bytes per byte it frees, however a tenant writes (a twin
+ * that shrank its namespace below its values and deletes them one by one included).
  */
 const COMPACT_SLACK = 1 / 8
 
@@ -250,8 +251,8 @@ export class NamespaceStore {
       this.queue = []
       const batchBytes = batch.reduce((sum, w) => sum + w.bytes.byteLength, 0)
       try {
-        // only when it frees enough to pay for itself (a namespace shrunk below its values frees little)
-        if (this.size + batchBytes > this.maxBytes * (1 + COMPACT_SLACK) && this.size - this.meta.live >= this.maxBytes * COMPACT_SLACK) await this.compact()
+        const dead = this.size - this.meta.live
+        if (this.size + batchBytes > this.maxBytes * (1 + COMPACT_SLACK) && dead >= this.meta.live * COMPACT_SLACK) await this.compact()
       } catch (err) {
         log.error('could not compact %s: %e', this.dir, err)
       }

@@ -107,6 +107,22 @@ describe('zdb namespace store', () => {
     await store.close()
   })
 
+  it('a namespace shrunk below its values is compacted only when that frees an eighth of what it copies, however its values are deleted', async t => {
+    const dir = await tempDir('zdb', t)
+    const store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 64 * 1024 })
+    for (let i = 0; i < 60; i++) await store.set(b(`k${i}`), Buffer.alloc(1000))
+    store.resize(4096)
+    await assert.rejects(store.set(b('more'), b('v')), { name: 'ZdbQuotaError' })
+    // one by one: with ~59 KB live, every delete is past the size, yet only every ~8th compacts
+    for (let i = 0; i < 24; i++) assert.equal(await store.delete(b(`k${i}`)), true)
+    const generations = (await readdir(dir)).filter(name => name.startsWith('data')).map(name => Number(name.split('.')[1] ?? 0))
+    assert.equal(generations.length, 1)
+    assert.ok(generations[0] >= 2 && generations[0] <= 3, `${generations[0]} compactions for 24 deletes of 1 KB out of 60`)
+    assert.deepEqual(await store.get(b('k59')), Buffer.alloc(1000))
+    assert.equal(store.info().entries, 36)
+    await store.close()
+  })
+
   it('a flipped bit in a stored value is reported as a damaged record, not returned', async t => {
     const dir = await tempDir('zdb', t)
     let store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 1 << 20 })
