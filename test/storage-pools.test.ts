@@ -65,6 +65,7 @@ describe('storage pools on farmers', () => {
 
       // a member alone cannot be removed
       await assert.rejects(twin.delete(pool.members[1].deployment), { name: 'PoolMember', message: /is a namespace of storage pool "small".*p2pcloud store pool rm small/ })
+      await assert.rejects(twin.cancelContract(pool.members[1].contractId), { name: 'PoolMember' })
 
       // renewed at half its lease, at the farmer too
       await waitFor('the pool to renew its namespaces', async () => (await twin.pools.get('small')).members.every(m => (m.leaseEnd as number) > firstLeaseEnd + 20_000), 45_000)

@@ -347,14 +347,19 @@ export class Twin {
    */
   async delete (name: string, options: { force?: boolean, pool?: boolean } = {}): Promise<TwinDeletion> {
     const record = await this.record(name)
-    const pool = options.pool === true ? undefined : await this.pools.poolOf(name)
-    if (pool != null) throw new PoolMemberError(`"${name}" is a namespace of storage pool "${pool.name}": removing it alone would break the pool; remove the pool with p2pcloud store pool rm ${pool.name}`)
+    if (options.pool !== true) await this.refusePoolMember(name)
     return this.networks.store.serialize(await this.networks.touched(undefined, record), async () => {
       const record = await this.record(name)
       const deletion = await this.release(record, options)
       const notes = await this.networks.reconcile(undefined, record)
       return notes.length > 0 ? { ...deletion, notes } : deletion
     })
+  }
+
+  /** A pool's namespace goes only with its pool: alone, its loss would silently take the pool's redundancy. */
+  private async refusePoolMember (name: string): Promise<void> {
+    const pool = await this.pools.poolOf(name)
+    if (pool != null) throw new PoolMemberError(`"${name}" is a namespace of storage pool "${pool.name}": removing it alone would break the pool; remove the pool with p2pcloud store pool rm ${pool.name}`)
   }
 
   private async release (record: TwinDeploymentRecord, options: { force?: boolean }): Promise<TwinDeletion> {
@@ -381,6 +386,7 @@ export class Twin {
    */
   async cancelContract (contractId: string, farmerId?: string): Promise<TwinContract> {
     const record = (await this.store.list()).find(r => r.contractId === contractId)
+    if (record != null) await this.refusePoolMember(record.name)
     const pending = (await this.store.listPending()).find(r => r.contractId === contractId)
     const named = farmerId ?? record?.farmer ?? pending?.farmer
     if (named == null) throw new ContractNotFoundError(`no deployment of this twin holds contract ${contractId}; name its farmer (--farmer <peer id>)`)
