@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -13,9 +13,15 @@ const MiB = 2 ** 20
 const FARMS = [['gent', 'BE'], ['liege', 'BE'], ['berlin', 'DE'], ['paris', 'FR'], ['oslo', 'NO']]
 
 async function * once (bytes: Uint8Array): AsyncIterable<Uint8Array> { yield bytes }
+const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+async function readAll (chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = []
+  for await (const chunk of chunks) parts.push(chunk)
+  return Buffer.concat(parts)
+}
 
 describe('storage pools on farmers', () => {
-  it('a full pool says so in one line, frees its space on rm and takes as much again; shows its use; refuses rm of a member; renews its leases; a repair cancels what it replaced; rm removes it all', async () => {
+  it('a full pool says so in one line, frees its space on rm and takes as much again; shows its use; refuses rm of a member; renews its leases; a repair cancels what it replaced; grows by moving every object into larger namespaces; rm removes it all', async () => {
     const dir = await tempDir('storage-pools')
     const farmers: MarketPeer[] = []
     for (const [farm, country] of FARMS) {
@@ -39,13 +45,16 @@ describe('storage pools on farmers', () => {
       assert.ok(firstLeaseEnd > Date.now())
 
       // fill it: a 1 MiB object puts half a MiB in each namespace
+      const hashes = new Map<string, string>()
+      // before and after growing: 4 or 8 MiB namespaces
       const fill = async (): Promise<number> => {
         for (let stored = 0; ; stored++) {
           try {
-            await twin.pools.put(once(randomBytes(MiB)), { pool: 'small', name: `o${stored}` })
+            const data = randomBytes(MiB)
+            hashes.set((await twin.pools.put(once(data), { pool: 'small', name: `o${stored}` })).objectId, sha(data))
           } catch (err: any) {
             assert.equal(err.name, 'PoolFull', err.message)
-            assert.match(err.message, /^storage pool "small" is full: [\d.]+ MiB of 12 MiB used \(3 namespaces of 4 MiB, the fullest at [\d.]+ MiB\); delete objects/)
+            assert.match(err.message, /^storage pool "small" is full: [\d.]+ MiB of (12|24) MiB used \(3 namespaces of (4|8) MiB, the fullest at [\d.]+ MiB\); delete objects/)
             assert.ok(err.message.length < 200, err.message)
             return stored
           }
@@ -87,7 +96,19 @@ describe('storage pools on farmers', () => {
       await twin.resolvePending()
       assert.equal((await contractAt(gone.farmer, gone.contractId))?.state, 'cancelled')
 
-      const members = repaired.members
+      // grown to twice the size on the same farmers: every object reads back, and as many again fit
+      const objectsBefore = (await (await twin.pools.objects('small')).list()).objects
+      const progress: string[] = []
+      const grown = await twin.pools.grow('small', 8 * MiB, message => progress.push(message))
+      assert.equal(grown.namespaceBytes, 8 * MiB)
+      assert.deepEqual(grown.members.map(m => m.farmer), repaired.members.map(m => m.farmer))
+      assert.equal(progress.filter(p => p.startsWith('moving object')).length, objectsBefore.length)
+      for (const o of objectsBefore) assert.equal(sha(await readAll((await twin.pools.objects('small')).get(o.objectId))), hashes.get(o.objectId))
+      for (const m of repaired.members) assert.equal((await contractAt(m.farmer, m.contractId))?.state, 'cancelled')
+      assert.ok(await fill() >= first, 'the grown pool takes as many objects again')
+      await assert.rejects(twin.pools.grow('small', 4 * MiB), { name: 'SpecError', message: /takes a larger size/ })
+
+      const members = grown.members
       const removed = await twin.pools.remove('small')
       assert.deepEqual(removed.members.map(m => m.cancelled), [true, true, true])
       await assert.rejects(twin.pools.get('small'), { name: 'PoolNotFound' })

@@ -112,3 +112,9 @@ export class PoolMemberError extends Error {
   override name = 'PoolMember'
   readonly kind = 'conflict'
 }
+
+/** A pool that is growing: its objects are being moved, so they are not used meanwhile. */
+export class PoolBusyError extends Error {
+  override name = 'PoolBusy'
+  readonly kind = 'conflict'
+}

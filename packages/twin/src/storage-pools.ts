@@ -4,8 +4,9 @@ import { ObjectStore, StorageMasterKey, zdbShardStore, type ObjectInfo, type OnP
 import { ZdbClient } from '@p2pcloud/zdb'
 import { type Datastore } from 'interface-datastore'
 import { SPEC_NAME, SpecError, type DeploymentSpec } from './spec.js'
-import { DeploymentExistsError, FarmerNotAnsweringError, NoMatchingFarmerError } from './errors.js'
+import { DeploymentExistsError, FarmerNotAnsweringError, NoMatchingFarmerError, PoolBusyError } from './errors.js'
 import { place, type FailedCandidate, type PlaceOptions } from './placement.js'
+import { growPool } from './pool-grow.js'
 import { PoolLeases } from './pool-leases.js'
 import { PoolStore } from './pool-store.js'
 import { poolFullError, poolUsage, type PoolUsage } from './pool-usage.js'
@@ -53,6 +54,10 @@ export interface CreatePoolOptions {
 }
 
 export const DEFAULT_POOL = 'default'
+
+/** Where a namespace is: its farmer, and the farm and country it advertised. */
+export type PoolPlace = Pick<PoolMember, 'farmer' | 'farm' | 'country'>
+const placeOf = (entry: DirectoryEntry): PoolPlace => ({ farmer: entry.advert.peerId, farm: entry.advert.farm, country: entry.advert.country })
 
 /** What a pool repair did: the object store's report, the namespaces reserved in place of farmers that did not answer, and the columns no farmer could take. */
 export interface PoolRepairReport extends RepairReport {
@@ -111,6 +116,8 @@ export class StoragePools {
   private readonly store: PoolStore
   /** Renews the pools' namespaces before their leases end. */
   readonly leases: PoolLeases
+  /** Pools whose objects are being moved into larger namespaces. */
+  private readonly growing = new Set<string>()
 
   constructor (components: { datastore: Datastore, capacity: CapacityMarket, privateKey: PrivateKey }, private readonly twin: PoolDeployer, private readonly node: StreamOpener) {
     this.master = StorageMasterKey.fromIdentity(components.privateKey)
@@ -180,7 +187,7 @@ export class StoragePools {
       // in spreading order: a farmer that does not answer or refuses is replaced by the next best spread
       await this.placeNamespaces(candidates, k + m, `not enough farmers took a namespace of pool "${name}"`, async entry => {
         options.onProgress?.(`reserving namespace ${members.length + 1}/${k + m} on ${entry.advert.peerId} (farm ${entry.advert.farm}, ${entry.advert.country})`)
-        members.push(await this.reserveNamespace(entry, `pool-${name}-${members.length}`, options.namespaceBytes, options.leaseMs))
+        members.push(await this.reserveNamespace(placeOf(entry), `pool-${name}-${members.length}`, options.namespaceBytes, options.leaseMs))
       }, options.namespaceBytes, failure => { options.onProgress?.(`passing over ${failure.farmer}: ${failure.reason}`) })
     } catch (err) {
       // forced: a farmer that stopped answering keeps neither the member's name nor, once back, its contract
@@ -214,10 +221,10 @@ export class StoragePools {
    * One pool namespace: a deployment of one zdb workload on this farmer. A connection that
    * closed under us (NoAnswerError) is worth one more try on a fresh one.
    */
-  private async reserveNamespace (entry: DirectoryEntry, deployment: string, namespaceBytes: number, leaseMs: number): Promise<PoolMember> {
+  private async reserveNamespace (at: PoolPlace, deployment: string, namespaceBytes: number, leaseMs: number): Promise<PoolMember> {
     const spec: DeploymentSpec = {
       name: deployment,
-      where: { farmer: entry.advert.peerId },
+      where: { farmer: at.farmer },
       leaseMs,
       workloads: [{ name: POOL_NAMESPACE, type: 'zdb', size: namespaceBytes, mode: 'user', readers: [], writers: [] }]
     }
@@ -227,7 +234,7 @@ export class StoragePools {
       return this.twin.deploy(spec)
     })
     const leaseEnd = deployed.contract != null ? Date.parse(deployed.contract.leaseEnd) : Date.now() + leaseMs
-    return { deployment, farmer: deployed.farmer, farm: entry.advert.farm, country: entry.advert.country, contractId: deployed.contractId, leaseEnd }
+    return { deployment, farmer: deployed.farmer, farm: at.farm, country: at.country, contractId: deployed.contractId, leaseEnd }
   }
 
   /**
@@ -273,9 +280,39 @@ export class StoragePools {
 
   /** The object store over a pool's namespaces, its farmers dialled. */
   async objects (name = DEFAULT_POOL): Promise<ObjectStore> {
+    if (this.growing.has(name)) throw new PoolBusyError(`storage pool "${name}" is growing: its objects are being moved; try again once p2pcloud store pool grow is done`)
     const pool = await this.get(name)
-    await Promise.all(pool.members.map(async member => this.twin.reach(peerIdFromString(member.farmer))))
-    return new ObjectStore({ namespaces: pool.members.map(m => this.shardStore(m)), masterKey: this.master, dataShards: pool.dataShards, parityShards: pool.parityShards })
+    return this.objectsOn(pool, pool.members)
+  }
+
+  private async objectsOn (pool: StoragePool, members: PoolMember[]): Promise<ObjectStore> {
+    await Promise.all(members.map(async member => this.twin.reach(peerIdFromString(member.farmer))))
+    return new ObjectStore({ namespaces: members.map(m => this.shardStore(m)), masterKey: this.master, dataShards: pool.dataShards, parityShards: pool.parityShards })
+  }
+
+  /**
+   * Gives every namespace of the pool `namespaceBytes` (pool-grow.ts): larger namespaces on the
+   * same farmers (which need the room for both while the objects move), then the old ones
+   * released. The pool's objects cannot be used meanwhile.
+   */
+  async grow (name: string, namespaceBytes: number, onProgress?: (message: string) => void): Promise<StoragePool> {
+    if (this.growing.has(name)) throw new PoolBusyError(`storage pool "${name}" is growing already`)
+    this.growing.add(name)
+    try {
+      const pool = await this.get(name)
+      const larger = await growPool({
+        reserve: async (at, deployment, bytes) => this.reserveNamespace(at, deployment, bytes, pool.leaseMs),
+        release: async member => { await this.twin.delete(member.deployment, { force: true, pool: true }).catch(err => { log.error('could not release %s: %e', member.deployment, err) }) },
+        objectsOn: async members => this.objectsOn(pool, members),
+        shardStore: member => this.shardStore(member),
+        onProgress
+      }, pool, namespaceBytes)
+      const grown = await this.store.update(name, current => { current.members = larger; current.namespaceBytes = namespaceBytes })
+      await Promise.all(pool.members.map(async member => this.twin.delete(member.deployment, { force: true, pool: true }).catch(err => { log.error('could not release %s, grown out of pool %s: %e', member.deployment, name, err) })))
+      return grown
+    } finally {
+      this.growing.delete(name)
+    }
   }
 
   /**
@@ -317,7 +354,7 @@ export class StoragePools {
     if (candidates.length === 0) throw new NoMatchingFarmerError(`no farmer outside the pool could take namespace ${index} (of ${old.farmer}, not answering)`)
     let member: PoolMember | undefined
     await this.placeNamespaces(candidates, 1, `no farmer outside the pool took namespace ${index} (of ${old.farmer}, not answering)`, async entry => {
-      member = await this.reserveNamespace(entry, `pool-${pool.name}-${index}-${Date.now().toString(36)}`, pool.namespaceBytes, pool.leaseMs)
+      member = await this.reserveNamespace(placeOf(entry), `pool-${pool.name}-${index}-${Date.now().toString(36)}`, pool.namespaceBytes, pool.leaseMs)
     }, pool.namespaceBytes)
     await this.store.update(pool.name, current => { current.members[index] = member as PoolMember })
     pool.members[index] = member as PoolMember

@@ -3,6 +3,7 @@ import { formatSize } from '@p2pcloud/node'
 import type { MemberUsage, PoolUsage, StoragePool } from '@p2pcloud/twin'
 import { contextOf, daemonClient } from '../context.js'
 import { print } from '../output.js'
+import { withProgress } from '../progress.js'
 
 const path = (name: string): string => `/v1/store/pools/${encodeURIComponent(name)}`
 const percent = (used: number, size: number): string => `${size > 0 ? (100 * used / size).toFixed(1) : '0.0'}%`
@@ -42,6 +43,17 @@ export function registerPools (program: Command): void {
     .action(async (name: string, _options, command: Command) => {
       const context = contextOf(command)
       print(context, await (await daemonClient(context)).request<PoolUsage>('GET', path(name)), p => [poolLine(p), ...p.usage.map(memberLine)])
+    })
+
+  pool
+    .command('grow')
+    .description('give every namespace of the pool a larger size: new namespaces on the same farmers, every object moved there, the old ones released')
+    .argument('<name>')
+    .requiredOption('--size <size>', 'bytes of each namespace, larger than now')
+    .action(async (name: string, options: { size: string }, command: Command) => {
+      const context = contextOf(command)
+      const grown = await withProgress<string, StoragePool>(context, 'POST', `${path(name)}/grow`, { size: options.size }, text => ['grow', text])
+      print(context, grown, p => [`pool "${p.name}": ${p.dataShards}+${p.parityShards}, ${formatSize(p.namespaceBytes)} per namespace`])
     })
 
   pool

@@ -30,6 +30,11 @@ export function storageRoutes (twin: Twin): Routes {
       return withProgress<string, unknown>(async onProgress => pools.create({ ...options, onProgress }))
     },
     'GET /v1/store/pools/:name': async (_req, _url, params) => pools.usage(params.name),
+    'POST /v1/store/pools/:name/grow': async (req, _url, params) => {
+      const body: any = await readJsonBody(req)
+      const namespaceBytes = parseSize(body.size)
+      return withProgress<string, unknown>(async onProgress => pools.grow(params.name, namespaceBytes, onProgress))
+    },
     'DELETE /v1/store/pools/:name': async (_req, url, params) => pools.remove(params.name, { force: url.searchParams.get('force') === '1' }),
     'GET /v1/store/objects': async (_req, url) => (await pools.objects(poolOf(url))).list(),
     'POST /v1/store/objects': async (req, url) => {
