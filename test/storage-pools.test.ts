@@ -107,6 +107,10 @@ describe('storage pools on farmers', () => {
       for (const m of repaired.members) assert.equal((await contractAt(m.farmer, m.contractId))?.state, 'cancelled')
       assert.ok(await fill() >= first, 'the grown pool takes as many objects again')
       await assert.rejects(twin.pools.grow('small', 4 * MiB), { name: 'SpecError', message: /takes a larger size/ })
+      // more than the farmers have: refused, the pool as it was, no namespace left reserved
+      await assert.rejects(twin.pools.grow('small', 1024 * 1024 * MiB))
+      assert.deepEqual(await twin.pools.get('small'), grown)
+      assert.deepEqual((await twin.list()).map(d => d.name).filter(n => n.startsWith('pool-small')).sort(), grown.members.map(m => m.deployment).sort())
 
       const members = grown.members
       const removed = await twin.pools.remove('small')
