@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { open, readdir, stat } from 'node:fs/promises'
+import { open, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { tempDir } from '@p2pcloud/test-utils'
+import { Level } from 'level'
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES, NamespaceStore, RECORD_HEADER_BYTES } from '../src/index.js'
 
 const b = (text: string): Buffer => Buffer.from(text)
@@ -104,6 +105,31 @@ describe('zdb namespace store', () => {
     const files = (await readdir(dir)).filter(name => name.startsWith('data'))
     assert.equal(files.length, 1, files.join(', '))
     assert.ok((await stat(join(dir, files[0]))).size <= maxBytes * 1.125 + 1100)
+    await store.close()
+  })
+
+  it('what a compaction cut short by a crash left (the next generation\'s file and index entries) is dropped at open; the current generation is whole', async t => {
+    const dir = await tempDir('zdb', t)
+    let store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 8192 })
+    for (let round = 0; round < 3; round++) for (let i = 0; i < 5; i++) await store.set(b(`k${i}`), Buffer.alloc(1000, round))
+    await store.close()
+    const [current] = (await readdir(dir)).filter(name => name.startsWith('data'))
+    const generation = Number(current.split('.')[1] ?? 0)
+    assert.ok(generation >= 1, `${current}: compacted`)
+    // a crash while copying into the next generation: its file half written, some of its index entries there
+    await writeFile(join(dir, `data.${generation + 1}`), Buffer.alloc(3000, 9))
+    const db = new Level<Uint8Array, Uint8Array>(join(dir, 'index'), { keyEncoding: 'view', valueEncoding: 'view' })
+    await db.sublevel<Uint8Array, Uint8Array>(`k${generation + 1}`, { keyEncoding: 'view', valueEncoding: 'view' }).put(b('ghost'), Buffer.alloc(12))
+    await db.close()
+    store = await NamespaceStore.open(dir, { mode: 'user', maxBytes: 8192 })
+    assert.deepEqual((await readdir(dir)).filter(name => name.startsWith('data')), [current])
+    for (let i = 0; i < 5; i++) assert.deepEqual(await store.get(b(`k${i}`)), Buffer.alloc(1000, 2))
+    // and the next compaction makes that generation afresh: no ghost of the cut one in it
+    for (let i = 0; i < 5; i++) await store.set(b(`k${i}`), Buffer.alloc(1000, 3))
+    assert.deepEqual((await readdir(dir)).filter(name => name.startsWith('data')), [`data.${generation + 1}`])
+    for (let i = 0; i < 5; i++) assert.deepEqual(await store.get(b(`k${i}`)), Buffer.alloc(1000, 3))
+    assert.equal(await store.exists(b('ghost')), false)
+    assert.equal((await store.scan({ limit: 10 })).entries.length, 5)
     await store.close()
   })
 
