@@ -21,7 +21,11 @@ export class PoolLeases {
   constructor (private readonly store: PoolStore, private readonly renew: Renew) {}
 
   start (checkMs = POOL_RENEW_CHECK_MS): void {
-    this.timer = setInterval(() => { this.running ??= this.renewDue().finally(() => { this.running = undefined }) }, checkMs)
+    this.timer = setInterval(() => {
+      this.running ??= this.renewDue()
+        .catch(err => { log.error('could not look at the pools\' leases: %e', err) })
+        .finally(() => { this.running = undefined })
+    }, checkMs)
     this.timer.unref()
   }
 
