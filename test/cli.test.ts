@@ -176,6 +176,7 @@ describe('p2pcloud CLI', () => {
         ['POST', '/v1/deployments/nope/renew', { lease: '2x' }, 400, 'InvalidDurationError'],
         ['POST', `/v1/contracts/${'0'.repeat(64)}/cancel`, {}, 404, 'ContractNotFound'],
         ['DELETE', '/v1/store/pools/nope', undefined, 404, 'PoolNotFound'],
+        ['GET', '/v1/store/pools/nope', undefined, 404, 'PoolNotFound'],
         ['POST', '/v1/store/pools', { data: 4, parity: 2, size: '1X' }, 400, 'InvalidSizeError'],
         ['POST', '/v1/store/pools', { data: 4, parity: 2, lease: '2x' }, 400, 'InvalidDurationError'],
         ['DELETE', '/v1/flists/bafibeifngrgq7ld2txyquqcxndlx5godv3l2maov34c5cho6u42g2msdmm', undefined, 404, 'NotPinnedError']
@@ -183,6 +184,10 @@ describe('p2pcloud CLI', () => {
       for (const [method, path, body, status, name] of cases) {
         assert.deepEqual(await answer(method, path, body), [status, name], `${method} ${path} ${JSON.stringify(body)}`)
       }
+      assert.equal((await runCli(['store', 'pool', 'ls', '--home', home])).stdout, 'no pool; create one with p2pcloud store init --data 4 --parity 2\n')
+      const show = await runCli(['store', 'pool', 'show', 'nope', '--home', home])
+      assert.equal(show.code, 1)
+      assert.match(show.stderr, /^error: no storage pool named "nope"/)
     } finally {
       await daemon.stop()
     }

@@ -95,6 +95,8 @@ describe('npm start (the demo mesh)', () => {
     const myBot = join(demoDir, 'my-3bot')
     const objectId = listed.objects[0].objectId
     const pool = JSON.parse((await runCli(['store', 'pools', '--json', '--home', myBot])).stdout)[0]
+    // six countries among the eight farmers: one shard in each
+    assert.equal(new Set(pool.members.map((m: any) => m.country)).size, 6, pool.members.map((m: any) => m.country).join(' '))
     const names = new Map<string, string>()
     for (const entry of await readdir(demoDir, { withFileTypes: true })) {
       if (entry.isDirectory() && entry.name.startsWith('farmer-')) names.set(JSON.parse((await runCli(['id', '--json', '--home', join(demoDir, entry.name)])).stdout).peerId, entry.name)
@@ -102,6 +104,9 @@ describe('npm start (the demo mesh)', () => {
     const stopped = pool.members.slice(0, 2).map((m: any) => names.get(m.farmer) as string)
     for (const name of stopped) process.kill(Number((await readFile(join(demoDir, name, 'daemon.lock'), 'utf8')).trim().split(/\s+/)[0]), 'SIGTERM')
     await waitFor('the two farmers to stop', async () => stdout.includes(`${stopped[0]} stopped`) && stdout.includes(`${stopped[1]} stopped`))
+    const degraded = JSON.parse((await runCli(['store', 'pool', 'show', '--json', '--home', myBot])).stdout)
+    assert.equal(degraded.health, 'degraded')
+    assert.deepEqual(degraded.usage.map((u: any) => u.health), ['unreachable', 'unreachable', 'ok', 'ok', 'ok', 'ok'])
     const back = join(demoDir, 'back.bin')
     await runCli(['store', 'get', objectId, '-o', back, '--home', myBot])
     assert.equal(Buffer.compare(await readFile(back), await readFile(join(demoDir, 'sample.bin'))), 0, 'identical with two pool farmers stopped')
@@ -109,6 +114,7 @@ describe('npm start (the demo mesh)', () => {
     assert.equal(repaired.complete, true, JSON.stringify(repaired))
     assert.equal(repaired.reserved.length, 2)
     assert.equal(JSON.parse((await runCli(['store', 'status', objectId, '--json', '--home', myBot])).stdout)[0].healthy, true)
+    assert.equal(JSON.parse((await runCli(['store', 'pool', 'show', '--json', '--home', myBot])).stdout).health, 'healthy')
 
     demo.kill('SIGINT')
     assert.equal(await exited, 0, stderr)

@@ -61,7 +61,7 @@ describe('hostile peers', () => {
       await db.set(Buffer.from('k'), Buffer.alloc(MiB, 1))
       await waitFor('identify to list the farmer\'s protocols', async () => ((await twin.node.peerStore.get(farmerId)).protocols.length) > 0)
       const protocols = (await twin.node.peerStore.get(farmerId)).protocols
-      assert.ok(protocols.includes('/p2pcloud/zdb/1.0.0') && protocols.includes('/p2pcloud/contract/1.0.0'), `the farmer's protocols: ${protocols.join(', ')}`)
+      assert.ok(protocols.includes('/p2pcloud/zdb/2.0.0') && protocols.includes('/p2pcloud/contract/1.0.0'), `the farmer's protocols: ${protocols.join(', ')}`)
 
       const idle = await residentMemory(pid)
       const idleHeap = sampleSum(await scrape(), 'nodejs_heap_size_used_bytes')

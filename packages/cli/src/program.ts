@@ -13,6 +13,7 @@ import { registerPeerInfo } from './commands/peer-info.js'
 import { registerStart } from './commands/start.js'
 import { registerStop } from './commands/stop.js'
 import { registerStore } from './commands/store.js'
+import { registerPools } from './commands/pools.js'
 import { registerUi } from './commands/ui.js'
 import { registerZdb } from './commands/zdb.js'
 
@@ -41,6 +42,7 @@ export function createProgram (): Command {
   registerFlist(program)
   registerStore(program)
   registerZdb(program)
+  registerPools(program)
   registerNetworks(program)
   registerFarmer(program)
   registerUi(program)

@@ -59,6 +59,8 @@ export interface WriteFailure {
   /** The key, as text (`o/<objectId>/<segment>` or `m/<objectId>`). */
   key: string
   reason: string
+  /** The store's error code, when it gave one (zdb's: `QUOTA_EXCEEDED`, `UNAVAILABLE`…). */
+  code?: string
 }
 
 /** A put or delete that could not write (or delete) every shard and manifest copy; `failures` says where. */

@@ -61,7 +61,7 @@ async function onEveryStore (stores: Array<ShardStore | undefined>, namespaces: 
     try {
       await op(store, index)
     } catch (err: any) {
-      return { ...failure, reason: err.message ?? String(err) }
+      return { ...failure, reason: err.message ?? String(err), ...(typeof err.code === 'string' ? { code: err.code } : {}) }
     }
   }))
   return failures.filter(f => f != null)

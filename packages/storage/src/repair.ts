@@ -24,6 +24,8 @@ export interface RepairOptions {
    * shard index to (every segment's shard is written there), or undefined to repair in place.
    */
   replace?: (index: number, status: NamespaceStatus) => ShardStore | undefined
+  /** Shard indexes to move to these stores whatever their health (e.g. to larger namespaces). */
+  move?: ReadonlyMap<number, ShardStore>
   onProgress?: OnProgress
 }
 
@@ -100,8 +102,8 @@ export async function repairObject (ctx: StoreContext, found: Manifest, json: st
   const stores = ctx.storesOf(manifest)
   const moves = new Map<number, ShardStore>()
   for (const ns of status.namespaces) {
-    if (options.replace == null || (ns.counts.ok === ns.shards.length && ns.manifest === 'ok')) continue
-    const replacement = options.replace(ns.index, ns)
+    const replacement = options.move?.get(ns.index) ??
+      (options.replace == null || (ns.counts.ok === ns.shards.length && ns.manifest === 'ok') ? undefined : options.replace(ns.index, ns))
     if (replacement == null) continue
     if (manifest.namespaces.includes(replacement.id) || [...moves.values()].some(m => m.id === replacement.id)) {
       throw new StorageConfigError(`the replacement for shard ${ns.index}, ${replacement.id}, is already a namespace of object ${objectId}`)

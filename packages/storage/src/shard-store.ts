@@ -38,7 +38,7 @@ async function * scanPrefix (scan: (after: Uint8Array) => Promise<ScanPage>, pre
   }
 }
 
-/** A zdb namespace on a farmer, over /p2pcloud/zdb/1.0.0; its CORRUPT answer is a ShardCorruptError. */
+/** A zdb namespace on a farmer, over /p2pcloud/zdb/2.0.0; its CORRUPT answer is a ShardCorruptError. */
 export function zdbShardStore (client: ZdbClient): ShardStore {
   return {
     id: `${client.ref.farmer.toString()}/${client.ref.contractId}/${client.ref.namespace}`,

@@ -142,6 +142,22 @@ describe('object store on zdb namespaces', () => {
     assert.ok((await readAll(fresh.get(objectId))).equals(data))
   })
 
+  it('moves healthy shard indexes to other stores when asked (a pool grown into larger namespaces), and clears the old ones', async t => {
+    const ns = await openNamespaces(t, 6)
+    const master = await masterKey()
+    const data = randomBytes(600_000)
+    const { objectId } = await storeOf(ns.stores, master, { shardSize: SMALL }).put(chunked(data, 1 << 16))
+    const ids = ns.stores.map(s => s.id)
+    const larger = await Promise.all(ns.stores.map(async (_, i) => ns.empty(`farmer${i}/contract2/ns${i}`)))
+    const report = await storeOf(ns.stores, master, { shardSize: SMALL }).repair(objectId, { move: new Map(larger.map((store, i) => [i, store])) })
+    assert.equal(report.complete, true, JSON.stringify(report))
+    assert.deepEqual(report.replaced.map(r => [r.index, r.from, r.to]), larger.map((store, i) => [i, ids[i], store.id]))
+    const moved = storeOf(larger, master, { shardSize: SMALL })
+    assert.equal((await moved.status(objectId)).healthy, true)
+    assert.ok((await readAll(moved.get(objectId))).equals(data))
+    assert.deepEqual(ns.engines.map(e => e.info().entries), [0, 0, 0, 0, 0, 0])
+  })
+
   it('another identity can neither read the manifest nor the object (StorageKeyError), and lists it as unreadable', async t => {
     const ns = await openNamespaces(t, 6)
     const mine = storeOf(ns.stores, await masterKey())

@@ -118,3 +118,21 @@ export class ContractTooSmallError extends Error {
   override name = 'ContractTooSmall'
   readonly kind = 'conflict'
 }
+
+/** A put into a storage pool whose namespaces have no room left for it. */
+export class PoolFullError extends Error {
+  override name = 'PoolFull'
+  readonly kind = 'conflict'
+}
+
+/** `rm` of a deployment that is a namespace of a storage pool: the pool is removed as a whole. */
+export class PoolMemberError extends Error {
+  override name = 'PoolMember'
+  readonly kind = 'conflict'
+}
+
+/** A pool that is growing: its objects are being moved, so they are not used meanwhile. */
+export class PoolBusyError extends Error {
+  override name = 'PoolBusy'
+  readonly kind = 'conflict'
+}

@@ -11,7 +11,7 @@ import { DeploymentErrorCodes, type StreamOpener } from '@p2pcloud/wire'
 import { workloadKinds } from '@p2pcloud/workloads'
 import { ZdbClient, zdbKind } from '@p2pcloud/zdb'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
-import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError } from './errors.js'
+import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, PoolMemberError } from './errors.js'
 import { sameWorkload } from './workload-data.js'
 import { gatewayViews, resolveGatewayBackends, type GatewayView } from './gateway-backends.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
@@ -84,6 +84,8 @@ export interface TwinOptions {
   probeTimeoutMs?: number
   /** How often deployments left pending are retried (default 30 s; also at start and when their farmer connects). */
   pendingRetryMs?: number
+  /** How often the storage pools' leases are looked at, to renew each namespace at half its lease (default 60 s). */
+  poolRenewCheckMs?: number
 }
 
 const CONTAINERS: WorkloadSort = { one: 'container', many: 'containers', has: type => workloadKinds.get(type)?.hasLogs === true }
@@ -144,6 +146,7 @@ export class Twin {
 
   async start (): Promise<void> {
     await this.pending.start()
+    this.pools.start(this.options.poolRenewCheckMs)
   }
 
   /** Once every service runs (the machine's networks' relay among them): the networks this machine joined live run again. */
@@ -153,6 +156,7 @@ export class Twin {
 
   async stop (): Promise<void> {
     this.pending.stop()
+    await this.pools.stop()
   }
 
   /** Resolve every reservation left pending now (cancelled at a farmer that answers); those still pending. */
@@ -378,7 +382,7 @@ export class Twin {
     return this.execClient.open(farmer, { contractId, workload, argv: request.argv, tty: request.tty }, { signal: request.signal })
   }
 
-  /** A zdb namespace of a deployment, to use over `/p2pcloud/zdb/1.0.0`; `workload` may be left out when it has one. */
+  /** A zdb namespace of a deployment, to use over `/p2pcloud/zdb/2.0.0`; `workload` may be left out when it has one. */
   async zdb (name: string, workload?: string): Promise<ZdbClient> {
     const target = await this.target(name, NAMESPACES, workload)
     return new ZdbClient(this.node, { farmer: target.farmer, contractId: target.contractId, namespace: target.workload })
@@ -414,15 +418,24 @@ export class Twin {
    * Delete the workloads and cancel the contract: the capacity goes back to the farmer. With
    * `force`, a deployment whose farmer does not answer is forgotten here all the same: its
    * contract becomes a pending reservation, cancelled if the farmer answers before its lease
-   * ends (until then the farmer may hold it).
+   * ends (until then the farmer may hold it). A namespace of a storage pool is refused (but for
+   * the pool itself, `pool`): removing it alone would break the pool.
    */
-  async delete (name: string, options: { force?: boolean } = {}): Promise<TwinDeletion> {
-    return this.networks.store.serialize(await this.networks.touched(undefined, await this.record(name)), async () => {
+  async delete (name: string, options: { force?: boolean, pool?: boolean } = {}): Promise<TwinDeletion> {
+    const record = await this.record(name)
+    if (options.pool !== true) await this.refusePoolMember(name)
+    return this.networks.store.serialize(await this.networks.touched(undefined, record), async () => {
       const record = await this.record(name)
       const deletion = await this.release(record, options)
       const notes = await this.networks.reconcile(undefined, record)
       return notes.length > 0 ? { ...deletion, notes } : deletion
     })
+  }
+
+  /** A pool's namespace goes only with its pool: alone, its loss would silently take the pool's redundancy. */
+  private async refusePoolMember (name: string): Promise<void> {
+    const pool = await this.pools.poolOf(name)
+    if (pool != null) throw new PoolMemberError(`"${name}" is a namespace of storage pool "${pool.name}": removing it alone would break the pool; remove the pool with p2pcloud store pool rm ${pool.name}`)
   }
 
   private async release (record: TwinDeploymentRecord, options: { force?: boolean }): Promise<TwinDeletion> {
@@ -450,6 +463,7 @@ export class Twin {
    */
   async cancelContract (contractId: string, farmerId?: string): Promise<TwinContract> {
     const record = (await this.store.list()).find(r => r.contractId === contractId)
+    if (record != null) await this.refusePoolMember(record.name)
     const pending = (await this.store.listPending()).find(r => r.contractId === contractId)
     const named = farmerId ?? record?.farmer ?? pending?.farmer
     if (named == null) throw new ContractNotFoundError(`no deployment of this twin holds contract ${contractId}; name its farmer (--farmer <peer id>)`)

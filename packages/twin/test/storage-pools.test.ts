@@ -17,6 +17,12 @@ describe('choosePoolFarmers', () => {
     assert.deepEqual(choosePoolFarmers(candidates, 6).map(e => e.advert.peerId), ['a', 'd', 'f', 'c', 'b', 'e'])
   })
 
+  it('counts the farms and countries of the members already there (a repair\'s replacement)', () => {
+    assert.deepEqual(choosePoolFarmers(candidates, 2, [{ farm: 'gent', country: 'BE' }, { farm: 'paris', country: 'FR' }]).map(e => e.advert.peerId), ['d', 'c'])
+    assert.deepEqual(choosePoolFarmers(candidates, 1, [{ farm: 'berlin', country: 'DE' }]).map(e => e.advert.peerId), ['a'])
+    assert.deepEqual(choosePoolFarmers([candidates[1], candidates[4], candidates[5]], 1, [{ farm: 'gent', country: 'BE' }, { farm: 'x', country: 'FR' }]).map(e => e.advert.peerId), ['e'])
+  })
+
   it('never takes a farmer twice, and gives fewer when there are fewer', () => {
     assert.deepEqual(choosePoolFarmers([...candidates, candidates[0]], 10).map(e => e.advert.peerId), ['a', 'd', 'f', 'c', 'b', 'e'])
   })

@@ -1,7 +1,7 @@
 import type { ProtocolLimits } from './rpc.js'
 
 /** Names and limits of the zdb protocol (protocols/zdb.proto, protocols/zdb.md). */
-export const ZDB_PROTOCOL = '/p2pcloud/zdb/1.0.0'
+export const ZDB_PROTOCOL = '/p2pcloud/zdb/2.0.0'
 
 export const ZDB_MAX_KEY_BYTES = 256
 export const ZDB_MAX_VALUE_BYTES = 4 * 2 ** 20

@@ -1,4 +1,5 @@
 export * from './record.js'
+export * from './errors.js'
 export * from './namespace-store.js'
 export * from './zdb-driver.js'
 export * from './zdb-protocol.js'

@@ -2,7 +2,8 @@ import { mkdir, rm, stat, statfs } from 'node:fs/promises'
 import type { Resources } from '@p2pcloud/capacity'
 import { formatSize, pathUnder } from '@p2pcloud/node'
 import { ErrorCodes, ProtocolError } from '@p2pcloud/wire'
-import { NamespaceStore, ZdbDiskFullError, type NamespaceMode } from './namespace-store.js'
+import { ZdbDiskFullError } from './errors.js'
+import { NamespaceStore, type NamespaceMode } from './namespace-store.js'
 import type { KindRules, WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
 
 /** What a zdb workload asks for, decoded and checked. */
@@ -103,7 +104,7 @@ export class ZdbDriver implements WorkloadDriver {
     this.open.clear()
   }
 
-  /** Bytes of the open namespaces' data files (deleted and overwritten values too: zdb does not compact). */
+  /** Bytes the open namespaces' current values hold (deleted and overwritten ones are compacted away). */
   heldBytes (): number {
     let bytes = 0
     for (const { store } of this.open.values()) bytes += store.info().usedBytes

@@ -54,7 +54,7 @@ export interface ZdbResponderInit {
 }
 
 /**
- * `/p2pcloud/zdb/1.0.0`, farmer side: one operation per stream on a zdb namespace, for the
+ * `/p2pcloud/zdb/2.0.0`, farmer side: one operation per stream on a zdb namespace, for the
  * deployment's twin and the peers its workload lists (readers: any read; writers: also
  * SET and DELETE). Anyone else is told the namespace does not exist, from the request's first
  * fields: a value it sent is never read (zdb.md §3).

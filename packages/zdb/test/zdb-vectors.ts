@@ -104,7 +104,7 @@ const refused = (name: string, code: string, message: string, retryAfterMs = 0):
   value: { ...ANSWER, error: { code, message, retryAfterMs } }
 })
 
-// A record's bytes on disk, the unit of used_bytes (zdb.md §7.2): 11 + key + value.
+// A record's bytes on disk, the unit of used_bytes (zdb.md §7.2): 11 + key + value, for each key's current value.
 const recordBytes = (key: Uint8Array, value: Uint8Array): number => 11 + key.byteLength + value.byteLength
 const afterSets = recordBytes(A, utf8('one')) + recordBytes(B, EMPTY) + recordBytes(C, utf8('three'))
 const STORE_SIZE = 10 * GiB
@@ -150,8 +150,8 @@ function messagesFile (keys: Keys): Json {
     response('response-scan-first-page', { entries: [{ key: A, size: 3 }, { key: B, size: 0 }], next: B }),
     response('response-scan-last-page', { entries: [{ key: C, size: 5 }] }),
     response('response-info', { info: { mode: 'USER', maxBytes: STORE_SIZE, usedBytes: afterSets, entries: 3 } }),
-    // the tombstone of c counts: 11 + 1 bytes more, one entry less
-    response('response-info-after-delete', { info: { mode: 'USER', maxBytes: STORE_SIZE, usedBytes: afterSets + recordBytes(C, EMPTY), entries: 2 } }),
+    // c's value no longer counts: its 17 bytes less, one entry less
+    response('response-info-after-delete', { info: { mode: 'USER', maxBytes: STORE_SIZE, usedBytes: afterSets - recordBytes(C, utf8('three')), entries: 2 } }),
     response('response-set-seq-0', { key: seqKey(0) }),
     response('response-set-seq-1', { key: seqKey(1) }),
     response('response-get-seq-1', { found: true, value: utf8('second entry') }),

@@ -29,19 +29,20 @@ export function storageRoutes (twin: Twin): Routes {
       }
       return withProgress<string, unknown>(async onProgress => pools.create({ ...options, onProgress }))
     },
-    'DELETE /v1/store/pools/:name': async (_req, _url, params) => {
-      await pools.remove(params.name)
-      return { deleted: params.name }
+    'GET /v1/store/pools/:name': async (_req, _url, params) => pools.usage(params.name),
+    'POST /v1/store/pools/:name/grow': async (req, _url, params) => {
+      const body: any = await readJsonBody(req)
+      const namespaceBytes = parseSize(body.size)
+      return withProgress<string, unknown>(async onProgress => pools.grow(params.name, namespaceBytes, onProgress))
     },
+    'DELETE /v1/store/pools/:name': async (_req, url, params) => pools.remove(params.name, { force: url.searchParams.get('force') === '1' }),
     'GET /v1/store/objects': async (_req, url) => (await pools.objects(poolOf(url))).list(),
     'POST /v1/store/objects': async (req, url) => {
       const body: any = await readJsonBody(req)
       const path = requireAbsolutePath(body, 'path')
       const size = await requireFile(path)
-      return withProgress<{ bytes: number, segments: number, total: number }, unknown>(async onProgress => {
-        const objects = await pools.objects(poolOf(url))
-        return objects.put(createReadStream(path), { name: typeof body.name === 'string' ? body.name : basename(path), onProgress: p => { onProgress({ ...p, total: size }) } })
-      })
+      return withProgress<{ bytes: number, segments: number, total: number }, unknown>(async onProgress =>
+        pools.put(createReadStream(path), { pool: poolOf(url), name: typeof body.name === 'string' ? body.name : basename(path), onProgress: p => { onProgress({ ...p, total: size }) } }))
     },
     'GET /v1/store/objects/:id': async (req, url, params) => {
       const objects = await pools.objects(poolOf(url))

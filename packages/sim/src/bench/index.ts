@@ -21,6 +21,7 @@ import type { Benchmark } from './results.js'
 import { soak } from './soak.js'
 import { storageTransfer } from './storage-transfer.js'
 import { streamThroughput } from './stream-throughput.js'
+import { zdbCompaction } from './zdb-compaction.js'
 import { zdbFlood } from './zdb-flood.js'
 
 /** Every benchmark `npm run bench` runs, in this order (the container, network and gateway benches last: they throw where runc or wireguard-go is missing). */
@@ -41,6 +42,7 @@ export const benchmarks: readonly Benchmark[] = [
   storageTransfer,
   zdbFlood,
   soak,
+  zdbCompaction,
   containerDeploy,
   logFlood,
   overlayThroughput,
