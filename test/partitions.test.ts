@@ -10,10 +10,9 @@ import { farmerHome, runCli, spawnDaemon, type CliDaemon } from './helpers/index
 const netnsOk = await canCreateNetns()
 /**
  * Sites per region, each region one twin and the rest farmers: P2PCLOUD_PARTITION_SITES (default
- * 4, 8 daemons, so that the whole file fits the runner's 180 s on a loaded 2-core machine; 6 or
- * more for the 12-daemon run, with a longer --test-timeout).
+ * 6: 12 daemons, about 220 s on a loaded 2-core machine, inside the runner's 300 s per file).
  */
-const PER_REGION = Number(process.env.P2PCLOUD_PARTITION_SITES ?? 4)
+const PER_REGION = Number(process.env.P2PCLOUD_PARTITION_SITES ?? 6)
 const REGIONS = [{ name: 'a', country: 'BE', rate: '40mbit' }, { name: 'b', country: 'DE', rate: '20mbit' }] as const
 /** Packets each site drops on arrival, at random. */
 const LOSS = '0.005'
