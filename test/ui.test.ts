@@ -144,7 +144,7 @@ describe('the web UI', () => {
     assert.equal((await raw(api, '/v1/ui/login', { origin: 'http://evil.example', cookie }, 'POST')).status, 403)
   })
 
-  it('in Chromium: logs in with the link, finds a farmer by country, creates a network, deploys a container on it through the wizard and follows it live, sees the network\'s members and paths, its contract, receipts and costs on both sides, renews and updates it, puts a gateway name in front of it and reads its page through the gateway, removes it and the network, stores and fetches a file, sees the pool's use, grows and removes it; a foreign page gets nothing', { skip: noBrowser ?? noContainers ?? noNetworks }, async (t) => {
+  it('in Chromium: logs in with the link, finds a farmer by country, creates a network, deploys a container on it through the wizard and follows it live, sees the network\'s members and paths, its contract, receipts and costs on both sides, renews and updates it, puts a gateway name in front of it and reads its page through the gateway, removes it and the network, stores and fetches a file, sees the pool\'s use, grows and removes it; a foreign page gets nothing', { skip: noBrowser ?? noContainers ?? noNetworks }, async (t) => {
     const api = bot.ready.api
     const rootfs = await makeBusyboxRootfs(join(work, 'rootfs'))
     const built = await runCli(['flist', 'build', rootfs, '-o', join(work, 'app.flist'), '--json'])
