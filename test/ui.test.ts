@@ -289,6 +289,11 @@ describe('the web UI', () => {
       const through = await raw(`http://127.0.0.1:${gatewayPort}`, '/', { host: `www.gw.localhost:${gatewayPort}` })
       assert.equal(through.status, 200, through.body)
       assert.equal(through.body.trim(), WEB_PAGE)
+      // and the link itself, in the browser (which takes every *.localhost name for this machine)
+      const [opened] = await Promise.all([browser.waitForEvent('page'), page.click('tr[data-gateway=www] a')])
+      await opened.waitForLoadState()
+      assert.equal((await opened.textContent('body'))?.trim(), WEB_PAGE)
+      await opened.close()
       await shot(page, 'deployment-gateway')
       // the URL and detail are the gateway farmer's words, which the twin passes on as they came: as a hostile
       // gateway would report them, the URL is no link unless it is http(s), and the detail is text
