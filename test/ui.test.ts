@@ -9,7 +9,7 @@ import type { Response } from 'playwright-core'
 import { makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { workloadKinds } from '@p2pcloud/workloads'
-import { chromiumUnavailable, launchChromium, loginLink, raw, rawBytes, sessionCookie, shot } from './helpers/ui.js'
+import { chromiumUnavailable, freeLoopbackPort, launchChromium, loginLink, raw, rawBytes, sessionCookie, shot } from './helpers/ui.js'
 import { farmerHome, runCli, spawnDaemon, volumeSpecYaml, type CliDaemon } from './helpers/index.js'
 
 const noBrowser = await chromiumUnavailable()
@@ -19,11 +19,15 @@ const noNetworks = await workloadKinds.get('network')?.missing?.()
 const farmerCapabilities = noContainers == null && noNetworks == null ? ['container', 'network', 'zdb'] : ['zdb']
 // the functions given to page.waitForFunction run in the page, where there is a document
 declare const document: any
+/** What web's container serves on :8080, and the gateway in front of it then. */
+const WEB_PAGE = 'page of web'
 
 describe('the web UI', () => {
   let work: string
   let farmerBe: CliDaemon
   let farmerDe: CliDaemon
+  let gateway: CliDaemon
+  let gatewayPort: number
   let bot: CliDaemon
 
   before(async () => {
@@ -32,13 +36,22 @@ describe('the web UI', () => {
     // the Belgian one signs a receipt every 5 s of a lease, so that the pages have one to show
     farmerBe = await spawnDaemon(await farmerHome('ui-farmer-be', { cru: 4, mru: '8G', sru: '20G', hru: '4G' }, { capabilities: farmerCapabilities, receiptPeriodSeconds: 5 }))
     const bootstrap = ['--bootstrap', farmerBe.ready.addresses[0]]
-    farmerDe = await spawnDaemon(await farmerHome('ui-farmer-de', { cru: 8, mru: '16G', sru: '100G', hru: '4G' }, { farm: 'berlin', country: 'DE', capabilities: farmerCapabilities }), { args: bootstrap })
+    // and a gateway for *.gw.localhost on loopback ports (plain HTTP: no CA reaches a loopback name)
+    gatewayPort = await freeLoopbackPort()
+    const gatewaySettings = {
+      farm: 'paris', country: 'FR', capabilities: ['gateway'], gatewayDomain: 'gw.localhost',
+      gateway: { http: { host: '127.0.0.1', port: gatewayPort }, https: { host: '127.0.0.1', port: await freeLoopbackPort() } }
+    };
+    [farmerDe, gateway] = await Promise.all([
+      spawnDaemon(await farmerHome('ui-farmer-de', { cru: 8, mru: '16G', sru: '100G', hru: '4G' }, { farm: 'berlin', country: 'DE', capabilities: farmerCapabilities }), { args: bootstrap }),
+      spawnDaemon(await farmerHome('ui-gateway', { cru: 1, mru: '1G', sru: '1G', hru: 0 }, gatewaySettings), { args: bootstrap })
+    ])
     const botHome = join(work, 'bot')
     assert.equal((await runCli(['init', '--home', botHome])).code, 0)
     bot = await spawnDaemon(botHome, { args: bootstrap })
-    await waitFor('the 3Bot to know both farmers', async () => {
+    await waitFor('the 3Bot to know the three farmers', async () => {
       const found = await runCli(['find', '--home', botHome, '--json'])
-      return found.code === 0 && JSON.parse(found.stdout).length === 2
+      return found.code === 0 && JSON.parse(found.stdout).length === 3
     }, 30_000, 250)
   })
 
@@ -46,7 +59,7 @@ describe('the web UI', () => {
     // the farmers keep networks and containers over a restart: only removing the deployments takes them off this host
     const listed = bot != null ? await runCli(['ls', '--home', bot.ready.home, '--json']) : undefined
     for (const { name } of listed?.code === 0 ? JSON.parse(listed.stdout) as Array<{ name: string }> : []) await runCli(['rm', '--force', name, '--home', bot.ready.home])
-    await Promise.all([bot, farmerDe, farmerBe].filter(d => d != null).map(async d => d.stop()))
+    await Promise.all([bot, gateway, farmerDe, farmerBe].filter(d => d != null).map(async d => d.stop()))
     await rm(work, { recursive: true, force: true })
   })
 
@@ -131,7 +144,7 @@ describe('the web UI', () => {
     assert.equal((await raw(api, '/v1/ui/login', { origin: 'http://evil.example', cookie }, 'POST')).status, 403)
   })
 
-  it('in Chromium: logs in with the link, finds a farmer by country, creates a network, deploys a container on it through the wizard and follows it live, sees the network\'s members and paths, its contract, receipts and costs on both sides, renews and updates it, removes it and the network, stores and fetches a file; a foreign page gets nothing', { skip: noBrowser ?? noContainers ?? noNetworks }, async (t) => {
+  it('in Chromium: logs in with the link, finds a farmer by country, creates a network, deploys a container on it through the wizard and follows it live, sees the network\'s members and paths, its contract, receipts and costs on both sides, renews and updates it, puts a gateway name in front of it and reads its page through the gateway, removes it and the network, stores and fetches a file, sees the pool\'s use, grows and removes it; a foreign page gets nothing', { skip: noBrowser ?? noContainers ?? noNetworks }, async (t) => {
     const api = bot.ready.api
     const rootfs = await makeBusyboxRootfs(join(work, 'rootfs'))
     const built = await runCli(['flist', 'build', rootfs, '-o', join(work, 'app.flist'), '--json'])
@@ -154,7 +167,7 @@ describe('the web UI', () => {
       }
       page.on('response', collect)
       await page.goto(await loginLink(bot.ready.home))
-      const toFarmers = await (await page.waitForFunction(() => document.querySelectorAll('.farmer').length === 2 ? performance.now() : false, undefined, { polling: 'raf', timeout: 30_000 })).jsonValue()
+      const toFarmers = await (await page.waitForFunction(() => document.querySelectorAll('.farmer').length === 3 ? performance.now() : false, undefined, { polling: 'raf', timeout: 30_000 })).jsonValue()
       page.off('response', collect)
       const sizes = await Promise.all(files)
       const gzipped = sizes.reduce((sum, [sent]) => sum + sent, 0)
@@ -190,7 +203,8 @@ describe('the web UI', () => {
       await page.fill('input[name=flist]', flist)
       await page.selectOption('select[name=network]', 'ui-net')
       await page.fill('input[name=country]', 'BE')
-      await page.fill('input[name=command]', 'echo hello from the web ui; while true; do echo tick; sleep 1; done')
+      // a page on :8080 (busybox httpd goes to the background), for the gateway later
+      await page.fill('input[name=command]', `mkdir -p /tmp/www; echo ${WEB_PAGE} > /tmp/www/index.html; httpd -p 8080 -h /tmp/www; echo hello from the web ui; while true; do echo tick; sleep 1; done`)
       await page.waitForSelector(`.choice[data-farmer="${farmerBe.ready.peerId}"]`)
       const yaml = await page.inputValue('textarea[name=spec]')
       assert.match(yaml, new RegExp(`flist: ${flist}`))
@@ -255,15 +269,47 @@ describe('the web UI', () => {
       assert.match(await page.textContent('table.contracts tbody') ?? '', /active.*1 core, 64 MiB RAM, 64 MiB SSD/s)
       await shot(page, 'deployments')
 
-      // a gateway in the wizard only where this daemon has the kind: its form (web's container a backend), else a line saying so
+      // a gateway name in front of web's container, made in the wizard: the deployment page shows its URL and that
+      // its backend answers, and the gateway's HTTP port serves web's page under that name
       await page.click('nav a[href="#/deploy"]')
       await page.selectOption('select[name=kind]', 'gateway')
-      if (workloadKinds.get('gateway-name') == null) {
-        assert.match(await (await page.waitForSelector('[data-unavailable=gateway]')).textContent() ?? '', /^Gateways are not available on this daemon: it deploys volume, network, container, zdb/)
-        assert.equal(await page.$('button[name=send]'), null)
-      } else {
-        await page.selectOption('select[name=backend]', 'web/app')
-      }
+      await page.fill('input[name=name]', 'www')
+      await page.selectOption('select[name=backend]', 'web/app')
+      await page.selectOption('select[name=tls]', 'none')
+      await page.selectOption('select[name=farmer]', gateway.ready.peerId)
+      assert.match(await (await page.waitForSelector('text=Reachable at')).textContent() ?? '', /www\.gw\.localhost/)
+      assert.match(await page.inputValue('textarea[name=spec]'), new RegExp(`farmer: ${gateway.ready.peerId}\n(.*\n)* {4}type: gateway-name\n {4}backend: "web/app:8080"\n {4}tls: none\n$`))
+      await page.waitForSelector('.choice')
+      await shot(page, 'deploy-gateway')
+      await page.click('button[name=send]')
+      await page.waitForURL(/#\/deployments\/www$/, { timeout: 60_000 })
+      const url = `http://www.gw.localhost:${gatewayPort}/`
+      await page.waitForSelector(`tr[data-gateway=www] a[href="${url}"]`, { timeout: 30_000 })
+      await page.waitForSelector('tr[data-gateway=www] [data-backend=answers]', { timeout: 60_000 })
+      const through = await raw(`http://127.0.0.1:${gatewayPort}`, '/', { host: `www.gw.localhost:${gatewayPort}` })
+      assert.equal(through.status, 200, through.body)
+      assert.equal(through.body.trim(), WEB_PAGE)
+      // and the link itself, in the browser (which takes every *.localhost name for this machine)
+      const [opened] = await Promise.all([browser.waitForEvent('page'), page.click('tr[data-gateway=www] a')])
+      await opened.waitForLoadState()
+      assert.equal((await opened.textContent('body'))?.trim(), WEB_PAGE)
+      await opened.close()
+      await shot(page, 'deployment-gateway')
+      // the URL and detail are the gateway farmer's words, which the twin passes on as they came: as a hostile
+      // gateway would report them, the URL is no link unless it is http(s), and the detail is text
+      const hostile = '**/v1/deployments/www'
+      await page.route(hostile, async route => {
+        const real = await route.fetch()
+        const view = await real.json()
+        view.gateways[0] = { ...view.gateways[0], url: 'javascript:alert(1)//', backend: 'does not answer', detail: '<img src=x onerror=alert(1)>' }
+        await route.fulfill({ response: real, json: view })
+      })
+      await page.reload()
+      await page.waitForSelector('tr[data-gateway=www] [data-backend="does not answer"]')
+      assert.equal(await page.$('tr[data-gateway=www] a, tr[data-gateway=www] img'), null)
+      assert.match(await page.textContent('tr[data-gateway=www]') ?? '', /javascript:alert\(1\)\/\/.*<img src=x onerror=alert\(1\)>/s)
+      await page.unroute(hostile)
+      assert.equal((await runCli(['rm', 'www', '--home', bot.ready.home])).code, 0)
 
       // the network: both farmers members with their /24s, and each one's path to the other once they shook hands
       // (on one machine's loopback they have no address to reach each other by: relayed over the mesh)
@@ -322,12 +368,21 @@ describe('the web UI', () => {
       const file = Buffer.alloc(3 * 2 ** 20 + 5, 'p2pcloud ')
       await page.setInputFiles('input[name=upload]', { name: 'notes.txt', mimeType: 'text/plain', buffer: file })
       await page.waitForSelector('tr[data-object="notes.txt"]', { timeout: 60_000 })
+      // its use as the farmers say it, asked again once the file is in; then every namespace grown to twice the size
+      const pool = '[data-pool=default]'
+      await page.waitForSelector(`${pool} [data-health=healthy]`)
+      await page.waitForFunction(() => /^[1-9][\d.]* MiB of 64 MiB, [1-9]\d* entries$/.test(document.querySelector('[data-pool=default] li[data-member="pool-default-0"]')?.textContent.split(': ')[1] ?? ''), undefined, { timeout: 30_000 })
+      assert.match(await page.textContent(`${pool} .bar-value`) ?? '', /^\d+ MiB free of 128 MiB$/)
+      await shot(page, 'storage')
+      assert.equal(await page.inputValue(`${pool} input[name=grow]`), '128 MiB')
+      await page.click(`${pool} form[name=grow] button`)
+      await page.waitForFunction(() => /256 MiB$/.test(document.querySelector('[data-pool=default] .bar-value')?.textContent ?? ''), undefined, { timeout: 120_000 })
+      assert.match(await page.textContent(pool + ' header') ?? '', /128 MiB per namespace/)
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-object="notes.txt"] button[name=fetch]')])
       assert.equal(download.suggestedFilename(), 'notes.txt')
       assert.ok(Buffer.compare(await readFile(await download.path()), file) === 0, 'the same bytes came back')
       await page.click('tr[data-object="notes.txt"] button.secondary')
       await page.waitForSelector('tr[data-object="notes.txt"] .tag.ok')
-      await shot(page, 'storage')
 
       assert.deepEqual(failures, [])
 
@@ -349,10 +404,17 @@ describe('the web UI', () => {
         await page.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`)
         assert.deepEqual(await page.evaluate('window.results'), ['rejected', 'fulfilled'], 'the read fails; the no-cors post gets an opaque answer')
         const names = JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout).map((d: { name: string }) => d.name)
-        assert.deepEqual(names, ['pool-default-0', 'pool-default-1'], 'the pool\'s namespaces, no "csrf"')
+        assert.deepEqual(names.map((name: string) => name.replace(/-\w+$/, '')), ['pool-default-0', 'pool-default-1'], 'the grown pool\'s namespaces, no "csrf"')
       } finally {
         foreign.close()
       }
+
+      // the pool removed from the page: its namespaces deleted, their contracts cancelled
+      await page.goto(`${api}/#/storage`)
+      page.once('dialog', dialog => { void dialog.accept() })
+      await page.click('[data-pool=default] button[name=remove]')
+      await page.waitForSelector('text=No storage pool yet', { timeout: 60_000 })
+      assert.deepEqual(JSON.parse((await runCli(['ls', '--home', bot.ready.home, '--json'])).stdout), [])
 
       // the session gone (expired, the daemon restarted) while a page is open: at its next call the
       // UI asks for a login link and shows nothing else, as it does on a load without a session

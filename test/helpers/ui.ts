@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { access } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
 import { request as httpRequest } from 'node:http'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -85,4 +86,13 @@ export async function sessionCookie (link: string): Promise<string> {
 
 export async function shot (page: Page, name: string): Promise<void> {
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true })
+}
+
+/** A TCP port free on 127.0.0.1 now (the kernel's pick), for a daemon's listen setting. */
+export async function freeLoopbackPort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise(resolve => server.close(resolve))
+  return port
 }

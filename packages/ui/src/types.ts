@@ -48,12 +48,17 @@ export interface Deployment {
   version: number
   createdAt: number
   state?: string
-  spec: { workloads: Array<{ name: string, type: string }>, leaseMs: number }
+  spec: { workloads: Array<{ name: string, type: string, network?: string }>, leaseMs: number }
   status?: { workloads: WorkloadStatus[] }
   contract?: { state: string, leaseEnd: string }
   /** The farmer did not answer: what is shown is what the 3Bot knows. */
   unreachable?: { since: string, reason: string, lastAdvert?: string }
+  /** Its gateway names, as their gateway reports them. */
+  gateways?: GatewayView[]
 }
+
+/** A gateway name: where it is served (the gateway's word: untrusted) and whether its backend answered the gateway's last check. */
+export interface GatewayView { name: string, url: string, backend: 'answers' | 'does not answer' | 'not checked yet', checkedAt?: string, detail?: string }
 
 export interface Receipt {
   contractId: string
@@ -112,3 +117,15 @@ export interface FarmerDeployment { contractId: string, twin: string, name: stri
 
 /** The workload kinds this daemon deploys, and those named but not there yet (`GET /v1/ui/kinds`). */
 export interface Kinds { kinds: Array<{ type: string, capability: string }>, planned: string[] }
+
+export interface PoolMember { deployment: string, farmer: string, farm: string, country: string, contractId: string, leaseEnd?: number }
+
+export interface StoragePool { name: string, dataShards: number, parityShards: number, namespaceBytes: number, leaseMs: number, createdAt: number, members: PoolMember[] }
+
+/** A pool's use and health as its farmers report them now (`GET /v1/store/pools/:name`). */
+export interface PoolUsage extends StoragePool {
+  health: 'healthy' | 'degraded' | 'unreadable'
+  usedBytes: number
+  sizeBytes: number
+  usage: Array<PoolMember & ({ health: 'ok', usedBytes: number, maxBytes: number, entries: number } | { health: 'unreachable', reason: string })>
+}

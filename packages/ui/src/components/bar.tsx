@@ -3,7 +3,8 @@ import type { Resources } from '../types.js'
 
 /** How much of a resource is in use: the bar fills with the used part, the label says free of total. */
 export function CapacityBar ({ label, free, total, format }: { label: string, free: number, total: number, format: (n: number) => string }) {
-  const used = total > 0 ? (total - free) / total : 0
+  // clamped: the numbers may be a farmer's word
+  const used = total > 0 ? Math.min(1, Math.max(0, (total - free) / total)) : 0
   return (
     <div class="bar" title={`${label}: ${format(total - free)} of ${format(total)} in use`}>
       <span class="bar-label">{label}</span>

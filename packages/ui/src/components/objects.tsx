@@ -19,8 +19,8 @@ function HealthText ({ health }: { health: Health }) {
   return <span class={`tag ${health.healthy ? 'ok' : 'state-error'}`}>{health.healthy ? 'healthy' : health.readable ? 'readable, needs repair' : 'unreadable'} ({counts})</span>
 }
 
-/** A pool's objects: upload, download (with progress), shard health, delete. */
-export function Objects ({ pool }: { pool: string }) {
+/** A pool's objects: upload, download (with progress), shard health, delete; `changed` after a store or delete. */
+export function Objects ({ pool, changed }: { pool: string, changed?: () => void }) {
   const query = `pool=${encodeURIComponent(pool)}`
   const listing = useApi<Listing>(`/v1/store/objects?${query}`)
   const [work, setWork] = useState<Work>()
@@ -40,6 +40,7 @@ export function Objects ({ pool }: { pool: string }) {
     setWork({ what: `Storing ${file.name}`, done: 0, total: file.size })
     await upload(`/v1/ui/objects?${query}&name=${encodeURIComponent(file.name)}`, file, sent => { setWork({ what: `Storing ${file.name}`, done: sent, total: file.size }) })
     listing.reload()
+    changed?.()
   }
   const fetchObject = async (o: ObjectInfo): Promise<void> => {
     setWork({ what: `Fetching ${o.name}`, done: 0, total: o.size })
@@ -53,6 +54,7 @@ export function Objects ({ pool }: { pool: string }) {
   const remove = async (o: ObjectInfo): Promise<void> => {
     await call('DELETE', `/v1/store/objects/${o.objectId}?${query}`)
     listing.reload()
+    changed?.()
   }
   return (
     <div class="objects">

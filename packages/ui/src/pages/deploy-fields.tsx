@@ -60,7 +60,8 @@ export function GatewayFields ({ form, set, kinds }: { form: WizardForm, set: (f
       </p>
     )
   }
-  const backends = (deployments.data ?? []).flatMap(d => d.spec.workloads.filter(w => w.type === 'container').map(w => `${d.name}/${w.name}`))
+  // the gateway reaches a container from inside its private network: only those on one are backends
+  const backends = (deployments.data ?? []).flatMap(d => d.spec.workloads.filter(w => w.type === 'container' && w.network != null).map(w => `${d.name}/${w.name}`))
   const [target = '', port = ''] = form.backend.split(':')
   const setBackend = (next: string, nextPort: string): void => { set({ ...form, backend: next === '' ? '' : `${next}:${nextPort}` }) }
   const farmer = gateways.data?.find(g => g.peerId === form.farmer)
@@ -79,6 +80,7 @@ export function GatewayFields ({ form, set, kinds }: { form: WizardForm, set: (f
           {backends.map(b => <option key={b} value={b}>{b}</option>)}
         </select>
       </label>
+      {deployments.data != null && backends.length === 0 && <p class="hint">No container of yours is on a private network: a gateway reaches only those.</p>}
       {target !== '' && <label>Its port<input name="port" value={port} onInput={e => { setBackend(target, e.currentTarget.value) }} /></label>}
       <Choice label="TLS" name="tls" form={form} set={set}>
         <option value="terminate">terminate: the gateway's certificate (ACME)</option>

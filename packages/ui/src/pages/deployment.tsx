@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { call } from '../api.js'
 import { ErrorBox, Show } from '../components/feedback.js'
+import { Gateways } from '../components/gateways.js'
 import { Logs } from '../components/logs.js'
 import { formatAgo } from '../format.js'
 import { ReceiptsTable } from '../components/receipts.js'
@@ -79,6 +80,7 @@ export function Deployment ({ name }: { name: string }) {
             </p>
             {d.unreachable != null && <p class="error">Farmer unreachable since {new Date(d.unreachable.since).toLocaleString()} ({d.unreachable.reason}); below is what this 3Bot knows. Remove, then “Forget it here anyway”, forgets it here.</p>}
             <Workloads name={name} deployment={d} />
+            {d.gateways != null && d.gateways.length > 0 && <><h2>Gateway names</h2><Gateways gateways={d.gateways} /></>}
             <Actions name={name} reload={deployment.reload} />
             <h2>Costs</h2>
             <Receipts name={name} />

@@ -1,19 +1,9 @@
 import { useState } from 'preact/hooks'
 import { progressed } from '../api.js'
 import { ErrorBox, Show } from '../components/feedback.js'
-import { Objects } from '../components/objects.js'
-import { formatSize, shortId } from '../format.js'
+import { PoolCard } from '../components/pool.js'
 import { useApi } from '../hooks.js'
-
-interface Pool {
-  name: string
-  dataShards: number
-  parityShards: number
-  namespaceBytes: number
-  leaseMs: number
-  createdAt: number
-  members: Array<{ deployment: string, farmer: string, farm: string, country: string }>
-}
+import type { StoragePool } from '../types.js'
 
 /** Reserving a pool: k+m zdb namespaces on distinct farmers, each step reported as it happens. */
 function NewPool ({ created }: { created: () => void }) {
@@ -51,7 +41,7 @@ function NewPool ({ created }: { created: () => void }) {
 
 /** The 3Bot's storage: its pools, and each pool's objects. */
 export function Storage () {
-  const pools = useApi<Pool[]>('/v1/store/pools')
+  const pools = useApi<StoragePool[]>('/v1/store/pools')
   return (
     <section>
       <h1>Storage</h1>
@@ -59,17 +49,7 @@ export function Storage () {
         {list => (
           <>
             {list.length === 0 && <p class="muted">No storage pool yet: reserve one to store files, encrypted and spread over k+m farmers.</p>}
-            {list.map(pool => (
-              <article class="card pool" key={pool.name} data-pool={pool.name}>
-                <header>
-                  <strong>{pool.name}</strong>
-                  <span class="tag">{pool.dataShards}+{pool.parityShards}</span>
-                  <span class="muted">{formatSize(pool.namespaceBytes)} per namespace; any {pool.dataShards} of {pool.members.length} farmers give every object back</span>
-                </header>
-                <p class="muted">{pool.members.map(m => `${m.farm} (${m.country}, ${shortId(m.farmer)})`).join(' · ')}</p>
-                <Objects pool={pool.name} />
-              </article>
-            ))}
+            {list.map(pool => <PoolCard key={`${pool.name} ${pool.namespaceBytes}`} pool={pool} changed={pools.reload} />)}
             <h2>New pool</h2>
             <NewPool created={pools.reload} />
           </>
