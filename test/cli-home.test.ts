@@ -97,7 +97,7 @@ describe('a home\'s life from the CLI: init, config, start, stop', () => {
     try {
       const offer = (daemon.ready as any).farmer
       assert.deepEqual(offer.offers, ['zdb'])
-      assert.deepEqual(offer.notOffered.map((n: any) => n.capability).sort(), ['container', 'network', 'volume'])
+      assert.deepEqual(offer.notOffered.map((n: any) => n.capability).sort(), ['container', 'gateway', 'network', 'volume'])
       const stop = await runCli(['stop', '--home', home])
       assert.equal(stop.code, 0, stop.stderr)
       assert.match(stop.stdout, new RegExp(`^stopped the daemon \\(pid ${daemon.child.pid as number}\\) on ${home}\\n$`))

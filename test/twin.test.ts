@@ -53,7 +53,7 @@ workloads:
 `))
       assert.equal(updated.version, 2)
       assert.deepEqual(updated.status?.workloads.map(w => [w.name, w.version, w.state]), [['data', 2, 'ok'], ['logs', 2, 'ok']])
-      await assert.rejects(twin.update(spec('app', '20G')), { name: 'RemoteError', code: 'DOES_NOT_FIT' })
+      await assert.rejects(twin.update(spec('app', '20G')), { name: 'ContractTooSmall', message: /and a contract cannot grow/ })
 
       // usage receipts: signed by the farmer every 300 ms of lease time here, kept by the twin
       await waitFor('two receipts', async () => (await twin.receipts('app')).length >= 2)

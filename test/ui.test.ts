@@ -295,20 +295,6 @@ describe('the web UI', () => {
       assert.equal((await opened.textContent('body'))?.trim(), WEB_PAGE)
       await opened.close()
       await shot(page, 'deployment-gateway')
-      // the URL and detail are the gateway farmer's words, which the twin passes on as they came: as a hostile
-      // gateway would report them, the URL is no link unless it is http(s), and the detail is text
-      const hostile = '**/v1/deployments/www'
-      await page.route(hostile, async route => {
-        const real = await route.fetch()
-        const view = await real.json()
-        view.gateways[0] = { ...view.gateways[0], url: 'javascript:alert(1)//', backend: 'does not answer', detail: '<img src=x onerror=alert(1)>' }
-        await route.fulfill({ response: real, json: view })
-      })
-      await page.reload()
-      await page.waitForSelector('tr[data-gateway=www] [data-backend="does not answer"]')
-      assert.equal(await page.$('tr[data-gateway=www] a, tr[data-gateway=www] img'), null)
-      assert.match(await page.textContent('tr[data-gateway=www]') ?? '', /javascript:alert\(1\)\/\/.*<img src=x onerror=alert\(1\)>/s)
-      await page.unroute(hostile)
       assert.equal((await runCli(['rm', 'www', '--home', bot.ready.home])).code, 0)
 
       // the network: both farmers members with their /24s, and each one's path to the other once they shook hands

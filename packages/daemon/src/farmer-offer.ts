@@ -21,17 +21,20 @@ async function kindsMissing (): Promise<Map<string, string>> {
   return new Map(reasons.flatMap(([capability, reason]) => reason === undefined ? [] : [[capability, reason.replace(/,? or remove "[a-z-]+"$/, '')] as const]))
 }
 
+/** Each capability once (gateway-name and gateway-fqdn are both `gateway`). */
+const capabilities = (): string[] => [...new Set(workloadKinds.all.map(kind => kind.capability))]
+
 /** The kinds this machine can run now: what `init --farmer` offers unless told otherwise. */
 export async function machineCapabilities (): Promise<string[]> {
   const missing = await kindsMissing()
-  return workloadKinds.all.map(kind => kind.capability).filter(capability => !missing.has(capability))
+  return capabilities().filter(capability => !missing.has(capability))
 }
 
 /** What a farmer whose config lists `capabilities` offers, and why it offers none of the other kinds. */
-export async function farmerOffer (capabilities: readonly string[]): Promise<FarmerOffer> {
+export async function farmerOffer (offered: readonly string[]): Promise<FarmerOffer> {
   const missing = await kindsMissing()
-  const notOffered = workloadKinds.all
-    .filter(kind => !capabilities.includes(kind.capability))
-    .map(kind => ({ capability: kind.capability, reason: missing.get(kind.capability) ?? `not in farmer.capabilities (p2pcloud config set farmer.capabilities ${[...capabilities, kind.capability].join(',')})` }))
-  return { offers: [...capabilities], notOffered }
+  const notOffered = capabilities()
+    .filter(capability => !offered.includes(capability))
+    .map(capability => ({ capability, reason: missing.get(capability) ?? `not in farmer.capabilities (p2pcloud config set farmer.capabilities ${[...offered, capability].join(',')})` }))
+  return { offers: [...offered], notOffered }
 }

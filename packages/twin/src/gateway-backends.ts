@@ -44,17 +44,30 @@ const BACKEND_STATES: Record<deploymentMessages.GatewayBackendState, GatewayView
 }
 
 /** The gateway workloads of a status, from what their gateway reports (GatewayResult); one that does not decode is left out. */
+/** The longest URL and detail of a gateway's result passed on: what a gateway farmer reports is its own words, bounded. */
+const MAX_URL_CHARS = 300
+const MAX_DETAIL_CHARS = 500
+
+/** `url` when it is an http(s) URL of sane length, else undefined: a hostile gateway's `javascript:` never reaches a page. */
+function webUrl (url: string): string | undefined {
+  if (url.length > MAX_URL_CHARS || !URL.canParse(url)) return undefined
+  return ['http:', 'https:'].includes(new URL(url).protocol) ? url : undefined
+}
+
+/** Each gateway workload's result as its farmer reported it, its URL checked and its detail bounded. */
 export function gatewayViews (status: DeploymentStatusView | undefined): GatewayView[] {
   return (status?.workloads ?? []).flatMap(w => {
     if ((w.type !== GATEWAY_NAME_TYPE && w.type !== GATEWAY_FQDN_TYPE) || w.result === undefined) return []
     try {
       const result = deploymentMessages.GatewayResult.decode(w.result)
+      const url = webUrl(result.url)
+      const detail = url === undefined ? `the gateway reported no http(s) URL${result.detail !== '' ? `; ${result.detail}` : ''}` : result.detail
       return [{
         name: w.name,
-        url: result.url,
+        url: url ?? '',
         backend: BACKEND_STATES[result.backend] ?? 'not checked yet',
         ...(result.checkedAtMs > 0 ? { checkedAt: new Date(result.checkedAtMs).toISOString() } : {}),
-        ...(result.detail !== '' ? { detail: result.detail } : {})
+        ...(detail !== '' ? { detail: detail.slice(0, MAX_DETAIL_CHARS) } : {})
       }]
     } catch {
       return []
