@@ -56,7 +56,7 @@ async function get (port: number, host: string): Promise<{ status: number, body:
   })
 }
 
-describe('a gateway reaches a container on a network of a farmer through the mesh (gateway tunnel)', { skip }, () => {
+describe('a gateway reaches a container of a farmer, on a network or on none, through the mesh (gateway tunnel)', { skip }, () => {
   let dir: string
   let farmer: DaemonLibp2p
   let twin: DaemonLibp2p
@@ -95,7 +95,7 @@ describe('a gateway reaches a container on a network of a farmer through the mes
     for (const peer of [twin, gateway]) await peer.dial(farmer.getMultiaddrs()[0])
     client = new DeploymentClient(twin, twinKey)
 
-    // the backend side of the tunnel is the daemon's own: a farmer offering networks runs gatewayTunnel
+    // the backend side of the tunnel is the daemon's own: a farmer offering containers runs gatewayTunnel
     assert.ok(farmer.services.gatewayTunnel)
     door = new FrontDoor({ http: { host: '127.0.0.1', port: httpPort }, https: { host: '127.0.0.1', port: httpPort + 1 } })
     await door.start()
@@ -146,10 +146,18 @@ describe('a gateway reaches a container on a network of a farmer through the mes
     assert.equal(page.body, 'hello-web\n')
   })
 
-  it('a port nothing listens on, and a container on no network, are 502 from the front door', async () => {
-    door.routes.set('closed.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('web', 8081) }) })
+  it('a container on no network is reached at its own loopback, from inside its namespace', async () => {
     door.routes.set('plain.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('plain', 8080) }) })
-    for (const host of ['closed.gw.test', 'plain.gw.test']) {
+    await waitFor('the page of the container on no network', async () => (await get(httpPort, 'plain.gw.test')).body.includes('hello-plain'), 20_000, 250)
+    const page = await get(httpPort, 'plain.gw.test')
+    assert.equal(page.status, 200)
+    assert.equal(page.body, 'hello-plain\n')
+  })
+
+  it('a port nothing listens on, on a network or not, is 502 from the front door', async () => {
+    door.routes.set('closed.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('web', 8081) }) })
+    door.routes.set('plain-closed.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('plain', 8081) }) })
+    for (const host of ['closed.gw.test', 'plain-closed.gw.test']) {
       const answer = await get(httpPort, host)
       assert.equal(answer.status, 502, host)
       assert.match(answer.body, /UNAVAILABLE/, host)

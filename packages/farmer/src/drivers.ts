@@ -56,6 +56,12 @@ export interface WorkloadDriver {
    * current as the driver's own view. Absent, or undefined: nothing to report.
    */
   result?(contractId: string, name: string): Uint8Array<ArrayBuffer> | undefined
+  /**
+   * The host pid of a process of the running workload whose network namespace is the workload's
+   * own (a container's init), re-read on every call; undefined when it does not run. A backend's
+   * farmer enters it to reach a container on no network at its loopback.
+   */
+  netnsPid?(contractId: string, name: string): Promise<number | undefined>
   /** Set by the driver of `network` workloads: how containers attach to its networks. */
   readonly networks?: NetworkAttachments
   /** The farmer is shutting down: stop what runs without forgetting it (a start applies it again). */

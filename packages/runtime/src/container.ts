@@ -61,6 +61,8 @@ export class Container {
   private stopping = false
   private backoffMs = BACKOFF_START_MS
   private restartTimer?: ReturnType<typeof setTimeout>
+  /** The init's host pid, as runc said while `child` ran. */
+  private init?: { child: ChildProcess, pid: number }
 
   constructor (private readonly options: ContainerOptions) {}
 
@@ -148,6 +150,18 @@ export class Container {
         resolve({ code: err?.code ?? 0, stdout, stderr })
       })
     })
+  }
+
+  /** The host pid of its init while it runs (runc's state), else undefined. */
+  async pid (): Promise<number | undefined> {
+    const child = this.child
+    if (child == null) return undefined
+    // runc runs in the foreground for the container's life: one child, one init
+    if (this.init?.child === child) return this.init.pid
+    const state = await runc(this.options.runcRoot, 'state', this.options.id).then(out => JSON.parse(out), () => undefined)
+    if (state?.status !== 'running' || !Number.isSafeInteger(state.pid) || state.pid <= 1 || this.child !== child) return undefined
+    this.init = { child, pid: state.pid }
+    return state.pid
   }
 
   /** Start a command inside the running container, its stdio streamed (exec-process.ts). */
