@@ -36,7 +36,7 @@ async function get (port: number, host: string): Promise<{ status: number, body:
   })
 }
 
-/** A busybox httpd serving `page` on :8080 in network `network`. */
+/** A busybox httpd serving `page` on :8080 in network `network` (on none: ''). */
 const backendSpec = (name: string, network: string, page: string, farmer: string): string => `
 name: ${name}
 where: { farmer: ${farmer} }
@@ -49,8 +49,7 @@ workloads:
     cpu: 1
     memory: 64M
     rootfs: 64M
-    network: ${network}
-`
+${network === '' ? '' : `    network: ${network}\n`}`
 
 const gatewaySpec = (name: string, farmer: string, workloads: string): string => `
 name: ${name}
@@ -147,6 +146,16 @@ describe('gateway names on a gateway farmer, in front of containers on another f
     assert.equal(shown.url, `http://www.gw.test:${httpPort}/`)
     assert.ok(Date.parse(shown.checkedAt ?? '') > 0)
     assert.equal(shown.detail, undefined)
+  })
+
+  it('a backend container on no network is reached through the mesh too: its farmer enters its own namespace', async () => {
+    const twin = twins[0].services.twin
+    await twin.deploy(parseDeploymentSpec(backendSpec('solo', '', 'hello-from-solo', farmer.peerId.toString()), 'solo.yaml'))
+    const deployed = await twin.deploy(parseDeploymentSpec(gatewaySpec('solo-site', gateway.peerId.toString(), '  - { name: solo, type: gateway-name, backend: solo/httpd:8080, tls: none }'), 'solo-site.yaml'))
+    assert.equal(deployed.status?.workloads[0].state, 'ok')
+    await waitFor('the page of the container on no network', async () => (await get(httpPort, 'solo.gw.test')).body === 'hello-from-solo\n', 20_000, 250)
+    await twin.delete('solo-site')
+    await twin.delete('solo')
   })
 
   it('a restarted gateway serves its names again, with nothing sent to it', async () => {
