@@ -113,14 +113,14 @@ describe('a gateway reaches a container of a farmer, on a network or on none, th
   })
 
   /** The proof the twin gives the gateway: a gateway-name workload `www` → `workload`:`port` of the backend, under a contract with the gateway. */
-  const proofFor = async (workload: string, port: number): Promise<TunnelProof> => {
+  const proofFor = async (workload: string, port: number, validUntilMs = Date.now() + HOUR): Promise<TunnelProof> => {
     const quote = await signQuote({
       farmer: gateway.peerId.toString(), twin: twin.peerId.toString(), resources: { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 },
       currency: 'TFT', pricePerHourMicro: 1, leaseMs: HOUR, validUntil: Date.now() + 60_000, nonce: randomBytes(16)
     }, gatewayKey)
     const proposalEnvelope = await signProposal(quote, twin.peerId.toString(), Date.now(), twinKey)
     const data = deploymentMessages.GatewayNameData.encode({
-      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.peerId.toMultihash().bytes }, tls: deploymentMessages.GatewayTls.NONE
+      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.peerId.toMultihash().bytes, validUntilMs }, tls: deploymentMessages.GatewayTls.NONE
     })
     const deploymentEnvelope = await signDeployment({
       contractId: contractIdOf(proposalEnvelope), twin: twin.peerId.toString(), name: 'gw', version: 1,
@@ -162,6 +162,13 @@ describe('a gateway reaches a container of a farmer, on a network or on none, th
       assert.equal(answer.status, 502, host)
       assert.match(answer.body, /UNAVAILABLE/, host)
     }
+  })
+
+  it('a proof whose grant has passed (the gateway\'s lease ended unrenewed) gets 502 with NOT_FOUND', async () => {
+    door.routes.set('expired.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('web', 8080, Date.now() - 1000) }) })
+    const answer = await get(httpPort, 'expired.gw.test')
+    assert.equal(answer.status, 502)
+    assert.match(answer.body, /NOT_FOUND/)
   })
 
   it('a gateway the twin did not give the backend gets 502 with NOT_FOUND: the proof is bound to the gateway it was made for', async () => {

@@ -158,6 +158,19 @@ describe('gateway names on a gateway farmer, in front of containers on another f
     await twin.delete('solo')
   })
 
+  it('the twin grants the backend until the gateway\'s lease end, and a renewal sends the gateway the new one', async () => {
+    const twin = twins[0].services.twin
+    const validUntil = async (): Promise<number | undefined> => ((await twin.get('site')).spec.workloads[0] as any).backend.validUntil
+    const first = await validUntil()
+    assert.ok(first !== undefined && first > Date.now() + 59 * 60_000 && first < Date.now() + 62 * 60_000, String(first))
+    const renewed = await twin.renew('site', 2 * 3_600_000)
+    assert.equal(await validUntil(), Date.parse(renewed.contract?.leaseEnd ?? ''))
+    assert.equal(renewed.version, 2)
+    // the gateway applied the update: its proof is the new version, and the page is still served
+    await waitFor('the gateway to apply the renewal', async () => (await twin.get('site')).status?.workloads[0].state === 'ok', 20_000, 250)
+    assert.equal((await get(httpPort, 'www.gw.test')).body, 'hello-from-web\n')
+  })
+
   it('a restarted gateway serves its names again, with nothing sent to it', async () => {
     await gateway.stop()
     await assert.rejects(get(httpPort, 'www.gw.test'))

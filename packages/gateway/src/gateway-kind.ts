@@ -10,7 +10,9 @@ import { gatewayOnFarmer, type GatewayService } from './gateway-service.js'
 /**
  * The backend as a spec writes it, `deployment/workload:port`: a container port of another of
  * the twin's deployments. The twin fills `contractId` and `farmer` from its own records when it
- * deploys (they are what goes on the wire); `at` is where it was written, for that check's errors.
+ * deploys (they are what goes on the wire), and `validUntil` (Unix ms: until when the backend's
+ * farmer takes the gateway's proof) from the gateway's lease; `at` is where it was written, for
+ * that check's errors.
  */
 export interface GatewayBackendSpec {
   deployment: string
@@ -19,6 +21,7 @@ export interface GatewayBackendSpec {
   at?: SpecLocation
   contractId?: string
   farmer?: string
+  validUntil?: number
 }
 
 /** A `gateway-name` (the workload's name under the gateway's domain) or `gateway-fqdn` (`fqdn`, the twin's own name). */
@@ -57,9 +60,9 @@ function parseBackend (reader: SpecReader, at: Located): GatewayBackendSpec {
 
 /** Shared by both types: the wire's data from a spec whose backend the twin resolved. */
 function encodeGateway (spec: GatewayWorkloadSpec): Uint8Array {
-  const { contractId, farmer, workload, port } = spec.backend
-  if (contractId === undefined || farmer === undefined) throw new Error(`${spec.type} "${spec.name}": its backend ${spec.backend.deployment}/${workload} was not resolved to a contract`)
-  const backend = { contractId: contractIdToBytes(contractId), workload, port, farmer: peerIdToBytes(farmer) }
+  const { contractId, farmer, workload, port, validUntil } = spec.backend
+  if (contractId === undefined || farmer === undefined || validUntil === undefined) throw new Error(`${spec.type} "${spec.name}": its backend ${spec.backend.deployment}/${workload} was not resolved to a contract and granted until a time`)
+  const backend = { contractId: contractIdToBytes(contractId), workload, port, farmer: peerIdToBytes(farmer), validUntilMs: validUntil }
   const tls = { terminate: deploymentMessages.GatewayTls.TERMINATE, passthrough: deploymentMessages.GatewayTls.PASSTHROUGH, none: deploymentMessages.GatewayTls.NONE }[spec.tls]
   return spec.type === GATEWAY_NAME_TYPE
     ? deploymentMessages.GatewayNameData.encode({ name: spec.name, backend, tls })

@@ -25,6 +25,23 @@ export async function resolveGatewayBackends (spec: DeploymentSpec, deployment: 
   return { ...spec, workloads }
 }
 
+/**
+ * The spec with every gateway backend granted until `until` (Unix ms, the gateway contract's lease
+ * end as the twin knows it): the backend's farmer takes the gateway's proof until then, so a
+ * gateway whose lease ended, and was not renewed, loses its backends (gateway-tunnel.md §5.1).
+ */
+export function grantGatewayBackends (spec: DeploymentSpec, until: number): DeploymentSpec {
+  if (!hasGatewayBackends(spec)) return spec
+  return {
+    ...spec,
+    workloads: spec.workloads.map(w => w.type === 'gateway-name' || w.type === 'gateway-fqdn' ? { ...w, backend: { ...w.backend, validUntil: until } } : w)
+  }
+}
+
+export function hasGatewayBackends (spec: DeploymentSpec): boolean {
+  return spec.workloads.some(w => w.type === 'gateway-name' || w.type === 'gateway-fqdn')
+}
+
 /** A gateway workload as `show` gives it: where it is served and whether its backend answered the gateway's last check. */
 export interface GatewayView {
   name: string

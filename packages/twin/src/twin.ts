@@ -13,7 +13,7 @@ import { ZdbClient, zdbKind } from '@p2pcloud/zdb'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
 import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, PoolMemberError } from './errors.js'
 import { sameWorkload } from './workload-data.js'
-import { gatewayViews, resolveGatewayBackends, type GatewayView } from './gateway-backends.js'
+import { gatewayViews, grantGatewayBackends, hasGatewayBackends, resolveGatewayBackends, type GatewayView } from './gateway-backends.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
 import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
@@ -263,8 +263,10 @@ export class Twin {
    * to resolve, never a contract nobody knows of. The deployment is stored once it settled.
    */
   private async deployOn (farmer: PeerId, asked: DeploymentSpec, need: Resources): Promise<TwinDeploymentView> {
-    const spec = await this.networks.prepare(asked, farmer.toString())
-    const { quote, envelope } = await this.components.contracts.client.quote(farmer, need, spec.leaseMs)
+    const prepared = await this.networks.prepare(asked, farmer.toString())
+    const { quote, envelope } = await this.components.contracts.client.quote(farmer, need, prepared.leaseMs)
+    // the lease ends by then at the latest: the farmer books a proposal before the quote's validUntil
+    const spec = grantGatewayBackends(prepared, quote.validUntil + quote.leaseMs)
     const proposal = await signProposal(envelope, this.components.peerId.toString(), Date.now(), this.components.privateKey)
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => [w.name, 1]))
     const record: TwinDeploymentRecord = { name: spec.name, farmer: farmer.toString(), contractId: contractIdOf(proposal), spec, version: 1, workloadVersions, createdAt: Date.now(), state: 'deployed' }
@@ -304,7 +306,7 @@ export class Twin {
     const touched = await this.networks.touched(asked, await this.record(asked.name))
     return this.networks.store.serialize(touched, async () => {
       const current = await this.record(asked.name)
-      const resolved = await resolveGatewayBackends(asked, async name => this.store.get(name))
+      const resolved = await this.granted(await resolveGatewayBackends(asked, async name => this.store.get(name)), current)
       const updated = await this.sendUpdate(current, await this.networks.prepare(resolved, current.farmer, current)).catch(async (err: any) => {
         if (err?.code !== DeploymentErrorCodes.DOES_NOT_FIT) throw err
         const contract = await this.components.contracts.client.get(peerIdFromString(current.farmer), current.contractId)
@@ -312,6 +314,15 @@ export class Twin {
       })
       return { ...updated, notes: await this.networks.reconcile(updated, current) }
     })
+  }
+
+  /** `spec`'s gateway backends granted until the lease end of `current`'s contract, as its farmer says now. */
+  private async granted (spec: DeploymentSpec, current: TwinDeploymentRecord): Promise<DeploymentSpec> {
+    if (!hasGatewayBackends(spec)) return spec
+    const farmer = peerIdFromString(current.farmer)
+    await this.reach(farmer)
+    const contract = await this.components.contracts.client.get(farmer, current.contractId)
+    return grantGatewayBackends(spec, contract.acceptance.leaseEnd)
   }
 
   /** Send `spec` as the next version of `current`, stored once it settled (or once the farmer took it, a workload failing). */
@@ -507,7 +518,9 @@ export class Twin {
       checkRenewal(name, leaseMs, { state: current.state, leaseEnd: current.acceptance.leaseEnd })
     }
     const contract = await this.components.contracts.client.renew(farmer, record.contractId, leaseMs)
-    return { ...record, contract: contractSummary(contract) }
+    // a gateway's backends are granted until its lease end: the new one goes to the gateway as an update
+    const renewed = hasGatewayBackends(record.spec) ? await this.sendUpdate(record, grantGatewayBackends(record.spec, contract.acceptance.leaseEnd)) : record
+    return { ...renewed, contract: contractSummary(contract) }
   }
 }
 

@@ -23,6 +23,8 @@ export interface GatewayBackendRef {
   port: number
   /** The backend deployment's farmer (peer id): whom the gateway opens its tunnels to. */
   farmer: string
+  /** Unix ms until which the backend's farmer takes this workload as a tunnel proof: the twin's grant, renewed with the gateway's lease. */
+  validUntil: number
 }
 
 /** A gateway-name or gateway-fqdn workload's data, checked. */
@@ -73,6 +75,7 @@ export function decodeGatewayData (workload: { name: string, type: string, data:
   if (backend.contractId.byteLength !== CONTRACT_ID_BYTES) throw bad(`backend contract_id must be ${CONTRACT_ID_BYTES} bytes, not ${backend.contractId.byteLength}`)
   if (!WORKLOAD_NAME.test(backend.workload)) throw bad(`backend workload "${backend.workload}" is not a workload name (${WORKLOAD_NAME.source})`)
   if (backend.port < 1 || backend.port > 65535) throw bad(`backend port ${backend.port} is outside 1–65535`)
+  if (backend.validUntilMs < 1) throw bad('backend valid_until_ms is missing: the twin grants a gateway its backend until a time')
   let farmer: string
   try {
     farmer = peerIdFromBytes(backend.farmer)
@@ -84,7 +87,7 @@ export function decodeGatewayData (workload: { name: string, type: string, data:
   return {
     type: workload.type,
     host,
-    backend: { contractId: contractIdFromBytes(backend.contractId), workload: backend.workload, port: backend.port, farmer },
+    backend: { contractId: contractIdFromBytes(backend.contractId), workload: backend.workload, port: backend.port, farmer, validUntil: backend.validUntilMs },
     tls
   }
 }

@@ -1631,6 +1631,7 @@ export interface GatewayBackend {
   workload: string
   port: number
   farmer: Uint8Array<ArrayBuffer>
+  validUntilMs: number
 }
 
 export namespace GatewayBackend {
@@ -1663,6 +1664,11 @@ export namespace GatewayBackend {
           w.bytes(obj.farmer)
         }
 
+        if ((obj.validUntilMs != null && obj.validUntilMs !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.validUntilMs)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1671,7 +1677,8 @@ export namespace GatewayBackend {
           contractId: uint8ArrayAlloc(0),
           workload: '',
           port: 0,
-          farmer: uint8ArrayAlloc(0)
+          farmer: uint8ArrayAlloc(0),
+          validUntilMs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1694,6 +1701,10 @@ export namespace GatewayBackend {
             }
             case 4: {
               obj.farmer = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.validUntilMs = reader.uint64Number()
               break
             }
             default: {
@@ -1739,6 +1750,13 @@ export namespace GatewayBackend {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.validUntilMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1771,6 +1789,11 @@ export namespace GatewayBackend {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GatewayBackendValidUntilMsFieldEvent {
+    field: '$.validUntilMs'
+    value: number
+  }
+
   export function encode (obj: Partial<GatewayBackend>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GatewayBackend.codec())
   }
@@ -1779,7 +1802,7 @@ export namespace GatewayBackend {
     return decodeMessage(buf, GatewayBackend.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): Generator<GatewayBackendContractIdFieldEvent | GatewayBackendWorkloadFieldEvent | GatewayBackendPortFieldEvent | GatewayBackendFarmerFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): Generator<GatewayBackendContractIdFieldEvent | GatewayBackendWorkloadFieldEvent | GatewayBackendPortFieldEvent | GatewayBackendFarmerFieldEvent | GatewayBackendValidUntilMsFieldEvent> {
     return streamMessage(buf, GatewayBackend.codec(), opts)
   }
 }
@@ -2111,6 +2134,11 @@ export namespace GatewayNameData {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GatewayNameDataBackendValidUntilMsFieldEvent {
+    field: '$.backend.validUntilMs'
+    value: number
+  }
+
   export interface GatewayNameDataTlsFieldEvent {
     field: '$.tls'
     value: GatewayTls
@@ -2124,7 +2152,7 @@ export namespace GatewayNameData {
     return decodeMessage(buf, GatewayNameData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): Generator<GatewayNameDataNameFieldEvent | GatewayNameDataBackendContractIdFieldEvent | GatewayNameDataBackendWorkloadFieldEvent | GatewayNameDataBackendPortFieldEvent | GatewayNameDataBackendFarmerFieldEvent | GatewayNameDataTlsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): Generator<GatewayNameDataNameFieldEvent | GatewayNameDataBackendContractIdFieldEvent | GatewayNameDataBackendWorkloadFieldEvent | GatewayNameDataBackendPortFieldEvent | GatewayNameDataBackendFarmerFieldEvent | GatewayNameDataBackendValidUntilMsFieldEvent | GatewayNameDataTlsFieldEvent> {
     return streamMessage(buf, GatewayNameData.codec(), opts)
   }
 }
@@ -2262,6 +2290,11 @@ export namespace GatewayFqdnData {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GatewayFqdnDataBackendValidUntilMsFieldEvent {
+    field: '$.backend.validUntilMs'
+    value: number
+  }
+
   export interface GatewayFqdnDataTlsFieldEvent {
     field: '$.tls'
     value: GatewayTls
@@ -2275,7 +2308,7 @@ export namespace GatewayFqdnData {
     return decodeMessage(buf, GatewayFqdnData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): Generator<GatewayFqdnDataFqdnFieldEvent | GatewayFqdnDataBackendContractIdFieldEvent | GatewayFqdnDataBackendWorkloadFieldEvent | GatewayFqdnDataBackendPortFieldEvent | GatewayFqdnDataBackendFarmerFieldEvent | GatewayFqdnDataTlsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): Generator<GatewayFqdnDataFqdnFieldEvent | GatewayFqdnDataBackendContractIdFieldEvent | GatewayFqdnDataBackendWorkloadFieldEvent | GatewayFqdnDataBackendPortFieldEvent | GatewayFqdnDataBackendFarmerFieldEvent | GatewayFqdnDataBackendValidUntilMsFieldEvent | GatewayFqdnDataTlsFieldEvent> {
     return streamMessage(buf, GatewayFqdnData.codec(), opts)
   }
 }
