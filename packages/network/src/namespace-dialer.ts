@@ -141,13 +141,16 @@ export class NamespaceDialer {
   /** Asks the forwarder at `path` for `host:port`; resolves with the socket once it answered OK, as a fresh socket (not flowing, not paused). */
   private async ask (path: string, host: string, port: number, signal: AbortSignal): Promise<Socket> {
     return await new Promise<Socket>((resolve, reject) => {
-      // half-open: the tunnel's directions end one at a time
-      const socket = connect({ path, signal, allowHalfOpen: true })
+      // half-open: the tunnel's directions end one at a time. `signal` bounds the asking only: given
+      // to connect() it would also end the connection it made, however long after
+      const socket = connect({ path, allowHalfOpen: true })
       let answer = Buffer.alloc(0)
+      const onAbort = (): void => { fail(signal.reason instanceof Error ? signal.reason : new Error('aborted')) }
       const stop = (): void => {
         socket.off('readable', onReadable)
         socket.off('error', fail)
         socket.off('end', onEnd)
+        signal.removeEventListener('abort', onAbort)
       }
       const fail = (err: Error): void => { stop(); socket.destroy(); reject(err) }
       const onEnd = (): void => { fail(new NamespaceDialError('EPROTO', 'the forwarder closed without answering')) }
@@ -172,6 +175,8 @@ export class NamespaceDialer {
           return
         }
       }
+      if (signal.aborted) { onAbort(); return }
+      signal.addEventListener('abort', onAbort, { once: true })
       socket.once('connect', () => { socket.write(`${host} ${port}\n`) })
       socket.on('readable', onReadable)
       socket.once('error', fail)

@@ -50,6 +50,15 @@ describe('NamespaceDialer: TCP connections made from inside a network namespace 
     assert.deepEqual(await roundTrip(payload), payload)
   })
 
+  it('keeps a connection open past the signal that bounded its making', async () => {
+    const socket = await dialer.dial(netns, '127.0.0.1', 7007, AbortSignal.timeout(100))
+    await new Promise(resolve => setTimeout(resolve, 300))
+    const received = new Promise<Buffer>(resolve => socket.once('data', resolve))
+    socket.write('still here')
+    assert.deepEqual(await received, Buffer.from('still here'))
+    socket.destroy()
+  })
+
   it('says why a connection failed: the port refused, or the namespace does not exist', async () => {
     await assert.rejects(dialer.dial(netns, '127.0.0.1', 7008, AbortSignal.timeout(10_000)), { name: 'NamespaceDialError', code: 'ECONNREFUSED' })
     await assert.rejects(dialer.dial('p2pn-00000000', '127.0.0.1', 7007, AbortSignal.timeout(10_000)), { name: 'NamespaceDialError', message: /forwarder of p2pn-00000000 exited/ })
