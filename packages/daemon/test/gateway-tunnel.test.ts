@@ -120,7 +120,7 @@ describe('a gateway reaches a container of a farmer, on a network or on none, th
     }, gatewayKey)
     const proposalEnvelope = await signProposal(quote, twin.peerId.toString(), Date.now(), twinKey)
     const data = deploymentMessages.GatewayNameData.encode({
-      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.peerId.toMultihash().bytes, validUntilMs }, tls: deploymentMessages.GatewayTls.NONE
+      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.peerId.toMultihash().bytes, validUntilMs, network: '', ip: '' }, tls: deploymentMessages.GatewayTls.NONE
     })
     const deploymentEnvelope = await signDeployment({
       contractId: contractIdOf(proposalEnvelope), twin: twin.peerId.toString(), name: 'gw', version: 1,

@@ -22,6 +22,11 @@ export interface GatewayBackendSpec {
   contractId?: string
   farmer?: string
   validUntil?: number
+  /**
+   * The overlay path, set by the twin when the gateway farmer offers `network`: the user's name of
+   * the backend container's network (the twin makes it the network workload's) and its address there.
+   */
+  overlay?: { network: string, ip: string }
 }
 
 /** A `gateway-name` (the workload's name under the gateway's domain) or `gateway-fqdn` (`fqdn`, the twin's own name). */
@@ -60,9 +65,9 @@ function parseBackend (reader: SpecReader, at: Located): GatewayBackendSpec {
 
 /** Shared by both types: the wire's data from a spec whose backend the twin resolved. */
 function encodeGateway (spec: GatewayWorkloadSpec): Uint8Array {
-  const { contractId, farmer, workload, port, validUntil } = spec.backend
+  const { contractId, farmer, workload, port, validUntil, overlay } = spec.backend
   if (contractId === undefined || farmer === undefined || validUntil === undefined) throw new Error(`${spec.type} "${spec.name}": its backend ${spec.backend.deployment}/${workload} was not resolved to a contract and granted until a time`)
-  const backend = { contractId: contractIdToBytes(contractId), workload, port, farmer: peerIdToBytes(farmer), validUntilMs: validUntil }
+  const backend = { contractId: contractIdToBytes(contractId), workload, port, farmer: peerIdToBytes(farmer), validUntilMs: validUntil, network: overlay?.network ?? '', ip: overlay?.ip ?? '' }
   const tls = { terminate: deploymentMessages.GatewayTls.TERMINATE, passthrough: deploymentMessages.GatewayTls.PASSTHROUGH, none: deploymentMessages.GatewayTls.NONE }[spec.tls]
   return spec.type === GATEWAY_NAME_TYPE
     ? deploymentMessages.GatewayNameData.encode({ name: spec.name, backend, tls })

@@ -43,7 +43,7 @@ async function proposal (farmerKey: PrivateKey, twinKey: PrivateKey): Promise<Ui
 const backendFarmer = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toMultihash().bytes
 
 const gatewayData = (contractId: string, workload: string, port: number, tls = deploymentMessages.GatewayTls.NONE, validUntilMs = Date.now() + HOUR): Uint8Array =>
-  deploymentMessages.GatewayNameData.encode({ name: 'www', backend: { contractId: new Uint8Array(Buffer.from(contractId, 'hex')), workload, port, farmer: backendFarmer, validUntilMs }, tls })
+  deploymentMessages.GatewayNameData.encode({ name: 'www', backend: { contractId: new Uint8Array(Buffer.from(contractId, 'hex')), workload, port, farmer: backendFarmer, validUntilMs, network: '', ip: '' }, tls })
 
 const container = (network = '', ip = ''): Uint8Array => deploymentMessages.ContainerData.encode({
   flist: new Uint8Array(), entrypoint: [], args: [], env: [], workdir: '', cru: 1, mru: 2 ** 24, rootfsSize: 2 ** 24, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, network, ip

@@ -1,6 +1,7 @@
 import { SpecError, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { GATEWAY_FQDN_TYPE, GATEWAY_NAME_TYPE, deploymentMessages } from '@p2pcloud/wire'
 import type { DeploymentSpec } from './spec.js'
+import { containerNetworkKeys, networkWorkloadsOf } from './network-fields.js'
 import type { TwinDeploymentRecord } from './twin-store.js'
 
 /**
@@ -9,7 +10,12 @@ import type { TwinDeploymentRecord } from './twin-store.js'
  * container (on a network or not: its farmer reaches it from inside its network, or its own
  * namespace). Errors point at the backend's line and column.
  */
-export async function resolveGatewayBackends (spec: DeploymentSpec, deployment: (name: string) => Promise<TwinDeploymentRecord | undefined>): Promise<DeploymentSpec> {
+export async function resolveGatewayBackends (
+  spec: DeploymentSpec,
+  deployment: (name: string) => Promise<TwinDeploymentRecord | undefined>,
+  /** The twin's name of its network with this id (hex); undefined when it has none. */
+  networkName: (networkId: string) => Promise<string | undefined>
+): Promise<DeploymentSpec> {
   const workloads = await Promise.all(spec.workloads.map(async workload => {
     if (workload.type !== 'gateway-name' && workload.type !== 'gateway-fqdn') return workload
     const backend = workload.backend
@@ -20,7 +26,12 @@ export async function resolveGatewayBackends (spec: DeploymentSpec, deployment: 
     const containers = record.spec.workloads.filter(w => w.type === 'container').map(w => w.name)
     if (target === undefined) return fail(`deployment "${backend.deployment}" has no workload "${backend.workload}"; its containers: ${containers.join(', ') || 'none'}`)
     if (target.type !== 'container') return fail(`${backend.deployment}/${backend.workload} is a ${target.type}, not a container; a gateway sends connections to a container's port`)
-    return { ...workload, backend: { ...backend, contractId: record.contractId, farmer: record.farmer } }
+    const resolved = { ...backend, contractId: record.contractId, farmer: record.farmer }
+    // on a network: the gateway may join it and reach the container at its address (deployOn decides)
+    const keys = containerNetworkKeys(target)
+    const network = networkWorkloadsOf(record.spec.workloads).find(w => w.name === keys?.network)
+    const name = network === undefined ? undefined : await networkName(network.networkId)
+    return { ...workload, backend: name === undefined || keys?.ip === undefined ? resolved : { ...resolved, overlay: { network: name, ip: keys.ip } } }
   }))
   return { ...spec, workloads }
 }

@@ -1632,6 +1632,8 @@ export interface GatewayBackend {
   port: number
   farmer: Uint8Array<ArrayBuffer>
   validUntilMs: number
+  network: string
+  ip: string
 }
 
 export namespace GatewayBackend {
@@ -1669,6 +1671,16 @@ export namespace GatewayBackend {
           w.uint64Number(obj.validUntilMs)
         }
 
+        if ((obj.network != null && obj.network !== '')) {
+          w.uint32(50)
+          w.string(obj.network)
+        }
+
+        if ((obj.ip != null && obj.ip !== '')) {
+          w.uint32(58)
+          w.string(obj.ip)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1678,7 +1690,9 @@ export namespace GatewayBackend {
           workload: '',
           port: 0,
           farmer: uint8ArrayAlloc(0),
-          validUntilMs: 0
+          validUntilMs: 0,
+          network: '',
+          ip: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1705,6 +1719,14 @@ export namespace GatewayBackend {
             }
             case 5: {
               obj.validUntilMs = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.network = reader.string()
+              break
+            }
+            case 7: {
+              obj.ip = reader.string()
               break
             }
             default: {
@@ -1757,6 +1779,20 @@ export namespace GatewayBackend {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.network`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.ip`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1794,6 +1830,16 @@ export namespace GatewayBackend {
     value: number
   }
 
+  export interface GatewayBackendNetworkFieldEvent {
+    field: '$.network'
+    value: string
+  }
+
+  export interface GatewayBackendIpFieldEvent {
+    field: '$.ip'
+    value: string
+  }
+
   export function encode (obj: Partial<GatewayBackend>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GatewayBackend.codec())
   }
@@ -1802,7 +1848,7 @@ export namespace GatewayBackend {
     return decodeMessage(buf, GatewayBackend.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): Generator<GatewayBackendContractIdFieldEvent | GatewayBackendWorkloadFieldEvent | GatewayBackendPortFieldEvent | GatewayBackendFarmerFieldEvent | GatewayBackendValidUntilMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): Generator<GatewayBackendContractIdFieldEvent | GatewayBackendWorkloadFieldEvent | GatewayBackendPortFieldEvent | GatewayBackendFarmerFieldEvent | GatewayBackendValidUntilMsFieldEvent | GatewayBackendNetworkFieldEvent | GatewayBackendIpFieldEvent> {
     return streamMessage(buf, GatewayBackend.codec(), opts)
   }
 }
@@ -2139,6 +2185,16 @@ export namespace GatewayNameData {
     value: number
   }
 
+  export interface GatewayNameDataBackendNetworkFieldEvent {
+    field: '$.backend.network'
+    value: string
+  }
+
+  export interface GatewayNameDataBackendIpFieldEvent {
+    field: '$.backend.ip'
+    value: string
+  }
+
   export interface GatewayNameDataTlsFieldEvent {
     field: '$.tls'
     value: GatewayTls
@@ -2152,7 +2208,7 @@ export namespace GatewayNameData {
     return decodeMessage(buf, GatewayNameData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): Generator<GatewayNameDataNameFieldEvent | GatewayNameDataBackendContractIdFieldEvent | GatewayNameDataBackendWorkloadFieldEvent | GatewayNameDataBackendPortFieldEvent | GatewayNameDataBackendFarmerFieldEvent | GatewayNameDataBackendValidUntilMsFieldEvent | GatewayNameDataTlsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): Generator<GatewayNameDataNameFieldEvent | GatewayNameDataBackendContractIdFieldEvent | GatewayNameDataBackendWorkloadFieldEvent | GatewayNameDataBackendPortFieldEvent | GatewayNameDataBackendFarmerFieldEvent | GatewayNameDataBackendValidUntilMsFieldEvent | GatewayNameDataBackendNetworkFieldEvent | GatewayNameDataBackendIpFieldEvent | GatewayNameDataTlsFieldEvent> {
     return streamMessage(buf, GatewayNameData.codec(), opts)
   }
 }
@@ -2295,6 +2351,16 @@ export namespace GatewayFqdnData {
     value: number
   }
 
+  export interface GatewayFqdnDataBackendNetworkFieldEvent {
+    field: '$.backend.network'
+    value: string
+  }
+
+  export interface GatewayFqdnDataBackendIpFieldEvent {
+    field: '$.backend.ip'
+    value: string
+  }
+
   export interface GatewayFqdnDataTlsFieldEvent {
     field: '$.tls'
     value: GatewayTls
@@ -2308,7 +2374,7 @@ export namespace GatewayFqdnData {
     return decodeMessage(buf, GatewayFqdnData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): Generator<GatewayFqdnDataFqdnFieldEvent | GatewayFqdnDataBackendContractIdFieldEvent | GatewayFqdnDataBackendWorkloadFieldEvent | GatewayFqdnDataBackendPortFieldEvent | GatewayFqdnDataBackendFarmerFieldEvent | GatewayFqdnDataBackendValidUntilMsFieldEvent | GatewayFqdnDataTlsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): Generator<GatewayFqdnDataFqdnFieldEvent | GatewayFqdnDataBackendContractIdFieldEvent | GatewayFqdnDataBackendWorkloadFieldEvent | GatewayFqdnDataBackendPortFieldEvent | GatewayFqdnDataBackendFarmerFieldEvent | GatewayFqdnDataBackendValidUntilMsFieldEvent | GatewayFqdnDataBackendNetworkFieldEvent | GatewayFqdnDataBackendIpFieldEvent | GatewayFqdnDataTlsFieldEvent> {
     return streamMessage(buf, GatewayFqdnData.codec(), opts)
   }
 }
