@@ -105,18 +105,33 @@ workloads:
     rootfs: 64M
     network: web-net
 `, 'web.yaml'))
+    // the same container by name and by its overlay address
+    const ip = ((await service.get('web')).spec.workloads.find(w => w.name === 'httpd') as any).ip
     const deployed = await service.deploy(parseDeploymentSpec(`
 name: site
 where: { farmer: ${gateway.peerId.toString()} }
 lease: 1h
 workloads:
   - { name: www, type: gateway-name, backend: web/httpd:8080, tls: none }
+  - { name: api, type: gateway-name, backend: "${ip as string}:8080", tls: none }
 `, 'site.yaml'))
-    assert.deepEqual(deployed.status?.workloads.map(w => [w.type, w.state]).sort(), [['gateway-name', 'ok'], ['network', 'ok']])
+    assert.deepEqual(deployed.status?.workloads.map(w => [w.type, w.state]).sort(), [['gateway-name', 'ok'], ['gateway-name', 'ok'], ['network', 'ok']])
     const members = (await service.networks.store.get('web-net')).members.map(m => m.peerId).sort()
     assert.deepEqual(members, [farmer.peerId.toString(), gateway.peerId.toString()].sort())
     // no tunnel can carry it now: what answers came over WireGuard, between the two farmers' networks
     await farmer.services.gatewayTunnel?.stop()
-    await waitFor('the page over the overlay', async () => (await get(httpPort, 'www.gw.test').catch(() => ({ body: '' }))).body === 'hello-over-the-overlay\n', 60_000, 500)
+    for (const host of ['www.gw.test', 'api.gw.test']) {
+      await waitFor(`the page over the overlay (${host})`, async () => (await get(httpPort, host).catch(() => ({ body: '' }))).body === 'hello-over-the-overlay\n', 60_000, 500)
+    }
+  })
+
+  it('an overlay address no container of the twin\'s has is an error at the backend\'s line', async () => {
+    await assert.rejects(twin.services.twin.deploy(parseDeploymentSpec(`
+name: other
+where: { farmer: ${gateway.peerId.toString()} }
+lease: 1h
+workloads:
+  - { name: none, type: gateway-name, backend: "10.250.9.9:80", tls: none }
+`, 'other.yaml')), { name: 'SpecError', message: /^other\.yaml:6:\d+: workloads\[0\]\.backend: no container of yours has the address 10\.250\.9\.9 in any of your networks/ })
   })
 })

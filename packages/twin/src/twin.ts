@@ -240,8 +240,11 @@ export class Twin {
 
   /** The spec's gateway backends made into what the gateway is sent (resolveGatewayBackends). */
   private async resolveBackends (spec: DeploymentSpec): Promise<DeploymentSpec> {
-    return await resolveGatewayBackends(spec, async name => await this.store.get(name),
-      async networkId => (await this.networks.store.list()).find(n => n.networkId === networkId)?.name)
+    return await resolveGatewayBackends(spec, {
+      deployment: async name => await this.store.get(name),
+      deployments: async () => await this.store.list(),
+      networkName: async networkId => (await this.networks.store.list()).find(n => n.networkId === networkId)?.name
+    })
   }
 
   private async deployNew (spec: DeploymentSpec): Promise<TwinDeploymentView> {

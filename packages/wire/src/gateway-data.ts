@@ -12,7 +12,7 @@ export const GATEWAY_FQDN_TYPE = 'gateway-fqdn'
 export const GATEWAY_NAME_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
 
 /** A dotted IPv4 address: four numbers 0–255, no leading zeros. */
-const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+export const IPV4_ADDRESS = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
 
 /** Bytes of a contract id (sha2-256). */
 export const CONTRACT_ID_BYTES = 32
@@ -89,7 +89,7 @@ export function decodeGatewayData (workload: { name: string, type: string, data:
   }
   if ((backend.network === '') !== (backend.ip === '')) throw bad('backend network and ip go together: both or neither')
   if (backend.network !== '' && !WORKLOAD_NAME.test(backend.network)) throw bad(`backend network "${backend.network}" is not a workload name (${WORKLOAD_NAME.source})`)
-  if (backend.ip !== '' && !IPV4.test(backend.ip)) throw bad(`backend ip "${backend.ip}" is not a dotted IPv4 address`)
+  if (backend.ip !== '' && !IPV4_ADDRESS.test(backend.ip)) throw bad(`backend ip "${backend.ip}" is not a dotted IPv4 address`)
   const tls = TLS[decoded.tls]
   if (tls === undefined) throw bad(`tls ${String(decoded.tls)} is not terminate, passthrough or none`)
   return {
