@@ -56,7 +56,7 @@ async function get (port: number, host: string): Promise<{ status: number, body:
   })
 }
 
-describe('a gateway reaches a container on a network of a farmer through the mesh (gateway tunnel)', { skip }, () => {
+describe('a gateway reaches a container of a farmer, on a network or on none, through the mesh (gateway tunnel)', { skip }, () => {
   let dir: string
   let farmer: DaemonLibp2p
   let twin: DaemonLibp2p
@@ -95,7 +95,7 @@ describe('a gateway reaches a container on a network of a farmer through the mes
     for (const peer of [twin, gateway]) await peer.dial(farmer.getMultiaddrs()[0])
     client = new DeploymentClient(twin, twinKey)
 
-    // the backend side of the tunnel is the daemon's own: a farmer offering networks runs gatewayTunnel
+    // the backend side of the tunnel is the daemon's own: a farmer offering containers runs gatewayTunnel
     assert.ok(farmer.services.gatewayTunnel)
     door = new FrontDoor({ http: { host: '127.0.0.1', port: httpPort }, https: { host: '127.0.0.1', port: httpPort + 1 } })
     await door.start()
@@ -113,14 +113,14 @@ describe('a gateway reaches a container on a network of a farmer through the mes
   })
 
   /** The proof the twin gives the gateway: a gateway-name workload `www` → `workload`:`port` of the backend, under a contract with the gateway. */
-  const proofFor = async (workload: string, port: number): Promise<TunnelProof> => {
+  const proofFor = async (workload: string, port: number, validUntilMs = Date.now() + HOUR): Promise<TunnelProof> => {
     const quote = await signQuote({
       farmer: gateway.peerId.toString(), twin: twin.peerId.toString(), resources: { cru: 0, mru: 0, sru: 0, hru: 0, ipv4u: 0 },
       currency: 'TFT', pricePerHourMicro: 1, leaseMs: HOUR, validUntil: Date.now() + 60_000, nonce: randomBytes(16)
     }, gatewayKey)
     const proposalEnvelope = await signProposal(quote, twin.peerId.toString(), Date.now(), twinKey)
     const data = deploymentMessages.GatewayNameData.encode({
-      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.peerId.toMultihash().bytes }, tls: deploymentMessages.GatewayTls.NONE
+      name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.peerId.toMultihash().bytes, validUntilMs, network: '', ip: '' }, tls: deploymentMessages.GatewayTls.NONE
     })
     const deploymentEnvelope = await signDeployment({
       contractId: contractIdOf(proposalEnvelope), twin: twin.peerId.toString(), name: 'gw', version: 1,
@@ -146,14 +146,29 @@ describe('a gateway reaches a container on a network of a farmer through the mes
     assert.equal(page.body, 'hello-web\n')
   })
 
-  it('a port nothing listens on, and a container on no network, are 502 from the front door', async () => {
-    door.routes.set('closed.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('web', 8081) }) })
+  it('a container on no network is reached at its own loopback, from inside its namespace', async () => {
     door.routes.set('plain.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('plain', 8080) }) })
-    for (const host of ['closed.gw.test', 'plain.gw.test']) {
+    await waitFor('the page of the container on no network', async () => (await get(httpPort, 'plain.gw.test')).body.includes('hello-plain'), 20_000, 250)
+    const page = await get(httpPort, 'plain.gw.test')
+    assert.equal(page.status, 200)
+    assert.equal(page.body, 'hello-plain\n')
+  })
+
+  it('a port nothing listens on, on a network or not, is 502 from the front door', async () => {
+    door.routes.set('closed.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('web', 8081) }) })
+    door.routes.set('plain-closed.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('plain', 8081) }) })
+    for (const host of ['closed.gw.test', 'plain-closed.gw.test']) {
       const answer = await get(httpPort, host)
       assert.equal(answer.status, 502, host)
       assert.match(answer.body, /UNAVAILABLE/, host)
     }
+  })
+
+  it('a proof whose grant has passed (the gateway\'s lease ended unrenewed) gets 502 with NOT_FOUND', async () => {
+    door.routes.set('expired.gw.test', { tls: 'none', connect: tunnelConnector({ node: gateway, farmer: farmer.peerId, proof: await proofFor('web', 8080, Date.now() - 1000) }) })
+    const answer = await get(httpPort, 'expired.gw.test')
+    assert.equal(answer.status, 502)
+    assert.match(answer.body, /NOT_FOUND/)
   })
 
   it('a gateway the twin did not give the backend gets 502 with NOT_FOUND: the proof is bound to the gateway it was made for', async () => {

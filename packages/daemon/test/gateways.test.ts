@@ -36,7 +36,7 @@ async function get (port: number, host: string): Promise<{ status: number, body:
   })
 }
 
-/** A busybox httpd serving `page` on :8080 in network `network`. */
+/** A busybox httpd serving `page` on :8080 in network `network` (on none: ''). */
 const backendSpec = (name: string, network: string, page: string, farmer: string): string => `
 name: ${name}
 where: { farmer: ${farmer} }
@@ -49,8 +49,7 @@ workloads:
     cpu: 1
     memory: 64M
     rootfs: 64M
-    network: ${network}
-`
+${network === '' ? '' : `    network: ${network}\n`}`
 
 const gatewaySpec = (name: string, farmer: string, workloads: string): string => `
 name: ${name}
@@ -147,6 +146,29 @@ describe('gateway names on a gateway farmer, in front of containers on another f
     assert.equal(shown.url, `http://www.gw.test:${httpPort}/`)
     assert.ok(Date.parse(shown.checkedAt ?? '') > 0)
     assert.equal(shown.detail, undefined)
+  })
+
+  it('a backend container on no network is reached through the mesh too: its farmer enters its own namespace', async () => {
+    const twin = twins[0].services.twin
+    await twin.deploy(parseDeploymentSpec(backendSpec('solo', '', 'hello-from-solo', farmer.peerId.toString()), 'solo.yaml'))
+    const deployed = await twin.deploy(parseDeploymentSpec(gatewaySpec('solo-site', gateway.peerId.toString(), '  - { name: solo, type: gateway-name, backend: solo/httpd:8080, tls: none }'), 'solo-site.yaml'))
+    assert.equal(deployed.status?.workloads[0].state, 'ok')
+    await waitFor('the page of the container on no network', async () => (await get(httpPort, 'solo.gw.test')).body === 'hello-from-solo\n', 20_000, 250)
+    await twin.delete('solo-site')
+    await twin.delete('solo')
+  })
+
+  it('the twin grants the backend until the gateway\'s lease end, and a renewal sends the gateway the new one', async () => {
+    const twin = twins[0].services.twin
+    const validUntil = async (): Promise<number | undefined> => ((await twin.get('site')).spec.workloads[0] as any).backend.validUntil
+    const first = await validUntil()
+    assert.ok(first !== undefined && first > Date.now() + 59 * 60_000 && first < Date.now() + 62 * 60_000, String(first))
+    const renewed = await twin.renew('site', 2 * 3_600_000)
+    assert.equal(await validUntil(), Date.parse(renewed.contract?.leaseEnd ?? ''))
+    assert.equal(renewed.version, 2)
+    // the gateway applied the update: its proof is the new version, and the page is still served
+    await waitFor('the gateway to apply the renewal', async () => (await twin.get('site')).status?.workloads[0].state === 'ok', 20_000, 250)
+    assert.equal((await get(httpPort, 'www.gw.test')).body, 'hello-from-web\n')
   })
 
   it('a restarted gateway serves its names again, with nothing sent to it', async () => {

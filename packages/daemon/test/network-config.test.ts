@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { DEFAULT_NETWORK_PORTS, networkKind } from '@p2pcloud/network'
+import { containerKind } from '@p2pcloud/runtime'
 import { tempDir } from '@p2pcloud/test-utils'
 import { daemonConfigSchema, daemonExtension } from '../src/index.js'
 
 const missing = await networkKind.missing?.()
+const containersMissing = missing ?? await containerKind.missing?.()
 const farmer = { enabled: true, farm: 'gent', country: 'BE', capacity: { cru: 2, mru: '4G', sru: '10G', hru: '10G' }, capabilities: ['network' as const] }
 
 describe('a farmer\'s network settings', () => {
@@ -36,13 +38,18 @@ describe('a farmer\'s network settings', () => {
     }
   })
 
-  it('a farmer offering networks runs the relay and the backend side of gateway tunnels after the farmer, and its machine cannot join a network live (one relay handler per peer)', { skip: missing }, async () => {
+  it('a farmer offering networks runs the relay after the farmer, and its machine cannot join a network live (one relay handler per peer)', { skip: missing }, async () => {
     const extension = await daemonExtension(daemonConfigSchema.parse({ farmer }), await tempDir('network-config'))
-    assert.deepEqual(Object.keys(extension.services), ['capacity', 'contracts', 'flists', 'farmer', 'networkRelay', 'gatewayTunnel', 'machineNetworks', 'twin'])
+    assert.deepEqual(Object.keys(extension.services), ['capacity', 'contracts', 'flists', 'farmer', 'networkRelay', 'machineNetworks', 'twin'])
     // made as libp2p makes it; missing() reads none of its components
     const machine = extension.services.machineNetworks({} as any)
     assert.match(await machine.missing() ?? '', /^this daemon is a farmer offering "network", whose relay serves its farmer's networks; join with --wg-config FILE$/)
     const twinOnly = await daemonExtension(daemonConfigSchema.parse({}), await tempDir('network-config'))
     assert.equal(await twinOnly.services.machineNetworks({} as any).missing(), undefined)
+  })
+
+  it('the backend side of gateway tunnels runs on a farmer offering containers, with or without networks', { skip: containersMissing }, async () => {
+    const containers = await daemonExtension(daemonConfigSchema.parse({ farmer: { ...farmer, capabilities: ['container'] } }), await tempDir('network-config'))
+    assert.deepEqual(Object.keys(containers.services), ['capacity', 'contracts', 'flists', 'farmer', 'logs', 'exec', 'gatewayTunnel', 'machineNetworks', 'twin'])
   })
 })

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import type { Metrics, PeerId } from '@libp2p/interface'
 import type { AddressManager, Registrar } from '@libp2p/interface-internal'
 import type { Datastore } from 'interface-datastore'
@@ -56,6 +57,12 @@ export interface WorkloadDriver {
    * current as the driver's own view. Absent, or undefined: nothing to report.
    */
   result?(contractId: string, name: string): Uint8Array<ArrayBuffer> | undefined
+  /**
+   * The host pid of a process of the running workload whose network namespace is the workload's
+   * own (a container's init), re-read on every call; undefined when it does not run. A backend's
+   * farmer enters it to reach a container on no network at its loopback.
+   */
+  netnsPid?(contractId: string, name: string): Promise<number | undefined>
   /** Set by the driver of `network` workloads: how containers attach to its networks. */
   readonly networks?: NetworkAttachments
   /** The farmer is shutting down: stop what runs without forgetting it (a start applies it again). */
@@ -111,6 +118,7 @@ export class DriverRegistry {
     }
     return {
       attach: async (...args) => await of().attach(...args),
+      dial: async (...args) => await of().dial(...args),
       // nothing can be attached where no driver runs networks
       detach: async owner => { await this.all().find(driver => driver.networks != null)?.networks?.detach(owner) }
     }
@@ -161,6 +169,12 @@ export interface NetworkAttachments {
   attach(contractId: string, network: string, ip: string, owner: string): Promise<{ hook: OciHook }>
   /** Give back what `owner` holds, and its interface if its container still runs (idempotent). */
   detach(owner: string): Promise<void>
+  /**
+   * A TCP connection to `ip:port` made from inside network workload `network` of contract
+   * `contractId` (a gateway that is a member reaches its backend over the overlay). Throws when
+   * that network does not run here, `ip` is outside its range, or the connection fails.
+   */
+  dial(contractId: string, network: string, ip: string, port: number, signal: AbortSignal): Promise<Duplex>
 }
 
 /** Builds a workload driver from the peer's components; how other packages add workload types. */

@@ -3,7 +3,7 @@ import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Resources } from '@p2pcloud/capacity'
 import type { Contracts } from '@p2pcloud/contracts'
 import type { WorkloadSpec } from './deployment-record.js'
-import type { DriverFactory } from './drivers.js'
+import type { DriverFactory, DriverRegistry } from './drivers.js'
 import type { Provisioner } from './provisioner.js'
 import type { Entry, Located, SpecReader } from './spec-reader.js'
 
@@ -26,7 +26,7 @@ export interface KindServiceComponents {
   registrar: Registrar
   /** Services that open streams to other peers (the network relay, a gateway's tunnels). */
   connectionManager: Pick<ConnectionManager, 'openStream' | 'openConnection' | 'getConnections'>
-  farmer?: { readonly provisioner?: Provisioner }
+  farmer?: { readonly provisioner?: Provisioner, readonly drivers?: Pick<DriverRegistry, 'get'> }
   /** The farmer's contracts (a gateway tunnel's proof is checked against its ledger). */
   contracts?: Pick<Contracts, 'ledger'>
   /** Farmers' adverts: the addresses of a farmer this peer holds no connection to. */

@@ -1,11 +1,11 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Resources } from '@p2pcloud/capacity'
-import type { ApplyContext, FarmerComponents, WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
+import type { ApplyContext, Deployment, FarmerComponents, NetworkAttachments, WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
 import { ErrorCodes, GATEWAY_NAME_TYPE, ProtocolError, decodeGatewayData, deploymentMessages, type GatewayWorkloadData } from '@p2pcloud/wire'
 import { cutDetail } from './backend-checks.js'
 import { nameResources } from './gateway-kind.js'
 import { parseHostname } from './hostname.js'
-import type { GatewayService } from './gateway-service.js'
+import type { GatewayService, ServedName } from './gateway-service.js'
 import { NameBookings, type NameHolder } from './name-bookings.js'
 
 interface Serving {
@@ -19,8 +19,9 @@ const keyOf = (contractId: string, name: string): string => `${contractId}/${nam
 /**
  * Runs `gateway-name` or `gateway-fqdn` workloads (one driver per type, one front door for both):
  * apply books the name (unique on this gateway while its holder's contract is open), routes it
- * through the mesh to the backend's farmer with the twin's proof (the deployment it signed, and its
- * contract's proposal), and for `terminate` gets its
+ * over the twin's network when the deployment makes this gateway a member of the backend's, else
+ * (and while the overlay does not connect) through the mesh to the backend's farmer with the
+ * twin's proof (the deployment it signed, and its contract's proposal), and for `terminate` gets its
  * certificate; a lease that expires stops serving it (the name stays booked for a renewal);
  * removal gives the name and its certificate back.
  */
@@ -30,12 +31,26 @@ export class GatewayDriver implements WorkloadDriver {
   /** What each workload of this type serves now. */
   private readonly serving = new Map<string, Serving>()
 
-  constructor (readonly type: string, private readonly gateway: GatewayService, private readonly components: Pick<FarmerComponents, 'datastore' | 'contracts'>) {
+  constructor (
+    readonly type: string,
+    private readonly gateway: GatewayService,
+    private readonly components: Pick<FarmerComponents, 'datastore' | 'contracts'>,
+    /** This farmer's networks: a backend on one the gateway is a member of is reached over it. */
+    private readonly overlayNetworks?: Pick<NetworkAttachments, 'dial'>
+  ) {
     this.bookings = new NameBookings(components.datastore, holder => {
       const contract = components.contracts.ledger?.held(holder.contractId, holder.twin)
       // an expired contract keeps its names through its grace, so that a renewal finds them
       return contract !== undefined && (contract.state === 'active' || contract.state === 'expired') ? contract.acceptance.leaseEnd : undefined
     })
+  }
+
+  /** A backend's overlay network must be a network workload of the gateway's own deployment (its member here). */
+  checkReferences (workload: WorkloadSpec, deployment: Deployment): void {
+    const overlay = decodeGatewayData(workload).backend.overlay
+    if (overlay !== undefined && !deployment.workloads.some(w => w.name === overlay.network && w.type === 'network')) {
+      throw new ProtocolError(ErrorCodes.BAD_REQUEST, `${workload.type} "${workload.name}": backend network "${overlay.network}" is not a network workload of this deployment`)
+    }
   }
 
   /** The name's memory; the data is checked here, so bad data is refused with the deployment. */
@@ -74,9 +89,18 @@ export class GatewayDriver implements WorkloadDriver {
     this.gateway.serve(host, {
       tls: data.tls,
       farmer: peerIdFromString(data.backend.farmer),
-      proof: { deploymentEnvelope: context.envelope, proposalEnvelope: proposal.proposalEnvelope, workload: workload.name }
+      proof: { deploymentEnvelope: context.envelope, proposalEnvelope: proposal.proposalEnvelope, workload: workload.name },
+      ...this.overlayOf(contractId, data)
     })
     this.serving.set(key, { host, holder, tls: data.tls })
+  }
+
+  /** The overlay connector of a backend on a network this deployment runs here. */
+  private overlayOf (contractId: string, data: GatewayWorkloadData): Pick<ServedName, 'overlay'> {
+    const { overlay, port } = data.backend
+    const networks = this.overlayNetworks
+    if (overlay === undefined || networks === undefined) return {}
+    return { overlay: async signal => await networks.dial(contractId, overlay.network, overlay.ip, port, signal) }
   }
 
   async stop (contractId: string, name: string): Promise<void> {

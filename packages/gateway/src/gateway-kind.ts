@@ -1,7 +1,7 @@
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
 import type { KindFarmerInit, Located, SpecLocation, SpecReader, WorkloadKind } from '@p2pcloud/farmer'
 import {
-  GATEWAY_FQDN_TYPE, GATEWAY_NAME_LABEL, GATEWAY_NAME_MRU, GATEWAY_NAME_TYPE, contractIdToBytes, decodeGatewayData, deploymentMessages, isGatewayFqdn, peerIdToBytes,
+  GATEWAY_FQDN_TYPE, GATEWAY_NAME_LABEL, GATEWAY_NAME_MRU, GATEWAY_NAME_TYPE, IPV4_ADDRESS, contractIdToBytes, decodeGatewayData, deploymentMessages, isGatewayFqdn, peerIdToBytes,
   type GatewayTlsMode, type GatewayWorkloadData
 } from '@p2pcloud/wire'
 import { gatewayMissing, type GatewaySettings } from './gateway-settings.js'
@@ -10,7 +10,9 @@ import { gatewayOnFarmer, type GatewayService } from './gateway-service.js'
 /**
  * The backend as a spec writes it, `deployment/workload:port`: a container port of another of
  * the twin's deployments. The twin fills `contractId` and `farmer` from its own records when it
- * deploys (they are what goes on the wire); `at` is where it was written, for that check's errors.
+ * deploys (they are what goes on the wire), and `validUntil` (Unix ms: until when the backend's
+ * farmer takes the gateway's proof) from the gateway's lease; `at` is where it was written, for
+ * that check's errors.
  */
 export interface GatewayBackendSpec {
   deployment: string
@@ -19,6 +21,14 @@ export interface GatewayBackendSpec {
   at?: SpecLocation
   contractId?: string
   farmer?: string
+  validUntil?: number
+  /** Written as an overlay `ip:port`: the container's address in one of the twin's networks (the twin finds the container, filling `deployment` and `workload`). */
+  address?: string
+  /**
+   * The overlay path, set by the twin when the gateway farmer offers `network`: the user's name of
+   * the backend container's network (the twin makes it the network workload's) and its address there.
+   */
+  overlay?: { network: string, ip: string }
 }
 
 /** A `gateway-name` (the workload's name under the gateway's domain) or `gateway-fqdn` (`fqdn`, the twin's own name). */
@@ -42,14 +52,20 @@ export function nameResources (): Resources {
 }
 
 const BACKEND = /^([a-z0-9_-]{1,36})\/([a-z0-9_-]{1,36}):([0-9]{1,5})$/
-const OVERLAY_BACKEND = /^[0-9.]+:[0-9]+$/
+const OVERLAY_BACKEND = /^([0-9.]+):([0-9]+)$/
 const TLS_MODES: readonly GatewayTlsMode[] = ['terminate', 'passthrough', 'none']
 
 function parseBackend (reader: SpecReader, at: Located): GatewayBackendSpec {
   const text = reader.text(at)
-  if (OVERLAY_BACKEND.test(text)) reader.fail(at, `an overlay address (${text}) is not a backend yet; name the container: deployment/workload:port, e.g. web/httpd:8080`)
+  const overlay = OVERLAY_BACKEND.exec(text)
+  if (overlay != null) {
+    if (!IPV4_ADDRESS.test(overlay[1])) reader.fail(at, `"${overlay[1]}" is not an IPv4 address; write ip:port (e.g. 10.20.3.2:8080) or deployment/workload:port`)
+    const port = Number(overlay[2])
+    if (port < 1 || port > 65535) reader.fail(at, `port ${port} is outside 1–65535`)
+    return { deployment: '', workload: '', port, address: overlay[1], at: reader.locate(at) }
+  }
   const match = BACKEND.exec(text)
-  if (match == null) reader.fail(at, `"${text}" is not a backend; write deployment/workload:port, e.g. web/httpd:8080 (a container port of one of your deployments)`)
+  if (match == null) reader.fail(at, `"${text}" is not a backend; write deployment/workload:port, e.g. web/httpd:8080 (a container port of one of your deployments), or an overlay ip:port`)
   const port = Number(match[3])
   if (port < 1 || port > 65535) reader.fail(at, `port ${port} is outside 1–65535`)
   return { deployment: match[1], workload: match[2], port, at: reader.locate(at) }
@@ -57,9 +73,9 @@ function parseBackend (reader: SpecReader, at: Located): GatewayBackendSpec {
 
 /** Shared by both types: the wire's data from a spec whose backend the twin resolved. */
 function encodeGateway (spec: GatewayWorkloadSpec): Uint8Array {
-  const { contractId, farmer, workload, port } = spec.backend
-  if (contractId === undefined || farmer === undefined) throw new Error(`${spec.type} "${spec.name}": its backend ${spec.backend.deployment}/${workload} was not resolved to a contract`)
-  const backend = { contractId: contractIdToBytes(contractId), workload, port, farmer: peerIdToBytes(farmer) }
+  const { contractId, farmer, workload, port, validUntil, overlay } = spec.backend
+  if (contractId === undefined || farmer === undefined || validUntil === undefined) throw new Error(`${spec.type} "${spec.name}": its backend ${spec.backend.deployment}/${workload} was not resolved to a contract and granted until a time`)
+  const backend = { contractId: contractIdToBytes(contractId), workload, port, farmer: peerIdToBytes(farmer), validUntilMs: validUntil, network: overlay?.network ?? '', ip: overlay?.ip ?? '' }
   const tls = { terminate: deploymentMessages.GatewayTls.TERMINATE, passthrough: deploymentMessages.GatewayTls.PASSTHROUGH, none: deploymentMessages.GatewayTls.NONE }[spec.tls]
   return spec.type === GATEWAY_NAME_TYPE
     ? deploymentMessages.GatewayNameData.encode({ name: spec.name, backend, tls })

@@ -14,7 +14,7 @@ import { GatewayDriver } from './gateway-driver.js'
 import type { GatewayFarmerInit, GatewayWorkloadSpec } from './gateway-kind.js'
 import type { GatewaySettings } from './gateway-settings.js'
 import { tunnelConnector, type TunnelProof } from './tunnel.js'
-import type { TlsMode } from './routes.js'
+import type { BackendConnector, TlsMode } from './routes.js'
 
 const log = logger('p2pcloud:gateway:service')
 
@@ -24,6 +24,24 @@ export interface ServedName {
   /** The backend deployment's farmer, and the proof this gateway shows it. */
   farmer: PeerId
   proof: TunnelProof
+  /** The overlay path, when this gateway is a member of the backend's network: tried first. */
+  overlay?: BackendConnector
+}
+
+/** How long a connection over the overlay may take to open before the mesh is used instead (no WireGuard handshake yet). */
+export const OVERLAY_TRY_MS = 3000
+
+/** The overlay first; the mesh when it does not connect within OVERLAY_TRY_MS (a network still being set up, or gone). */
+export function overlayFirst (overlay: BackendConnector, mesh: BackendConnector): BackendConnector {
+  return async signal => {
+    try {
+      return await overlay(AbortSignal.any([signal, AbortSignal.timeout(OVERLAY_TRY_MS)]))
+    } catch (err) {
+      if (signal.aborted) throw err
+      log('the overlay did not connect, through the mesh - %e', err)
+      return await mesh(signal)
+    }
+  }
 }
 
 /**
@@ -67,9 +85,10 @@ export class GatewayService implements Startable {
     await this.door.stop()
   }
 
-  /** Route `host` to its backend through the mesh, check it, and for `terminate` get its certificate (in the background: ACME may take a while, and retries). */
+  /** Route `host` to its backend over the overlay or through the mesh, check it, and for `terminate` get its certificate (in the background: ACME may take a while, and retries). */
   serve (host: string, name: ServedName): void {
-    const connect = tunnelConnector({ node: this.opener(), farmer: name.farmer, proof: name.proof })
+    const mesh = tunnelConnector({ node: this.opener(), farmer: name.farmer, proof: name.proof })
+    const connect = name.overlay === undefined ? mesh : overlayFirst(name.overlay, mesh)
     this.door.routes.set(host, { tls: name.tls, connect })
     this.checks.watch(host, connect)
     if (name.tls === 'terminate') {
@@ -123,6 +142,6 @@ export function gatewayOnFarmer (init: GatewayFarmerInit, type: GatewayWorkloadS
     shared.set(init, service)
   }
   const gateway = service
-  const driver: DriverFactory = components => new GatewayDriver(type, gateway, components)
+  const driver: DriverFactory = (components, _volumes, networks) => new GatewayDriver(type, gateway, components, networks)
   return { driver, services: { gateway: components => gateway.attach(components) } }
 }

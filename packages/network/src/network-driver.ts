@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto'
+import { dirname, join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { emptyResources, type Resources } from '@p2pcloud/capacity'
 import type { ApplyContext, KindRules, NetworkAttachments, OciHook, WorkloadDriver, WorkloadSpec } from '@p2pcloud/farmer'
 import { ErrorCodes, ProtocolError } from '@p2pcloud/wire'
-import { parseIpv4, type Ipv4 } from './address-plan.js'
+import { NetworkRange, parseIpv4, type Ipv4 } from './address-plan.js'
 import { ip } from './commands.js'
 import type { DatagramRelay } from './datagram-relay.js'
 import { encodeNetworkResult, type NetworkMember, type NetworkWorkload } from './network-data.js'
+import { NamespaceDialer } from './namespace-dialer.js'
 import { NetworkHome, NetworkIdCollisionError, networkHostId, type PortRange, type StoredNetwork } from './network-home.js'
 import { NetworkOverlay, type PathTimings } from './network-overlay.js'
 import { Egress, egressLinksInUse } from './egress.js'
@@ -77,11 +79,14 @@ export class NetworkDriver implements WorkloadDriver {
   private readonly owners = new Map<string, { id: string, address: Ipv4, veth: string }>()
   private queue: Promise<unknown> = Promise.resolve()
   private timer?: ReturnType<typeof setInterval>
+  /** Connections from inside a network here (`networks.dial`), its forwarders' sockets beside the networks' directories. */
+  private readonly dialer: NamespaceDialer
 
   constructor (private readonly options: NetworkDriverOptions) {
     this.type = options.kind.type
     this.applyOrder = options.kind.applyOrder
     this.home = new NetworkHome(options.root, options.ports)
+    this.dialer = new NamespaceDialer(join(dirname(options.root), 'run', 'network-dials'))
   }
 
   /** One change at a time: applies, removals, attachments and ticks all touch the same namespaces. */
@@ -160,6 +165,7 @@ export class NetworkDriver implements WorkloadDriver {
   async close (): Promise<void> {
     clearInterval(this.timer)
     this.timer = undefined
+    await this.dialer.close()
     await this.serial(async () => {
       for (const network of this.running.values()) await network.paths.close()
       this.running.clear()
@@ -169,7 +175,13 @@ export class NetworkDriver implements WorkloadDriver {
 
   readonly networks: NetworkAttachments = {
     attach: async (contractId, network, address, owner) => await this.serial(async () => await this.attachTo(`${contractId}/${network}`, network, address, owner)),
-    detach: async owner => { await this.serial(async () => { await this.detachFrom(owner) }) }
+    detach: async owner => { await this.serial(async () => { await this.detachFrom(owner) }) },
+    dial: async (contractId, network, ip, port, signal) => {
+      const running = [...this.running.values()].find(n => n.stored.workloads.includes(`${contractId}/${network}`))
+      if (running === undefined) throw new Error(`network workload "${network}" of contract ${contractId} does not run here`)
+      if (!NetworkRange.parse(running.stored.range).contains(parseIpv4(ip))) throw new Error(`${ip} is not in network "${network}" (${running.stored.range})`)
+      return await this.dialer.dial(overlayNames(running.id).netns, ip, port, signal)
+    }
   }
 
   /**

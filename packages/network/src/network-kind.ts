@@ -7,7 +7,6 @@ import { decodeNetwork, type NetworkWorkload, type NetworkWorkloadSpec } from '.
 import { NetworkDriver, type NetworkDriverOptions } from './network-driver.js'
 import type { PortRange } from './network-home.js'
 import { NetworkRelay } from './relay-service.js'
-import { farmerGatewayTunnel, type GatewayTunnel } from './tunnel-service.js'
 import { kernelHasWireguard } from './wireguard-device.js'
 
 /** A farmer's settings for its networks (config.json `farmer.network`), with tests' shorter timers. */
@@ -43,10 +42,9 @@ export async function networksMissing (who: string, otherwise: string): Promise<
  * of the network's /16 and a WireGuard device whose peers are the other members. Books nothing;
  * comes before the containers that attach to it. The twin writes it, never a spec file. On a
  * farmer: the NetworkDriver, the relay (`networkRelay`) that carries its members' WireGuard
- * over the mesh when they cannot reach each other directly, and the backend side of gateway
- * tunnels (`gatewayTunnel`) to the containers of its networks.
+ * over the mesh when they cannot reach each other directly.
  */
-export const networkKind: WorkloadKind<NetworkWorkloadSpec, NetworkWorkload, { networkRelay: NetworkRelay, gatewayTunnel: GatewayTunnel }> = {
+export const networkKind: WorkloadKind<NetworkWorkloadSpec, NetworkWorkload, { networkRelay: NetworkRelay }> = {
   type: 'network',
   capability: 'network',
   placement: -1,
@@ -95,9 +93,7 @@ export const networkKind: WorkloadKind<NetworkWorkloadSpec, NetworkWorkload, { n
             onInbound: (networkId, peer, datagrams) => { driver?.inbound(networkId, peer, datagrams) }
           })
           return relay
-        },
-        // gateways reach the containers of this farmer's networks through it
-        gatewayTunnel: (components: KindServiceComponents) => farmerGatewayTunnel(components, join(home, 'run', 'tunnels'))
+        }
       }
     }
   }

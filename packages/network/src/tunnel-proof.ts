@@ -51,10 +51,11 @@ async function opened<T> (what: string, open: () => Promise<T>): Promise<T> {
  * Checks a TunnelOpen from peer `gateway` (gateway-tunnel.md §5.1), in order: the proposal's
  * and its quote's signatures, that the quote's farmer is `gateway`, the deployment's signature,
  * that the deployment runs under that proposal's contract and is the same twin's, that it holds
- * the named gateway workload with valid data, and that its backend is an active contract of the
+ * the named gateway workload with valid data granted until now or later (its backend's
+ * `valid_until_ms`), and that its backend is an active contract of the
  * same twin here whose deployment has that container workload. Returns the container's port.
  */
-export async function checkTunnelOpen (open: gatewayTunnelMessages.TunnelOpen, gateway: string, holdings: TunnelHoldings): Promise<TunnelTarget> {
+export async function checkTunnelOpen (open: gatewayTunnelMessages.TunnelOpen, gateway: string, holdings: TunnelHoldings, now = Date.now()): Promise<TunnelTarget> {
   const proposal = await opened('the proposal', async () => await openProposal(open.proposalEnvelope))
   if (proposal.quote.farmer !== gateway) throw new TunnelProofError(`the proposal's contract is with ${proposal.quote.farmer}, not with the peer ${gateway}`)
   const deployment = await opened('the deployment', async () => await openDeployment(open.deploymentEnvelope))
@@ -64,6 +65,7 @@ export async function checkTunnelOpen (open: gatewayTunnelMessages.TunnelOpen, g
   const gatewayWorkload = deployment.workloads.find(w => w.name === open.workload && (w.type === GATEWAY_NAME_TYPE || w.type === GATEWAY_FQDN_TYPE))
   if (gatewayWorkload === undefined) throw new TunnelProofError(`the deployment has no gateway workload "${open.workload}"`)
   const { backend } = await opened('the gateway workload', async () => decodeGatewayData(gatewayWorkload))
+  if (backend.validUntil < now) throw new TunnelProofError(`the twin granted this backend until ${new Date(backend.validUntil).toISOString()}`)
   if (!holdings.activeContract(backend.contractId, twin)) throw new TunnelProofError(`no active contract ${backend.contractId} of ${twin} here`)
   const held = holdings.deployment(backend.contractId)
   if (held === undefined || held.twin !== twin) throw new TunnelProofError(`no deployment of ${twin} under contract ${backend.contractId} here`)

@@ -7,7 +7,7 @@ import {
 } from '@p2pcloud/wire'
 import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
-import type { KindServiceComponents } from '@p2pcloud/farmer'
+import type { DriverRegistry, KindServiceComponents } from '@p2pcloud/farmer'
 import { NamespaceDialer } from './namespace-dialer.js'
 import { networkHostId } from './network-home.js'
 import { overlayNames } from './overlay-namespace.js'
@@ -32,12 +32,17 @@ export interface GatewayTunnelInit {
 
 /**
  * Containers reached from inside their network's namespace (NamespaceDialer): the farmer's own
- * namespace has no route to them. A container on no network has only its loopback, which
- * nothing outside it reaches: refused, in so many words.
+ * namespace has no route to them. A container on no network has only its loopback: it is
+ * reached there, from inside its own namespace, entered by its init's pid (its driver's).
  */
-export function containerConnector (self: string, dialer: Pick<NamespaceDialer, 'dial'>): TargetConnector {
+export function containerConnector (self: string, dialer: Pick<NamespaceDialer, 'dial'>, drivers: () => Pick<DriverRegistry, 'get'> | undefined): TargetConnector {
   return async (target, signal) => {
-    if (target.network === undefined) throw new Error(`container "${target.workload}" is on no network; a gateway reaches containers on a network only`)
+    if (target.network === undefined) {
+      const driver = drivers()?.get('container')
+      if (driver?.netnsPid === undefined) throw new Error('this farmer runs no containers')
+      const pid = async (): Promise<number | undefined> => await driver.netnsPid?.(target.contractId, target.workload)
+      return await dialer.dial({ pid }, '127.0.0.1', target.port, signal)
+    }
     const { netns } = overlayNames(networkHostId(self, target.twin, target.network.networkId))
     return await dialer.dial(netns, target.network.ip, target.port, signal)
   }
@@ -167,7 +172,7 @@ export function farmerGatewayTunnel (components: KindServiceComponents, socketDi
       const provisioner = components.farmer?.provisioner
       return ledger === undefined || provisioner === undefined ? undefined : farmerHoldings(ledger, provisioner)
     },
-    connect: containerConnector(components.peerId.toString(), dialer),
+    connect: containerConnector(components.peerId.toString(), dialer, () => components.farmer?.drivers),
     close: async () => { await dialer.close() }
   })
 }

@@ -20,8 +20,14 @@ interface Message { name: string, message: Codec, fields: Json, value: any, expe
 /** The backend's farmer: the peer id of the vector key of seed 0x00, in its bytes. */
 const BACKEND_FARMER = peerIdToBytes((await vectorKit.ed25519Key(vectorKit.seedFrom(0x00))).id)
 
-const backend = (contractId: string, workload: string, port: number, farmer = vectorKit.hex(BACKEND_FARMER)): Json => ({ contract_id: contractId, workload, port, farmer })
-const backendValue = (b: Json): any => ({ contractId: unhex(b.contract_id), workload: b.workload, port: b.port, farmer: unhex(b.farmer) })
+/** 2026-01-01T00:00:00Z: until when the twin granted the backend (valid_until_ms; 0 = missing). */
+const GRANTED_UNTIL = 1767225600000
+const backend = (contractId: string, workload: string, port: number, farmer = vectorKit.hex(BACKEND_FARMER), validUntil = GRANTED_UNTIL, overlay: { network?: string, ip?: string } = {}): Json =>
+  ({ contract_id: contractId, workload, port, farmer, ...(validUntil > 0 ? { valid_until_ms: String(validUntil) } : {}), ...overlay })
+const backendValue = (b: Json): any => ({
+  contractId: unhex(b.contract_id), workload: b.workload, port: b.port, farmer: unhex(b.farmer), validUntilMs: Number(b.valid_until_ms ?? 0), network: b.network ?? '', ip: b.ip ?? ''
+})
+const overBackend = (overlay: { network?: string, ip?: string }): Json => backend(BACKEND_CONTRACT, 'web', 8080, vectorKit.hex(BACKEND_FARMER), GRANTED_UNTIL, overlay)
 
 const gatewayData = (name: string, message: 'GatewayNameData' | 'GatewayFqdnData', host: string, b: Json, tls: 'TERMINATE' | 'PASSTHROUGH' | 'NONE', expect = 'ACCEPT'): Message => {
   const hostField = message === 'GatewayNameData' ? 'name' : 'fqdn'
@@ -57,6 +63,11 @@ const messages: Message[] = [
   gatewayData('name-short-contract-id', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT.slice(0, 62), 'web', 80), 'NONE', 'BAD_REQUEST'),
   gatewayData('name-bad-workload', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT, 'Web', 80), 'NONE', 'BAD_REQUEST'),
   gatewayData('name-no-farmer', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT, 'web', 80, ''), 'NONE', 'BAD_REQUEST'),
+  gatewayData('name-overlay', 'GatewayNameData', 'www', overBackend({ network: 'net-web', ip: '10.20.3.2' }), 'NONE'),
+  gatewayData('name-overlay-no-ip', 'GatewayNameData', 'www', overBackend({ network: 'net-web' }), 'NONE', 'BAD_REQUEST'),
+  gatewayData('name-overlay-bad-ip', 'GatewayNameData', 'www', overBackend({ network: 'net-web', ip: '10.20.3.02' }), 'NONE', 'BAD_REQUEST'),
+  gatewayData('name-overlay-bad-network', 'GatewayNameData', 'www', overBackend({ network: 'Net', ip: '10.20.3.2' }), 'NONE', 'BAD_REQUEST'),
+  gatewayData('name-no-valid-until', 'GatewayNameData', 'www', backend(BACKEND_CONTRACT, 'web', 80, vectorKit.hex(BACKEND_FARMER), 0), 'NONE', 'BAD_REQUEST'),
   { name: 'result-answers', message: 'GatewayResult', fields: { url: 'https://www.gw.example.org/', backend: 'ANSWERS', checked_at_ms: '1767225600000' }, value: { url: 'https://www.gw.example.org/', backend: 'ANSWERS', checkedAtMs: 1767225600000, detail: '' } },
   {
     name: 'result-no-answer',

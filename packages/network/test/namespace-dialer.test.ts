@@ -50,6 +50,15 @@ describe('NamespaceDialer: TCP connections made from inside a network namespace 
     assert.deepEqual(await roundTrip(payload), payload)
   })
 
+  it('keeps a connection open past the signal that bounded its making', async () => {
+    const socket = await dialer.dial(netns, '127.0.0.1', 7007, AbortSignal.timeout(100))
+    await new Promise(resolve => setTimeout(resolve, 300))
+    const received = new Promise<Buffer>(resolve => socket.once('data', resolve))
+    socket.write('still here')
+    assert.deepEqual(await received, Buffer.from('still here'))
+    socket.destroy()
+  })
+
   it('says why a connection failed: the port refused, or the namespace does not exist', async () => {
     await assert.rejects(dialer.dial(netns, '127.0.0.1', 7008, AbortSignal.timeout(10_000)), { name: 'NamespaceDialError', code: 'ECONNREFUSED' })
     await assert.rejects(dialer.dial('p2pn-00000000', '127.0.0.1', 7007, AbortSignal.timeout(10_000)), { name: 'NamespaceDialError', message: /forwarder of p2pn-00000000 exited/ })
@@ -58,6 +67,22 @@ describe('NamespaceDialer: TCP connections made from inside a network namespace 
   it('refuses a namespace that is not one of our networks\'', async () => {
     await assert.rejects(dialer.dial('../etc', '127.0.0.1', 7007, AbortSignal.timeout(10_000)), /not a network namespace of ours/)
     await assert.rejects(dialer.dial('p2pn-1234567g', '127.0.0.1', 7007, AbortSignal.timeout(10_000)), /not a network namespace of ours/)
+  })
+
+  it('enters the namespace of a process by its pid (a container on no network): its loopback, not the host\'s', async () => {
+    // `ip netns exec` execs node: the echo server's pid is in the namespace
+    const socket = await dialer.dial({ pid: async () => echo.pid }, '127.0.0.1', 7007, AbortSignal.timeout(10_000))
+    const received = new Promise<Buffer>(resolve => socket.once('data', resolve))
+    socket.write('by pid')
+    assert.deepEqual(await received, Buffer.from('by pid'))
+    socket.destroy()
+  })
+
+  it('refuses a process that does not run, and one whose pid changed while its namespace was opened', async () => {
+    await assert.rejects(dialer.dial({ pid: async () => undefined }, '127.0.0.1', 7007, AbortSignal.timeout(10_000)), { name: 'NamespaceDialError', code: 'ESRCH' })
+    let reads = 0
+    const restarted = async (): Promise<number | undefined> => reads++ === 0 ? echo.pid : process.pid
+    await assert.rejects(dialer.dial({ pid: restarted }, '127.0.0.1', 7007, AbortSignal.timeout(10_000)), { name: 'NamespaceDialError', message: /restarted/ })
   })
 
   it('starts its forwarder again when the last one is gone', async () => {

@@ -42,8 +42,8 @@ async function proposal (farmerKey: PrivateKey, twinKey: PrivateKey): Promise<Ui
 /** The backend's farmer the gateway data names: the backend's farmer does not check it (it is itself). */
 const backendFarmer = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toMultihash().bytes
 
-const gatewayData = (contractId: string, workload: string, port: number, tls = deploymentMessages.GatewayTls.NONE): Uint8Array =>
-  deploymentMessages.GatewayNameData.encode({ name: 'www', backend: { contractId: new Uint8Array(Buffer.from(contractId, 'hex')), workload, port, farmer: backendFarmer }, tls })
+const gatewayData = (contractId: string, workload: string, port: number, tls = deploymentMessages.GatewayTls.NONE, validUntilMs = Date.now() + HOUR): Uint8Array =>
+  deploymentMessages.GatewayNameData.encode({ name: 'www', backend: { contractId: new Uint8Array(Buffer.from(contractId, 'hex')), workload, port, farmer: backendFarmer, validUntilMs, network: '', ip: '' }, tls })
 
 const container = (network = '', ip = ''): Uint8Array => deploymentMessages.ContainerData.encode({
   flist: new Uint8Array(), entrypoint: [], args: [], env: [], workdir: '', cru: 1, mru: 2 ** 24, rootfsSize: 2 ** 24, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, network, ip
@@ -196,6 +196,15 @@ describe('the gateway tunnel: a gateway reaches a container port of another farm
     assert.equal(await named(www(gatewayData(backendContract, 'web', 70_000))), ErrorCodes.NOT_FOUND, 'port above 65535')
     assert.equal(await named(www(gatewayData(inactiveContract, 'web', 8080))), ErrorCodes.NOT_FOUND, 'a contract that is not active')
     assert.equal(await named(www(new Uint8Array([0xff, 0xff]))), ErrorCodes.NOT_FOUND, 'data that does not decode')
+  })
+
+  it('refuses a proof the twin granted until a time that has passed, or until no time at all', async () => {
+    const granted = async (validUntilMs: number): Promise<string> => await outcome({
+      ...proof, deploymentEnvelope: await gatewayDeployment(twinKey, proof.proposalEnvelope, [workload('www', 'gateway-name', gatewayData(backendContract, 'web', 8080, undefined, validUntilMs))])
+    })
+    assert.equal(await granted(Date.now() - 1000), ErrorCodes.NOT_FOUND, 'expired a second ago')
+    assert.equal(await granted(0), ErrorCodes.NOT_FOUND, 'no valid_until_ms')
+    assert.equal(await granted(Date.now() + 60_000), 'OK', 'granted for another minute')
   })
 
   it('answers UNAVAILABLE when the proof checks out but the port refuses', async () => {

@@ -74,7 +74,7 @@ describe('protocol vectors of the gateway tunnel and the gateway workloads', () 
         const workload = { name: 'www', type, data: bytes }
         if (vector.expect === 'ACCEPT') {
           const data = decodeGatewayData(workload)
-          assert.deepEqual({ host: data.host, backend: { contract_id: data.backend.contractId, workload: data.backend.workload, port: data.backend.port, farmer: vectorKit.hex(peerIdToBytes(data.backend.farmer)) }, tls: data.tls.toUpperCase() },
+          assert.deepEqual({ host: data.host, backend: { contract_id: data.backend.contractId, workload: data.backend.workload, port: data.backend.port, farmer: vectorKit.hex(peerIdToBytes(data.backend.farmer)), valid_until_ms: String(data.backend.validUntil), ...data.backend.overlay }, tls: data.tls.toUpperCase() },
             { host: vector.fields.name ?? vector.fields.fqdn, backend: vector.fields.backend, tls: vector.fields.tls }, vector.name)
         } else {
           assert.throws(() => decodeGatewayData(workload), (err: any) => err.code === vector.expect, vector.name)

@@ -265,6 +265,10 @@ export class ContainerDriver implements WorkloadDriver {
     return running.container.exec(argv, options)
   }
 
+  async netnsPid (contractId: string, name: string): Promise<number | undefined> {
+    return await this.running.get(this.id(contractId, name))?.container.pid()
+  }
+
   /** A command in a running container, its stdio streamed: the exec protocol's (exec-protocol.ts). */
   async startExec (contractId: string, name: string, options: ExecOptions): Promise<ExecProcess> {
     const running = this.running.get(this.id(contractId, name))

@@ -9,6 +9,7 @@ import {
   ErrorCodes, MAX_CONTAINER_CPU, MIN_CONTAINER_MEMORY, MIN_CONTAINER_ROOTFS, ProtocolError, WORKLOAD_NAME, deploymentMessages, isMountPath,
   type ContainerData
 } from '@p2pcloud/wire'
+import { farmerGatewayTunnel, type GatewayTunnel } from '@p2pcloud/network'
 import { containerRuntimeMissing } from './busybox-rootfs.js'
 import { RESTART_POLICIES, type RestartPolicy } from './container.js'
 import { isIpv4 } from './container-network.js'
@@ -210,10 +211,11 @@ interface FlistCaches {
 /**
  * `container`: a process tree run from an flist, with CRU, MRU and a writable root layer
  * (SRU) of its own, mounting volumes of its deployment; its output is kept for `logs`, and its
- * twin runs commands in it with `exec`.
+ * twin runs commands in it with `exec`; gateways the twin gave one of its ports reach it through
+ * `gatewayTunnel`, on a network or not.
  * Farmers need root, loop mounts and runc to offer it; a spec with containers goes to them.
  */
-export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, { logs: LogsService, exec: ExecService }> = {
+export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, { logs: LogsService, exec: ExecService, gatewayTunnel: GatewayTunnel }> = {
   type: 'container',
   capability: 'container',
   placement: 0,
@@ -255,6 +257,13 @@ export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, {
       root: join(home, 'containers'),
       rootfs: rootfs ?? (components => (components.flists as FlistCaches).cache({ root: join(home, 'flists', 'cache'), maxBytes: flistCacheBytes, ownerShift: hostIdOf(0) }))
     })
-    return { driver: containers.driver, services: { logs: containers.logsService, exec: containers.execService } }
+    return {
+      driver: containers.driver,
+      services: {
+        logs: containers.logsService,
+        exec: containers.execService,
+        gatewayTunnel: (components: KindServiceComponents) => farmerGatewayTunnel(components, join(home, 'run', 'tunnels'))
+      }
+    }
   }
 }

@@ -61,6 +61,8 @@ export class Container {
   private stopping = false
   private backoffMs = BACKOFF_START_MS
   private restartTimer?: ReturnType<typeof setTimeout>
+  /** The init's host pid, as runc said while `child` ran. */
+  private init?: { child: ChildProcess, pid: number }
 
   constructor (private readonly options: ContainerOptions) {}
 
@@ -148,6 +150,25 @@ export class Container {
         resolve({ code: err?.code ?? 0, stdout, stderr })
       })
     })
+  }
+
+  /**
+   * The host pid of its init while it runs (runc's state), else undefined. Checked on every call
+   * to be a process of the container's own memory cgroup: a pid freed by its end and reused by
+   * another process is never given out.
+   */
+  async pid (): Promise<number | undefined> {
+    const child = this.child
+    if (child == null) return undefined
+    // runc runs in the foreground for the container's life: one child, one init
+    if (this.init?.child !== child) {
+      const state = await runc(this.options.runcRoot, 'state', this.options.id).then(out => JSON.parse(out), () => undefined)
+      if (state?.status !== 'running' || !Number.isSafeInteger(state.pid) || state.pid <= 1 || this.child !== child) return undefined
+      this.init = { child, pid: state.pid }
+    }
+    const pid = this.init.pid
+    const cgroups = await readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => '')
+    return cgroups.split('\n').some(line => line.endsWith(`:${this.options.cgroupsPath}`) && line.split(':')[1].split(',').includes('memory')) ? pid : undefined
   }
 
   /** Start a command inside the running container, its stdio streamed (exec-process.ts). */

@@ -1,29 +1,69 @@
 import { SpecError, type DeploymentStatusView } from '@p2pcloud/farmer'
 import { GATEWAY_FQDN_TYPE, GATEWAY_NAME_TYPE, deploymentMessages } from '@p2pcloud/wire'
 import type { DeploymentSpec } from './spec.js'
+import { containerNetworkKeys, networkWorkloadsOf } from './network-fields.js'
 import type { TwinDeploymentRecord } from './twin-store.js'
 
+/** What resolving gateway backends looks up among the twin's own records. */
+export interface BackendLookups {
+  deployment: (name: string) => Promise<TwinDeploymentRecord | undefined>
+  deployments: () => Promise<TwinDeploymentRecord[]>
+  /** The twin's name of its network with this id (hex); undefined when it has none. */
+  networkName: (networkId: string) => Promise<string | undefined>
+}
+
 /**
- * A gateway's backend as the spec names it (`web/httpd:8080`) made into what the gateway is sent:
- * the contract and farmer of this twin's deployment `web`, whose workload `httpd` must be a
- * container on one of the twin's networks (a backend's farmer reaches containers from inside
- * their network). Errors point at the backend's line and column.
+ * A gateway's backend as the spec names it (`web/httpd:8080`, or an overlay `10.20.3.2:8080`: the
+ * container of the twin's that has that address) made into what the gateway is sent: the contract
+ * and farmer of this twin's deployment `web`, whose workload `httpd` must be a container (on a
+ * network or not: its farmer reaches it from inside its network, or its own namespace), and on a
+ * network its address there. Errors point at the backend's line and column.
  */
-export async function resolveGatewayBackends (spec: DeploymentSpec, deployment: (name: string) => Promise<TwinDeploymentRecord | undefined>): Promise<DeploymentSpec> {
+export async function resolveGatewayBackends (spec: DeploymentSpec, lookups: BackendLookups): Promise<DeploymentSpec> {
   const workloads = await Promise.all(spec.workloads.map(async workload => {
     if (workload.type !== 'gateway-name' && workload.type !== 'gateway-fqdn') return workload
-    const backend = workload.backend
-    const fail = (problem: string): never => { throw new SpecError(problem, backend.at) }
-    const record = await deployment(backend.deployment)
+    const fail = (problem: string): never => { throw new SpecError(problem, workload.backend.at) }
+    const backend = workload.backend.address === undefined ? workload.backend : { ...workload.backend, ...await holderOf(workload.backend.address, lookups, fail) }
+    const record = await lookups.deployment(backend.deployment)
     if (record === undefined) return fail(`"${backend.deployment}" is not one of your deployments (p2pcloud ls lists them); deploy the backend first`)
     const target = record.spec.workloads.find(w => w.name === backend.workload)
     const containers = record.spec.workloads.filter(w => w.type === 'container').map(w => w.name)
     if (target === undefined) return fail(`deployment "${backend.deployment}" has no workload "${backend.workload}"; its containers: ${containers.join(', ') || 'none'}`)
     if (target.type !== 'container') return fail(`${backend.deployment}/${backend.workload} is a ${target.type}, not a container; a gateway sends connections to a container's port`)
-    if (target.network === undefined) return fail(`container ${backend.deployment}/${backend.workload} is on no network; a gateway reaches containers on one of your networks (give it network: NAME)`)
-    return { ...workload, backend: { ...backend, contractId: record.contractId, farmer: record.farmer } }
+    const resolved = { ...backend, contractId: record.contractId, farmer: record.farmer }
+    // on a network: the gateway may join it and reach the container at its address (deployOn decides)
+    const keys = containerNetworkKeys(target)
+    const network = networkWorkloadsOf(record.spec.workloads).find(w => w.name === keys?.network)
+    const name = network === undefined ? undefined : await lookups.networkName(network.networkId)
+    return { ...workload, backend: name === undefined || keys?.ip === undefined ? resolved : { ...resolved, overlay: { network: name, ip: keys.ip } } }
   }))
   return { ...spec, workloads }
+}
+
+/** The deployment and container of the twin's that has overlay address `address` (a twin's networks never share a range). */
+async function holderOf (address: string, lookups: BackendLookups, fail: (problem: string) => never): Promise<{ deployment: string, workload: string }> {
+  for (const record of await lookups.deployments()) {
+    const holder = record.spec.workloads.find(w => containerNetworkKeys(w)?.ip === address)
+    if (holder !== undefined) return { deployment: record.name, workload: holder.name }
+  }
+  return fail(`no container of yours has the address ${address} in any of your networks; name it as deployment/workload:port`)
+}
+
+/**
+ * The spec with every gateway backend granted until `until` (Unix ms, the gateway contract's lease
+ * end as the twin knows it): the backend's farmer takes the gateway's proof until then, so a
+ * gateway whose lease ended, and was not renewed, loses its backends (gateway-tunnel.md §5.1).
+ */
+export function grantGatewayBackends (spec: DeploymentSpec, until: number): DeploymentSpec {
+  if (!hasGatewayBackends(spec)) return spec
+  return {
+    ...spec,
+    workloads: spec.workloads.map(w => w.type === 'gateway-name' || w.type === 'gateway-fqdn' ? { ...w, backend: { ...w.backend, validUntil: until } } : w)
+  }
+}
+
+export function hasGatewayBackends (spec: DeploymentSpec): boolean {
+  return spec.workloads.some(w => w.type === 'gateway-name' || w.type === 'gateway-fqdn')
 }
 
 /** A gateway workload as `show` gives it: where it is served and whether its backend answered the gateway's last check. */

@@ -2,10 +2,12 @@
  * Where the twin meets the container kind's `network` and `ip` keys and the `network` kind: the
  * only place that reads or writes them. A container names one of the twin's networks in its spec
  * (`network: backend`); the twin points it at the `network` workload it puts into the deployment
- * (`net-backend`) and fills `ip`.
+ * (`net-backend`) and fills `ip`. A gateway whose backend is on a network the gateway joins names
+ * it the same way (its backend's `overlay`).
  */
 import { networkKind, type NetworkWorkloadSpec } from '@p2pcloud/network'
 import { containerKind, type ContainerWorkloadSpec } from '@p2pcloud/runtime'
+import type { GatewayWorkloadSpec } from '@p2pcloud/gateway'
 import type { WorkloadSpec } from './spec.js'
 
 /** A container's network keys (ContainerWorkloadSpec's `network` and `ip`). */
@@ -41,4 +43,26 @@ export function networkWorkloadsOf (workloads: readonly WorkloadSpec[]): Network
 /** The spec's workloads other than its `network` ones, and `networks` with them. */
 export function withNetworkWorkloads (workloads: readonly WorkloadSpec[], networks: readonly NetworkWorkloadSpec[]): WorkloadSpec[] {
   return [...networks, ...workloads.filter(w => w.type !== networkKind.type)]
+}
+
+const isGateway = (workload: WorkloadSpec): workload is GatewayWorkloadSpec => workload.type === 'gateway-name' || workload.type === 'gateway-fqdn'
+
+/** The network a gateway's backend is reached over (its user name before `prepare`, its workload's after); undefined for others. */
+export function gatewayOverlayNetwork (workload: WorkloadSpec): string | undefined {
+  return isGateway(workload) ? workload.backend.overlay?.network : undefined
+}
+
+/** The gateway's backend reached over network workload `network`. */
+export function pointGatewayAt (workload: WorkloadSpec, network: string): WorkloadSpec {
+  if (!isGateway(workload) || workload.backend.overlay === undefined) return workload
+  return { ...workload, backend: { ...workload.backend, overlay: { ...workload.backend.overlay, network } } }
+}
+
+/** The spec with no gateway backend over a network: the gateway farmer does not offer `network`, so the mesh it is. */
+export function withoutGatewayOverlays (workloads: readonly WorkloadSpec[]): WorkloadSpec[] {
+  return workloads.map(w => {
+    if (!isGateway(w) || w.backend.overlay === undefined) return w
+    const { overlay: _overlay, ...backend } = w.backend
+    return { ...w, backend }
+  })
 }

@@ -1,6 +1,6 @@
 /**
  * The twin's networks as its deployments use them: before a deploy or update, the spec gets one
- * `network` workload per network its containers name (the farmer's /24, the other members) and
+ * `network` workload per network its containers (or its gateways' backends) name (the farmer's /24, the other members) and
  * each such container its address; once it settled, the farmer's WireGuard key and endpoints
  * (its network workload's result) make it a member the others are told of, by a new version of
  * each of their deployments where only the network workload changed.
@@ -11,7 +11,7 @@ import type { DeploymentSpec, WorkloadSpec } from './spec.js'
 import type { TwinDeploymentRecord } from './twin-store.js'
 import { NetworkSpecError, NetworkUnavailableError } from './errors.js'
 import { assignAddress, memberOf, networkWorkload, networkWorkloadName, type NetworkMemberRecord, type PrivateNetwork } from './network-plan.js'
-import { attachContainer, containerNetworkKeys, networkWorkloadsOf, withNetworkWorkloads } from './network-fields.js'
+import { attachContainer, containerNetworkKeys, gatewayOverlayNetwork, networkWorkloadsOf, pointGatewayAt, withNetworkWorkloads } from './network-fields.js'
 import { withMember, withoutMember, type NetworkJoin, type NetworkStore } from './networks.js'
 
 const log = logger('p2pcloud:twin:networks')
@@ -44,7 +44,7 @@ const pathView = (path: PeerPath): NetworkPathView => ({ ...path, peerId: path.p
 
 /** The networks the containers of `spec` name (as the user wrote them), each once. */
 export function networksAsked (spec: DeploymentSpec): string[] {
-  return [...new Set(spec.workloads.map(w => containerNetworkKeys(w)?.network).filter((n): n is string => n != null))]
+  return [...new Set(spec.workloads.map(w => containerNetworkKeys(w)?.network ?? gatewayOverlayNetwork(w)).filter((n): n is string => n != null))]
 }
 
 /** Each network's `network` workload in a stored deployment, by network id. */
@@ -110,7 +110,9 @@ export class NetworkMembers {
       for (const w of joining) { const given = containerNetworkKeys(w)?.ip; if (given != null) assign(w, given) }
       for (const w of joining) { const ip = kept(w); if (!ips.has(w.name) && ip != null && !taken.includes(ip)) assign(w, ip) }
       for (const w of joining) if (!ips.has(w.name)) assign(w, undefined)
-      workloads = workloads.map(w => ips.has(w.name) ? attachContainer(w, workloadName, ips.get(w.name) as string) : w)
+      workloads = workloads.map(w => ips.has(w.name)
+        ? attachContainer(w, workloadName, ips.get(w.name) as string)
+        : gatewayOverlayNetwork(w) === name ? pointGatewayAt(w, workloadName) : w)
       networks.push(networkWorkload(network, member))
     }
     return { ...spec, workloads: withNetworkWorkloads(workloads, networks) }

@@ -13,7 +13,8 @@ import { ZdbClient, zdbKind } from '@p2pcloud/zdb'
 import { SpecError, specResources, type DeploymentSpec } from './spec.js'
 import { ContractNotFoundError, DeployFailedError, DeploymentExistsError, DeploymentNotFoundError, FarmerNotAnsweringError, NoCapacityError, NoMatchingFarmerError, PoolMemberError } from './errors.js'
 import { sameWorkload } from './workload-data.js'
-import { gatewayViews, resolveGatewayBackends, type GatewayView } from './gateway-backends.js'
+import { withoutGatewayOverlays } from './network-fields.js'
+import { gatewayViews, grantGatewayBackends, hasGatewayBackends, resolveGatewayBackends, type GatewayView } from './gateway-backends.js'
 import { TwinStore, type PendingReservation, type TwinDeploymentRecord } from './twin-store.js'
 import { StoragePools } from './storage-pools.js'
 import { MAX_FAILED_CANDIDATES, PROBE_TIMEOUT_MS, UnreliableFarmers, isLetDown, isNoAnswer, place } from './placement.js'
@@ -225,9 +226,11 @@ export class Twin {
     if (this.deploying.has(spec.name)) throw new DeploymentExistsError(`a deployment named "${spec.name}" is being deployed`)
     this.deploying.add(spec.name)
     try {
+      // its gateways' backends first: one on a network may bring the network in
+      const resolved = await this.resolveBackends(spec)
       // a network's /24s and addresses are handed out one deploy at a time
-      return await this.networks.store.serialize(networksAsked(spec), async () => {
-        const deployed = await this.deployNew(spec)
+      return await this.networks.store.serialize(networksAsked(resolved), async () => {
+        const deployed = await this.deployNew(resolved)
         return { ...deployed, notes: await this.networks.reconcile(deployed, undefined) }
       })
     } finally {
@@ -235,10 +238,18 @@ export class Twin {
     }
   }
 
-  private async deployNew (asked: DeploymentSpec): Promise<TwinDeploymentView> {
-    const existing = await this.store.get(asked.name)
-    if (existing != null) throw new DeploymentExistsError(`a deployment named "${asked.name}" exists already; remove it first (p2pcloud rm ${asked.name})`)
-    const spec = await resolveGatewayBackends(asked, async name => this.store.get(name))
+  /** The spec's gateway backends made into what the gateway is sent (resolveGatewayBackends). */
+  private async resolveBackends (spec: DeploymentSpec): Promise<DeploymentSpec> {
+    return await resolveGatewayBackends(spec, {
+      deployment: async name => await this.store.get(name),
+      deployments: async () => await this.store.list(),
+      networkName: async networkId => (await this.networks.store.list()).find(n => n.networkId === networkId)?.name
+    })
+  }
+
+  private async deployNew (spec: DeploymentSpec): Promise<TwinDeploymentView> {
+    const existing = await this.store.get(spec.name)
+    if (existing != null) throw new DeploymentExistsError(`a deployment named "${spec.name}" exists already; remove it first (p2pcloud rm ${spec.name})`)
     const need = specResources(spec)
     if (spec.where.farmer != null) {
       const farmer = peerIdFromString(spec.where.farmer)
@@ -263,8 +274,10 @@ export class Twin {
    * to resolve, never a contract nobody knows of. The deployment is stored once it settled.
    */
   private async deployOn (farmer: PeerId, asked: DeploymentSpec, need: Resources): Promise<TwinDeploymentView> {
-    const spec = await this.networks.prepare(asked, farmer.toString())
-    const { quote, envelope } = await this.components.contracts.client.quote(farmer, need, spec.leaseMs)
+    const prepared = await this.networks.prepare(this.overlaysFor(farmer, asked), farmer.toString())
+    const { quote, envelope } = await this.components.contracts.client.quote(farmer, need, prepared.leaseMs)
+    // the lease ends by then at the latest: the farmer books a proposal before the quote's validUntil
+    const spec = grantGatewayBackends(prepared, quote.validUntil + quote.leaseMs)
     const proposal = await signProposal(envelope, this.components.peerId.toString(), Date.now(), this.components.privateKey)
     const workloadVersions = Object.fromEntries(spec.workloads.map(w => [w.name, 1]))
     const record: TwinDeploymentRecord = { name: spec.name, farmer: farmer.toString(), contractId: contractIdOf(proposal), spec, version: 1, workloadVersions, createdAt: Date.now(), state: 'deployed' }
@@ -301,10 +314,12 @@ export class Twin {
    * version goes up by one and only workloads that changed carry it.
    */
   async update (asked: DeploymentSpec): Promise<TwinDeploymentView> {
-    const touched = await this.networks.touched(asked, await this.record(asked.name))
+    const before = await this.record(asked.name)
+    const backends = this.overlaysFor(peerIdFromString(before.farmer), await this.resolveBackends(asked))
+    const touched = await this.networks.touched(backends, before)
     return this.networks.store.serialize(touched, async () => {
       const current = await this.record(asked.name)
-      const resolved = await resolveGatewayBackends(asked, async name => this.store.get(name))
+      const resolved = await this.granted(backends, current)
       const updated = await this.sendUpdate(current, await this.networks.prepare(resolved, current.farmer, current)).catch(async (err: any) => {
         if (err?.code !== DeploymentErrorCodes.DOES_NOT_FIT) throw err
         const contract = await this.components.contracts.client.get(peerIdFromString(current.farmer), current.contractId)
@@ -312,6 +327,21 @@ export class Twin {
       })
       return { ...updated, notes: await this.networks.reconcile(updated, current) }
     })
+  }
+
+  /** The spec with its gateways' backends reached over their networks when `farmer` offers `network` (it joins them), else through the mesh. */
+  private overlaysFor (farmer: PeerId, spec: DeploymentSpec): DeploymentSpec {
+    const offers = this.components.capacity.directory.get(farmer.toString())?.advert.capabilities.includes('network') === true
+    return offers ? spec : { ...spec, workloads: withoutGatewayOverlays(spec.workloads) }
+  }
+
+  /** `spec`'s gateway backends granted until the lease end of `current`'s contract, as its farmer says now. */
+  private async granted (spec: DeploymentSpec, current: TwinDeploymentRecord): Promise<DeploymentSpec> {
+    if (!hasGatewayBackends(spec)) return spec
+    const farmer = peerIdFromString(current.farmer)
+    await this.reach(farmer)
+    const contract = await this.components.contracts.client.get(farmer, current.contractId)
+    return grantGatewayBackends(spec, contract.acceptance.leaseEnd)
   }
 
   /** Send `spec` as the next version of `current`, stored once it settled (or once the farmer took it, a workload failing). */
@@ -507,7 +537,9 @@ export class Twin {
       checkRenewal(name, leaseMs, { state: current.state, leaseEnd: current.acceptance.leaseEnd })
     }
     const contract = await this.components.contracts.client.renew(farmer, record.contractId, leaseMs)
-    return { ...record, contract: contractSummary(contract) }
+    // a gateway's backends are granted until its lease end: the new one goes to the gateway as an update
+    const renewed = hasGatewayBackends(record.spec) ? await this.sendUpdate(record, grantGatewayBackends(record.spec, contract.acceptance.leaseEnd)) : record
+    return { ...renewed, contract: contractSummary(contract) }
   }
 }
 

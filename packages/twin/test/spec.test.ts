@@ -244,11 +244,15 @@ describe('parseDeploymentSpec: errors name the field and its line', () => {
       ])
       assert.deepEqual((parsed.workloads[0] as any).backend.at, { source: 'app.yaml', field: 'workloads[0].backend', line: 4, column: 46 })
       assert.deepEqual(specResources(parsed), { cru: 0, mru: 32 * 2 ** 20, sru: 0, hru: 0, ipv4u: 0 })
+      // an overlay ip:port: the twin finds the container with that address when it deploys
+      const byAddress = parseDeploymentSpec(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: 10.20.3.2:8080}' }), 'app.yaml')
+      assert.deepEqual({ ...(byAddress.workloads[0] as any).backend, at: undefined }, { deployment: '', workload: '', port: 8080, address: '10.20.3.2', at: undefined })
     })
     it('gateways: a name that is no DNS label, a bad backend, an overlay address, a bad tls, an fqdn of one label', () => {
       refused(spec({ workloads: 'workloads:\n  - {name: w_w, type: gateway-name, backend: web/httpd:80}' }), { field: 'workloads[0].name', line: 4, message: /"w_w" cannot be a name under the gateway's domain/ })
       refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: httpd:80}' }), { field: 'workloads[0].backend', line: 4, message: /"httpd:80" is not a backend; write deployment\/workload:port/ })
-      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: 10.1.2.3:80}' }), { field: 'workloads[0].backend', line: 4, message: /an overlay address \(10.1.2.3:80\) is not a backend yet/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: 10.1.2.300:80}' }), { field: 'workloads[0].backend', line: 4, message: /"10\.1\.2\.300" is not an IPv4 address; write ip:port/ })
+      refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: 10.1.2.3:0}' }), { field: 'workloads[0].backend', line: 4, message: /port 0 is outside 1–65535/ })
       refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: web/httpd:70000}' }), { field: 'workloads[0].backend', line: 4, message: /port 70000 is outside 1–65535/ })
       refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-name, backend: web/httpd:80, tls: yes}' }), { field: 'workloads[0].tls', line: 4, message: /"yes" is not a tls mode/ })
       refused(spec({ workloads: 'workloads:\n  - {name: www, type: gateway-fqdn, fqdn: localhost, backend: web/httpd:80}' }), { field: 'workloads[0].fqdn', line: 4, message: /"localhost" is not a lowercase hostname of at least two labels/ })

@@ -11,6 +11,9 @@ export const GATEWAY_FQDN_TYPE = 'gateway-fqdn'
 /** One DNS label: what `gateway-name` puts in front of the gateway's domain. */
 export const GATEWAY_NAME_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
 
+/** A dotted IPv4 address: four numbers 0–255, no leading zeros. */
+export const IPV4_ADDRESS = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+
 /** Bytes of a contract id (sha2-256). */
 export const CONTRACT_ID_BYTES = 32
 
@@ -23,6 +26,10 @@ export interface GatewayBackendRef {
   port: number
   /** The backend deployment's farmer (peer id): whom the gateway opens its tunnels to. */
   farmer: string
+  /** Unix ms until which the backend's farmer takes this workload as a tunnel proof: the twin's grant, renewed with the gateway's lease. */
+  validUntil: number
+  /** The overlay path: a network workload of the gateway's deployment and the container's address in it; absent: the mesh path only. */
+  overlay?: { network: string, ip: string }
 }
 
 /** A gateway-name or gateway-fqdn workload's data, checked. */
@@ -73,18 +80,29 @@ export function decodeGatewayData (workload: { name: string, type: string, data:
   if (backend.contractId.byteLength !== CONTRACT_ID_BYTES) throw bad(`backend contract_id must be ${CONTRACT_ID_BYTES} bytes, not ${backend.contractId.byteLength}`)
   if (!WORKLOAD_NAME.test(backend.workload)) throw bad(`backend workload "${backend.workload}" is not a workload name (${WORKLOAD_NAME.source})`)
   if (backend.port < 1 || backend.port > 65535) throw bad(`backend port ${backend.port} is outside 1–65535`)
+  if (backend.validUntilMs < 1) throw bad('backend valid_until_ms is missing: the twin grants a gateway its backend until a time')
   let farmer: string
   try {
     farmer = peerIdFromBytes(backend.farmer)
   } catch {
     throw bad('backend farmer is not a peer id')
   }
+  if ((backend.network === '') !== (backend.ip === '')) throw bad('backend network and ip go together: both or neither')
+  if (backend.network !== '' && !WORKLOAD_NAME.test(backend.network)) throw bad(`backend network "${backend.network}" is not a workload name (${WORKLOAD_NAME.source})`)
+  if (backend.ip !== '' && !IPV4_ADDRESS.test(backend.ip)) throw bad(`backend ip "${backend.ip}" is not a dotted IPv4 address`)
   const tls = TLS[decoded.tls]
   if (tls === undefined) throw bad(`tls ${String(decoded.tls)} is not terminate, passthrough or none`)
   return {
     type: workload.type,
     host,
-    backend: { contractId: contractIdFromBytes(backend.contractId), workload: backend.workload, port: backend.port, farmer },
+    backend: {
+      contractId: contractIdFromBytes(backend.contractId),
+      workload: backend.workload,
+      port: backend.port,
+      farmer,
+      validUntil: backend.validUntilMs,
+      ...(backend.network !== '' ? { overlay: { network: backend.network, ip: backend.ip } } : {})
+    },
     tls
   }
 }

@@ -170,7 +170,7 @@ async function tunnelProof ({ twin, twinKey, gateway, gatewayKey, backend, farme
   }, gatewayKey)
   const proposalEnvelope = await signProposal(quote, twin.peerId.toString(), Date.now(), twinKey)
   const data = deploymentMessages.GatewayNameData.encode({
-    name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.toMultihash().bytes }, tls: deploymentMessages.GatewayTls.NONE
+    name: 'www', backend: { contractId: new Uint8Array(Buffer.from(backend, 'hex')), workload, port, farmer: farmer.toMultihash().bytes, validUntilMs: Date.now() + HOUR, network: '', ip: '' }, tls: deploymentMessages.GatewayTls.NONE
   })
   const deploymentEnvelope = await signDeployment({
     contractId: contractIdOf(proposalEnvelope), twin: twin.peerId.toString(), name: 'gw', version: 1,

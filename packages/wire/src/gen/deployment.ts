@@ -1631,6 +1631,9 @@ export interface GatewayBackend {
   workload: string
   port: number
   farmer: Uint8Array<ArrayBuffer>
+  validUntilMs: number
+  network: string
+  ip: string
 }
 
 export namespace GatewayBackend {
@@ -1663,6 +1666,21 @@ export namespace GatewayBackend {
           w.bytes(obj.farmer)
         }
 
+        if ((obj.validUntilMs != null && obj.validUntilMs !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.validUntilMs)
+        }
+
+        if ((obj.network != null && obj.network !== '')) {
+          w.uint32(50)
+          w.string(obj.network)
+        }
+
+        if ((obj.ip != null && obj.ip !== '')) {
+          w.uint32(58)
+          w.string(obj.ip)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1671,7 +1689,10 @@ export namespace GatewayBackend {
           contractId: uint8ArrayAlloc(0),
           workload: '',
           port: 0,
-          farmer: uint8ArrayAlloc(0)
+          farmer: uint8ArrayAlloc(0),
+          validUntilMs: 0,
+          network: '',
+          ip: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1694,6 +1715,18 @@ export namespace GatewayBackend {
             }
             case 4: {
               obj.farmer = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.validUntilMs = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.network = reader.string()
+              break
+            }
+            case 7: {
+              obj.ip = reader.string()
               break
             }
             default: {
@@ -1739,6 +1772,27 @@ export namespace GatewayBackend {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.validUntilMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.network`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.ip`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1771,6 +1825,21 @@ export namespace GatewayBackend {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GatewayBackendValidUntilMsFieldEvent {
+    field: '$.validUntilMs'
+    value: number
+  }
+
+  export interface GatewayBackendNetworkFieldEvent {
+    field: '$.network'
+    value: string
+  }
+
+  export interface GatewayBackendIpFieldEvent {
+    field: '$.ip'
+    value: string
+  }
+
   export function encode (obj: Partial<GatewayBackend>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GatewayBackend.codec())
   }
@@ -1779,7 +1848,7 @@ export namespace GatewayBackend {
     return decodeMessage(buf, GatewayBackend.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): Generator<GatewayBackendContractIdFieldEvent | GatewayBackendWorkloadFieldEvent | GatewayBackendPortFieldEvent | GatewayBackendFarmerFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayBackend>): Generator<GatewayBackendContractIdFieldEvent | GatewayBackendWorkloadFieldEvent | GatewayBackendPortFieldEvent | GatewayBackendFarmerFieldEvent | GatewayBackendValidUntilMsFieldEvent | GatewayBackendNetworkFieldEvent | GatewayBackendIpFieldEvent> {
     return streamMessage(buf, GatewayBackend.codec(), opts)
   }
 }
@@ -2111,6 +2180,21 @@ export namespace GatewayNameData {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GatewayNameDataBackendValidUntilMsFieldEvent {
+    field: '$.backend.validUntilMs'
+    value: number
+  }
+
+  export interface GatewayNameDataBackendNetworkFieldEvent {
+    field: '$.backend.network'
+    value: string
+  }
+
+  export interface GatewayNameDataBackendIpFieldEvent {
+    field: '$.backend.ip'
+    value: string
+  }
+
   export interface GatewayNameDataTlsFieldEvent {
     field: '$.tls'
     value: GatewayTls
@@ -2124,7 +2208,7 @@ export namespace GatewayNameData {
     return decodeMessage(buf, GatewayNameData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): Generator<GatewayNameDataNameFieldEvent | GatewayNameDataBackendContractIdFieldEvent | GatewayNameDataBackendWorkloadFieldEvent | GatewayNameDataBackendPortFieldEvent | GatewayNameDataBackendFarmerFieldEvent | GatewayNameDataTlsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayNameData>): Generator<GatewayNameDataNameFieldEvent | GatewayNameDataBackendContractIdFieldEvent | GatewayNameDataBackendWorkloadFieldEvent | GatewayNameDataBackendPortFieldEvent | GatewayNameDataBackendFarmerFieldEvent | GatewayNameDataBackendValidUntilMsFieldEvent | GatewayNameDataBackendNetworkFieldEvent | GatewayNameDataBackendIpFieldEvent | GatewayNameDataTlsFieldEvent> {
     return streamMessage(buf, GatewayNameData.codec(), opts)
   }
 }
@@ -2262,6 +2346,21 @@ export namespace GatewayFqdnData {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GatewayFqdnDataBackendValidUntilMsFieldEvent {
+    field: '$.backend.validUntilMs'
+    value: number
+  }
+
+  export interface GatewayFqdnDataBackendNetworkFieldEvent {
+    field: '$.backend.network'
+    value: string
+  }
+
+  export interface GatewayFqdnDataBackendIpFieldEvent {
+    field: '$.backend.ip'
+    value: string
+  }
+
   export interface GatewayFqdnDataTlsFieldEvent {
     field: '$.tls'
     value: GatewayTls
@@ -2275,7 +2374,7 @@ export namespace GatewayFqdnData {
     return decodeMessage(buf, GatewayFqdnData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): Generator<GatewayFqdnDataFqdnFieldEvent | GatewayFqdnDataBackendContractIdFieldEvent | GatewayFqdnDataBackendWorkloadFieldEvent | GatewayFqdnDataBackendPortFieldEvent | GatewayFqdnDataBackendFarmerFieldEvent | GatewayFqdnDataTlsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GatewayFqdnData>): Generator<GatewayFqdnDataFqdnFieldEvent | GatewayFqdnDataBackendContractIdFieldEvent | GatewayFqdnDataBackendWorkloadFieldEvent | GatewayFqdnDataBackendPortFieldEvent | GatewayFqdnDataBackendFarmerFieldEvent | GatewayFqdnDataBackendValidUntilMsFieldEvent | GatewayFqdnDataBackendNetworkFieldEvent | GatewayFqdnDataBackendIpFieldEvent | GatewayFqdnDataTlsFieldEvent> {
     return streamMessage(buf, GatewayFqdnData.codec(), opts)
   }
 }

@@ -34,7 +34,7 @@ const tunnel = new GatewayTunnel({ registrar: farmer }, {
     const provisioner = farmer.services.farmer?.provisioner
     return ledger === undefined || provisioner === undefined ? undefined : farmerHoldings(ledger, provisioner)
   },
-  connect: containerConnector(farmer.peerId.toString(), dialer)
+  connect: containerConnector(farmer.peerId.toString(), dialer, () => farmer.services.farmer?.drivers)
 })
 await tunnel.start()
 
