@@ -51,8 +51,8 @@ export interface CapacityMarketComponents {
 }
 
 export interface CapacityMarketInit {
-  /** Set on farmers: what to advertise and the measured totals. */
-  farmer?: { config: AdvertSettings, total: Resources }
+  /** Set on farmers: what to advertise, the measured totals and how each was obtained (probeCapacity). */
+  farmer?: { config: AdvertSettings, total: Resources, sources?: Record<keyof Resources, string> }
   version: string
   /** How often expired adverts are evicted from the directory. */
   evictIntervalMs?: number
@@ -104,6 +104,12 @@ export class CapacityMarket implements Startable {
 
   get isFarmer (): boolean {
     return this.account != null
+  }
+
+  /** A farmer's totals and, per unit, how it got them: what `start` says it offers. */
+  get offered (): { total: Resources, sources?: Record<keyof Resources, string> } | undefined {
+    const farmer = this.init.farmer
+    return farmer != null ? { total: farmer.total, sources: farmer.sources } : undefined
   }
 
   async start (): Promise<void> {
