@@ -359,6 +359,7 @@ export interface Advert {
   seq: number
   issuedAtMs: number
   expiresAtMs: number
+  leaving: boolean
 }
 
 export namespace Advert {
@@ -445,6 +446,11 @@ export namespace Advert {
           w.uint64Number(obj.expiresAtMs)
         }
 
+        if ((obj.leaving != null && obj.leaving !== false)) {
+          w.uint32(120)
+          w.bool(obj.leaving)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -460,7 +466,8 @@ export namespace Advert {
           version: '',
           seq: 0,
           issuedAtMs: 0,
-          expiresAtMs: 0
+          expiresAtMs: 0,
+          leaving: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -537,6 +544,10 @@ export namespace Advert {
             }
             case 14: {
               obj.expiresAtMs = reader.uint64Number()
+              break
+            }
+            case 15: {
+              obj.leaving = reader.bool()
               break
             }
             default: {
@@ -670,6 +681,13 @@ export namespace Advert {
               yield {
                 field: `${prefix}.expiresAtMs`,
                 value: reader.uint64Number()
+              }
+              break
+            }
+            case 15: {
+              yield {
+                field: `${prefix}.leaving`,
+                value: reader.bool()
               }
               break
             }
@@ -812,6 +830,11 @@ export namespace Advert {
     value: number
   }
 
+  export interface AdvertLeavingFieldEvent {
+    field: '$.leaving'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Advert>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Advert.codec())
   }
@@ -820,7 +843,7 @@ export namespace Advert {
     return decodeMessage(buf, Advert.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertPeerIdFieldEvent | AdvertFarmFieldEvent | AdvertCountryFieldEvent | AdvertCityFieldEvent | AdvertTotalCruFieldEvent | AdvertTotalMruFieldEvent | AdvertTotalSruFieldEvent | AdvertTotalHruFieldEvent | AdvertTotalIpv4uFieldEvent | AdvertFreeCruFieldEvent | AdvertFreeMruFieldEvent | AdvertFreeSruFieldEvent | AdvertFreeHruFieldEvent | AdvertFreeIpv4uFieldEvent | AdvertCapabilitiesFieldEvent | AdvertGatewayDomainFieldEvent | AdvertPriceCurrencyFieldEvent | AdvertPriceCuHourMicroFieldEvent | AdvertPriceSuHourMicroFieldEvent | AdvertPriceIpv4HourMicroFieldEvent | AdvertAddressesFieldEvent | AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertIssuedAtMsFieldEvent | AdvertExpiresAtMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertPeerIdFieldEvent | AdvertFarmFieldEvent | AdvertCountryFieldEvent | AdvertCityFieldEvent | AdvertTotalCruFieldEvent | AdvertTotalMruFieldEvent | AdvertTotalSruFieldEvent | AdvertTotalHruFieldEvent | AdvertTotalIpv4uFieldEvent | AdvertFreeCruFieldEvent | AdvertFreeMruFieldEvent | AdvertFreeSruFieldEvent | AdvertFreeHruFieldEvent | AdvertFreeIpv4uFieldEvent | AdvertCapabilitiesFieldEvent | AdvertGatewayDomainFieldEvent | AdvertPriceCurrencyFieldEvent | AdvertPriceCuHourMicroFieldEvent | AdvertPriceSuHourMicroFieldEvent | AdvertPriceIpv4HourMicroFieldEvent | AdvertAddressesFieldEvent | AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertIssuedAtMsFieldEvent | AdvertExpiresAtMsFieldEvent | AdvertLeavingFieldEvent> {
     return streamMessage(buf, Advert.codec(), opts)
   }
 }
