@@ -170,6 +170,7 @@ export async function generateVectors (): Promise<VectorFiles> {
       await advertVector('advert-minimal', 'Smallest useful advert: seq 1, empty city, no capabilities, no addresses, all free capacity zero (free is present and encodes as 32 00), zero prices, lifetime exactly the 1 h maximum.', minimal),
       await advertVector('expired-within-skew', 'advert-full checked 1 ms before it counts as expired: expires_at_ms + 5 min > now.', full, { nowMs: T0 + TTL + SKEW - 1 }),
       await advertVector('future-within-skew', 'Issued exactly 5 min after the receiver\'s now: issued_at_ms <= now + 5 min.', advertFields({ seq: String(NOW + SKEW), issued_at_ms: String(NOW + SKEW), expires_at_ms: String(NOW + SKEW + TTL) })),
+      await advertVector('advert-half-core-free', 'advert-full with 5.5 of its 8 cores free after bookings of half cores: free cru 5 and cru_milli 500 (field 6 of Resources).', advertFields({ free: { ...resources(5, 24 * GiB, 800_000_000_000, 4_000_787_030_016, 1), cru_milli: 500 } })),
       await advertVector('largest', 'An envelope of exactly 8192 bytes (version padded), the largest allowed.', await paddedFields(8192))
     ]
   }
@@ -206,6 +207,7 @@ export async function generateVectors (): Promise<VectorFiles> {
   invalid.push(await advertVector('capabilities-too-many', '17 capabilities.', advertFields({ capabilities: Array.from({ length: 17 }, (_, i) => `cap-${String(i).padStart(2, '0')}`), gateway_domain: '' }), { expect: 'REJECT', problem: 'CAPABILITIES' }))
   invalid.push(await advertVector('addresses-too-many', '17 addresses (/ip4/203.0.113.7/tcp/4050 to /tcp/4066).', advertFields({ addresses: Array.from({ length: 17 }, (_, i) => hex(multiaddr(`/ip4/203.0.113.7/tcp/${4050 + i}`).bytes)) }), { expect: 'REJECT', problem: 'ADDRESSES' }))
   invalid.push(await advertVector('free-over-total', 'free.cru 9 > total.cru 8.', advertFields({ free: resources(9, 24 * GiB, 800_000_000_000, 4_000_787_030_016, 1) }), { expect: 'REJECT', problem: 'FREE_OVER_TOTAL' }))
+  invalid.push(await advertVector('cru-milli-whole-core', 'free cru_milli 1000: whole cores belong in cru, so cru_milli is at most 999.', advertFields({ free: { ...resources(5, 24 * GiB, 800_000_000_000, 4_000_787_030_016, 1), cru_milli: 1000 } }), { expect: 'REJECT', problem: 'DECODE' }))
   invalid.push(await advertVector('seq-zero', 'seq 0 (field 12 absent).', advertFields({ seq: '0' }), { expect: 'REJECT', problem: 'SEQ' }))
   invalid.push(await advertVector('expires-not-after-issued', 'expires_at_ms = issued_at_ms.', advertFields({ expires_at_ms: String(T0) }), { expect: 'REJECT', problem: 'TIMES' }))
   invalid.push(await advertVector('lifetime-too-long', 'expires_at_ms - issued_at_ms = 1 h + 1 ms.', advertFields({ expires_at_ms: String(T0 + HOUR + 1) }), { expect: 'REJECT', problem: 'LIFETIME' }))

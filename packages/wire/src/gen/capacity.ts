@@ -11,6 +11,7 @@ export interface Resources {
   sru: number
   hru: number
   ipv4u: number
+  cruMilli: number
 }
 
 export namespace Resources {
@@ -48,6 +49,11 @@ export namespace Resources {
           w.uint64Number(obj.ipv4u)
         }
 
+        if ((obj.cruMilli != null && obj.cruMilli !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.cruMilli)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -57,7 +63,8 @@ export namespace Resources {
           mru: 0,
           sru: 0,
           hru: 0,
-          ipv4u: 0
+          ipv4u: 0,
+          cruMilli: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -84,6 +91,10 @@ export namespace Resources {
             }
             case 5: {
               obj.ipv4u = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.cruMilli = reader.uint32()
               break
             }
             default: {
@@ -136,6 +147,13 @@ export namespace Resources {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.cruMilli`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -173,6 +191,11 @@ export namespace Resources {
     value: number
   }
 
+  export interface ResourcesCruMilliFieldEvent {
+    field: '$.cruMilli'
+    value: number
+  }
+
   export function encode (obj: Partial<Resources>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Resources.codec())
   }
@@ -181,7 +204,7 @@ export namespace Resources {
     return decodeMessage(buf, Resources.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resources>): Generator<ResourcesCruFieldEvent | ResourcesMruFieldEvent | ResourcesSruFieldEvent | ResourcesHruFieldEvent | ResourcesIpv4uFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resources>): Generator<ResourcesCruFieldEvent | ResourcesMruFieldEvent | ResourcesSruFieldEvent | ResourcesHruFieldEvent | ResourcesIpv4uFieldEvent | ResourcesCruMilliFieldEvent> {
     return streamMessage(buf, Resources.codec(), opts)
   }
 }
@@ -748,6 +771,11 @@ export namespace Advert {
     value: number
   }
 
+  export interface AdvertTotalCruMilliFieldEvent {
+    field: '$.total.cruMilli'
+    value: number
+  }
+
   export interface AdvertFreeCruFieldEvent {
     field: '$.free.cru'
     value: number
@@ -770,6 +798,11 @@ export namespace Advert {
 
   export interface AdvertFreeIpv4uFieldEvent {
     field: '$.free.ipv4u'
+    value: number
+  }
+
+  export interface AdvertFreeCruMilliFieldEvent {
+    field: '$.free.cruMilli'
     value: number
   }
 
@@ -843,7 +876,7 @@ export namespace Advert {
     return decodeMessage(buf, Advert.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertPeerIdFieldEvent | AdvertFarmFieldEvent | AdvertCountryFieldEvent | AdvertCityFieldEvent | AdvertTotalCruFieldEvent | AdvertTotalMruFieldEvent | AdvertTotalSruFieldEvent | AdvertTotalHruFieldEvent | AdvertTotalIpv4uFieldEvent | AdvertFreeCruFieldEvent | AdvertFreeMruFieldEvent | AdvertFreeSruFieldEvent | AdvertFreeHruFieldEvent | AdvertFreeIpv4uFieldEvent | AdvertCapabilitiesFieldEvent | AdvertGatewayDomainFieldEvent | AdvertPriceCurrencyFieldEvent | AdvertPriceCuHourMicroFieldEvent | AdvertPriceSuHourMicroFieldEvent | AdvertPriceIpv4HourMicroFieldEvent | AdvertAddressesFieldEvent | AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertIssuedAtMsFieldEvent | AdvertExpiresAtMsFieldEvent | AdvertLeavingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertPeerIdFieldEvent | AdvertFarmFieldEvent | AdvertCountryFieldEvent | AdvertCityFieldEvent | AdvertTotalCruFieldEvent | AdvertTotalMruFieldEvent | AdvertTotalSruFieldEvent | AdvertTotalHruFieldEvent | AdvertTotalIpv4uFieldEvent | AdvertTotalCruMilliFieldEvent | AdvertFreeCruFieldEvent | AdvertFreeMruFieldEvent | AdvertFreeSruFieldEvent | AdvertFreeHruFieldEvent | AdvertFreeIpv4uFieldEvent | AdvertFreeCruMilliFieldEvent | AdvertCapabilitiesFieldEvent | AdvertGatewayDomainFieldEvent | AdvertPriceCurrencyFieldEvent | AdvertPriceCuHourMicroFieldEvent | AdvertPriceSuHourMicroFieldEvent | AdvertPriceIpv4HourMicroFieldEvent | AdvertAddressesFieldEvent | AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertIssuedAtMsFieldEvent | AdvertExpiresAtMsFieldEvent | AdvertLeavingFieldEvent> {
     return streamMessage(buf, Advert.codec(), opts)
   }
 }
