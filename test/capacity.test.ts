@@ -3,12 +3,28 @@ import { describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { LevelDatastore } from 'datastore-level'
 import { advertKey, signAdvert, type Advert } from '@p2pcloud/capacity'
+import { dialAddress } from '@p2pcloud/sim'
 import { CAPACITY_TOPIC } from '@p2pcloud/wire'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
-import { resources, startMarketPeer, type MarketPeer } from './helpers/index.js'
+import { farmerHome, resources, runCli, spawnDaemon, startMarketPeer, type CliDaemon, type MarketPeer } from './helpers/index.js'
 
 async function stop (peers: MarketPeer[]): Promise<void> {
   await Promise.all(peers.map(async p => p.node.stop()))
+}
+
+/** A home made by `p2pcloud init` for a peer that is no farmer. */
+async function userHome (prefix: string): Promise<string> {
+  const home = await tempDir(prefix)
+  const init = await runCli(['init', '--home', home])
+  assert.equal(init.code, 0, init.stderr)
+  return home
+}
+
+/** The farmers `p2pcloud find --local` lists on `peer`. */
+async function listed (peer: CliDaemon): Promise<string[]> {
+  const find = await runCli(['find', '--local', '--json', '--home', peer.ready.home])
+  assert.equal(find.code, 0, find.stderr)
+  return JSON.parse(find.stdout).map((farmer: { peerId: string }) => farmer.peerId)
 }
 
 function seqOf (peer: MarketPeer, farmer: MarketPeer): number | undefined {
@@ -112,31 +128,53 @@ describe('capacity market', () => {
     }
   })
 
-  it('a farmer that stops disappears from find once its advert expires', async () => {
-    const farmer = await startMarketPeer({ farmer: { farm: 'gent', country: 'BE', total: resources(4, 8), advertTtlSeconds: 2 } })
-    const twin = await startMarketPeer({ bootstrap: farmer.node })
+  it('a farmer that crashes disappears from find once its advert expires', async () => {
+    const farmer = await spawnDaemon(await farmerHome('crash', { cru: 2, mru: '2G', sru: '10G', hru: 0 }, { advertTtlSeconds: 2 }))
+    const twin = await spawnDaemon(await userHome('crash-twin'), { args: ['--bootstrap', farmer.ready.addresses[0]] })
     try {
-      await waitFor('the twin to hear the farmer', () => seqOf(twin, farmer) != null)
-      await farmer.node.stop()
-      const expiresAt = twin.market.directory.get(farmer.node.peerId.toString())?.advert.expiresAt ?? 0
-      await waitFor('the farmer to drop out of find', async () => (await twin.market.find({ country: 'BE' }, { localOnly: true })).length === 0)
-      assert.ok(Date.now() >= expiresAt, 'it stays listed until its advert expires, not just until it disconnects')
+      await waitFor('the twin to list the farmer', async () => (await listed(twin)).includes(farmer.ready.peerId))
+      const killedAt = Date.now()
+      farmer.child.kill('SIGKILL') // no clean stop: it cannot say it leaves
+      await waitFor('the farmer to drop out of find', async () => !(await listed(twin)).includes(farmer.ready.peerId))
+      assert.ok(Date.now() - killedAt >= 1000, 'it stays listed until its advert expires, not just until it disconnects')
     } finally {
-      await twin.node.stop()
+      await twin.stop()
+      await farmer.stop()
     }
   })
 
-  it('a peer that joined after the adverts were gossiped finds farmers through the DHT: asked directly, or read from the DHT when gone', async () => {
+  it('a farmer that stops cleanly leaves find at once with a signed leaving advert, and is listed again when it comes back', async () => {
+    const home = await farmerHome('leave', { cru: 2, mru: '2G', sru: '10G', hru: 0 })
+    let farmer = await spawnDaemon(home)
+    const twin = await spawnDaemon(await userHome('leave-twin'), { args: ['--bootstrap', farmer.ready.addresses[0]] })
+    try {
+      await waitFor('the twin to list the farmer', async () => (await listed(twin)).includes(farmer.ready.peerId))
+      const stop = await runCli(['stop', '--home', home])
+      assert.equal(stop.code, 0, stop.stderr)
+      // its advert lives 10 minutes: only the leaving advert can take it out within seconds
+      await waitFor('the farmer to drop out of find', async () => !(await listed(twin)).includes(farmer.ready.peerId), 15_000)
+      farmer = await spawnDaemon(home, { args: ['--bootstrap', twin.ready.addresses[0]] })
+      await waitFor('the twin to list the farmer again', async () => (await listed(twin)).includes(farmer.ready.peerId))
+    } finally {
+      await twin.stop()
+      await farmer.stop()
+    }
+  })
+
+  it('a peer that joined after the adverts were gossiped finds farmers through the DHT: asked directly, or read from the DHT when crashed', async () => {
     const hub = await startMarketPeer()
     const peers = [hub]
+    let liege: CliDaemon | undefined
     try {
-      const farmers: MarketPeer[] = []
-      for (const [farm, country, cru] of [['gent', 'BE', 4], ['liege', 'BE', 8], ['berlin', 'DE', 8]] as const) {
+      for (const [farm, country, cru] of [['gent', 'BE', 4], ['berlin', 'DE', 8]] as const) {
         // no re-advertising to newcomers: the late peer can only learn through the DHT
-        farmers.push(await startMarketPeer({ bootstrap: hub.node, readvertiseBelowTopicPeers: 0, farmer: { farm, country, total: resources(cru, 16) } }))
+        peers.push(await startMarketPeer({ bootstrap: hub.node, readvertiseBelowTopicPeers: 0, farmer: { farm, country, total: resources(cru, 16) } }))
       }
-      peers.push(...farmers)
-      const beFarmers = farmers.slice(0, 2).map(f => f.node.peerId.toString()).sort()
+      // liege runs in a process of its own, so that it can crash (SIGKILL) without a leaving advert
+      liege = await spawnDaemon(await farmerHome('liege', { cru: 8, mru: '16G', sru: '100G', hru: 0 }, { farm: 'liege' }), { args: ['--bootstrap', dialAddress(hub.node)] })
+      const gent = peers[1]
+      const liegeId = liege.ready.peerId
+      const beFarmers = [gent.node.peerId.toString(), liegeId].sort()
       // wait until the hub holds the BE providers: the farmers have provided their index keys
       const { indexKeyCid } = await import('@p2pcloud/capacity')
       const beKey = await indexKeyCid({ kind: 'country', country: 'BE' })
@@ -148,16 +186,15 @@ describe('capacity market', () => {
         return beFarmers.every(id => providers.has(id))
       }, 30_000, 500)
 
-      // liege stops: it is still provided and its advert record is still in the hub's DHT
-      const [gent, liege] = farmers
-      const liegeId = liege.node.peerId.toString()
+      // liege crashes: it is still provided and its advert record is still in the hub's DHT
       await waitFor('the hub to hold liege\'s advert record', async () => {
         for await (const event of hub.node.services.dht.get(advertKey(liegeId), { signal: AbortSignal.timeout(2000) })) {
           if (event.name === 'VALUE') return true
         }
         return false
       }, 30_000, 500)
-      await liege.node.stop()
+      liege.child.kill('SIGKILL')
+      await liege.stop()
 
       const late = await startMarketPeer({ bootstrap: hub.node })
       peers.push(late)
@@ -172,6 +209,7 @@ describe('capacity market', () => {
       assert.equal(byId.get(liegeId)?.answered, false)
       assert.deepEqual(found.map(e => e.advert.free.cru).sort(), [4, 8])
     } finally {
+      await liege?.stop()
       await stop(peers)
     }
   })

@@ -41,6 +41,21 @@ describe('deployments from the CLI, in words people read: renew, placement and u
     await farmer?.stop()
   })
 
+  it('--json gives every time as ISO 8601, in ls, show, receipts and contracts alike', async () => {
+    const timeKey = /(At|AtMs|Start|End|After|Handshake)$|^(at|since)$/
+    const timesIn = (value: unknown, path = ''): Array<[string, unknown]> => {
+      if (value == null || typeof value !== 'object') return []
+      return Object.entries(value).flatMap(([key, v]) => timeKey.test(key) && typeof v !== 'object' ? [[`${path}.${key}`, v] as [string, unknown]] : timesIn(v, `${path}.${key}`))
+    }
+    for (const args of [['ls'], ['show', 'app'], ['receipts', 'app'], ['contracts']]) {
+      const out = await cli(...args, '--json')
+      assert.equal(out.code, 0, out.stderr)
+      const times = timesIn(JSON.parse(out.stdout))
+      assert.ok(args[0] === 'receipts' || times.length > 0, `${args[0]} --json has times`)
+      for (const [key, value] of times) assert.match(String(value), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, `${args.join(' ')} --json ${key}`)
+    }
+  })
+
   it('renew never shortens a lease unless told to: refused naming both ends and the least lease that does not, then --shorten', async () => {
     const end = await leaseEnd(tHome, 'app')
     const refused = await cli('renew', 'app', '--lease', '10m')

@@ -90,6 +90,26 @@ describe('a home\'s life from the CLI: init, config, start, stop', () => {
     assert.equal(await readFile(path, 'utf8'), before, 'a refused change writes nothing')
   })
 
+  it('start measures the disk holding a farmer\'s home and says what it found and why; a restart reuses the measurement', async () => {
+    const home = await farmerHome('cli-home-disk', { cru: 2, mru: '2G' })
+    // the source of the unit the disk counts as
+    const diskSource = async (): Promise<string> => {
+      const daemon = await spawnDaemon(home)
+      try {
+        const capacity = (daemon.ready as any).farmer.capacity
+        const disk = JSON.parse(await readFile(join(home, 'disk-class.json'), 'utf8'))
+        assert.equal(disk.how, 'measured')
+        assert.equal(capacity.total[disk.kind === 'ssd' ? 'hru' : 'sru'], 0, `a ${disk.kind as string} offers nothing of the other kind`)
+        assert.ok(capacity.total[disk.kind === 'ssd' ? 'sru' : 'hru'] > 0)
+        return capacity.sources[disk.kind === 'ssd' ? 'sru' : 'hru']
+      } finally {
+        await daemon.stop()
+      }
+    }
+    assert.match(await diskSource(), /^free space of .* \((SSD|HDD): median random 4 KiB read [\d.]+ ms over \d+ O_DIRECT reads of .*\)$/)
+    assert.match(await diskSource(), /, measured 20\d\d-.*\)$/, 'kept from the first start')
+  })
+
   it('start says what a farmer offers and why not the rest; stop ends the daemon cleanly and waits for it; with none running it says so', async () => {
     const home = await farmerHome('cli-home-stop', { cru: 2, mru: '2G', sru: '1G', hru: 0 }, { capabilities: ['zdb'] })
     const daemon = await spawnDaemon(home)

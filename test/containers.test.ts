@@ -109,6 +109,36 @@ describe('containers over the mesh', { skip }, () => {
     }
   })
 
+  it('containers of half a core: a 1-core farmer books two and refuses a third; each runs with 50 ms of CPU per 100 ms', async () => {
+    const dir = await tempDir('half-cores')
+    const farmer = await startMarketPeer({ farmer: { ...await containerFarmer(dir), total: resources(1, 8, 10) } })
+    const twin = await startMarketPeer({ bootstrap: farmer.node })
+    const client = clientOf(twin)
+    const half = { cru: 0.5, mru: 64 * MiB, sru: 64 * MiB, hru: 0, ipv4u: 0 }
+    try {
+      await waitFor('the twin to be connected', () => twin.node.getConnections(farmer.node.peerId).length > 0)
+      for (const name of ['one', 'two']) {
+        const { envelope } = await twin.contracts.client.quote(farmer.node.peerId, half, HOUR)
+        const contractId = (await twin.contracts.client.propose(farmer.node.peerId, envelope)).id
+        const data = deploymentMessages.ContainerData.encode({ flist, entrypoint: [], args: ['sh', '-c', 'sleep 600'], env: [], workdir: '', cru: 1, cpuMilli: 500, mru: 64 * MiB, rootfsSize: 64 * MiB, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER })
+        await client.deploy(farmer.node.peerId, { contractId, twin: twin.node.peerId.toString(), name, version: 1, workloads: [{ name: 'web', type: 'container', version: 1, data }], signedAt: Date.now() })
+        await waitFor(`container ${name} to run`, async () => (await client.get(farmer.node.peerId, contractId)).workloads[0].state === 'ok')
+        // what runc wrote into the container's cgroup (v1): the CFS quota per period
+        const cgroup = `/sys/fs/cgroup/cpu/p2pcloud/p2pcloud-${contractId.slice(0, 24)}-web`
+        assert.equal((await readFile(join(cgroup, 'cpu.cfs_quota_us'), 'utf8')).trim(), '50000')
+        assert.equal((await readFile(join(cgroup, 'cpu.cfs_period_us'), 'utf8')).trim(), '100000')
+      }
+      assert.equal(farmer.market.account?.free().cru, 0, 'two halves book the one core')
+      await assert.rejects(twin.contracts.client.quote(farmer.node.peerId, half, HOUR), (err: any) => {
+        assert.match(err.message, /cru=0.5, free cru=0/)
+        return true
+      })
+    } finally {
+      await Promise.all([twin, farmer].map(async p => p.node.stop()))
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('a container listed before its volume, also after a farmer restart, mounts the loop-mounted image: writes past the volume\'s size get ENOSPC', async () => {
     const dir = await tempDir('containers-restart')
     const peers = await restartableFarmer(dir, await containerFarmer(dir))

@@ -82,7 +82,7 @@ describe('network join: the 3Bot\'s own machine, behind a NAT, reaches a contain
     // both ends report the pair as relayed, with a handshake
     const twinId = twin?.ready.peerId
     let shown: any
-    const relayed = (paths: any[] | undefined, to: string | undefined): boolean => paths?.some(p => p.peerId === to && p.path === 'relayed' && p.latestHandshake > 0) === true
+    const relayed = (paths: any[] | undefined, to: string | undefined): boolean => paths?.some(p => p.peerId === to && p.path === 'relayed' && Date.parse(p.latestHandshake) > 0) === true
     await waitFor('the machine and the farmer to report their pair relayed', async () => {
       shown = JSON.parse(ok(await cli('network', 'show', 'backend', '--json'), 'show'))
       const [onFarmer, onMachine] = [shown.members.find((m: any) => m.kind === 'farmer'), shown.members.find((m: any) => m.kind === 'machine')]

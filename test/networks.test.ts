@@ -178,7 +178,7 @@ describe('private networks across farmers in sites, one behind a NAT', { skip: m
 
     // every pair of farmers reports a path, the NAT site's too (each farmer decides its paths on its own tick)
     let shown: any
-    const settled = (path: any): boolean => ['direct', 'relayed'].includes(path.path) && path.latestHandshake > 0
+    const settled = (path: any): boolean => ['direct', 'relayed'].includes(path.path) && Date.parse(path.latestHandshake) > 0
     await waitFor('every farmer to report a direct or relayed path to each other member', async () => {
       shown = JSON.parse(ok(await cli('twin', 'network', 'show', 'backend', '--json'), 'network show'))
       return shown.members.every((m: any) => m.paths?.length === shown.members.length - 1 && m.paths.every(settled))

@@ -24,6 +24,8 @@ export interface Advert {
   seq: number
   issuedAt: number
   expiresAt: number
+  /** The farmer stops cleanly: receivers drop it at once instead of when its last advert expires. */
+  leaving?: true
 }
 
 /** An advert whose envelope verified and whose content obeys the rules; `envelope` is the bytes as signed. */
@@ -65,7 +67,8 @@ function toWire (advert: Advert): capacityMessages.Advert {
     version: advert.version,
     seq: advert.seq,
     issuedAtMs: advert.issuedAt,
-    expiresAtMs: advert.expiresAt
+    expiresAtMs: advert.expiresAt,
+    leaving: advert.leaving === true
   }
 }
 
@@ -89,7 +92,8 @@ function fromWire (wire: capacityMessages.Advert): Advert {
     version: wire.version,
     seq: wire.seq,
     issuedAt: wire.issuedAtMs,
-    expiresAt: wire.expiresAtMs
+    expiresAt: wire.expiresAtMs,
+    ...(wire.leaving ? { leaving: true } : {})
   }
 }
 

@@ -16,7 +16,7 @@ const PROVIDE_BACKOFF_MS = [0, 30_000, 120_000, 600_000]
 /** Where adverts go: gossipsub, the DHT record, the DHT provider index. */
 export interface AdvertChannels {
   publish(envelope: Uint8Array): Promise<void>
-  putRecord(key: Uint8Array, envelope: Uint8Array): Promise<void>
+  putRecord(key: Uint8Array, envelope: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>
   provide(key: IndexKey): Promise<void>
   /** Peers in the DHT routing table: providing to nobody is not providing. */
   dhtPeers(): number
@@ -124,7 +124,8 @@ export class Advertiser {
     return this.seq
   }
 
-  private async signAndSend (reason: string): Promise<void> {
+  /** Sign the next advert (with a fresh seq), keep it as the current one and admit it to our directory. */
+  private async signNext (leaving: boolean): Promise<Uint8Array> {
     const { farmer, account } = this.init
     const issuedAt = this.now
     const advert: Advert = {
@@ -141,17 +142,42 @@ export class Advertiser {
       version: this.init.version,
       seq: await this.nextSeq(),
       issuedAt,
-      expiresAt: issuedAt + this.ttlMs
+      expiresAt: issuedAt + this.ttlMs,
+      ...(leaving ? { leaving: true } : {})
     }
     const envelope = await signAdvert(advert, this.init.privateKey)
     this.latest = await verifyAdvert(envelope, issuedAt)
     await this.init.directory.admit(this.latest, 'self')
-    log('advert seq %d (%s)', advert.seq, reason)
+    return envelope
+  }
+
+  private async signAndSend (reason: string): Promise<void> {
+    const envelope = await this.signNext(false)
+    log('advert seq %d (%s)', this.latest?.advert.seq, reason)
     await this.init.channels.publish(envelope)
     // the DHT may have no peers yet: its failures must not hold back gossip
-    void this.init.channels.putRecord(advertKey(advert.peerId), envelope)
+    void this.init.channels.putRecord(advertKey(this.init.peerId), envelope)
       .catch(err => { log('DHT put of advert failed - %e', err) })
     void this.provideIndexKeys()
+  }
+
+  /**
+   * A clean stop: stop advertising, then sign a leaving advert and send it by gossip and into the
+   * DHT record, waiting at most `timeoutMs` for the DHT, so that every directory drops this farmer
+   * now instead of when its last advert expires. Nothing to say if it never advertised.
+   */
+  async leave (timeoutMs: number): Promise<void> {
+    await this.stop()
+    if (this.latest == null) return
+    try {
+      const envelope = await this.signNext(true)
+      log('leaving: advert seq %d', this.latest.advert.seq)
+      await this.init.channels.publish(envelope)
+      await this.init.channels.putRecord(advertKey(this.init.peerId), envelope, { signal: AbortSignal.timeout(timeoutMs) })
+        .catch(err => { log('DHT put of the leaving advert failed - %e', err) })
+    } catch (err) {
+      log.error('could not say this farmer leaves - %e', err)
+    }
   }
 
   /**

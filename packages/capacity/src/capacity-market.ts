@@ -4,7 +4,7 @@ import { serviceDependencies, type CounterGroup, type Metrics, type PeerId, type
 import type { AddressManager, Registrar } from '@libp2p/interface-internal'
 import type { KadDHT, SingleKadDHT } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
-import { ADVERT_RECORD, CAPACITY_PROTOCOL, CAPACITY_TOPIC, TokenBuckets, handleRequests, type StreamOpener } from '@p2pcloud/wire'
+import { ADVERT_RECORD, CAPACITY_PROTOCOL, CAPACITY_TOPIC, ErrorCodes, ProtocolError, TokenBuckets, handleRequests, type StreamOpener } from '@p2pcloud/wire'
 import { CapacityAccount } from './account.js'
 import { verifyAdvert, type VerifiedAdvert } from './advert.js'
 import { Advertiser } from './advertiser.js'
@@ -22,6 +22,9 @@ type GossipVerdict = Admission | 'oversized' | 'invalid' | 'relay-over-limit'
 
 /** Verdicts that IGNORE (no score penalty for the relaying peer); the rest but 'accepted' REJECT. */
 const IGNORED: ReadonlySet<GossipVerdict> = new Set(['relay-over-limit', 'duplicate', 'full'])
+
+/** How long a stopping farmer waits for the DHT to store its leaving advert (gossip goes first). */
+const LEAVING_DHT_TIMEOUT_MS = 2000
 
 /** Gossipsub's target mesh degree: with fewer topic peers, a farmer re-advertises to newcomers. */
 const GOSSIP_MESH_DEGREE = 6
@@ -51,8 +54,8 @@ export interface CapacityMarketComponents {
 }
 
 export interface CapacityMarketInit {
-  /** Set on farmers: what to advertise and the measured totals. */
-  farmer?: { config: AdvertSettings, total: Resources }
+  /** Set on farmers: what to advertise, the measured totals and how each was obtained (probeCapacity). */
+  farmer?: { config: AdvertSettings, total: Resources, sources?: Record<keyof Resources, string> }
   version: string
   /** How often expired adverts are evicted from the directory. */
   evictIntervalMs?: number
@@ -106,6 +109,12 @@ export class CapacityMarket implements Startable {
     return this.account != null
   }
 
+  /** A farmer's totals and, per unit, how it got them: what `start` says it offers. */
+  get offered (): { total: Resources, sources?: Record<keyof Resources, string> } | undefined {
+    const farmer = this.init.farmer
+    return farmer != null ? { total: farmer.total, sources: farmer.sources } : undefined
+  }
+
   async start (): Promise<void> {
     const components = this.components
     const { pubsub, registrar } = components
@@ -128,7 +137,7 @@ export class CapacityMarket implements Startable {
         addresses: () => components.addressManager.getAddresses().map(ma => ma.decapsulateCode(421).toString()),
         channels: {
           publish: async envelope => { await pubsub.publish(CAPACITY_TOPIC, envelope) },
-          putRecord: async (key, envelope) => { for await (const _ of components.dht.put(key, envelope)) { /* drain */ } },
+          putRecord: async (key, envelope, options) => { for await (const _ of components.dht.put(key, envelope, options)) { /* drain */ } },
           provide: async key => { for await (const _ of components.dht.provide(await indexKeyCid(key))) { /* drain */ } },
           dhtPeers: () => (components.dht as SingleKadDHT).routingTable?.size ?? 0
         }
@@ -157,11 +166,11 @@ export class CapacityMarket implements Startable {
     }
   }
 
-  /** Before libp2p stops gossipsub, which is stopped alongside us. */
+  /** Before libp2p stops gossipsub, which is stopped alongside us: a farmer says it leaves while it still can. */
   async beforeStop (): Promise<void> {
     clearInterval(this.evictTimer)
     this.components.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
-    await this.advertiser?.stop()
+    await this.advertiser?.leave(LEAVING_DHT_TIMEOUT_MS)
     this.components.pubsub.unsubscribe(CAPACITY_TOPIC)
     this.components.pubsub.topicValidators.delete(CAPACITY_TOPIC)
   }
@@ -220,6 +229,7 @@ export class CapacityMarket implements Startable {
   async fetchAdvert (peerId: PeerId, options: { signal?: AbortSignal } = {}): Promise<VerifiedAdvert> {
     const verified = await fetchAdvert(this.node, peerId, peerId.toString(), options)
     const admission = await this.directory.admit(verified, 'direct')
+    if (verified.advert.leaving === true) throw new ProtocolError(ErrorCodes.UNAVAILABLE, `farmer ${peerId.toString()} is leaving: it stopped`)
     // it answered even when we held this advert already
     await this.directory.markAnswered(peerId.toString())
     return admission === 'accepted' ? verified : this.directory.get(peerId.toString()) ?? verified

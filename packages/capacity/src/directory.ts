@@ -151,16 +151,25 @@ export class Directory {
    * Take a verified advert if it is newer than what we hold. Equal seq with
    * the same bytes is a duplicate; equal seq with other bytes is a farmer
    * contradicting itself, and the first one stays. A farmer's own answer
-   * (`direct`) and our own advert (`self`) count as answered.
+   * (`direct`) and our own advert (`self`) count as answered. A newer leaving
+   * advert is accepted and removes the farmer (protocols/capacity.md §4.8).
    */
   async admit (verified: VerifiedAdvert, source: AdvertSource): Promise<Admission> {
     const { peerId, seq } = verified.advert
     const current = this.entries.get(peerId)
     const tombstone = this.tombstones.get(peerId)
-    if (current == null && tombstone != null && tombstone.until > this.now() && seq <= tombstone.seq) return 'stale'
+    const leaving = verified.advert.leaving === true
+    if (current == null && tombstone != null && tombstone.until > this.now() && seq <= tombstone.seq) {
+      // the farmer's leaving advert again (from another gossip peer, or its DHT record)
+      return leaving && seq === tombstone.seq ? 'duplicate' : 'stale'
+    }
     if (current != null) {
       if (seq < current.advert.seq) return 'stale'
       if (seq === current.advert.seq) return equals(current.envelope, verified.envelope) ? 'duplicate' : 'conflict'
+    }
+    if (leaving) {
+      await this.leave(verified, current)
+      return 'accepted'
     }
     const answered = current?.answered === true || source === 'direct' || source === 'self'
     const entry: DirectoryEntry = { ...verified, source, receivedAt: this.now(), answered }
@@ -176,6 +185,19 @@ export class Directory {
       if (hadTombstone) await this.datastore.delete(new Key(`${TOMBSTONE_PREFIX}/${peerId}`))
     })
     return 'accepted'
+  }
+
+  /**
+   * A farmer that stops cleanly: forget it now, and keep its leaving seq as a tombstone, so its
+   * older adverts stay stale until it comes back with a newer one.
+   */
+  private async leave (verified: VerifiedAdvert, current: DirectoryEntry | undefined): Promise<void> {
+    if (current != null) this.unplace(current)
+    log('%s is leaving (seq %d)', verified.advert.peerId, verified.advert.seq)
+    await this.write(async () => {
+      await this.remember(verified)
+      await this.forget(verified.advert.peerId)
+    })
   }
 
   /**

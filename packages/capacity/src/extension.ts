@@ -41,8 +41,10 @@ export type CapacityTuning = Pick<CapacityMarketInit, 'debounceMs' | 'readvertis
 export async function capacityExtensionForHome (config: { directory: DirectorySettings, farmer: AdvertSettings }, home: string, tuning: CapacityTuning = {}): Promise<PeerExtension<{ capacity: CapacityMarket }>> {
   const init = { version: `p2pcloud/${VERSION}`, maxFarmers: config.directory.maxFarmers, newFarmersPerRelayPerMinute: config.directory.newFarmersPerRelayPerMinute, ...tuning }
   if (!config.farmer.enabled) return capacityExtension(init)
-  const { total } = await probeCapacity(home, config.farmer.capacity)
+  const { total, sources } = await probeCapacity(home, config.farmer.capacity)
   // only cores are overcommitted: what is booked of memory and disks is always there
-  const bookable = { ...total, cru: Math.floor(total.cru * config.farmer.cruOvercommit) }
-  return capacityExtension({ ...init, farmer: { config: config.farmer, total: bookable } })
+  const overcommit = config.farmer.cruOvercommit
+  const bookable = { ...total, cru: Math.floor(total.cru * overcommit) }
+  if (overcommit !== 1) sources.cru += ` × cruOvercommit ${overcommit}`
+  return capacityExtension({ ...init, farmer: { config: config.farmer, total: bookable, sources } })
 }

@@ -31,6 +31,13 @@ function wholeNumber (name: string, text: string, min: number, max = Number.MAX_
   return value
 }
 
+/** Cores to the thousandth, as containers book them: `2` or `0.5`. */
+function cores (name: string, text: string): number {
+  const value = Number(text)
+  if (!/^\d{1,9}(\.\d{1,3})?$/.test(text)) throw new InvalidFindFilterError(`${name} must be a number of cores, to the thousandth (2, 0.5), not "${text}"`)
+  return value
+}
+
 function size (name: string, text: string): number {
   try {
     return parseSize(text)
@@ -58,7 +65,7 @@ export function parseFindParams (params: FindParams): FindFilter {
     filter.capability = params.capability
   }
   const minFree: FindFilter['minFree'] = {}
-  if (params.cru != null) minFree.cru = wholeNumber('cru', params.cru, 0)
+  if (params.cru != null) minFree.cru = cores('cru', params.cru)
   if (params.mru != null) minFree.mru = size('mru', params.mru)
   if (params.sru != null) minFree.sru = size('sru', params.sru)
   if (params.hru != null) minFree.hru = size('hru', params.hru)

@@ -1,6 +1,7 @@
-import { readFile, realpath, stat, statfs } from 'node:fs/promises'
+import { statfs } from 'node:fs/promises'
 import { availableParallelism, totalmem } from 'node:os'
 import { join } from 'node:path'
+import { classifyDisk, describeDiskClass, type DiskClass } from './disk-class.js'
 import type { CapacityOverrides } from './settings.js'
 import type { Resources } from './resources.js'
 
@@ -14,53 +15,32 @@ export function memoryReserve (total: number): number {
   return Math.max(Math.round(total * 0.1), Math.min(2 * GiB, Math.round(total / 4)))
 }
 
-/** Linux's encoding of a device number (see makedev(3)). */
-function majorMinor (dev: number): string {
-  const big = BigInt(dev)
-  const major = ((big >> 8n) & 0xfffn) | ((big >> 32n) & ~0xfffn)
-  const minor = (big & 0xffn) | ((big >> 12n) & ~0xffn)
-  return `${major}:${minor}`
-}
-
-/**
- * Is the disk holding `path` rotational (an HDD)? Read from
- * /sys/block/<disk>/queue/rotational. Undefined when the filesystem has no
- * block device of its own (overlay, tmpfs): the caller then counts it as SSD.
- */
-export async function isRotational (path: string): Promise<boolean | undefined> {
-  try {
-    const device = await realpath(join('/sys/dev/block', majorMinor((await stat(path)).dev)))
-    // a partition's queue/ lives on its parent disk
-    const isPartition = await stat(join(device, 'partition')).then(() => true, () => false)
-    const disk = isPartition ? join(device, '..') : device
-    return (await readFile(join(disk, 'queue', 'rotational'), 'utf8')).trim() === '1'
-  } catch {
-    return undefined
-  }
-}
-
 export interface ProbeResult {
   /** Totals offered: measured, or from config.json where it sets them. */
   total: Resources
   /** How each figure was obtained, for `p2pcloud capacity` and logs. */
   sources: Record<keyof Resources, string>
+  /** What the disk holding the home was found to be, and how; absent when config.json sets both sru and hru. */
+  disk?: DiskClass & { kept: boolean }
 }
+
+/** Where a farmer keeps its disk measurement, so that a restart does not measure again. */
+export const DISK_CLASS_FILE = 'disk-class.json'
 
 /**
  * Measure what this machine can offer: cores, RAM minus the node's reserve,
  * and the free space of the filesystem holding the home as SSD or HDD
- * capacity. config.json's `farmer.capacity` overrides any figure (so one
- * machine can run several farmers in tests and demos).
+ * capacity, by how fast the disk reads (classifyDisk). config.json's
+ * `farmer.capacity` overrides any figure (so one machine can run several farmers in tests and demos).
  */
 export async function probeCapacity (home: string, overrides: CapacityOverrides): Promise<ProbeResult> {
   const memory = totalmem()
   const fs = await statfs(home)
   const freeDisk = fs.bavail * fs.bsize
-  const rotational = await isRotational(home)
-  const disk = rotational === true ? 'hru' : 'sru'
-  const diskSource = rotational == null
-    ? `free space of ${home} (no block device found; counted as SSD)`
-    : `free space of ${home} (${rotational ? 'rotational: HDD' : 'non-rotational: SSD'})`
+  // a farmer that states both disk figures (the demo's many farmers on one disk) needs no measuring
+  const diskClass = overrides.sru != null && overrides.hru != null ? undefined : await classifyDisk(home, join(home, DISK_CLASS_FILE))
+  const disk = diskClass?.kind === 'hdd' ? 'hru' : 'sru'
+  const diskSource = `free space of ${home} (${diskClass != null ? describeDiskClass(diskClass) : 'not measured'})`
   const measured: Resources = {
     cru: availableParallelism(),
     mru: Math.max(0, memory - memoryReserve(memory)),
@@ -83,5 +63,5 @@ export async function probeCapacity (home: string, overrides: CapacityOverrides)
       sources[unit] = 'config.json farmer.capacity'
     }
   }
-  return { total, sources }
+  return { total, sources, disk: diskClass }
 }

@@ -85,7 +85,8 @@ export function wireAdvert (f: Json): capacityMessages.Advert {
     version: f.version,
     seq: Number(f.seq),
     issuedAtMs: Number(f.issued_at_ms),
-    expiresAtMs: Number(f.expires_at_ms)
+    expiresAtMs: Number(f.expires_at_ms),
+    leaving: f.leaving === true
   }
 }
 
@@ -169,6 +170,7 @@ export async function generateVectors (): Promise<VectorFiles> {
       await advertVector('advert-minimal', 'Smallest useful advert: seq 1, empty city, no capabilities, no addresses, all free capacity zero (free is present and encodes as 32 00), zero prices, lifetime exactly the 1 h maximum.', minimal),
       await advertVector('expired-within-skew', 'advert-full checked 1 ms before it counts as expired: expires_at_ms + 5 min > now.', full, { nowMs: T0 + TTL + SKEW - 1 }),
       await advertVector('future-within-skew', 'Issued exactly 5 min after the receiver\'s now: issued_at_ms <= now + 5 min.', advertFields({ seq: String(NOW + SKEW), issued_at_ms: String(NOW + SKEW), expires_at_ms: String(NOW + SKEW + TTL) })),
+      await advertVector('advert-half-core-free', 'advert-full with 5.5 of its 8 cores free after bookings of half cores: free cru 5 and cru_milli 500 (field 6 of Resources).', advertFields({ free: { ...resources(5, 24 * GiB, 800_000_000_000, 4_000_787_030_016, 1), cru_milli: 500 } })),
       await advertVector('largest', 'An envelope of exactly 8192 bytes (version padded), the largest allowed.', await paddedFields(8192))
     ]
   }
@@ -205,6 +207,7 @@ export async function generateVectors (): Promise<VectorFiles> {
   invalid.push(await advertVector('capabilities-too-many', '17 capabilities.', advertFields({ capabilities: Array.from({ length: 17 }, (_, i) => `cap-${String(i).padStart(2, '0')}`), gateway_domain: '' }), { expect: 'REJECT', problem: 'CAPABILITIES' }))
   invalid.push(await advertVector('addresses-too-many', '17 addresses (/ip4/203.0.113.7/tcp/4050 to /tcp/4066).', advertFields({ addresses: Array.from({ length: 17 }, (_, i) => hex(multiaddr(`/ip4/203.0.113.7/tcp/${4050 + i}`).bytes)) }), { expect: 'REJECT', problem: 'ADDRESSES' }))
   invalid.push(await advertVector('free-over-total', 'free.cru 9 > total.cru 8.', advertFields({ free: resources(9, 24 * GiB, 800_000_000_000, 4_000_787_030_016, 1) }), { expect: 'REJECT', problem: 'FREE_OVER_TOTAL' }))
+  invalid.push(await advertVector('cru-milli-whole-core', 'free cru_milli 1000: whole cores belong in cru, so cru_milli is at most 999.', advertFields({ free: { ...resources(5, 24 * GiB, 800_000_000_000, 4_000_787_030_016, 1), cru_milli: 1000 } }), { expect: 'REJECT', problem: 'DECODE' }))
   invalid.push(await advertVector('seq-zero', 'seq 0 (field 12 absent).', advertFields({ seq: '0' }), { expect: 'REJECT', problem: 'SEQ' }))
   invalid.push(await advertVector('expires-not-after-issued', 'expires_at_ms = issued_at_ms.', advertFields({ expires_at_ms: String(T0) }), { expect: 'REJECT', problem: 'TIMES' }))
   invalid.push(await advertVector('lifetime-too-long', 'expires_at_ms - issued_at_ms = 1 h + 1 ms.', advertFields({ expires_at_ms: String(T0 + HOUR + 1) }), { expect: 'REJECT', problem: 'LIFETIME' }))
@@ -223,12 +226,19 @@ export async function generateVectors (): Promise<VectorFiles> {
 
   const second = advertFields({ free: resources(4, 16 * GiB, 800_000_000_000, 4_000_787_030_016, 1), seq: String(T0 + 500), issued_at_ms: String(T0 + 500), expires_at_ms: String(T0 + 500 + TTL) })
   const equivocation = advertFields({ free: resources(8, 32 * GiB, 1_000_204_886_016, 4_000_787_030_016, 2) })
+  const at = (ms: number): Json => ({ seq: String(T0 + ms), issued_at_ms: String(T0 + ms), expires_at_ms: String(T0 + ms + TTL) })
+  const leavingFields = advertFields({ ...at(1000), leaving: true })
+  const backFields = advertFields(at(2000))
   const ordered = [
     await advertVector('first', 'advert-full (seq T0) reaching a receiver that holds nothing of this farmer.', full),
     await advertVector('newer', 'The next advert, 500 ms later after a booking (seq = issued_at_ms = T0 + 500), when the receiver holds "first".', second, { extra: { known: ['first'] } }),
     await advertVector('stale', '"first" again when the receiver already holds "newer": a stale seq. The receiver keeps "newer".', full, { expect: 'REJECT', problem: 'STALE', extra: { known: ['first', 'newer'] } }),
     await advertVector('duplicate', '"first" again, byte for byte, when the receiver holds "first" (for example re-published in another gossipsub message).', full, { expect: 'IGNORE', problem: 'DUPLICATE', extra: { known: ['first'] } }),
-    await advertVector('equivocation', 'Same seq as "first" but other content (free = total): the farmer contradicts itself. The receiver keeps "first".', equivocation, { expect: 'REJECT', problem: 'CONFLICT', extra: { known: ['first'] } })
+    await advertVector('equivocation', 'Same seq as "first" but other content (free = total): the farmer contradicts itself. The receiver keeps "first".', equivocation, { expect: 'REJECT', problem: 'CONFLICT', extra: { known: ['first'] } }),
+    await advertVector('leaving', 'The farmer stops cleanly (seq T0 + 1000, leaving = true) when the receiver holds "newer": accepted and forwarded, and the receiver no longer holds the farmer (held_after false).', leavingFields, { extra: { known: ['first', 'newer'], held_after: false } }),
+    await advertVector('leaving-duplicate', '"leaving" again (from another gossip peer, or the DHT record) after the receiver accepted it.', leavingFields, { expect: 'IGNORE', problem: 'DUPLICATE', extra: { known: ['first', 'leaving'], held_after: false } }),
+    await advertVector('after-leaving-stale', '"newer" replayed after "leaving": older than the leaving seq the receiver remembers, so still stale, and the farmer stays gone.', second, { expect: 'REJECT', problem: 'STALE', extra: { known: ['first', 'leaving'], held_after: false } }),
+    await advertVector('back', 'The farmer starts again (seq T0 + 2000, no leaving) after "leaving": accepted, and held again.', backFields, { extra: { known: ['first', 'leaving'], held_after: true } })
   ]
   files['gossip-order.json'] = {
     protocol: CAPACITY_PROTOCOL,
@@ -326,6 +336,7 @@ export async function generateVectors (): Promise<VectorFiles> {
       const admission = await directory.admit(await verifyAdvert(unhex(v.envelope.encoded), NOW), 'gossip')
       const want = ({ ACCEPT: 'accepted', IGNORE: 'duplicate' } as Json)[v.expect] ?? ({ STALE: 'stale', CONFLICT: 'conflict' } as Json)[v.problem]
       if (admission !== want) throw new Error(`${v.name}: directory says ${admission}`)
+      if (v.held_after != null && (directory.get(keys.farmer.peerId.toString()) != null) !== v.held_after) throw new Error(`${v.name}: held afterwards is not ${String(v.held_after)}`)
     }
   }
 

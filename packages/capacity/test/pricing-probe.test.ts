@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { tempDir } from '@p2pcloud/test-utils'
 import { MICRO, computeUnits, fromMicro, pricePerHour, storageUnits, toMicro, type PricePolicy } from '../src/pricing.js'
-import { isRotational, memoryReserve, probeCapacity } from '../src/probe.js'
+import { isRotational } from '../src/disk-class.js'
+import { memoryReserve, probeCapacity } from '../src/probe.js'
 import { emptyResources, type Resources } from '../src/resources.js'
 import { advertSettingsSchema, directorySettingsSchema, type CapacityOverrides } from '../src/settings.js'
 
@@ -127,7 +128,7 @@ describe('probeCapacity', () => {
 
   it('measures cores, memory minus the reserve, and the free space of the home as SSD or HDD', async () => {
     const before = await freeSpace()
-    const { total, sources } = await probeCapacity(home, none)
+    const { total, sources, disk: diskClass } = await probeCapacity(home, none)
     const afterwards = await freeSpace()
     assert.equal(total.cru, availableParallelism())
     assert.equal(total.mru, totalmem() - memoryReserve(totalmem()))
@@ -138,16 +139,17 @@ describe('probeCapacity', () => {
     assert.ok(disk <= Math.max(before, afterwards), `${disk} > free ${Math.max(before, afterwards)}`)
     assert.ok(disk >= Math.min(before, afterwards), `${disk} < free ${Math.min(before, afterwards)}`)
     assert.ok(total.sru === 0 || total.hru === 0, 'the home is on one disk: SSD or HDD, not both')
-    const rotational = await isRotational(home)
-    assert.equal(total.hru > 0, rotational === true)
+    assert.ok(diskClass != null)
+    assert.equal(total.hru > 0, diskClass.kind === 'hdd', 'counted as the disk was classified')
     assert.equal(sources.cru, 'logical cores')
     assert.match(sources.mru, /RAM \d+ bytes minus the node's reserve of \d+/)
-    assert.match(rotational === true ? sources.hru : sources.sru, new RegExp(`free space of ${home}`))
+    assert.match(diskClass.kind === 'hdd' ? sources.hru : sources.sru, new RegExp(`free space of ${home} \\((SSD|HDD): `))
   })
 
   it('config overrides win over every measured figure', async () => {
     const overrides: CapacityOverrides = { cru: 3, mru: 5 * GB, sru: 7 * GB, hru: 11 * GB, ipv4u: 2 }
-    const { total, sources } = await probeCapacity(home, overrides)
+    const { total, sources, disk } = await probeCapacity(home, overrides)
+    assert.equal(disk, undefined, 'both disk figures set: nothing measured')
     assert.deepEqual(total, { cru: 3, mru: 5 * GB, sru: 7 * GB, hru: 11 * GB, ipv4u: 2 })
     for (const unit of ['cru', 'mru', 'sru', 'hru'] as const) assert.equal(sources[unit], 'config.json farmer.capacity')
     assert.equal(sources.ipv4u, 'config.json farmer.capacity.ipv4u')

@@ -133,6 +133,8 @@ describe('capacity test vectors', () => {
                 const outcome = ADMISSION_OUTCOME[await directory.admit(verified!, 'gossip')]
                 assert.equal(outcome.expect, v.expect)
                 assert.equal(outcome.problem, v.problem)
+                // a leaving advert removes the farmer; a newer one brings it back
+                if (v.held_after != null) assert.equal(directory.get(verified!.advert.peerId) != null, v.held_after, 'held afterwards')
               }
               break
             }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type { PeerId } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
-import { CapacityAccount, type PricePolicy, type Resources } from '@p2pcloud/capacity'
+import { CapacityAccount, resourcesFromWire, type PricePolicy, type Resources } from '@p2pcloud/capacity'
 import { ACCEPTANCE_RECORD, PROPOSAL_RECORD, QUOTE_RECORD, RECEIPT_RECORD, contractMessages, vectorKit, wireMessage } from '@p2pcloud/wire'
 import { ContractClient, Ledger, contractIdOf, contractResponder, openAcceptance, openProposal, openQuote, openReceipt } from '../src/index.js'
 
@@ -20,8 +20,8 @@ const { hex, unhex } = vectorKit
 /** The keys of a vector file: Ed25519 only. */
 export const loadKeys = async (json: Json): Promise<Record<string, Key>> => vectorKit.loadKeys(json, ['Ed25519'])
 
-export const amount = (r: Json): Resources => vectorKit.resources(r)
-const wireAmount = (r: Json): contractMessages.Amount | undefined => r == null ? undefined : amount(r)
+export const amount = (r: Json): Resources => resourcesFromWire(vectorKit.resources(r))
+const wireAmount = (r: Json): contractMessages.Amount | undefined => r == null ? undefined : vectorKit.resources(r)
 export const policy = (p: Json): PricePolicy => ({ currency: p.currency, cuHour: Number(p.cu_hour_micro) / 1e6, suHour: Number(p.su_hour_micro) / 1e6, ipv4Hour: Number(p.ipv4_hour_micro) / 1e6 })
 
 const wireQuote = (f: Json): contractMessages.Quote => ({

@@ -1,3 +1,4 @@
+import type { Resources } from '@p2pcloud/capacity'
 import { workloadKinds } from '@p2pcloud/workloads'
 
 /** A workload kind a farmer does not offer, and why: what this machine lacks, or that config.json does not list it. */
@@ -10,6 +11,8 @@ export interface NotOffered {
 export interface FarmerOffer {
   offers: string[]
   notOffered: NotOffered[]
+  /** At start: the totals it advertises and how each was measured (the disk: SSD or HDD, and why). */
+  capacity?: { total: Resources, sources?: Record<keyof Resources, string> }
 }
 
 /**

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { RecordEnvelope } from '@libp2p/peer-record'
 import { MemoryDatastore } from 'datastore-core'
-import { CapacityAccount, type Resources } from '@p2pcloud/capacity'
+import { CapacityAccount, resourcesFromWire, type Resources } from '@p2pcloud/capacity'
 import { Ledger } from '@p2pcloud/contracts'
 import { deploymentMessages, vectorKit, wireMessage } from '@p2pcloud/wire'
 import { tempDir } from '@p2pcloud/test-utils'
@@ -25,7 +25,7 @@ const { hex, unhex } = vectorKit
 /** The keys of a vector file: Ed25519 only. */
 export const loadKeys = async (json: Json): Promise<Record<string, Key>> => vectorKit.loadKeys(json, ['Ed25519'])
 
-const amount = (r: Json): Resources => vectorKit.resources(r)
+const amount = (r: Json): Resources => resourcesFromWire(vectorKit.resources(r))
 
 export const wireVolumeData = (f: Json): deploymentMessages.VolumeData => ({ size: Number(f.size) })
 const wireWorkload = (f: Json): deploymentMessages.Workload => ({ name: f.name, type: f.type, version: Number(f.version), data: unhex(f.data) })

@@ -68,7 +68,7 @@ export async function generateVectors (): Promise<VectorFiles> {
       ]
     }
   }
-  const container: deploymentMessages.ContainerData = { flist: unhex(FLIST), entrypoint: [], args: [], env: [], workdir: '', cru: 1, mru: 268435456, rootfsSize: 536870912, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, network: 'backend', ip: '10.20.3.7' }
+  const container: deploymentMessages.ContainerData = { flist: unhex(FLIST), entrypoint: [], args: [], env: [], workdir: '', cru: 1, mru: 268435456, rootfsSize: 536870912, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, network: 'backend', ip: '10.20.3.7', cpuMilli: 0 }
   return {
     'deployment/network-data.json': {
       protocol: '/p2pcloud/deployment/1.1.0',

@@ -6,7 +6,7 @@ import {
   type DriverFactory, type Entry, type FarmerComponents, type KindFarmerInit, type KindServiceComponents, type Located, type SpecReader, type WorkloadKind
 } from '@p2pcloud/farmer'
 import {
-  ErrorCodes, MAX_CONTAINER_CPU, MIN_CONTAINER_MEMORY, MIN_CONTAINER_ROOTFS, ProtocolError, WORKLOAD_NAME, deploymentMessages, isMountPath,
+  ErrorCodes, MAX_CONTAINER_CPU, MIN_CONTAINER_CPU, MIN_CONTAINER_MEMORY, MIN_CONTAINER_ROOTFS, ProtocolError, WORKLOAD_NAME, deploymentMessages, isMountPath,
   type ContainerData
 } from '@p2pcloud/wire'
 import { farmerGatewayTunnel, type GatewayTunnel } from '@p2pcloud/network'
@@ -31,7 +31,7 @@ export interface ContainerWorkloadSpec {
   workdir?: string
   /** Added to the flist's environment. */
   env: Record<string, string>
-  /** Cores (CRU). */
+  /** Cores (CRU), to the thousandth: 0.5 is half a core. */
   cpu: number
   /** Bytes of memory (MRU): a hard limit. */
   memory: number
@@ -94,7 +94,10 @@ function parseContainer (reader: SpecReader, entries: Map<string, Entry>, at: Lo
   const cpu = value('cpu')
   if (cpu != null) {
     container.cpu = reader.number(cpu)
-    if (!Number.isInteger(container.cpu) || container.cpu < 1 || container.cpu > MAX_CONTAINER_CPU) reader.fail(cpu, `must be a whole number of cores from 1 to ${MAX_CONTAINER_CPU}, not ${container.cpu}`)
+    const milli = container.cpu * 1000
+    if (Math.abs(milli - Math.round(milli)) > 1e-6 || container.cpu < MIN_CONTAINER_CPU || container.cpu > MAX_CONTAINER_CPU) {
+      reader.fail(cpu, `must be a number of cores from ${MIN_CONTAINER_CPU} to ${MAX_CONTAINER_CPU} in steps of 0.001 (0.5 is half a core), not ${container.cpu}`)
+    }
   }
   container.memory = sizeEntry(reader, value('memory'), DEFAULTS.memory, MIN_CONTAINER_MEMORY, 'memory')
   container.rootfs = sizeEntry(reader, value('rootfs'), DEFAULTS.rootfs, MIN_CONTAINER_ROOTFS, 'root filesystem')
@@ -161,7 +164,11 @@ function decode (workload: { name: string, data: Uint8Array }): ContainerData {
   } catch {
     bad('flist is not a CID')
   }
-  if (data.cru < 1) bad('cru must be at least 1 core')
+  if (data.cpuMilli === 0 && data.cru < 1) bad('cru must be at least 1 core')
+  if (data.cpuMilli !== 0) {
+    if (data.cpuMilli < MIN_CONTAINER_CPU * 1000) bad(`cpu_milli ${data.cpuMilli} is below the minimum of ${MIN_CONTAINER_CPU * 1000} (the kernel's least CPU quota)`)
+    if (data.cru !== Math.ceil(data.cpuMilli / 1000)) bad(`cru ${data.cru} is not cpu_milli ${data.cpuMilli} / 1000 rounded up`)
+  }
   if (data.mru < MIN_CONTAINER_MEMORY) bad(`mru ${data.mru} is below the minimum of ${MIN_CONTAINER_MEMORY} bytes`)
   if (data.rootfsSize < MIN_CONTAINER_ROOTFS) bad(`rootfs_size ${data.rootfsSize} is below the minimum of ${MIN_CONTAINER_ROOTFS} bytes`)
   const paths = new Set<string>()
@@ -174,7 +181,8 @@ function decode (workload: { name: string, data: Uint8Array }): ContainerData {
   if (data.network !== '' && !WORKLOAD_NAME.test(data.network)) bad(`network ${JSON.stringify(data.network)} is not a workload name (${WORKLOAD_NAME.source})`)
   if (data.ip !== '' && !isIpv4(data.ip)) bad(`ip ${JSON.stringify(data.ip)} is not a dotted IPv4 address`)
   if ((data.network === '') !== (data.ip === '')) bad(data.network === '' ? `ip ${data.ip} is given without a network` : `network "${data.network}" is given without an ip`)
-  return data
+  // from here on cru is the container's cores, a fraction when cpu_milli says so
+  return data.cpuMilli !== 0 ? { ...data, cru: data.cpuMilli / 1000 } : data
 }
 
 export interface ContainerCapabilityInit extends Omit<ContainerDriverOptions, 'volumePath' | 'rootfs' | 'kind' | 'networks'> {
@@ -241,7 +249,9 @@ export const containerKind: WorkloadKind<ContainerWorkloadSpec, ContainerData, {
     args: spec.args ?? [],
     env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
     workdir: spec.workdir ?? '',
-    cru: spec.cpu,
+    // whole cores for farmers that predate cpu_milli; the exact quota where it is not whole
+    cru: Math.ceil(spec.cpu),
+    cpuMilli: Number.isInteger(spec.cpu) ? 0 : Math.round(spec.cpu * 1000),
     mru: spec.memory,
     rootfsSize: spec.rootfs,
     mounts: spec.mounts.map(m => ({ volume: m.volume, path: m.path, readOnly: m.readOnly })),

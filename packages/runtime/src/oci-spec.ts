@@ -13,6 +13,7 @@ export interface SpecInput {
   workdir: string
   /** Ids in the container's user namespace (resolveImageUser). */
   user: { uid: number, gid: number }
+  /** Cores, to the thousandth: the CFS quota per 100 ms period. */
   cru: number
   mru: number
   pidsLimit: number
@@ -73,7 +74,7 @@ export function ociSpec (input: SpecInput): object {
       resources: {
         devices: [{ allow: false, access: 'rwm' }],
         memory: { limit: input.mru, swap: input.mru },
-        cpu: { period: 100000, quota: input.cru * 100000 },
+        cpu: { period: 100000, quota: Math.round(input.cru * 100000) },
         pids: { limit: input.pidsLimit }
       },
       namespaces: ['user', 'pid', 'network', 'ipc', 'uts', 'mount'].map(type => ({ type })),

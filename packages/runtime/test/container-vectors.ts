@@ -52,12 +52,18 @@ const containers: Array<{ name: string, fields: Json, value: deploymentMessages.
   {
     name: 'container-full',
     fields: { flist: FLIST, entrypoint: ['/bin/httpd'], args: ['-f', '-p', '8080'], env: ['MODE=demo'], workdir: '/www', cru: 1, mru: '268435456', rootfs_size: '536870912', mounts: [{ volume: 'data', path: '/data', read_only: true }], restart: 'ON_FAILURE' },
-    value: { flist: unhex(FLIST), entrypoint: ['/bin/httpd'], args: ['-f', '-p', '8080'], env: ['MODE=demo'], workdir: '/www', cru: 1, mru: 268435456, rootfsSize: 536870912, mounts: [{ volume: 'data', path: '/data', readOnly: true }], restart: deploymentMessages.RestartPolicy.ON_FAILURE, network: '', ip: '' }
+    value: { flist: unhex(FLIST), entrypoint: ['/bin/httpd'], args: ['-f', '-p', '8080'], env: ['MODE=demo'], workdir: '/www', cru: 1, mru: 268435456, rootfsSize: 536870912, mounts: [{ volume: 'data', path: '/data', readOnly: true }], restart: deploymentMessages.RestartPolicy.ON_FAILURE, network: '', ip: '', cpuMilli: 0 }
   },
   {
     name: 'container-minimal',
     fields: { flist: FLIST, cru: 2, mru: '3221225472', rootfs_size: '16777216' },
-    value: { flist: unhex(FLIST), entrypoint: [], args: [], env: [], workdir: '', cru: 2, mru: 3221225472, rootfsSize: 16777216, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, network: '', ip: '' }
+    value: { flist: unhex(FLIST), entrypoint: [], args: [], env: [], workdir: '', cru: 2, mru: 3221225472, rootfsSize: 16777216, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, network: '', ip: '', cpuMilli: 0 }
+  },
+  {
+    // cpu: 0.5; an older farmer reads cru 1 and refuses a contract that books half a core
+    name: 'container-half-core',
+    fields: { flist: FLIST, cru: 1, mru: '268435456', rootfs_size: '16777216', cpu_milli: 500 },
+    value: { flist: unhex(FLIST), entrypoint: [], args: [], env: [], workdir: '', cru: 1, mru: 268435456, rootfsSize: 16777216, mounts: [], restart: deploymentMessages.RestartPolicy.NEVER, network: '', ip: '', cpuMilli: 500 }
   }
 ]
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { deploymentMessages, execMessages, logsMessages, vectorKit } from '@p2pcloud/wire'
 import { readVectors } from '@p2pcloud/test-utils'
+import { containerKind } from '../src/container-kind.js'
 
 describe('protocol vectors of containers', () => {
   it('logs: every request and response decodes to its fields and encodes to the same bytes', async () => {
@@ -48,6 +49,10 @@ describe('protocol vectors of containers', () => {
       assert.equal(String(decoded.mru), vector.fields.mru, vector.name)
       assert.equal(String(decoded.rootfsSize), vector.fields.rootfs_size, vector.name)
       assert.equal(decoded.cru, vector.fields.cru, vector.name)
+      assert.equal(decoded.cpuMilli, vector.fields.cpu_milli ?? 0, vector.name)
+      // what the farmer books and gives the cgroup: cpu_milli when set, else cru
+      const cores = containerKind.resources(containerKind.decode({ name: 'web', type: 'container', version: 1, data: vectorKit.unhex(vector.encoded) })).cru
+      assert.equal(cores, vector.fields.cpu_milli != null ? vector.fields.cpu_milli / 1000 : vector.fields.cru, vector.name)
       assert.equal(decoded.restart, vector.fields.restart ?? 'NEVER', vector.name)
       assert.deepEqual(decoded.mounts.map(m => ({ volume: m.volume, path: m.path, read_only: m.readOnly })), vector.fields.mounts ?? [], vector.name)
       assert.equal(vectorKit.hex(deploymentMessages.ContainerData.encode(decoded)), vector.encoded, vector.name)

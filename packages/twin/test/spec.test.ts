@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MAX_WORKLOADS } from '@p2pcloud/wire'
+import { containerKind, type ContainerWorkloadSpec } from '@p2pcloud/runtime'
+import { MAX_WORKLOADS, deploymentMessages } from '@p2pcloud/wire'
 import {
   formatDuration, InvalidDurationError, parseDeploymentSpec, parseDuration, SpecError, specResources
 } from '../src/index.js'
@@ -430,9 +431,20 @@ describe('container workloads', () => {
     }
   })
 
-  it('refuses too little memory, a fraction of a core, an unknown policy, a bad env name and unknown keys', () => {
+  it('takes a fraction of a core, to the thousandth, and travels it as cpu_milli with cru rounded up', () => {
+    const half = parseDeploymentSpec(container('    cpu: 0.5')).workloads[1] as ContainerWorkloadSpec
+    assert.equal(half.cpu, 0.5)
+    const data = deploymentMessages.ContainerData.decode(containerKind.encode(half))
+    assert.deepEqual([data.cru, data.cpuMilli], [1, 500])
+    assert.equal(containerKind.resources(containerKind.decode({ name: 'web', type: 'container', version: 1, data: containerKind.encode(half) })).cru, 0.5)
+    const whole = deploymentMessages.ContainerData.decode(containerKind.encode({ ...half, cpu: 2 }))
+    assert.deepEqual([whole.cru, whole.cpuMilli], [2, 0], 'whole cores encode as before')
+  })
+
+  it('refuses too little memory, too little or too finely cut a core, an unknown policy, a bad env name and unknown keys', () => {
     refused(container('    memory: 1M'), { field: 'workloads[1].memory', line: 8, message: /smaller than the smallest memory, 16/ })
-    refused(container('    cpu: 0.5'), { field: 'workloads[1].cpu', line: 8, message: /whole number of cores/ })
+    refused(container('    cpu: 0.005'), { field: 'workloads[1].cpu', line: 8, message: /from 0.01 to 256 in steps of 0.001/ })
+    refused(container('    cpu: 1.0005'), { field: 'workloads[1].cpu', line: 8, message: /in steps of 0.001 \(0.5 is half a core\), not 1.0005/ })
     refused(container('    restart: sometimes'), { field: 'workloads[1].restart', line: 8, message: /use never, on-failure, always/ })
     refused(container('    env: {1X: a}'), { field: 'workloads[1].env.1X', line: 8, message: /not an environment variable name/ })
     refused(container('    memmory: 1G'), { field: 'workloads[1].memmory', line: 8, message: /did you mean "memory"/ })

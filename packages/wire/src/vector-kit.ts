@@ -146,10 +146,10 @@ export const byName = (vectors: Json[]): Map<string, Json> => new Map(vectors.ma
 
 // ---- fields ------------------------------------------------------------------------------
 
-export interface ResourceNumbers { cru: number, mru: number, sru: number, hru: number, ipv4u: number }
+export interface ResourceNumbers { cru: number, mru: number, sru: number, hru: number, ipv4u: number, cruMilli: number }
 
-/** A Resources / Amount in fields (decimal strings) → numbers. */
-export const resources = (r: Json): ResourceNumbers => ({ cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u) })
+/** A Resources / Amount in fields (decimal strings; `cru_milli` only where a vector has a fraction of a core) → the protons message. */
+export const resources = (r: Json): ResourceNumbers => ({ cru: Number(r.cru), mru: Number(r.mru), sru: Number(r.sru), hru: Number(r.hru), ipv4u: Number(r.ipv4u), cruMilli: Number(r.cru_milli ?? 0) })
 
 /** A Resources / Amount in fields, from numbers. */
 export const resourcesJson = (cru: number, mru: number, sru: number, hru: number, ipv4u: number): Json =>

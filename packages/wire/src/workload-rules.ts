@@ -22,6 +22,8 @@ export const GATEWAY_NAME_MRU = 16 * 2 ** 20
 
 /** Most cores a spec may give one container. */
 export const MAX_CONTAINER_CPU = 256
+/** A container's least cores: 1 ms of CPU per 100 ms period, the kernel's least CFS quota. */
+export const MIN_CONTAINER_CPU = 0.01
 
 /**
  * Where a container mounts a volume: absolute, normal and not /. "//" is /, and

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { contextOf, daemonClient } from '../context.js'
+import { isoTimes } from '../output.js'
 
 interface LogLine { at: number, stream: 'stdout' | 'stderr', data: string }
 
@@ -25,7 +26,7 @@ export function registerLogs (program: Command): void {
       process.once('SIGINT', () => { stop.abort() })
       try {
         for await (const line of client.lines<LogLine>('GET', `/v1/deployments/${encodeURIComponent(name)}/logs?${query.toString()}`, undefined, stop.signal)) {
-          if (context.json) process.stdout.write(JSON.stringify(line) + '\n')
+          if (context.json) process.stdout.write(JSON.stringify(isoTimes(line)) + '\n')
           else (line.stream === 'stderr' ? process.stderr : process.stdout).write(Buffer.from(line.data, 'base64'))
         }
       } catch (err: any) {

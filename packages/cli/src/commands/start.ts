@@ -83,7 +83,7 @@ export function registerStart (program: Command): void {
         // only with config.json's metrics.listen
         ...(daemon.metrics != null ? { metrics: daemon.metrics.url } : {}),
         // a farmer says what it offers, and why none of the other kinds
-        ...(daemon.peer.config.farmer.enabled ? { farmer: await farmerOffer(daemon.peer.config.farmer.capabilities) } : {})
+        ...(daemon.peer.config.farmer.enabled ? { farmer: { ...await farmerOffer(daemon.peer.config.farmer.capabilities), capacity: daemon.peer.libp2p.services.capacity.offered } } : {})
       }
       if (context.json) {
         process.stdout.write(JSON.stringify(ready) + '\n')

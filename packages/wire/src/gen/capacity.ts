@@ -11,6 +11,7 @@ export interface Resources {
   sru: number
   hru: number
   ipv4u: number
+  cruMilli: number
 }
 
 export namespace Resources {
@@ -48,6 +49,11 @@ export namespace Resources {
           w.uint64Number(obj.ipv4u)
         }
 
+        if ((obj.cruMilli != null && obj.cruMilli !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.cruMilli)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -57,7 +63,8 @@ export namespace Resources {
           mru: 0,
           sru: 0,
           hru: 0,
-          ipv4u: 0
+          ipv4u: 0,
+          cruMilli: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -84,6 +91,10 @@ export namespace Resources {
             }
             case 5: {
               obj.ipv4u = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.cruMilli = reader.uint32()
               break
             }
             default: {
@@ -136,6 +147,13 @@ export namespace Resources {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.cruMilli`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -173,6 +191,11 @@ export namespace Resources {
     value: number
   }
 
+  export interface ResourcesCruMilliFieldEvent {
+    field: '$.cruMilli'
+    value: number
+  }
+
   export function encode (obj: Partial<Resources>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Resources.codec())
   }
@@ -181,7 +204,7 @@ export namespace Resources {
     return decodeMessage(buf, Resources.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resources>): Generator<ResourcesCruFieldEvent | ResourcesMruFieldEvent | ResourcesSruFieldEvent | ResourcesHruFieldEvent | ResourcesIpv4uFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resources>): Generator<ResourcesCruFieldEvent | ResourcesMruFieldEvent | ResourcesSruFieldEvent | ResourcesHruFieldEvent | ResourcesIpv4uFieldEvent | ResourcesCruMilliFieldEvent> {
     return streamMessage(buf, Resources.codec(), opts)
   }
 }
@@ -359,6 +382,7 @@ export interface Advert {
   seq: number
   issuedAtMs: number
   expiresAtMs: number
+  leaving: boolean
 }
 
 export namespace Advert {
@@ -445,6 +469,11 @@ export namespace Advert {
           w.uint64Number(obj.expiresAtMs)
         }
 
+        if ((obj.leaving != null && obj.leaving !== false)) {
+          w.uint32(120)
+          w.bool(obj.leaving)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -460,7 +489,8 @@ export namespace Advert {
           version: '',
           seq: 0,
           issuedAtMs: 0,
-          expiresAtMs: 0
+          expiresAtMs: 0,
+          leaving: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -537,6 +567,10 @@ export namespace Advert {
             }
             case 14: {
               obj.expiresAtMs = reader.uint64Number()
+              break
+            }
+            case 15: {
+              obj.leaving = reader.bool()
               break
             }
             default: {
@@ -673,6 +707,13 @@ export namespace Advert {
               }
               break
             }
+            case 15: {
+              yield {
+                field: `${prefix}.leaving`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -730,6 +771,11 @@ export namespace Advert {
     value: number
   }
 
+  export interface AdvertTotalCruMilliFieldEvent {
+    field: '$.total.cruMilli'
+    value: number
+  }
+
   export interface AdvertFreeCruFieldEvent {
     field: '$.free.cru'
     value: number
@@ -752,6 +798,11 @@ export namespace Advert {
 
   export interface AdvertFreeIpv4uFieldEvent {
     field: '$.free.ipv4u'
+    value: number
+  }
+
+  export interface AdvertFreeCruMilliFieldEvent {
+    field: '$.free.cruMilli'
     value: number
   }
 
@@ -812,6 +863,11 @@ export namespace Advert {
     value: number
   }
 
+  export interface AdvertLeavingFieldEvent {
+    field: '$.leaving'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Advert>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Advert.codec())
   }
@@ -820,7 +876,7 @@ export namespace Advert {
     return decodeMessage(buf, Advert.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertPeerIdFieldEvent | AdvertFarmFieldEvent | AdvertCountryFieldEvent | AdvertCityFieldEvent | AdvertTotalCruFieldEvent | AdvertTotalMruFieldEvent | AdvertTotalSruFieldEvent | AdvertTotalHruFieldEvent | AdvertTotalIpv4uFieldEvent | AdvertFreeCruFieldEvent | AdvertFreeMruFieldEvent | AdvertFreeSruFieldEvent | AdvertFreeHruFieldEvent | AdvertFreeIpv4uFieldEvent | AdvertCapabilitiesFieldEvent | AdvertGatewayDomainFieldEvent | AdvertPriceCurrencyFieldEvent | AdvertPriceCuHourMicroFieldEvent | AdvertPriceSuHourMicroFieldEvent | AdvertPriceIpv4HourMicroFieldEvent | AdvertAddressesFieldEvent | AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertIssuedAtMsFieldEvent | AdvertExpiresAtMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertPeerIdFieldEvent | AdvertFarmFieldEvent | AdvertCountryFieldEvent | AdvertCityFieldEvent | AdvertTotalCruFieldEvent | AdvertTotalMruFieldEvent | AdvertTotalSruFieldEvent | AdvertTotalHruFieldEvent | AdvertTotalIpv4uFieldEvent | AdvertTotalCruMilliFieldEvent | AdvertFreeCruFieldEvent | AdvertFreeMruFieldEvent | AdvertFreeSruFieldEvent | AdvertFreeHruFieldEvent | AdvertFreeIpv4uFieldEvent | AdvertFreeCruMilliFieldEvent | AdvertCapabilitiesFieldEvent | AdvertGatewayDomainFieldEvent | AdvertPriceCurrencyFieldEvent | AdvertPriceCuHourMicroFieldEvent | AdvertPriceSuHourMicroFieldEvent | AdvertPriceIpv4HourMicroFieldEvent | AdvertAddressesFieldEvent | AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertIssuedAtMsFieldEvent | AdvertExpiresAtMsFieldEvent | AdvertLeavingFieldEvent> {
     return streamMessage(buf, Advert.codec(), opts)
   }
 }

@@ -11,6 +11,7 @@ export interface Amount {
   sru: number
   hru: number
   ipv4u: number
+  cruMilli: number
 }
 
 export namespace Amount {
@@ -48,6 +49,11 @@ export namespace Amount {
           w.uint64Number(obj.ipv4u)
         }
 
+        if ((obj.cruMilli != null && obj.cruMilli !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.cruMilli)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -57,7 +63,8 @@ export namespace Amount {
           mru: 0,
           sru: 0,
           hru: 0,
-          ipv4u: 0
+          ipv4u: 0,
+          cruMilli: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -84,6 +91,10 @@ export namespace Amount {
             }
             case 5: {
               obj.ipv4u = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.cruMilli = reader.uint32()
               break
             }
             default: {
@@ -136,6 +147,13 @@ export namespace Amount {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.cruMilli`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -173,6 +191,11 @@ export namespace Amount {
     value: number
   }
 
+  export interface AmountCruMilliFieldEvent {
+    field: '$.cruMilli'
+    value: number
+  }
+
   export function encode (obj: Partial<Amount>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Amount.codec())
   }
@@ -181,7 +204,7 @@ export namespace Amount {
     return decodeMessage(buf, Amount.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Amount>): Generator<AmountCruFieldEvent | AmountMruFieldEvent | AmountSruFieldEvent | AmountHruFieldEvent | AmountIpv4uFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Amount>): Generator<AmountCruFieldEvent | AmountMruFieldEvent | AmountSruFieldEvent | AmountHruFieldEvent | AmountIpv4uFieldEvent | AmountCruMilliFieldEvent> {
     return streamMessage(buf, Amount.codec(), opts)
   }
 }
@@ -419,6 +442,11 @@ export namespace Quote {
     value: number
   }
 
+  export interface QuoteResourcesCruMilliFieldEvent {
+    field: '$.resources.cruMilli'
+    value: number
+  }
+
   export interface QuoteCurrencyFieldEvent {
     field: '$.currency'
     value: string
@@ -452,7 +480,7 @@ export namespace Quote {
     return decodeMessage(buf, Quote.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Quote>): Generator<QuoteFarmerFieldEvent | QuoteTwinFieldEvent | QuoteResourcesCruFieldEvent | QuoteResourcesMruFieldEvent | QuoteResourcesSruFieldEvent | QuoteResourcesHruFieldEvent | QuoteResourcesIpv4uFieldEvent | QuoteCurrencyFieldEvent | QuotePricePerHourMicroFieldEvent | QuoteLeaseMsFieldEvent | QuoteValidUntilMsFieldEvent | QuoteNonceFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Quote>): Generator<QuoteFarmerFieldEvent | QuoteTwinFieldEvent | QuoteResourcesCruFieldEvent | QuoteResourcesMruFieldEvent | QuoteResourcesSruFieldEvent | QuoteResourcesHruFieldEvent | QuoteResourcesIpv4uFieldEvent | QuoteResourcesCruMilliFieldEvent | QuoteCurrencyFieldEvent | QuotePricePerHourMicroFieldEvent | QuoteLeaseMsFieldEvent | QuoteValidUntilMsFieldEvent | QuoteNonceFieldEvent> {
     return streamMessage(buf, Quote.codec(), opts)
   }
 }
@@ -1499,6 +1527,11 @@ export namespace QuoteRequest {
     value: number
   }
 
+  export interface QuoteRequestResourcesCruMilliFieldEvent {
+    field: '$.resources.cruMilli'
+    value: number
+  }
+
   export interface QuoteRequestLeaseMsFieldEvent {
     field: '$.leaseMs'
     value: number
@@ -1512,7 +1545,7 @@ export namespace QuoteRequest {
     return decodeMessage(buf, QuoteRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<QuoteRequest>): Generator<QuoteRequestResourcesCruFieldEvent | QuoteRequestResourcesMruFieldEvent | QuoteRequestResourcesSruFieldEvent | QuoteRequestResourcesHruFieldEvent | QuoteRequestResourcesIpv4uFieldEvent | QuoteRequestLeaseMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<QuoteRequest>): Generator<QuoteRequestResourcesCruFieldEvent | QuoteRequestResourcesMruFieldEvent | QuoteRequestResourcesSruFieldEvent | QuoteRequestResourcesHruFieldEvent | QuoteRequestResourcesIpv4uFieldEvent | QuoteRequestResourcesCruMilliFieldEvent | QuoteRequestLeaseMsFieldEvent> {
     return streamMessage(buf, QuoteRequest.codec(), opts)
   }
 }
@@ -2104,6 +2137,11 @@ export namespace Request {
     value: number
   }
 
+  export interface RequestQuoteResourcesCruMilliFieldEvent {
+    field: '$.quote.resources.cruMilli'
+    value: number
+  }
+
   export interface RequestQuoteLeaseMsFieldEvent {
     field: '$.quote.leaseMs'
     value: number
@@ -2152,7 +2190,7 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestQuoteResourcesCruFieldEvent | RequestQuoteResourcesMruFieldEvent | RequestQuoteResourcesSruFieldEvent | RequestQuoteResourcesHruFieldEvent | RequestQuoteResourcesIpv4uFieldEvent | RequestQuoteLeaseMsFieldEvent | RequestProposalEnvelopeFieldEvent | RequestRenewContractIdFieldEvent | RequestRenewLeaseMsFieldEvent | RequestCancelContractIdFieldEvent | RequestGetContractIdFieldEvent | RequestReceiptsContractIdFieldEvent | RequestReceiptsAfterSeqFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestQuoteResourcesCruFieldEvent | RequestQuoteResourcesMruFieldEvent | RequestQuoteResourcesSruFieldEvent | RequestQuoteResourcesHruFieldEvent | RequestQuoteResourcesIpv4uFieldEvent | RequestQuoteResourcesCruMilliFieldEvent | RequestQuoteLeaseMsFieldEvent | RequestProposalEnvelopeFieldEvent | RequestRenewContractIdFieldEvent | RequestRenewLeaseMsFieldEvent | RequestCancelContractIdFieldEvent | RequestGetContractIdFieldEvent | RequestReceiptsContractIdFieldEvent | RequestReceiptsAfterSeqFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
   }
 }

@@ -258,6 +258,7 @@ export interface ContainerData {
   restart: RestartPolicy
   network: string
   ip: string
+  cpuMilli: number
 }
 
 export namespace ContainerData {
@@ -338,6 +339,11 @@ export namespace ContainerData {
           w.string(obj.ip)
         }
 
+        if ((obj.cpuMilli != null && obj.cpuMilli !== 0)) {
+          w.uint32(104)
+          w.uint32(obj.cpuMilli)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -354,7 +360,8 @@ export namespace ContainerData {
           mounts: [],
           restart: RestartPolicy.NEVER,
           network: '',
-          ip: ''
+          ip: '',
+          cpuMilli: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -427,6 +434,10 @@ export namespace ContainerData {
             }
             case 12: {
               obj.ip = reader.string()
+              break
+            }
+            case 13: {
+              obj.cpuMilli = reader.uint32()
               break
             }
             default: {
@@ -570,6 +581,13 @@ export namespace ContainerData {
               }
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.cpuMilli`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -658,6 +676,11 @@ export namespace ContainerData {
     value: string
   }
 
+  export interface ContainerDataCpuMilliFieldEvent {
+    field: '$.cpuMilli'
+    value: number
+  }
+
   export function encode (obj: Partial<ContainerData>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ContainerData.codec())
   }
@@ -666,7 +689,7 @@ export namespace ContainerData {
     return decodeMessage(buf, ContainerData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContainerData>): Generator<ContainerDataFlistFieldEvent | ContainerDataEntrypointFieldEvent | ContainerDataArgsFieldEvent | ContainerDataEnvFieldEvent | ContainerDataWorkdirFieldEvent | ContainerDataCruFieldEvent | ContainerDataMruFieldEvent | ContainerDataRootfsSizeFieldEvent | ContainerDataMountsVolumeFieldEvent | ContainerDataMountsPathFieldEvent | ContainerDataMountsReadOnlyFieldEvent | ContainerDataRestartFieldEvent | ContainerDataNetworkFieldEvent | ContainerDataIpFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContainerData>): Generator<ContainerDataFlistFieldEvent | ContainerDataEntrypointFieldEvent | ContainerDataArgsFieldEvent | ContainerDataEnvFieldEvent | ContainerDataWorkdirFieldEvent | ContainerDataCruFieldEvent | ContainerDataMruFieldEvent | ContainerDataRootfsSizeFieldEvent | ContainerDataMountsVolumeFieldEvent | ContainerDataMountsPathFieldEvent | ContainerDataMountsReadOnlyFieldEvent | ContainerDataRestartFieldEvent | ContainerDataNetworkFieldEvent | ContainerDataIpFieldEvent | ContainerDataCpuMilliFieldEvent> {
     return streamMessage(buf, ContainerData.codec(), opts)
   }
 }
