@@ -24,6 +24,14 @@ export interface RelayCounters {
 const MAX_PENDING_BYTES = 256 * 1024
 
 /**
+ * The relay socket's kernel buffers. WireGuard sends in bursts faster than one event-loop turn
+ * reads, and the default 208 KiB dropped a tenth of a bulk transfer's datagrams, which the
+ * workloads' TCP took for congestion. The kernel caps it at net.core.rmem_max/wmem_max. Only
+ * our WireGuard writes into it (the socket is connected): a peer cannot make us hold it.
+ */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024
+
+/**
  * One relayed pair of members: what our WireGuard sends to `port` (a loopback socket of ours)
  * goes out as frames on the stream, and frames from the stream reach WireGuard's own port from
  * that socket, so WireGuard sees the other member at 127.0.0.1:`port`. Datagrams are never
@@ -48,7 +56,7 @@ export class DatagramRelay {
    * given back to the stream) and WireGuard listening on 127.0.0.1:`wireguardPort`.
    */
   static async start (stream: Stream, wireguardPort: number): Promise<DatagramRelay> {
-    const socket = createSocket('udp4')
+    const socket = createSocket({ type: 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES })
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject)
       // connected to our WireGuard: the kernel takes datagrams from it alone (another local
