@@ -12,7 +12,7 @@ export interface RelayCounters {
   sent: number
   /** Datagrams from the stream given to our WireGuard. */
   received: number
-  /** Datagrams dropped: the stream could not take more (a full window drops, as a full link does), or not from our WireGuard. */
+  /** Datagrams dropped: the stream could not take more (a full window drops, as a full link does), or of no size a frame may have. */
   dropped: number
 }
 
@@ -22,6 +22,14 @@ export interface RelayCounters {
  * Past this many bytes waiting, datagrams are dropped.
  */
 const MAX_PENDING_BYTES = 256 * 1024
+
+/**
+ * The relay socket's kernel buffers. WireGuard sends in bursts faster than one event-loop turn
+ * reads, and the default 208 KiB dropped a tenth of a bulk transfer's datagrams, which the
+ * workloads' TCP took for congestion. The kernel caps it at net.core.rmem_max/wmem_max. Only
+ * our WireGuard writes into it (the socket is connected): a peer cannot make us hold it.
+ */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024
 
 /**
  * One relayed pair of members: what our WireGuard sends to `port` (a loopback socket of ours)
@@ -41,20 +49,22 @@ export class DatagramRelay {
   // window lets through); between chunks it keeps at most one partial frame
   private readonly decoder = new LengthPrefixedDecoder({ maxDataLength: MAX_RELAYED_DATAGRAM })
 
-  private constructor (private readonly stream: Stream, private readonly socket: Socket, private readonly wireguardPort: number) {}
+  private constructor (private readonly stream: Stream, private readonly socket: Socket) {}
 
   /**
    * Start relaying between `stream` (its handshake done; whatever was read past it already
    * given back to the stream) and WireGuard listening on 127.0.0.1:`wireguardPort`.
    */
   static async start (stream: Stream, wireguardPort: number): Promise<DatagramRelay> {
-    const socket = createSocket('udp4')
+    const socket = createSocket({ type: 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES })
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject)
-      socket.bind(0, '127.0.0.1', () => { socket.off('error', reject); resolve() })
+      // connected to our WireGuard: the kernel takes datagrams from it alone (another local
+      // process cannot use the relay), and a send needs no address of its own
+      socket.bind(0, '127.0.0.1', () => { socket.connect(wireguardPort, '127.0.0.1', () => { socket.off('error', reject); resolve() }) })
     })
-    const relay = new DatagramRelay(stream, socket, wireguardPort)
-    socket.on('message', (datagram, from) => { relay.forward(datagram, from.address, from.port) })
+    const relay = new DatagramRelay(stream, socket)
+    socket.on('message', datagram => { relay.forward(datagram) })
     socket.on('error', err => { log.error('relay socket failed - %e', err); void relay.close() })
     stream.addEventListener('message', event => { relay.deliver(event) })
     stream.addEventListener('close', () => { void relay.close() }, { once: true })
@@ -70,9 +80,8 @@ export class DatagramRelay {
     return this.closing === undefined
   }
 
-  private forward (datagram: Buffer, address: string, port: number): void {
-    // only our WireGuard's datagrams go out: another local process cannot use the relay
-    if (address !== '127.0.0.1' || port !== this.wireguardPort || datagram.byteLength > MAX_RELAYED_DATAGRAM || datagram.byteLength === 0 ||
+  private forward (datagram: Buffer): void {
+    if (datagram.byteLength > MAX_RELAYED_DATAGRAM || datagram.byteLength === 0 ||
       this.stream.writableNeedsDrain || this.pendingBytes > MAX_PENDING_BYTES || this.closing !== undefined) {
       this.counters.dropped++
       return
@@ -101,7 +110,7 @@ export class DatagramRelay {
       // a frame over MAX_RELAYED_DATAGRAM throws: a violation, the stream is reset
       for (const datagram of this.decoder.decode(event.data)) {
         this.counters.received++
-        this.socket.send(datagram.subarray(), this.wireguardPort, '127.0.0.1')
+        this.socket.send(datagram.subarray())
       }
     } catch (err: any) {
       log('relay stream violated the protocol - %s', err.message)

@@ -11,7 +11,6 @@ import { mdns } from '@libp2p/mdns'
 import { ping } from '@libp2p/ping'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { Datastore } from 'interface-datastore'
 import type { PeerDiscovery, PrivateKey } from '@libp2p/interface'
@@ -22,6 +21,8 @@ import type { PeerExtension } from './extensions.js'
 import type { PeerServices } from './peer-services.js'
 import { keepKnownPeers } from './known-peers.js'
 import { VERSION } from './version.js'
+import { joinedWrites } from './joined-writes.js'
+import { yamuxLazyWindowUpdates } from './lazy-window-updates.js'
 
 /** A peer with the core services and the services `S` of its extension. */
 export type P2PCloudLibp2p<S = object> = Libp2p<PeerServices & S>
@@ -112,8 +113,8 @@ export async function createPeer<S = object> (options: CreatePeerOptions<S>): Pr
       announce: config.announce
     },
     transports: [tcp(), circuitRelayTransport()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    connectionEncrypters: [joinedWrites(noise())],
+    streamMuxers: [yamuxLazyWindowUpdates()],
     connectionManager: {
       maxConnections: config.connections.maxConnections,
       maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections,

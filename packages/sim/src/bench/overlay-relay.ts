@@ -8,6 +8,9 @@ import { median } from './stats.js'
 import { megabytesPerSecond } from './stream-throughput.js'
 import type { RelayMemberInfo } from './workers/relay-member-process.js'
 
+/** A member's relay counters and its site's UDP receive-buffer drops. */
+interface RelayCounters { sent?: number, dropped?: number, udpReceiveBufferErrors: number }
+
 const RUNS = 3
 const STREAM_BYTES = 64 * 2 ** 20
 const RANGE = '10.69.0.0/16'
@@ -78,20 +81,21 @@ async function run (): Promise<Measurement> {
     await waitFor('both members to be relayed', async () => await a.ask('path') === 'relayed' && await b.ask('path') === 'relayed', 60_000, 500)
     const transfer = async (): Promise<number> => megabytesPerSecond(STREAM_BYTES, await b.ask<number>('transfer', { addresses: infoA.addresses, bytes: STREAM_BYTES }))
     await transfer()
+    const before = await Promise.all(members.map(async member => await member.ask<RelayCounters>('counters')))
     const relayRates: number[] = []
     const streamRates: number[] = []
     for (let i = 0; i < RUNS; i++) {
       relayRates.push(await iperfMegabytesPerSecond(infoB.workload, infoA.workload, infoA.address, 5203))
       streamRates.push(await transfer())
     }
-    const counters = await b.ask<{ sent?: number, dropped?: number }>('counters')
+    const [afterA, counters] = await Promise.all(members.map(async member => await member.ask<RelayCounters>('counters')))
     return {
       metric: 'TCP throughput (iperf3) between two workloads on two sites whose only path is the mesh relay (the second behind a NAT that drops UDP; each member a process in its site), median of runs',
       value: median(relayRates),
       unit: 'MB/s',
       baseline: 'one libp2p stream between the same two peers over the same connection, moving bulk bytes',
       baselineValue: median(streamRates),
-      extra: { runs: RUNS, relayMinMBps: Math.min(...relayRates), relayMaxMBps: Math.max(...relayRates), streamMinMBps: Math.min(...streamRates), streamMaxMBps: Math.max(...streamRates), droppedDatagrams: counters.dropped ?? 0, sentDatagrams: counters.sent ?? 0 }
+      extra: { runs: RUNS, relayMinMBps: Math.min(...relayRates), relayMaxMBps: Math.max(...relayRates), streamMinMBps: Math.min(...streamRates), streamMaxMBps: Math.max(...streamRates), droppedDatagrams: counters.dropped ?? 0, sentDatagrams: counters.sent ?? 0, udpReceiveBufferErrorsA: afterA.udpReceiveBufferErrors - before[0].udpReceiveBufferErrors, udpReceiveBufferErrorsB: counters.udpReceiveBufferErrors - before[1].udpReceiveBufferErrors }
     }
   } finally {
     for (const member of members) await member.stop().catch(() => {})

@@ -1,16 +1,13 @@
 /**
  * The gateway benchmark's farmer in a process of its own (a gateway and a backend's farmer are
  * two machines; in one process they would share one thread): the daemon's own assembly with
- * containers and networks (the busybox tree handed to the container driver), and the backend
- * side of the mesh path (`gatewayTunnel`, wired as packages/daemon/test/gateway-tunnel.test.ts
- * does). Sends `{ address, peerId }` over IPC once started; stops when its parent says `stop`
+ * containers and networks (the busybox tree handed to the container driver), whose container
+ * kind serves the backend side of the mesh path (`gatewayTunnel`). Sends `{ address, peerId }` over IPC once started; stops when its parent says `stop`
  * (or goes away).
  *
  *   node gateway-farmer.js <home> <busybox tree> <first WireGuard port>
  */
-import { join } from 'node:path'
 import { startPeer } from '@p2pcloud/daemon'
-import { GatewayTunnel, NamespaceDialer, containerConnector, farmerHoldings } from '@p2pcloud/network'
 import { defaultConfig } from '@p2pcloud/node'
 
 const [home, tree, port] = process.argv.slice(2)
@@ -27,21 +24,9 @@ const farmer = await startPeer({
   },
   tuning: { rootfs: () => rootfs }
 })
-const dialer = new NamespaceDialer(join(home, 'run', 'tunnels'))
-const tunnel = new GatewayTunnel({ registrar: farmer }, {
-  holdings: () => {
-    const ledger = farmer.services.contracts.ledger
-    const provisioner = farmer.services.farmer?.provisioner
-    return ledger === undefined || provisioner === undefined ? undefined : farmerHoldings(ledger, provisioner)
-  },
-  connect: containerConnector(farmer.peerId.toString(), dialer, () => farmer.services.farmer?.drivers)
-})
-await tunnel.start()
 
 let stopping: Promise<void> | undefined
 const stop = async (): Promise<void> => {
-  await tunnel.stop()
-  await dialer.close()
   await farmer.stop()
   process.exit(0)
 }

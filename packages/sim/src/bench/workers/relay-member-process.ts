@@ -8,6 +8,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes, randomInt } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -67,6 +68,12 @@ const info: RelayMemberInfo = {
   address: formatIpv4(range.subnet(subnet).base + 2)
 }
 
+/** Datagrams this site's kernel dropped for a full socket receive buffer (the relay's, WireGuard's): losses no relay counter sees. */
+function udpReceiveBufferErrors (): number {
+  const [names, values] = readFileSync('/proc/self/net/snmp', 'utf8').split('\n').filter(line => line.startsWith('Udp:')).map(line => line.split(/\s+/))
+  return Number(values[names.indexOf('RcvbufErrors')])
+}
+
 let stopping: Promise<void> | undefined
 /** Once, whether the parent asked or went away. */
 async function stop (): Promise<void> {
@@ -91,7 +98,7 @@ const operations: Record<string, (args: any) => Promise<unknown>> = {
   },
   path: async () => (await network.paths())[0]?.path,
   transfer: async ({ addresses, bytes }: { addresses: string[], bytes: number }) => await libp2pTransfer(node, addresses.map(a => multiaddr(a)), bytes),
-  counters: async () => ({ ...node.services.networkRelay.relayTo(networkId, peerIdFromString(other?.peerId ?? ''))?.counters })
+  counters: async () => ({ ...node.services.networkRelay.relayTo(networkId, peerIdFromString(other?.peerId ?? ''))?.counters, udpReceiveBufferErrors: udpReceiveBufferErrors() })
 }
 
 process.on('message', (message: { op: string, args?: unknown }) => {
