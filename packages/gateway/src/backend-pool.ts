@@ -1,8 +1,11 @@
 import { Agent, type ClientRequest, type ClientRequestArgs } from 'node:http'
 import type { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
+import { logger } from '@libp2p/logger'
 import { connectBackend } from './backend.js'
 import type { Lease } from './routes.js'
+
+const log = logger('p2pcloud:gateway:pool')
 
 /** The name has as many backend connections open as it may (its route's `maxConnectionsPerName`). */
 export class NameAtLimitError extends Error {
@@ -70,6 +73,10 @@ export class BackendPool extends Agent {
       client.off('close', abort)
       socket = opened
       opened.once('close', lease.release)
+      // node's client listens for errors only while a request is out, and once while the
+      // connection is idle; a backend (a farmer resetting a tunnel) may error between the two,
+      // which with no listener would end the whole gateway process
+      opened.on('error', err => { log('backend connection ended: %s', err.message) })
       if (removed) opened.destroy()
       done(null, opened)
     }, err => {

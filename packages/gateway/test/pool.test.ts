@@ -204,3 +204,22 @@ for (const [kind, connector] of connectors) {
     })
   })
 }
+
+describe('front door: a kept-alive backend connection that errors', () => {
+  it('an error on an idle pooled connection, and another after it, never reaches the process as an unhandled error', async t => {
+    const backend = await httpBackend(t)
+    const door = await startFrontDoor(t)
+    const opened: Duplex[] = []
+    const duplexes = plainDuplexBackend(backend.port)
+    door.routes.set('www.gw.test', { tls: 'none', connect: async signal => { const duplex = await duplexes(signal); opened.push(duplex); return duplex } })
+    assert.equal((await send(door.httpPort, 'www.gw.test', '/')).status, 200)
+    await waitFor('the connection to be idle in the pool', () => door.routes.openConnections('www.gw.test') === 1)
+    // as a farmer resetting a tunnel stream twice over would: emit throws when nothing listens
+    assert.doesNotThrow(() => {
+      opened[0].emit('error', new Error('the stream was reset'))
+      opened[0].emit('error', new Error('the stream was reset again'))
+    })
+    await waitFor('the broken connection to give its slot back', () => door.routes.openConnections('www.gw.test') === 0)
+    assert.equal((await send(door.httpPort, 'www.gw.test', '/')).body.toString(), 'hello 2')
+  })
+})
