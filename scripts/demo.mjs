@@ -392,6 +392,7 @@ try, in another terminal from ${root}:
   npx p2pcloud --home ${bot} deploy examples/volume.yaml        # (after: rm demo-data)
 ${web !== undefined ? `  npx p2pcloud --home ${bot} logs web --follow                  # the container's output (Ctrl-C ends)
   npx p2pcloud --home ${bot} flist ls ${web.flist} /www
+  npx p2pcloud --home ${bot} exec web -- ls /www                 # a command in the container (-t for a terminal; its exit code passes through)
   npx p2pcloud --home ${bot} rm web                              # stops it, removes it and its cgroup
 ` : ''}${net !== undefined ? `  npx p2pcloud --home ${bot} network show demo-net              # members, their /24s, each pair's path (direct or relayed)
   npx p2pcloud --home ${bot} logs client                         # the page fetched over the private network
@@ -402,12 +403,17 @@ ${web !== undefined ? `  npx p2pcloud --home ${bot} logs web --follow           
 ` : ''}  npx p2pcloud --home ${bot} store ls                            # the objects in the 4+2 pool
   npx p2pcloud --home ${bot} store status ${storage.stored.objectId}
   npx p2pcloud --home ${bot} store get ${storage.stored.objectId} -o /tmp/sample.bin
+  npx p2pcloud --home ${bot} store pool show                      # the pool's use and health, namespace by namespace
+  npx p2pcloud --home ${bot} deploy examples/zdb.yaml             # a key/value namespace of your own, then:
+  npx p2pcloud --home ${bot} zdb set kv/kv greeting hello ; npx p2pcloud --home ${bot} zdb get kv/kv greeting
   npx p2pcloud --home ${bot} contracts                            # this 3Bot's contracts, as its farmers hold them
 ${deployed !== undefined ? `  npx p2pcloud --home ${bot} contracts cancel ${deployed.contractId}   # ends demo-data's contract; its volume goes with it
 ` : ''}  npx p2pcloud --home ${gent} farmer contracts
   npx p2pcloud --home ${gent} capacity                          # a farmer's own advert
   npx p2pcloud --home ${bot} ui                                 # the web UI: prints (and opens) a one-time login link
   npx p2pcloud --home ${bot} status
+  curl -s -H "authorization: Bearer $(node -p "require('${bot}/api.json').token")" "$(node -p "require('${bot}/api.json').url")/metrics" | grep '^p2pcloud_'   # Prometheus metrics
+  npx p2pcloud --home ${gent} stop                              # a farmer leaves cleanly: its signed leaving advert takes it out of every find
   npx p2pcloud --home ${bot} peers
   export P2PCLOUD_HOME=${bot}   # then plain "npx p2pcloud find"
 
