@@ -1,30 +1,25 @@
 import assert from 'node:assert/strict'
 import { randomBytes, randomInt } from 'node:crypto'
-import { chmod, rm } from 'node:fs/promises'
-import { request } from 'node:http'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
-import { MemoryDatastore } from 'datastore-core'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { contractIdOf, signProposal, signQuote } from '@p2pcloud/contracts'
 import { DeploymentClient, signDeployment, type Deployment } from '@p2pcloud/farmer'
 import { FrontDoor, tunnelConnector, type TunnelProof } from '@p2pcloud/gateway'
 import { networkHostId, networkKind } from '@p2pcloud/network'
-import { defaultConfig } from '@p2pcloud/node'
-import { hostIdOf, makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { deploymentMessages } from '@p2pcloud/wire'
 import { startPeer, type DaemonLibp2p } from '../src/index.js'
+import { get, quiet, skip, startBackendFarmer } from './gateway-fixtures.js'
 import { execFileSync } from 'node:child_process'
 
 const MiB = 2 ** 20
 const HOUR = 3_600_000
-const skip = await runcUnavailable() ?? await networkKind.missing?.()
 const flist = CID.create(1, 0x55, await sha256.digest(new Uint8Array([1]))).bytes as Uint8Array<ArrayBuffer>
-const quiet = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { ...defaultConfig().mdns, enabled: false } }
 
 type Workload = Deployment['workloads'][number]
 
@@ -42,19 +37,6 @@ function container (name: string, net = '', ip = ''): Workload {
   }
 }
 
-/** GET / with `host` from the front door's HTTP port: the status and the body. */
-async function get (port: number, host: string): Promise<{ status: number, body: string }> {
-  return await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, res => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', chunk => { body += chunk })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }) })
-    })
-    req.once('error', reject)
-    req.end()
-  })
-}
 
 describe('a gateway reaches a container of a farmer, on a network or on none, through the mesh (gateway tunnel)', { skip }, () => {
   let dir: string
@@ -71,23 +53,8 @@ describe('a gateway reaches a container of a farmer, on a network or on none, th
 
   before(async () => {
     dir = await tempDir('gateway-tunnel')
-    const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
-    await chmod(dir, 0o711)
-    const rootfs = { acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) }
     const port = randomInt(40_000, 50_000)
-    farmer = await startPeer({
-      home: join(dir, 'farmer'),
-      privateKey: await generateKeyPair('Ed25519'),
-      datastore: new MemoryDatastore(),
-      config: {
-        ...quiet,
-        farmer: {
-          enabled: true, farm: 'gent', country: 'BE', capacity: { cru: 8, mru: '4G', sru: '4G', hru: '0' }, capabilities: ['container', 'network'],
-          network: { ports: { first: port, last: port + 3 } }
-        }
-      },
-      tuning: { rootfs: () => rootfs }
-    })
+    farmer = await startBackendFarmer(dir, port)
     twinKey = await generateKeyPair('Ed25519')
     twin = await startPeer({ home: join(dir, 'twin'), privateKey: twinKey, config: quiet })
     gatewayKey = await generateKeyPair('Ed25519')

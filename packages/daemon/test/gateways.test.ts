@@ -1,40 +1,19 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { randomInt } from 'node:crypto'
-import { chmod, rm } from 'node:fs/promises'
-import { request } from 'node:http'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
-import { CID } from 'multiformats/cid'
-import { sha256 } from 'multiformats/hashes/sha2'
-import { networkHostId, networkKind } from '@p2pcloud/network'
-import { defaultConfig } from '@p2pcloud/node'
-import { hostIdOf, makeBusyboxRootfs, runcUnavailable } from '@p2pcloud/runtime'
+import { networkHostId } from '@p2pcloud/network'
 import { tempDir, waitFor } from '@p2pcloud/test-utils'
 import { parseDeploymentSpec } from '@p2pcloud/twin'
 import { startPeer, type DaemonLibp2p } from '../src/index.js'
+import { flist, get, quiet, skip, startBackendFarmer } from './gateway-fixtures.js'
 
-const skip = await runcUnavailable() ?? await networkKind.missing?.()
-const flist = CID.create(1, 0x55, await sha256.digest(new Uint8Array([1]))).toString()
-const quiet = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { ...defaultConfig().mdns, enabled: false } }
 
-/** GET / with `host` from the gateway's HTTP port: the status and the body. */
-async function get (port: number, host: string): Promise<{ status: number, body: string }> {
-  return await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: 10_000 }, res => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', chunk => { body += chunk })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }) })
-    })
-    req.once('timeout', () => { req.destroy(new Error(`no answer from the gateway for ${host} in 10 s`)) })
-    req.once('error', reject)
-    req.end()
-  })
-}
 
 /** A busybox httpd serving `page` on :8080 in network `network` (on none: ''). */
 const backendSpec = (name: string, network: string, page: string, farmer: string): string => `
@@ -87,22 +66,8 @@ describe('gateway names on a gateway farmer, in front of containers on another f
 
   before(async () => {
     dir = await tempDir('gateways')
-    const tree = await makeBusyboxRootfs(join(dir, 'tree'), { owner: hostIdOf(0) })
-    await chmod(dir, 0o711)
-    const rootfs = { acquire: async () => ({ path: tree, config: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/', user: '' }, release: async () => {} }) }
     const port = randomInt(40_000, 50_000)
-    farmer = await startPeer({
-      home: join(dir, 'farmer'),
-      privateKey: await generateKeyPair('Ed25519'),
-      config: {
-        ...quiet,
-        farmer: {
-          enabled: true, farm: 'gent', country: 'BE', capacity: { cru: 8, mru: '4G', sru: '4G', hru: '0' }, capabilities: ['container', 'network'],
-          network: { ports: { first: port, last: port + 3 } }
-        }
-      },
-      tuning: { rootfs: () => rootfs, network: { tickMs: 300 } }
-    })
+    farmer = await startBackendFarmer(dir, port)
     gatewayKey = await generateKeyPair('Ed25519')
     gateway = await startGateway()
     twins = []
