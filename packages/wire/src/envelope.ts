@@ -55,6 +55,8 @@ export interface OpenRecordOptions {
   signatureVerified?: boolean
 }
 
+const ED25519_SIGNATURE_BYTES = 64
+
 /**
  * Check a received envelope in the order the spec gives: size, decoding, key
  * type, payload type, signature over the expected domain. The payload is
@@ -75,6 +77,10 @@ export async function openRecord (kind: RecordKind, data: Uint8Array | Uint8Arra
   }
   if (!equals(envelope.payloadType, fromString(kind.payloadType))) {
     throw new SignedRecordError('PAYLOAD_TYPE', `envelope holds a different record type than ${kind.payloadType}`)
+  }
+  // libp2p's Ed25519 verify throws a TypeError on any other length (found by the fuzzer): refuse it as not verifying
+  if (envelope.signature.byteLength !== ED25519_SIGNATURE_BYTES) {
+    throw new SignedRecordError('BAD_SIGNATURE', `an Ed25519 signature is ${ED25519_SIGNATURE_BYTES} bytes, this one ${envelope.signature.byteLength}`)
   }
   if (options.signatureVerified !== true && !(await envelope.validate(kind.domain))) {
     throw new SignedRecordError('BAD_SIGNATURE', `signature does not verify for domain ${kind.domain}`)

@@ -102,6 +102,14 @@ describe('signed envelopes', () => {
     await assert.rejects(openRecord(NOTE, mixed.marshal()), rejectsWith('BAD_SIGNATURE'))
   })
 
+  it('a signature of another length than 64 bytes (none, short, long) is BAD_SIGNATURE, not a TypeError from the verifier', async () => {
+    const real = RecordEnvelope.createFromProtobuf(await sealRecord(NOTE, PAYLOAD, await generateKeyPair('Ed25519')))
+    for (const signature of [new Uint8Array(0), real.signature.subarray(0, 63), Uint8Array.from([...real.signature, 0])]) {
+      const odd = new RecordEnvelope({ publicKey: real.publicKey, payloadType: real.payloadType, payload: real.payload, signature })
+      await assert.rejects(openRecord(NOTE, odd.marshal()), rejectsWith('BAD_SIGNATURE'))
+    }
+  })
+
   it('an envelope sealed for another domain fails the signature', async () => {
     const key = await generateKeyPair('Ed25519')
     const envelope = await sealRecord({ ...NOTE, domain: 'p2pcloud-other' }, PAYLOAD, key)
