@@ -11,6 +11,7 @@ import { mdns } from '@libp2p/mdns'
 import { ping } from '@libp2p/ping'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { Datastore } from 'interface-datastore'
 import type { PeerDiscovery, PrivateKey } from '@libp2p/interface'
@@ -22,7 +23,6 @@ import type { PeerServices } from './peer-services.js'
 import { keepKnownPeers } from './known-peers.js'
 import { VERSION } from './version.js'
 import { joinedWrites } from './joined-writes.js'
-import { yamuxLazyWindowUpdates } from './lazy-window-updates.js'
 
 /** A peer with the core services and the services `S` of its extension. */
 export type P2PCloudLibp2p<S = object> = Libp2p<PeerServices & S>
@@ -114,7 +114,7 @@ export async function createPeer<S = object> (options: CreatePeerOptions<S>): Pr
     },
     transports: [tcp(), circuitRelayTransport()],
     connectionEncrypters: [joinedWrites(noise())],
-    streamMuxers: [yamuxLazyWindowUpdates()],
+    streamMuxers: [yamux()],
     connectionManager: {
       maxConnections: config.connections.maxConnections,
       maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections,

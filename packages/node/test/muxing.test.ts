@@ -8,7 +8,6 @@ import { createPeer, defaultConfig, parseConfig, type P2PCloudLibp2p } from '../
 
 const ECHO = '/p2pcloud-test/echo/1.0.0'
 const PAUSED = '/p2pcloud-test/paused/1.0.0'
-const WINDOW_UPDATE = 1
 const INITIAL_WINDOW = 256 * 1024
 
 async function startPeer (): Promise<P2PCloudLibp2p> {
@@ -17,28 +16,14 @@ async function startPeer (): Promise<P2PCloudLibp2p> {
   return await createPeer({ config, privateKey: await generateKeyPair('Ed25519') })
 }
 
-/** Counts the window updates a stream sends, at the frames it hands its muxer. */
-function countWindowUpdates (stream: Stream): { count: number } {
-  const counter = { count: 0 }
-  const yamuxStream = stream as unknown as { sendFrame: (header: { type: number }, ...rest: unknown[]) => boolean }
-  const sendFrame = yamuxStream.sendFrame
-  yamuxStream.sendFrame = (header, ...rest) => {
-    if (header.type === WINDOW_UPDATE) counter.count++
-    return sendFrame(header, ...rest)
-  }
-  return counter
-}
-
-describe('the mesh muxer (yamux granting window at half, each encrypted message one write)', () => {
+describe('the mesh muxer (yamux, each encrypted message one write)', () => {
   let a: P2PCloudLibp2p
   let b: P2PCloudLibp2p
-  let echoUpdates: { count: number } | undefined
   let paused: Stream | undefined
 
   before(async () => {
     [a, b] = await Promise.all([startPeer(), startPeer()])
     await b.handle(ECHO, async stream => {
-      echoUpdates = countWindowUpdates(stream)
       for await (const chunk of stream) {
         if (!stream.send(chunk)) await stream.onDrain()
       }
@@ -51,20 +36,9 @@ describe('the mesh muxer (yamux granting window at half, each encrypted message 
   })
   after(async () => { await Promise.all([a?.stop(), b?.stop()]) })
 
-  it('small requests and answers go without a window update each, and 32 MiB cross intact both ways', async () => {
+  it('32 MiB cross intact both ways', async () => {
     const stream = await a.dialProtocol(b.getMultiaddrs(), ECHO)
-    const ours = countWindowUpdates(stream)
     const replies = stream[Symbol.asyncIterator]()
-    for (let i = 0; i < 200; i++) {
-      const request = randomBytes(100)
-      stream.send(request)
-      const reply = await replies.next()
-      assert.deepEqual(Buffer.from(reply.value.subarray()), request)
-    }
-    // the ACK of the stream is the answerer's only one; with one per frame there were 200 each way
-    assert.ok(echoUpdates !== undefined && echoUpdates.count <= 1, `the answerer sent ${echoUpdates?.count} window updates for 200 requests`)
-    assert.equal(ours.count, 0)
-
     const bulk = randomBytes(32 * 1024 * 1024)
     const echoed = (async () => {
       const hash = createHash('sha256')
@@ -80,8 +54,6 @@ describe('the mesh muxer (yamux granting window at half, each encrypted message 
     }
     await stream.close()
     assert.deepEqual(await echoed, { length: bulk.byteLength, digest: createHash('sha256').update(bulk).digest('hex') })
-    // at most one per half window: 32 MiB in frames of 64 KiB made 512 before
-    assert.ok(ours.count < 256 && echoUpdates.count < 256, `window updates: ours ${ours.count}, the answerer's ${echoUpdates.count}`)
   })
 
   it('a reader that does not read is sent no more than its first window', async () => {
