@@ -412,7 +412,7 @@ ${deployed !== undefined ? `  npx p2pcloud --home ${bot} contracts cancel ${depl
   npx p2pcloud --home ${gent} capacity                          # a farmer's own advert
   npx p2pcloud --home ${bot} ui                                 # the web UI: prints (and opens) a one-time login link
   npx p2pcloud --home ${bot} status
-  curl -s -H "authorization: Bearer $(node -p "require('${bot}/api.json').token")" "$(node -p "require('${bot}/api.json').url")/metrics" | grep '^p2pcloud_'   # Prometheus metrics
+  curl -s -H "authorization: Bearer $(node -p "JSON.parse(require('fs').readFileSync('${bot}/api.json')).token")" "$(node -p "JSON.parse(require('fs').readFileSync('${bot}/api.json')).url")/metrics" | grep '^p2pcloud_'   # Prometheus metrics
   npx p2pcloud --home ${gent} stop                              # a farmer leaves cleanly: its signed leaving advert takes it out of every find
   npx p2pcloud --home ${bot} peers
   export P2PCLOUD_HOME=${bot}   # then plain "npx p2pcloud find"
