@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { createTestInternet } from '@p2pcloud/test-utils'
 import { containerWorkload, FarmerPair, SERVER_ADDRESS } from './farmer-network.js'
-import { iperfMegabytesPerSecond } from './iperf.js'
+import { againstBareTunnel, iperfMegabytesPerSecond } from './iperf.js'
 import { bareTunnel } from './overlay-throughput.js'
 import type { Benchmark, Measurement } from './results.js'
-import { median } from './stats.js'
 
 const RUNS = 3
 
@@ -28,20 +27,12 @@ async function run (): Promise<Measurement> {
     await pair.settled(1, 'client')
     const [server, client] = [pair.netnsOf(0, 'server'), pair.netnsOf(1, 'client')]
     cleanup.push(async () => { for (const netns of [server, client]) execFileSync('ip', ['netns', 'del', netns]) })
-    const overlayRates: number[] = []
-    const bareRates: number[] = []
-    for (let i = 0; i < RUNS; i++) {
-      overlayRates.push(await iperfMegabytesPerSecond(client, server, SERVER_ADDRESS, 5201))
-      bareRates.push(await iperfMegabytesPerSecond(internet.site('b').netns, internet.site('a').netns, bare.addresses[0], 5202))
-    }
-    return {
-      metric: 'TCP throughput (iperf3) between two containers on two farmers in two sites over their network (direct WireGuard UDP across the sites, in-process farmers), median of runs',
-      value: median(overlayRates),
-      unit: 'MB/s',
-      baseline: 'a bare wireguard-go tunnel between the same two sites, set up by hand',
-      baselineValue: median(bareRates),
-      extra: { runs: RUNS, overlayMinMBps: Math.min(...overlayRates), overlayMaxMBps: Math.max(...overlayRates), bareMinMBps: Math.min(...bareRates), bareMaxMBps: Math.max(...bareRates) }
-    }
+    return await againstBareTunnel(
+      'TCP throughput (iperf3) between two containers on two farmers in two sites over their network (direct WireGuard UDP across the sites, in-process farmers), median of runs',
+      RUNS,
+      async () => await iperfMegabytesPerSecond(client, server, SERVER_ADDRESS, 5201),
+      async () => await iperfMegabytesPerSecond(internet.site('b').netns, internet.site('a').netns, bare.addresses[0], 5202)
+    )
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => {})
   }

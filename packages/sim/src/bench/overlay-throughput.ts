@@ -4,9 +4,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { createTestInternet, pings, waitFor, type TestInternet } from '@p2pcloud/test-utils'
 import { formatIpv4, generateWireguardKeys, NetworkOverlay, NetworkRange, OverlayNamespace, overlayNames, WireguardDevice } from '@p2pcloud/network'
-import { iperfMegabytesPerSecond } from './iperf.js'
+import { againstBareTunnel, iperfMegabytesPerSecond } from './iperf.js'
 import type { Benchmark, Measurement } from './results.js'
-import { median } from './stats.js'
 
 const RUNS = 3
 const range = NetworkRange.parse('10.67.0.0/16')
@@ -68,20 +67,12 @@ async function run (): Promise<Measurement> {
       for (const o of net.overlays) await o.destroy()
       for (const workload of net.workloads) execFileSync('ip', ['netns', 'del', workload])
     })
-    const overlayRates: number[] = []
-    const bareRates: number[] = []
-    for (let i = 0; i < RUNS; i++) {
-      overlayRates.push(await iperfMegabytesPerSecond(net.workloads[0], net.workloads[1], net.addresses[1], 5201))
-      bareRates.push(await iperfMegabytesPerSecond(internet.site('a').netns, internet.site('b').netns, bare.addresses[1], 5202))
-    }
-    return {
-      metric: 'TCP throughput between two workloads over a private network (iperf3), median of runs',
-      value: median(overlayRates),
-      unit: 'MB/s',
-      baseline: 'a bare wireguard-go tunnel between the same two sites, set up by hand',
-      baselineValue: median(bareRates),
-      extra: { runs: RUNS, overlayMinMBps: Math.min(...overlayRates), overlayMaxMBps: Math.max(...overlayRates), bareMinMBps: Math.min(...bareRates), bareMaxMBps: Math.max(...bareRates) }
-    }
+    return await againstBareTunnel(
+      'TCP throughput between two workloads over a private network (iperf3), median of runs',
+      RUNS,
+      async () => await iperfMegabytesPerSecond(net.workloads[0], net.workloads[1], net.addresses[1], 5201),
+      async () => await iperfMegabytesPerSecond(internet.site('a').netns, internet.site('b').netns, bare.addresses[1], 5202)
+    )
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => {})
   }
